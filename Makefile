@@ -1,0 +1,41 @@
+# The two set-up commands from README.md: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+DEMO_TICKETS ?= 1500
+
+.PHONY: run test bench venv install install-test clean lint
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+	  { echo "Desk needs Python 3.11 or newer ($(PYTHON) is $$($(PYTHON) -V 2>&1))."; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || { echo "Cannot create a virtual environment. On Debian/Ubuntu: sudo apt-get install -y python3-venv"; exit 1; }
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.installed: $(PY) pyproject.toml
+	$(PIP) install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install -q -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(VENV)/bin/desk demo --if-empty --tickets $(DEMO_TICKETS)
+	$(VENV)/bin/desk
+
+test: install-test
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install-test
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/benchmarks -s -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: install-test
+	$(VENV)/bin/lint-imports
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis

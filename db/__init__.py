@@ -1,0 +1,4 @@
+"""The database layer: mapped tables, enums, engine and sessions, Alembic migrations.
+
+Knows columns and constraints, never service-desk rules.
+"""

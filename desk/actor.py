@@ -1,0 +1,27 @@
+"""Who is acting: every service call carries one, and the audit log records it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from db.enums import Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    staff_id: int
+    username: str
+    display_name: str
+    roles: frozenset[Role]
+    db_user: str | None = None
+
+    def has(self, role: Role) -> bool:
+        if Role.ADMIN in self.roles:
+            return True
+        if role in (Role.TECHNICIAN, Role.COUNTER) and Role.SUPERVISOR in self.roles:
+            return True
+        return role in self.roles
+
+    @property
+    def role_label(self) -> str:
+        order = [Role.ADMIN, Role.SUPERVISOR, Role.TECHNICIAN, Role.COUNTER]
+        return ", ".join(r.value for r in order if r in self.roles)

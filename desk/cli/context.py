@@ -1,0 +1,43 @@
+"""What a CLI command needs: the chosen database, the services, the acting staff member."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from functools import cached_property
+
+from db.engine import Database
+from desk.actor import Actor
+from desk.connection import Target, choose, open_database
+from desk.services.bundle import Services
+
+
+def _prompt(key: str) -> str | None:
+    if not sys.stdin.isatty():
+        return None
+    return getpass.getpass(f"Password for {key}: ")
+
+
+class CliContext:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+
+    @cached_property
+    def target(self) -> Target:
+        return choose(getattr(self.args, "database", None))
+
+    @cached_property
+    def db(self) -> Database:
+        return open_database(self.target, prompt=_prompt)
+
+    @cached_property
+    def services(self) -> Services:
+        return Services.over(self.db)
+
+    @cached_property
+    def actor(self) -> Actor:
+        return self.services.staff.resolve_actor()
+
+    def close(self) -> None:
+        if "db" in self.__dict__:
+            self.db.dispose()

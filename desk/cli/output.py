@@ -1,0 +1,50 @@
+"""Printing results for people (tables) and scripts (JSON)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from desk.services.views import IncidentView
+
+
+def to_json(data: Any) -> str:
+    def default(o: Any) -> Any:
+        if isinstance(o, (dt.datetime, dt.date)):
+            return o.isoformat()
+        raise TypeError(type(o).__name__)
+
+    return json.dumps(data, ensure_ascii=False, indent=2, default=default)
+
+
+def ticket_json(v: IncidentView) -> dict[str, Any]:
+    d = v.to_json()
+    d["caller"] = {"university_id": v.caller_university_id, "name": v.caller_name, "vip": v.caller_is_vip} \
+        if v.caller_university_id else None
+    d["opened"] = d["opened_at"]
+    d["updated"] = d["updated_at"]
+    return d
+
+
+def print_ticket(v: IncidentView) -> None:
+    rows = [
+        ("Number", v.number), ("Title", v.title), ("Status", v.status), ("Priority", v.priority_explanation),
+        ("Caller", f"{v.caller_name} ({v.caller_university_id})" + (" [VIP]" if v.caller_is_vip else "")
+         if v.caller_university_id else "—"),
+        ("Acting as", " / ".join(x for x in (v.acting_status, v.acting_department) if x) or "—"),
+        ("Service", v.service or "—"), ("Category", v.category or "—"), ("Team", v.team or "—"),
+        ("Assignee", v.assignee or "—"), ("Channel", v.channel), ("Opened", v.opened_at.isoformat()),
+        ("Updated", v.updated_at.isoformat()),
+        ("Response due", v.response_due_at.isoformat() if v.response_due_at else "—"),
+        ("Resolution due", v.resolution_due_at.isoformat() if v.resolution_due_at else "—"),
+    ]
+    if v.resolution_code:
+        rows.append(("Resolution", f"{v.resolution_code}: {v.resolution_note}"))
+    if v.problem_number:
+        rows.append(("Problem", v.problem_number))
+    width = max(len(k) for k, _ in rows)
+    for k, val in rows:
+        sys.stdout.write(f"{k:<{width}}  {val}\n")
+    if v.description:
+        sys.stdout.write(f"\n{v.description}\n")

@@ -1,0 +1,32 @@
+"""desk import people (directory feed) and desk vip grant | revoke."""
+from __future__ import annotations
+
+import argparse
+
+from desk.cli.context import CliContext
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    vip = sub.add_parser("vip", help="the published VIP list (supervisors)")
+    s = vip.add_subparsers(dest="vip_command", required=True, metavar="ACTION")
+    g = s.add_parser("grant")
+    g.add_argument("university_id")
+    g.add_argument("--reason", required=True)
+    g.add_argument("--office")
+    g.set_defaults(func=grant_cmd)
+    r = s.add_parser("revoke")
+    r.add_argument("university_id")
+    r.add_argument("--reason", required=True)
+    r.set_defaults(func=revoke_cmd)
+
+
+def grant_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    p = ctx.services.people.grant_vip(ctx.actor, args.university_id, reason=args.reason, office=args.office)
+    print(f"{p.university_id} {p.display_name}: VIP (policy v{p.vip.version if p.vip else '?'})")
+    return 0
+
+
+def revoke_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    p = ctx.services.people.revoke_vip(ctx.actor, args.university_id, reason=args.reason)
+    print(f"{p.university_id} {p.display_name}: VIP removed")
+    return 0

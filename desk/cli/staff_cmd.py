@@ -1,0 +1,45 @@
+"""desk staff add | list | whoami."""
+from __future__ import annotations
+
+import argparse
+
+from db.enums import Role
+from desk.cli.context import CliContext
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("staff", help="staff accounts")
+    s = p.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
+    add = s.add_parser("add", help="add a staff account (admins)")
+    add.add_argument("username")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", action="append", required=True, choices=[r.value for r in Role])
+    add.add_argument("--email")
+    add.add_argument("--db-login", help="PostgreSQL login this account signs in with")
+    add.add_argument("--os-user", help="operating-system user (local SQLite)")
+    add.add_argument("--team", action="append")
+    add.set_defaults(func=add_cmd)
+    ls = s.add_parser("list")
+    ls.set_defaults(func=list_cmd)
+    who = s.add_parser("whoami", help="the staff account acting here")
+    who.set_defaults(func=whoami_cmd)
+
+
+def add_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    a = ctx.services.staff.add(ctx.actor, args.username, display_name=args.name, roles=args.role,
+                               email=args.email, db_login=args.db_login, os_username=args.os_user,
+                               teams=args.team)
+    print(f"{a.username} ({a.role_label})")
+    return 0
+
+
+def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    for a in ctx.services.staff.list():
+        print(f"{a.username:<20} {a.display_name:<30} {a.role_label}")
+    return 0
+
+
+def whoami_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    a = ctx.actor
+    print(f"{a.username} ({a.display_name}) — {a.role_label} on {ctx.db.description}")
+    return 0

@@ -1,0 +1,81 @@
+"""desk ticket show | list | new."""
+from __future__ import annotations
+
+import argparse
+
+from db.enums import Channel, Impact, IncidentStatus, Urgency
+from desk.cli.context import CliContext
+from desk.cli.output import print_ticket, ticket_json, to_json
+from desk.errors import InvalidInput
+from desk.services.incident_read import list_incidents
+from desk.services.incidents import NewIncident
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("ticket", help="incidents")
+    s = p.add_subparsers(dest="ticket_command", required=True, metavar="ACTION")
+
+    show = s.add_parser("show", help="show one incident")
+    show.add_argument("number")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=show_cmd)
+
+    ls = s.add_parser("list", help="list incidents, newest change first")
+    ls.add_argument("--status", action="append", choices=[x.value for x in IncidentStatus],
+                    help="repeat for several")
+    ls.add_argument("--team")
+    ls.add_argument("--assignee", help="staff username")
+    ls.add_argument("--search", help="full-text search")
+    ls.add_argument("--limit", type=int, default=50)
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=list_cmd)
+
+    new = s.add_parser("new", help="open an incident; prints its number")
+    new.add_argument("--title", required=True)
+    new.add_argument("--description", default="")
+    new.add_argument("--caller", help="university ID")
+    new.add_argument("--service")
+    new.add_argument("--category")
+    new.add_argument("--impact", choices=[x.value for x in Impact], default=Impact.LOW.value)
+    new.add_argument("--urgency", choices=[x.value for x in Urgency], default=Urgency.MEDIUM.value)
+    new.add_argument("--channel", choices=[x.value for x in Channel], default=Channel.PHONE.value)
+    new.add_argument("--team")
+    new.add_argument("--assignee")
+    new.add_argument("--acting-status")
+    new.add_argument("--acting-department")
+    new.add_argument("--json", action="store_true")
+    new.set_defaults(func=new_cmd)
+
+
+def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    v = ctx.services.incidents.get(args.number)
+    if args.json:
+        print(to_json(ticket_json(v)))
+    else:
+        print_ticket(v)
+    return 0
+
+
+def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.limit < 1:
+        raise InvalidInput("--limit must be at least 1.", "limit")
+    with ctx.db.reading() as s:
+        rows = list_incidents(s, statuses=args.status, team=args.team, assignee=args.assignee,
+                              search=args.search, limit=args.limit)
+    if args.json:
+        print(to_json([ticket_json(v) for v in rows]))
+        return 0
+    for v in rows:
+        print(f"{v.number}  {v.priority}  {v.status:<16} {(v.team or '—')[:18]:<18} {v.title}")
+    return 0
+
+
+def new_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    v = ctx.services.incidents.open(ctx.actor, NewIncident(
+        title=args.title, description=args.description, caller_university_id=args.caller,
+        service=args.service, category=args.category, impact=args.impact, urgency=args.urgency,
+        channel=args.channel, team=args.team, assignee=args.assignee,
+        acting_status=args.acting_status, acting_department=args.acting_department,
+    ))
+    print(to_json(ticket_json(v)) if args.json else v.number)
+    return 0

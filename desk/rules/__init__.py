@@ -1,0 +1,1 @@
+"""Service-desk rules, each stated once: priority, VIP, lifecycle, permissions."""

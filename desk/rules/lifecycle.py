@@ -1,0 +1,60 @@
+"""The incident and problem lifecycles: which status may follow which, and why not."""
+from __future__ import annotations
+
+from db.enums import IncidentStatus as S
+from db.enums import ProblemStatus as P
+
+PENDING = frozenset({S.PENDING_CUSTOMER, S.PENDING_VENDOR, S.PENDING_PARTS})
+OPEN_STATUSES = frozenset({S.NEW, S.ASSIGNED, S.IN_PROGRESS} | PENDING)
+FINAL = frozenset({S.CLOSED, S.CANCELLED})
+
+INCIDENT_TRANSITIONS: dict[S, tuple[S, ...]] = {
+    S.NEW: (S.ASSIGNED, S.IN_PROGRESS, S.CANCELLED),
+    S.ASSIGNED: (S.IN_PROGRESS, *sorted(PENDING, key=lambda s: s.value), S.CANCELLED),
+    S.IN_PROGRESS: (S.ASSIGNED, *sorted(PENDING, key=lambda s: s.value), S.RESOLVED),
+    S.PENDING_CUSTOMER: (S.ASSIGNED, S.IN_PROGRESS, S.PENDING_VENDOR, S.PENDING_PARTS),
+    S.PENDING_VENDOR: (S.ASSIGNED, S.IN_PROGRESS, S.PENDING_CUSTOMER, S.PENDING_PARTS),
+    S.PENDING_PARTS: (S.ASSIGNED, S.IN_PROGRESS, S.PENDING_CUSTOMER, S.PENDING_VENDOR),
+    S.RESOLVED: (S.IN_PROGRESS, S.CLOSED),
+    S.CLOSED: (),
+    S.CANCELLED: (),
+}
+
+STATUS_LABELS: dict[S, str] = {
+    S.NEW: "New", S.ASSIGNED: "Assigned", S.IN_PROGRESS: "In progress",
+    S.PENDING_CUSTOMER: "Pending (customer)", S.PENDING_VENDOR: "Pending (vendor)",
+    S.PENDING_PARTS: "Pending (parts)", S.RESOLVED: "Resolved", S.CLOSED: "Closed",
+    S.CANCELLED: "Cancelled",
+}
+
+# Transitions that need a reason recorded with them.
+NEEDS_REASON = {(S.RESOLVED, S.IN_PROGRESS): "reopening", (None, S.CANCELLED): "cancelling"}
+
+PROBLEM_TRANSITIONS: dict[P, tuple[P, ...]] = {
+    P.NEW: (P.INVESTIGATING,),
+    P.INVESTIGATING: (P.KNOWN_ERROR, P.RESOLVED),
+    P.KNOWN_ERROR: (P.INVESTIGATING, P.RESOLVED),
+    P.RESOLVED: (P.INVESTIGATING, P.CLOSED),
+    P.CLOSED: (),
+}
+
+
+def allowed_incident_transitions(current: S) -> tuple[S, ...]:
+    return INCIDENT_TRANSITIONS[current]
+
+
+def is_pending(status: S) -> bool:
+    return status in PENDING
+
+
+def reason_required(current: S, target: S) -> str | None:
+    """The kind of reason a transition needs ("reopening", "cancelling"), or None."""
+    if target is S.CANCELLED:
+        return "cancelling"
+    if current is S.RESOLVED and target is S.IN_PROGRESS:
+        return "reopening"
+    return None
+
+
+def label(status: S) -> str:
+    return STATUS_LABELS[status]

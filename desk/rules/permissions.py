@@ -1,0 +1,42 @@
+"""Who may do what. Enforced in services, not only by hiding buttons."""
+from __future__ import annotations
+
+from db.enums import Role
+from desk.actor import Actor
+from desk.errors import PermissionDenied
+
+ACTIONS: dict[str, Role] = {
+    "incident.open": Role.COUNTER,
+    "incident.edit": Role.COUNTER,
+    "incident.comment": Role.COUNTER,
+    "incident.assign": Role.TECHNICIAN,
+    "incident.transition": Role.COUNTER,
+    "incident.resolve": Role.COUNTER,
+    "incident.link_problem": Role.TECHNICIAN,
+    "incident.promote_major": Role.SUPERVISOR,
+    "problem.open": Role.TECHNICIAN,
+    "problem.edit": Role.TECHNICIAN,
+    "person.edit": Role.COUNTER,
+    "people.import": Role.ADMIN,
+    "vip.manage": Role.SUPERVISOR,
+    "sla.manage": Role.SUPERVISOR,
+    "report.run": Role.SUPERVISOR,
+    "staff.manage": Role.ADMIN,
+    "model.manage": Role.SUPERVISOR,
+}
+
+ACTION_WORDS: dict[str, str] = {
+    "vip.manage": "grant or remove VIP status",
+    "people.import": "import the people directory",
+    "staff.manage": "manage staff accounts",
+}
+
+
+def require(actor: Actor, action: str) -> None:
+    role = ACTIONS[action]
+    if not actor.has(role):
+        what = ACTION_WORDS.get(action, action.replace(".", " ").replace("_", " "))
+        raise PermissionDenied(
+            f"{actor.display_name} ({actor.role_label or 'no role'}) may not {what}: "
+            f"that needs the {role.value} role."
+        )

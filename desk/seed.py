@@ -1,0 +1,49 @@
+"""Reference data every new database starts with (supervisors change it later)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.engine import Database
+from db.models import Category, Department, NumberSequence, Service, Team, VipPolicy
+from desk import resources
+
+
+def seed_reference_data(db: Database) -> None:
+    with db.writing() as s:
+        _seed(s)
+
+
+def _seed(s: Session) -> None:
+    data = resources.load_json("reference", "catalogue.json")
+    teams = {t.name: t for t in s.execute(select(Team)).scalars()}
+    for t in data["teams"]:
+        if t["name"] not in teams:
+            teams[t["name"]] = Team(name=t["name"], email=t.get("email"), active=True)
+            s.add(teams[t["name"]])
+    s.flush()
+    services = set(s.execute(select(Service.name)).scalars())
+    for sv in data["services"]:
+        if sv["name"] not in services:
+            s.add(Service(name=sv["name"], description=sv.get("description"), sla_name=sv.get("sla"),
+                          default_team_id=teams[sv["team"]].id, active=True))
+    categories = set(s.execute(select(Category.name)).scalars())
+    for c in data["categories"]:
+        if c not in categories:
+            s.add(Category(name=c))
+    departments = {d.name: d for d in s.execute(select(Department)).scalars()}
+    for d in data["departments"]:
+        if d["name"] not in departments:
+            parent = departments.get(d.get("parent", ""))
+            departments[d["name"]] = Department(name=d["name"], parent_id=parent.id if parent else None)
+            s.add(departments[d["name"]])
+            s.flush()
+    if s.execute(select(func.count(VipPolicy.id))).scalar_one() == 0:
+        s.add(VipPolicy(version=1, text=data["vip_policy"], urgency_levels_raised=1,
+                        published_at=dt.datetime.fromisoformat(data["vip_policy_published"])))
+    for prefix in ("INC", "PRB"):
+        if s.get(NumberSequence, prefix) is None:
+            s.add(NumberSequence(name=prefix, last_value=0))
+    s.flush()

@@ -1,0 +1,1 @@
+"""Services: the only code that writes. One unit of work per action, plain data out."""

@@ -1,0 +1,380 @@
+"""Incident services: open, edit, transition, assign, comment, link — the only writers."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from db.engine import Database
+from db.enums import Channel, Impact, IncidentStatus, JournalKind, PersonStatusKind, Urgency
+from db.models import Incident, IncidentModel, JournalEntry, Person, Service, StaffAccount, Task, TeamMember
+from desk.actor import Actor
+from desk.clock import Clock, utc_now
+from desk.errors import ConflictError, InvalidInput
+from desk.rules import lifecycle
+from desk.rules.permissions import require
+from desk.rules.priority import derive_priority
+from desk.services import audit, lookups
+from desk.services.incident_read import load_incident
+from desk.services.numbering import next_number
+from desk.services.text import clean_text
+from desk.services.views import EDITABLE_FIELDS, IncidentView
+from desk.sla import tracking
+
+TITLE_MAX = 300
+DESCRIPTION_MAX = 100_000
+RESOLUTION_CODES = (
+    "fixed", "workaround", "replaced", "user_education", "duplicate", "no_fault_found",
+    "not_reproducible", "vendor_fix",
+)
+
+
+def _enum(e: type, value: Any, field_name: str) -> Any:
+    if isinstance(value, e):
+        return value
+    try:
+        return e(str(value).strip().lower().replace(" ", "_").replace("-", "_"))
+    except ValueError:
+        allowed = ", ".join(m.value for m in e)
+        raise InvalidInput(f"{field_name.capitalize()} {value!r} is not one of: {allowed}.", field_name) from None
+
+
+@dataclass(frozen=True)
+class NewIncident:
+    title: str
+    description: str = ""
+    caller_university_id: str | None = None
+    acting_status: str | None = None
+    acting_department: str | None = None
+    service: str | None = None
+    category: str | None = None
+    impact: str | Impact = Impact.LOW
+    urgency: str | Urgency = Urgency.MEDIUM
+    channel: str | Channel = Channel.PHONE
+    team: str | None = None
+    assignee: str | None = None
+    model: str | None = None
+    tasks: tuple[tuple[str, str | None], ...] = field(default_factory=tuple)
+
+
+class IncidentService:
+    def __init__(self, db: Database, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.clock = clock
+
+    # -- reading -------------------------------------------------------------
+    def get(self, number: str) -> IncidentView:
+        with self.db.reading() as s:
+            return load_incident(s, lookups.incident_by_number(s, number).id)
+
+    # -- opening -------------------------------------------------------------
+    def open(self, actor: Actor, new: NewIncident) -> IncidentView:
+        require(actor, "incident.open")
+        now = self.clock()
+        with self.db.writing() as s:
+            inc = self._build(s, actor, new, now)
+            s.add(inc)
+            s.flush()
+            for position, (title, condition) in enumerate(new.tasks, start=1):
+                s.add(Task(incident_id=inc.id, position=position, title=title, condition=condition))
+            audit.record(s, actor, now, "incident", inc.id, "created", None, inc.number)
+            audit.record(s, actor, now, "incident", inc.id, "status", None, inc.status)
+            audit.record(s, actor, now, "incident", inc.id, "priority", None, inc.priority)
+            if inc.assignee_id:
+                audit.record(s, actor, now, "incident", inc.id, "assignee_id", None, inc.assignee_id)
+            tracking.refresh(s, inc, now)
+            s.flush()
+            return load_incident(s, inc.id)
+
+    def _build(self, s: Session, actor: Actor, new: NewIncident, now: dt.datetime) -> Incident:
+        title = clean_text(new.title, "title", required=True, max_length=TITLE_MAX, single_line=True)
+        description = clean_text(new.description, "description", max_length=DESCRIPTION_MAX)
+        impact = _enum(Impact, new.impact, "impact")
+        urgency = _enum(Urgency, new.urgency, "urgency")
+        channel = _enum(Channel, new.channel, "channel")
+        caller = lookups.person_id(s, new.caller_university_id) if new.caller_university_id else None
+        acting_status = _enum(PersonStatusKind, new.acting_status, "acting_status") if new.acting_status else None
+        acting_department = lookups.department_id(s, new.acting_department) if new.acting_department else None
+        service = lookups.service_id(s, new.service) if new.service else None
+        team = lookups.team_id(s, new.team) if new.team else None
+        if team is None and service is not None:
+            team = s.get(Service, service).default_team_id  # type: ignore[union-attr]
+        assignee = lookups.staff_id(s, new.assignee) if new.assignee else None
+        model = None
+        if new.model:
+            model = s.execute(select(IncidentModel.id).where(IncidentModel.name == new.model)).scalar()
+            if model is None:
+                raise InvalidInput(f"No incident model called {new.model!r}.", "model")
+        category = lookups.category_id(s, new.category, create=True) if new.category else None
+        pr = derive_priority(impact, urgency, lookups.vip_policy_for(s, caller, now))
+        status = IncidentStatus.ASSIGNED if assignee else IncidentStatus.NEW
+        return Incident(
+            number=next_number(s, "INC"), title=title, description=description, caller_id=caller,
+            acting_status=acting_status, acting_department_id=acting_department, service_id=service,
+            category_id=category, impact=impact, urgency=urgency, priority=pr.priority,
+            priority_explanation=pr.explanation,
+            vip_policy_id=pr.vip_policy.id if pr.vip_policy else None, status=status, team_id=team,
+            assignee_id=assignee, channel=channel, opened_at=now, updated_at=now, model_id=model,
+            created_by_id=actor.staff_id, version=1,
+        )
+
+    # -- editing -------------------------------------------------------------
+    def update(
+        self, actor: Actor, number: str, base_version: int, changes: Mapping[str, Any]
+    ) -> IncidentView:
+        """Apply field edits made on top of ``base_version``.
+
+        A stale base raises ConflictError carrying both sides; nothing is overwritten.
+        """
+        require(actor, "incident.edit")
+        unknown = set(changes) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise InvalidInput(f"These fields cannot be edited here: {', '.join(sorted(unknown))}.")
+        now = self.clock()
+        try:
+            with self.db.writing() as s:
+                inc = lookups.incident_by_number(s, number, for_update=True)
+                self._check_version(s, inc, base_version, changes)
+                if inc.status in lifecycle.FINAL:
+                    raise InvalidInput(f"{inc.number} is {lifecycle.label(inc.status)} and can no longer be edited.")
+                changed = self._apply(s, actor, inc, changes, now)
+                if changed:
+                    inc.updated_at = now
+                    tracking.refresh(s, inc, now)
+                s.flush()
+                return load_incident(s, inc.id)
+        except StaleDataError:
+            # Someone committed between our read and our write.
+            with self.db.reading() as s:
+                current = load_incident(s, lookups.incident_by_number(s, number).id)
+            raise ConflictError("incident", number, base_version, current.version, dict(changes),
+                                current.editable()) from None
+
+    def _check_version(self, s: Session, inc: Incident, base_version: int, mine: Mapping[str, Any]) -> None:
+        if inc.version != base_version:
+            current = load_incident(s, inc.id)
+            raise ConflictError("incident", inc.number, base_version, inc.version, dict(mine), current.editable())
+
+    def _apply(self, s: Session, actor: Actor, inc: Incident, changes: Mapping[str, Any], now: dt.datetime) -> bool:
+        before = {
+            "title": inc.title, "description": inc.description, "caller_id": inc.caller_id,
+            "acting_status": inc.acting_status, "acting_department_id": inc.acting_department_id,
+            "service_id": inc.service_id, "category_id": inc.category_id, "impact": inc.impact,
+            "urgency": inc.urgency, "channel": inc.channel,
+        }
+        for key, value in changes.items():
+            if key == "title":
+                inc.title = clean_text(value, "title", required=True, max_length=TITLE_MAX, single_line=True)
+            elif key == "description":
+                inc.description = clean_text(value, "description", max_length=DESCRIPTION_MAX)
+            elif key == "caller_university_id":
+                inc.caller_id = lookups.person_id(s, value) if value else None
+            elif key == "acting_status":
+                inc.acting_status = _enum(PersonStatusKind, value, "acting_status") if value else None
+            elif key == "acting_department":
+                inc.acting_department_id = lookups.department_id(s, value) if value else None
+            elif key == "service":
+                inc.service_id = lookups.service_id(s, value) if value else None
+            elif key == "category":
+                inc.category_id = lookups.category_id(s, value, create=True) if value else None
+            elif key == "impact":
+                inc.impact = _enum(Impact, value, "impact")
+            elif key == "urgency":
+                inc.urgency = _enum(Urgency, value, "urgency")
+            elif key == "channel":
+                inc.channel = _enum(Channel, value, "channel")
+        after = {k: getattr(inc, k) for k in before}
+        changed = {k for k in before if before[k] != after[k]}
+        for k in sorted(changed):
+            audit.record(s, actor, now, "incident", inc.id, k, before[k], after[k])
+        if changed & {"impact", "urgency", "caller_id"}:
+            self._rederive_priority(s, actor, inc, now)
+        return bool(changed)
+
+    def _rederive_priority(self, s: Session, actor: Actor, inc: Incident, now: dt.datetime,
+                           reason: str | None = None) -> None:
+        pr = derive_priority(inc.impact, inc.urgency, lookups.vip_policy_for(s, inc.caller_id, now))
+        if pr.priority != inc.priority:
+            audit.record(s, actor, now, "incident", inc.id, "priority", inc.priority, pr.priority, reason)
+        inc.priority = pr.priority
+        inc.priority_explanation = pr.explanation
+        inc.vip_policy_id = pr.vip_policy.id if pr.vip_policy else None
+
+    # -- lifecycle -----------------------------------------------------------
+    def transition(
+        self, actor: Actor, number: str, target: str | IncidentStatus, *, reason: str | None = None,
+        resolution_code: str | None = None, resolution_note: str | None = None,
+        base_version: int | None = None,
+    ) -> IncidentView:
+        target_status = _enum(IncidentStatus, target, "status")
+        require(actor, "incident.resolve" if target_status is IncidentStatus.RESOLVED else "incident.transition")
+        now = self.clock()
+        with self.db.writing() as s:
+            inc = lookups.incident_by_number(s, number, for_update=True)
+            if base_version is not None:
+                self._check_version(s, inc, base_version, {"status": target_status.value})
+            self._transition(s, actor, inc, target_status, now, reason=reason,
+                             resolution_code=resolution_code, resolution_note=resolution_note)
+            s.flush()
+            return load_incident(s, inc.id)
+
+    def _transition(
+        self, s: Session, actor: Actor, inc: Incident, target: IncidentStatus, now: dt.datetime, *,
+        reason: str | None = None, resolution_code: str | None = None, resolution_note: str | None = None,
+    ) -> None:
+        current = inc.status
+        allowed = lifecycle.allowed_incident_transitions(current)
+        if target not in allowed:
+            raise lifecycle_error(current, target)
+        why = lifecycle.reason_required(current, target)
+        if why:
+            reason = clean_text(reason, "reason", required=True, max_length=4000)
+            if not reason.strip():
+                raise InvalidInput(f"A reason is required for {why}.", "reason")
+        if target is IncidentStatus.RESOLVED:
+            code = (resolution_code or "").strip()
+            if code not in RESOLUTION_CODES:
+                raise InvalidInput(
+                    f"Resolving needs a resolution code, one of: {', '.join(RESOLUTION_CODES)}.",
+                    "resolution_code",
+                )
+            note = clean_text(resolution_note, "resolution note", required=True, max_length=DESCRIPTION_MAX)
+            for f, value in (("resolution_code", code), ("resolution_note", note)):
+                audit.record(s, actor, now, "incident", inc.id, f, getattr(inc, f), value)
+            inc.resolution_code, inc.resolution_note = code, note
+            inc.resolved_at = now
+        if target is IncidentStatus.IN_PROGRESS and current is IncidentStatus.RESOLVED:
+            inc.resolved_at = None
+        if target is IncidentStatus.IN_PROGRESS and inc.assignee_id is None:
+            # Starting work on an unassigned ticket means the actor takes it.
+            audit.record(s, actor, now, "incident", inc.id, "assignee_id", None, actor.staff_id)
+            inc.assignee_id = actor.staff_id
+        if target is IncidentStatus.ASSIGNED and inc.assignee_id is None and inc.team_id is None:
+            raise InvalidInput("Assign a team or a person before moving to Assigned.", "assignee")
+        if target is IncidentStatus.CLOSED:
+            inc.closed_at = now
+        if target is IncidentStatus.CANCELLED:
+            inc.cancel_reason = reason
+            inc.closed_at = now
+        audit.record(s, actor, now, "incident", inc.id, "status", current, target, reason)
+        inc.status = target
+        inc.updated_at = now
+        if reason and why:
+            s.add(JournalEntry(incident_id=inc.id, kind=JournalKind.INTERNAL, author_id=actor.staff_id,
+                               at=now, body=f"{why.capitalize()}: {reason}"))
+        self._mark_responded(s, inc, now)
+        tracking.refresh(s, inc, now)
+
+    # -- assignment ----------------------------------------------------------
+    def assign(
+        self, actor: Actor, number: str, *, team: str | None = None, assignee: str | None = None,
+        base_version: int | None = None,
+    ) -> IncidentView:
+        require(actor, "incident.assign")
+        now = self.clock()
+        with self.db.writing() as s:
+            inc = lookups.incident_by_number(s, number, for_update=True)
+            if base_version is not None:
+                self._check_version(s, inc, base_version, {"team": team, "assignee": assignee})
+            if inc.status in lifecycle.FINAL:
+                raise InvalidInput(f"{inc.number} is {lifecycle.label(inc.status)}; it cannot be reassigned.")
+            new_team = lookups.team_id(s, team) if team else inc.team_id
+            new_assignee = lookups.staff_id(s, assignee) if assignee else None
+            if new_assignee is not None and new_team is not None and team is None:
+                member = s.execute(select(exists().where(
+                    TeamMember.team_id == new_team, TeamMember.staff_id == new_assignee))).scalar()
+                if not member:
+                    first = s.execute(select(TeamMember.team_id).where(
+                        TeamMember.staff_id == new_assignee).limit(1)).scalar()
+                    new_team = first if first is not None else new_team
+            for f, old, new in (("team_id", inc.team_id, new_team), ("assignee_id", inc.assignee_id, new_assignee)):
+                if old != new:
+                    audit.record(s, actor, now, "incident", inc.id, f, old, new)
+            inc.team_id, inc.assignee_id = new_team, new_assignee
+            if inc.status is IncidentStatus.NEW and (new_assignee or new_team):
+                audit.record(s, actor, now, "incident", inc.id, "status", inc.status, IncidentStatus.ASSIGNED)
+                inc.status = IncidentStatus.ASSIGNED
+            inc.updated_at = now
+            self._mark_responded(s, inc, now)
+            tracking.refresh(s, inc, now)
+            s.flush()
+            return load_incident(s, inc.id)
+
+    # -- journal -------------------------------------------------------------
+    def comment(self, actor: Actor, number: str, body: str, *, internal: bool = False) -> IncidentView:
+        require(actor, "incident.comment")
+        text = clean_text(body, "comment", required=True, max_length=DESCRIPTION_MAX)
+        now = self.clock()
+        with self.db.writing() as s:
+            inc = lookups.incident_by_number(s, number, for_update=True)
+            kind = JournalKind.INTERNAL if internal else JournalKind.PUBLIC
+            s.add(JournalEntry(incident_id=inc.id, kind=kind, body=text, author_id=actor.staff_id, at=now))
+            s.flush()
+            inc.updated_at = now
+            self._mark_responded(s, inc, now)
+            tracking.refresh(s, inc, now)
+            s.flush()
+            return load_incident(s, inc.id)
+
+    def _mark_responded(self, s: Session, inc: Incident, now: dt.datetime) -> None:
+        """Response = In progress, or an assignee plus a first public reply (reference)."""
+        if inc.responded_at is not None:
+            return
+        if inc.status is IncidentStatus.IN_PROGRESS:
+            inc.responded_at = now
+            return
+        if inc.assignee_id is not None:
+            replied = s.execute(select(exists().where(
+                JournalEntry.incident_id == inc.id, JournalEntry.kind == JournalKind.PUBLIC))).scalar()
+            if replied:
+                inc.responded_at = now
+
+    # -- links ---------------------------------------------------------------
+    def link_problem(self, actor: Actor, number: str, problem_number: str | None) -> IncidentView:
+        require(actor, "incident.link_problem")
+        now = self.clock()
+        with self.db.writing() as s:
+            inc = lookups.incident_by_number(s, number, for_update=True)
+            new = lookups.problem_by_number(s, problem_number).id if problem_number else None
+            if new != inc.problem_id:
+                audit.record(s, actor, now, "incident", inc.id, "problem_id", inc.problem_id, new)
+                inc.problem_id = new
+                inc.updated_at = now
+            s.flush()
+            return load_incident(s, inc.id)
+
+    def rederive_open_for_person(self, s: Session, actor: Actor, person_id: int, now: dt.datetime,
+                                 reason: str) -> int:
+        """Re-derive priority of a person's open incidents (VIP status changed)."""
+        rows = s.execute(select(Incident).where(
+            Incident.caller_id == person_id, Incident.status.in_(list(lifecycle.OPEN_STATUSES)))).scalars().all()
+        for inc in rows:
+            self._rederive_priority(s, actor, inc, now, reason)
+            inc.updated_at = now
+            tracking.refresh(s, inc, now)
+        return len(rows)
+
+
+def lifecycle_error(current: IncidentStatus, target: IncidentStatus) -> InvalidInput:
+    from desk.errors import IllegalTransition
+
+    return IllegalTransition(
+        lifecycle.label(current), lifecycle.label(target),
+        [lifecycle.label(a) for a in lifecycle.allowed_incident_transitions(current)],
+    )
+
+
+def staff_name(s: Session, staff_id: int | None) -> str | None:
+    if staff_id is None:
+        return None
+    row = s.get(StaffAccount, staff_id)
+    return row.display_name if row else None
+
+
+def person_exists(s: Session, university_id: str) -> bool:
+    return bool(s.execute(select(exists().where(Person.university_id == university_id))).scalar())

@@ -1,0 +1,1 @@
+"""The SLA engine: business-time clock over calendars, targets, pause/resume, breaches."""
