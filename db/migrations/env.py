@@ -8,23 +8,10 @@ from sqlalchemy import engine_from_config, pool
 
 import db.models  # noqa: F401  (registers every table)
 from db.base import Base
+from db.schema_extras import include_object
 
 config = context.config
 target_metadata = Base.metadata
-
-# Objects the migrations create by hand and the models cannot describe.
-HAND_MADE_TABLES = {"incident_search"}
-
-
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    if type_ == "table" and (name in HAND_MADE_TABLES or (name or "").startswith("incident_search_")):
-        return False
-    if type_ == "column" and name == "search_vector":
-        return False
-    if type_ == "index" and name in {"ix_incidents_search_vector"}:
-        return False
-    return True
-
 
 def _configure(connection: Any) -> None:
     context.configure(

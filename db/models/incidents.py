@@ -55,6 +55,17 @@ class Incident(Base):
     resolution_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     response_breached_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     resolution_breached_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Instants at which 75 % (configurable) of a target is used: "at risk now" is then
+    # an indexed comparison with now instead of a calendar computation per row.
+    response_at_risk_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    resolution_at_risk_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Targets and business time actually used, in seconds (reports aggregate these).
+    response_target_s: Mapped[int | None] = mapped_column(Integer)
+    resolution_target_s: Mapped[int | None] = mapped_column(Integer)
+    response_elapsed_s: Mapped[int | None] = mapped_column(Integer)
+    resolution_elapsed_s: Mapped[int | None] = mapped_column(Integer)
+    # Set while the resolution clock is paused (Pending states); due times are then NULL.
+    sla_paused_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     resolution_code: Mapped[str | None] = mapped_column(String(60))
     resolution_note: Mapped[str | None] = mapped_column(Text)
@@ -76,6 +87,7 @@ class Incident(Base):
         Index("ix_incidents_team_status", "team_id", "status"),
         Index("ix_incidents_assignee_status", "assignee_id", "status"),
         Index("ix_incidents_resolution_due", "resolution_due_at", "id"),
+        Index("ix_incidents_resolution_at_risk", "resolution_at_risk_at"),
         Index("ix_incidents_updated", "updated_at", "id"),
         Index("ix_incidents_opened", "opened_at", "id"),
         CheckConstraint("version >= 1", name="version_positive"),

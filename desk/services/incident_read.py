@@ -58,6 +58,8 @@ def _row_to_view(row: tuple) -> IncidentView:  # type: ignore[type-arg]
         response_due_at=inc.response_due_at, resolution_due_at=inc.resolution_due_at,
         response_breached_at=inc.response_breached_at,
         resolution_breached_at=inc.resolution_breached_at,
+        response_at_risk_at=inc.response_at_risk_at, resolution_at_risk_at=inc.resolution_at_risk_at,
+        sla_paused_at=inc.sla_paused_at,
         resolution_code=inc.resolution_code, resolution_note=inc.resolution_note,
         cancel_reason=inc.cancel_reason, parent_number=parent, problem_number=problem,
         model=model, is_major=inc.is_major, version=inc.version,

@@ -87,6 +87,9 @@ class IncidentView:
     resolution_due_at: dt.datetime | None
     response_breached_at: dt.datetime | None
     resolution_breached_at: dt.datetime | None
+    response_at_risk_at: dt.datetime | None
+    resolution_at_risk_at: dt.datetime | None
+    sla_paused_at: dt.datetime | None
     resolution_code: str | None
     resolution_note: str | None
     cancel_reason: str | None

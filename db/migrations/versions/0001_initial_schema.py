@@ -285,6 +285,13 @@ def upgrade() -> None:
     sa.Column('resolution_due_at', db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('response_breached_at', db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('resolution_breached_at', db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('response_at_risk_at', db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolution_at_risk_at', db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('response_target_s', sa.Integer(), nullable=True),
+    sa.Column('resolution_target_s', sa.Integer(), nullable=True),
+    sa.Column('response_elapsed_s', sa.Integer(), nullable=True),
+    sa.Column('resolution_elapsed_s', sa.Integer(), nullable=True),
+    sa.Column('sla_paused_at', db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('resolution_code', sa.String(length=60), nullable=True),
     sa.Column('resolution_note', sa.Text(), nullable=True),
     sa.Column('cancel_reason', sa.Text(), nullable=True),
@@ -319,6 +326,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_incidents_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_incidents_problem_id'), ['problem_id'], unique=False)
         batch_op.create_index('ix_incidents_resolution_due', ['resolution_due_at', 'id'], unique=False)
+        batch_op.create_index('ix_incidents_resolution_at_risk', ['resolution_at_risk_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_incidents_service_id'), ['service_id'], unique=False)
         batch_op.create_index('ix_incidents_status_priority', ['status', 'priority', 'id'], unique=False)
         batch_op.create_index('ix_incidents_team_status', ['team_id', 'status'], unique=False)
@@ -405,6 +413,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_incidents_status_priority')
         batch_op.drop_index(batch_op.f('ix_incidents_service_id'))
         batch_op.drop_index('ix_incidents_resolution_due')
+        batch_op.drop_index('ix_incidents_resolution_at_risk')
         batch_op.drop_index(batch_op.f('ix_incidents_problem_id'))
         batch_op.drop_index(batch_op.f('ix_incidents_parent_id'))
         batch_op.drop_index('ix_incidents_opened')
