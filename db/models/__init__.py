@@ -2,6 +2,7 @@
 from db.base import Base
 from db.models.audit import AuditEntry
 from db.models.catalogue import Category, Service
+from db.models.counter import Device, Loan, Loaner, Repair, RepairAccessory, Signature
 from db.models.incidents import Attachment, Incident, JournalEntry, Task
 from db.models.incident_models import IncidentModel, IncidentModelTask
 from db.models.numbering import NumberSequence
@@ -9,10 +10,11 @@ from db.models.people import Affiliation, Department, Person, PersonStatus
 from db.models.problems import Problem
 from db.models.staff import StaffAccount, StaffRole, Team, TeamMember
 from db.models.vip import VipGrant, VipPolicy
+from db.models.views import SavedView
 
 __all__ = [
     "Base", "AuditEntry", "Category", "Service", "Attachment", "Incident", "JournalEntry",
     "Task", "IncidentModel", "IncidentModelTask", "NumberSequence", "Affiliation",
     "Department", "Person", "PersonStatus", "Problem", "StaffAccount", "StaffRole", "Team",
-    "TeamMember", "VipGrant", "VipPolicy",
+    "TeamMember", "VipGrant", "VipPolicy", "SavedView",
 ]
