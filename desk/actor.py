@@ -17,8 +17,10 @@ class Actor:
     def has(self, role: Role) -> bool:
         if Role.ADMIN in self.roles:
             return True
-        if role in (Role.TECHNICIAN, Role.COUNTER) and Role.SUPERVISOR in self.roles:
-            return True
+        # Supervisors do everything technicians do, technicians everything counter staff do.
+        ladder = [Role.COUNTER, Role.TECHNICIAN, Role.SUPERVISOR]
+        if role in ladder:
+            return any(r in self.roles for r in ladder[ladder.index(role):])
         return role in self.roles
 
     @property

@@ -77,19 +77,25 @@ class IncidentService:
         require(actor, "incident.open")
         now = self.clock()
         with self.db.writing() as s:
-            inc = self._build(s, actor, new, now)
-            s.add(inc)
-            s.flush()
-            for position, (title, condition) in enumerate(new.tasks, start=1):
-                s.add(Task(incident_id=inc.id, position=position, title=title, condition=condition))
-            audit.record(s, actor, now, "incident", inc.id, "created", None, inc.number)
-            audit.record(s, actor, now, "incident", inc.id, "status", None, inc.status)
-            audit.record(s, actor, now, "incident", inc.id, "priority", None, inc.priority)
-            if inc.assignee_id:
-                audit.record(s, actor, now, "incident", inc.id, "assignee_id", None, inc.assignee_id)
-            tracking.refresh(s, inc, now)
-            s.flush()
-            return load_incident(s, inc.id)
+            return load_incident(s, self.open_in(s, actor, new, now).id)
+
+    def open_in(self, s: Session, actor: Actor, new: NewIncident, now: dt.datetime) -> Incident:
+        """Open an incident inside the caller's unit of work (e.g. a counter intake that
+        writes the incident, its device and loan in one transaction); returns the row."""
+        require(actor, "incident.open")
+        inc = self._build(s, actor, new, now)
+        s.add(inc)
+        s.flush()
+        for position, (title, condition) in enumerate(new.tasks, start=1):
+            s.add(Task(incident_id=inc.id, position=position, title=title, condition=condition))
+        audit.record(s, actor, now, "incident", inc.id, "created", None, inc.number)
+        audit.record(s, actor, now, "incident", inc.id, "status", None, inc.status)
+        audit.record(s, actor, now, "incident", inc.id, "priority", None, inc.priority)
+        if inc.assignee_id:
+            audit.record(s, actor, now, "incident", inc.id, "assignee_id", None, inc.assignee_id)
+        tracking.refresh(s, inc, now)
+        s.flush()
+        return inc
 
     def _build(self, s: Session, actor: Actor, new: NewIncident, now: dt.datetime) -> Incident:
         title = clean_text(new.title, "title", required=True, max_length=TITLE_MAX, single_line=True)
@@ -223,6 +229,16 @@ class IncidentService:
             s.flush()
             return load_incident(s, inc.id)
 
+    def transition_in(
+        self, s: Session, actor: Actor, inc: Incident, target: str | IncidentStatus, now: dt.datetime, *,
+        reason: str | None = None, resolution_code: str | None = None, resolution_note: str | None = None,
+    ) -> None:
+        """A lifecycle step inside the caller's unit of work (pickup resolves and closes at once)."""
+        target_status = _enum(IncidentStatus, target, "status")
+        require(actor, "incident.resolve" if target_status is IncidentStatus.RESOLVED else "incident.transition")
+        self._transition(s, actor, inc, target_status, now, reason=reason,
+                         resolution_code=resolution_code, resolution_note=resolution_note)
+
     def _transition(
         self, s: Session, actor: Actor, inc: Incident, target: IncidentStatus, now: dt.datetime, *,
         reason: str | None = None, resolution_code: str | None = None, resolution_note: str | None = None,
@@ -233,9 +249,9 @@ class IncidentService:
             raise lifecycle_error(current, target)
         why = lifecycle.reason_required(current, target)
         if why:
-            reason = clean_text(reason, "reason", required=True, max_length=4000)
-            if not reason.strip():
+            if not (reason or "").strip():
                 raise InvalidInput(f"A reason is required for {why}.", "reason")
+            reason = clean_text(reason, "reason", max_length=4000)
         if target is IncidentStatus.RESOLVED:
             code = (resolution_code or "").strip()
             if code not in RESOLUTION_CODES:

@@ -527,7 +527,7 @@ _PG_UP = [
                || coalesce(p.preferred_name, '') || ' ' || coalesce(p.email, '')
           INTO caller_text FROM people p WHERE p.id = NEW.caller_id;
         NEW.search_vector :=
-            setweight(to_tsvector('simple', coalesce(NEW.number, '')), 'A')
+            setweight(to_tsvector('simple', replace(coalesce(NEW.number, ''), '-', ' ')), 'A')
             || setweight(to_tsvector('simple', coalesce(NEW.title, '')), 'B')
             || setweight(to_tsvector('simple', coalesce(caller_text, '')), 'B')
             || setweight(to_tsvector('simple', coalesce(NEW.description, '')), 'C');
