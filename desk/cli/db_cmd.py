@@ -17,6 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     up.set_defaults(func=upgrade)
     cur = s.add_parser("current", help="show the schema revision and what this release needs")
     cur.set_defaults(func=current)
+    grant = s.add_parser("grant", help="PostgreSQL: let a staff member's database login use Desk's tables")
+    grant.add_argument("login")
+    grant.set_defaults(func=grant_cmd)
 
 
 def _engine(ctx: CliContext):  # type: ignore[no-untyped-def]
@@ -46,6 +49,19 @@ def current(args: argparse.Namespace, ctx: CliContext) -> int:
         state = "up to date" if rev == head else ("needs upgrade" if rev in migrate.known_revisions() or rev is None
                                                    else "newer than this release")
         print(f"{describe(engine.url)}: schema {rev or 'none'}; this Desk needs {head} ({state})")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def grant_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    from db.grants import grant_staff_login
+
+    engine = _engine(ctx)
+    try:
+        grant_staff_login(engine, args.login)
+        print(f"{args.login} may now use Desk on {describe(engine.url)}; map it to a staff account with "
+              f"desk staff add USER --name NAME --role technician --db-login {args.login}")
     finally:
         engine.dispose()
     return 0
