@@ -47,3 +47,7 @@ def _seed(s: Session) -> None:
         if s.get(NumberSequence, prefix) is None:
             s.add(NumberSequence(name=prefix, last_value=0))
     s.flush()
+    # Incident models reference services and categories, so they come after them.
+    from desk.incident_models.seed import seed_incident_models
+    seed_incident_models(s)
+    s.flush()

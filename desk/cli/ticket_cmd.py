@@ -32,13 +32,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     new = s.add_parser("new", help="open an incident; prints its number")
     new.add_argument("--title", required=True)
+    new.add_argument("--model", help="incident model (laptop-repair, password-reset, ...): its service, "
+                     "category, impact, urgency and task checklist become the defaults")
     new.add_argument("--description", default="")
     new.add_argument("--caller", help="university ID")
     new.add_argument("--service")
     new.add_argument("--category")
-    new.add_argument("--impact", choices=[x.value for x in Impact], default=Impact.LOW.value)
-    new.add_argument("--urgency", choices=[x.value for x in Urgency], default=Urgency.MEDIUM.value)
-    new.add_argument("--channel", choices=[x.value for x in Channel], default=Channel.PHONE.value)
+    new.add_argument("--impact", choices=[x.value for x in Impact], help="default: low (or the model's)")
+    new.add_argument("--urgency", choices=[x.value for x in Urgency], help="default: medium (or the model's)")
+    new.add_argument("--channel", choices=[x.value for x in Channel], help="default: phone (or the model's)")
     new.add_argument("--team")
     new.add_argument("--assignee")
     new.add_argument("--acting-status")
@@ -71,11 +73,23 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def new_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    v = ctx.services.incidents.open(ctx.actor, NewIncident(
-        title=args.title, description=args.description, caller_university_id=args.caller,
-        service=args.service, category=args.category, impact=args.impact, urgency=args.urgency,
-        channel=args.channel, team=args.team, assignee=args.assignee,
-        acting_status=args.acting_status, acting_department=args.acting_department,
-    ))
+    if args.model:
+        from desk.incident_models import IncidentModelService
+
+        v = IncidentModelService(ctx.db, incidents=ctx.services.incidents).open(
+            ctx.actor, args.model, title=args.title, caller=args.caller,
+            description=args.description or None, service=args.service, category=args.category,
+            impact=args.impact, urgency=args.urgency, channel=args.channel, team=args.team,
+            assignee=args.assignee, acting_status=args.acting_status,
+            acting_department=args.acting_department,
+        )
+    else:
+        v = ctx.services.incidents.open(ctx.actor, NewIncident(
+            title=args.title, description=args.description, caller_university_id=args.caller,
+            service=args.service, category=args.category, impact=args.impact or Impact.LOW.value,
+            urgency=args.urgency or Urgency.MEDIUM.value, channel=args.channel or Channel.PHONE.value,
+            team=args.team, assignee=args.assignee,
+            acting_status=args.acting_status, acting_department=args.acting_department,
+        ))
     print(to_json(ticket_json(v)) if args.json else v.number)
     return 0
