@@ -239,16 +239,6 @@ class IncidentService:
         self._transition(s, actor, inc, target_status, now, reason=reason,
                          resolution_code=resolution_code, resolution_note=resolution_note)
 
-    def transition_in(
-        self, s: Session, actor: Actor, inc: Incident, target: str | IncidentStatus, now: dt.datetime, *,
-        reason: str | None = None, resolution_code: str | None = None, resolution_note: str | None = None,
-    ) -> None:
-        """A lifecycle step inside the caller's unit of work (pickup resolves and closes at once)."""
-        target_status = _enum(IncidentStatus, target, "status")
-        require(actor, "incident.resolve" if target_status is IncidentStatus.RESOLVED else "incident.transition")
-        self._transition(s, actor, inc, target_status, now, reason=reason,
-                         resolution_code=resolution_code, resolution_note=resolution_note)
-
     def _transition(
         self, s: Session, actor: Actor, inc: Incident, target: IncidentStatus, now: dt.datetime, *,
         reason: str | None = None, resolution_code: str | None = None, resolution_note: str | None = None,
