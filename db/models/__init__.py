@@ -8,6 +8,9 @@ from db.models.incident_models import IncidentModel, IncidentModelTask
 from db.models.numbering import NumberSequence
 from db.models.people import Affiliation, Department, Person, PersonStatus
 from db.models.problems import Problem
+from db.models.sla import (
+    Calendar, CalendarClosure, CalendarHours, CalendarPeriod, CalendarVersion, Sla, SlaTarget, SlaVersion,
+)
 from db.models.staff import StaffAccount, StaffRole, Team, TeamMember
 from db.models.vip import VipGrant, VipPolicy
 from db.models.views import SavedView
@@ -16,5 +19,6 @@ __all__ = [
     "Base", "AuditEntry", "Category", "Service", "Attachment", "Incident", "JournalEntry",
     "Task", "IncidentModel", "IncidentModelTask", "NumberSequence", "Affiliation",
     "Department", "Person", "PersonStatus", "Problem", "StaffAccount", "StaffRole", "Team",
-    "TeamMember", "VipGrant", "VipPolicy", "SavedView",
+    "TeamMember", "VipGrant", "VipPolicy", "SavedView", "Calendar", "CalendarClosure", "CalendarHours",
+    "CalendarPeriod", "CalendarVersion", "Sla", "SlaTarget", "SlaVersion",
 ]
