@@ -1,0 +1,28 @@
+"""The counter's services over one database, built once and handed to the UI and CLI."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from db.engine import Database
+from desk.clock import Clock, utc_now
+from desk.counter.checklist import ChecklistService
+from desk.counter.intake import IntakeService
+from desk.counter.loaners import LoanerService
+from desk.counter.pickup import PickupService
+from desk.incident_models import IncidentModelService
+from desk.services.incidents import IncidentService
+
+
+@dataclass(frozen=True)
+class CounterServices:
+    intake: IntakeService
+    pickup: PickupService
+    loaners: LoanerService
+    checklist: ChecklistService
+    models: IncidentModelService
+
+    @classmethod
+    def over(cls, db: Database, clock: Clock = utc_now, incidents: IncidentService | None = None) -> CounterServices:
+        inc = incidents or IncidentService(db, clock)
+        return cls(IntakeService(db, clock), PickupService(db, clock, inc), LoanerService(db, clock),
+                   ChecklistService(db, clock, inc), IncidentModelService(db, clock, inc))

@@ -1,0 +1,93 @@
+"""Pickup: the customer proves who they are, gets their laptop and accessories back, returns
+the loaner and signs; the ticket resolves and closes in the same unit of work."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from db.engine import Database
+from db.enums import IncidentStatus
+from db.models import Incident, Loan, Repair, RepairAccessory, Signature, Task
+from desk.actor import Actor
+from desk.clock import Clock, utc_now
+from desk.counter import loaners
+from desk.counter.common import check_signature
+from desk.counter.read import load_repair, person_name, repair_id_for
+from desk.counter.views import PickupRequest, RepairView
+from desk.errors import InvalidInput
+from desk.rules import lifecycle
+from desk.rules.permissions import require
+from desk.services import audit
+from desk.services.incidents import IncidentService
+from desk.services.text import clean_text
+
+PICKUP_TASK = "Pickup and sign-off"
+ID_KINDS = ("University card", "Driver's licence", "Passport", "Other photo ID")
+
+
+class PickupService:
+    def __init__(self, db: Database, clock: Clock = utc_now, incidents: IncidentService | None = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.incidents = incidents or IncidentService(db, clock)
+
+    def find(self, scanned: str) -> RepairView:
+        """The repair behind a scanned slip barcode or a typed number."""
+        with self.db.reading() as s:
+            return load_repair(s, repair_id_for(s, scanned))
+
+    def pickup(self, actor: Actor, req: PickupRequest) -> RepairView:
+        require(actor, "incident.resolve")
+        id_checked = clean_text(req.id_checked, "ID checked", required=True, single_line=True, max_length=120)
+        check_signature(req.signature_png, "pickup signature")
+        work = clean_text(req.work_done, "work done", required=True, max_length=20_000)
+        note = clean_text(req.missing_note, "note on missing accessories", max_length=4000)
+        now = self.clock()
+        with self.db.writing() as s:
+            rid = repair_id_for(s, req.number)
+            repair = s.get(Repair, rid)
+            assert repair is not None
+            inc = s.get(Incident, repair.incident_id)
+            assert inc is not None
+            if repair.picked_up_at is not None or inc.status in lifecycle.FINAL:
+                raise InvalidInput(f"{inc.number} has already been picked up or closed.", "number")
+            accessories = s.execute(select(RepairAccessory).where(RepairAccessory.repair_id == rid)).scalars().all()
+            known = {a.name for a in accessories}
+            unknown = set(req.accessories_returned) - known
+            if unknown:
+                raise InvalidInput(f"Not on the intake list: {', '.join(sorted(unknown))}.", "accessories")
+            missing = sorted(known - set(req.accessories_returned))
+            if missing and not note.strip():
+                raise InvalidInput(f"Not handed back: {', '.join(missing)}. Note why before completing pickup.",
+                                   "accessories")
+            for a in accessories:
+                a.returned = a.name in req.accessories_returned
+            open_loan = s.execute(select(Loan).where(Loan.repair_id == rid, Loan.returned_at.is_(None))).scalar()
+            if open_loan is not None:
+                if not req.loaner_returned:
+                    raise InvalidInput("The loaner laptop must be returned before the repaired laptop is "
+                                       "handed over.", "loaner")
+                loaners.return_in(s, actor, open_loan, now, "returned at pickup")
+            from db.models import Person
+
+            person = s.get(Person, inc.caller_id) if inc.caller_id else None
+            s.add(Signature(repair_id=rid, purpose="pickup", signer_name=person_name(person) if person else "",
+                            signed_at=now, png=req.signature_png))
+            repair.work_done, repair.picked_up_at = work, now
+            repair.pickup_by_id, repair.pickup_id_checked = actor.staff_id, id_checked
+            for t in s.execute(select(Task).where(Task.incident_id == inc.id)).scalars():
+                if t.title == PICKUP_TASK and not t.done:
+                    t.done, t.done_at, t.done_by_id = True, now, actor.staff_id
+            self._resolve_and_close(s, actor, inc, req.resolution_code, work, missing, note, now)
+            audit.record(s, actor, now, "incident", inc.id, "pickup", None, id_checked, note or None)
+            s.flush()
+            return load_repair(s, rid)
+
+    def _resolve_and_close(self, s, actor, inc, code, work, missing, note, now) -> None:  # type: ignore[no-untyped-def]
+        resolution = work + (f"\nNot handed back: {', '.join(missing)} — {note}" if missing else "")
+        status = inc.status
+        if status in (IncidentStatus.NEW, IncidentStatus.ASSIGNED) or lifecycle.is_pending(status):
+            self.incidents.transition_in(s, actor, inc, IncidentStatus.IN_PROGRESS, now)
+        if inc.status is not IncidentStatus.RESOLVED:
+            self.incidents.transition_in(s, actor, inc, IncidentStatus.RESOLVED, now, resolution_code=code,
+                                         resolution_note=resolution)
+        self.incidents.transition_in(s, actor, inc, IncidentStatus.CLOSED, now)
