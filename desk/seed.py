@@ -51,3 +51,7 @@ def _seed(s: Session) -> None:
     from desk.incident_models.seed import seed_incident_models
     seed_incident_models(s)
     s.flush()
+    # Business-hours calendars and SLA targets (desk.sla owns them).
+    from desk.sla.seed import seed_sla_defaults
+    seed_sla_defaults(s)
+    s.flush()

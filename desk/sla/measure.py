@@ -1,0 +1,28 @@
+"""Measuring one ticket: pick its SLA version and targets, then replay its history."""
+from __future__ import annotations
+
+from desk.sla.catalogue import Catalogue, SlaPolicy
+from desk.sla.history import TicketHistory
+from desk.sla.replay import SlaResult, replay
+
+
+def service_at(h: TicketHistory, as_of: int) -> int | None:
+    """The ticket's service at ``as_of`` (a changed service re-targets from opening)."""
+    changes = [e for e in h.events if e.field == "service_id"]
+    if not changes:
+        return h.service_id
+    current = changes[0].old
+    for e in changes:
+        if e.at > as_of:
+            break
+        current = e.new
+    return int(current) if current not in (None, "") else None
+
+
+def policy_for(cat: Catalogue, h: TicketHistory, as_of: int) -> SlaPolicy | None:
+    return cat.policy(cat.sla_name_for(service_at(h, as_of), h.model_id), h.opened_at)
+
+
+def evaluate(cat: Catalogue, h: TicketHistory, as_of: int) -> tuple[SlaResult, SlaPolicy | None]:
+    policy = policy_for(cat, h, as_of)
+    return replay(h, lambda p: cat.target(policy, p), as_of), policy

@@ -1,0 +1,79 @@
+"""The SLA columns stored on ``incidents``: what each one means, and how they are filled.
+
+They are maintained by ``desk.sla.tracking.refresh`` after every event and by
+``desk.sla.backfill.recompute_all`` in bulk; both write exactly ``columns(result)``.
+All times are UTC, all durations are *business* seconds on the target's calendar.
+A ticket without an SLA (no service, or a service without one) has all of them NULL.
+
+``response_target_s`` / ``resolution_target_s``
+    The targets of the ticket's current priority (a priority change re-targets).
+``response_due_at``
+    When the response target is (or was) used up, measured from opening. Kept after the
+    response, so "responded before due" is ``responded_at <= response_due_at``.
+``resolution_due_at``
+    When the resolution target is used up if the clock keeps running: projected while
+    running, NULL while paused (Pending), and after Resolved/Closed/Cancelled the due
+    as it stood when the clock stopped. If the target was used up in the past, the
+    instant that happened.
+``response_at_risk_at`` / ``resolution_at_risk_at``
+    When the at-risk share (75 % by default) of the target is (or was) used. NULL while
+    paused (resolution), and NULL when the clock stopped before reaching it.
+    "At risk now" = open, not paused, ``at_risk_at <= now < due_at``.
+``response_breached_at`` / ``resolution_breached_at``
+    The first recorded breach: the instant the target was used up while the clock kept
+    running. Recorded only once that instant has passed (at the next event, by
+    ``desk sla sweep``, or by a recompute); never cleared by a later priority change.
+    "Breached now" for an open ticket = ``breached_at IS NOT NULL OR due_at < now``.
+``response_elapsed_s``
+    Business seconds from opening to the response; NULL until responded.
+``resolution_elapsed_s``
+    Business seconds the resolution clock has run, pauses excluded: up to the resolution
+    once resolved, else up to the last event (or the recompute).
+``sla_paused_at``
+    When the current pause (Pending state) began; NULL when not paused.
+``responded_at`` is written by the incident service (first acknowledgement) and only
+read here.
+
+Outcome for reports: a resolved ticket met its resolution target iff
+``resolution_breached_at IS NULL``; likewise response with ``response_breached_at``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from desk.sla.clock import from_epoch
+from desk.sla.replay import SlaResult
+
+COLUMNS = (
+    "response_due_at", "resolution_due_at", "response_breached_at", "resolution_breached_at",
+    "response_at_risk_at", "resolution_at_risk_at", "response_target_s", "resolution_target_s",
+    "response_elapsed_s", "resolution_elapsed_s", "sla_paused_at",
+)
+
+
+def _t(v: int | None) -> dt.datetime | None:
+    return None if v is None else from_epoch(v)
+
+
+def columns(r: SlaResult) -> dict[str, Any]:
+    """Column values for one replay result."""
+    resp, res = r.response, r.resolution
+    out: dict[str, Any] = dict.fromkeys(COLUMNS)
+    out["sla_paused_at"] = _t(r.paused_since)
+    if resp is None or res is None:
+        return out
+    paused = r.paused_since is not None
+    out.update(
+        response_target_s=resp.target_s,
+        response_due_at=_t(resp.due),
+        response_at_risk_at=_t(resp.at_risk_at),
+        response_breached_at=_t(resp.breached_at),
+        response_elapsed_s=resp.used_s if resp.done_at is not None else None,
+        resolution_target_s=res.target_s,
+        resolution_due_at=None if paused else _t(res.due),
+        resolution_at_risk_at=None if paused else _t(res.at_risk_at),
+        resolution_breached_at=_t(res.breached_at),
+        resolution_elapsed_s=res.used_s,
+    )
+    return out
