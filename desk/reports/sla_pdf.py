@@ -1,0 +1,351 @@
+"""build_sla_report(report, out): the SLA report as a PDF (ReportLab platypus).
+
+The breach appendix can run to hundreds of pages: it is set as one small table per
+page of plain (pre-fitted) strings, which ReportLab lays out without splitting or
+re-measuring, so it prints at a steady page rate.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageBreak, PageTemplate, Paragraph,
+    Spacer, Table, TableStyle,
+)
+from reportlab.platypus.flowables import Flowable
+
+from desk.reports.charts import compliance_chart, opened_resolved_chart
+from desk.reports.params import GroupBy
+from desk.reports.sla_data import AGEING_BUCKETS, BreachRow, ComplianceRow, SlaReport
+from desk.reports.styles import (
+    ACCENT, BAD, FONT, FONT_BOLD, FONT_NARROW, FONT_NARROW_BOLD, INK, MARGIN,
+    MUTED, PAGE, RULE, STRIPE, fit, fmt_duration, fmt_int, fmt_local, fmt_pct, fmt_target,
+    draw_text, markup, needs_fallback, page_decorator, register_fonts, styles,
+)
+
+Progress = Callable[[float, str], None]
+Cancelled = Callable[[], bool]
+
+APPENDIX_ROWS_PER_PAGE = 44
+APPENDIX_FIRST_PAGE_ROWS = 40  # the first page also carries the appendix heading
+CELL = 7.5
+DEFINITIONS = (
+    "Opened / resolved: tickets opened / resolved in the period. A target counts once, in the "
+    "period its outcome became known: at its recorded breach, otherwise at the response or "
+    "resolution; met = no breach recorded. Backlog at an instant: opened before it, not "
+    "cancelled, not yet resolved or closed. Times are business time (each service's calendar, "
+    "Pending states excluded) of tickets responded / resolved in the period; median and 90th "
+    "percentile interpolate linearly between neighbouring tickets. Ageing counts calendar time "
+    "open at the end of the period."
+)
+
+
+def build_sla_report(report: SlaReport, out: Path, *, progress: Progress | None = None,
+                     cancelled: Cancelled | None = None) -> int:
+    """Write the report to ``out`` (atomically); returns the number of pages."""
+    from desk.reports.service import ReportCancelled
+
+    register_fonts()
+    st = styles()
+    zone = report.params.zone
+    prov = report.provenance
+    title = f"SLA compliance report · {report.params.date_from} to {report.params.date_to}"
+    footer = (f"Generated {fmt_local(prov.generated_at, zone, True)} by {prov.generated_by} · "
+              f"{prov.database}")
+    story: list[Flowable] = []
+    story += _summary(report, st)
+    story += [PageBreak()] + _compliance(report, st)
+    story += [PageBreak()] + _trends(report, st)
+    story += _ageing(report, st)
+    story += [PageBreak()] + _appendix(report.breaches, st, zone)
+
+    est_pages = 4 + appendix_pages(len(report.breaches))
+    state = {"pages": 0}
+
+    class Doc(BaseDocTemplate):
+        def afterPage(self) -> None:  # noqa: N802 - ReportLab hook
+            state["pages"] += 1
+            if progress:
+                progress(min(1.0, state["pages"] / est_pages), f"Page {state['pages']} of ~{est_pages}")
+
+        def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab hook
+            if cancelled and cancelled():
+                raise ReportCancelled()
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".desk-report-", suffix=".pdf", dir=out.parent)
+    os.close(fd)
+    try:
+        doc = Doc(tmp, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                  bottomMargin=MARGIN, title="SLA compliance report", author=prov.generated_by,
+                  subject=title, creator=f"Desk {prov.desk_version}")
+        frame = Frame(MARGIN, MARGIN, PAGE[0] - 2 * MARGIN, PAGE[1] - 2 * MARGIN, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        doc.addPageTemplates([PageTemplate("page", [frame], onPage=page_decorator(title, footer))])
+        doc.build(story)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    if progress:
+        progress(1.0, "Done")
+    return state["pages"]
+
+
+# -- sections ------------------------------------------------------------------------------
+
+def appendix_pages(breaches: int) -> int:
+    if breaches <= APPENDIX_FIRST_PAGE_ROWS:
+        return 1
+    return 1 + -(-(breaches - APPENDIX_FIRST_PAGE_ROWS) // APPENDIX_ROWS_PER_PAGE)
+
+
+def _p(text: str, style: Any) -> Paragraph:
+    return Paragraph(markup(text), style)
+
+
+def _grid(data: list[list[Any]], widths: Sequence[float], *, header_rows: int = 1,
+          extra: Sequence[tuple[Any, ...]] = (), font: str = FONT_NARROW, size: float = CELL) -> Table:
+    t = Table(data, colWidths=list(widths), repeatRows=header_rows, hAlign="LEFT")
+    t.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), font, size),
+        ("FONT", (0, 0), (-1, header_rows - 1), FONT_NARROW_BOLD, size),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.6, ACCENT),
+        ("ROWBACKGROUNDS", (0, header_rows), (-1, -1), [None, STRIPE]),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        *extra,
+    ]))
+    return t
+
+
+def _kv(rows: list[tuple[str, str]], st: dict[str, Any], widths: tuple[float, float]) -> Table:
+    data = [[Paragraph(markup(k), st["small"]), Paragraph(markup(v), st["body"])] for k, v in rows]
+    t = Table(data, colWidths=list(widths))
+    t.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return t
+
+
+def _summary(r: SlaReport, st: dict[str, Any]) -> list[Flowable]:
+    s, c, zone, prov = r.summary, r.summary.counts, r.params.zone, r.provenance
+    head = r.params.label or f"{r.params.date_from:%d %B %Y} – {r.params.date_to:%d %B %Y}"
+    figures = [
+        ["Tickets opened", fmt_int(c.opened), "Response met", f"{fmt_pct(c.response_pct)}  "
+         f"({fmt_int(c.response_met)} of {fmt_int(c.response_measured)})"],
+        ["Tickets resolved", fmt_int(c.resolved), "Resolution met", f"{fmt_pct(c.resolution_pct)}  "
+         f"({fmt_int(c.resolution_met)} of {fmt_int(c.resolution_measured)})"],
+        ["Backlog at start", fmt_int(s.backlog_start), "Time to respond (median / 90th pct.)",
+         f"{fmt_duration(s.response_time.median_s)} / {fmt_duration(s.response_time.p90_s)}"],
+        ["Backlog at end", fmt_int(s.backlog_end), "Time to resolve (median / 90th pct.)",
+         f"{fmt_duration(s.resolution_time.median_s)} / {fmt_duration(s.resolution_time.p90_s)}"],
+        ["Breaches", f"{fmt_int(c.breaches)}  ({fmt_int(c.response_breaches)} response, "
+         f"{fmt_int(c.resolution_breaches)} resolution)", "Major incidents opened", fmt_int(len(s.majors))],
+    ]
+    ft = Table(figures, colWidths=[38 * mm, 78 * mm, 68 * mm, 71 * mm], hAlign="LEFT")
+    ft.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, 10), ("FONT", (1, 0), (1, -1), FONT_BOLD, 10),
+        ("FONT", (3, 0), (3, -1), FONT_BOLD, 10), ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("TEXTCOLOR", (0, 0), (0, -1), MUTED), ("TEXTCOLOR", (2, 0), (2, -1), MUTED),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE), ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    vip = r.vip
+    if vip.in_force_version is None:
+        vip_text = "No VIP policy was published before the end of the period."
+    else:
+        per = ", ".join(f"v{v}: {fmt_int(n)}" for v, n in vip.tickets_by_version) or "none"
+        vip_text = (f"VIP policy v{vip.in_force_version} (published "
+                    f"{fmt_local(vip.in_force_published_at, zone)}) was in force at the end of the "
+                    f"period. Tickets opened in the period whose urgency it raised: "
+                    f"{fmt_int(vip.tickets)} ({per}).")
+    provenance = [
+        *r.params.describe(),
+        ("Generated", f"{fmt_local(prov.generated_at, zone, True)} by {prov.generated_by}"),
+        ("Database", prov.database),
+        ("SLA versions", "; ".join(prov.sla_versions) or "not recorded"),
+        ("Calendar versions", "; ".join(prov.calendar_versions) or "not recorded by the SLA engine"),
+        ("Desk", prov.desk_version),
+    ]
+    out: list[Flowable] = [
+        Paragraph("SLA compliance report", st["title"]), _p(head, st["subtitle"]),
+        ft, Spacer(1, 4 * mm), _p(vip_text, st["body"]),
+    ]
+    if s.majors:
+        rows = [["Major incident", "Title", "Service", "Status", "Opened"]]
+        rows += [[m.number, _cell(m.title, 110 * mm), _cell(m.service, 50 * mm), m.status,
+                  fmt_local(m.opened_at, zone)] for m in s.majors]
+        out += [Paragraph("Major incidents opened in the period", st["h2"]),
+                _grid(rows, [28 * mm, 115 * mm, 55 * mm, 25 * mm, 30 * mm])]
+    out += [Paragraph("Parameters and provenance", st["h2"]),
+            _kv(provenance, st, (35 * mm, PAGE[0] - 2 * MARGIN - 35 * mm)),
+            Spacer(1, 3 * mm), _p(DEFINITIONS, st["small"])]
+    return out
+
+
+def _cell(text: str, width: float, font: str = FONT_NARROW, size: float = CELL) -> Any:
+    """A plain table cell for user text: fitted to width, in a font that has its glyphs."""
+    fitted = fit(text, width - 6, font, size)
+    if needs_fallback(fitted, font):
+        return _Plain(fitted, font, size)
+    return fitted
+
+
+class _Plain(Flowable):
+    """One line of text in a given font (for the rare cell the main font cannot set)."""
+
+    def __init__(self, text: str, font: str, size: float) -> None:
+        super().__init__()
+        self.text, self.font, self.size = text, font, size
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return aw, self.size * 1.2
+
+    def draw(self) -> None:
+        self.canv.setFillColor(INK)
+        draw_text(self.canv, 0, self.size * 0.25, self.text, self.font, self.size)
+
+
+def _compliance(r: SlaReport, st: dict[str, Any]) -> list[Flowable]:
+    g = r.params.group_by
+    label_heads = {GroupBy.SERVICE_PRIORITY: ["Service", "Priority"], GroupBy.TEAM: ["Team"],
+                   GroupBy.ASSIGNEE: ["Assignee"], GroupBy.WEEK: ["Week"]}[g]
+    label_w = [44 * mm, 12 * mm] if g is GroupBy.SERVICE_PRIORITY else [56 * mm]
+    nums = ["Opened", "Resolved", "Target", "Met", "Met %", "Median", "90th pct.",
+            "Target", "Met", "Met %", "Median", "90th pct."]
+    num_w = [14 * mm, 15 * mm] + [22 * mm, 16 * mm, 13 * mm, 17 * mm, 17 * mm] * 2
+    nl = len(label_heads)
+    top = [""] * nl + ["", "", "Response", "", "", "", "", "Resolution", "", "", "", ""]
+    data: list[list[Any]] = [top, label_heads + nums]
+    label_width = label_w[0]
+    for row in r.compliance:
+        data.append([_cell(row.label[0], label_width), *row.label[1:], *_numbers(row)])
+    tot = r.summary
+    data.append(["All"] + [""] * (nl - 1) + [
+        fmt_int(tot.counts.opened), fmt_int(tot.counts.resolved), "",
+        f"{fmt_int(tot.counts.response_met)}/{fmt_int(tot.counts.response_measured)}",
+        fmt_pct(tot.counts.response_pct), fmt_duration(tot.response_time.median_s),
+        fmt_duration(tot.response_time.p90_s), "",
+        f"{fmt_int(tot.counts.resolution_met)}/{fmt_int(tot.counts.resolution_measured)}",
+        fmt_pct(tot.counts.resolution_pct), fmt_duration(tot.resolution_time.median_s),
+        fmt_duration(tot.resolution_time.p90_s)])
+    extra = [
+        ("SPAN", (nl + 2, 0), (nl + 6, 0)), ("SPAN", (nl + 7, 0), (nl + 11, 0)),
+        ("ALIGN", (nl, 1), (-1, -1), "RIGHT"), ("ALIGN", (nl, 0), (-1, 0), "CENTER"),
+        ("LINEBELOW", (nl + 2, 0), (-1, 0), 0.3, RULE),
+        ("FONT", (0, -1), (-1, -1), FONT_NARROW_BOLD, CELL), ("LINEABOVE", (0, -1), (-1, -1), 0.6, ACCENT),
+        ("TEXTCOLOR", (nl + 2, 2), (nl + 2, -1), MUTED), ("TEXTCOLOR", (nl + 7, 2), (nl + 7, -1), MUTED),
+    ]
+    heading = {GroupBy.SERVICE_PRIORITY: "service and priority", GroupBy.TEAM: "team",
+               GroupBy.ASSIGNEE: "assignee", GroupBy.WEEK: "week"}[g]
+    return [Paragraph(f"Compliance by {heading}", st["h2"]),
+            _p("Targets beside results: the target(s) in force for the group's tickets, "
+               "targets met of those measured, and the business time taken.", st["small"]),
+            Spacer(1, 2 * mm), _grid(data, label_w + num_w, header_rows=2, extra=extra)]
+
+
+def _numbers(row: ComplianceRow) -> list[str]:
+    c = row.counts
+    return [
+        fmt_int(c.opened), fmt_int(c.resolved),
+        fmt_target(row.response_target.low_s, row.response_target.high_s),
+        f"{fmt_int(c.response_met)}/{fmt_int(c.response_measured)}", fmt_pct(c.response_pct),
+        fmt_duration(row.response_time.median_s), fmt_duration(row.response_time.p90_s),
+        fmt_target(row.resolution_target.low_s, row.resolution_target.high_s),
+        f"{fmt_int(c.resolution_met)}/{fmt_int(c.resolution_measured)}", fmt_pct(c.resolution_pct),
+        fmt_duration(row.resolution_time.median_s), fmt_duration(row.resolution_time.p90_s),
+    ]
+
+
+def _trends(r: SlaReport, st: dict[str, Any]) -> list[Flowable]:
+    w = (PAGE[0] - 2 * MARGIN - 8 * mm) / 2
+    charts = Table([[opened_resolved_chart(r.weeks, w, 70 * mm), compliance_chart(r.weeks, w, 70 * mm)]],
+                   colWidths=[w + 4 * mm, w + 4 * mm])
+    charts.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    rows: list[list[Any]] = [["Week of", "Opened", "Resolved", "Response met", "Response met %",
+                              "Resolution met", "Resolution met %", "Breaches"]]
+    for wk in r.weeks:
+        c = wk.counts
+        rows.append([wk.week_start.isoformat(), fmt_int(c.opened), fmt_int(c.resolved),
+                     f"{fmt_int(c.response_met)}/{fmt_int(c.response_measured)}", fmt_pct(c.response_pct),
+                     f"{fmt_int(c.resolution_met)}/{fmt_int(c.resolution_measured)}",
+                     fmt_pct(c.resolution_pct), fmt_int(c.breaches)])
+    table = _grid(rows, [26 * mm, 20 * mm, 20 * mm, 26 * mm, 26 * mm, 26 * mm, 28 * mm, 20 * mm],
+                  extra=[("ALIGN", (1, 0), (-1, -1), "RIGHT")])
+    return [Paragraph("Weekly trend", st["h2"]), charts, Spacer(1, 3 * mm), table]
+
+
+def _ageing(r: SlaReport, st: dict[str, Any]) -> list[Flowable]:
+    head = ["Priority", *[label for label, _ in AGEING_BUCKETS], "Total"]
+    rows: list[list[Any]] = [head]
+    totals = [0] * len(AGEING_BUCKETS)
+    for a in r.ageing:
+        rows.append([a.priority, *[fmt_int(n) for n in a.buckets], fmt_int(a.total)])
+        totals = [t + n for t, n in zip(totals, a.buckets)]
+    rows.append(["All", *[fmt_int(n) for n in totals], fmt_int(sum(totals))])
+    table = _grid(rows, [22 * mm] + [24 * mm] * (len(AGEING_BUCKETS) + 1),
+                  extra=[("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                         ("FONT", (0, -1), (-1, -1), FONT_NARROW_BOLD, CELL),
+                         ("LINEABOVE", (0, -1), (-1, -1), 0.6, ACCENT)])
+    return [CondPageBreak(60 * mm), KeepTogether([
+        Paragraph("Backlog ageing at the end of the period", st["h2"]),
+        _p("Tickets still open at the end of the period by priority and time since opening.", st["small"]),
+        Spacer(1, 2 * mm), table])]
+
+
+APPENDIX_COLS = [  # (heading, width)
+    ("Ticket", 22 * mm), ("Title", 78 * mm), ("Service", 40 * mm), ("Prio.", 11 * mm),
+    ("Kind", 16 * mm), ("Breached at", 27 * mm), ("Target time", 20 * mm), ("Actual", 20 * mm),
+    ("Over by", 20 * mm),
+]
+
+
+def _appendix(breaches: Sequence[BreachRow], st: dict[str, Any], zone: Any) -> list[Flowable]:
+    out: list[Flowable] = [Paragraph(f"Appendix: breaches in the period ({fmt_int(len(breaches))})", st["h2"]),
+                           _p("Every response and resolution breach recorded in the period, oldest first. "
+                              "“open” means the ticket is not yet answered / resolved: its actual time is "
+                              "still running.", st["small"]), Spacer(1, 2 * mm)]
+    if not breaches:
+        out.append(_p("No breaches were recorded in the period.", st["body"]))
+        return out
+    head = [h for h, _ in APPENDIX_COLS]
+    widths = [w for _, w in APPENDIX_COLS]
+    style = TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT_NARROW, CELL),
+        ("FONT", (0, 0), (-1, 0), FONT_NARROW_BOLD, CELL),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("TEXTCOLOR", (8, 1), (8, -1), BAD),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, ACCENT),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, STRIPE]),
+        ("ALIGN", (6, 0), (-1, -1), "RIGHT"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.2), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ])
+    first = True
+    starts = [0, *range(APPENDIX_FIRST_PAGE_ROWS, len(breaches), APPENDIX_ROWS_PER_PAGE)]
+    for i, j in zip(starts, [*starts[1:], len(breaches)]):
+        rows: list[list[Any]] = [head]
+        for b in breaches[i:j]:
+            rows.append([b.number, _cell(b.title, widths[1]), _cell(b.service, widths[2]), b.priority,
+                         b.kind, fmt_local(b.breached_at, zone), fmt_duration(b.target_s),
+                         "open" if b.elapsed_s is None else fmt_duration(b.elapsed_s),
+                         "—" if b.over_s is None else fmt_duration(b.over_s)])
+        t = Table(rows, colWidths=widths, style=style, hAlign="LEFT")
+        if not first:
+            out.append(PageBreak())
+        out.append(t)
+        first = False
+    return out
+
+
