@@ -25,7 +25,7 @@ COMMAND_MODULES = [
     "desk.cli.people_cmd",
     "desk.cli.staff_cmd",
     "desk.cli.demo_cmd",
-    "desk.cli.report_cmd",
+    "desk.cli.print_cmd",
 ]
 
 
