@@ -1,13 +1,71 @@
-"""Start-up: check the system, open the database, sign in, show the main window.
+"""Start-up: check the system, log, open the database (signing in), show the main window.
 
 This module wires everything (engine, services, settings) and passes it in through
 constructors; nothing else in ``ui`` reaches the database layer.
 """
 from __future__ import annotations
 
+import importlib
+import logging
+import logging.handlers
 import sys
+from pathlib import Path
+from typing import Any
 
 from ui.qt_check import explain, missing_libraries, no_display
+
+log = logging.getLogger(__name__)
+
+
+def setup_logging(debug: bool = False) -> Path:
+    """A rotating log in the user log directory; Qt's own messages go into it too."""
+    from desk import paths
+
+    folder = paths.log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    log_file = folder / "desk.log"
+    handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=5,
+                                                   encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if debug else logging.INFO)
+
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("qt")
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+    def qt_handler(kind: QtMsgType, _context: Any, message: str) -> None:
+        qt_log.log(levels.get(kind, logging.INFO), message)
+
+    qInstallMessageHandler(qt_handler)
+    return log_file
+
+
+def load_sla_service(db: Any, clock: Any) -> Any | None:
+    """The SLA engine's service when installed (desk.sla.service), else None."""
+    try:
+        from desk.sla.service import SlaService  # type: ignore[import-not-found]
+    except ImportError:
+        log.info("SLA engine not installed; the queue shows stored due times")
+        return None
+    try:
+        return SlaService(db, clock)
+    except Exception:  # noqa: BLE001 - the queue still works on stored due times
+        log.exception("SLA engine failed to start")
+        return None
+
+
+def install_features(window: Any, ctx: Any, installers: list[str]) -> None:
+    for spec in installers:
+        module, _, func = spec.partition(":")
+        try:
+            getattr(importlib.import_module(module), func)(window, ctx)
+        except Exception:  # noqa: BLE001 - one broken feature must not stop the desk
+            log.exception("feature installer %s failed", spec)
 
 
 def run(argv: list[str]) -> int:
@@ -19,21 +77,68 @@ def run(argv: list[str]) -> int:
         print("Desk needs a display: no DISPLAY or WAYLAND_DISPLAY is set. Run it in a desktop session "
               "(or under Xvfb: xvfb-run desk).", file=sys.stderr)
         return 1
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+    from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
+    from db.errors import DatabaseSetupError
     from desk.connection import choose, open_database
+    from desk.errors import DeskError
     from desk.services.bundle import Services
+    from ui import crash
+    from ui.context import build_context
+    from ui.dialogs import Dialogs
+    from ui.live import LiveBridge
+    from ui.main_window import FEATURE_INSTALLERS, MainWindow
+    from ui.settings import Settings
+    from ui.tasks import TaskRunner
 
     app = QApplication.instance() or QApplication(argv[:1])
-    db = open_database(choose(_database_arg(argv)))
-    services = Services.over(db)
-    actor = services.staff.resolve_actor()
-    window = QMainWindow()
-    window.setWindowTitle(f"Desk — {actor.display_name} ({actor.role_label}) — {db.description}")
-    window.setCentralWidget(QLabel("Desk"))
-    window.resize(1200, 800)
+    app.setApplicationName("Desk")
+    app.setOrganizationName("Desk")
+    log_file = setup_logging("--debug" in argv)
+    window_ref: list[MainWindow] = []
+
+    def unsaved() -> dict[str, str]:
+        out: dict[str, str] = {}
+        for w in window_ref:
+            for panel in w.detail_panels():
+                if panel.is_dirty():
+                    out[panel.number] = repr(panel.changes()) + "\n" + panel.comment_box.toPlainText()
+        return out
+
+    crash.install(log_file, unsaved, lambda msg: QMessageBox.critical(None, "Desk", msg))
+
+    def ask_password(key: str) -> str | None:
+        # Asked once; desk.connection stores it in the system keyring.
+        text, ok = QInputDialog.getText(None, "Sign in to Desk", f"Database password for {key}:",
+                                        QLineEdit.EchoMode.Password)
+        return text if ok and text else None
+
+    target = choose(_database_arg(argv))
+    try:
+        db = open_database(target, prompt=ask_password)
+        services = Services.over(db)
+        actor = services.staff.resolve_actor()
+    except (DeskError, DatabaseSetupError) as exc:
+        QMessageBox.critical(None, "Desk cannot start", str(exc))
+        print(f"desk: {exc}", file=sys.stderr)
+        return 2
+    log.info("signed in as %s on %s", actor.username, db.description)
+    ctx = build_context(services, actor, TaskRunner(), Settings(), Dialogs(), db.description,
+                        sla=load_sla_service(db, services.incidents.clock))
+    window = MainWindow(ctx)
+    window_ref.append(window)
+    live = LiveBridge(db, window)
+    live.changed.connect(window.on_live_change)
+    live.state_changed.connect(window.on_live_state)
+    live.start()
+    install_features(window, ctx, FEATURE_INSTALLERS)
     window.show()
-    return int(app.exec())
+    try:
+        return int(app.exec())
+    finally:
+        live.stop()
+        ctx.runner.wait(3000)
+        db.dispose()
 
 
 def _database_arg(argv: list[str]) -> str | None:

@@ -1,0 +1,191 @@
+"""Change watchers: one thread each, a dedicated connection each, callbacks out.
+
+``on_change(Change)`` receives the ids (and versions) of incidents that changed, or
+``refresh=True`` when the watcher cannot tell which (after a reconnect, a bulk
+load): the receiver then re-reads what it shows. ``on_state(str)`` reports the
+connection state in words for the status bar.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import psycopg
+
+from db.engine import Database, sqlite_path
+from desk.services.queue import QueueService
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "desk_incidents"
+
+
+@dataclass(frozen=True)
+class Change:
+    ids: tuple[tuple[int, int], ...] = field(default_factory=tuple)  # (incident id, version)
+    refresh: bool = False
+
+
+ChangeCallback = Callable[[Change], None]
+StateCallback = Callable[[str], None]
+
+
+class Watcher:
+    """Base: a daemon thread that runs ``_run`` until ``stop``."""
+
+    def __init__(self, on_change: ChangeCallback, on_state: StateCallback) -> None:
+        self.on_change = on_change
+        self.on_state = on_state
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._guarded, name=type(self).__name__, daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 3.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _guarded(self) -> None:
+        try:
+            self._run()
+        except Exception:  # noqa: BLE001 - a watcher must never take the app down
+            log.exception("live-update watcher stopped")
+            self.on_state("live updates stopped (see log)")
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+
+class SqliteWatcher(Watcher):
+    """Polls ``PRAGMA data_version`` on its own connection: it changes when any other
+    connection (another process, or this app's pool) commits. Then re-reads rows
+    updated since the last one seen."""
+
+    def __init__(self, db: Database, on_change: ChangeCallback, on_state: StateCallback,
+                 *, interval: float = 0.15) -> None:
+        super().__init__(on_change, on_state)
+        path = sqlite_path(db.engine.url)
+        if path is None:
+            raise ValueError("SqliteWatcher needs a file database")
+        self.path = path
+        self.queue = QueueService(db)
+        self.interval = interval
+        self._since: dt.datetime | None = None
+        self._seen: dict[int, tuple[int, dt.datetime]] = {}
+
+    def _run(self) -> None:
+        conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=5)
+        try:
+            self._since = self.queue.latest_change()
+            version = conn.execute("PRAGMA data_version").fetchone()[0]
+            self.on_state("live (local file)")
+            while not self._stop.wait(self.interval):
+                now_version = conn.execute("PRAGMA data_version").fetchone()[0]
+                if now_version != version:
+                    version = now_version
+                    self._report_changes()
+        finally:
+            conn.close()
+
+    def _report_changes(self) -> None:
+        since = self._since or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+        rows = self.queue.changed_since(since, limit=2000)
+        if len(rows) >= 2000:
+            self._since = rows[-1][2]
+            self._seen.clear()
+            self.on_change(Change(refresh=True))
+            return
+        fresh = [(i, v) for i, v, _u in rows if self._seen.get(i, (0, since))[0] != v]
+        for i, v, u in rows:
+            self._seen[i] = (v, u)
+        if rows:
+            self._since = rows[-1][2]
+            # Rows updated before the new mark cannot be returned again: forget them.
+            self._seen = {i: vu for i, vu in self._seen.items() if vu[1] >= self._since}
+        if fresh:
+            self.on_change(Change(ids=tuple(fresh)))
+
+
+class PostgresWatcher(Watcher):
+    """LISTENs on its own autocommit connection; reconnects with back-off and asks for
+    a full refresh after a reconnect (notifications sent meanwhile are lost)."""
+
+    def __init__(self, db: Database, on_change: ChangeCallback, on_state: StateCallback,
+                 *, poll: float = 0.5) -> None:
+        super().__init__(on_change, on_state)
+        url = db.engine.url.set(drivername="postgresql")
+        self.conninfo = url.render_as_string(hide_password=False)
+        self.server = f"{url.host or 'localhost'}"
+        self.poll = poll
+
+    def _run(self) -> None:
+        backoff = 1.0
+        first = True
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5,
+                                     application_name="desk-live") as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    self.on_state(f"live ({self.server})")
+                    if not first:
+                        self.on_change(Change(refresh=True))
+                    first = False
+                    backoff = 1.0
+                    while not self._stop.is_set():
+                        batch: list[tuple[int, int]] = []
+                        refresh = False
+                        for note in conn.notifies(timeout=self.poll, stop_after=200):
+                            payload = _parse(note.payload)
+                            if payload is None:
+                                refresh = True
+                            else:
+                                batch.append(payload)
+                        if refresh:
+                            self.on_change(Change(refresh=True))
+                        elif batch:
+                            self.on_change(Change(ids=tuple(dict(batch).items())))
+            except psycopg.Error as exc:
+                if self._stop.is_set():
+                    break
+                log.warning("live updates: connection lost: %s", exc)
+                self.on_state(f"reconnecting to {self.server}…")
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, 30.0)
+                first = False
+
+
+def _parse(payload: str) -> tuple[int, int] | None:
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("refresh") or "id" not in data:
+        return None
+    return int(data["id"]), int(data.get("version", 0))
+
+
+def watcher_for(db: Database, on_change: ChangeCallback, on_state: StateCallback) -> Watcher | None:
+    if db.dialect == "postgresql":
+        return PostgresWatcher(db, on_change, on_state)
+    if sqlite_path(db.engine.url) is not None:
+        return SqliteWatcher(db, on_change, on_state)
+    return None
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float) -> bool:
+    """Poll ``predicate`` until true or ``timeout`` (seconds); for tests and benchmarks."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return predicate()

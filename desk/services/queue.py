@@ -1,0 +1,350 @@
+"""The queue: counts and keyset pages of incidents for a view, sorted and filtered in SQL.
+
+Nothing here loads a whole table. A page is found by walking an index on
+(sort key, id) from a cursor, in either direction; a jump into the middle of a
+large queue finds its anchor with one narrow OFFSET over the same index, then
+walks from there. Rows come back as ``QueueRow`` named tuples (plain values).
+
+NULL sort keys (an SLA due time on a paused ticket) go last in either direction,
+on both engines: the walk treats the NULL rows as a second segment ordered by id.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from sqlalchemy import (
+    ColumnElement, Select, bindparam, exists, false, func, or_, select, text, tuple_,
+)
+from sqlalchemy.orm import Session
+
+from db.engine import Database
+from db.models import (
+    Department, Device, Incident, Person, Repair, Service, StaffAccount, Team, TeamMember, VipGrant,
+)
+from db.models.views import OPEN_STATUS_SQL
+from desk.actor import Actor
+from desk.clock import Clock, utc_now
+from desk.services.queue_spec import QueueFilter, QueueSpec
+from desk.services.search import matching_incident_ids, tokens
+
+
+class QueueRow(NamedTuple):
+    id: int
+    number: str
+    priority: str
+    title: str
+    caller: str | None
+    caller_vip: bool
+    department: str | None
+    service: str | None
+    status: str
+    team: str | None
+    assignee: str | None
+    assignee_id: int | None
+    updated_at: dt.datetime
+    opened_at: dt.datetime
+    due_at: dt.datetime | None
+    at_risk_at: dt.datetime | None
+    breached_at: dt.datetime | None
+    paused_at: dt.datetime | None
+    is_major: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts or ends: the sort key and id of a row (key None = NULL segment)."""
+
+    key: Any
+    id: int
+
+    @classmethod
+    def of(cls, row: QueueRow, sort: str) -> Cursor:
+        return cls(sort_value(row, sort), row.id)
+
+
+@dataclass(frozen=True)
+class _Segment:
+    where: list[Any]
+    order: list[Any]
+    is_null: bool
+
+
+_SORT_COLUMNS: dict[str, Any] = {
+    "number": Incident.id,
+    "priority": Incident.priority,
+    "sla": Incident.resolution_due_at,
+    "updated": Incident.updated_at,
+    "opened": Incident.opened_at,
+    "status": Incident.status,
+}
+_NULLABLE = {"sla"}
+_ROW_FIELD = {"number": "id", "priority": "priority", "sla": "due_at", "updated": "updated_at",
+              "opened": "opened_at", "status": "status"}
+
+
+def sort_value(row: QueueRow, sort: str) -> Any:
+    return getattr(row, _ROW_FIELD[sort])
+
+
+def _row_query() -> Select:  # type: ignore[type-arg]
+    vip = exists().where(VipGrant.person_id == Incident.caller_id,
+                         VipGrant.revoked_at.is_(None)).correlate(Incident)
+    return (
+        select(
+            Incident.id, Incident.number, Incident.priority, Incident.title,
+            Person.preferred_name, Person.given_name, Person.family_name, vip.label("vip"),
+            Department.name, Service.name, Incident.status, Team.name, StaffAccount.display_name,
+            Incident.assignee_id, Incident.updated_at, Incident.opened_at,
+            Incident.resolution_due_at, Incident.resolution_at_risk_at,
+            Incident.resolution_breached_at, Incident.sla_paused_at, Incident.is_major,
+            Incident.version,
+        )
+        .outerjoin(Person, Person.id == Incident.caller_id)
+        .outerjoin(Department, Department.id == Incident.acting_department_id)
+        .outerjoin(Service, Service.id == Incident.service_id)
+        .outerjoin(Team, Team.id == Incident.team_id)
+        .outerjoin(StaffAccount, StaffAccount.id == Incident.assignee_id)
+    )
+
+
+def _to_row(r: Sequence[Any]) -> QueueRow:
+    (iid, number, priority, title, preferred, given, family, vip, dept, service, status, team,
+     assignee, assignee_id, updated, opened, due, risk, breached, paused, major, version) = r
+    caller = f"{preferred or given} {family}".strip() if family is not None else None
+    return QueueRow(iid, number, getattr(priority, "value", priority), title, caller, bool(vip),
+                    dept, service, getattr(status, "value", status), team, assignee, assignee_id,
+                    updated, opened, due, risk, breached, paused, bool(major), version)
+
+
+class QueueService:
+    """Counts and pages for the queue table; every method is one short read."""
+
+    def __init__(self, db: Database, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.clock = clock
+
+    # -- filters ---------------------------------------------------------------
+    def conditions(self, s: Session, f: QueueFilter, actor: Actor) -> list[ColumnElement[bool]]:
+        now = self.clock()
+        where: list[ColumnElement[bool]] = []
+        if f.open_only:
+            # Spelled exactly like the partial indexes so SQLite can match them.
+            where.append(text(OPEN_STATUS_SQL))  # type: ignore[arg-type]
+        if f.statuses:
+            where.append(Incident.status.in_(list(f.statuses)))
+        if f.assignee == "me":
+            where.append(Incident.assignee_id == actor.staff_id)
+        elif f.assignee == "none":
+            where.append(Incident.assignee_id.is_(None))
+        elif f.assignee:
+            where.append(Incident.assignee_id == select(StaffAccount.id).where(
+                StaffAccount.username == f.assignee).scalar_subquery())
+        if f.my_teams:
+            where.append(Incident.team_id.in_(
+                select(TeamMember.team_id).where(TeamMember.staff_id == actor.staff_id)))
+        if f.team:
+            where.append(Incident.team_id == select(Team.id).where(Team.name == f.team).scalar_subquery())
+        if f.service:
+            where.append(Incident.service_id == select(Service.id).where(
+                Service.name == f.service).scalar_subquery())
+        if f.priorities:
+            where.append(Incident.priority.in_(list(f.priorities)))
+        if f.breaching:
+            where.append(or_(Incident.resolution_at_risk_at <= now,
+                             Incident.resolution_due_at <= now,
+                             Incident.resolution_breached_at.is_not(None)))
+        if f.major:
+            where.append(Incident.is_major.is_(True))
+        if f.walk_in:
+            where.append(Incident.channel == "walk_in")
+        if f.with_problem:
+            where.append(Incident.problem_id.is_not(None))
+        if f.finished_within_days is not None:
+            where.append(Incident.updated_at >= now - dt.timedelta(days=f.finished_within_days))
+        if f.caller:
+            where.append(Incident.caller_id == select(Person.id).where(
+                Person.university_id == f.caller.strip()).scalar_subquery())
+        if f.search.strip():
+            where.append(self._search_condition(s, f.search))
+        return where
+
+    def _search_condition(self, s: Session, query: str) -> ColumnElement[bool]:
+        words = tokens(query)
+        if not words:
+            return false()
+        # Full text over number, title, description and caller; plus an exact asset
+        # tag or serial number of a device repaired under the ticket.
+        device = (select(Repair.incident_id).join(Device, Device.id == Repair.device_id)
+                  .where(or_(Device.asset_tag == query.strip(), Device.serial == query.strip())))
+        return or_(Incident.id.in_(matching_incident_ids(s, query)), Incident.id.in_(device))
+
+    # -- counting ----------------------------------------------------------------
+    def count(self, spec: QueueSpec, actor: Actor) -> int:
+        with self.db.reading() as s:
+            return self._count(s, spec.filter, actor)
+
+    def _count(self, s: Session, f: QueueFilter, actor: Actor) -> int:
+        stmt = select(func.count()).select_from(Incident).where(*self.conditions(s, f, actor))
+        return int(s.execute(stmt).scalar_one())
+
+    def counts(self, specs: dict[str, QueueSpec], actor: Actor) -> dict[str, int]:
+        """Counts for the view list, in one unit of work."""
+        with self.db.reading() as s:
+            return {key: self._count(s, spec.filter, actor) for key, spec in specs.items()}
+
+    # -- pages -------------------------------------------------------------------
+    def first_page(self, spec: QueueSpec, actor: Actor, limit: int) -> list[QueueRow]:
+        return self.page_after(spec, actor, None, limit)
+
+    def last_page(self, spec: QueueSpec, actor: Actor, limit: int) -> list[QueueRow]:
+        return self.page_before(spec, actor, None, limit)
+
+    def page_after(self, spec: QueueSpec, actor: Actor, cursor: Cursor | None, limit: int) -> list[QueueRow]:
+        """Up to ``limit`` rows following ``cursor`` (from the start if None), in view order."""
+        with self.db.reading() as s:
+            ids = self._walk(s, spec, actor, cursor, limit, forward=True)
+            return self._rows(s, ids)
+
+    def page_before(self, spec: QueueSpec, actor: Actor, cursor: Cursor | None, limit: int) -> list[QueueRow]:
+        """Up to ``limit`` rows preceding ``cursor`` (the end if None), in view order."""
+        with self.db.reading() as s:
+            ids = self._walk(s, spec, actor, cursor, limit, forward=False)
+            return self._rows(s, ids)
+
+    def page_at(self, spec: QueueSpec, actor: Actor, offset: int, limit: int) -> list[QueueRow]:
+        """Rows from position ``offset``: a jump into the middle of the queue."""
+        with self.db.reading() as s:
+            where = self.conditions(s, spec.filter, actor)
+            ids: list[int] = []
+            for seg in self._segments(spec, forward=True):
+                seg_where, order = seg.where, seg.order
+                if len(ids) >= limit:
+                    break
+                stmt = (select(Incident.id).where(*where, *seg_where).order_by(*order)
+                        .offset(max(offset, 0)).limit(limit - len(ids)))
+                got = list(s.execute(stmt).scalars())
+                ids.extend(got)
+                if not got and offset > 0:
+                    # The offset ran past this segment: subtract its size and go on.
+                    size = s.execute(select(func.count()).select_from(Incident)
+                                     .where(*where, *seg_where)).scalar_one()
+                    offset -= int(size)
+                else:
+                    offset = 0
+            return self._rows(s, ids)
+
+    def rows(self, ids: Iterable[int]) -> list[QueueRow]:
+        """Current rows for these ids (any order); ids no longer present are missing."""
+        with self.db.reading() as s:
+            return self._rows(s, list(ids), keep_order=False)
+
+    def matching(self, spec: QueueSpec, actor: Actor, ids: Iterable[int]) -> set[int]:
+        """Which of ``ids`` belong to the view now (for live updates)."""
+        wanted = list(ids)
+        if not wanted:
+            return set()
+        with self.db.reading() as s:
+            stmt = select(Incident.id).where(Incident.id.in_(wanted),
+                                             *self.conditions(s, spec.filter, actor))
+            return set(s.execute(stmt).scalars())
+
+    def position(self, spec: QueueSpec, actor: Actor, row: QueueRow) -> int:
+        """How many rows of the view come before ``row`` (where a new row is inserted)."""
+        with self.db.reading() as s:
+            where = self.conditions(s, spec.filter, actor)
+            before = 0
+            cur = Cursor.of(row, spec.sort)
+            for seg_where, cmp in self._before_conditions(spec, cur):
+                before += int(s.execute(select(func.count()).select_from(Incident)
+                                        .where(*where, *seg_where, *cmp)).scalar_one())
+            return before
+
+    # -- the walk ------------------------------------------------------------------
+    def _segments(self, spec: QueueSpec, *, forward: bool) -> list[_Segment]:
+        """The segments of the view in walking order (NULL keys last in view order)."""
+        key = _SORT_COLUMNS[spec.sort]
+        desc = spec.descending != (not forward)  # walking backwards flips the order
+        k_order = key.desc() if desc else key.asc()
+        id_order = Incident.id.desc() if desc else Incident.id.asc()
+        if spec.sort == "number":
+            return [_Segment([], [id_order], False)]
+        if spec.sort not in _NULLABLE:
+            return [_Segment([], [k_order, id_order], False)]
+        segs = [_Segment([key.is_not(None)], [k_order, id_order], False),
+                _Segment([key.is_(None)], [id_order], True)]
+        return segs if forward else segs[::-1]
+
+    def _after(self, spec: QueueSpec, cur: Cursor, *, forward: bool) -> list[ColumnElement[bool]]:
+        key = _SORT_COLUMNS[spec.sort]
+        greater = spec.descending != forward  # "after" in walking direction
+        if spec.sort == "number" or cur.key is None:
+            return [Incident.id < cur.id if greater else Incident.id > cur.id]
+        pair, val = tuple_(key, Incident.id), tuple_(_bind(key, cur.key), cur.id)
+        return [pair < val if greater else pair > val]
+
+    def _walk(self, s: Session, spec: QueueSpec, actor: Actor, cursor: Cursor | None, limit: int,
+              *, forward: bool) -> list[int]:
+        where = self.conditions(s, spec.filter, actor)
+        segments = self._segments(spec, forward=forward)
+        started = cursor is None
+        ids: list[int] = []
+        for seg in segments:
+            if len(ids) >= limit:
+                break
+            extra: list[Any] = []
+            if not started:
+                assert cursor is not None
+                cursor_in_null = spec.sort in _NULLABLE and cursor.key is None
+                if cursor_in_null != seg.is_null:
+                    # The cursor lies in the other segment, so this one is wholly on
+                    # one side of it: behind the walk (skip) or ahead (take from its start).
+                    if seg.is_null != forward:
+                        continue
+                else:
+                    extra = self._after(spec, cursor, forward=forward)
+                started = True
+            stmt = (select(Incident.id).where(*where, *seg.where, *extra).order_by(*seg.order)
+                    .limit(limit - len(ids)))
+            ids.extend(s.execute(stmt).scalars())
+        return ids if forward else ids[::-1]
+
+    def _before_conditions(self, spec: QueueSpec, cur: Cursor) -> list[tuple[list[Any], list[Any]]]:
+        """Conditions that together select the rows before ``cur`` in view order."""
+        out: list[tuple[list[Any], list[Any]]] = []
+        row_in_null = spec.sort in _NULLABLE and cur.key is None
+        for seg in self._segments(spec, forward=True):
+            if seg.is_null == row_in_null:
+                out.append((seg.where, self._after(spec, cur, forward=False)))
+                break
+            out.append((seg.where, []))
+        return out
+
+    def _rows(self, s: Session, ids: list[int], *, keep_order: bool = True) -> list[QueueRow]:
+        if not ids:
+            return []
+        got = {r[0]: _to_row(r) for r in s.execute(_row_query().where(Incident.id.in_(ids)))}
+        if not keep_order:
+            return list(got.values())
+        return [got[i] for i in ids if i in got]
+
+    # -- change detection (used by desk.live) --------------------------------------
+    def changed_since(self, since: dt.datetime, after_id: int = 0, limit: int = 500) -> list[tuple[int, int, dt.datetime]]:
+        """(id, version, updated_at) of incidents updated at or after ``since``."""
+        with self.db.reading() as s:
+            stmt = (select(Incident.id, Incident.version, Incident.updated_at)
+                    .where(Incident.updated_at >= since)
+                    .order_by(Incident.updated_at, Incident.id).limit(limit))
+            return [(int(i), int(v), u) for i, v, u in s.execute(stmt)]
+
+    def latest_change(self) -> dt.datetime | None:
+        with self.db.reading() as s:
+            return s.execute(select(func.max(Incident.updated_at))).scalar()
+
+
+def _bind(column: Any, value: Any) -> Any:
+    return bindparam(None, value, type_=column.type)
+

@@ -1,0 +1,62 @@
+"""Both versions of the fields that collided, side by side: keep mine, take theirs, per field."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QButtonGroup, QDialog, QDialogButtonBox, QGridLayout, QLabel, QPushButton, QRadioButton, QVBoxLayout,
+    QWidget,
+)
+
+ConflictField = tuple[str, Any, Any, Any]  # field, as loaded, mine, theirs
+
+
+class ConflictDialog(QDialog):
+    """Result: ``merged`` (dict of chosen values), or ``keep_theirs`` True, or rejected."""
+
+    def __init__(self, parent: QWidget | None, number: str, fields: list[ConflictField]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"{number} was changed by someone else")
+        self.setAccessibleName("Edit conflict")
+        self.keep_theirs = False
+        self.merged: dict[str, Any] = {}
+        self._groups: dict[str, tuple[QButtonGroup, Any, Any]] = {}
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("Another workstation saved this ticket after you opened it. Nothing was "
+                             "overwritten. Choose, field by field, which value to keep."))
+        grid = QGridLayout()
+        for col, text in enumerate(("Field", "Yours", "Theirs (saved)")):
+            grid.addWidget(QLabel(f"<b>{text}</b>"), 0, col)
+        for row, (name, _base, mine, theirs) in enumerate(fields, start=1):
+            group = QButtonGroup(self)
+            a = QRadioButton(str(mine if mine is not None else "—")[:200])
+            b = QRadioButton(str(theirs if theirs is not None else "—")[:200])
+            a.setAccessibleName(f"{name}: keep yours")
+            b.setAccessibleName(f"{name}: take theirs")
+            a.setChecked(True)
+            group.addButton(a, 0)
+            group.addButton(b, 1)
+            grid.addWidget(QLabel(name), row, 0)
+            grid.addWidget(a, row, 1)
+            grid.addWidget(b, row, 2)
+            self._groups[name] = (group, mine, theirs)
+        lay.addLayout(grid)
+        buttons = QDialogButtonBox()
+        merge = QPushButton("Save merged")
+        theirs_btn = QPushButton("Keep theirs (discard mine)")
+        buttons.addButton(merge, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(theirs_btn, QDialogButtonBox.ButtonRole.DestructiveRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        merge.clicked.connect(self._merge)
+        theirs_btn.clicked.connect(self._theirs)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def _merge(self) -> None:
+        self.merged = {name: (mine if g.checkedId() == 0 else theirs)
+                       for name, (g, mine, theirs) in self._groups.items()}
+        self.accept()
+
+    def _theirs(self) -> None:
+        self.keep_theirs = True
+        self.accept()

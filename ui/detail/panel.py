@@ -1,0 +1,601 @@
+"""One open ticket: fields with validation, legal status buttons, assignment, SLA,
+caller card, tasks, links, attachments and the timeline.
+
+Loads through ``TicketDetailService`` off the GUI thread; saves with the version it
+loaded, so a save after someone else's becomes a conflict to merge, never an
+overwrite. The user's typing is never thrown away without asking.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+    QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+)
+
+from desk.errors import ConflictError, DeskError, InvalidInput
+from desk.services.ticket_detail import TicketDetail, TransitionOption
+from ui.context import DeskContext
+from ui.detail.sections import caller_html, sla_html, timeline_entries
+from ui.errors import describe
+
+log = logging.getLogger(__name__)
+
+LEVELS = ("high", "medium", "low")
+CHANNELS = ("walk_in", "phone", "email", "self_service", "monitoring")
+FIELD_LABELS = {"title": "Title", "description": "Description", "caller_university_id": "Caller ID",
+                "service": "Service", "category": "Category", "impact": "Impact", "urgency": "Urgency",
+                "channel": "Channel"}
+
+
+class TicketDetailPanel(QScrollArea):
+    saved = Signal(str)
+    loaded = Signal(str)
+    title_changed = Signal(str)
+
+    def __init__(self, ctx: DeskContext, number: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.number = number
+        self.detail: TicketDetail | None = None
+        self.incident_id: int | None = None
+        self.setWidgetResizable(True)
+        self.setAccessibleName(f"Ticket {number}")
+        body = QWidget(self)
+        self.setWidget(body)
+        self.layout_ = QVBoxLayout(body)
+        self._build()
+        self.reload()
+
+    # -- building ------------------------------------------------------------------
+    def _build(self) -> None:
+        lay = self.layout_
+        self.header = QLabel(f"<b>{self.number}</b> loading…")
+        self.header.setWordWrap(True)
+        self.header.setAccessibleName("Ticket heading")
+        self.priority = QLabel()
+        self.priority.setWordWrap(True)
+        self.priority.setAccessibleName("Priority and why")
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background:#fff3cd; padding:4px;")
+        self.banner.hide()
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color:#b00020;")
+        self.error.setAccessibleName("Error message")
+        self.error.hide()
+        lay.addWidget(self.header)
+        lay.addWidget(self.priority)
+        lay.addWidget(self.banner)
+        lay.addWidget(self.error)
+
+        self.status_box = QGroupBox("Status")
+        self.status_row = QHBoxLayout(self.status_box)
+        lay.addWidget(self.status_box)
+
+        form_box = QGroupBox("Details")
+        form = QFormLayout(form_box)
+        self.f_title = QLineEdit()
+        self.f_description = QPlainTextEdit()
+        self.f_description.setTabChangesFocus(True)
+        self.f_description.setMaximumHeight(110)
+        self.f_caller = QLineEdit()
+        self.f_caller.setPlaceholderText("university ID")
+        self.f_service = QComboBox()
+        self.f_category = QLineEdit()
+        self.f_impact = QComboBox()
+        self.f_impact.addItems(LEVELS)
+        self.f_urgency = QComboBox()
+        self.f_urgency.addItems(LEVELS)
+        self.f_channel = QComboBox()
+        self.f_channel.addItems(CHANNELS)
+        self.fields: dict[str, QWidget] = {
+            "title": self.f_title, "description": self.f_description, "caller_university_id": self.f_caller,
+            "service": self.f_service, "category": self.f_category, "impact": self.f_impact,
+            "urgency": self.f_urgency, "channel": self.f_channel,
+        }
+        for key, w in self.fields.items():
+            w.setAccessibleName(FIELD_LABELS[key])
+            form.addRow(FIELD_LABELS[key], w)
+        self.save_button = QPushButton("&Save (Ctrl+S)")
+        self.save_button.setAccessibleName("Save ticket")
+        self.save_button.clicked.connect(self.save)
+        form.addRow("", self.save_button)
+        lay.addWidget(form_box)
+
+        assign_box = QGroupBox("Assignment")
+        al = QHBoxLayout(assign_box)
+        self.f_team = QComboBox()
+        self.f_team.setAccessibleName("Team")
+        self.f_assignee = QComboBox()
+        self.f_assignee.setAccessibleName("Assignee")
+        self.assign_button = QPushButton("Assign")
+        self.assign_button.clicked.connect(self.assign)
+        self.assign_me_button = QPushButton("Assign to &me")
+        self.assign_me_button.clicked.connect(self.assign_to_me)
+        for w in (QLabel("Team"), self.f_team, QLabel("Person"), self.f_assignee, self.assign_button,
+                  self.assign_me_button):
+            al.addWidget(w)
+        lay.addWidget(assign_box)
+
+        self.sla = QLabel()
+        self.sla.setWordWrap(True)
+        self.sla.setAccessibleName("SLA")
+        self.caller = QLabel()
+        self.caller.setWordWrap(True)
+        self.caller.setAccessibleName("Caller card")
+        self.caller.setTextFormat(Qt.TextFormat.RichText)
+        self.links = QLabel()
+        self.links.setWordWrap(True)
+        self.links.setAccessibleName("Links")
+        for title, w in (("SLA", self.sla), ("Caller", self.caller), ("Links", self.links)):
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(w)
+            lay.addWidget(box)
+
+        tasks_box = QGroupBox("Tasks")
+        self.tasks = QListWidget()
+        self.tasks.setAccessibleName("Task checklist")
+        self.tasks.setMaximumHeight(170)
+        self.tasks.itemChanged.connect(self._on_tasks_item_changed)
+        QVBoxLayout(tasks_box).addWidget(self.tasks)
+        lay.addWidget(tasks_box)
+
+        att_box = QGroupBox("Attachments")
+        avl = QVBoxLayout(att_box)
+        self.attachments = QListWidget()
+        self.attachments.setAccessibleName("Attachments")
+        self.attachments.setMaximumHeight(100)
+        self.attachments.currentItemChanged.connect(self._on_attachments_current_changed)
+        self.preview = QLabel()
+        self.preview.setAccessibleName("Attachment preview")
+        arow = QHBoxLayout()
+        add = QPushButton("Add…")
+        add.clicked.connect(self.add_attachment)
+        save_as = QPushButton("Save as…")
+        save_as.clicked.connect(self.save_attachment)
+        arow.addWidget(add)
+        arow.addWidget(save_as)
+        avl.addWidget(self.attachments)
+        avl.addLayout(arow)
+        avl.addWidget(self.preview)
+        lay.addWidget(att_box)
+
+        tl_box = QGroupBox("Timeline (newest first)")
+        tl = QVBoxLayout(tl_box)
+        filters = QHBoxLayout()
+        self.tl_filters: dict[str, QCheckBox] = {}
+        for kind, label in (("public", "Comments"), ("internal", "Work notes"), ("status", "Status"),
+                            ("audit", "Audit")):
+            box = QCheckBox(label)
+            box.setChecked(True)
+            box.toggled.connect(self._fill_timeline)
+            self.tl_filters[kind] = box
+            filters.addWidget(box)
+        self.comment_box = QPlainTextEdit()
+        self.comment_box.setPlaceholderText("Write a comment or work note…")
+        self.comment_box.setAccessibleName("Comment text")
+        self.comment_box.setTabChangesFocus(True)
+        self.comment_box.setMaximumHeight(80)
+        crow = QHBoxLayout()
+        pub = QPushButton("Add &comment (public)")
+        pub.clicked.connect(lambda: self._post_comment(internal=False))
+        note = QPushButton("Add work &note (internal)")
+        note.clicked.connect(lambda: self._post_comment(internal=True))
+        crow.addWidget(pub)
+        crow.addWidget(note)
+        self.timeline = QListWidget()
+        self.timeline.setAccessibleName("Timeline")
+        self.timeline.setWordWrap(True)
+        tl.addLayout(filters)
+        tl.addWidget(self.comment_box)
+        tl.addLayout(crow)
+        tl.addWidget(self.timeline)
+        lay.addWidget(tl_box)
+        lay.addStretch(1)
+
+    # -- loading -------------------------------------------------------------------
+    def reload(self) -> None:
+        number = self.number
+        self.ctx.runner.read(lambda: self.ctx.details.load(number), self._on_loaded, self._on_load_failed,
+                             owner=self)
+
+    def reload_if_clean(self) -> None:
+        if not self.is_dirty():
+            self.reload()
+
+    def _on_load_failed(self, exc: BaseException) -> None:
+        self.header.setText(f"<b>{self.number}</b>")
+        self._show_error(describe(exc))
+
+    def _on_loaded(self, detail: TicketDetail) -> None:
+        self.detail = detail
+        inc = detail.incident
+        self.incident_id = inc.id
+        self.banner.hide()
+        self.error.hide()
+        vip = " <span style='color:#a0522d'>★ VIP caller</span>" if inc.caller_is_vip else ""
+        major = " <span style='color:#b00020'>MAJOR INCIDENT</span>" if inc.is_major else ""
+        self.header.setText(f"<b>{inc.number}</b> — {_esc(inc.title)}{vip}{major}<br>"
+                            f"Status: <b>{_status(inc.status)}</b> · version {inc.version}")
+        self.title_changed.emit(inc.number)
+        why = inc.priority_explanation
+        if detail.vip_policy:
+            version, _text, published = detail.vip_policy
+            why += f" (VIP policy v{version}, published {published:%Y-%m-%d})"
+        self.priority.setText(f"<b>Priority {inc.priority}</b>: {_esc(why)}")
+        self._fill_form(detail)
+        self._fill_status(detail.transitions, inc.status)
+        self._fill_assignment(detail)
+        self._fill_sla(detail)
+        self.caller.setText(caller_html(detail))
+        parts = []
+        if inc.problem_number:
+            parts.append(f"Problem: {inc.problem_number}")
+        if inc.parent_number:
+            parts.append(f"Parent major incident: {inc.parent_number}")
+        if detail.children:
+            parts.append("Children: " + ", ".join(f"{n} ({_status(s)})" for n, _t, s in detail.children))
+        if inc.model:
+            parts.append(f"Incident model: {inc.model}")
+        self.links.setText("<br>".join(_esc(p) for p in parts) or "No links.")
+        self._fill_tasks(detail)
+        self.attachments.clear()
+        for a in detail.attachments:
+            item = QListWidgetItem(f"{a.filename}  ({a.size / 1024:.0f} KB)")
+            item.setData(Qt.ItemDataRole.UserRole, a.id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, a.content_type)
+            self.attachments.addItem(item)
+        self.preview.clear()
+        self._fill_timeline()
+        self.loaded.emit(inc.number)
+
+    def _fill_form(self, detail: TicketDetail) -> None:
+        inc = detail.incident
+        self.f_service.blockSignals(True)
+        self.f_service.clear()
+        self.f_service.addItem("")
+        self.f_service.addItems(list(detail.services))
+        self.f_service.blockSignals(False)
+        self._set_values(inc.editable())
+        final = inc.status in ("closed", "cancelled")
+        for w in self.fields.values():
+            w.setEnabled(not final)
+        self.save_button.setEnabled(not final)
+
+    def _set_values(self, values: dict[str, Any]) -> None:
+        for key, w in self.fields.items():
+            if key not in values:
+                continue
+            v = values[key] or ""
+            if isinstance(w, QLineEdit):
+                w.setText(str(v))
+            elif isinstance(w, QPlainTextEdit):
+                w.setPlainText(str(v))
+            elif isinstance(w, QComboBox):
+                i = w.findText(str(v))
+                if i < 0 and v:
+                    w.addItem(str(v))
+                    i = w.findText(str(v))
+                w.setCurrentIndex(max(i, 0))
+
+    def form_values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, w in self.fields.items():
+            if isinstance(w, QLineEdit):
+                out[key] = w.text().strip() or None
+            elif isinstance(w, QPlainTextEdit):
+                out[key] = w.toPlainText()
+            elif isinstance(w, QComboBox):
+                out[key] = w.currentText() or None
+        if out.get("description") is None:
+            out["description"] = ""
+        return out
+
+    def changes(self) -> dict[str, Any]:
+        if self.detail is None:
+            return {}
+        before = self.detail.incident.editable()
+        return {k: v for k, v in self.form_values().items() if (before.get(k) or None) != (v or None)}
+
+    def is_dirty(self) -> bool:
+        return bool(self.changes()) or bool(self.comment_box.toPlainText().strip())
+
+    def _fill_status(self, options: tuple[TransitionOption, ...], current: str) -> None:
+        while self.status_row.count():
+            item = self.status_row.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.status_buttons: dict[str, QPushButton] = {}
+        blocked = []
+        for opt in options:
+            if not opt.allowed:
+                blocked.append(f"{opt.label}: {opt.why_not}")
+                continue
+            b = QPushButton(f"→ {opt.label}")
+            b.setAccessibleName(f"Move to {opt.label}")
+            b.clicked.connect(lambda _=False, o=opt: self.transition(o))
+            self.status_row.addWidget(b)
+            self.status_buttons[opt.status] = b
+        why = QLabel("Why not others?" if blocked else "Final: no further status changes.")
+        why.setToolTip("\n".join(blocked) if blocked else f"{_status(current)} is final.")
+        why.setAccessibleName("Unavailable status changes")
+        why.setAccessibleDescription("\n".join(blocked))
+        self.status_row.addWidget(why)
+        self.status_row.addStretch(1)
+        self.blocked_reasons = blocked
+
+    def _fill_assignment(self, detail: TicketDetail) -> None:
+        inc = detail.incident
+        self.f_team.clear()
+        self.f_team.addItem("")
+        self.f_team.addItems(list(detail.teams))
+        self.f_team.setCurrentText(inc.team or "")
+        self.f_assignee.clear()
+        self.f_assignee.addItem("", None)
+        for username, name in detail.staff:
+            self.f_assignee.addItem(name, username)
+        i = self.f_assignee.findText(inc.assignee or "")
+        self.f_assignee.setCurrentIndex(max(i, 0))
+
+    def _fill_sla(self, detail: TicketDetail) -> None:
+        info = None
+        if self.ctx.sla is not None:
+            try:
+                info = self.ctx.sla.incident_sla(detail.incident.number, self.ctx.clock())
+            except (DeskError, AttributeError) as exc:
+                log.warning("SLA detail unavailable: %s", exc)
+        self.sla.setText(sla_html(detail.incident, info, self.ctx.clock()))
+
+    def _fill_tasks(self, detail: TicketDetail) -> None:
+        self.tasks.blockSignals(True)
+        self.tasks.clear()
+        for t in detail.tasks:
+            text = f"{t.position}. {t.title}" + (f"  ({t.condition})" if t.condition else "")
+            if t.done and t.done_by:
+                text += f" — done by {t.done_by}"
+            item = QListWidgetItem(text)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if t.done else Qt.CheckState.Unchecked)
+            item.setData(Qt.ItemDataRole.UserRole, (t.id, t.version))
+            self.tasks.addItem(item)
+        if not detail.tasks:
+            self.tasks.addItem("No tasks (no incident model).")
+        self.tasks.blockSignals(False)
+
+    def _fill_timeline(self) -> None:
+        if self.detail is None:
+            return
+        shown = {k for k, box in self.tl_filters.items() if box.isChecked()}
+        self.timeline.clear()
+        for kind, text in timeline_entries(self.detail):
+            if kind not in shown:
+                continue
+            item = QListWidgetItem(text)
+            if kind == "internal":
+                item.setBackground(QBrush(QColor(255, 248, 220)))
+                item.setToolTip("Internal work note: staff only")
+            elif kind == "public":
+                item.setToolTip("Public comment: visible to the caller")
+            elif kind in ("status", "audit"):
+                item.setForeground(QBrush(QColor(90, 90, 90)))
+            item.setData(Qt.ItemDataRole.UserRole, kind)
+            self.timeline.addItem(item)
+
+    # -- actions ---------------------------------------------------------------------
+    def _run_write(self, fn: Any, *, keep_comment: bool = True) -> None:
+        self.error.hide()
+        self.ctx.runner.write(fn, self._on_written, self._on_write_failed, owner=self)
+
+    def _on_written(self, _result: Any) -> None:
+        self.saved.emit(self.number)
+        self.reload()
+
+    def _on_write_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ConflictError):
+            self._resolve_conflict(exc)
+            return
+        self._show_error(describe(exc), getattr(exc, "field", None))
+
+    def _show_error(self, message: str, field: str | None = None) -> None:
+        self.error.setText(message)
+        self.error.show()
+        for key, w in self.fields.items():
+            w.setStyleSheet("border: 2px solid #b00020;" if field and key.startswith(field.split("_")[0]) else "")
+        if field in self.fields:
+            self.fields[field].setFocus()
+
+    def save(self) -> None:
+        if self.detail is None:
+            return
+        changes = self.changes()
+        if not changes:
+            self.ctx.dialogs.info(self, "Save", f"{self.number}: nothing changed.")
+            return
+        if "title" in changes and not (changes["title"] or "").strip():
+            self._show_error("The title cannot be empty.", "title")
+            return
+        base = self.detail.incident.version
+        self._run_write(lambda: self.ctx.services.incidents.update(self.ctx.actor, self.number, base, changes))
+
+    def _resolve_conflict(self, exc: ConflictError) -> None:
+        """Both versions side by side; merge, keep theirs or reload. Never overwrite silently."""
+        mine = {k: v for k, v in exc.mine.items() if k in self.fields}
+        fields = [(k, (self.detail.incident.editable().get(k) if self.detail else None), v, exc.theirs.get(k))
+                  for k, v in mine.items()]
+        choice = self.ctx.dialogs.merge_conflict(self, exc.number, fields)
+        if choice is None:
+            self._show_error(str(exc) + " Your edits are still in the form; Save again to choose.")
+            return
+        if choice == "theirs":
+            self.reload()
+            return
+        merged = {k: v for k, v in choice.items() if exc.theirs.get(k) != v}
+        if not merged:
+            self.reload()
+            return
+        version = exc.current_version
+        self._run_write(lambda: self.ctx.services.incidents.update(self.ctx.actor, self.number, version, merged))
+
+    def transition(self, opt: TransitionOption) -> None:
+        if self.detail is None:
+            return
+        kwargs: dict[str, Any] = {"base_version": self.detail.incident.version}
+        if opt.needs_reason:
+            reason = self.ctx.dialogs.ask_text(self, opt.label, f"Reason for {opt.needs_reason}:",
+                                               multiline=True)
+            if not reason or not reason.strip():
+                self._show_error(f"A reason is required for {opt.needs_reason}.", "reason")
+                return
+            kwargs["reason"] = reason
+        if opt.needs_resolution:
+            code = self.ctx.dialogs.ask_choice(self, "Resolve", "Resolution code:", self.detail.resolution_codes)
+            if not code:
+                return
+            note = self.ctx.dialogs.ask_text(self, "Resolve", "Resolution note (what fixed it):", multiline=True)
+            if not note or not note.strip():
+                self._show_error("Resolving needs a resolution note.", "resolution_note")
+                return
+            kwargs.update(resolution_code=code, resolution_note=note)
+        if self.changes():
+            self._show_error("Save or undo your field edits before changing the status.")
+            return
+        self._run_write(lambda: self.ctx.services.incidents.transition(
+            self.ctx.actor, self.number, opt.status, **kwargs))
+
+    def change_status(self) -> None:
+        if self.detail is None:
+            return
+        allowed = [o for o in self.detail.transitions if o.allowed]
+        if not allowed:
+            self.ctx.dialogs.info(self, "Change status", "This ticket is final.")
+            return
+        label = self.ctx.dialogs.ask_choice(self, "Change status", "Move to:", [o.label for o in allowed])
+        opt = next((o for o in allowed if o.label == label), None)
+        if opt is not None:
+            self.transition(opt)
+
+    def assign(self) -> None:
+        if self.detail is None:
+            return
+        team = self.f_team.currentText() or None
+        who = self.f_assignee.currentData()
+        base = self.detail.incident.version
+        self._run_write(lambda: self.ctx.services.incidents.assign(
+            self.ctx.actor, self.number, team=team, assignee=who, base_version=base))
+
+    def assign_to_me(self) -> None:
+        if self.detail is None:
+            return
+        base = self.detail.incident.version
+        me = self.ctx.actor.username
+        self._run_write(lambda: self.ctx.services.incidents.assign(
+            self.ctx.actor, self.number, assignee=me, base_version=base))
+
+    def comment(self) -> None:
+        self._comment_via_dialog(internal=False)
+
+    def work_note(self) -> None:
+        self._comment_via_dialog(internal=True)
+
+    def _comment_via_dialog(self, *, internal: bool) -> None:
+        if self.comment_box.toPlainText().strip():
+            self._post_comment(internal=internal)
+            return
+        self.comment_box.setFocus()
+
+    def _post_comment(self, *, internal: bool) -> None:
+        text = self.comment_box.toPlainText()
+        if not text.strip():
+            self._show_error("Write the comment first.", "comment")
+            return
+
+        def done(_r: Any) -> None:
+            self.comment_box.clear()  # only once it is stored
+            self._on_written(_r)
+
+        self.ctx.runner.write(lambda: self.ctx.services.incidents.comment(
+            self.ctx.actor, self.number, text, internal=internal), done, self._on_write_failed, owner=self)
+
+    def _on_tasks_item_changed(self, item: QListWidgetItem) -> None:
+        data = item.data(Qt.ItemDataRole.UserRole)
+        if not data:
+            return
+        task_id, version = data
+        done = item.checkState() == Qt.CheckState.Checked
+        self._run_write(lambda: self.ctx.details.set_task(self.ctx.actor, task_id, done=done,
+                                                          base_version=version))
+
+    def add_attachment(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, f"Attach a file to {self.number}")
+        if path:
+            self.attach_file(path)
+
+    def attach_file(self, path: str) -> None:
+        from pathlib import Path
+
+        p = Path(path)
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            self._show_error(f"Cannot read {p}: {exc.strerror}.")
+            return
+        self._run_write(lambda: self.ctx.details.add_attachment(self.ctx.actor, self.number, p.name, data))
+
+    def save_attachment(self) -> None:
+        item = self.attachments.currentItem()
+        if item is None:
+            return
+        att_id = item.data(Qt.ItemDataRole.UserRole)
+
+        def got(res: tuple[str, str, bytes]) -> None:
+            name, _ctype, data = res
+            path, _ = QFileDialog.getSaveFileName(self, "Save attachment", name)
+            if path:
+                with open(path, "wb") as fh:
+                    fh.write(data)
+
+        self.ctx.runner.read(lambda: self.ctx.details.attachment_data(att_id), got,
+                             lambda exc: self._show_error(describe(exc)), owner=self)
+
+    def _on_attachments_current_changed(self, item: QListWidgetItem | None, _prev: Any) -> None:
+        self.preview.clear()
+        if item is None or not str(item.data(Qt.ItemDataRole.UserRole + 1)).startswith("image/"):
+            return
+        att_id = item.data(Qt.ItemDataRole.UserRole)
+
+        def got(res: tuple[str, str, bytes]) -> None:
+            pix = QPixmap()
+            if pix.loadFromData(res[2]):
+                self.preview.setPixmap(pix.scaledToWidth(min(320, pix.width())))
+
+        self.ctx.runner.read(lambda: self.ctx.details.attachment_data(att_id), got, owner=self)
+
+    # -- live ------------------------------------------------------------------------
+    def on_changed_elsewhere(self, version: int | None) -> None:
+        if self.detail is not None and version is not None and version == self.detail.incident.version:
+            return
+        if not self.is_dirty():
+            self.reload()
+            return
+        self.banner.setText("This ticket was changed on another workstation. Your edits are kept; "
+                            "Save will show both versions so you can merge.")
+        self.banner.show()
+
+
+def _status(value: str) -> str:
+    from ui.queue.cells import status_label
+
+    return status_label(value)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+__all__ = ["TicketDetailPanel", "InvalidInput"]

@@ -1,0 +1,107 @@
+"""Text of the read-only sections: SLA, caller card, timeline entries."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from desk.services.ticket_detail import TicketDetail
+from desk.services.views import IncidentView
+from ui.queue.cells import DESK_TZ, duration, status_label
+
+
+def _t(when: dt.datetime | None) -> str:
+    return when.astimezone(DESK_TZ).strftime("%a %Y-%m-%d %H:%M") if when else "—"
+
+
+def _e(text: Any) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def sla_html(inc: IncidentView, info: Any | None, now: dt.datetime) -> str:
+    """From the SLA engine's IncidentSla when available, else from the stored columns."""
+    if info is not None:
+        lines = []
+        for name in ("response", "resolution"):
+            part = getattr(info, name, None)
+            if part is None:
+                continue
+            target = getattr(part, "target_seconds", None) or getattr(part, "target_s", None)
+            used = getattr(part, "used_seconds", None) or getattr(part, "elapsed_seconds", None)
+            due = getattr(part, "due_at", None)
+            state = getattr(part, "state", "")
+            breached = getattr(part, "breached_at", None)
+            line = (f"<b>{name.capitalize()}</b>: target {duration(target) if target else '—'}, "
+                    f"due {_t(due)}, used {duration(used) if used is not None else '—'} — {_e(state)}")
+            if breached:
+                line += f" <span style='color:#c81e1e'>⚑ breached {_t(breached)}</span>"
+            lines.append(line)
+        pauses = getattr(info, "pauses", ()) or ()
+        for p in pauses:
+            start = getattr(p, "start", None) or getattr(p, "started_at", None)
+            end = getattr(p, "end", None) or getattr(p, "ended_at", None)
+            why = getattr(p, "reason", None) or getattr(p, "status", "")
+            lines.append(f"Paused {_t(start)} → {_t(end) if end else 'now'} {_e(why or '')}")
+        if lines:
+            return "<br>".join(lines)
+    rows = []
+    for name, due, breached in (("Response", inc.response_due_at, inc.response_breached_at),
+                                ("Resolution", inc.resolution_due_at, inc.resolution_breached_at)):
+        state = ""
+        if breached:
+            state = f" <span style='color:#c81e1e'>⚑ breached {_t(breached)}</span>"
+        elif due is not None:
+            left = (due - now).total_seconds()
+            state = f" ({duration(left)} {'left' if left >= 0 else 'over'})"
+        rows.append(f"<b>{name}</b> due {_t(due)}{state}")
+    if inc.responded_at:
+        rows.append(f"Responded {_t(inc.responded_at)}")
+    if inc.sla_paused_at:
+        rows.append(f"Clock paused since {_t(inc.sla_paused_at)} ({status_label(inc.status)})")
+    if inc.resolved_at:
+        rows.append(f"Resolved {_t(inc.resolved_at)}")
+    return "<br>".join(rows)
+
+
+def caller_html(detail: TicketDetail) -> str:
+    p = detail.caller
+    inc = detail.incident
+    if p is None:
+        return "No caller recorded."
+    today = dt.date.today()
+    statuses = ", ".join(s.kind + ("" if s.active_on(today) else " (ended)") for s in p.statuses) or "—"
+    depts = ", ".join(a.department + (f" — {a.title}" if a.title else "") + (" (primary)" if a.is_primary else "")
+                      for a in p.affiliations) or "—"
+    out = [f"<b>{_e(p.display_name)}</b> · {p.university_id}",
+           f"{_e(p.email or '')} {_e(p.phone or '')}",
+           f"Statuses: {_e(statuses)}", f"Departments: {_e(depts)}"]
+    if inc.acting_status or inc.acting_department:
+        out.append(f"Acting as: {_e(inc.acting_status or '')} {_e(inc.acting_department or '')}")
+    if p.vip is not None:
+        out.append(f"<span style='color:#a0522d'><b>★ VIP</b> {_e(p.vip.office or '')}</span> — policy "
+                   f"v{p.vip.policy_version}: <i>{_e(p.vip.policy_text)}</i>")
+    if detail.caller_open:
+        out.append("Other open tickets: " + ", ".join(
+            f"{n} {_e(t[:40])} ({status_label(s)})" for n, t, s in detail.caller_open))
+    else:
+        out.append("No other open tickets.")
+    return "<br>".join(out)
+
+
+def timeline_entries(detail: TicketDetail) -> list[tuple[str, str]]:
+    """(kind, text) newest first; kind in public, internal, status, audit."""
+    items: list[tuple[dt.datetime, str, str]] = []
+    for j in detail.journal:
+        kind = "internal" if j.kind in ("internal", "comms") else "public"
+        label = "Work note" if kind == "internal" else "Comment"
+        items.append((j.at, kind, f"{_t(j.at)} · {label} by {j.author or 'system'}\n{j.body}"))
+    for a in detail.audit:
+        if a.field == "status":
+            text = f"{_t(a.at)} · {a.actor or 'system'}: status {status_label(a.old_value or '') if a.old_value else '—'} → {status_label(a.new_value or '')}"
+            if a.reason:
+                text += f" ({a.reason})"
+            items.append((a.at, "status", text))
+        else:
+            items.append((a.at, "audit", f"{_t(a.at)} · {a.actor or 'system'}: {a.field} "
+                                         f"{a.old_value or '—'} → {a.new_value or '—'}"))
+    items.sort(key=lambda x: x[0], reverse=True)
+    return [(k, t) for _at, k, t in items]

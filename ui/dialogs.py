@@ -1,0 +1,78 @@
+"""Questions to the user go through this seam, so tests can answer them.
+
+Widgets call ``ctx.dialogs.ask_text(...)`` etc. instead of ``exec()``-ing dialogs
+inline; tests install a ``ScriptedDialogs`` with the answers.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
+
+
+class Dialogs:
+    def ask_text(self, parent: QWidget | None, title: str, label: str, text: str = "",
+                 multiline: bool = False) -> str | None:
+        if multiline:
+            value, ok = QInputDialog.getMultiLineText(parent, title, label, text)
+        else:
+            value, ok = QInputDialog.getText(parent, title, label, text=text)
+        return value if ok else None
+
+    def ask_choice(self, parent: QWidget | None, title: str, label: str,
+                   choices: Sequence[str]) -> str | None:
+        value, ok = QInputDialog.getItem(parent, title, label, list(choices), 0, False)
+        return value if ok else None
+
+    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+        return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
+
+    def error(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.warning(parent, title, text)
+
+    def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)
+
+    def merge_conflict(self, parent: QWidget | None, number: str,
+                       fields: list[tuple[str, Any, Any, Any]]) -> dict[str, Any] | str | None:
+        """Merged values to save, "theirs" to reload, or None to go back to the form."""
+        from ui.detail.conflict import ConflictDialog
+
+        dialog = ConflictDialog(parent, number, fields)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return "theirs" if dialog.keep_theirs else dialog.merged
+
+
+class ScriptedDialogs(Dialogs):
+    """Answers from a list (tests); records every message shown."""
+
+    def __init__(self, answers: Sequence[object] = ()) -> None:
+        self.answers = list(answers)
+        self.shown: list[tuple[str, str]] = []
+
+    def _next(self) -> object:
+        return self.answers.pop(0) if self.answers else None
+
+    def ask_text(self, parent: QWidget | None, title: str, label: str, text: str = "",
+                 multiline: bool = False) -> str | None:
+        return self._next()  # type: ignore[return-value]
+
+    def ask_choice(self, parent: QWidget | None, title: str, label: str,
+                   choices: Sequence[str]) -> str | None:
+        return self._next()  # type: ignore[return-value]
+
+    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+        return bool(self._next())
+
+    def error(self, parent: QWidget | None, title: str, text: str) -> None:
+        self.shown.append((title, text))
+
+    def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        self.shown.append((title, text))
+
+    def merge_conflict(self, parent: QWidget | None, number: str,
+                       fields: list[tuple[str, Any, Any, Any]]) -> dict[str, Any] | str | None:
+        self.conflicts = getattr(self, "conflicts", []) + [(number, fields)]
+        return self._next()  # type: ignore[return-value]

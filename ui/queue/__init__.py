@@ -1,0 +1,1 @@
+"""The queue: table model over keyset pages, its view, and the cell formatting."""

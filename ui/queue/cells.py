@@ -1,0 +1,89 @@
+"""How queue cells read: status labels, SLA time left / overdue and its colour."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtGui import QBrush, QColor
+
+from db.enums import IncidentStatus
+from desk.rules.lifecycle import label
+
+DESK_TZ = ZoneInfo("America/New_York")
+
+COLOURS = {
+    "on_track": QColor(30, 120, 50),
+    "at_risk": QColor(190, 110, 0),
+    "breached": QColor(200, 30, 30),
+    "missed": QColor(200, 30, 30),
+    "paused": QColor(110, 110, 110),
+    "met": QColor(90, 90, 90),
+    "none": QColor(120, 120, 120),
+}
+
+
+@dataclass(frozen=True)
+class SlaCell:
+    text: str
+    state: str
+    tooltip: str
+
+    @property
+    def brush(self) -> QBrush:
+        return QBrush(COLOURS.get(self.state, COLOURS["none"]))
+
+
+def status_label(value: str) -> str:
+    try:
+        return label(IncidentStatus(value))
+    except ValueError:
+        return value
+
+
+def duration(seconds: float) -> str:
+    """'2h 05m', '3d 4h', '45m' — compact, for a narrow column."""
+    s = int(abs(seconds))
+    days, rem = divmod(s, 86400)
+    hours, rem = divmod(rem, 3600)
+    minutes = rem // 60
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    return f"{minutes}m"
+
+
+def sla_cell(row: Any, snapshot: Any | None, now: dt.datetime) -> SlaCell:
+    """From the SLA engine's snapshot when we have one (business time), else from the
+    stored due time (wall-clock time to the due instant)."""
+    if snapshot is not None:
+        state = snapshot.state
+        left = snapshot.business_seconds_left
+        due = getattr(snapshot, "due_at", None)
+        due_text = f"due {due.astimezone(DESK_TZ):%a %d %b %H:%M}" if due else "no due time"
+        if state == "paused":
+            return SlaCell("paused", state, f"Resolution clock paused; {duration(left or 0)} business time left")
+        if state in ("met", "missed"):
+            return SlaCell(state, state, f"Resolution target {state}")
+        if state == "none" or left is None:
+            return SlaCell("—", "none", "No SLA target")
+        text = f"{duration(left)} left" if left >= 0 else f"{duration(left)} over"
+        return SlaCell(text, state, f"Business time {text}; {due_text}")
+    if row.status in ("resolved", "closed", "cancelled"):
+        return SlaCell("", "met", "Finished")
+    if row.paused_at is not None:
+        return SlaCell("paused", "paused", "Resolution clock paused (pending)")
+    if row.due_at is None:
+        return SlaCell("—", "none", "No SLA target stored")
+    left = (row.due_at - now).total_seconds()
+    if row.breached_at is not None or left < 0:
+        state = "breached"
+    elif row.at_risk_at is not None and row.at_risk_at <= now:
+        state = "at_risk"
+    else:
+        state = "on_track"
+    text = f"{duration(left)} left" if left >= 0 else f"{duration(left)} over"
+    due_text = row.due_at.astimezone(DESK_TZ).strftime("%a %d %b %H:%M")
+    return SlaCell(text, state, f"Resolution due {due_text} ({state.replace('_', ' ')})")

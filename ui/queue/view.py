@@ -1,0 +1,168 @@
+"""The queue table: columns chosen, reordered and resized (layout persists), rows
+opened with Enter, and the SLA column re-ticked while visible."""
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+
+from desk.services.queue_spec import COLUMNS, DEFAULT_COLUMNS, SORTABLE
+from ui import settings as S
+from ui.context import DeskContext
+from ui.queue.model import COLUMN_KEYS, QueueModel
+
+
+class QueueView(QTableView):
+    ticket_opened = Signal(str)      # incident number
+    current_ticket_changed = Signal(object)  # QueueRow | None
+
+    def __init__(self, ctx: DeskContext, model: QueueModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.queue_model = model
+        self.setModel(model)
+        self.setAccessibleName("Ticket queue")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setSortingEnabled(True)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(22)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(False)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._on_header_menu)
+        header.sectionMoved.connect(lambda *_: self.save_layout())
+        header.sectionResized.connect(lambda *_: self._layout_timer.start())
+        header.sortIndicatorChanged.connect(self._on_header_sort_indicator_changed)
+        self._layout_timer = QTimer(self, singleShot=True, interval=500)
+        self._layout_timer.timeout.connect(self.save_layout)
+        self._selected_id: int | None = None
+        self._restore_layout()
+        self.doubleClicked.connect(self._on_double_clicked)
+        model.modelAboutToBeReset.connect(self._remember_selection)
+        model.modelReset.connect(self._restore_selection)
+        model.layoutChanged.connect(self._restore_selection)
+        model.loaded.connect(lambda _n: self._restore_selection())
+        self._tick = QTimer(self)
+        self._tick.setInterval(max(1, ctx.settings.get(S.SLA_TICK_SECONDS)) * 1000)
+        self._tick.timeout.connect(self.tick_sla)
+        self._tick.start()
+
+    # -- layout ----------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        widths = {"number": 95, "priority": 55, "sla": 95, "title": 320, "caller": 160,
+                  "department": 150, "service": 150, "status": 110, "team": 120, "assignee": 120,
+                  "updated": 125, "opened": 125}
+        for i, key in enumerate(COLUMN_KEYS):
+            self.setColumnWidth(i, widths.get(key, 100))
+            self.setColumnHidden(i, key not in DEFAULT_COLUMNS)
+        state = self.ctx.settings.get(S.QUEUE_HEADER)
+        if state and not state.isEmpty():
+            self.horizontalHeader().restoreState(state)
+
+    def save_layout(self) -> None:
+        self.ctx.settings.set(S.QUEUE_HEADER, self.horizontalHeader().saveState())
+
+    def set_columns(self, columns: tuple[str, ...]) -> None:
+        for i, key in enumerate(COLUMN_KEYS):
+            self.setColumnHidden(i, key not in columns)
+        self.save_layout()
+
+    def visible_columns(self) -> tuple[str, ...]:
+        header = self.horizontalHeader()
+        order = sorted(range(len(COLUMN_KEYS)), key=header.visualIndex)
+        return tuple(COLUMN_KEYS[i] for i in order if not self.isColumnHidden(i))
+
+    def _on_header_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        for i, key in enumerate(COLUMN_KEYS):
+            act = menu.addAction(COLUMNS[key])
+            act.setCheckable(True)
+            act.setChecked(not self.isColumnHidden(i))
+            act.toggled.connect(lambda on, i=i: (self.setColumnHidden(i, not on), self.save_layout()))
+        menu.exec(self.horizontalHeader().mapToGlobal(pos))
+
+    def _on_header_sort_indicator_changed(self, section: int, _order: Qt.SortOrder) -> None:
+        if COLUMN_KEYS[section] not in SORTABLE:
+            # Keep the indicator truthful: show the sort actually in force.
+            self.show_sort(self.queue_model.spec.sort, self.queue_model.spec.descending)
+
+    def show_sort(self, sort: str, descending: bool) -> None:
+        header = self.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(COLUMN_KEYS.index(sort),
+                                Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+        header.blockSignals(False)
+
+    # -- selection kept by id ------------------------------------------------------
+    def currentChanged(self, current: QModelIndex, previous: QModelIndex) -> None:
+        super().currentChanged(current, previous)
+        row = self.queue_model.row_data(current.row()) if current.isValid() else None
+        if row is not None:
+            self._selected_id = row.id
+        self.current_ticket_changed.emit(row)
+
+    def _remember_selection(self) -> None:
+        cur = self.currentIndex()
+        row = self.queue_model.row_data(cur.row()) if cur.isValid() else None
+        if row is not None:
+            self._selected_id = row.id
+
+    def _restore_selection(self) -> None:
+        if self._selected_id is None:
+            return
+        r = self.queue_model.row_of(self._selected_id)
+        if r is not None and (not self.currentIndex().isValid() or self.currentIndex().row() != r):
+            self.setCurrentIndex(self.queue_model.index(r, self.currentIndex().column() if
+                                                        self.currentIndex().isValid() else 0))
+
+    def selected_row(self):  # type: ignore[no-untyped-def]
+        cur = self.currentIndex()
+        return self.queue_model.row_data(cur.row()) if cur.isValid() else None
+
+    def move(self, step: int) -> None:
+        """Next/previous ticket (keyboard), loading pages as it goes."""
+        if self.queue_model.rowCount() == 0:
+            return
+        cur = self.currentIndex()
+        r = max(0, min(self.queue_model.rowCount() - 1, (cur.row() if cur.isValid() else -1) + step))
+        self.setCurrentIndex(self.queue_model.index(r, cur.column() if cur.isValid() else 0))
+        self.scrollTo(self.currentIndex())
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            row = self.selected_row()
+            if row is not None:
+                self.ticket_opened.emit(row.number)
+                return
+        super().keyPressEvent(event)
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        row = self.queue_model.row_data(index.row())
+        if row is not None:
+            self.ticket_opened.emit(row.number)
+
+    # -- SLA ticking -----------------------------------------------------------------
+    def visible_rows(self) -> range:
+        first = self.rowAt(0)
+        last = self.rowAt(self.viewport().height() - 1)
+        if first < 0:
+            return range(0)
+        if last < 0:
+            last = self.queue_model.rowCount() - 1
+        return range(first, last + 1)
+
+    def tick_sla(self) -> None:
+        rows = self.visible_rows()
+        if not rows:
+            return
+        if self.ctx.sla is not None:
+            self.queue_model.refresh_sla(rows)
+        else:
+            # Stored due times: the text depends on "now" only; repaint the column.
+            col = COLUMN_KEYS.index("sla")
+            self.queue_model.dataChanged.emit(self.queue_model.index(rows[0], col),
+                                              self.queue_model.index(rows[-1], col))

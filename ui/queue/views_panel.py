@@ -1,0 +1,117 @@
+"""The left pane: built-in and saved views, each with its live count."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from desk.services.queue_spec import BUILTIN_VIEWS, QueueSpec
+from ui.context import DeskContext
+
+log = logging.getLogger(__name__)
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True)
+class ViewEntry:
+    key: str          # builtin key, or "saved:<id>"
+    name: str
+    spec: QueueSpec
+    saved_id: int | None = None
+
+
+class ViewsPanel(QWidget):
+    view_chosen = Signal(object)  # ViewEntry
+
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.entries: dict[str, ViewEntry] = {}
+        self.counts: dict[str, int] = {}
+        self.list = QListWidget(self)
+        self.list.setAccessibleName("Views")
+        self.list.setAccessibleDescription("Saved views with the number of tickets in each")
+        self.list.currentItemChanged.connect(self._on_list_current_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list)
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(400)  # coalesce bursts of live changes
+        self._count_timer.timeout.connect(self.refresh_counts)
+        self.reload()
+
+    def reload(self, select_key: str | None = None) -> None:
+        """Rebuild the list (built-in views, then the user's own) and refresh counts."""
+        def work() -> list[ViewEntry]:
+            saved = self.ctx.saved_views.list(self.ctx.actor)
+            return [ViewEntry(f"saved:{v.id}", v.name, v.spec, v.id) for v in saved]
+
+        self.ctx.runner.read(work, lambda saved: self._fill(saved, select_key), owner=self)
+
+    def _fill(self, saved: list[ViewEntry], select_key: str | None) -> None:
+        current = select_key or self.current_key()
+        self.entries = {v.key: ViewEntry(v.key, v.name, v.spec) for v in BUILTIN_VIEWS}
+        self.entries.update({v.key: v for v in saved})
+        self.list.blockSignals(True)
+        self.list.clear()
+        for i, entry in enumerate(self.entries.values()):
+            if entry.saved_id is not None and (i == 0 or list(self.entries.values())[i - 1].saved_id is None):
+                header = QListWidgetItem("My saved views")
+                header.setFlags(Qt.ItemFlag.NoItemFlags)
+                font = QFont()
+                font.setBold(True)
+                header.setFont(font)
+                self.list.addItem(header)
+            item = QListWidgetItem(self._label(entry))
+            item.setData(KEY_ROLE, entry.key)
+            item.setToolTip(entry.name)
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        self.select(current or BUILTIN_VIEWS[0].key)
+        self.refresh_counts()
+
+    def _label(self, entry: ViewEntry) -> str:
+        count = self.counts.get(entry.key)
+        return f"{entry.name}  ({count:,})" if count is not None else entry.name
+
+    def current_key(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(KEY_ROLE) if item is not None else None
+
+    def current_entry(self) -> ViewEntry | None:
+        key = self.current_key()
+        return self.entries.get(key) if key else None
+
+    def select(self, key: str) -> None:
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if item.data(KEY_ROLE) == key:
+                self.list.setCurrentItem(item)
+                return
+
+    def schedule_counts(self) -> None:
+        self._count_timer.start()
+
+    def refresh_counts(self) -> None:
+        specs = {k: e.spec for k, e in self.entries.items()}
+        self.ctx.runner.read(lambda: self.ctx.queue.counts(specs, self.ctx.actor), self._on_counts,
+                             lambda exc: log.warning("view counts failed: %s", exc), owner=self)
+
+    def _on_counts(self, counts: dict[str, int]) -> None:
+        self.counts.update(counts)
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            entry = self.entries.get(item.data(KEY_ROLE))
+            if entry is not None:
+                item.setText(self._label(entry))
+
+    def _on_list_current_changed(self, current: QListWidgetItem | None, _prev: object) -> None:
+        if current is None:
+            return
+        entry = self.entries.get(current.data(KEY_ROLE))
+        if entry is not None:
+            self.view_chosen.emit(entry)
