@@ -1,0 +1,603 @@
+"""`desk demo`: a synthetic university to try Desk on, up to a million tickets.
+
+Deterministic for a seed (and a given "now"): the same people, staff, tickets and
+histories every time. Everything is written with Core executemany of plain dicts in a
+few large transactions (see desk.demodata.bulk); nothing goes through ORM objects one
+by one, so a million tickets load on SQLite in minutes.
+
+Steps, in order (each a function below, so later features can add their own):
+departments → people → staff → VIP list → devices and loaners (walk-in counter) →
+problems → incidents (with audit history and journal) → search index, numbering,
+SLA backfill.
+"""
+from __future__ import annotations
+
+import bisect
+import importlib
+import importlib.util
+import datetime as dt
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select, text
+
+from db.engine import WRITE_OPTION, Database
+from db.models import Category, Department, Incident, Service, StaffAccount, Team, TeamMember
+from desk.clock import utc_now
+from desk.demodata import population, texts
+from desk.demodata.bulk import Loader, drop_sqlite_fts_trigger, restore_sqlite_fts
+from desk.demodata.clockwork import DAY, HOUR, MINUTE, DeskHours
+from desk.demodata.names import NamePicker
+from desk.demodata.timeline import Priorities, Staffing, Ticket, TicketWriter, weighted
+from desk.services.lookups import current_vip_policy
+from desk.rules.priority import VipPolicyRef
+from desk.services.numbering import format_number, reserve_block
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+
+CHUNK = 20_000          # incidents generated and inserted per batch
+TX_CHUNKS = 5           # batches per transaction (100 000 incidents)
+HISTORY_DAYS = 730      # tickets spread over the last two years
+DEMO_ID_BASE = 810_000_000  # university IDs of demo people (the feed uses 9001xxxxx)
+SYSTEM_ACCOUNTS = (
+    ("desk-system", "Desk (automatic actions)", "technician"),
+    ("monitoring-bridge", "Monitoring alerts", "counter"),
+    ("mail-intake", "E-mail and self-service intake", "counter"),
+)
+
+
+def has_incidents(db: Database) -> bool:
+    with db.reading() as s:
+        return s.execute(select(Incident.id).limit(1)).first() is not None
+
+
+@dataclass
+class DemoContext:
+    """What the steps share: ids of reference rows, the random stream, the clock."""
+
+    rng: random.Random
+    now: dt.datetime
+    tickets: int
+    progress: Progress
+    services: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> (id, team)
+    teams: dict[str, int] = field(default_factory=dict)
+    categories: dict[str, int] = field(default_factory=dict)
+    departments: dict[str, int] = field(default_factory=dict)
+    callers: list[population.Caller] = field(default_factory=list)
+    staffing: Staffing | None = None
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    policy: VipPolicyRef | None = None
+    audit_rows: int = 0
+    journal_rows: int = 0
+
+    @property
+    def now_s(self) -> int:
+        return int(self.now.timestamp())
+
+
+def build_demo(db: Database, *, tickets: int, seed: int, progress: Progress,
+               now: dt.datetime | None = None) -> None:
+    """Fill ``db`` with a synthetic university and ``tickets`` incidents."""
+    started = time.monotonic()
+    now = (now or utc_now()).replace(microsecond=0)
+    ctx = DemoContext(random.Random(seed), now, tickets, progress)
+    _ensure_operator_account(db)
+    with db.reading() as s:
+        ctx.policy = current_vip_policy(s, now)
+    writer = db.engine.execution_options(**{WRITE_OPTION: True})
+    with writer.begin() as conn:
+        _tune(conn)
+        _load_reference(conn, ctx)
+        loader = Loader(conn)
+        add_departments(loader, ctx)
+        add_people(loader, ctx)
+        add_staff(loader, ctx)
+        add_vips(loader, ctx)
+        add_devices_and_loaners(loader, ctx)
+        add_problems(loader, ctx)
+    add_incidents(db, writer, ctx)
+    _recompute_sla(db, progress)
+    progress(f"demo ready: {tickets:,} incidents, {ctx.audit_rows:,} audit rows, "
+             f"{ctx.journal_rows:,} journal entries in {time.monotonic() - started:.0f} s")
+
+
+def _ensure_operator_account(db: Database) -> None:
+    """On a brand-new database the person running the demo becomes the first admin, as on
+    first start; otherwise the demo's staff would take that place and lock them out."""
+    with db.reading() as s:
+        empty = s.execute(select(func.count(StaffAccount.id))).scalar_one() == 0
+    if empty:
+        from desk.services.staff import StaffService
+
+        StaffService(db).resolve_actor()
+
+
+def _tune(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        # A big page cache for the load; harmless for the pooled connection afterwards.
+        conn.exec_driver_sql("PRAGMA cache_size = -262144")
+
+
+def _load_reference(conn: Connection, ctx: DemoContext) -> None:
+    ctx.teams = {n: i for i, n in conn.execute(select(Team.id, Team.name))}
+    ctx.services = {n: (i, t) for i, n, t in conn.execute(select(Service.id, Service.name,
+                                                                 Service.default_team_id))}
+    ctx.categories = {n: i for i, n in conn.execute(select(Category.id, Category.name))}
+    ctx.departments = {n: i for i, n in conn.execute(select(Department.id, Department.name))}
+    if not ctx.teams or not ctx.services:
+        raise RuntimeError("The database has no service catalogue; run `desk db upgrade` first.")
+
+
+# -- reference-ish data -------------------------------------------------------------
+def add_departments(loader: Loader, ctx: DemoContext) -> None:
+    rows = []
+    missing = [(n, p) for n, p in population.DEPARTMENTS if n not in ctx.departments]
+    first = loader.reserve_ids("departments", len(missing))
+    for i, (name, parent) in enumerate(missing):
+        ctx.departments[name] = first + i
+    for i, (name, parent) in enumerate(missing):
+        rows.append({"id": first + i, "name": name,
+                     "parent_id": ctx.departments.get(parent) if parent else None})
+    # Parents first: a parent added in this step must exist before its children.
+    rows.sort(key=lambda r: r["parent_id"] is not None)
+    loader.insert("departments", rows)
+
+
+def add_people(loader: Loader, ctx: DemoContext) -> None:
+    count = max(150, min(120_000, ctx.tickets // 6))
+    existing = loader.conn.execute(text(
+        "SELECT count(*) FROM people WHERE university_id LIKE '81%'")).scalar_one()
+    first_id = loader.reserve_ids("people", count)
+    pop = population.generate(ctx.rng, count, first_id, DEMO_ID_BASE + int(existing),
+                              ctx.now.date(), sorted(ctx.departments.values()),
+                              loader.ts(ctx.now_s - HISTORY_DAYS * DAY))
+    for st in pop.statuses:
+        st["start_date"] = loader.day(st["start_date"])
+        st["end_date"] = loader.day(st["end_date"])
+    for af in pop.affiliations:
+        af["start_date"] = loader.day(af["start_date"])
+    loader.insert("people", pop.people)
+    loader.insert("person_statuses", pop.statuses)
+    loader.insert("affiliations", pop.affiliations)
+    ctx.callers = pop.callers
+    ctx.progress(f"people: {count:,} ({len(pop.statuses):,} statuses, "
+                 f"{len(pop.affiliations):,} department affiliations)")
+
+
+def _staff_row(loader: Loader, ctx: DemoContext, sid: int, username: str, display: str) -> dict[str, Any]:
+    return {"id": sid, "username": username, "db_login": None, "os_user": None, "display_name": display,
+            "email": f"{username}@example.edu", "person_id": None, "active": True,
+            "created_at": loader.ts(ctx.now_s - HISTORY_DAYS * DAY - 30 * DAY), "version": 1}
+
+
+def add_staff(loader: Loader, ctx: DemoContext) -> None:
+    """Counter staff, technicians per team, supervisors; and three system accounts."""
+    conn = loader.conn
+    existing = {u: i for i, u in conn.execute(select(StaffAccount.id, StaffAccount.username))}
+    names = NamePicker(ctx.rng)
+    scale = ctx.tickets // 40_000
+    plan: list[tuple[str, str, str, list[str]]] = []  # username, display, role, teams
+    for username, display, role in SYSTEM_ACCOUNTS:
+        plan.append((username, display, role, []))
+    used = set(existing)
+
+    def person_name(role: str, teams: list[str]) -> None:
+        n = names.name()
+        base = n.email_local.replace(".", "")[:12] or "staff"
+        username, k = base, 1
+        while username in used:
+            k += 1
+            username = f"{base}{k}"
+        used.add(username)
+        plan.append((username, f"{n.preferred or n.given} {n.family}", role, teams))
+
+    for _ in range(max(4, min(15, 4 + scale))):
+        person_name("counter", ["Service Desk"])
+    work_teams = [t for t in ctx.teams if t != "Major Incident Team"]
+    for team in work_teams:
+        for _ in range(max(3, min(12, 3 + scale))):
+            person_name("technician", [team])
+    for i in range(max(3, min(8, 3 + scale // 3))):
+        person_name("supervisor", ["Major Incident Team", work_teams[i % len(work_teams)]])
+
+    new = [p for p in plan if p[0] not in existing]
+    first = loader.reserve_ids("staff_accounts", len(new))
+    ids: dict[str, int] = dict(existing)
+    rows, roles, members, audits = [], [], [], []
+    members_now = set(conn.execute(select(TeamMember.team_id, TeamMember.staff_id)).tuples())
+    for i, (username, display, role, teams) in enumerate(new):
+        sid = first + i
+        ids[username] = sid
+        rows.append(_staff_row(loader, ctx, sid, username, display))
+        roles.append({"staff_id": sid, "role": role})
+        audits.append(_audit(loader, ctx.now_s - HISTORY_DAYS * DAY - 30 * DAY, None, "staff", sid,
+                             "created", None, username, "demo data"))
+    display_by_id: dict[int, str] = {}
+    by_team: dict[int, list[int]] = {}
+    counters, supervisors = [], []
+    for username, display, role, teams in plan:
+        sid = ids[username]
+        display_by_id[sid] = display
+        for team in teams:
+            tid = ctx.teams[team]
+            if (tid, sid) not in members_now:
+                members.append({"team_id": tid, "staff_id": sid})
+                members_now.add((tid, sid))
+            if role == "technician":
+                by_team.setdefault(tid, []).append(sid)
+        if role == "counter" and teams:
+            counters.append(sid)
+        if role == "supervisor":
+            supervisors.append(sid)
+    loader.insert("staff_accounts", rows)
+    loader.insert("staff_roles", roles)
+    loader.insert("team_members", members)
+    loader.insert("audit_log", audits)
+    ctx.staffing = Staffing(
+        system_id=ids["desk-system"], monitoring_id=ids["monitoring-bridge"], mail_id=ids["mail-intake"],
+        counter_ids=counters, techs_by_team=by_team, supervisor_ids=supervisors,
+        team_names=display_by_id,
+    )
+    ctx.progress(f"staff: {len(plan)} accounts ({len(counters)} counter, "
+                 f"{sum(len(v) for v in by_team.values())} technicians, {len(supervisors)} supervisors)")
+
+
+def add_vips(loader: Loader, ctx: DemoContext) -> None:
+    """A handful of officers on the published VIP list (policy v1 from the seed data)."""
+    assert ctx.staffing is not None
+    policy = ctx.policy
+    if policy is None:
+        ctx.progress("VIP list: no VIP policy published; skipped")
+        return
+    candidates = [c for c in ctx.callers
+                  if any(k in ("faculty", "staff") and e is None for k, _, e in c.statuses)]
+    chosen = ctx.rng.sample(candidates, min(len(population.VIP_OFFICES), len(candidates)))
+    granted = min(int(policy.published_at.timestamp()) + DAY, ctx.now_s - DAY)
+    supervisor = ctx.staffing.supervisor_ids[0]
+    rows, audits = [], []
+    year = ctx.now.year
+    for office, caller in zip(population.VIP_OFFICES, chosen):
+        reason = f"{office} (published VIP list {year})"
+        rows.append({"person_id": caller.id, "office": office, "granted_at": loader.ts(granted),
+                     "granted_by_id": supervisor, "grant_reason": reason, "revoked_at": None,
+                     "revoked_by_id": None, "revoke_reason": None})
+        audits.append(_audit(loader, granted, supervisor, "person", caller.id, "vip", "false", "true",
+                             reason))
+        caller.vip_from = granted
+    loader.insert("vip_grants", rows)
+    loader.insert("audit_log", audits)
+    ctx.progress(f"VIP list: {len(rows)} officers under VIP policy v{policy.version}")
+
+
+def add_devices_and_loaners(loader: Loader, ctx: DemoContext) -> None:
+    """Extension point for the walk-in counter: devices, repair history, loaner pool.
+
+    The device and loaner tables arrive with the walk-in counter feature; its demo
+    rows belong here (same Loader, same context, same random stream position rules:
+    draw from ``ctx.rng`` only after the steps above so earlier data stays unchanged).
+    """
+    return None
+
+
+# -- problems ----------------------------------------------------------------------
+def add_problems(loader: Loader, ctx: DemoContext) -> None:
+    assert ctx.staffing is not None
+    count = 0 if ctx.tickets < 50 else min(3_000, max(3, ctx.tickets // 400))
+    if count == 0:
+        return
+    rng = ctx.rng
+    # reserve_block only needs .execute(); the loader's connection holds the transaction.
+    first_number = reserve_block(loader.conn, "PRB", count)  # type: ignore[arg-type]
+    first_id = loader.reserve_ids("problems", count)
+    now = ctx.now_s
+    rows, audits, notes = [], [], []
+    svcs = [sv for sv in texts.SERVICES if sv.service in ctx.services]
+    for i in range(count):
+        svc = weighted(rng, tuple((sv, sv.weight) for sv in svcs))
+        service_id, team_id = ctx.services[svc.service]
+        opened = now - rng.randint(2 * DAY, (HISTORY_DAYS - 40) * DAY)
+        pid = first_id + i
+        if svc.problems:
+            title_t, cause, workaround = rng.choice(svc.problems)
+        else:
+            title_t, cause, workaround = (f"Recurring {svc.service} failures in {{building}}",
+                                          "Under investigation", "Restart the affected component")
+        title = texts.fill(title_t, rng)
+        age = (now - opened) / DAY
+        path = ["new", "investigating", "known_error", "resolved", "closed"]
+        if age > 90:
+            stop = weighted(rng, (("closed", 60), ("resolved", 25), ("known_error", 15)))
+        elif age > 30:
+            stop = weighted(rng, (("known_error", 40), ("investigating", 30), ("resolved", 30)))
+        else:
+            stop = weighted(rng, (("new", 30), ("investigating", 50), ("known_error", 20)))
+        steps = path[: path.index(stop) + 1]
+        tech = rng.choice(ctx.staffing.techs_by_team.get(team_id) or ctx.staffing.supervisor_ids)
+        t = opened
+        audits.append(_audit(loader, t, tech, "problem", pid, "created", None, format_number("PRB", first_number + i)))
+        resolved = closed = None
+        gap = max(HOUR, int((now - opened) / (len(steps) + 1)))
+        for old, new in zip(steps, steps[1:]):
+            t += rng.randint(gap // 2, gap)
+            audits.append(_audit(loader, t, tech, "problem", pid, "status", old, new))
+            if new == "investigating":
+                notes.append({"incident_id": None, "problem_id": pid, "kind": "internal",
+                              "body": "Collected logs from the affected incidents.", "author_id": tech,
+                              "at": loader.ts(t)})
+            if new == "resolved":
+                resolved = t
+            if new == "closed":
+                closed = t
+        known = stop in ("known_error", "resolved", "closed")
+        rows.append({
+            "id": pid, "number": format_number("PRB", first_number + i), "title": title,
+            "description": f"Several {svc.service} incidents share a pattern: {title.lower()}.",
+            "status": stop, "service_id": service_id, "category_id": None,
+            "root_cause": cause if known else None, "workaround": workaround if known else None,
+            "team_id": team_id, "assignee_id": tech, "major_incident_id": None,
+            "opened_at": loader.ts(opened), "updated_at": loader.ts(t), "resolved_at": loader.ts(resolved),
+            "closed_at": loader.ts(closed), "created_by_id": tech, "version": len(steps),
+        })
+        ctx.problems.append({"id": pid, "service": svc.service, "opened": opened})
+    loader.insert("problems", rows)
+    loader.insert("audit_log", audits)
+    loader.insert("journal_entries", notes)
+    ctx.progress(f"problems: {count:,}")
+
+
+# -- incidents ---------------------------------------------------------------------
+@dataclass
+class Slot:
+    """One incident to generate: when, and what kind."""
+
+    at: int
+    kind: str = "plain"             # plain | major | child
+    major: int = -1                 # index of the major incident (for majors and children)
+    service: str | None = None
+    problem: tuple[int, int] | None = None
+
+
+def _opening_times(ctx: DemoContext, count: int) -> list[int]:
+    """Opening times over two years: weekdays, term time and a slow growth weigh in."""
+    rng, hours = ctx.rng, DeskHours()
+    now = ctx.now_s
+    start_day = now // DAY - HISTORY_DAYS + 1
+    cum: list[float] = []
+    total = 0.0
+    for d in range(HISTORY_DAYS):
+        day = start_day + d
+        date = dt.date(1970, 1, 1) + dt.timedelta(days=day)
+        weekday = (day + 3) % 7
+        w = 1.0 if weekday < 5 else 0.25
+        w *= {8: 1.6, 9: 1.4, 1: 1.3, 12: 0.6, 6: 0.7, 7: 0.7}.get(date.month, 1.0)
+        w *= 0.8 + 0.4 * d / HISTORY_DAYS
+        total += w
+        cum.append(total)
+    out = []
+    for _ in range(count):
+        day = start_day + bisect.bisect_left(cum, rng.random() * total)
+        if rng.random() < 0.8:
+            sec = rng.randint(8 * HOUR, 18 * HOUR - 1)
+        else:
+            sec = rng.randint(0, DAY - 1)
+        t = day * DAY + sec - hours.offset(day * DAY + 12 * HOUR)
+        out.append(min(t, now - rng.randint(MINUTE, HOUR)))
+    return out
+
+
+def _plan_slots(ctx: DemoContext) -> tuple[list[Slot], int]:
+    rng, n = ctx.rng, ctx.tickets
+    majors = 0 if n < 50 else min(25, max(2, n // 20_000))
+    slots: list[Slot] = []
+    children_total = 0
+    major_times = _opening_times(ctx, majors)
+    for m, t in enumerate(major_times):
+        t = min(t, ctx.now_s - 6 * HOUR) if m % 2 == 0 else t
+        slots.append(Slot(t, "major", m))
+        k = min(rng.randint(5, 25), max(0, (n - majors - children_total) // (majors * 4 or 1)))
+        for _ in range(k):
+            slots.append(Slot(min(t + rng.randint(5 * MINUTE, 2 * HOUR), ctx.now_s - MINUTE), "child", m))
+        children_total += k
+    plain = n - len(slots)
+    slots.extend(Slot(t) for t in _opening_times(ctx, plain))
+    slots.sort(key=lambda s: s.at)
+    times = [s.at for s in slots]
+    # Problems collect a few earlier incidents of their service.
+    for prb in ctx.problems:
+        lo = bisect.bisect_left(times, prb["opened"] - 30 * DAY)
+        hi = bisect.bisect_right(times, prb["opened"])
+        if hi - lo < 2:
+            continue
+        for idx in rng.sample(range(lo, hi), min(rng.randint(2, 12), hi - lo)):
+            if slots[idx].kind == "plain" and slots[idx].problem is None:
+                slots[idx].service = prb["service"]
+                slots[idx].problem = (prb["id"], prb["opened"])
+    return slots, majors
+
+
+def add_incidents(db: Database, writer: Engine, ctx: DemoContext) -> None:
+    assert ctx.staffing is not None
+    total = ctx.tickets
+    if total == 0:
+        return
+    rng = ctx.rng
+    slots, _ = _plan_slots(ctx)
+    with db.writing() as s:
+        # Reserved up front, in its own transaction: numbers are never reused even if the
+        # load stops half-way, and the sequence ends at the highest number used.
+        first_number = reserve_block(s, "INC", total)
+    tickets = TicketWriter(rng, DeskHours(), ctx.staffing, Priorities(ctx.policy), ctx.now_s)
+    svcs = [sv for sv in texts.SERVICES if sv.service in ctx.services]
+    svc_by_name = {sv.service: sv for sv in svcs}
+    svc_weights = tuple((sv, sv.weight) for sv in svcs)
+    callers = ctx.callers
+    vips = [c for c in callers if c.vip_from is not None]
+    # A heavy tail: some people call often (re-use a small "frequent callers" set).
+    frequent = callers[: max(1, len(callers) // 20)]
+    majors: dict[int, tuple[int, int, str, str, str]] = {}  # m -> id, resolve, code, note, service
+    trigger_sql: str | None = None
+    first_id: int | None = None
+    if db.dialect == "sqlite":
+        with writer.begin() as conn:
+            trigger_sql = drop_sqlite_fts_trigger(conn)
+    started = time.monotonic()
+    done = 0
+    try:
+        for tx_start in range(0, total, CHUNK * TX_CHUNKS):
+            with writer.begin() as conn:
+                _tune(conn)
+                loader = Loader(conn)
+                tx_slots = slots[tx_start: tx_start + CHUNK * TX_CHUNKS]
+                for c_start in range(0, len(tx_slots), CHUNK):
+                    chunk = tx_slots[c_start: c_start + CHUNK]
+                    base_id = loader.reserve_ids("incidents", len(chunk))
+                    if first_id is None:
+                        first_id = base_id
+                    inc_rows, audit_rows, journal_rows = [], [], []
+                    for j, slot in enumerate(chunk):
+                        index = tx_start + c_start + j
+                        number = format_number("INC", first_number + index)
+                        ticket = _one(ctx, tickets, slot, base_id + j, number, svc_weights, svc_by_name,
+                                      callers, frequent, vips, majors)
+                        _rows(loader, ticket, inc_rows, audit_rows, journal_rows)
+                    loader.insert("incidents", inc_rows)
+                    loader.insert("audit_log", audit_rows)
+                    loader.insert("journal_entries", journal_rows)
+                    ctx.audit_rows += len(audit_rows)
+                    ctx.journal_rows += len(journal_rows)
+                    done += len(chunk)
+                    rate = done / max(time.monotonic() - started, 1e-6)
+                    ctx.progress(f"incidents: {done:,}/{total:,} ({rate:,.0f}/s)")
+        _link_problems_to_majors(writer, ctx, majors)
+    finally:
+        if db.dialect == "sqlite":
+            with writer.begin() as conn:
+                if first_id is not None:
+                    ctx.progress("search index: rebuilding for the new incidents")
+                    restore_sqlite_fts(conn, trigger_sql, first_id)
+                elif trigger_sql is not None:
+                    conn.exec_driver_sql(trigger_sql)
+    if db.dialect == "sqlite":
+        with writer.begin() as conn:
+            ctx.progress("statistics: ANALYZE")
+            conn.exec_driver_sql("ANALYZE")
+
+
+def _one(ctx: DemoContext, tickets: TicketWriter, slot: Slot, incident_id: int, number: str,
+         svc_weights: tuple[tuple[texts.ServiceTexts, int], ...],
+         svc_by_name: dict[str, texts.ServiceTexts], callers: list[population.Caller],
+         frequent: list[population.Caller], vips: list[population.Caller],
+         majors: dict[int, tuple[int, int, str, str, str]]) -> Ticket:
+    rng = ctx.rng
+    if slot.kind == "major":
+        svc = svc_by_name.get(rng.choice(["Wi-Fi & Network", "Email & Calendar", "Accounts & Passwords",
+                                          "Learning Management", "Research Computing"])) \
+            or next(iter(svc_by_name.values()))
+        title = texts.fill(rng.choice(svc.major_titles or (f"{svc.service} outage",)), rng)
+        service_id, _ = ctx.services[svc.service]
+        ticket, resolve, code, note = tickets.major(
+            incident_id=incident_id, number=number, opened=slot.at, svc=svc, service_id=service_id,
+            major_team_id=ctx.teams.get("Major Incident Team", next(iter(ctx.teams.values()))),
+            category_id=ctx.categories.get("Connectivity"), title=title,
+            description=f"Monitoring: {title}. Many users affected; calls rising at the desk.")
+        majors[slot.major] = (incident_id, resolve, code, f"Resolved with major incident {number}: {note}",
+                              svc.service)
+        return ticket
+    parent = None
+    if slot.kind == "child" and slot.major in majors:
+        m_id, m_resolve, m_code, m_note, m_service = majors[slot.major]
+        svc = svc_by_name[m_service]
+        parent = (m_id, m_resolve, m_code, m_note)
+    elif slot.service is not None:
+        svc = svc_by_name[slot.service]
+    else:
+        svc = weighted(rng, svc_weights)
+    channel = weighted(rng, svc.channels)
+    caller = None
+    vip = False
+    if channel != "monitoring":
+        r = rng.random()
+        if vips and r < 0.004:
+            person = rng.choice(vips)
+        elif r < 0.25:
+            person = rng.choice(frequent)
+        else:
+            person = rng.choice(callers)
+        day = dt.date(1970, 1, 1) + dt.timedelta(days=slot.at // DAY)
+        vip = person.vip_from is not None and slot.at >= person.vip_from and tickets.priorities.policy is not None \
+            and slot.at >= int(tickets.priorities.policy.published_at.timestamp())
+        caller = {"id": person.id, "given": person.given, "acting_status": person.acting_status(day),
+                  "department_id": person.department_id, "vip": vip}
+    if rng.random() < 0.01:
+        title = texts.fill(rng.choice(svc.titles), rng)
+        description = rng.choice(texts.FOREIGN)
+    else:
+        title = texts.fill(rng.choice(svc.titles), rng)
+        description = texts.fill(rng.choice(svc.descriptions), rng)
+    service_id, team_id = ctx.services[svc.service]
+    category_id = ctx.categories.get(rng.choice(svc.categories))
+    return tickets.ordinary(
+        incident_id=incident_id, number=number, opened=slot.at, svc=svc, service_id=service_id,
+        team_id=team_id, category_id=category_id, channel=channel, caller=caller, vip=vip, title=title,
+        description=description, problem=slot.problem, parent=parent)
+
+
+def _rows(loader: Loader, ticket: Ticket, incidents: list[dict[str, Any]], audits: list[dict[str, Any]],
+          journal: list[dict[str, Any]]) -> None:
+    row = ticket.row
+    seen: dict[int, Any] = {}
+
+    def ts(at: int | None) -> Any:
+        # Several audit rows of one ticket share an instant; convert each instant once.
+        if at is None:
+            return None
+        value = seen.get(at)
+        if value is None:
+            value = seen[at] = loader.ts(at)
+        return value
+
+    for key in ("opened_at", "updated_at", "responded_at", "resolved_at", "closed_at", "next_update_due_at"):
+        row[key] = ts(row[key])
+    incidents.append(row)
+    iid = row["id"]
+    for at, actor, fld, old, new, reason in ticket.audits:
+        audits.append({"at": ts(at), "actor_id": actor, "db_user": None, "entity": "incident",
+                       "entity_id": iid, "field": fld, "old_value": old, "new_value": new, "reason": reason})
+    for at, author, kind, body in ticket.journal:
+        journal.append({"incident_id": iid, "problem_id": None, "kind": kind, "body": body,
+                        "author_id": author, "at": ts(at)})
+
+
+def _link_problems_to_majors(writer: Engine, ctx: DemoContext,
+                             majors: dict[int, tuple[int, int, str, str, str]]) -> None:
+    """Some major incidents got a problem opened from their post-incident review."""
+    if not majors or not ctx.problems:
+        return
+    with writer.begin() as conn:
+        for m, (major_id, *_rest, service) in sorted(majors.items()):
+            candidates = [p for p in ctx.problems if p["service"] == service]
+            if candidates and m % 2 == 0:
+                conn.execute(text("UPDATE problems SET major_incident_id = :m WHERE id = :p"),
+                             {"m": major_id, "p": ctx.rng.choice(candidates)["id"]})
+
+
+def _audit(loader: Loader, at: int, actor: int | None, entity: str, entity_id: int, fld: str,
+           old: str | None, new: str | None, reason: str | None = None) -> dict[str, Any]:
+    return {"at": loader.ts(at), "actor_id": actor, "db_user": None, "entity": entity,
+            "entity_id": entity_id, "field": fld, "old_value": old, "new_value": new, "reason": reason}
+
+
+def _recompute_sla(db: Database, progress: Progress) -> None:
+    """Let the SLA engine compute due times and breaches from the audit history."""
+    # Only "the module is not there yet" is tolerated; an error inside it must surface.
+    if importlib.util.find_spec("desk.sla.backfill") is None:
+        progress("SLA: engine not installed yet; due times will be computed when it is")
+        return
+    backfill = importlib.import_module("desk.sla.backfill")
+    progress("SLA: computing due times and breaches from the history")
+    backfill.recompute_all(db, progress)

@@ -1,0 +1,1 @@
+"""Vocabulary and generators behind `desk demo` (names, ticket texts, ticket histories)."""
