@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import make_url
 
 from desk import paths
-from desk.errors import InvalidInput
+from desk.errors import InvalidInput, NotFound
 
 
 @dataclass(frozen=True)
@@ -59,5 +59,17 @@ def save_profile(name: str, url: str, *, make_default: bool = True) -> Profile:
     data["profiles"] = [asdict(p) for p in profiles]
     if make_default or not data.get("default"):
         data["default"] = name
+    _write(data)
+    return profile
+
+
+def use_profile(name: str) -> Profile:
+    """Make the saved profile ``name`` the default connection."""
+    profile = next((p for p in list_profiles() if p.name == name), None)
+    if profile is None:
+        known = ", ".join(p.name for p in list_profiles()) or "none saved yet"
+        raise NotFound(f"No connection profile {name!r} (profiles: {known}).")
+    data = _read()
+    data["default"] = name
     _write(data)
     return profile

@@ -25,6 +25,8 @@ COMMAND_MODULES = [
     "desk.cli.people_cmd",
     "desk.cli.staff_cmd",
     "desk.cli.demo_cmd",
+    "desk.cli.import_cmd",
+    "desk.cli.profile_cmd",
     "desk.cli.print_cmd",
 ]
 

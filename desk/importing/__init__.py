@@ -1,0 +1,1 @@
+"""Importers for data the university publishes (the people directory feed)."""
