@@ -28,6 +28,8 @@ COMMAND_MODULES = [
     "desk.cli.import_cmd",
     "desk.cli.profile_cmd",
     "desk.cli.print_cmd",
+    "desk.cli.sla_cmd",
+    "desk.cli.calendar_cmd",
 ]
 
 

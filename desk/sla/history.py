@@ -37,7 +37,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from desk.sla.clock import to_epoch
+from desk.sla.clock import from_epoch, to_epoch
 
 FIELDS = ("status", "priority", "assignee_id", "service_id")
 REPLY = "reply"
@@ -64,6 +64,10 @@ class TicketHistory:
     resolved_at: int | None
     closed_at: int | None
     events: tuple[Event, ...]  # in time order
+
+
+def from_epoch_or_none(value: int | None) -> dt.datetime | None:
+    return None if value is None else from_epoch(value)
 
 
 def epoch_of(value: Any) -> int | None:
@@ -124,9 +128,10 @@ def load(conn: Connection, incident_ids: Sequence[int]) -> dict[int, TicketHisto
     return out
 
 
-def stream(conn: Connection, *, batch: int = 20_000, where: str = "") -> Iterator[TicketHistory]:
+def stream(conn: Connection, *, batch: int = 20_000, where: str = "",
+           start_after: int = 0) -> Iterator[TicketHistory]:
     """Every incident's history in id order, read in id ranges (bulk recompute)."""
-    last = 0
+    last = start_after
     cond = f" AND ({where})" if where else ""
     while True:
         rows = conn.execute(text(

@@ -52,28 +52,23 @@ COLUMNS = (
 )
 
 
-def _t(v: int | None) -> dt.datetime | None:
-    return None if v is None else from_epoch(v)
+TIME_COLUMNS = frozenset(c for c in COLUMNS if c.endswith("_at"))
+
+
+def raw_columns(r: SlaResult) -> tuple[int | None, ...]:
+    """Column values in ``COLUMNS`` order, times as epoch seconds."""
+    resp, res = r.response, r.resolution
+    if resp is None or res is None:
+        return (None,) * 10 + (r.paused_since,)
+    paused = r.paused_since is not None
+    return (
+        resp.due, None if paused else res.due, resp.breached_at, res.breached_at,
+        resp.at_risk_at, None if paused else res.at_risk_at, resp.target_s, res.target_s,
+        resp.used_s if resp.done_at is not None else None, res.used_s, r.paused_since,
+    )
 
 
 def columns(r: SlaResult) -> dict[str, Any]:
-    """Column values for one replay result."""
-    resp, res = r.response, r.resolution
-    out: dict[str, Any] = dict.fromkeys(COLUMNS)
-    out["sla_paused_at"] = _t(r.paused_since)
-    if resp is None or res is None:
-        return out
-    paused = r.paused_since is not None
-    out.update(
-        response_target_s=resp.target_s,
-        response_due_at=_t(resp.due),
-        response_at_risk_at=_t(resp.at_risk_at),
-        response_breached_at=_t(resp.breached_at),
-        response_elapsed_s=resp.used_s if resp.done_at is not None else None,
-        resolution_target_s=res.target_s,
-        resolution_due_at=None if paused else _t(res.due),
-        resolution_at_risk_at=None if paused else _t(res.at_risk_at),
-        resolution_breached_at=_t(res.breached_at),
-        resolution_elapsed_s=res.used_s,
-    )
-    return out
+    """Column values for one replay result, times as aware UTC datetimes."""
+    return {k: (from_epoch(v) if v is not None and k in TIME_COLUMNS else v)
+            for k, v in zip(COLUMNS, raw_columns(r))}

@@ -6,6 +6,7 @@ stays as it was.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -149,13 +150,17 @@ def write_calendar_version(
 def change_calendar(
     s: Session, name: str, change: Callable[[CalendarDraft], None], *, now: dt.datetime,
     actor_id: int | None, note: str, effective_from: dt.datetime | None = None,
-) -> CalendarVersion:
+) -> CalendarVersion | None:
+    """A new version with ``change`` applied; None (nothing written) if it changes nothing."""
     cal = calendar_row(s, name)
     latest = latest_calendar_version(s, cal.id)
     if latest is None:
         raise NotFound(f"Calendar {name!r} has no version to change.")
     draft = calendar_draft(s, latest)
+    before = copy.deepcopy(draft)
     change(draft)
+    if draft == before:
+        return None
     return write_calendar_version(s, cal, draft, effective_from=effective_from or now, now=now,
                                   actor_id=actor_id, note=note)
 

@@ -1,0 +1,209 @@
+"""Supervisor changes to calendars and SLAs: each one a new version, audited.
+
+After a calendar change the open tickets are re-measured (their due times move from
+the change on); closed tickets keep their results because the new version only
+governs instants from its ``effective_from`` on.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from db.engine import Database
+from db.enums import Priority
+from desk.actor import Actor
+from desk.clock import Clock, utc_now
+from desk.errors import InvalidInput
+from desk.rules.permissions import require
+from desk.services import audit
+from desk.sla import backfill, ics
+from desk.sla.calendar import TermPeriod, format_weekly, parse_weekly
+from desk.sla.durations import format_duration, parse_duration
+from desk.sla.versions import (
+    CalendarDraft, ClosureDraft, SlaDraft, TargetDraft, calendar_row, change_calendar, change_sla,
+    latest_calendar_version, sla_row,
+)
+
+
+@dataclass(frozen=True)
+class VersionSaved:
+    name: str
+    version: int
+    effective_from: dt.datetime
+    summary: str
+    open_tickets_remeasured: int = 0
+
+
+@dataclass(frozen=True)
+class IcsImported(VersionSaved):
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def merge_closures(draft: CalendarDraft, incoming: list[ClosureDraft]) -> tuple[int, int, int]:
+    """Add or update closures by iCalendar UID; returns (added, updated, unchanged)."""
+    by_uid = {c.uid: i for i, c in enumerate(draft.closures) if c.uid}
+    added = updated = unchanged = 0
+    for c in incoming:
+        i = by_uid.get(c.uid) if c.uid else None
+        if i is None:
+            draft.closures.append(c)
+            added += 1
+        elif (draft.closures[i].name, draft.closures[i].start, draft.closures[i].end) == (c.name, c.start, c.end):
+            unchanged += 1
+        else:
+            draft.closures[i] = c
+            updated += 1
+    draft.closures.sort(key=lambda c: c.start)
+    return added, updated, unchanged
+
+
+class SlaAdmin:
+    def __init__(self, db: Database, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.clock = clock
+
+    def _effective(self, effective_from: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+        if effective_from is None:
+            return now.replace(microsecond=0)
+        if effective_from.tzinfo is None:
+            raise InvalidInput("The effective time needs a time zone (e.g. 2027-05-17T00:00-04:00).", "effective_from")
+        return effective_from
+
+    def _calendar_change(self, actor: Actor, name: str, change, note: str,  # type: ignore[no-untyped-def]
+                         effective_from: dt.datetime | None) -> VersionSaved:
+        require(actor, "sla.manage")
+        now = self.clock()
+        with self.db.writing() as s:
+            old = latest_calendar_version(s, calendar_row(s, name).id)
+            v = change_calendar(s, name, change, now=now, actor_id=actor.staff_id, note=note,
+                                effective_from=self._effective(effective_from, now))
+            if v is None:
+                assert old is not None
+                return VersionSaved(name, old.version, old.effective_from, f"{note}: nothing changed")
+            audit.record(s, actor, now, "calendar", v.calendar_id, "version",
+                         old.version if old else None, v.version, note)
+            saved = VersionSaved(name, v.version, v.effective_from, note)
+        n = backfill.recompute_open(self.db, now=now)
+        return VersionSaved(saved.name, saved.version, saved.effective_from, saved.summary, n)
+
+    def import_ics(self, actor: Actor, calendar: str, source: Path | bytes, *,
+                   effective_from: dt.datetime | None = None) -> IcsImported:
+        data = source.read_bytes() if isinstance(source, Path) else source
+        counts: list[int] = []
+
+        def change(d: CalendarDraft) -> None:
+            counts.extend(merge_closures(d, ics.read_closures(data, d.time_zone)))
+
+        name = source.name if isinstance(source, Path) else "feed"
+        # Parse first so a bad file fails before anything is written.
+        with self.db.reading() as s:
+            v = latest_calendar_version(s, calendar_row(s, calendar).id)
+            tz = v.time_zone if v else "UTC"
+        ics.read_closures(data, tz)
+        saved = self._calendar_change(actor, calendar, change, f"Imported closures from {name}", effective_from)
+        a, u, n = counts
+        return IcsImported(saved.name, saved.version, saved.effective_from,
+                           f"{saved.summary}: {a} added, {u} updated, {n} unchanged",
+                           saved.open_tickets_remeasured, a, u, n)
+
+    def add_closure(self, actor: Actor, calendar: str, name: str, start: dt.datetime, end: dt.datetime, *,
+                    effective_from: dt.datetime | None = None) -> VersionSaved:
+        """A closure in the calendar's wall-clock time (naive datetimes)."""
+        title = name.strip()
+        if not title:
+            raise InvalidInput("A closure needs a name (e.g. 'Snow day').", "name")
+        if start.tzinfo is not None or end.tzinfo is not None:
+            raise InvalidInput("Closure times are wall-clock times of the calendar; give them without an offset.",
+                               "start")
+        if end <= start:
+            raise InvalidInput("A closure must end after it starts.", "end")
+
+        def change(d: CalendarDraft) -> None:
+            d.closures.append(ClosureDraft(title, start, end, "manual", None))
+            d.closures.sort(key=lambda c: c.start)
+
+        return self._calendar_change(actor, calendar, change,
+                                     f"Closure {title!r} {start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}",
+                                     effective_from)
+
+    def remove_closure(self, actor: Actor, calendar: str, name: str, *,
+                       effective_from: dt.datetime | None = None) -> VersionSaved:
+        def change(d: CalendarDraft) -> None:
+            keep = [c for c in d.closures if c.name != name]
+            if len(keep) == len(d.closures):
+                raise InvalidInput(f"Calendar {calendar!r} has no closure called {name!r}.", "name")
+            d.closures = keep
+
+        return self._calendar_change(actor, calendar, change, f"Removed closure {name!r}", effective_from)
+
+    def set_hours(self, actor: Actor, calendar: str, hours: str, *,
+                  effective_from: dt.datetime | None = None) -> VersionSaved:
+        weekly = parse_weekly(hours)
+        if not weekly:
+            raise InvalidInput("A calendar needs some working hours.", "hours")
+
+        def change(d: CalendarDraft) -> None:
+            d.hours = list(weekly)
+
+        return self._calendar_change(actor, calendar, change, f"Weekly hours: {format_weekly(weekly)}",
+                                     effective_from)
+
+    def set_period(self, actor: Actor, calendar: str, name: str, start: dt.date, end: dt.date, hours: str, *,
+                   effective_from: dt.datetime | None = None) -> VersionSaved:
+        """Hours for a date range (summer, exam weeks); replaces a period of the same name."""
+        if end < start:
+            raise InvalidInput("The period must end on or after its first day.", "end")
+        weekly = parse_weekly(hours) if hours.strip().lower() != "closed" else ()
+
+        def change(d: CalendarDraft) -> None:
+            d.periods = [p for p in d.periods if p.name != name] + [TermPeriod(name, start, end, weekly)]
+            d.periods.sort(key=lambda p: p.start)
+
+        return self._calendar_change(
+            actor, calendar, change, f"Period {name!r} {start} – {end}: {format_weekly(weekly)}", effective_from)
+
+    def set_target(self, actor: Actor, sla: str, priority: str, *, response: str | None = None,
+                   resolution: str | None = None, calendar: str | None = None,
+                   at_risk_percent: int | None = None,
+                   effective_from: dt.datetime | None = None) -> VersionSaved:
+        require(actor, "sla.manage")
+        prio = priority.strip().upper()
+        if prio not in {p.value for p in Priority}:
+            raise InvalidInput(f"{priority!r} is not a priority (P1 … P5).", "priority")
+        now = self.clock()
+        with self.db.writing() as s:
+            sla_row(s, sla)
+            cat_days = {}
+            from desk.sla import catalogue
+
+            cat = catalogue.load(s)
+            for name, info in cat.calendars.items():
+                cat_days[name] = info.latest[3].business_day_s
+            summary: list[str] = []
+
+            def change(d: SlaDraft) -> None:
+                cur = d.targets.get(prio)
+                cal = calendar or (cur.calendar if cur else None)
+                if cal is not None and cal not in cat_days:
+                    raise InvalidInput(f"No calendar called {cal!r}.", "calendar")
+                per_day = cat_days.get(cal or d.calendar, 36_000)
+                r = parse_duration(response, per_day, "response") if response else (cur.response_s if cur else None)
+                z = parse_duration(resolution, per_day, "resolution") if resolution else (
+                    cur.resolution_s if cur else None)
+                if r is None or z is None:
+                    raise InvalidInput(f"{prio} has no targets yet: give both --response and --resolution.")
+                d.targets[prio] = TargetDraft(r, z, cal)
+                if at_risk_percent is not None:
+                    d.at_risk_percent = at_risk_percent
+                summary.append(f"{prio}: response {format_duration(r, per_day)}, resolution "
+                               f"{format_duration(z, per_day)} on {cal or d.calendar}"
+                               + (f", at risk from {d.at_risk_percent} %" if at_risk_percent is not None else ""))
+
+            v = change_sla(s, sla, change, now=now, actor_id=actor.staff_id, note="",
+                           effective_from=self._effective(effective_from, now))
+            v.note = summary[0]
+            audit.record(s, actor, now, "sla", v.sla_id, "version", v.version - 1, v.version, summary[0])
+            return VersionSaved(sla, v.version, v.effective_from, summary[0])

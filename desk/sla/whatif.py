@@ -1,0 +1,153 @@
+"""What-if: how many past tickets would change their met/breached outcome under an
+edited calendar (other hours, an imported closure feed) or edited SLA targets.
+
+Every ticket opened in the chosen range is replayed twice from its history: once with
+the calendars and SLAs as they are, once with the candidate applied to all time. Only
+the outcome counts: met vs missed (breached) for response and for resolution.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from db.engine import Database
+from desk.errors import InvalidInput, NotFound
+from desk.sla import catalogue, history
+from desk.sla.admin import merge_closures
+from desk.sla.calendar import parse_weekly
+from desk.sla.catalogue import Catalogue, CalendarInfo, SlaPolicy, TargetRule
+from desk.sla.clock import to_epoch
+from desk.sla.durations import parse_duration
+from desk.sla.ics import read_closures
+from desk.sla.measure import evaluate
+from desk.sla.versions import CalendarDraft, ClosureDraft
+from desk.sla.replay import ClockResult
+
+SAMPLE = 10
+
+
+@dataclass(frozen=True)
+class TargetChange:
+    priority: str
+    response: str | None = None
+    resolution: str | None = None
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    tickets: int
+    measured: int                      # tickets with an SLA outcome in either run
+    response_now_missed: int           # met today, missed under the candidate
+    response_now_met: int              # missed today, met under the candidate
+    resolution_now_missed: int
+    resolution_now_met: int
+    examples: tuple[tuple[str, str, str, str], ...]  # (number, target, today, candidate)
+
+    @property
+    def changed(self) -> int:
+        return self.response_now_missed + self.response_now_met + self.resolution_now_missed + self.resolution_now_met
+
+
+def _outcome(c: ClockResult | None) -> str | None:
+    if c is None:
+        return None
+    return "missed" if c.breached_at is not None else ("met" if c.done_at is not None else None)
+
+
+def candidate_calendar(cat: Catalogue, name: str, *, ics: bytes | None = None, hours: str | None = None) -> Catalogue:
+    info = cat.calendars.get(name)
+    if info is None:
+        raise NotFound(f"No calendar called {name!r}.")
+    _, _, _, spec = info.latest
+    draft = CalendarDraft(
+        time_zone=spec.time_zone, business_day_s=spec.business_day_s, hours=list(spec.hours),
+        periods=list(spec.periods), holiday_country=spec.holiday_country,
+        holiday_subdivision=spec.holiday_subdivision,
+        closures=[ClosureDraft(c.name, c.start, c.end) for c in spec.closures],
+    )
+    if hours:
+        draft.hours = list(parse_weekly(hours))
+    if ics is not None:
+        merge_closures(draft, read_closures(ics, spec.time_zone))
+    new_spec = draft.spec(name, spec.version + 1)
+    calendars = dict(cat.calendars)
+    calendars[name] = CalendarInfo(info.id, info.name, info.description, ((0, new_spec.version, -1, new_spec),))
+    return Catalogue(calendars, cat.slas, cat.service_sla, cat.model_override)
+
+
+def candidate_sla(cat: Catalogue, name: str, changes: list[TargetChange]) -> Catalogue:
+    versions = cat.slas.get(name)
+    if not versions:
+        raise NotFound(f"No SLA called {name!r}.")
+    latest = versions[-1]
+    targets = dict(latest.targets)
+    for ch in changes:
+        prio = ch.priority.upper()
+        rule = targets.get(prio)
+        if rule is None:
+            raise InvalidInput(f"SLA {name!r} has no {prio} target to change.", "priority")
+        info = cat.calendars.get(rule.calendar)
+        per_day = info.latest[3].business_day_s if info else 36_000
+        targets[prio] = TargetRule(
+            prio, parse_duration(ch.response, per_day, "response") if ch.response else rule.response_s,
+            parse_duration(ch.resolution, per_day, "resolution") if ch.resolution else rule.resolution_s,
+            rule.calendar)
+    policy: SlaPolicy = replace(latest, version=latest.version + 1, version_id=-latest.version_id, effective_from=0,
+                                targets=targets)
+    slas = dict(cat.slas)
+    slas[name] = [policy]
+    return Catalogue(cat.calendars, slas, cat.service_sla, cat.model_override)
+
+
+def what_if(db: Database, candidate: Catalogue | None, start: dt.datetime, end: dt.datetime, *,
+            now: dt.datetime, base: Catalogue | None = None) -> WhatIf:
+    """Compare outcomes of tickets opened in [start, end) today vs under ``candidate``."""
+    if end <= start:
+        raise InvalidInput("--to must be after --from.", "to")
+    with db.reading() as s:
+        base = base or catalogue.load(s)
+        if candidate is None:
+            raise InvalidInput("Nothing to compare: give a calendar change (--ics, --hours) or SLA targets.")
+        as_of = to_epoch(now)
+        tickets = measured = 0
+        counts = {("response", "met", "missed"): 0, ("response", "missed", "met"): 0,
+                  ("resolution", "met", "missed"): 0, ("resolution", "missed", "met"): 0}
+        examples: list[tuple[str, str, str, str]] = []
+        numbers: dict[int, str] = {}
+        # Epoch bounds inlined as integers; the column is compared through the dialect's
+        # own timestamp literal so the same text works on SQLite and PostgreSQL.
+        conn = s.connection()
+        lo, hi = _literal(conn, start), _literal(conn, end)
+        where = f"opened_at >= {lo} AND opened_at < {hi}"
+        for h in history.stream(conn, where=where):
+            tickets += 1
+            a, _ = evaluate(base, h, as_of)
+            b, _ = evaluate(candidate, h, as_of)
+            pair_seen = False
+            for kind, x, y in (("response", a.response, b.response), ("resolution", a.resolution, b.resolution)):
+                ox, oy = _outcome(x), _outcome(y)
+                if ox is None and oy is None:
+                    continue
+                pair_seen = True
+                if ox != oy and ox is not None and oy is not None:
+                    counts[(kind, ox, oy)] += 1
+                    if len(examples) < SAMPLE:
+                        numbers.setdefault(h.incident_id, "")
+                        examples.append((str(h.incident_id), kind, ox, oy))
+            measured += pair_seen
+        if numbers:
+            from sqlalchemy import text
+
+            ids = ", ".join(str(i) for i in numbers)
+            names = dict(conn.execute(text(f"SELECT id, number FROM incidents WHERE id IN ({ids})")).all())
+            examples = [(names.get(int(n), n), k, x, y) for n, k, x, y in examples]
+    return WhatIf(tickets, measured, counts[("response", "met", "missed")], counts[("response", "missed", "met")],
+                  counts[("resolution", "met", "missed")], counts[("resolution", "missed", "met")],
+                  tuple(examples))
+
+
+def _literal(conn: object, value: dt.datetime) -> str:
+    v = value.astimezone(dt.timezone.utc)
+    if getattr(getattr(conn, "dialect", None), "name", "") == "sqlite":
+        return f"'{v.replace(tzinfo=None).isoformat(sep=' ')}'"
+    return f"'{v.isoformat()}'::timestamptz"
