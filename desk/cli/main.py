@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "desk.cli.demo_cmd",
     "desk.cli.import_cmd",
     "desk.cli.profile_cmd",
+    "desk.cli.report_cmd",
     "desk.cli.print_cmd",
     "desk.cli.sla_cmd",
     "desk.cli.calendar_cmd",
