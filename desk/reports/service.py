@@ -51,7 +51,7 @@ class ReportService:
                     raise ReportCancelled()
                 progress(i / len(steps), f"Counting {name}…")
                 got[name] = fn(s, scope)
-            slas, calendars = sla_and_calendar_versions(s, scope.service_ids)
+            slas, calendars = sla_and_calendar_versions(s, scope.service_ids, scope.start, scope.end)
         progress(1.0, "Figures ready")
         prov = Provenance(
             generated_at=self.clock(), generated_by=f"{actor.display_name} ({actor.username})",

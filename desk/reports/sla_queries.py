@@ -226,9 +226,9 @@ def _sort_key(group_by: GroupBy, r: ComplianceRow) -> tuple[Any, ...]:
 
 def _names(s: Session) -> dict[str, dict[int, str]]:
     return {
-        "service": dict(s.execute(select(Service.id, Service.name)).tuples().all()),
-        "team": dict(s.execute(select(Team.id, Team.name)).tuples().all()),
-        "staff": dict(s.execute(select(StaffAccount.id, StaffAccount.display_name)).tuples().all()),
+        "service": {k: v for k, v in s.execute(select(Service.id, Service.name))},
+        "team": {k: v for k, v in s.execute(select(Team.id, Team.name))},
+        "staff": {k: v for k, v in s.execute(select(StaffAccount.id, StaffAccount.display_name))},
     }
 
 
