@@ -282,9 +282,9 @@ class QueueService:
         key = _SORT_COLUMNS[spec.sort]
         greater = spec.descending != forward  # "after" in walking direction
         if spec.sort == "number" or cur.key is None:
-            return [Incident.id < cur.id if greater else Incident.id > cur.id]
+            return [Incident.id > cur.id if greater else Incident.id < cur.id]
         pair, val = tuple_(key, Incident.id), tuple_(_bind(key, cur.key), cur.id)
-        return [pair < val if greater else pair > val]
+        return [pair > val if greater else pair < val]
 
     def _walk(self, s: Session, spec: QueueSpec, actor: Actor, cursor: Cursor | None, limit: int,
               *, forward: bool) -> list[int]:

