@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    Flowable, Image, KeepInFrame, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
+    Flowable, Image, KeepInFrame, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table,
 )
 
 from desk.counter.common import local
@@ -20,7 +20,7 @@ from desk.counter.views import RepairView
 from desk.printing import styles as st
 from desk.printing.barcodes import code128_flowable, fit_code128, qr_drawing
 from desk.printing.branding import Branding, load_branding
-from desk.printing.fonts import markup
+from desk.printing.fonts import BASE, markup
 
 Out = str | Path | BinaryIO
 YES_NO = {True: "Yes", False: "No"}
@@ -37,7 +37,8 @@ def _doc(out: Out, pagesize: tuple[float, float], title: str, number: str) -> Si
     target = str(out) if isinstance(out, Path) else out
     return SimpleDocTemplate(target, pagesize=pagesize, leftMargin=st.MARGIN, rightMargin=st.MARGIN,
                              topMargin=14 * mm, bottomMargin=22 * mm, title=f"{title} {number}",
-                             author="Desk", subject=number, creator="Desk (ReportLab)")
+                             author="Desk", subject=number, creator="Desk (ReportLab)",
+                             initialFontName=BASE)  # no unembedded Helvetica in the file
 
 
 def _logo(b: Branding, size: float) -> Flowable:
@@ -50,15 +51,15 @@ def _header(s: st.Styles, b: Branding, r: RepairView, title: str, width: float) 
     names = Paragraph(f"{markup(b.institution)}<br/><font size='9.5'>{markup(b.desk)}</font>", s.institution)
     barcode = fit_code128(r.number, 62 * mm, 12 * mm)
     code = Table([[barcode], [Paragraph(markup(r.number), s.center_small)]], colWidths=[64 * mm])
-    code.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    code.setStyle(st.table_style([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                               ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
     head = Table([[_logo(b, 18 * mm), names, code]], colWidths=[21 * mm, width - 21 * mm - 66 * mm, 66 * mm])
-    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    head.setStyle(st.table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                               ("LINEBELOW", (0, 0), (-1, 0), 0.8, st.INK), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
     ident = Table([[Paragraph(markup(title), s.title), qr_drawing(r.number, 24 * mm)],
                    [Paragraph(markup(r.number), s.number), ""]],
                   colWidths=[width - 28 * mm, 28 * mm])
-    ident.setStyle(TableStyle([("SPAN", (1, 0), (1, 1)), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ident.setStyle(st.table_style([("SPAN", (1, 0), (1, 1)), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("ALIGN", (1, 0), (1, -1), "RIGHT"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     return [head, Spacer(1, 4 * mm), ident]
@@ -71,7 +72,7 @@ def _line(s: st.Styles, label: str, value: str | None, *, max_chars: int | None 
 def _columns(left: list[Flowable], right: list[Flowable], width: float) -> Table:
     """Two short blocks side by side (customer | device); long free text never goes here."""
     t = Table([[left, right]], colWidths=[width / 2, width / 2], hAlign="LEFT")
-    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    t.setStyle(st.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                            ("RIGHTPADDING", (0, 0), (0, -1), 4 * mm), ("TOPPADDING", (0, 0), (-1, -1), 0)]))
     return t
 
@@ -106,7 +107,7 @@ def _signature(s: st.Styles, png: bytes | None, caption: str, max_w: float = 70 
     img.drawWidth, img.drawHeight = img.imageWidth * scale, img.imageHeight * scale
     img.hAlign = "LEFT"
     box = Table([[img]], colWidths=[max_w + 4 * mm])
-    box.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.6, st.RULE), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    box.setStyle(st.table_style([("LINEBELOW", (0, 0), (-1, -1), 0.6, st.RULE), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     box.hAlign = "LEFT"
     return [box, Paragraph(markup(caption), s.small)]
 
@@ -163,7 +164,7 @@ def build_device_tag(r: RepairView, out: Out, *, label: st.LabelSize = st.LabelS
     pad = 1.8 * mm
     doc = SimpleDocTemplate(str(out) if isinstance(out, Path) else out, pagesize=(w, h), leftMargin=pad,
                             rightMargin=pad, topMargin=pad, bottomMargin=pad, title=f"Device tag {r.number}",
-                            author="Desk", subject=r.number)
+                            author="Desk", subject=r.number, initialFontName=BASE)
     inner_w, inner_h = w - 2 * pad, h - 2 * pad
     bar_h = max(inner_h * 0.42, 6 * mm)
     barcode = fit_code128(r.number, inner_w, bar_h)
@@ -196,7 +197,7 @@ def build_pickup_receipt(r: RepairView, out: Out, *, paper: str = "letter", bran
     story.append(Paragraph("Accessories", s.section))
     if r.accessories:
         t = Table(rows, colWidths=[width * 0.6, width * 0.3], hAlign="LEFT")
-        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, st.RULE), ("BACKGROUND", (0, 0), (-1, 0), st.SHADE)]))
+        t.setStyle(st.table_style([("GRID", (0, 0), (-1, -1), 0.4, st.RULE), ("BACKGROUND", (0, 0), (-1, 0), st.SHADE)]))
         story.append(t)
     else:
         story.append(Paragraph("None were handed in.", s.body))

@@ -10,6 +10,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import TableStyle
 
 from desk.printing.branding import Branding
 from desk.printing.fonts import BASE, BASE_BOLD, markup, register_fonts
@@ -75,6 +76,11 @@ class Styles:
         self.center_small = _style("center_small", fontSize=7, leading=8.5, alignment=TA_CENTER)
         self.tag_name = _style("tag_name", fontName=BASE_BOLD, fontSize=8, leading=9.5)
         self.tag_small = _style("tag_small", fontSize=6.5, leading=8)
+
+
+def table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
+    """A TableStyle in the embedded font (a Table otherwise selects unembedded Helvetica)."""
+    return TableStyle([("FONT", (0, 0), (-1, -1), BASE, 9), *commands])
 
 
 def footer(branding: Branding, what: str):  # type: ignore[no-untyped-def]
