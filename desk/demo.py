@@ -209,7 +209,7 @@ def add_staff(loader: Loader, ctx: DemoContext) -> None:
     first = loader.reserve_ids("staff_accounts", len(new))
     ids: dict[str, int] = dict(existing)
     rows, roles, members, audits = [], [], [], []
-    members_now = set(conn.execute(select(TeamMember.team_id, TeamMember.staff_id)).tuples())
+    members_now = {(t, m) for t, m in conn.execute(select(TeamMember.team_id, TeamMember.staff_id))}
     for i, (username, display, role, teams) in enumerate(new):
         sid = first + i
         ids[username] = sid
@@ -379,8 +379,14 @@ def _opening_times(ctx: DemoContext, count: int) -> list[int]:
         total += w
         cum.append(total)
     out = []
-    for _ in range(count):
-        day = start_day + bisect.bisect_left(cum, rng.random() * total)
+    # However small the demo, the last fortnight holds enough tickets for a living queue.
+    recent = min(count, max(25, count // 100)) if count >= 50 else 0
+    recent_first = (now - 14 * DAY) // DAY
+    for i in range(count):
+        if i < recent:
+            day = recent_first + rng.randint(0, 14)
+        else:
+            day = start_day + bisect.bisect_left(cum, rng.random() * total)
         if rng.random() < 0.8:
             sec = rng.randint(8 * HOUR, 18 * HOUR - 1)
         else:
