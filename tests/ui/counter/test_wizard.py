@@ -1,0 +1,167 @@
+"""The intake wizard end to end: scan, search, create person, every page's validation, finish; drafts."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from PySide6.QtCore import QPoint, Qt
+from pytestqt.qtbot import QtBot
+
+from db.engine import Database
+from ui.counter.context import CounterContext
+from ui.counter.draft import DraftStore
+from ui.counter.wizard import IntakeWizard
+from ui.dialogs import ScriptedDialogs
+from tests import factories
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+SHOTS = Path(__file__).resolve().parents[3] / "resources" / "screenshots" / "counter"
+
+
+def sign(qtbot: QtBot, pad) -> None:  # type: ignore[no-untyped-def]
+    points = [QPoint(30, 90), QPoint(80, 40), QPoint(130, 95), QPoint(190, 35), QPoint(250, 90)]
+    qtbot.mousePress(pad, Qt.MouseButton.LeftButton, pos=points[0])
+    for p in points[1:]:
+        qtbot.mouseMove(pad, p)
+    qtbot.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=points[-1])
+
+
+def make_wizard(qtbot: QtBot, cc: CounterContext, tmp_path: Path, offer: bool = True) -> IntakeWizard:
+    w = IntakeWizard(cc, drafts=DraftStore(tmp_path / "draft.json"), offer_draft=offer)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_full_intake_by_keyboard_and_scanner(qtbot: QtBot, cc: CounterContext, database: Database,
+                                             tmp_path: Path) -> None:
+    uid = factories.person(database, given="Ada", family="Lovelace", departments=("Mathematics",),
+                           statuses=("student", "staff"))
+    cc.counter.loaners.add(cc.actor, "LN-0042", "ThinkPad T14 loaner")
+    w = make_wizard(qtbot, cc, tmp_path)
+    done: list[object] = []
+    w.intake_completed.connect(done.append)
+    p1, p2, p3, p4, p5, p6 = w.pages
+
+    # 1 · Next without a customer is refused with a message.
+    assert not p1.validatePage() and "Choose the customer" in p1.message.text()
+    # Search as you type, then a card scan (ID + Enter) picks the person and moves on.
+    qtbot.keyClicks(p1.search, "Love")
+    qtbot.waitUntil(lambda: p1.results.count() == 1)
+    assert "Ada Lovelace" in p1.results.item(0).text()
+    p1.search.clear()
+    qtbot.keyClicks(p1.search, uid)
+    qtbot.keyClick(p1.search, Qt.Key.Key_Return)
+    assert w.currentId() == 1 and w.state.person_uid == uid
+    assert w.state.acting_status in ("student", "staff") and w.state.acting_department == "Mathematics"
+
+    # 2 · Device: nothing typed → refused; scan a tag, then make and model.
+    w.next()
+    assert w.currentId() == 1 and "asset tag or the serial" in p2.message.text()
+    qtbot.keyClicks(p2.asset_tag, "NU-555001")
+    qtbot.keyClick(p2.asset_tag, Qt.Key.Key_Return)
+    assert "New device" in p2.history.text()
+    w.next()
+    assert "make" in p2.message.text()
+    qtbot.keyClicks(p2.make, "Dell")
+    qtbot.keyClicks(p2.model, "Latitude 7440")
+    p2.os.setCurrentText("Windows 11")
+    w.next()
+    assert w.currentId() == 2
+
+    # 3 · Problem: needs symptoms; ticked damage needs a note.
+    w.next()
+    assert "reported problem" in p3.message.text()
+    qtbot.keyClicks(p3.symptoms, "Screen flickers, then black. <b>since Monday</b>")
+    p3.conditions["Screen cracked"].setChecked(True)
+    w.next()
+    assert "damage note" in p3.message.text()
+    qtbot.keyClicks(p3.damage, "2 cm crack lower left")
+    p3.accessories["Charger"].setChecked(True)
+    qtbot.keyClicks(p3.other, "USB-C dock")
+    w.next()
+    assert w.currentId() == 3
+
+    # 4 · Data: every question must be answered.
+    w.next()
+    assert "backup" in p4.message.text()
+    p4.backup_yes.setChecked(True)
+    p4.wipe_no.setChecked(True)
+    w.next()
+    assert "login" in p4.message.text()
+    p4.login_yes.setChecked(True)
+    w.next()
+    assert w.currentId() == 4
+
+    # 5 · Loaner from the pool.
+    assert p5.loaners.count() == 1
+    p5.lend.setChecked(True)
+    w.next()
+    assert w.currentId() == 5
+
+    # 6 · Review: terms, signature and initials are required.
+    assert "Ada Lovelace" in p6.summary.toPlainText() and "USB-C dock" in p6.summary.toPlainText()
+    assert "&lt;b&gt;" in p6.summary.toHtml() or "<b>since" in p6.summary.toPlainText()
+    assert not p6.validatePage() and "accepts the terms" in p6.message.text()
+    p6.accept_box.setChecked(True)
+    assert not p6.validatePage() and "not signed" in p6.message.text()
+    sign(qtbot, p6.pad)
+    assert not p6.pad.is_empty()
+    w.button(w.WizardButton.FinishButton).click()
+    assert done, p6.message.text()
+    result = done[0]
+    assert result.number.startswith("INC-")  # type: ignore[attr-defined]
+    repair = cc.counter.intake.repair(result.number)  # type: ignore[attr-defined]
+    assert repair.device.asset_tag == "NU-555001" and [a.name for a in repair.accessories] == ["Charger", "USB-C dock"]
+    assert repair.loan is not None and repair.loan.loaner_asset_tag == "LN-0042"
+    assert repair.signature("intake").png.startswith(b"\x89PNG")  # type: ignore[union-attr]
+    assert repair.staff_initials == cc.initials and repair.condition == ("Screen cracked",)
+    assert not (tmp_path / "draft.json").exists()
+
+
+def test_create_person_inline(qtbot: QtBot, cc: CounterContext, tmp_path: Path) -> None:
+    w = make_wizard(qtbot, cc, tmp_path)
+    p1 = w.pages[0]
+    p1.search.setText("Женя Иванова")  # QTest cannot type non-Latin keys; a keyboard layout would
+    qtbot.waitUntil(lambda: p1.results.count() == 1)
+    assert "No match" in p1.results.item(0).text()
+    p1.new_btn.click()
+    assert p1.new_given.text() == "Женя" and p1.new_family.text() == "Иванова"
+    p1.create_btn.click()
+    assert "University id is required" in p1.message.text()
+    qtbot.keyClicks(p1.new_uid, "900777001")
+    qtbot.keyClicks(p1.new_email, "zhenya@example.edu")
+    p1.create_btn.click()
+    assert w.state.person_uid == "900777001" and "Женя Иванова" in p1.card.text()
+    assert cc.people.get("900777001").email == "zhenya@example.edu"
+
+
+def test_draft_survives_a_crash_and_is_offered_back(qtbot: QtBot, cc: CounterContext, database: Database,
+                                                    tmp_path: Path) -> None:
+    uid = factories.person(database, given="Grace", family="Hopper")
+    w = make_wizard(qtbot, cc, tmp_path)
+    w.pages[0].search.setText(uid)
+    qtbot.keyClick(w.pages[0].search, Qt.Key.Key_Return)
+    w.pages[1].serial.setText("SN-CRASH-1")
+    w.pages[1].make.setText("Apple")
+    w.pages[1].model.setText("MacBook Air")
+    w.next()
+    w.pages[2].symptoms.setPlainText("Battery drains in one hour")
+    qtbot.wait(1700)  # the autosave timer fires
+    # A crash: the process dies, no close handler runs.
+    w.hide()
+    w.deleteLater()
+    assert (tmp_path / "draft.json").exists()
+
+    cc.dialogs = ScriptedDialogs([True])  # "Resume it?" — yes
+    w2 = make_wizard(qtbot, cc, tmp_path)
+    assert w2.currentId() == 2
+    assert w2.state.person_uid == uid and w2.pages[1].serial.text() == "SN-CRASH-1"
+    assert w2.pages[2].symptoms.toPlainText() == "Battery drains in one hour"
+
+    # Closing by accident keeps it when asked; answering No discards it.
+    cc.dialogs = ScriptedDialogs([False])
+    w2.reject()
+    assert not (tmp_path / "draft.json").exists()

@@ -1,0 +1,1 @@
+"""The walk-in counter: intake wizard, signature pad, pickup, loaner pool, repair checklist, printing."""

@@ -1,0 +1,35 @@
+"""What the counter's widgets need, built once from the desk's context."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from desk.actor import Actor
+from desk.counter.bundle import CounterServices
+from desk.services.people import PeopleService
+from ui.dialogs import Dialogs
+from ui.settings import Settings
+from ui.tasks import SyncRunner, TaskRunner
+
+
+@dataclass
+class CounterContext:
+    counter: CounterServices
+    people: PeopleService
+    actor: Actor
+    runner: TaskRunner | SyncRunner
+    dialogs: Dialogs
+    settings: Settings
+    clock: Any
+
+    @classmethod
+    def from_desk(cls, ctx: Any) -> CounterContext:
+        services = ctx.services
+        clock = services.incidents.clock
+        return cls(CounterServices.over(services.db, clock, services.incidents), services.people, ctx.actor,
+                   ctx.runner, ctx.dialogs, ctx.settings, clock)
+
+    @property
+    def initials(self) -> str:
+        parts = [p for p in self.actor.display_name.replace("-", " ").split() if p[:1].isalpha()]
+        return "".join(p[0] for p in parts[:3]).upper() or self.actor.username[:2].upper()

@@ -1,0 +1,147 @@
+"""Page 6 — Review and sign: everything on one page, the terms, the customer's signature, staff initials."""
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTextBrowser, QVBoxLayout, QWidget,
+)
+
+from desk.counter.intake import IntakeResult
+from desk.counter.terms import current_terms
+from desk.errors import InvalidInput
+from ui.counter.context import CounterContext
+from ui.counter.page_base import IntakePage
+from ui.counter.signature_pad import SignaturePad
+from ui.counter.state import IntakeState
+from ui.errors import describe
+
+YES_NO = {True: "Yes", False: "No", None: "—"}
+
+
+def summary_html(s: IntakeState) -> str:
+    def row(label: str, value: str) -> str:
+        return f"<tr><td style='color:#44506a;padding-right:10px'><b>{escape(label)}</b></td><td>{value}</td></tr>"
+
+    e = escape
+    rows = [
+        row("Customer", f"{e(s.person_label)} ({e(s.person_uid)})"),
+        row("Acting as", e(" / ".join(x for x in (s.acting_status, s.acting_department) if x) or "—")),
+        row("Device", e(" ".join(x for x in (s.make, s.model) if x)) + f" · tag {e(s.asset_tag or '—')} · "
+            f"S/N {e(s.serial or '—')} · {e(s.os or 'OS ?')}"
+            + (f" · warranty until {e(s.warranty_until)}" if s.warranty_until else "")),
+        row("Problem", e(s.symptoms).replace("\n", "<br>")),
+        row("Category", e(s.category)),
+        row("Condition", e(", ".join(s.condition) or "no visible damage")
+            + (f"<br><i>{e(s.damage_notes)}</i>" if s.damage_notes else "")),
+        row("Accessories", e(", ".join(s.accessories) or "none")),
+        row("Backup", YES_NO[s.backup_wanted]), row("Wipe allowed", YES_NO[s.wipe_allowed]),
+        row("Login needed", YES_NO[s.login_needed]),
+        row("Loaner", e(f"{s.loaner_label}, due {s.loan_due}") if s.loaner else "none"),
+    ]
+    return "<table cellspacing='2'>" + "".join(rows) + "</table>"
+
+
+class ReviewPage(IntakePage):
+    def __init__(self, cc: CounterContext, state: IntakeState) -> None:
+        super().__init__(cc, state, "6 · Review and sign",
+                         "Read it back to the customer. They sign to accept the terms; you add your initials.")
+        self.result: IntakeResult | None = None
+        self.busy = False
+        self.summary = QTextBrowser()
+        self.summary.setAccessibleName("Intake summary")
+        self.summary.setMinimumHeight(170)
+        terms = current_terms()
+        self.terms = QTextBrowser()
+        self.terms.setAccessibleName("Terms of repair")
+        self.terms.setPlainText(f"Terms of repair (version {terms.version})\n\n{terms.text}")
+        self.terms.setMaximumHeight(90)
+        self.accept_box = QCheckBox("The customer has read and accepts the &terms")
+        self.pad = SignaturePad()
+        self.clear_btn = QPushButton("C&lear signature")
+        self.clear_btn.clicked.connect(self.pad.clear)
+        self.initials = QLineEdit()
+        self.initials.setMaxLength(8)
+        self.initials.setMaximumWidth(80)
+        self.initials.setAccessibleName("Staff initials")
+        self.pad.changed.connect(self.completeChanged.emit)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Staff initials:"))
+        row.addWidget(self.initials)
+        row.addStretch(1)
+        row.addWidget(self.clear_btn)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.summary, 1)
+        lay.addWidget(self.terms)
+        lay.addWidget(self.accept_box)
+        lay.addWidget(QLabel("Customer signature:"))
+        lay.addWidget(self.pad)
+        lay.addLayout(row)
+        lay.addWidget(self.message)
+        self.setFocusProxy(self.accept_box)
+        self.setCommitPage(False)
+        self.setButtonText(self.wizard_button(), "&Finish and print")
+
+    @staticmethod
+    def wizard_button():  # type: ignore[no-untyped-def]
+        from PySide6.QtWidgets import QWizard
+
+        return QWizard.WizardButton.FinishButton
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        self.summary.setHtml(summary_html(self.state))
+        if not self.initials.text():
+            self.initials.setText(self.state.staff_initials or self.cc.initials)
+
+    def load_state(self) -> None:
+        self.accept_box.setChecked(self.state.terms_accepted)
+        if self.state.signature:
+            self.pad.set_strokes(self.state.signature)
+        if self.state.staff_initials:
+            self.initials.setText(self.state.staff_initials)
+
+    def store_state(self) -> None:
+        self.state.terms_accepted = self.accept_box.isChecked()
+        self.state.signature = [list(s) for s in self.pad.strokes]
+        self.state.staff_initials = self.initials.text().strip().upper()
+
+    def check(self) -> tuple[str, QWidget | None] | None:
+        if not self.accept_box.isChecked():
+            return "Tick that the customer has read and accepts the terms.", self.accept_box
+        if self.pad.is_empty():
+            return "The customer has not signed yet: ask them to sign on the pad.", self.pad
+        initials = self.state.staff_initials.replace(".", "")
+        if not initials or not initials.isalpha():
+            return "Add your initials (letters only).", self.initials
+        return None
+
+    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+        if self.result is not None:
+            return True
+        if self.busy or not super().validatePage():
+            return False
+        request = self.state.request(self.pad.to_png())
+        self.busy = True
+        self.setEnabled(False)
+        self.show_message("")
+
+        def done(result: IntakeResult) -> None:
+            self.busy = False
+            self.setEnabled(True)
+            self.result = result
+            self.wizard_().finish_with(result)
+
+        def failed(exc: BaseException) -> None:
+            self.busy = False
+            self.setEnabled(True)
+            field = getattr(exc, "field", None) if isinstance(exc, InvalidInput) else None
+            self.show_message(describe(exc) + (" Go Back to fix it." if field not in (None, "signature",
+                                                                                        "staff_initials") else ""))
+
+        self.cc.runner.write(lambda: self.cc.counter.intake.intake(self.cc.actor, request), done, failed,
+                             owner=self)
+        return self.result is not None
+
+
+__all__ = ["ReviewPage", "summary_html", "Qt"]

@@ -1,0 +1,10 @@
+"""Counter preferences, declared once (paper, label size, the two printers)."""
+from __future__ import annotations
+
+from ui.settings import Setting
+
+PAPER = Setting("counter/paper", "letter", str)             # "letter" or "a4"
+LABEL_SIZE = Setting("counter/label_size", "62x29", str)    # millimetres, WIDTHxHEIGHT
+SLIP_PRINTER = Setting("counter/slip_printer", "", str)     # remembered apart from the label printer
+LABEL_PRINTER = Setting("counter/label_printer", "", str)
+LOAN_DAYS = Setting("counter/loan_days", 7, int)
