@@ -32,7 +32,10 @@ from ui.queue.views_panel import ViewEntry, ViewsPanel
 log = logging.getLogger(__name__)
 
 # Installers of other features: "module:function", each called as function(window, ctx).
-FEATURE_INSTALLERS: list[str] = []
+FEATURE_INSTALLERS: list[str] = [
+    "ui.reports.install:install",
+    "ui.counter.install:install",
+]
 
 
 class MainWindow(QMainWindow):

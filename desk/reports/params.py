@@ -14,6 +14,11 @@ from zoneinfo import ZoneInfo
 from db.enums import Channel, Priority
 from desk.errors import InvalidInput
 
+__all__ = [
+    "DEFAULT_TZ", "Channel", "GroupBy", "Preset", "Priority", "ReportParams", "last_term", "local_midnight",
+    "parse_date", "parse_enum", "preset_period", "zone_named",
+]
+
 DEFAULT_TZ = "America/New_York"
 MAX_DAYS = 3 * 366 + 1
 

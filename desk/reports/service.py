@@ -61,6 +61,18 @@ class ReportService:
         return SlaReport(params, prov, got["summary"], got["compliance"], got["weekly trend"],  # type: ignore[arg-type]
                          got["backlog ageing"], got["VIP policy"], got["breaches"])
 
+    def filter_choices(self) -> dict[str, list[str]]:
+        """Names a report can be filtered by (for the report dialog's lists)."""
+        from sqlalchemy import select
+
+        from db.models import Service, Team
+
+        with self.db.reading() as s:
+            return {
+                "services": list(s.execute(select(Service.name).order_by(Service.name)).scalars()),
+                "teams": list(s.execute(select(Team.name).order_by(Team.name)).scalars()),
+            }
+
     def write_sla_pdf(self, actor: Actor, params: ReportParams, out: Path, *,
                       progress: Progress = _noop, cancelled: Cancelled = lambda: False) -> tuple[SlaReport, int]:
         """Gather and print the report to ``out``; returns the figures and the page count.

@@ -1,0 +1,132 @@
+"""The supervisor dashboard's figures: what is open, at risk and breached right now per
+team, compliance this week against last week, the oldest open tickets, open major
+incidents. Counted in SQL over the stored SLA columns, like the report."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, or_, select
+
+from db.engine import Database
+from db.enums import IncidentStatus
+from db.models import Incident, Service, StaffAccount, Team
+from desk.actor import Actor
+from desk.clock import Clock, utc_now
+from desk.reports import sla_queries as q
+from desk.reports.params import DEFAULT_TZ, local_midnight, zone_named
+from desk.reports.sla_data import Counts
+from desk.reports.sql_tools import at
+from desk.rules.permissions import require
+
+I = Incident.__table__.c  # noqa: E741
+OPEN_STATUSES = tuple(s.value for s in (
+    IncidentStatus.NEW, IncidentStatus.ASSIGNED, IncidentStatus.IN_PROGRESS,
+    IncidentStatus.PENDING_CUSTOMER, IncidentStatus.PENDING_VENDOR, IncidentStatus.PENDING_PARTS))
+
+
+@dataclass(frozen=True, slots=True)
+class TeamLoad:
+    team: str
+    open: int
+    at_risk: int
+    breached: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenTicket:
+    number: str
+    title: str
+    team: str
+    priority: str
+    status: str
+    opened_at: dt.datetime
+    assignee: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    as_of: dt.datetime
+    teams: tuple[TeamLoad, ...]
+    this_week: Counts
+    last_week: Counts
+    week_start: dt.date
+    oldest: tuple[OpenTicket, ...]
+    majors: tuple[OpenTicket, ...]
+
+    @property
+    def totals(self) -> TeamLoad:
+        return TeamLoad("All teams", sum(t.open for t in self.teams), sum(t.at_risk for t in self.teams),
+                        sum(t.breached for t in self.teams))
+
+
+def breached_now(now: dt.datetime):  # type: ignore[no-untyped-def]
+    """A breach recorded, or a due time passed that the engine has not stamped yet."""
+    return or_(
+        I.response_breached_at.is_not(None), I.resolution_breached_at.is_not(None),
+        # IS NOT NULL first: a NULL comparison would make the whole test NULL, and its
+        # negation in at_risk_now NULL too (three-valued logic).
+        and_(I.responded_at.is_(None), I.response_due_at.is_not(None), I.response_due_at <= at(now)),
+        and_(I.resolved_at.is_(None), I.resolution_due_at.is_not(None), I.resolution_due_at <= at(now)),
+    )
+
+
+def at_risk_now(now: dt.datetime):  # type: ignore[no-untyped-def]
+    """Past the at-risk point (75 % by default) of a running target, not yet breached."""
+    return and_(
+        ~breached_now(now),
+        or_(and_(I.responded_at.is_(None), I.response_at_risk_at.is_not(None),
+                 I.response_at_risk_at <= at(now)),
+            and_(I.resolved_at.is_(None), I.sla_paused_at.is_(None), I.resolution_at_risk_at.is_not(None),
+                 I.resolution_at_risk_at <= at(now))),
+    )
+
+
+class DashboardService:
+    def __init__(self, db: Database, clock: Clock = utc_now, tz: str = DEFAULT_TZ) -> None:
+        self.db = db
+        self.clock = clock
+        self.zone = zone_named(tz)
+
+    def snapshot(self, actor: Actor, *, oldest: int = 10) -> Dashboard:
+        require(actor, "report.run")
+        now = self.clock()
+        today = now.astimezone(self.zone).date()
+        monday = today - dt.timedelta(days=today.weekday())
+        this_start = local_midnight(monday, self.zone)
+        last_start = local_midnight(monday - dt.timedelta(days=7), self.zone)
+        with self.db.reading() as s:
+            team_name = {k: v for k, v in s.execute(select(Team.id, Team.name))}
+            rows = s.execute(
+                select(I.team_id, func.count(), func.count().filter(at_risk_now(now)),
+                       func.count().filter(breached_now(now)))
+                .where(I.status.in_(OPEN_STATUSES)).group_by(I.team_id)
+            ).all()
+            teams = sorted(
+                (TeamLoad(team_name.get(t, "(no team)") if t is not None else "(no team)", int(n), int(r), int(b))
+                 for t, n, r, b in rows),
+                key=lambda x: (x.team == "(no team)", x.team.casefold()))
+            this_week = self._counts(s, this_start, now)
+            last_week = self._counts(s, last_start, this_start)
+            base = (select(I.number, I.title, Team.name, I.priority, I.status, I.opened_at,
+                           StaffAccount.display_name, Service.name)
+                    .join_from(Incident.__table__, Team.__table__, I.team_id == Team.id, isouter=True)
+                    .join_from(Incident.__table__, StaffAccount.__table__, I.assignee_id == StaffAccount.id,
+                               isouter=True)
+                    .join_from(Incident.__table__, Service.__table__, I.service_id == Service.id, isouter=True)
+                    .where(I.status.in_(OPEN_STATUSES)))
+            old = [self._ticket(r) for r in s.execute(base.order_by(I.opened_at, I.id).limit(oldest))]
+            majors = [self._ticket(r) for r in s.execute(base.where(I.is_major.is_(True)).order_by(I.opened_at))]
+        return Dashboard(now, tuple(teams), this_week, last_week, monday, tuple(old), tuple(majors))
+
+    @staticmethod
+    def _counts(s, start: dt.datetime, end: dt.datetime) -> Counts:  # type: ignore[no-untyped-def]
+        scope = q.Scope(start, end, (), (), (), (), (start, end), (start.date(),))
+        got = q.count_rows(s, scope, lambda _t: (), 0)
+        return got[()][0] if () in got else Counts()
+
+    @staticmethod
+    def _ticket(r) -> OpenTicket:  # type: ignore[no-untyped-def]
+        opened = r[5] if r[5].tzinfo else r[5].replace(tzinfo=dt.timezone.utc)
+        return OpenTicket(r[0], r[1], r[2] or "(no team)", str(getattr(r[3], "value", r[3])),
+                          str(getattr(r[4], "value", r[4])).replace("_", " "), opened, r[6] or "—")

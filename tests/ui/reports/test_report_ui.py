@@ -1,0 +1,120 @@
+"""The SLA report dialog (worker thread, progress, cancel, preview, save, CSV, print),
+the supervisor dashboard, and their place in the main window."""
+from __future__ import annotations
+
+import dataclasses
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+
+from db.enums import Role
+from tests import factories
+from tests.desk.reports import sla_dataset
+from tests.desk.reports.test_dashboard import NOW, build as build_dashboard_data
+from ui.context import DeskContext
+from ui.reports.dashboard import SupervisorDashboard
+from ui.reports.dialog import SlaReportDialog
+from ui.reports.install import install
+
+# Showing a window on the offscreen platform says this; it is not a fault of ours.
+pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
+
+
+def _dialog(ctx: DeskContext, qtbot) -> SlaReportDialog:  # type: ignore[no-untyped-def]
+    sla_dataset.build(ctx.services.db)
+    d = SlaReportDialog(ctx)
+    qtbot.addWidget(d)
+    d.preset.setCurrentIndex(0)  # custom dates
+    d.date_from.setDate(sla_dataset.PERIOD_FROM)
+    d.date_to.setDate(sla_dataset.PERIOD_TO)
+    return d
+
+
+def test_generate_preview_save_export_print(ctx: DeskContext, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    d = _dialog(ctx, qtbot)
+    assert d.services.count() == 9 and not d.save_btn.isEnabled()
+    d.services.item(0).setCheckState(Qt.CheckState.Checked)
+    d.priority_boxes[list(d.priority_boxes)[2]].setChecked(True)
+    d.group_by.setCurrentIndex(3)  # week
+    p = d.params()
+    assert p.services == (d.services.item(0).text(),) and p.group_by.value == "week" and len(p.priorities) == 1
+
+    with qtbot.waitSignal(d.report_ready, timeout=30000) as ready:
+        d.generate_btn.click()
+        assert d.cancel_btn.isEnabled() and not d.generate_btn.isEnabled()
+    pages = ready.args[0]
+    assert d.preview.page_count == pages >= 4 and d.progress.value() == 1000
+    assert d.save_btn.isEnabled() and "pages" in d.status.text()
+    d.preview.page.setValue(2)
+    assert not d.preview.image.pixmap().isNull()
+
+    d.ask_save_path = lambda *_a: tmp_path / "saved"  # type: ignore[method-assign]
+    d.save_btn.click()
+    assert (tmp_path / "saved.pdf").read_bytes() == d.pdf_path.read_bytes()  # type: ignore[union-attr]
+    d.ask_save_path = lambda *_a: tmp_path / "tables.zip"  # type: ignore[method-assign]
+    d.csv_btn.click()
+    assert "breaches.csv" in zipfile.ZipFile(tmp_path / "tables.zip").namelist()
+
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    d.ask_printer = lambda: printer  # type: ignore[method-assign]
+    d.print_btn.click()
+    qtbot.waitUntil(lambda: "printer" in d.status.text(), timeout=60000)
+    assert len(PdfReader(tmp_path / "printed.pdf").pages) == pages
+    d.close()
+
+
+def test_cancel_and_bad_input(ctx: DeskContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    d = _dialog(ctx, qtbot)
+    d.generate()
+    d.cancel()
+    qtbot.waitUntil(lambda: not d.job.running, timeout=30000)  # type: ignore[union-attr]
+    assert "Cancelled" in d.status.text() and d.preview.page_count == 0 and not d.save_btn.isEnabled()
+
+    d.date_to.setDate(sla_dataset.PERIOD_FROM.replace(day=1))  # before the start
+    d.generate()
+    assert ctx.dialogs.shown and "before it starts" in ctx.dialogs.shown[-1][1]  # type: ignore[attr-defined]
+
+
+def test_dashboard_shows_and_refreshes(ctx: DeskContext, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
+    clock.set(NOW)
+    build_dashboard_data(ctx.services.db)
+    dash = SupervisorDashboard(ctx)
+    qtbot.addWidget(dash)
+    rows = {dash.teams.item(r, 0).text(): [dash.teams.item(r, c).text() for c in (1, 2, 3)]
+            for r in range(dash.teams.rowCount())}
+    assert rows["Network"] == ["5", "1", "2"] and rows["All teams"] == ["7", "1", "2"]
+    assert dash.labels["response.this"].text().startswith("66.7 %")
+    assert dash.oldest.item(0, 0).text() == "INC-000007" and dash.majors.rowCount() == 1
+    opened: list[str] = []
+    dash.ticket_opened.connect(opened.append)
+    dash._open_row(dash.majors, 0)
+    assert opened == ["INC-000007"]
+    # With time alone INC-1 passes its due time and INC-4 its at-risk point.
+    clock.set(NOW.replace(hour=16, minute=30))
+    with qtbot.waitSignal(dash.refreshed, timeout=5000):
+        dash.on_changed_elsewhere()
+    rows = {dash.teams.item(r, 0).text(): [dash.teams.item(r, c).text() for c in (1, 2, 3)]
+            for r in range(dash.teams.rowCount())}
+    assert rows["Network"] == ["5", "1", "3"]
+
+
+def test_main_window_gets_reports_for_supervisors_only(ctx: DeskContext, window, services, admin) -> None:  # type: ignore[no-untyped-def]
+    from ui.main_window import FEATURE_INSTALLERS
+
+    assert "ui.reports.install:install" in FEATURE_INSTALLERS  # ui/app.py runs it at start
+    install(window, ctx)
+    titles = [a.text() for a in window.menu("&Reports").actions()]
+    assert titles == ["&SLA report…", "Supervisor &dashboard"]
+    window.menu("&Reports").actions()[1].trigger()
+    assert isinstance(window.tabs.currentWidget(), SupervisorDashboard)
+
+    tech = factories.staff(services, admin, "tech-ui", Role.TECHNICIAN)
+    menus_before = len(window.menuBar().actions())
+    install(window, dataclasses.replace(ctx, actor=tech))
+    assert len(window.menuBar().actions()) == menus_before

@@ -1,0 +1,68 @@
+"""Puts the supervisor tools into the main window: Reports → SLA report… and
+Reports → Supervisor dashboard (supervisors only; the rule is desk's 'report.run')."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from desk.errors import PermissionDenied
+from desk.rules.permissions import require
+from ui.context import DeskContext
+
+
+def may_run_reports(ctx: DeskContext) -> bool:
+    try:
+        require(ctx.actor, "report.run")
+    except PermissionDenied:
+        return False
+    return True
+
+
+def install(window: Any, ctx: DeskContext) -> None:
+    if not may_run_reports(ctx):
+        return
+    from ui.reports.dashboard import SupervisorDashboard
+    from ui.reports.dialog import SlaReportDialog
+
+    state: dict[str, Any] = {}
+
+    def open_report() -> None:
+        dialog = SlaReportDialog(ctx, window)
+        state["dialog"] = dialog  # parented, and referenced: not collected while shown
+        dialog.show()
+
+    def open_dashboard() -> None:
+        dash = state.get("dashboard")
+        if dash is None:
+            dash = SupervisorDashboard(ctx, window)
+            dash.ticket_opened.connect(window.open_ticket)
+            state["dashboard"] = dash
+            _follow_live_changes(window, dash)
+        index = window.tabs.indexOf(dash)
+        if index < 0:
+            window.add_panel("Dashboard", dash)
+        else:
+            window.tabs.setCurrentIndex(index)
+            dash.refresh()
+
+    report = QAction("&SLA report…", window)
+    report.setShortcut(QKeySequence("Ctrl+Shift+R"))
+    report.triggered.connect(open_report)
+    window.register_tool("&Reports", report)
+    dashboard = QAction("Supervisor &dashboard", window)
+    dashboard.setShortcut(QKeySequence("Ctrl+Shift+D"))
+    dashboard.triggered.connect(open_dashboard)
+    window.register_tool("&Reports", dashboard)
+
+
+def _follow_live_changes(window: Any, dash: Any) -> None:
+    """Refresh the dashboard whenever the window learns of a change: the live-update
+    bridge ui/app.py parents to the window (other workstations), and tickets saved here."""
+    from ui.live import LiveBridge
+
+    bridge = window.findChild(LiveBridge)
+    if bridge is not None:
+        bridge.changed.connect(dash.on_changed_elsewhere)
+    if hasattr(window, "ticket_saved"):
+        window.ticket_saved.connect(dash.on_changed_elsewhere)
