@@ -66,6 +66,10 @@ class Incident(Base):
     resolution_elapsed_s: Mapped[int | None] = mapped_column(Integer)
     # Set while the resolution clock is paused (Pending states); due times are then NULL.
     sla_paused_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The SLA version (sla_versions.id) the ticket is measured against, fixed when it is
+    # first measured so later catalogue edits cannot move past results (desk.sla.stored).
+    # No foreign key: adding one would make SQLite rebuild this table in the migration.
+    sla_version_id: Mapped[int | None] = mapped_column(Integer)
 
     resolution_code: Mapped[str | None] = mapped_column(String(60))
     resolution_note: Mapped[str | None] = mapped_column(Text)
