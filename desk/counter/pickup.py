@@ -38,7 +38,6 @@ class PickupService:
     def pickup(self, actor: Actor, req: PickupRequest) -> RepairView:
         require(actor, "incident.resolve")
         id_checked = clean_text(req.id_checked, "ID checked", required=True, single_line=True, max_length=120)
-        check_signature(req.signature_png, "pickup signature")
         work = clean_text(req.work_done, "work done", required=True, max_length=20_000)
         note = clean_text(req.missing_note, "note on missing accessories", max_length=4000)
         now = self.clock()
@@ -67,6 +66,8 @@ class PickupService:
                     raise InvalidInput("The loaner laptop must be returned before the repaired laptop is "
                                        "handed over.", "loaner")
                 loaners.return_in(s, actor, open_loan, now, "returned at pickup")
+            # The customer signs last, once everything above is settled.
+            check_signature(req.signature_png, "pickup signature")
             from db.models import Person
 
             person = s.get(Person, inc.caller_id) if inc.caller_id else None

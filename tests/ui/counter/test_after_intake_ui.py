@@ -1,0 +1,151 @@
+"""Pickup dialog, loaner pool, repair checklist widget, print preview and printing through Qt."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtPrintSupport import QPrinter
+from pypdf import PdfReader
+from pytestqt.qtbot import QtBot
+
+from db.engine import Database
+from desk.printing.jobs import render_for
+from tests.conftest import FakeClock
+from tests.desk.counter.support import make_intake
+from ui.counter.checklist_widget import RepairChecklistWidget
+from ui.counter.context import CounterContext
+from ui.counter.loaner_pool import LoanerPoolWindow
+from ui.counter.pickup_dialog import PickupDialog
+from ui.counter.print_preview import PrintPreviewDialog, print_pdf
+from ui.dialogs import ScriptedDialogs
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def sign(qtbot: QtBot, pad) -> None:  # type: ignore[no-untyped-def]
+    qtbot.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(20, 80))
+    for x, y in ((60, 30), (100, 90), (140, 30), (200, 80)):
+        qtbot.mouseMove(pad, QPoint(x, y))
+    qtbot.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=QPoint(220, 60))
+
+
+def test_pickup_dialog_checks_and_completes(qtbot: QtBot, cc: CounterContext, database: Database) -> None:
+    cc.counter.loaners.add(cc.actor, "LN-9", "HP loaner")
+    number = make_intake(database, cc.counter, cc.actor, loaner="LN-9").number
+    d = PickupDialog(cc)
+    qtbot.addWidget(d)
+    done: list[object] = []
+    d.picked_up.connect(done.append)
+    qtbot.keyClicks(d.scan, number.lower().replace("inc-", ""))
+    qtbot.keyClick(d.scan, Qt.Key.Key_Return)
+    assert d.repair is not None and "Ada Lovelace" in d.info.text()
+    assert [b.text() for b in d.accessory_checks] == ["Charger", "Bag"]
+    d.complete_btn.click()
+    assert "photo ID" in d.message.text()
+    d.id_kind.setCurrentText("University card")
+    d.work.setPlainText("Replaced keyboard.")
+    d.complete_btn.click()
+    assert "Not handed back: Bag, Charger" in d.message.text()
+    for b in d.accessory_checks:
+        b.setChecked(True)
+    d.complete_btn.click()
+    assert "loaner" in d.message.text().lower()
+    d.loaner.setChecked(True)
+    d.complete_btn.click()
+    assert "sign" in d.message.text()
+    sign(qtbot, d.pad)
+    d.complete_btn.click()
+    assert done and cc.counter.intake.repair(number).picked_up_at is not None
+
+
+def test_loaner_pool_shows_overdue(qtbot: QtBot, cc: CounterContext, database: Database, clock: FakeClock) -> None:
+    cc.counter.loaners.add(cc.actor, "LN-1", "Dell loaner")
+    cc.counter.loaners.add(cc.actor, "LN-2", "HP loaner")
+    make_intake(database, cc.counter, cc.actor, loaner="LN-1", loan_due=dt.date(2026, 11, 3))
+    clock.advance(days=3)
+    w = LoanerPoolWindow(cc)
+    qtbot.addWidget(w)
+    assert w.table.rowCount() == 2 and "1 overdue" in w.summary.text()
+    w.overdue_only.setChecked(True)
+    assert w.table.rowCount() == 1 and w.table.item(0, 2).text() == "OVERDUE"
+    assert w.table.item(0, 3).text().startswith("Ada Lovelace")
+    cc.dialogs = ScriptedDialogs(["LN-3", "Lenovo loaner"])
+    w.add()
+    w.overdue_only.setChecked(False)
+    assert w.table.rowCount() == 3
+    w.table.selectRow(0)
+    w.take_back()
+    assert "0 overdue" in w.summary.text()
+
+
+def test_checklist_widget_offers_pending_parts(qtbot: QtBot, cc: CounterContext, database: Database) -> None:
+    number = make_intake(database, cc.counter, cc.actor).number
+    cc.dialogs = ScriptedDialogs([True, "SSD 512 GB"])
+    w = RepairChecklistWidget(cc, number)
+    qtbot.addWidget(w)
+    assert len(w.boxes) == 8 and w.boxes[0].isChecked()
+    order = next(b for b in w.boxes if "Order parts" in b.text())
+    order.setChecked(True)
+    assert w.state is not None and w.state.status == "pending_parts"
+    assert cc.counter.intake.repair(number).parts == ("SSD 512 GB",)
+    cc.counter.checklist.parts_arrived(cc.actor, number)
+    w.reload()
+    notify = next(b for b in w.boxes if "Notify customer" in b.text())
+    notify.setChecked(True)
+    assert "ready for pickup" in w.header.text()
+
+
+def test_preview_and_print_to_pdf_printer(qtbot: QtBot, cc: CounterContext, database: Database,
+                                          tmp_path: Path) -> None:
+    number = make_intake(database, cc.counter, cc.actor).number
+    jobs = render_for(cc.counter.intake, number, ["slip", "tag"])
+    d = PrintPreviewDialog(cc, jobs)
+    qtbot.addWidget(d)
+    assert d.tabs.count() == 2 and d.pages[0].images and d.pages[1].images
+    tag_img = d.pages[1].images[0]
+    assert 2.0 < tag_img.width() / tag_img.height() < 2.3  # 62 × 29 mm
+    out = tmp_path / "printed.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(out))
+    assert print_pdf(jobs[0][2], printer) == len(PdfReader(__import__("io").BytesIO(jobs[0][2])).pages)
+    assert out.exists() and len(PdfReader(str(out)).pages) >= 1
+    page = d.pages[0]
+    page.ask_save_path = lambda: str(tmp_path / "saved.pdf")  # type: ignore[method-assign]
+    assert page.save() == tmp_path / "saved.pdf" and (tmp_path / "saved.pdf").read_bytes() == jobs[0][2]
+
+
+def test_installer_adds_counter_menu_and_preview_follows_intake(qtbot: QtBot, cc: CounterContext,
+                                                                database: Database) -> None:
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QMainWindow
+
+    from ui.counter.install import install
+
+    class Window(QMainWindow):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tools: list[tuple[str, object]] = []
+
+        def register_tool(self, menu: str, action: object) -> object:
+            self.tools.append((menu, action))
+            return action
+
+    win = Window()
+    qtbot.addWidget(win)
+    ctx = SimpleNamespace(services=SimpleNamespace(db=cc.counter.intake.db, incidents=cc.counter.pickup.incidents,
+                                                   people=cc.people),
+                          actor=cc.actor, runner=cc.runner, dialogs=cc.dialogs, settings=cc.settings)
+    counter = install(win, ctx)
+    names = [a.text() for _m, a in win.tools]  # type: ignore[attr-defined]
+    assert names[:3] == ["New &walk-in repair…", "&Pickup…", "&Loaner pool"]
+    assert {m for m, _a in win.tools} == {"&Counter"}
+    number = make_intake(database, cc.counter, cc.actor).number
+    counter.preview(number, ["slip", "tag"])
+    previews = [w for w in counter.open if isinstance(w, PrintPreviewDialog)]
+    assert previews and previews[0].tabs.count() == 2
+    for w in counter.open:
+        w.close()

@@ -1,0 +1,105 @@
+"""Hooks the counter into the main window: a Counter menu with intake, pickup, loaner pool and reprint.
+
+Listed in ui.main_window.FEATURE_INSTALLERS as "ui.counter.install:install".
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from desk.counter.intake import IntakeResult
+from desk.counter.views import RepairView
+from desk.printing.jobs import render_for
+from ui.counter.context import CounterContext
+from ui.counter.loaner_pool import LoanerPoolWindow
+from ui.counter.pickup_dialog import PickupDialog
+from ui.counter.print_preview import PrintPreviewDialog
+from ui.counter.settings import LABEL_SIZE, PAPER
+from ui.counter.wizard import IntakeWizard
+from ui.errors import describe
+
+log = logging.getLogger(__name__)
+MENU = "&Counter"
+
+
+class Counter:
+    """The counter's actions; keeps its windows alive while they are shown."""
+
+    def __init__(self, cc: CounterContext, parent: QWidget) -> None:
+        self.cc = cc
+        self.parent = parent
+        self.open: list[QWidget] = []
+
+    def _keep(self, w: QWidget) -> QWidget:
+        self.open = [x for x in self.open if x.isVisible()]
+        self.open.append(w)
+        return w
+
+    def new_intake(self) -> IntakeWizard:
+        w = IntakeWizard(self.cc, self.parent)
+        w.intake_completed.connect(self._on_intake_completed)
+        self._keep(w).show()
+        return w
+
+    def _on_intake_completed(self, result: IntakeResult) -> None:
+        self.preview(result.number, ["slip", "tag"])
+
+    def pickup(self) -> PickupDialog:
+        d = PickupDialog(self.cc, self.parent)
+        d.picked_up.connect(self._on_picked_up)
+        self._keep(d).show()
+        return d
+
+    def _on_picked_up(self, repair: RepairView) -> None:
+        self.preview(repair.number, ["receipt"])
+
+    def loaner_pool(self) -> LoanerPoolWindow:
+        w = LoanerPoolWindow(self.cc)
+        self._keep(w).show()
+        return w
+
+    def reprint(self) -> None:
+        number = self.cc.dialogs.ask_text(self.parent, "Reprint", "Ticket number (scan the slip):")
+        if number:
+            self.preview(number, ["slip", "tag"])
+
+    def settings(self) -> None:
+        paper = self.cc.dialogs.ask_choice(self.parent, "Counter printing", "Slip and receipt paper:", ["letter", "a4"])
+        if paper:
+            self.cc.settings.set(PAPER, paper)
+        label = self.cc.dialogs.ask_text(self.parent, "Counter printing", "Device tag size in mm (WIDTHxHEIGHT):",
+                                         self.cc.settings.get(LABEL_SIZE))
+        if label:
+            self.cc.settings.set(LABEL_SIZE, label)
+
+    def preview(self, number: str, kinds: list[str]) -> None:
+        paper, label = self.cc.settings.get(PAPER), self.cc.settings.get(LABEL_SIZE)
+        # Built off the GUI thread; the preview opens when the PDFs are ready.
+        self.cc.runner.read(lambda: render_for(self.cc.counter.intake, number, kinds, paper=paper, label=label),
+                            self._show_preview,
+                            lambda e: self.cc.dialogs.error(self.parent, "Printing", describe(e)))
+
+    def _show_preview(self, jobs: list[tuple[str, str, bytes]]) -> None:
+        self._keep(PrintPreviewDialog(self.cc, jobs, self.parent)).show()
+
+
+def install(window: Any, ctx: Any) -> Counter:
+    cc = CounterContext.from_desk(ctx)
+    counter = Counter(cc, window)
+    window.counter = counter  # the window keeps it (and its actions' slots) alive
+    for text, keys, slot in (
+        ("New &walk-in repair…", "Ctrl+Alt+N", counter.new_intake),
+        ("&Pickup…", "Ctrl+Alt+P", counter.pickup),
+        ("&Loaner pool", "Ctrl+Alt+L", counter.loaner_pool),
+        ("&Reprint slip and tag…", "Ctrl+Alt+R", counter.reprint),
+        ("Printing &settings…", None, counter.settings),
+    ):
+        action = QAction(text, window)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(lambda _checked=False, f=slot: f())
+        window.register_tool(MENU, action)
+    return counter
