@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 # Installers of other features: "module:function", each called as function(window, ctx).
 FEATURE_INSTALLERS: list[str] = [
+    "ui.reports.install:install",
     "ui.counter.install:install",
 ]
 
