@@ -207,3 +207,71 @@ class SlaAdmin:
             v.note = summary[0]
             audit.record(s, actor, now, "sla", v.sla_id, "version", v.version - 1, v.version, summary[0])
             return VersionSaved(sla, v.version, v.effective_from, summary[0])
+
+    # -- new calendars and SLAs ----------------------------------------------
+    def create_calendar(self, actor: Actor, name: str, *, time_zone: str, hours: str,
+                        holidays: str | None = None, business_day_hours: float = 10,
+                        description: str = "") -> VersionSaved:
+        """A new calendar; ``holidays`` like 'US-NC' or 'GB-ENG' (holidays package codes)."""
+        require(actor, "sla.manage")
+        title = name.strip()
+        if not title:
+            raise InvalidInput("A calendar needs a name.", "name")
+        country, _, subdiv = (holidays or "").partition("-")
+        draft = CalendarDraft(time_zone=time_zone, business_day_s=int(business_day_hours * 3600),
+                              hours=list(parse_weekly(hours)), holiday_country=country or None,
+                              holiday_subdivision=subdiv or None)
+        if draft.business_day_s <= 0:
+            raise InvalidInput("A business day must be longer than zero hours.", "business_day_hours")
+        spec = draft.spec(title)
+        if spec.holiday_country:
+            spec.holiday_name(dt.date(2000, 1, 1))  # unknown country codes fail here, before writing
+        now = self.clock()
+        from sqlalchemy import select
+
+        from db.models import Calendar
+        from desk.sla.versions import write_calendar_version
+
+        with self.db.writing() as s:
+            if s.execute(select(Calendar.id).where(Calendar.name == title)).first():
+                raise InvalidInput(f"A calendar called {title!r} exists already.", "name")
+            cal = Calendar(name=title, description=description, created_at=now)
+            s.add(cal)
+            s.flush()
+            v = write_calendar_version(s, cal, draft, effective_from=now.replace(microsecond=0), now=now,
+                                       actor_id=actor.staff_id, note="Created")
+            audit.record(s, actor, now, "calendar", cal.id, "created", None, title)
+            return VersionSaved(title, v.version, v.effective_from, f"{format_weekly(spec.hours)} ({time_zone})")
+
+    def create_sla(self, actor: Actor, name: str, *, copy_from: str, calendar: str | None = None,
+                   description: str = "") -> VersionSaved:
+        """A new SLA starting as a copy of another's current targets (then use set_target)."""
+        require(actor, "sla.manage")
+        title = name.strip()
+        if not title:
+            raise InvalidInput("An SLA needs a name.", "name")
+        now = self.clock()
+        from sqlalchemy import select
+
+        from db.models import Sla
+        from desk.sla.versions import latest_sla_version, sla_draft, write_sla_version
+
+        with self.db.writing() as s:
+            if s.execute(select(Sla.id).where(Sla.name == title)).first():
+                raise InvalidInput(f"An SLA called {title!r} exists already.", "name")
+            source = latest_sla_version(s, sla_row(s, copy_from).id)
+            assert source is not None
+            draft = sla_draft(s, source)
+            if calendar:
+                calendar_row(s, calendar)
+                draft.calendar = calendar
+            row = Sla(name=title, description=description, created_at=now)
+            s.add(row)
+            s.flush()
+            # A new SLA measures nothing yet, so it may govern tickets from any time.
+            from desk.sla.seed import SEED_EFFECTIVE
+
+            v = write_sla_version(s, row, draft, effective_from=SEED_EFFECTIVE, now=now, actor_id=actor.staff_id,
+                                  note=f"Created as a copy of {copy_from}", allow_past=True)
+            audit.record(s, actor, now, "sla", row.id, "created", None, title)
+            return VersionSaved(title, v.version, v.effective_from, f"copy of {copy_from} on {draft.calendar}")

@@ -45,15 +45,17 @@ def due_for_closing(db: Database, now: dt.datetime) -> list[AutoClosed]:
                         for versions in cat.slas.values() for p in versions if p.calendar in cat.calendars]
                        + [DEFAULT_DAYS * 36_000])
         rows = s.connection().execute(text(
-            "SELECT id, number, resolved_at, service_id, model_id, opened_at FROM incidents "
+            "SELECT id, number, resolved_at, service_id, model_id, opened_at, sla_version_id FROM incidents "
             "WHERE status = 'resolved' AND resolved_at IS NOT NULL ORDER BY resolved_at, id")).all()
     out: list[AutoClosed] = []
-    for _, number, resolved_at, service_id, model_id, opened_at in rows:
+    for _, number, resolved_at, service_id, model_id, opened_at, version_id in rows:
         resolved = history.epoch_of(resolved_at)
         assert resolved is not None
         if resolved > t - shortest:
             continue
-        policy = cat.policy(cat.sla_name_for(service_id, model_id), history.epoch_of(opened_at) or 0)
+        policy = cat.by_version_id.get(version_id) if version_id is not None else None
+        if policy is None:
+            policy = cat.policy(cat.sla_name_for(service_id, model_id), history.epoch_of(opened_at) or 0)
         cal_name = policy.calendar if policy else DEFAULT_CALENDAR
         days = policy.auto_close_business_days if policy else DEFAULT_DAYS
         if cal_name not in cat.calendars:

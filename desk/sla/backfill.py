@@ -65,8 +65,8 @@ def recompute_all(
             params: list[dict[str, Any]] = []
             for h in history.stream(conn, batch=BATCH, where=f"id BETWEEN {int(lo)} AND {int(hi)}{cond}",
                                     start_after=lo - 1):
-                result, _ = evaluate(cat, h, as_of)
-                raw = stored.raw_columns(result)
+                result, policy = evaluate(cat, h, as_of)
+                raw = stored.raw_columns(result, policy.version_id if policy else None)
                 if current.get(h.incident_id) == raw:
                     continue
                 p: dict[str, Any] = {"b_id": h.incident_id}

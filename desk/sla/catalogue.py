@@ -71,9 +71,15 @@ class Catalogue:
     slas: dict[str, list[SlaPolicy]]          # oldest version first
     service_sla: dict[int, str | None]
     model_override: dict[int, str | None]
+    by_version_id: dict[int, SlaPolicy] = field(default_factory=dict)
     clocks: dict[str, BusinessClock] = field(default_factory=dict)
     _targets: dict[tuple[int, str], Target | None] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        for versions in self.slas.values():
+            for p in versions:
+                self.by_version_id.setdefault(p.version_id, p)
 
     def clock(self, calendar: str) -> BusinessClock:
         c = self.clocks.get(calendar)

@@ -101,6 +101,8 @@ class BusinessClock:
             raise ValueError("business_seconds must not be negative")
         if business_seconds == 0:
             return start
+        if not self._fixed and not any(spec.has_hours for _, spec in self._versions):
+            raise InvalidInput(f"Calendar {self.name!r} has no working hours at all.", "calendar")
         self._cover(start, start + 1)
         iv = self._iv
         target = _pos(iv, start) + business_seconds

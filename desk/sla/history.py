@@ -64,6 +64,7 @@ class TicketHistory:
     resolved_at: int | None
     closed_at: int | None
     events: tuple[Event, ...]  # in time order
+    sla_version_id: int | None = None  # the pinned SLA version, if already measured
 
 
 def from_epoch_or_none(value: int | None) -> dt.datetime | None:
@@ -82,7 +83,7 @@ def epoch_of(value: Any) -> int | None:
 
 
 _INCIDENT_COLS = ("id, opened_at, status, priority, service_id, model_id, responded_at, "
-                  "resolved_at, closed_at")
+                  "resolved_at, closed_at, sla_version_id")
 
 
 def _history(row: Sequence[Any], audits: Iterable[Sequence[Any]], first_reply: Any) -> TicketHistory:
@@ -97,6 +98,7 @@ def _history(row: Sequence[Any], audits: Iterable[Sequence[Any]], first_reply: A
         incident_id=row[0], opened_at=epoch_of(row[1]) or 0, status=str(row[2]), priority=str(row[3]),
         service_id=row[4], model_id=row[5], responded_at=epoch_of(row[6]),
         resolved_at=epoch_of(row[7]), closed_at=epoch_of(row[8]), events=tuple(events),
+        sla_version_id=row[9],
     )
 
 

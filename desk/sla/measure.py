@@ -23,6 +23,18 @@ def policy_for(cat: Catalogue, h: TicketHistory, as_of: int) -> SlaPolicy | None
     return cat.policy(cat.sla_name_for(service_at(h, as_of), h.model_id), h.opened_at)
 
 
-def evaluate(cat: Catalogue, h: TicketHistory, as_of: int) -> tuple[SlaResult, SlaPolicy | None]:
-    policy = policy_for(cat, h, as_of)
+def evaluate(cat: Catalogue, h: TicketHistory, as_of: int, *,
+             repin: bool = False) -> tuple[SlaResult, SlaPolicy | None]:
+    """Replay ``h`` as of ``as_of``.
+
+    The SLA version pinned on the ticket (``incidents.sla_version_id``) is used when
+    there is one, so editing the service catalogue later never moves past results;
+    otherwise (first measurement, or ``repin`` after the ticket's service changed) the
+    version follows from the ticket's service / incident model and its opening time.
+    """
+    policy = None
+    if h.sla_version_id is not None and not repin:
+        policy = cat.by_version_id.get(h.sla_version_id)
+    if policy is None:
+        policy = policy_for(cat, h, as_of)
     return replay(h, lambda p: cat.target(policy, p), as_of), policy

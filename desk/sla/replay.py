@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from desk.errors import InvalidInput
 from desk.sla.clock import BusinessClock
 from desk.sla.history import REPLY, TicketHistory
 
@@ -190,6 +191,14 @@ def _push(timeline: list[tuple[int, str]], at: int, value: str) -> None:
         timeline.append((at, value))
 
 
+def _project(clock: BusinessClock, start: int, seconds: int) -> int | None:
+    """Due time from ``start``; None if the calendar has no working time left for it."""
+    try:
+        return clock.add_s(start, seconds)
+    except InvalidInput:
+        return None
+
+
 def _widths(runs: list[Run], clock: BusinessClock) -> list[int]:
     return [clock.between_s(a, b) for a, b in runs]
 
@@ -256,15 +265,15 @@ def _measure(
     if due_hit is not None:
         due: int | None = due_hit
     elif running_now:
-        due = clock.add_s(as_of, target - used)
+        due = _project(clock, as_of, target - used)
     elif paused:
         due = None
     else:
-        due = clock.add_s(stop, target - used)
+        due = _project(clock, stop, target - used)
     if risk_hit is not None:
         at_risk: int | None = risk_hit
     elif running_now:
-        at_risk = clock.add_s(as_of, risk_need - used)
+        at_risk = _project(clock, as_of, risk_need - used)
     else:
         at_risk = None
 

@@ -113,7 +113,7 @@ class SlaService:
                 "SELECT id, status, priority, service_id, model_id, opened_at, responded_at, "
                 "response_due_at, response_at_risk_at, response_breached_at, response_target_s, "
                 "resolution_due_at, resolution_at_risk_at, resolution_breached_at, resolution_target_s, "
-                f"resolution_elapsed_s, sla_paused_at FROM incidents WHERE id IN ({ids})")).all()
+                f"resolution_elapsed_s, sla_paused_at, sla_version_id FROM incidents WHERE id IN ({ids})")).all()
         out: dict[int, SlaSnapshot] = {}
         for r in rows:
             out[r[0]] = self._snapshot(cat, r, t)
@@ -121,10 +121,13 @@ class SlaService:
 
     def _snapshot(self, cat: Catalogue, r: Sequence[object], t: int) -> SlaSnapshot:
         (_, status, priority, service_id, model_id, opened_at, responded_at, r_due, r_risk, r_breach,
-         r_target, s_due, s_risk, s_breach, s_target, s_used, paused_at) = r
+         r_target, s_due, s_risk, s_breach, s_target, s_used, paused_at, version_id) = r
         if r_target is None or s_target is None:
             return NO_SLA
-        policy = cat.policy(cat.sla_name_for(service_id, model_id), history.epoch_of(opened_at) or 0)  # type: ignore[arg-type]
+        policy = cat.by_version_id.get(version_id) if version_id is not None else None  # type: ignore[arg-type]
+        if policy is None:
+            policy = cat.policy(cat.sla_name_for(service_id, model_id),  # type: ignore[arg-type]
+                                history.epoch_of(opened_at) or 0)
         target = cat.target(policy, str(priority))
         if target is None:
             return NO_SLA

@@ -31,6 +31,9 @@ A ticket without an SLA (no service, or a service without one) has all of them N
     once resolved, else up to the last event (or the recompute).
 ``sla_paused_at``
     When the current pause (Pending state) began; NULL when not paused.
+``sla_version_id``
+    The SLA version (``sla_versions.id``) the ticket is measured against: fixed at its
+    first measurement, changed only when the ticket's own service changes.
 ``responded_at`` is written by the incident service (first acknowledgement) and only
 read here.
 
@@ -48,27 +51,27 @@ from desk.sla.replay import SlaResult
 COLUMNS = (
     "response_due_at", "resolution_due_at", "response_breached_at", "resolution_breached_at",
     "response_at_risk_at", "resolution_at_risk_at", "response_target_s", "resolution_target_s",
-    "response_elapsed_s", "resolution_elapsed_s", "sla_paused_at",
+    "response_elapsed_s", "resolution_elapsed_s", "sla_paused_at", "sla_version_id",
 )
 
 
 TIME_COLUMNS = frozenset(c for c in COLUMNS if c.endswith("_at"))
 
 
-def raw_columns(r: SlaResult) -> tuple[int | None, ...]:
+def raw_columns(r: SlaResult, sla_version_id: int | None) -> tuple[int | None, ...]:
     """Column values in ``COLUMNS`` order, times as epoch seconds."""
     resp, res = r.response, r.resolution
     if resp is None or res is None:
-        return (None,) * 10 + (r.paused_since,)
+        return (None,) * 10 + (r.paused_since, sla_version_id)
     paused = r.paused_since is not None
     return (
         resp.due, None if paused else res.due, resp.breached_at, res.breached_at,
         resp.at_risk_at, None if paused else res.at_risk_at, resp.target_s, res.target_s,
-        resp.used_s if resp.done_at is not None else None, res.used_s, r.paused_since,
+        resp.used_s if resp.done_at is not None else None, res.used_s, r.paused_since, sla_version_id,
     )
 
 
-def columns(r: SlaResult) -> dict[str, Any]:
+def columns(r: SlaResult, sla_version_id: int | None) -> dict[str, Any]:
     """Column values for one replay result, times as aware UTC datetimes."""
     return {k: (from_epoch(v) if v is not None and k in TIME_COLUMNS else v)
-            for k, v in zip(COLUMNS, raw_columns(r))}
+            for k, v in zip(COLUMNS, raw_columns(r, sla_version_id))}

@@ -72,7 +72,7 @@ def candidate_calendar(cat: Catalogue, name: str, *, ics: bytes | None = None, h
     new_spec = draft.spec(name, spec.version + 1)
     calendars = dict(cat.calendars)
     calendars[name] = CalendarInfo(info.id, info.name, info.description, ((0, new_spec.version, -1, new_spec),))
-    return Catalogue(calendars, cat.slas, cat.service_sla, cat.model_override)
+    return Catalogue(calendars, cat.slas, cat.service_sla, cat.model_override, dict(cat.by_version_id))
 
 
 def candidate_sla(cat: Catalogue, name: str, changes: list[TargetChange]) -> Catalogue:
@@ -96,7 +96,11 @@ def candidate_sla(cat: Catalogue, name: str, changes: list[TargetChange]) -> Cat
                                 targets=targets)
     slas = dict(cat.slas)
     slas[name] = [policy]
-    return Catalogue(cat.calendars, slas, cat.service_sla, cat.model_override)
+    # Tickets pinned to any version of this SLA are measured with the candidate instead.
+    by_id = dict(cat.by_version_id)
+    for v in versions:
+        by_id[v.version_id] = policy
+    return Catalogue(cat.calendars, slas, cat.service_sla, cat.model_override, by_id)
 
 
 def what_if(db: Database, candidate: Catalogue | None, start: dt.datetime, end: dt.datetime, *,
