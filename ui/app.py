@@ -28,6 +28,8 @@ def setup_logging(debug: bool = False) -> Path:
                                                    encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
+    for existing in root.handlers:  # the console keeps to warnings; the file gets the detail
+        existing.setLevel(logging.DEBUG if debug else logging.WARNING)
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if debug else logging.INFO)
 

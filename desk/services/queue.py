@@ -111,13 +111,16 @@ def _row_query() -> Select:  # type: ignore[type-arg]
     )
 
 
+_ROW_QUERY = _row_query()
+
+
 def _to_row(r: Sequence[Any]) -> QueueRow:
     (iid, number, priority, title, preferred, given, family, vip, dept, service, status, team,
      assignee, assignee_id, updated, opened, due, risk, breached, paused, major, version) = r
     caller = f"{preferred or given} {family}".strip() if family is not None else None
-    return QueueRow(iid, number, getattr(priority, "value", priority), title, caller, bool(vip),
-                    dept, service, getattr(status, "value", status), team, assignee, assignee_id,
-                    updated, opened, due, risk, breached, paused, bool(major), version)
+    return QueueRow(iid, number, priority.value, title, caller, bool(vip), dept, service,
+                    status.value, team, assignee, assignee_id, updated, opened, due, risk, breached,
+                    paused, bool(major), version)
 
 
 class QueueService:
@@ -309,7 +312,7 @@ class QueueService:
                 started = True
             stmt = (select(Incident.id).where(*where, *seg.where, *extra).order_by(*seg.order)
                     .limit(limit - len(ids)))
-            ids.extend(s.execute(stmt).scalars())
+            ids.extend(s.connection().execute(stmt).scalars())
         return ids if forward else ids[::-1]
 
     def _before_conditions(self, spec: QueueSpec, cur: Cursor) -> list[tuple[list[Any], list[Any]]]:
@@ -326,7 +329,9 @@ class QueueService:
     def _rows(self, s: Session, ids: list[int], *, keep_order: bool = True) -> list[QueueRow]:
         if not ids:
             return []
-        got = {r[0]: _to_row(r) for r in s.execute(_row_query().where(Incident.id.in_(ids)))}
+        # Core execution on the session's connection: plain rows, no ORM loading step.
+        result = s.connection().execute(_ROW_QUERY.where(Incident.id.in_(ids)))
+        got = {r[0]: _to_row(r) for r in result}
         if not keep_order:
             return list(got.values())
         return [got[i] for i in ids if i in got]

@@ -168,3 +168,22 @@ def test_register_tool_extension_point(window, qtbot) -> None:  # type: ignore[n
     assert hits == [1]
     titles = [a.text() for a in window.menuBar().actions()]
     assert titles.index("Counter") < titles.index("&Help")
+
+
+def test_sla_column_comes_from_the_engine_and_ticks(ctx, tickets, services: Services, clock) -> None:  # type: ignore[no-untyped-def]
+    from desk.sla.service import SlaService
+
+    ctx.sla = SlaService(services.db, clock)
+    model = QueueModel(ctx)
+    model.set_spec(QueueSpec(QueueFilter(open_only=True), "number"))
+    col = COLUMN_KEYS.index("sla")
+    assert model.data(model.index(0, col)) == "—"  # no service, no SLA
+    # tickets[1] is on the Printing service
+    first = model.data(model.index(1, col))
+    assert first.endswith("left"), first
+    colour = model.data(model.index(1, col), Qt.ItemDataRole.ForegroundRole).color()
+    clock.advance(days=30)  # long past every target
+    model.refresh_sla(range(model.rowCount()))
+    later = model.data(model.index(1, col))
+    assert later.endswith("over"), later
+    assert model.data(model.index(1, col), Qt.ItemDataRole.ForegroundRole).color() != colour

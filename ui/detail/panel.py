@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPixmap
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+    QCheckBox, QComboBox, QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
     QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
@@ -44,6 +44,7 @@ class TicketDetailPanel(QScrollArea):
         self.detail: TicketDetail | None = None
         self.incident_id: int | None = None
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName(f"Ticket {number}")
         body = QWidget(self)
         self.setWidget(body)
@@ -75,7 +76,7 @@ class TicketDetailPanel(QScrollArea):
         lay.addWidget(self.error)
 
         self.status_box = QGroupBox("Status")
-        self.status_row = QHBoxLayout(self.status_box)
+        self.status_row = QGridLayout(self.status_box)
         lay.addWidget(self.status_box)
 
         form_box = QGroupBox("Details")
@@ -109,7 +110,7 @@ class TicketDetailPanel(QScrollArea):
         lay.addWidget(form_box)
 
         assign_box = QGroupBox("Assignment")
-        al = QHBoxLayout(assign_box)
+        al = QGridLayout(assign_box)
         self.f_team = QComboBox()
         self.f_team.setAccessibleName("Team")
         self.f_assignee = QComboBox()
@@ -118,9 +119,13 @@ class TicketDetailPanel(QScrollArea):
         self.assign_button.clicked.connect(self.assign)
         self.assign_me_button = QPushButton("Assign to &me")
         self.assign_me_button.clicked.connect(self.assign_to_me)
-        for w in (QLabel("Team"), self.f_team, QLabel("Person"), self.f_assignee, self.assign_button,
-                  self.assign_me_button):
-            al.addWidget(w)
+        al.addWidget(QLabel("Team"), 0, 0)
+        al.addWidget(self.f_team, 0, 1)
+        al.addWidget(QLabel("Person"), 1, 0)
+        al.addWidget(self.f_assignee, 1, 1)
+        al.addWidget(self.assign_button, 0, 2)
+        al.addWidget(self.assign_me_button, 1, 2)
+        al.setColumnStretch(1, 1)
         lay.addWidget(assign_box)
 
         self.sla = QLabel()
@@ -225,7 +230,7 @@ class TicketDetailPanel(QScrollArea):
                             f"Status: <b>{_status(inc.status)}</b> · version {inc.version}")
         self.title_changed.emit(inc.number)
         why = inc.priority_explanation
-        if detail.vip_policy:
+        if detail.vip_policy and "VIP policy" not in why:
             version, _text, published = detail.vip_policy
             why += f" (VIP policy v{version}, published {published:%Y-%m-%d})"
         self.priority.setText(f"<b>Priority {inc.priority}</b>: {_esc(why)}")
@@ -319,15 +324,19 @@ class TicketDetailPanel(QScrollArea):
                 continue
             b = QPushButton(f"→ {opt.label}")
             b.setAccessibleName(f"Move to {opt.label}")
+            b.setToolTip(f"Move to {opt.label}" + (f" (asks for the reason for {opt.needs_reason})"
+                                                    if opt.needs_reason else "")
+                         + (" (asks for resolution code and note)" if opt.needs_resolution else ""))
             b.clicked.connect(lambda _=False, o=opt: self.transition(o))
-            self.status_row.addWidget(b)
+            n = len(self.status_buttons)
+            self.status_row.addWidget(b, n // 3, n % 3)
             self.status_buttons[opt.status] = b
         why = QLabel("Why not others?" if blocked else "Final: no further status changes.")
         why.setToolTip("\n".join(blocked) if blocked else f"{_status(current)} is final.")
         why.setAccessibleName("Unavailable status changes")
         why.setAccessibleDescription("\n".join(blocked))
-        self.status_row.addWidget(why)
-        self.status_row.addStretch(1)
+        why.setStyleSheet("color:#555; text-decoration: underline dotted;")
+        self.status_row.addWidget(why, (len(self.status_buttons) + 2) // 3 + 1, 0, 1, 3)
         self.blocked_reasons = blocked
 
     def _fill_assignment(self, detail: TicketDetail) -> None:

@@ -26,12 +26,13 @@ def sla_html(inc: IncidentView, info: Any | None, now: dt.datetime) -> str:
             if part is None:
                 continue
             target = getattr(part, "target_seconds", None) or getattr(part, "target_s", None)
-            used = getattr(part, "used_seconds", None) or getattr(part, "elapsed_seconds", None)
+            used = getattr(part, "business_seconds_used", None)
             due = getattr(part, "due_at", None)
             state = getattr(part, "state", "")
             breached = getattr(part, "breached_at", None)
-            line = (f"<b>{name.capitalize()}</b>: target {duration(target) if target else '—'}, "
-                    f"due {_t(due)}, used {duration(used) if used is not None else '—'} — {_e(state)}")
+            line = (f"<b>{name.capitalize()}</b>: target {duration(target, business=True) if target else '—'}, "
+                    f"due {_t(due)}, used {duration(used, business=True) if used is not None else '—'} "
+                    f"— {_e(str(state).replace('_', ' '))}")
             if breached:
                 line += f" <span style='color:#c81e1e'>⚑ breached {_t(breached)}</span>"
             lines.append(line)
@@ -41,6 +42,12 @@ def sla_html(inc: IncidentView, info: Any | None, now: dt.datetime) -> str:
             end = getattr(p, "end", None) or getattr(p, "ended_at", None)
             why = getattr(p, "reason", None) or getattr(p, "status", "")
             lines.append(f"Paused {_t(start)} → {_t(end) if end else 'now'} {_e(why or '')}")
+        for b in getattr(info, "breaches", ()) or ():
+            lines.append(f"<span style='color:#c81e1e'>⚑ {b.target} target breached {_t(b.at)} "
+                         f"(at {b.priority})</span>")
+        if getattr(info, "sla_name", None):
+            lines.append(f"SLA {_e(info.sla_name)} v{info.sla_version}, calendar "
+                         f"{_e(info.calendar_name or '—')} v{info.calendar_version}")
         if lines:
             return "<br>".join(lines)
     rows = []

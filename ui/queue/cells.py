@@ -42,9 +42,13 @@ def status_label(value: str) -> str:
         return value
 
 
-def duration(seconds: float) -> str:
-    """'2h 05m', '3d 4h', '45m' — compact, for a narrow column."""
+def duration(seconds: float, *, business: bool = False) -> str:
+    """'2h 05m', '3d 4h', '45m' — compact, for a narrow column. Business time is
+    shown in hours: a business day's length depends on the calendar."""
     s = int(abs(seconds))
+    if business:
+        hours, rem = divmod(s, 3600)
+        return f"{hours}h {rem // 60:02d}m" if hours else f"{rem // 60}m"
     days, rem = divmod(s, 86400)
     hours, rem = divmod(rem, 3600)
     minutes = rem // 60
@@ -64,13 +68,17 @@ def sla_cell(row: Any, snapshot: Any | None, now: dt.datetime) -> SlaCell:
         due = getattr(snapshot, "due_at", None)
         due_text = f"due {due.astimezone(DESK_TZ):%a %d %b %H:%M}" if due else "no due time"
         if state == "paused":
-            return SlaCell("paused", state, f"Resolution clock paused; {duration(left or 0)} business time left")
+            return SlaCell("paused", state,
+                           f"Resolution clock paused; {duration(left or 0, business=True)} business time left")
         if state in ("met", "missed"):
             return SlaCell(state, state, f"Resolution target {state}")
         if state == "none" or left is None:
             return SlaCell("—", "none", "No SLA target")
-        text = f"{duration(left)} left" if left >= 0 else f"{duration(left)} over"
-        return SlaCell(text, state, f"Business time {text}; {due_text}")
+        text = f"{duration(left, business=True)} {'left' if left >= 0 else 'over'}"
+        target = getattr(snapshot, "target", None) or "resolution"
+        if target == "response":
+            text = "resp. " + text
+        return SlaCell(text, state, f"{target.capitalize()} target: business time {text}; {due_text}")
     if row.status in ("resolved", "closed", "cancelled"):
         return SlaCell("", "met", "Finished")
     if row.paused_at is not None:

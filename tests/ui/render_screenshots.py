@@ -1,0 +1,62 @@
+"""Render the main window on a demo database to PNG (README screenshots).
+
+    DESK_DATA_DIR=... python -m tests.ui.render_screenshots resources/screenshots
+
+Uses the database Desk would open (see README, "Choosing the database").
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def main(out: Path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    from desk.connection import choose, open_database
+    from desk.services.bundle import Services
+    from ui.app import load_sla_service
+    from ui.context import build_context
+    from ui.dialogs import Dialogs
+    from ui.live import LiveBridge
+    from ui.main_window import MainWindow
+    from ui.settings import Settings
+    from ui.tasks import TaskRunner
+
+    db = open_database(choose(None))
+    services = Services.over(db)
+    actor = services.staff.resolve_actor()
+    ctx = build_context(services, actor, TaskRunner(), Settings(out / ".screenshot.ini"), Dialogs(),
+                        db.description, sla=load_sla_service(db, services.incidents.clock))
+    w = MainWindow(ctx)
+    live = LiveBridge(db, w)
+    live.changed.connect(w.on_live_change)
+    live.state_changed.connect(w.on_live_state)
+    live.start()
+    w.resize(1680, 980)
+    w.show()
+    out.mkdir(parents=True, exist_ok=True)
+    steps = [
+        (400, lambda: w.views.select("all_open")),
+        (1200, lambda: (w.queue.setCurrentIndex(w.queue_model.index(1, 0)), w.open_selected())),
+        (2600, lambda: w.grab().save(str(out / "main-window.png"))),
+        (2700, lambda: (w.search.setText("eduroam"), w._on_search_return_pressed())),
+        (3400, lambda: (w.queue.setCurrentIndex(w.queue_model.index(0, 0)), w.open_selected())),
+        (4400, lambda: w.grab().save(str(out / "search-and-detail.png"))),
+        (4500, app.quit),
+    ]
+    for delay, fn in steps:
+        QTimer.singleShot(delay, fn)
+    app.exec()
+    live.stop()
+    ctx.runner.wait()
+    (out / ".screenshot.ini").unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "resources/screenshots"))
