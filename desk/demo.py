@@ -102,6 +102,10 @@ def build_demo(db: Database, *, tickets: int, seed: int, progress: Progress,
         add_problems(loader, ctx)
     add_incidents(db, writer, ctx)
     _recompute_sla(db, progress)
+    from desk.counter.demo import add_repairs
+
+    # Walk-in repairs through the counter's own services, on their own random stream.
+    add_repairs(db, now=now, rng=random.Random(seed + 5), progress=progress)
     progress(f"demo ready: {tickets:,} incidents, {ctx.audit_rows:,} audit rows, "
              f"{ctx.journal_rows:,} journal entries in {time.monotonic() - started:.0f} s")
 
@@ -280,8 +284,11 @@ def add_devices_and_loaners(loader: Loader, ctx: DemoContext) -> None:
     The device and loaner tables arrive with the walk-in counter feature; its demo
     rows belong here (same Loader, same context, same random stream position rules:
     draw from ``ctx.rng`` only after the steps above so earlier data stays unchanged).
+    Repairs need incidents, so they are added after the incidents (``add_repairs``).
     """
-    return None
+    from desk.counter.demo import loaner_rows
+
+    loader.insert("loaners", loaner_rows(loader, ctx.now_s))
 
 
 # -- problems ----------------------------------------------------------------------
