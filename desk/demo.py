@@ -29,7 +29,7 @@ from db.engine import WRITE_OPTION, Database
 from db.models import Category, Department, Incident, Service, StaffAccount, Team, TeamMember
 from desk.clock import utc_now
 from desk.demodata import population, texts
-from desk.demodata.bulk import Loader, drop_sqlite_fts_trigger, restore_sqlite_fts
+from desk.demodata.bulk import Loader, drop_sqlite_fts_trigger, drop_sqlite_indexes, restore_sqlite_fts
 from desk.demodata.clockwork import DAY, HOUR, MINUTE, DeskHours
 from desk.demodata.names import NamePicker
 from desk.demodata.timeline import Priorities, Staffing, Ticket, TicketWriter, weighted
@@ -42,6 +42,7 @@ Progress = Callable[[str], None]
 
 CHUNK = 20_000          # incidents generated and inserted per batch
 TX_CHUNKS = 5           # batches per transaction (100 000 incidents)
+BIG_LOAD = 20_000       # from this many tickets, SQLite indexes are rebuilt after the load
 HISTORY_DAYS = 730      # tickets spread over the last two years
 DEMO_ID_BASE = 810_000_000  # university IDs of demo people (the feed uses 9001xxxxx)
 SYSTEM_ACCOUNTS = (
@@ -303,9 +304,9 @@ def add_problems(loader: Loader, ctx: DemoContext) -> None:
     first_id = loader.reserve_ids("problems", count)
     now = ctx.now_s
     rows, audits, notes = [], [], []
-    svcs = [sv for sv in texts.SERVICES if sv.service in ctx.services]
+    svc_weights = tuple((sv, sv.weight) for sv in texts.SERVICES if sv.service in ctx.services)
     for i in range(count):
-        svc = weighted(rng, tuple((sv, sv.weight) for sv in svcs))
+        svc = weighted(rng, svc_weights)
         service_id, team_id = ctx.services[svc.service]
         opened = now - rng.randint(2 * DAY, (HISTORY_DAYS - 40) * DAY)
         pid = first_id + i
@@ -454,10 +455,13 @@ def add_incidents(db: Database, writer: Engine, ctx: DemoContext) -> None:
     frequent = callers[: max(1, len(callers) // 20)]
     majors: dict[int, tuple[int, int, str, str, str]] = {}  # m -> id, resolve, code, note, service
     trigger_sql: str | None = None
+    index_sql: list[str] = []
     first_id: int | None = None
     if db.dialect == "sqlite":
         with writer.begin() as conn:
             trigger_sql = drop_sqlite_fts_trigger(conn)
+            if total >= BIG_LOAD:
+                index_sql = drop_sqlite_indexes(conn, "incidents")
     started = time.monotonic()
     done = 0
     try:
@@ -490,6 +494,10 @@ def add_incidents(db: Database, writer: Engine, ctx: DemoContext) -> None:
     finally:
         if db.dialect == "sqlite":
             with writer.begin() as conn:
+                if index_sql:
+                    ctx.progress(f"indexes: rebuilding {len(index_sql)} incident indexes")
+                    for statement in index_sql:
+                        conn.exec_driver_sql(statement)
                 if first_id is not None:
                     ctx.progress("search index: rebuilding for the new incidents")
                     restore_sqlite_fts(conn, trigger_sql, first_id)

@@ -55,14 +55,31 @@ class Loader:
         return t
 
     def insert(self, name: str, rows: Sequence[dict[str, Any]]) -> int:
-        """Insert ``rows`` (all with the same keys) in batches; returns the count."""
+        """Insert ``rows`` (all with the same keys) in batches; returns the count.
+
+        On SQLite the compiled INSERT goes to the driver's executemany directly (named
+        parameters, the dicts as they are): per-row parameter processing in SQLAlchemy
+        was a tenth of a million-ticket load. PostgreSQL takes the ordinary Core path.
+        """
         if not rows:
             return 0
-        t = self._table(name, list(rows[0]))
-        stmt = insert(t)
+        keys = list(rows[0])
+        if self.sqlite:
+            sql = self._sqlite_insert(name, keys)
+            for start in range(0, len(rows), BATCH):
+                self.conn.exec_driver_sql(sql, list(rows[start:start + BATCH]))
+            return len(rows)
+        stmt = insert(self._table(name, keys))
         for start in range(0, len(rows), BATCH):
             self.conn.execute(stmt, list(rows[start:start + BATCH]))
         return len(rows)
+
+    def _sqlite_insert(self, name: str, keys: Sequence[str]) -> str:
+        stmt = insert(self._table(name, keys))
+        # Compile once with named parameters; sqlite3 binds :name from each dict.
+        from sqlalchemy.dialects import sqlite
+
+        return str(stmt.compile(dialect=sqlite.dialect(paramstyle="named")))
 
     def reserve_ids(self, name: str, count: int) -> int:
         """First of ``count`` consecutive primary keys for explicit-id inserts.
@@ -110,6 +127,21 @@ def restore_sqlite_fts(conn: Connection, trigger_sql: str | None, first_incident
         "FROM incidents i WHERE i.id >= :first ORDER BY i.id"), {"first": first_incident_id})
     if trigger_sql is not None:
         conn.exec_driver_sql(trigger_sql)
+
+
+def drop_sqlite_indexes(conn: Connection, table_name: str) -> list[str]:
+    """Drop the secondary indexes of ``table_name``; return their exact SQL to recreate.
+
+    Building an index once over sorted data is several times faster than updating a
+    dozen B-trees for each of a million inserted rows. Unique constraints (automatic
+    indexes, which have no SQL) stay, so duplicates are still refused during the load.
+    """
+    rows = conn.execute(text(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t AND sql IS NOT NULL"),
+        {"t": table_name}).all()
+    for name, _ in rows:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    return [sql for _, sql in rows]
 
 
 def chunks(seq: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:

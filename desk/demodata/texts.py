@@ -249,6 +249,12 @@ def fill(template: str, rng: random.Random, **extra: str) -> str:
     """Fill ``{slot}`` fields; unknown slots come from ``extra``."""
     if "{" not in template:
         return template
-    values = {k: rng.choice(v) for k, v in FILL.items() if "{" + k + "}" in template}
+    slots = _SLOTS.get(template)
+    if slots is None:
+        slots = _SLOTS[template] = tuple(k for k in FILL if "{" + k + "}" in template)
+    values = {k: rng.choice(FILL[k]) for k in slots}
     values.update(extra)
     return template.format(**values)
+
+
+_SLOTS: dict[str, tuple[str, ...]] = {}

@@ -10,6 +10,7 @@ because the SLA engine replays them.
 """
 from __future__ import annotations
 
+import bisect
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,13 +37,19 @@ _PENDING = ("pending_customer", "pending_vendor", "pending_parts")
 
 
 def weighted(rng: random.Random, options: tuple[tuple[Any, int], ...]) -> Any:
-    total = sum(w for _, w in options)
-    r = rng.randrange(total)
-    for value, w in options:
-        if r < w:
-            return value
-        r -= w
-    return options[-1][0]
+    table = _WEIGHTS.get(id(options))
+    if table is None or table[0] is not options:
+        cum, total = [], 0
+        for _, w in options:
+            total += w
+            cum.append(total)
+        table = _WEIGHTS[id(options)] = (options, cum, total)
+    _, cum, total = table
+    return options[bisect.bisect_right(cum, rng.randrange(total))][0]
+
+
+# Cumulative weights per option table (the tables are module constants, built once).
+_WEIGHTS: dict[int, tuple[Any, list[int], int]] = {}
 
 
 @dataclass

@@ -45,10 +45,12 @@ def built(database: Database) -> Database:
 
 def _counts_sequences_and_history(built: Database) -> None:
     with built.reading() as s:
-        assert s.execute(select(func.count(Incident.id))).scalar_one() == TICKETS
-        assert s.get_one(NumberSequence, "INC").last_value == TICKETS
+        # The walk-in counter adds its repairs through its own services after the bulk load.
+        total = s.execute(select(func.count(Incident.id))).scalar_one()
+        assert total >= TICKETS
+        assert s.get_one(NumberSequence, "INC").last_value == total
         numbers = s.execute(select(Incident.number).order_by(Incident.id)).scalars().all()
-        assert numbers[0] == "INC-000001" and numbers[-1] == f"INC-{TICKETS:06d}"
+        assert numbers[0] == "INC-000001" and numbers[-1] == f"INC-{total:06d}"
         problems = s.execute(select(Problem.number)).scalars().all()
         assert problems and s.get_one(NumberSequence, "PRB").last_value == len(problems)
         assert s.execute(select(func.count(Incident.id)).where(Incident.is_major)).scalar_one() >= 1
