@@ -67,6 +67,9 @@ class ChecklistService:
                 task.done, task.skipped = done, False if done else task.skipped
                 task.done_at, task.done_by_id = (now, actor.staff_id) if done else (None, None)
                 inc.updated_at = now
+            if done and task.title != "Intake check" and inc.status in (IncidentStatus.NEW, IncidentStatus.ASSIGNED):
+                # Ticking off work means someone is working the ticket: it is in progress (SLA response).
+                self.incidents.transition_in(s, actor, inc, IncidentStatus.IN_PROGRESS, now)
             if done and task.title == ORDER_PARTS and inc.status is not IncidentStatus.PENDING_PARTS:
                 offer = IncidentStatus.PENDING_PARTS.value
             if task.title == NOTIFY_CUSTOMER:

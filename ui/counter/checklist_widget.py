@@ -27,6 +27,9 @@ class RepairChecklistWidget(QWidget):
         self.lay = QVBoxLayout(self)
         self.lay.setContentsMargins(0, 0, 0, 0)
         self.lay.addWidget(self.header)
+        self.list_lay = QVBoxLayout()
+        self.lay.addLayout(self.list_lay)
+        self.lay.addStretch(1)
         self.reload()
 
     def reload(self) -> None:
@@ -51,7 +54,7 @@ class RepairChecklistWidget(QWidget):
             box.setProperty("task_id", t.id)
             box.setProperty("task_version", t.version)
             box.toggled.connect(lambda on, tid=t.id, ver=t.version: self._on_task_toggled(tid, ver, on))
-            self.lay.addWidget(box)
+            self.list_lay.addWidget(box)
             self.boxes.append(box)
         ready = " · <b style='color:#0a6b2a'>ready for pickup</b>" if state.ready_for_pickup else ""
         self.header.setText(f"<b>Repair checklist</b> — status {state.status.replace('_', ' ')}{ready}")

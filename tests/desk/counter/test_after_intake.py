@@ -22,8 +22,9 @@ def _task(counter: CounterServices, number: str, title: str) -> int:
 def test_order_parts_offers_pending_parts_and_notify_marks_ready(
         database: Database, services: Services, counter: CounterServices, admin: Actor) -> None:
     number = make_intake(database, counter, admin).number
+    assert counter.checklist.state(number).status == "new"
     state = counter.checklist.set_done(admin, number, _task(counter, number, "Diagnose"), True)
-    assert state.offer is None
+    assert state.offer is None and state.status == "in_progress"  # ticking off work starts it
     state = counter.checklist.set_done(admin, number, _task(counter, number, "Order parts"), True)
     assert state.offer == "pending_parts"
     state = counter.checklist.order_parts(admin, number, ["LCD panel 14in FHD"])
