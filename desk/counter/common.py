@@ -25,7 +25,7 @@ def check_signature(png: bytes, what: str = "signature") -> bytes:
 
 def due_at(day: dt.date) -> dt.datetime:
     """The UTC instant the desk closes on ``day`` (desk time zone, DST-aware)."""
-    return dt.datetime.combine(day, DESK_CLOSES, DESK_TZ).astimezone(dt.timezone.utc)
+    return dt.datetime.combine(day, DESK_CLOSES, DESK_TZ).astimezone(dt.UTC)
 
 
 def local(when: dt.datetime) -> dt.datetime:

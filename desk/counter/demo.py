@@ -87,7 +87,7 @@ def _desk_time(day: dt.date, rng: random.Random) -> dt.datetime:
     while day.weekday() >= 5:
         day -= dt.timedelta(days=1)
     local = dt.datetime.combine(day, dt.time(rng.randint(8, 16), rng.randint(0, 59)), DESK_TZ)
-    return local.astimezone(dt.timezone.utc)
+    return local.astimezone(dt.UTC)
 
 
 def add_repairs(db: Database, *, now: dt.datetime, rng: random.Random, count: int = 36,
@@ -134,7 +134,7 @@ def add_repairs(db: Database, *, now: dt.datetime, rng: random.Random, count: in
         made += 1
         tasks = {t.title: t.id for t in counter.checklist.state(number).tasks}
 
-        def tick(title: str, hours: float) -> None:
+        def tick(title: str, hours: float, number: str = number, tasks: dict[str, int] = tasks) -> None:
             clock.now += dt.timedelta(hours=hours)
             counter.checklist.set_done(actor, number, tasks[title], True)
 

@@ -5,11 +5,26 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
-    Category, Department, Device, Incident, Loan, Loaner, Person, Repair, RepairAccessory, Signature,
+    Category,
+    Department,
+    Device,
+    Incident,
+    Loan,
+    Loaner,
+    Person,
+    Repair,
+    RepairAccessory,
+    Signature,
     StaffAccount,
 )
 from desk.counter.views import (
-    AccessoryView, DeviceView, LoanerView, LoanView, RepairSummary, RepairView, SignatureView,
+    AccessoryView,
+    DeviceView,
+    LoanerView,
+    LoanView,
+    RepairSummary,
+    RepairView,
+    SignatureView,
 )
 from desk.errors import NotFound
 from desk.services import lookups

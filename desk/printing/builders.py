@@ -12,7 +12,14 @@ from typing import BinaryIO
 
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    Flowable, Image, KeepInFrame, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table,
+    Flowable,
+    Image,
+    KeepInFrame,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
 )
 
 from desk.counter.common import local
@@ -157,7 +164,7 @@ def build_intake_slip(r: RepairView, out: Out, *, paper: str = "letter", brandin
               onLaterPages=st.footer(b, f"Intake slip {r.number}"))
 
 
-def build_device_tag(r: RepairView, out: Out, *, label: st.LabelSize = st.LabelSize()) -> None:
+def build_device_tag(r: RepairView, out: Out, *, label: st.LabelSize = st.DEFAULT_LABEL) -> None:
     """A small label for the laptop lid: barcode, number, customer name and date."""
     s = st.Styles()
     w, h = label.points
@@ -219,4 +226,4 @@ def build_pickup_receipt(r: RepairView, out: Out, *, paper: str = "letter", bran
               onLaterPages=st.footer(b, f"Pickup receipt {r.number}"))
 
 
-__all__ = ["build_intake_slip", "build_device_tag", "build_pickup_receipt", "code128_flowable"]
+__all__ = ["build_device_tag", "build_intake_slip", "build_pickup_receipt", "code128_flowable"]

@@ -45,6 +45,9 @@ class LabelSize:
         return self.width_mm * mm, self.height_mm * mm
 
 
+DEFAULT_LABEL = LabelSize()
+
+
 def paper(name: str) -> tuple[float, float]:
     try:
         return PAPER_SIZES[name.lower()]

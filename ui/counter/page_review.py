@@ -5,7 +5,14 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTextBrowser, QVBoxLayout, QWidget,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desk.counter.intake import IntakeResult
@@ -144,4 +151,4 @@ class ReviewPage(IntakePage):
         return self.result is not None
 
 
-__all__ = ["ReviewPage", "summary_html", "Qt"]
+__all__ = ["Qt", "ReviewPage", "summary_html"]

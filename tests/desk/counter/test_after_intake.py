@@ -90,7 +90,7 @@ def test_loaner_pool_overdue_and_retire(database: Database, counter: CounterServ
     assert pool["LN-A"].current_loan is not None and pool["LN-A"].current_loan.repair_number == number
     assert pool["LN-A"].current_loan.person_name == "Ada Lovelace"
     assert counter.loaners.overdue() == []
-    clock.set(dt.datetime(2026, 11, 4, 23, 30, tzinfo=dt.timezone.utc))  # 18:30 in New York: past closing
+    clock.set(dt.datetime(2026, 11, 4, 23, 30, tzinfo=dt.UTC))  # 18:30 in New York: past closing
     assert [x.loaner_asset_tag for x in counter.loaners.overdue()] == ["LN-A"]
     with pytest.raises(InvalidInput, match="lent out"):
         counter.loaners.retire(admin, "LN-A", "cracked screen")

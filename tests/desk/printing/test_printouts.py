@@ -138,7 +138,7 @@ def test_label_size_parsing() -> None:
 
 def test_times_print_in_desk_time_zone(database: Database, counter: CounterServices, admin: Actor,
                                        tmp_path: Path, clock: object) -> None:
-    clock.set(dt.datetime(2026, 7, 1, 13, 5, tzinfo=dt.timezone.utc))  # type: ignore[attr-defined]
+    clock.set(dt.datetime(2026, 7, 1, 13, 5, tzinfo=dt.UTC))  # type: ignore[attr-defined]
     r = _repair(database, counter, admin)
     build_intake_slip(r, tmp_path / "s.pdf")
     assert "Wed 01 Jul 2026, 09:05 EDT" in pdf_text(tmp_path / "s.pdf")

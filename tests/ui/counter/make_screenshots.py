@@ -23,7 +23,7 @@ def shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])
     from db.engine import Database
     from desk.counter.bundle import CounterServices
     from desk.counter.views import PickupRequest
@@ -48,7 +48,7 @@ def main() -> None:
     url = f"sqlite:///{tmp / 'shots.sqlite3'}"
     migrated_seeded(url)
     db = Database.connect(url)
-    clock = FakeClock(dt.datetime(2026, 11, 24, 15, 20, tzinfo=dt.timezone.utc))
+    clock = FakeClock(dt.datetime(2026, 11, 24, 15, 20, tzinfo=dt.UTC))
     services = Services.over(db, clock)
     actor = services.staff.resolve_actor(os_username="anna-nguyen")
     cc = CounterContext(CounterServices.over(db, clock, services.incidents), services.people, actor, SyncRunner(),

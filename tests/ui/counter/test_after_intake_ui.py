@@ -5,9 +5,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtPrintSupport import QPrinter
-from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
 from db.engine import Database

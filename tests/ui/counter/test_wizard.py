@@ -4,16 +4,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from db.engine import Database
+from tests import factories
 from ui.counter.context import CounterContext
 from ui.counter.draft import DraftStore
 from ui.counter.wizard import IntakeWizard
 from ui.dialogs import ScriptedDialogs
-from tests import factories
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
