@@ -311,11 +311,19 @@ APPENDIX_COLS = [  # (heading, width)
 ]
 
 
+def _over(b: BreachRow) -> str:
+    if b.over_s is None:
+        return "—"
+    # A breach stays recorded when a later priority change gives a longer target.
+    return "re-targeted" if b.over_s <= 0 else fmt_duration(b.over_s)
+
+
 def _appendix(breaches: Sequence[BreachRow], st: dict[str, Any], zone: Any) -> list[Flowable]:
     out: list[Flowable] = [Paragraph(f"Appendix: breaches in the period ({fmt_int(len(breaches))})", st["h2"]),
                            _p("Every response and resolution breach recorded in the period, oldest first. "
                               "“open” means the ticket is not yet answered / resolved: its actual time is "
-                              "still running.", st["small"]), Spacer(1, 2 * mm)]
+                              "still running; “re-targeted”: breached, then a priority change gave it a "
+                              "target it met (the breach stays recorded).", st["small"]), Spacer(1, 2 * mm)]
     if not breaches:
         out.append(_p("No breaches were recorded in the period.", st["body"]))
         return out
@@ -340,7 +348,7 @@ def _appendix(breaches: Sequence[BreachRow], st: dict[str, Any], zone: Any) -> l
             rows.append([b.number, _cell(b.title, widths[1]), _cell(b.service, widths[2]), b.priority,
                          b.kind, fmt_local(b.breached_at, zone), fmt_duration(b.target_s),
                          "open" if b.elapsed_s is None else fmt_duration(b.elapsed_s),
-                         "—" if b.over_s is None else fmt_duration(b.over_s)])
+                         _over(b)])
         t = Table(rows, colWidths=widths, style=style, hAlign="LEFT")
         if not first:
             out.append(PageBreak())

@@ -28,7 +28,8 @@ BAD = QColor("#b3261e")
 WARN = QColor("#b26a00")
 
 
-def _table(parent: QWidget, name: str, headers: list[str]) -> QTableWidget:
+def _table(parent: QWidget, name: str, headers: list[str], stretch: int | None = None) -> QTableWidget:
+    """A read-only table; column ``stretch`` (default the last) takes the spare width."""
     t = QTableWidget(0, len(headers), parent)
     t.setAccessibleName(name)
     t.setHorizontalHeaderLabels(headers)
@@ -36,7 +37,8 @@ def _table(parent: QWidget, name: str, headers: list[str]) -> QTableWidget:
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(True)
+    t.horizontalHeader().setSectionResizeMode(len(headers) - 1 if stretch is None else stretch,
+                                              QHeaderView.ResizeMode.Stretch)
     t.setAlternatingRowColors(True)
     return t
 
@@ -79,7 +81,8 @@ class SupervisorDashboard(QWidget):
         head.addWidget(self.as_of, 1)
         head.addWidget(self.refresh_btn)
 
-        self.teams = _table(self, "Teams today", ["Team", "Open", "At risk", "Breached"])
+        self.teams = _table(self, "Teams today", ["Team", "Open", "At risk", "Breached"], stretch=0)
+        self.teams.verticalHeader().setDefaultSectionSize(22)
         self.compliance = QGridLayout()
         self.labels: dict[str, QLabel] = {}
         for col, title in enumerate(("", "This week", "Last week")):
@@ -111,8 +114,11 @@ class SupervisorDashboard(QWidget):
         grid.addWidget(comp_box, 0, 1)
         grid.addWidget(old_box, 1, 0, 1, 2)
         grid.addWidget(major_box, 2, 0, 1, 2)
-        grid.setRowStretch(1, 2)
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 3)
         grid.setRowStretch(2, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
         lay = QVBoxLayout(self)
         lay.addLayout(head)
         lay.addLayout(grid, 1)
