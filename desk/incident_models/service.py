@@ -70,6 +70,14 @@ class IncidentModelService:
         with self.db.reading() as s:
             return _view(s, self._row(s, name))
 
+    def choices(self) -> tuple[list[str], list[str]]:
+        """Service and category names a model may use (for the editor's drop-downs)."""
+        with self.db.reading() as s:
+            services = list(s.execute(select(Service.name).where(Service.active.is_(True))
+                                      .order_by(Service.name)).scalars())
+            categories = list(s.execute(select(Category.name).order_by(Category.name)).scalars())
+            return services, categories
+
     @staticmethod
     def _row(s: Session, name: str) -> IncidentModel:
         row = s.execute(select(IncidentModel).where(IncidentModel.name == name.strip().lower())).scalar()
@@ -175,3 +183,7 @@ def write_model(s: Session, spec: ModelSpec, *, base_version: int | None = None)
     s.flush()
     return row, existing is None
 
+
+def priority_preview(impact: str, urgency: str) -> str:
+    """"P4 Low" for an impact and urgency typed in the editor (the matrix is the only rule)."""
+    return priority_label(matrix_priority(_enum(Impact, impact, "impact"), _enum(Urgency, urgency, "urgency")))

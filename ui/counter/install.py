@@ -66,6 +66,13 @@ class Counter:
         if number:
             self.preview(number, ["slip", "tag"])
 
+    def models(self) -> QWidget:
+        from ui.counter.model_editor import IncidentModelEditor
+
+        w = IncidentModelEditor(self.cc, self.parent)
+        self._keep(w).show()
+        return w
+
     def settings(self) -> None:
         paper = self.cc.dialogs.ask_choice(self.parent, "Counter printing", "Slip and receipt paper:", ["letter", "a4"])
         if paper:
@@ -101,5 +108,10 @@ def install(window: Any, ctx: Any) -> Counter:
         if keys:
             action.setShortcut(QKeySequence(keys))
         action.triggered.connect(lambda _checked=False, f=slot: f())
+        window.register_tool(MENU, action)
+    if "supervisor" in {r.value for r in cc.actor.roles} or "admin" in {r.value for r in cc.actor.roles}:
+        # Permissions are enforced in the service; the menu only spares others a refusal.
+        action = QAction("Incident &models…", window)
+        action.triggered.connect(lambda _checked=False: counter.models())
         window.register_tool(MENU, action)
     return counter

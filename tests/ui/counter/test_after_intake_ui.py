@@ -149,3 +149,31 @@ def test_installer_adds_counter_menu_and_preview_follows_intake(qtbot: QtBot, cc
     assert previews and previews[0].tabs.count() == 2
     for w in counter.open:
         w.close()
+
+
+def test_model_editor_edits_and_creates(qtbot: QtBot, cc: CounterContext) -> None:
+    from ui.counter.model_editor import IncidentModelEditor
+
+    d = IncidentModelEditor(cc)
+    qtbot.addWidget(d)
+    names = [m.name for m in d.models]
+    assert {"laptop-repair", "password-reset", "wifi", "printer", "account-lockout"} <= set(names)
+    d.list.setCurrentRow(names.index("laptop-repair"))
+    assert d.priority.text().startswith("P4 Low") and "Back up data | if backup consented" in d.tasks.toPlainText()
+    d.urgency.setCurrentText("high")
+    assert d.priority.text().startswith("P3 Medium")
+    d.save()
+    assert "Saved laptop-repair" in d.message.text() and cc.counter.models.get("laptop-repair").urgency == "high"
+    d.new_model()
+    d.name.setText("projector")
+    d.label.setText("Projector fault")
+    d.service.setCurrentText("Classroom Technology")
+    d.tasks.setPlainText("Check input\nSwap lamp | if lamp hours > 3000")
+    d.save()
+    m = cc.counter.models.get("projector")
+    assert m.service == "Classroom Technology" and m.tasks[1].condition == "if lamp hours > 3000"
+    d.new_model()
+    d.name.setText("Bad Name")
+    d.label.setText("x")
+    d.save()
+    assert "only a–z" in d.message.text()

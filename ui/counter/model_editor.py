@@ -1,0 +1,169 @@
+"""Incident models editor (supervisors): defaults, required fields and the task checklist."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPlainTextEdit,
+    QPushButton, QVBoxLayout, QWidget,
+)
+
+from desk.errors import ConflictError
+from desk.incident_models import ModelSpec, ModelView, TaskTemplate
+from desk.incident_models.service import REQUIRABLE, priority_preview
+from ui.counter.context import CounterContext
+from ui.errors import describe
+
+LEVELS = ("high", "medium", "low")
+CHANNELS = ("", "walk_in", "phone", "email", "self_service", "monitoring")
+
+
+def tasks_text(tasks: tuple[TaskTemplate, ...]) -> str:
+    return "\n".join(t.title + (f" | {t.condition}" if t.condition else "") for t in tasks)
+
+
+def parse_tasks(text: str) -> tuple[TaskTemplate, ...]:
+    """One task a line; "Title | condition" for a task that may not apply."""
+    out = []
+    for line in text.splitlines():
+        title, _, condition = line.partition("|")
+        if title.strip():
+            out.append(TaskTemplate(title.strip(), condition.strip() or None))
+    return tuple(out)
+
+
+class IncidentModelEditor(QDialog):
+    def __init__(self, cc: CounterContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cc = cc
+        self.models: list[ModelView] = []
+        self.current: ModelView | None = None
+        self.setWindowTitle("Incident models")
+        self.setObjectName("IncidentModelEditor")
+        self.list = QListWidget()
+        self.list.setAccessibleName("Incident models")
+        self.list.currentRowChanged.connect(self._on_list_current_row_changed)
+        self.new_btn = QPushButton("&New model")
+        self.new_btn.clicked.connect(self.new_model)
+        self.name = QLineEdit()
+        self.label = QLineEdit()
+        self.service = QComboBox()
+        self.category = QComboBox()
+        self.category.setEditable(True)
+        self.impact = QComboBox()
+        self.impact.addItems(LEVELS)
+        self.urgency = QComboBox()
+        self.urgency.addItems(LEVELS)
+        self.priority = QLabel("")
+        self.channel = QComboBox()
+        self.channel.addItems(CHANNELS)
+        self.required = {f: QCheckBox(f.replace("_", " ")) for f in REQUIRABLE}
+        self.sla = QLineEdit()
+        self.sla.setPlaceholderText("empty: the service's SLA")
+        self.active = QCheckBox("Active (offered when opening tickets)")
+        self.description = QPlainTextEdit()
+        self.description.setMaximumHeight(70)
+        self.tasks = QPlainTextEdit()
+        self.tasks.setPlaceholderText("One task a line. Title | condition, e.g.\nBack up data | if backup consented")
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.save_btn = QPushButton("&Save")
+        self.save_btn.clicked.connect(self.save)
+        for box in (self.impact, self.urgency):
+            box.currentTextChanged.connect(self._show_priority)
+        req = QHBoxLayout()
+        for box in self.required.values():
+            req.addWidget(box)
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Label", self.label)
+        form.addRow("Service", self.service)
+        form.addRow("Category", self.category)
+        form.addRow("Impact", self.impact)
+        form.addRow("Urgency", self.urgency)
+        form.addRow("Priority", self.priority)
+        form.addRow("Channel", self.channel)
+        form.addRow("Required", req)
+        form.addRow("SLA override", self.sla)
+        form.addRow("", self.active)
+        form.addRow("Description", self.description)
+        form.addRow("Task checklist", self.tasks)
+        left = QVBoxLayout()
+        left.addWidget(self.list, 1)
+        left.addWidget(self.new_btn)
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addWidget(self.message)
+        right.addWidget(self.save_btn)
+        lay = QHBoxLayout(self)
+        lay.addLayout(left, 1)
+        lay.addLayout(right, 3)
+        self.resize(900, 640)
+        services, categories = cc.counter.models.choices()
+        self.service.addItems(["", *services])
+        self.category.addItems(["", *categories])
+        self.reload()
+
+    def reload(self, select: str | None = None) -> None:
+        self.models = self.cc.counter.models.list(include_inactive=True)
+        self.list.clear()
+        for m in self.models:
+            self.list.addItem(f"{m.name}{'' if m.active else ' (retired)'} — {m.priority}")
+        names = [m.name for m in self.models]
+        self.list.setCurrentRow(names.index(select) if select in names else 0 if names else -1)
+
+    def _on_list_current_row_changed(self, row: int) -> None:
+        if 0 <= row < len(self.models):
+            self._show(self.models[row])
+
+    def _show(self, m: ModelView | None) -> None:
+        self.current = m
+        spec = m or ModelSpec(name="", label="", service=None, category=None, impact="low", urgency="medium")
+        self.name.setText(spec.name)
+        self.name.setReadOnly(m is not None)
+        self.label.setText(spec.label)
+        self.service.setCurrentText(spec.service or "")
+        self.category.setCurrentText(spec.category or "")
+        self.impact.setCurrentText(spec.impact)
+        self.urgency.setCurrentText(spec.urgency)
+        self.channel.setCurrentText(spec.channel or "")
+        for f, box in self.required.items():
+            box.setChecked(f in spec.required_fields)
+        self.sla.setText(spec.sla_override or "")
+        self.active.setChecked(spec.active)
+        self.description.setPlainText(spec.description)
+        self.tasks.setPlainText(tasks_text(spec.tasks))
+        self.message.setText("")
+        self._show_priority()
+
+    def _show_priority(self) -> None:
+        label = priority_preview(self.impact.currentText(), self.urgency.currentText())
+        self.priority.setText(f"{label} (derived from impact × urgency)")
+
+    def new_model(self) -> None:
+        self.list.clearSelection()
+        self._show(None)
+        self.name.setFocus()
+
+    def spec(self) -> ModelSpec:
+        return ModelSpec(
+            name=self.name.text().strip(), label=self.label.text().strip(), service=self.service.currentText() or None,
+            category=self.category.currentText().strip() or None, impact=self.impact.currentText(),
+            urgency=self.urgency.currentText(), description=self.description.toPlainText(),
+            channel=self.channel.currentText() or None,
+            required_fields=tuple(f for f, b in self.required.items() if b.isChecked()),
+            sla_override=self.sla.text().strip() or None, tasks=parse_tasks(self.tasks.toPlainText()),
+            active=self.active.isChecked(),
+        )
+
+    def save(self) -> None:
+        spec, base = self.spec(), self.current.version if self.current else None
+        try:
+            saved = self.cc.counter.models.save(self.cc.actor, spec, base_version=base)
+        except ConflictError:
+            self.message.setText("Someone else changed this model meanwhile; it has been reloaded.")
+            self.reload(spec.name)
+            return
+        except Exception as exc:  # noqa: BLE001 - shown in words
+            self.message.setText(describe(exc))
+            return
+        self.reload(saved.name)
+        self.message.setText(f"Saved {saved.name} (version {saved.version}).")
