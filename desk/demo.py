@@ -13,9 +13,9 @@ SLA backfill.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import importlib
 import importlib.util
-import datetime as dt
 import logging
 import random
 import time
@@ -33,8 +33,8 @@ from desk.demodata.bulk import Loader, drop_sqlite_fts_trigger, drop_sqlite_inde
 from desk.demodata.clockwork import DAY, HOUR, MINUTE, DeskHours
 from desk.demodata.names import NamePicker
 from desk.demodata.timeline import Priorities, Staffing, Ticket, TicketWriter, weighted
-from desk.services.lookups import current_vip_policy
 from desk.rules.priority import VipPolicyRef
+from desk.services.lookups import current_vip_policy
 from desk.services.numbering import format_number, reserve_block
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class DemoContext:
     now: dt.datetime
     tickets: int
     progress: Progress
-    services: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> (id, team)
+    services: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # name -> (id, team)
     teams: dict[str, int] = field(default_factory=dict)
     categories: dict[str, int] = field(default_factory=dict)
     departments: dict[str, int] = field(default_factory=dict)
@@ -143,7 +143,7 @@ def add_departments(loader: Loader, ctx: DemoContext) -> None:
     rows = []
     missing = [(n, p) for n, p in population.DEPARTMENTS if n not in ctx.departments]
     first = loader.reserve_ids("departments", len(missing))
-    for i, (name, parent) in enumerate(missing):
+    for i, (name, _) in enumerate(missing):
         ctx.departments[name] = first + i
     for i, (name, parent) in enumerate(missing):
         rows.append({"id": first + i, "name": name,
@@ -215,7 +215,7 @@ def add_staff(loader: Loader, ctx: DemoContext) -> None:
     ids: dict[str, int] = dict(existing)
     rows, roles, members, audits = [], [], [], []
     members_now = {(t, m) for t, m in conn.execute(select(TeamMember.team_id, TeamMember.staff_id))}
-    for i, (username, display, role, teams) in enumerate(new):
+    for i, (username, display, role, _) in enumerate(new):
         sid = first + i
         ids[username] = sid
         rows.append(_staff_row(loader, ctx, sid, username, display))
@@ -246,7 +246,7 @@ def add_staff(loader: Loader, ctx: DemoContext) -> None:
     ctx.staffing = Staffing(
         system_id=ids["desk-system"], monitoring_id=ids["monitoring-bridge"], mail_id=ids["mail-intake"],
         counter_ids=counters, techs_by_team=by_team, supervisor_ids=supervisors,
-        team_names=display_by_id,
+        display_names=display_by_id,
     )
     ctx.progress(f"staff: {len(plan)} accounts ({len(counters)} counter, "
                  f"{sum(len(v) for v in by_team.values())} technicians, {len(supervisors)} supervisors)")
@@ -266,7 +266,7 @@ def add_vips(loader: Loader, ctx: DemoContext) -> None:
     supervisor = ctx.staffing.supervisor_ids[0]
     rows, audits = [], []
     year = ctx.now.year
-    for office, caller in zip(population.VIP_OFFICES, chosen):
+    for office, caller in zip(population.VIP_OFFICES, chosen, strict=False):
         reason = f"{office} (published VIP list {year})"
         rows.append({"person_id": caller.id, "office": office, "granted_at": loader.ts(granted),
                      "granted_by_id": supervisor, "grant_reason": reason, "revoked_at": None,
@@ -325,12 +325,12 @@ def add_problems(loader: Loader, ctx: DemoContext) -> None:
         else:
             stop = weighted(rng, (("new", 30), ("investigating", 50), ("known_error", 20)))
         steps = path[: path.index(stop) + 1]
-        tech = rng.choice(ctx.staffing.techs_by_team.get(team_id) or ctx.staffing.supervisor_ids)
+        tech = rng.choice(ctx.staffing.techs_by_team.get(team_id or 0) or ctx.staffing.supervisor_ids)
         t = opened
         audits.append(_audit(loader, t, tech, "problem", pid, "created", None, format_number("PRB", first_number + i)))
         resolved = closed = None
         gap = max(HOUR, int((now - opened) / (len(steps) + 1)))
-        for old, new in zip(steps, steps[1:]):
+        for old, new in zip(steps, steps[1:], strict=False):
             t += rng.randint(gap // 2, gap)
             audits.append(_audit(loader, t, tech, "problem", pid, "status", old, new))
             if new == "investigating":
@@ -475,7 +475,9 @@ def add_incidents(db: Database, writer: Engine, ctx: DemoContext) -> None:
                     base_id = loader.reserve_ids("incidents", len(chunk))
                     if first_id is None:
                         first_id = base_id
-                    inc_rows, audit_rows, journal_rows = [], [], []
+                    inc_rows: list[dict[str, Any]] = []
+                    audit_rows: list[dict[str, Any]] = []
+                    journal_rows: list[dict[str, Any]] = []
                     for j, slot in enumerate(chunk):
                         index = tx_start + c_start + j
                         number = format_number("INC", first_number + index)
@@ -560,7 +562,9 @@ def _one(ctx: DemoContext, tickets: TicketWriter, slot: Slot, incident_id: int, 
     else:
         title = texts.fill(rng.choice(svc.titles), rng)
         description = texts.fill(rng.choice(svc.descriptions), rng)
-    service_id, team_id = ctx.services[svc.service]
+    service_id, default_team = ctx.services[svc.service]
+    # A service without a default team goes to the Service Desk, as triage would.
+    team_id = default_team or ctx.teams.get("Service Desk") or min(ctx.teams.values())
     category_id = ctx.categories.get(rng.choice(svc.categories))
     return tickets.ordinary(
         incident_id=incident_id, number=number, opened=slot.at, svc=svc, service_id=service_id,

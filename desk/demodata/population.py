@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desk.demodata.names import NamePicker
+from desk.demodata.timeline import weighted
 
 # Schools and departments added beside the seeded ones (names are unique in the tree).
 DEPARTMENTS: tuple[tuple[str, str | None], ...] = (
@@ -90,7 +91,6 @@ def _years_before(today: dt.date, years: float, rng: random.Random) -> dt.date:
 def generate(rng: random.Random, count: int, first_id: int, first_number: int, today: dt.date,
              departments: list[int], created_at: Any) -> Population:
     names = NamePicker(rng)
-    total = sum(w for _, w in PROFILES)
     people: list[dict[str, Any]] = []
     statuses: list[dict[str, Any]] = []
     affiliations: list[dict[str, Any]] = []
@@ -99,11 +99,7 @@ def generate(rng: random.Random, count: int, first_id: int, first_number: int, t
         pid = first_id + i
         n = names.name()
         uid = f"{first_number + i:09d}"
-        r = rng.randrange(total)
-        for profile, w in PROFILES:
-            if r < w:
-                break
-            r -= w
+        profile = weighted(rng, PROFILES)
         phone = f"+1 919 555 {rng.randrange(10000):04d}" if rng.random() < 0.7 else None
         people.append({
             "id": pid, "university_id": uid, "given_name": n.given, "family_name": n.family,

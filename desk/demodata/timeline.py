@@ -62,7 +62,7 @@ class Staffing:
     counter_ids: list[int]              # walk-in and phone
     techs_by_team: dict[int, list[int]]
     supervisor_ids: list[int]
-    team_names: dict[int, str] = field(default_factory=dict)
+    display_names: dict[int, str] = field(default_factory=dict)  # staff id -> shown name
 
 
 @dataclass
@@ -207,7 +207,7 @@ class TicketWriter:
                                 category_id, channel, caller, pr, impact, urgency, creator, None)
 
         t = t + rng.randint(2 * MINUTE, 45 * MINUTE)
-        tech_name = self.staff.team_names.get(tech, "A technician")
+        tech_name = self.staff.display_names.get(tech, "A technician")
         note(t, tech, "public", texts.fill(rng.choice(texts.PUBLIC_REPLIES[:3]), rng, name=given,
                                            tech=tech_name))
         t = self._after(t, (5 * MINUTE, 6 * HOUR), desk=p != "P1")

@@ -145,7 +145,7 @@ def _rows(path: Path, parsed: Parsed, expected: tuple[str, ...], required: tuple
                 parsed.file, line, f"has {len(values)} fields, the header has {len(header)}"))
             _taint(parsed, uid, line)
             continue
-        out.append((line, dict(zip(header, values))))
+        out.append((line, dict(zip(header, values, strict=True))))
     return out
 
 

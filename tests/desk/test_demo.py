@@ -13,8 +13,8 @@ from sqlalchemy import Column, MetaData, Table, func, select, text
 
 from db.engine import Database
 from db.enums import Impact, Urgency
-from db.types import UTCDateTime
 from db.models import AuditEntry, Incident, JournalEntry, NumberSequence, Person, PersonStatus, Problem, VipGrant
+from db.types import UTCDateTime
 from desk import demo
 from desk.actor import Actor
 from desk.rules.lifecycle import OPEN_STATUSES
