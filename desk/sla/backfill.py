@@ -91,8 +91,8 @@ def recompute_open(db: Database, *, now: dt.datetime | None = None) -> int:
 
 
 SWEEP_WHERE = (
-    f"{OPEN_WHERE} AND ((responded_at IS NULL AND response_breached_at IS NULL AND response_due_at < :now) "
-    "OR (resolution_breached_at IS NULL AND resolution_due_at < :now))"
+    f"{OPEN_WHERE} AND ((responded_at IS NULL AND response_breached_at IS NULL AND response_due_at <= :now) "
+    "OR (resolution_breached_at IS NULL AND resolution_due_at <= :now))"
 )
 
 

@@ -214,12 +214,18 @@ def _reach(runs: list[Run], widths: list[int], clock: BusinessClock, need: int) 
     return None, -1
 
 
-def _first_breach(runs: list[Run], hit: int | None, k: int, lo: int, hi: int) -> int | None:
+def _first_breach(runs: list[Run], hit: int | None, k: int, lo: int, hi: int,
+                  running_now: bool) -> int | None:
     """First instant in [lo, hi) at which the clock runs with the target used up,
-    given where the target was reached (``hit`` in run ``k``)."""
+    given where the target was reached (``hit`` in run ``k``). A clock still running at
+    ``as_of`` (the end of the last run) counts as running at that instant."""
     if hit is None:
         return None
-    for a, b in runs[k:]:
+    last = len(runs) - 1
+    for j in range(k, len(runs)):
+        a, b = runs[j]
+        if running_now and j == last:
+            b += 1
         u = max(a, hit, lo)
         if u < b and u < hi:
             return u
@@ -252,11 +258,11 @@ def _measure(
             continue
         seg_target = t.response_s if kind == "response" else t.resolution_s
         if t.clock is clock and seg_target == target:
-            mark = _first_breach(runs, due_hit, due_run, p_start, p_end)
+            mark = _first_breach(runs, due_hit, due_run, p_start, p_end, running_now)
         else:
             w = widths if t.clock is clock else _widths(runs, t.clock)
             hit, run = _reach(runs, w, t.clock, seg_target)
-            mark = _first_breach(runs, hit, run, p_start, p_end)
+            mark = _first_breach(runs, hit, run, p_start, p_end, running_now)
         if mark is not None and mark <= as_of:
             breached_at, breach_priority = mark, prio
             break

@@ -137,7 +137,7 @@ class SlaService:
             due = e(r_due)
             assert due is not None
             risk = e(r_risk)
-            if r_breach is not None or t > due:
+            if r_breach is not None or t >= due:
                 state = "breached"
             elif risk is not None and t >= risk:
                 state = "at_risk"
@@ -156,7 +156,7 @@ class SlaService:
         if due is None:
             return SlaSnapshot("resolution", "none", None, None)
         risk = e(s_risk)
-        if s_breach is not None or t > due:
+        if s_breach is not None or t >= due:
             state = "breached"
         elif risk is not None and t >= risk:
             state = "at_risk"

@@ -23,7 +23,7 @@ A ticket without an SLA (no service, or a service without one) has all of them N
     The first recorded breach: the instant the target was used up while the clock kept
     running. Recorded only once that instant has passed (at the next event, by
     ``desk sla sweep``, or by a recompute); never cleared by a later priority change.
-    "Breached now" for an open ticket = ``breached_at IS NOT NULL OR due_at < now``.
+    "Breached now" for an open ticket = ``breached_at IS NOT NULL OR due_at <= now``.
 ``response_elapsed_s``
     Business seconds from opening to the response; NULL until responded.
 ``resolution_elapsed_s``

@@ -59,7 +59,8 @@ def test_pause_resume_matches_oracle(case, offset, steps, target, span) -> None:
     assert result.used_s == used
     breach = None
     if crossing is not None:
-        breach = next((sec for sec in range(crossing, as_of) if status_at(sec) in RUNNING), None)
+        # A clock still running at as_of counts as running at that instant.
+        breach = next((sec for sec in range(crossing, as_of + 1) if status_at(sec) in RUNNING), None)
     assert result.breached_at == breach
     if status_at(as_of) in RUNNING and crossing is None:
         expected_due = oracle.add(works, as_of, target - used, limit=24 * 3600)
