@@ -206,7 +206,8 @@ class MainWindow(QMainWindow):
             if self._view is not None:
                 self.show_spec(self._view.spec, self._view.name)
             return
-        spec = QueueSpec(QueueFilter(search=text), sort="updated", descending=True)
+        # Newest tickets first: id order needs no table visit per match.
+        spec = QueueSpec(QueueFilter(search=text), sort="number", descending=True)
         self.show_spec(spec, f"Search: {text}")
 
     def _on_scan_return_pressed(self) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import mimetypes
+import time
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -81,9 +83,29 @@ def transition_options(status: IncidentStatus) -> tuple[TransitionOption, ...]:
 
 
 class TicketDetailService:
+    # Services, teams and staff change rarely; the choice lists are re-read at most
+    # this often instead of on every ticket opened.
+    CHOICES_TTL_S = 60.0
+
     def __init__(self, db: Database, clock: Clock = utc_now) -> None:
         self.db = db
         self.clock = clock
+        self._choices: tuple[float, tuple[Any, Any, Any]] | None = None
+
+    def _choice_lists(self, s: Any) -> tuple[Any, Any, Any]:
+        now = time.monotonic()
+        if self._choices is not None and now - self._choices[0] < self.CHOICES_TTL_S:
+            return self._choices[1]
+        lists = (
+            tuple(s.execute(select(Service.name).where(Service.active.is_(True))
+                            .order_by(Service.name)).scalars()),
+            tuple(s.execute(select(Team.name).where(Team.active.is_(True)).order_by(Team.name)).scalars()),
+            tuple((u, d) for u, d in s.execute(
+                select(StaffAccount.username, StaffAccount.display_name)
+                .where(StaffAccount.active.is_(True)).order_by(StaffAccount.display_name))),
+        )
+        self._choices = (now, lists)
+        return lists
 
     def load(self, number: str) -> TicketDetail:
         with self.db.reading() as s:
@@ -96,6 +118,7 @@ class TicketDetailService:
             atts = s.execute(select(Attachment.id, Attachment.filename, Attachment.content_type,
                                     Attachment.size, Attachment.added_at)
                              .where(Attachment.incident_id == inc.id).order_by(Attachment.id)).all()
+            services, teams, staff = self._choice_lists(s)
             policy = None
             if inc.vip_policy_id:
                 p = s.get(VipPolicy, inc.vip_policy_id)
@@ -112,13 +135,7 @@ class TicketDetailService:
                 attachments=tuple(AttachmentInfo(*a) for a in atts),
                 transitions=transition_options(inc.status),
                 vip_policy=policy,
-                services=tuple(s.execute(select(Service.name).where(Service.active.is_(True))
-                                         .order_by(Service.name)).scalars()),
-                teams=tuple(s.execute(select(Team.name).where(Team.active.is_(True))
-                                      .order_by(Team.name)).scalars()),
-                staff=tuple((u, d) for u, d in s.execute(
-                    select(StaffAccount.username, StaffAccount.display_name)
-                    .where(StaffAccount.active.is_(True)).order_by(StaffAccount.display_name))),
+                services=services, teams=teams, staff=staff,
             )
 
     def service_names(self) -> tuple[str, ...]:

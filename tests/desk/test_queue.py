@@ -119,6 +119,16 @@ def test_search_and_caller_filter(filled: list[str], services: Services, admin: 
     assert len(by_name) == len([i for i in range(N) if i % 4 == 0])
     assert all(r.caller == "Zoë Ångström" for r in by_name)
     assert q.count(QueueSpec(QueueFilter(search="!!!")), admin) == 0
+    # A plain search walks the search index in id order, both ways.
+    spec = QueueSpec(QueueFilter(search="projector"), "number", True)
+    expected = [n for i, n in enumerate(filled) if i % 3 == 0][::-1]
+    assert q.count(spec, admin) == len(expected)
+    got, cursor = [], None
+    while page := q.page_after(spec, admin, cursor, 3):
+        got += [r.number for r in page]
+        cursor = Cursor.of(page[-1], "number")
+    assert got == expected
+    assert [r.number for r in q.page_before(spec, admin, None, 2)] == expected[-2:]
 
 
 def test_matching_and_rows_for_live_updates(filled: list[str], services: Services, admin: Actor, clock) -> None:  # type: ignore[no-untyped-def]
