@@ -12,6 +12,7 @@ from desk.reports import sla_queries as q
 from desk.reports.params import ReportParams
 from desk.reports.provenance import desk_version, sla_and_calendar_versions
 from desk.reports.sla_data import Provenance, SlaReport
+from desk.reports.working_set import working_set
 from desk.rules.permissions import require
 
 Progress = Callable[[float, str], None]
@@ -46,11 +47,13 @@ class ReportService:
         got: dict[str, object] = {}
         with self.db.reading() as s:
             scope = q.resolve_scope(s, params)
-            for i, (name, fn) in enumerate(steps):
-                if cancelled():
-                    raise ReportCancelled()
-                progress(i / len(steps), f"Counting {name}…")
-                got[name] = fn(s, scope)
+            progress(0.0, "Selecting the period's tickets…")
+            with working_set(s, scope) as rows:
+                for i, (name, fn) in enumerate(steps):
+                    if cancelled():
+                        raise ReportCancelled()
+                    progress((i + 1) / (len(steps) + 1), f"Counting {name}…")
+                    got[name] = fn(s, rows)
             slas, calendars = sla_and_calendar_versions(s, scope.service_ids, scope.start, scope.end)
         progress(1.0, "Figures ready")
         prov = Provenance(

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, Table, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from db.enums import IncidentStatus
@@ -30,7 +30,7 @@ from desk.reports.sla_data import (
 )
 from desk.reports.sql_tools import at, bucket_index, percentiles
 
-I = Incident.__table__.c  # noqa: E741 - the incidents columns, read often below
+INCIDENTS: Table = Incident.__table__  # type: ignore[assignment]
 
 COUNT_FIELDS = ("opened", "resolved", "response_measured", "response_met",
                 "resolution_measured", "resolution_met")
@@ -48,17 +48,28 @@ class Scope:
     channels: tuple[str, ...]
     week_bounds: tuple[dt.datetime, ...]   # bucket edges: start, each Monday inside, end
     week_labels: tuple[dt.date, ...]       # the Monday of each bucket's week
+    # Where the incident rows come from: the incidents table, or the report's working set
+    # (a temporary table with the period's rows already filtered, see working_set.py).
+    src: Table = INCIDENTS
+    filtered: bool = False
+
+    @property
+    def c(self) -> Any:
+        return self.src.c
 
     def filters(self) -> list[ColumnElement[bool]]:
         f: list[ColumnElement[bool]] = []
+        if self.filtered:
+            return f
+        c = self.c
         if self.service_ids:
-            f.append(I.service_id.in_(self.service_ids))
+            f.append(c.service_id.in_(self.service_ids))
         if self.team_ids:
-            f.append(I.team_id.in_(self.team_ids))
+            f.append(c.team_id.in_(self.team_ids))
         if self.priorities:
-            f.append(I.priority.in_(self.priorities))
+            f.append(c.priority.in_(self.priorities))
         if self.channels:
-            f.append(I.channel.in_(self.channels))
+            f.append(c.channel.in_(self.channels))
         return f
 
     def inside(self, col: ColumnElement[Any]) -> list[ColumnElement[bool]]:
@@ -108,7 +119,7 @@ def _outcome(breached: ColumnElement[Any], done: ColumnElement[Any]) -> ColumnEl
     return func.coalesce(breached, done)
 
 
-def _arms() -> list[tuple[ColumnElement[Any], dict[str, ColumnElement[Any]]]]:
+def _arms(I: Any) -> list[tuple[ColumnElement[Any], dict[str, ColumnElement[Any]]]]:  # noqa: N803
     """One arm per kind of event: (its time, the count columns it contributes)."""
     one, zero = literal(1), literal(0)
     return [
@@ -127,8 +138,9 @@ def count_rows(s: Session, scope: Scope, keys: KeyFn, nkeys: int) -> dict[tuple[
     ``keys(time)`` gives the grouping columns of an arm whose event time is ``time``
     (a ticket attribute for most groupings, the week bucket of ``time`` for weeks).
     """
+    I = scope.c  # noqa: E741
     selects: list[Select[Any]] = []
-    for time, contrib in _arms():
+    for time, contrib in _arms(I):
         cols = [k.label(f"k{i}") for i, k in enumerate(keys(time))]
         cols += [contrib.get(f, literal(0)).label(f) for f in COUNT_FIELDS]
         cols += [I.response_target_s.label("rt"), I.resolution_target_s.label("st")]
@@ -149,29 +161,31 @@ def count_rows(s: Session, scope: Scope, keys: KeyFn, nkeys: int) -> dict[tuple[
     return out
 
 
-def _time_stats(s: Session, scope: Scope, keys: KeyFn, value: ColumnElement[Any],
-                time: ColumnElement[Any]) -> dict[tuple[Any, ...], TimeStats]:
-    got = percentiles(s, value, list(keys(time)), [*scope.filters(), *scope.inside(time)])
+def _time_stats(s: Session, scope: Scope, keys: KeyFn, value: str,
+                time: str) -> dict[tuple[Any, ...], TimeStats]:
+    value_col, time_col = scope.c[value], scope.c[time]
+    got = percentiles(s, value_col, list(keys(time_col)), [*scope.filters(), *scope.inside(time_col)])
     return {k: TimeStats(n, v[0], v[1]) for k, (n, v) in got.items()}
 
 
 # -- the report's sections ----------------------------------------------------------------
 
 def summary(s: Session, scope: Scope) -> Summary:
+    I = scope.c  # noqa: E741
     none: KeyFn = lambda _t: ()  # noqa: E731
     counts = count_rows(s, scope, none, 0).get((), (Counts(), None, None))[0]
     start_open, end_open = s.execute(select(
-        func.count().filter(_open_at(scope.start)),
-        func.count().filter(_open_at(scope.end)),
+        func.count().filter(_open_at(I, scope.start)),
+        func.count().filter(_open_at(I, scope.end)),
     ).where(*scope.filters(), I.opened_at < at(scope.end))).one()
-    resp = _time_stats(s, scope, none, I.response_elapsed_s, I.responded_at).get((), TimeStats())
-    res = _time_stats(s, scope, none, I.resolution_elapsed_s, I.resolved_at).get((), TimeStats())
+    resp = _time_stats(s, scope, none, "response_elapsed_s", "responded_at").get((), TimeStats())
+    res = _time_stats(s, scope, none, "resolution_elapsed_s", "resolved_at").get((), TimeStats())
     svc = Service.__table__.c
     majors = tuple(
         MajorRow(r.number, r.title, r.name or "—", _status(r.status), r.opened_at)
         for r in s.execute(
             select(I.number, I.title, svc.name, I.status, I.opened_at)
-            .join_from(Incident.__table__, Service.__table__, I.service_id == svc.id, isouter=True)
+            .join_from(scope.src, Service.__table__, I.service_id == svc.id, isouter=True)
             .where(*scope.filters(), *scope.inside(I.opened_at), I.is_major.is_(True))
             .order_by(I.opened_at, I.number)
         )
@@ -183,7 +197,7 @@ def _status(v: Any) -> str:
     return str(getattr(v, "value", v))
 
 
-def _open_at(t: dt.datetime) -> ColumnElement[bool]:
+def _open_at(I: Any, t: dt.datetime) -> ColumnElement[bool]:  # noqa: N803
     """In the backlog at instant t (see the module's definitions)."""
     return and_(
         I.opened_at < at(t),
@@ -194,6 +208,7 @@ def _open_at(t: dt.datetime) -> ColumnElement[bool]:
 
 
 def group_keys(group_by: GroupBy, scope: Scope) -> tuple[KeyFn, int]:
+    I = scope.c  # noqa: E741
     if group_by is GroupBy.SERVICE_PRIORITY:
         return (lambda _t: (I.service_id, I.priority)), 2
     if group_by is GroupBy.TEAM:
@@ -206,8 +221,8 @@ def group_keys(group_by: GroupBy, scope: Scope) -> tuple[KeyFn, int]:
 def compliance(s: Session, scope: Scope, group_by: GroupBy) -> tuple[ComplianceRow, ...]:
     keys, n = group_keys(group_by, scope)
     counts = count_rows(s, scope, keys, n)
-    resp = _time_stats(s, scope, keys, I.response_elapsed_s, I.responded_at)
-    res = _time_stats(s, scope, keys, I.resolution_elapsed_s, I.resolved_at)
+    resp = _time_stats(s, scope, keys, "response_elapsed_s", "responded_at")
+    res = _time_stats(s, scope, keys, "resolution_elapsed_s", "resolved_at")
     names = _names(s)
     rows = []
     for key in set(counts) | set(resp) | set(res):
@@ -254,12 +269,13 @@ def weeks(s: Session, scope: Scope) -> tuple[WeekRow, ...]:
 
 def ageing(s: Session, scope: Scope) -> tuple[AgeingRow, ...]:
     """Backlog at the end of the period by priority and age (calendar time open)."""
+    I = scope.c  # noqa: E741
     edges = [scope.end - dt.timedelta(days=d) for _, d in AGEING_BUCKETS]
     # Bucket k: edges[k+1] < opened_at <= edges[k]  (older tickets land in higher k).
     bucket = case(*[(I.opened_at > at(edges[k + 1]), literal(k)) for k in range(len(edges) - 1)],
                   else_=literal(len(edges) - 1))
     inner = select(I.priority.label("p"), bucket.label("b")).where(
-        *scope.filters(), _open_at(scope.end)).subquery()
+        *scope.filters(), _open_at(I, scope.end)).subquery()
     counts: dict[str, list[int]] = {}
     for p, b, n in s.execute(select(inner.c.p, inner.c.b, func.count()).group_by(inner.c.p, inner.c.b)):
         counts.setdefault(_status(p), [0] * len(AGEING_BUCKETS))[int(b)] = int(n)
@@ -267,6 +283,7 @@ def ageing(s: Session, scope: Scope) -> tuple[AgeingRow, ...]:
 
 
 def vip_usage(s: Session, scope: Scope) -> VipUsage:
+    I = scope.c  # noqa: E741
     v = VipPolicy.__table__.c
     in_force = s.execute(
         select(v.version, v.published_at).where(v.published_at < at(scope.end))
@@ -275,7 +292,7 @@ def vip_usage(s: Session, scope: Scope) -> VipUsage:
     by_version = tuple(
         (int(ver), int(n)) for ver, n in s.execute(
             select(v.version, func.count())
-            .join_from(Incident.__table__, VipPolicy.__table__, I.vip_policy_id == v.id)
+            .join_from(scope.src, VipPolicy.__table__, I.vip_policy_id == v.id)
             .where(*scope.filters(), *scope.inside(I.opened_at))
             .group_by(v.version).order_by(v.version)
         )
@@ -288,6 +305,7 @@ def vip_usage(s: Session, scope: Scope) -> VipUsage:
 
 def breaches(s: Session, scope: Scope, chunk: int = 5000) -> tuple[BreachRow, ...]:
     """Every response and resolution breach recorded in the period, oldest first."""
+    I = scope.c  # noqa: E741
     svc = Service.__table__.c
 
     def arm(kind: str, breached: ColumnElement[Any], target: ColumnElement[Any],
@@ -295,7 +313,7 @@ def breaches(s: Session, scope: Scope, chunk: int = 5000) -> tuple[BreachRow, ..
         return (
             select(I.number, I.title, svc.name.label("service"), I.priority, literal(kind).label("kind"),
                    breached.label("breached_at"), target.label("target"), elapsed.label("elapsed"))
-            .join_from(Incident.__table__, Service.__table__, I.service_id == svc.id, isouter=True)
+            .join_from(scope.src, Service.__table__, I.service_id == svc.id, isouter=True)
             .where(*scope.filters(), *scope.inside(breached))
         )
 

@@ -1,0 +1,66 @@
+"""The report's working set: one pass over ``incidents`` copies the rows the period can
+touch (filters applied, only the columns reports read) into a temporary table; every
+aggregation then runs over that narrow table instead of re-scanning the wide one.
+
+A row can matter if it was opened before the end of the period and either something
+happened to it inside the period (any of its event times is at or after the start) or
+it was still open at the start (backlog). The table lives in the connection's temporary
+schema, inside the report's own read unit of work, and is dropped when it ends.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, func, or_, select, text
+from sqlalchemy.orm import Session
+
+from db.types import UTCDateTime
+from desk.reports.sla_queries import INCIDENTS, Scope, _open_at
+from desk.reports.sql_tools import at
+
+TIMES = ("opened_at", "responded_at", "resolved_at", "closed_at", "response_breached_at",
+         "resolution_breached_at")
+_meta = MetaData()
+ROWS = Table(
+    "desk_report_rows", _meta,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(20)), Column("title", String(300)),
+    Column("service_id", Integer), Column("team_id", Integer), Column("assignee_id", Integer),
+    Column("priority", String(24)), Column("status", String(24)), Column("channel", String(24)),
+    Column("is_major", Boolean), Column("vip_policy_id", Integer),
+    *[Column(t, UTCDateTime()) for t in TIMES],
+    Column("response_target_s", Integer), Column("resolution_target_s", Integer),
+    Column("response_elapsed_s", Integer), Column("resolution_elapsed_s", Integer),
+    prefixes=["TEMPORARY"], postgresql_on_commit="DROP",
+)
+
+
+def _latest_event(s: Session):  # type: ignore[no-untyped-def]
+    c = INCIDENTS.c
+    cols = [func.coalesce(c[t], c.opened_at) for t in TIMES]
+    # Scalar max() of several arguments in SQLite; greatest() in PostgreSQL.
+    return func.greatest(*cols) if s.get_bind().dialect.name == "postgresql" else func.max(*cols)
+
+
+@contextmanager
+def working_set(s: Session, scope: Scope) -> Iterator[Scope]:
+    """A Scope over the temporary table holding the period's rows (filters applied)."""
+    c = INCIDENTS.c
+    names = [col.name for col in ROWS.columns]
+    s.execute(text("DROP TABLE IF EXISTS desk_report_rows"))
+    ROWS.create(s.connection())
+    try:
+        pick = select(*[c[n] for n in names]).where(
+            *scope.filters(), c.opened_at < at(scope.end),
+            or_(_latest_event(s) >= at(scope.start), _open_at(c, scope.start)),
+        )
+        s.execute(ROWS.insert().from_select(names, pick))
+        if s.get_bind().dialect.name == "postgresql":
+            s.execute(text("ANALYZE desk_report_rows"))  # temp tables get no autovacuum statistics
+        yield dataclasses.replace(scope, src=ROWS, filtered=True)
+    finally:
+        s.execute(text("DROP TABLE IF EXISTS desk_report_rows"))
+
+
