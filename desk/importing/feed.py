@@ -9,6 +9,9 @@ quoted fields with commas and doubled quotes. Rejected: wrong number of fields,
 missing required values, bad university IDs, e-mails or dates, markup (HTML tags or
 entities — the feed is plain text and markup in a name is a sign of an upstream
 bug), control characters, bytes that are not UTF-8, unknown status kinds, duplicates.
+E-mails are checked with the same rule as the counter's person form; an address that
+passes it but is still malformed (".7@example.edu", a name romanised to nothing) is
+imported as given with a warning, so the person is not lost over their e-mail.
 """
 from __future__ import annotations
 
