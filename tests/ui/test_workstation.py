@@ -187,3 +187,30 @@ def test_sla_column_comes_from_the_engine_and_ticks(ctx, tickets, services: Serv
     later = model.data(model.index(1, col))
     assert later.endswith("over"), later
     assert model.data(model.index(1, col), Qt.ItemDataRole.ForegroundRole).color() != colour
+
+
+def test_attachments_and_task_checklist(window, tickets, services: Services, admin: Actor, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QColor, QImage
+
+    image = tmp_path / "screen-crack.png"
+    img = QImage(40, 30, QImage.Format.Format_RGB32)
+    img.fill(QColor("red"))
+    img.save(str(image))
+    panel = window.open_ticket(tickets[0])
+    panel.attach_file(str(image))
+    assert panel.attachments.count() == 1 and "screen-crack.png" in panel.attachments.item(0).text()
+    panel.attachments.setCurrentRow(0)
+    assert panel.preview.pixmap() is not None and not panel.preview.pixmap().isNull()
+    name, ctype, data = ctx.details.attachment_data(panel.attachments.item(0).data(Qt.ItemDataRole.UserRole))
+    assert (name, ctype, data) == ("screen-crack.png", "image/png", image.read_bytes())
+    # A ticket from an incident model carries its checklist; ticking it is recorded.
+    from desk.services.incidents import NewIncident
+
+    number = services.incidents.open(admin, NewIncident(title="Laptop hinge", tasks=(("Intake check", None),
+                                                                                  ("Back up data", "if consented")))).number
+    panel = window.open_ticket(number)
+    assert panel.tasks.count() == 2 and "(if consented)" in panel.tasks.item(1).text()
+    panel.tasks.item(0).setCheckState(Qt.CheckState.Checked)
+    detail = ctx.details.load(number)
+    assert detail.tasks[0].done and not detail.tasks[1].done
+    assert any(a.field == "task 1 done" for a in detail.audit)

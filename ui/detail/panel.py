@@ -164,7 +164,10 @@ class TicketDetailPanel(QScrollArea):
         add.clicked.connect(self.add_attachment)
         save_as = QPushButton("Save as…")
         save_as.clicked.connect(self.save_attachment)
+        open_button = QPushButton("Open")
+        open_button.clicked.connect(self.open_attachment)
         arow.addWidget(add)
+        arow.addWidget(open_button)
         arow.addWidget(save_as)
         avl.addWidget(self.attachments)
         avl.addLayout(arow)
@@ -568,6 +571,28 @@ class TicketDetailPanel(QScrollArea):
             if path:
                 with open(path, "wb") as fh:
                     fh.write(data)
+
+        self.ctx.runner.read(lambda: self.ctx.details.attachment_data(att_id), got,
+                             lambda exc: self._show_error(describe(exc)), owner=self)
+
+    def open_attachment(self) -> None:
+        """Open with the desktop's viewer, from a private temporary copy."""
+        item = self.attachments.currentItem()
+        if item is None:
+            return
+        att_id = item.data(Qt.ItemDataRole.UserRole)
+
+        def got(res: tuple[str, str, bytes]) -> None:
+            import tempfile
+            from pathlib import Path
+
+            from PySide6.QtCore import QUrl
+            from PySide6.QtGui import QDesktopServices
+
+            folder = Path(tempfile.mkdtemp(prefix="desk-attachment-"))
+            path = folder / res[0]
+            path.write_bytes(res[2])
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
         self.ctx.runner.read(lambda: self.ctx.details.attachment_data(att_id), got,
                              lambda exc: self._show_error(describe(exc)), owner=self)
