@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import mm
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import (
     BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageBreak, PageTemplate, Paragraph,
     Spacer, Table, TableStyle,
@@ -23,9 +25,9 @@ from desk.reports.charts import compliance_chart, opened_resolved_chart
 from desk.reports.params import GroupBy
 from desk.reports.sla_data import AGEING_BUCKETS, BreachRow, ComplianceRow, SlaReport
 from desk.reports.styles import (
-    ACCENT, BAD, FONT, FONT_BOLD, FONT_NARROW, FONT_NARROW_BOLD, INK, MARGIN,
+    ACCENT, BAD, FONT, FONT_BOLD, FONT_FALLBACK, FONT_NARROW, FONT_NARROW_BOLD, INK, MARGIN,
     MUTED, PAGE, RULE, STRIPE, fit, fmt_duration, fmt_int, fmt_local, fmt_pct, fmt_target,
-    draw_text, markup, needs_fallback, page_decorator, register_fonts, styles,
+    draw_text, markup, needs_fallback, page_decorator, register_fonts, runs, styles,
 )
 
 Progress = Callable[[float, str], None]
@@ -318,6 +320,89 @@ def _over(b: BreachRow) -> str:
     return "re-targeted" if b.over_s <= 0 else fmt_duration(b.over_s)
 
 
+class _TextOps:
+    """PDF text operators for (font, string) pairs, cached per document.
+
+    ReportLab's text object splits every string into font subsets and escapes it on each
+    call; appendix cells repeat (services, priorities, durations, dates), so the encoded
+    operators are kept and reused. Only ReportLab's TrueType subset API is used to encode.
+    """
+
+    def __init__(self) -> None:
+        self.doc: object | None = None
+        self.cache: dict[tuple[str, str], list[tuple[str, str]]] = {}
+
+    def parts(self, canv: Any, font_name: str, text: str) -> list[tuple[str, str]]:
+        if canv._doc is not self.doc:  # a new document: subsets start afresh
+            self.doc, self.cache = canv._doc, {}
+        key = (font_name, text)
+        got = self.cache.get(key)
+        if got is None:
+            font = getFont(font_name)
+            got = [(font.getSubsetInternalName(subset, canv._doc), f"({canv._escape(piece)}) Tj")
+                   for subset, piece in font.splitString(text, canv._doc)]
+            self.cache[key] = got
+        return got
+
+
+class BreachSheet(Flowable):
+    """One page of the breach appendix drawn straight onto the canvas: pre-fitted strings
+    as cached text operators, stripes as rectangles. ReportLab's Table measures and styles
+    every cell, which at hundreds of pages was most of the report's time."""
+
+    ROW_H = CELL * 1.2 + 2.4
+    PAD = 3.0
+    RIGHT = frozenset({6, 7, 8})
+
+    def __init__(self, rows: list[tuple[str, ...]], widths: Sequence[float], ops: _TextOps) -> None:
+        super().__init__()
+        self.rows, self.widths, self.ops = rows, list(widths), ops
+        self.xs = [sum(self.widths[:i]) for i in range(len(self.widths) + 1)]
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width, self.height = self.xs[-1], self.ROW_H * (len(self.rows) + 1)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c, rh, h, w = self.canv, self.ROW_H, self.height, self.xs[-1]
+        c.setFillColor(STRIPE)
+        for i in range(1, len(self.rows), 2):
+            c.rect(0, h - (i + 2) * rh, w, rh, stroke=0, fill=1)
+        c.setStrokeColor(ACCENT)
+        c.setLineWidth(0.6)
+        c.line(0, h - rh, w, h - rh)
+        # Fonts used through raw operators must still be registered with the canvas's
+        # document; setting each once through the public API does that.
+        for f in (FONT_NARROW, FONT_NARROW_BOLD, FONT_FALLBACK):
+            c.setFont(f, CELL)
+        out = ["BT", f"{fp_str(INK.red, INK.green, INK.blue)} rg"]
+        self._row(out, [h for h, _ in APPENDIX_COLS], h - rh, FONT_NARROW_BOLD)
+        for r, row in enumerate(self.rows):
+            self._row(out, row, h - (r + 2) * rh, FONT_NARROW)
+        out.append("ET")
+        c._code.append("\n".join(out))  # noqa: SLF001 - a prepared content-stream fragment
+
+    def _row(self, out: list[str], cells: Sequence[str], top: float, font: str) -> None:
+        base = top + (self.ROW_H - CELL) / 2 + CELL * 0.18
+        last = len(cells) - 1
+        size = fp_str(CELL)
+        for col, value in enumerate(cells):
+            pieces = runs(value, font)
+            if col in self.RIGHT:
+                x = self.xs[col + 1] - self.PAD - sum(stringWidth(p, f, CELL) for f, p in pieces)
+            else:
+                x = self.xs[col] + self.PAD
+            red = col == last and font == FONT_NARROW
+            if red:
+                out.append(f"{fp_str(BAD.red, BAD.green, BAD.blue)} rg")
+            out.append(f"1 0 0 1 {fp_str(x, base)} Tm")
+            for f, piece in pieces:
+                for subset_name, op in self.ops.parts(self.canv, f, piece):
+                    out.append(f"{subset_name} {size} Tf {op}")
+            if red:
+                out.append(f"{fp_str(INK.red, INK.green, INK.blue)} rg")
+
+
 def _appendix(breaches: Sequence[BreachRow], st: dict[str, Any], zone: Any) -> list[Flowable]:
     out: list[Flowable] = [Paragraph(f"Appendix: breaches in the period ({fmt_int(len(breaches))})", st["h2"]),
                            _p("Every response and resolution breach recorded in the period, oldest first. "
@@ -327,33 +412,23 @@ def _appendix(breaches: Sequence[BreachRow], st: dict[str, Any], zone: Any) -> l
     if not breaches:
         out.append(_p("No breaches were recorded in the period.", st["body"]))
         return out
-    head = [h for h, _ in APPENDIX_COLS]
     widths = [w for _, w in APPENDIX_COLS]
-    style = TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT_NARROW, CELL),
-        ("FONT", (0, 0), (-1, 0), FONT_NARROW_BOLD, CELL),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("TEXTCOLOR", (8, 1), (8, -1), BAD),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.6, ACCENT),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, STRIPE]),
-        ("ALIGN", (6, 0), (-1, -1), "RIGHT"),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.2), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ])
-    first = True
+    fitted: dict[tuple[str, int], str] = {}  # titles and service names repeat a lot
+
+    def fit_cached(text: str, col: int) -> str:
+        key = (text, col)
+        if key not in fitted:
+            fitted[key] = fit(text, widths[col] - 2 * BreachSheet.PAD, FONT_NARROW, CELL)
+        return fitted[key]
+
+    ops = _TextOps()
     starts = [0, *range(APPENDIX_FIRST_PAGE_ROWS, len(breaches), APPENDIX_ROWS_PER_PAGE)]
-    for i, j in zip(starts, [*starts[1:], len(breaches)]):
-        rows: list[list[Any]] = [head]
-        for b in breaches[i:j]:
-            rows.append([b.number, _cell(b.title, widths[1]), _cell(b.service, widths[2]), b.priority,
-                         b.kind, fmt_local(b.breached_at, zone), fmt_duration(b.target_s),
-                         "open" if b.elapsed_s is None else fmt_duration(b.elapsed_s),
-                         _over(b)])
-        t = Table(rows, colWidths=widths, style=style, hAlign="LEFT")
-        if not first:
+    for n, (i, j) in enumerate(zip(starts, [*starts[1:], len(breaches)])):
+        rows = [(b.number, fit_cached(b.title, 1), fit_cached(b.service, 2), b.priority, b.kind,
+                 fmt_local(b.breached_at, zone), fmt_duration(b.target_s),
+                 "open" if b.elapsed_s is None else fmt_duration(b.elapsed_s), _over(b))
+                for b in breaches[i:j]]
+        if n:
             out.append(PageBreak())
-        out.append(t)
-        first = False
+        out.append(BreachSheet(rows, widths, ops))
     return out
-
-
