@@ -122,7 +122,7 @@ class DashboardService:
     @staticmethod
     def _counts(s, start: dt.datetime, end: dt.datetime) -> Counts:  # type: ignore[no-untyped-def]
         scope = q.Scope(start, end, (), (), (), (), (start, end), (start.date(),))
-        got = q.count_rows(s, scope, lambda _t: (), 0)
+        got = q.count_rows(s, scope, lambda _t: (), 0, per_event=False)
         return got[()][0] if () in got else Counts()
 
     @staticmethod

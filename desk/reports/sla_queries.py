@@ -132,23 +132,40 @@ def _arms(I: Any) -> list[tuple[ColumnElement[Any], dict[str, ColumnElement[Any]
     ]
 
 
-def count_rows(s: Session, scope: Scope, keys: KeyFn, nkeys: int) -> dict[tuple[Any, ...], tuple[Counts, TargetRange, TargetRange]]:
-    """Counts per group: a UNION ALL of the four event arms, grouped in SQL.
+def count_rows(s: Session, scope: Scope, keys: KeyFn, nkeys: int,
+               per_event: bool = True) -> dict[tuple[Any, ...], tuple[Counts, TargetRange, TargetRange]]:
+    """Counts per group, aggregated in SQL.
 
-    ``keys(time)`` gives the grouping columns of an arm whose event time is ``time``
-    (a ticket attribute for most groupings, the week bucket of ``time`` for weeks).
+    ``keys(time)`` gives the grouping columns of an event at ``time``. When the groups
+    are ticket attributes (``per_event`` False: service, team, assignee, or none) one
+    pass with conditional sums does; when they depend on the event's own time (weeks),
+    a UNION ALL of the four event arms is grouped instead.
     """
     I = scope.c  # noqa: E741
-    selects: list[Select[Any]] = []
-    for time, contrib in _arms(I):
-        cols = [k.label(f"k{i}") for i, k in enumerate(keys(time))]
-        cols += [contrib.get(f, literal(0)).label(f) for f in COUNT_FIELDS]
-        cols += [I.response_target_s.label("rt"), I.resolution_target_s.label("st")]
-        selects.append(select(*cols).where(*scope.filters(), *scope.inside(time)))
-    u = union_all(*selects).subquery("events")
-    kcols = [u.c[f"k{i}"] for i in range(nkeys)]
-    stmt = select(*kcols, *[func.sum(u.c[f]) for f in COUNT_FIELDS],
-                  func.min(u.c.rt), func.max(u.c.rt), func.min(u.c.st), func.max(u.c.st))
+    arms = _arms(I)
+    if per_event:
+        selects: list[Select[Any]] = []
+        for time, contrib in arms:
+            cols = [k.label(f"k{i}") for i, k in enumerate(keys(time))]
+            cols += [contrib.get(f, literal(0)).label(f) for f in COUNT_FIELDS]
+            cols += [I.response_target_s.label("rt"), I.resolution_target_s.label("st")]
+            selects.append(select(*cols).where(*scope.filters(), *scope.inside(time)))
+        u = union_all(*selects).subquery("events")
+        kcols: list[Any] = [u.c[f"k{i}"] for i in range(nkeys)]
+        stmt = select(*kcols, *[func.sum(u.c[f]) for f in COUNT_FIELDS],
+                      func.min(u.c.rt), func.max(u.c.rt), func.min(u.c.st), func.max(u.c.st))
+    else:
+        inside = [and_(*scope.inside(time)) for time, _ in arms]
+        sums: dict[str, ColumnElement[Any]] = {}
+        for cond, (_time, contrib) in zip(inside, arms):
+            for f, value in contrib.items():
+                sums[f] = func.sum(case((cond, value), else_=literal(0)))
+        touched = or_(*inside)
+        kcols = list(keys(I.opened_at))
+        stmt = select(*kcols, *[sums[f] for f in COUNT_FIELDS],
+                      func.min(I.response_target_s), func.max(I.response_target_s),
+                      func.min(I.resolution_target_s), func.max(I.resolution_target_s)
+                      ).where(*scope.filters(), touched)
     if kcols:
         stmt = stmt.group_by(*kcols)
     out = {}
@@ -173,7 +190,7 @@ def _time_stats(s: Session, scope: Scope, keys: KeyFn, value: str,
 def summary(s: Session, scope: Scope) -> Summary:
     I = scope.c  # noqa: E741
     none: KeyFn = lambda _t: ()  # noqa: E731
-    counts = count_rows(s, scope, none, 0).get((), (Counts(), None, None))[0]
+    counts = count_rows(s, scope, none, 0, per_event=False).get((), (Counts(), None, None))[0]
     start_open, end_open = s.execute(select(
         func.count().filter(_open_at(I, scope.start)),
         func.count().filter(_open_at(I, scope.end)),
@@ -207,20 +224,21 @@ def _open_at(I: Any, t: dt.datetime) -> ColumnElement[bool]:  # noqa: N803
     )
 
 
-def group_keys(group_by: GroupBy, scope: Scope) -> tuple[KeyFn, int]:
+def group_keys(group_by: GroupBy, scope: Scope) -> tuple[KeyFn, int, bool]:
+    """(grouping columns of an event at a time, how many, whether they depend on the time)."""
     I = scope.c  # noqa: E741
     if group_by is GroupBy.SERVICE_PRIORITY:
-        return (lambda _t: (I.service_id, I.priority)), 2
+        return (lambda _t: (I.service_id, I.priority)), 2, False
     if group_by is GroupBy.TEAM:
-        return (lambda _t: (I.team_id,)), 1
+        return (lambda _t: (I.team_id,)), 1, False
     if group_by is GroupBy.ASSIGNEE:
-        return (lambda _t: (I.assignee_id,)), 1
-    return (lambda t: (bucket_index(t, scope.week_bounds),)), 1
+        return (lambda _t: (I.assignee_id,)), 1, False
+    return (lambda t: (bucket_index(t, scope.week_bounds),)), 1, True
 
 
 def compliance(s: Session, scope: Scope, group_by: GroupBy) -> tuple[ComplianceRow, ...]:
-    keys, n = group_keys(group_by, scope)
-    counts = count_rows(s, scope, keys, n)
+    keys, n, per_event = group_keys(group_by, scope)
+    counts = count_rows(s, scope, keys, n, per_event)
     resp = _time_stats(s, scope, keys, "response_elapsed_s", "responded_at")
     res = _time_stats(s, scope, keys, "resolution_elapsed_s", "resolved_at")
     names = _names(s)
@@ -260,8 +278,8 @@ def _label(group_by: GroupBy, key: tuple[Any, ...], names: dict[str, dict[int, s
 
 
 def weeks(s: Session, scope: Scope) -> tuple[WeekRow, ...]:
-    keys, n = group_keys(GroupBy.WEEK, scope)
-    counts = count_rows(s, scope, keys, n)
+    keys, n, per_event = group_keys(GroupBy.WEEK, scope)
+    counts = count_rows(s, scope, keys, n, per_event)
     return tuple(
         WeekRow(label, counts.get((i,), (Counts(),))[0]) for i, label in enumerate(scope.week_labels)
     )
