@@ -5,6 +5,8 @@ ready for pickup (a public note tells the customer).
 """
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
@@ -31,6 +33,11 @@ class RepairChecklistWidget(QWidget):
         self.lay.addLayout(self.list_lay)
         self.lay.addStretch(1)
         self.reload()
+
+    @classmethod
+    def for_desk(cls, ctx: Any, number: str, parent: QWidget | None = None) -> RepairChecklistWidget:
+        """Built from the main window's DeskContext (what the ticket detail view holds)."""
+        return cls(CounterContext.from_desk(ctx), number, parent)
 
     def reload(self) -> None:
         self.cc.runner.read(lambda: self.cc.counter.checklist.state(self.number), self._show, self._on_error,
