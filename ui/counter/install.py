@@ -17,7 +17,7 @@ from ui.counter.context import CounterContext
 from ui.counter.loaner_pool import LoanerPoolWindow
 from ui.counter.pickup_dialog import PickupDialog
 from ui.counter.print_preview import PrintPreviewDialog
-from ui.counter.settings import LABEL_SIZE, PAPER
+from ui.counter.settings import LABEL_SIZE, PAPER, PRINT_WITHOUT_PREVIEW
 from ui.counter.wizard import IntakeWizard
 from ui.errors import describe
 
@@ -81,6 +81,9 @@ class Counter:
                                          self.cc.settings.get(LABEL_SIZE))
         if label:
             self.cc.settings.set(LABEL_SIZE, label)
+        self.cc.settings.set(PRINT_WITHOUT_PREVIEW, self.cc.dialogs.confirm(
+            self.parent, "Counter printing",
+            "Print slips, tags and receipts straight to the remembered printers (no print dialog)?"))
 
     def preview(self, number: str, kinds: list[str]) -> None:
         paper, label = self.cc.settings.get(PAPER), self.cc.settings.get(LABEL_SIZE)
@@ -90,7 +93,12 @@ class Counter:
                             lambda e: self.cc.dialogs.error(self.parent, "Printing", describe(e)))
 
     def _show_preview(self, jobs: list[tuple[str, str, bytes]]) -> None:
-        self._keep(PrintPreviewDialog(self.cc, jobs, self.parent)).show()
+        dialog = PrintPreviewDialog(self.cc, jobs, self.parent)
+        if self.cc.settings.get(PRINT_WITHOUT_PREVIEW) and all(p.remembered_printer() for p in dialog.pages):
+            # Both printers known: print at once; the preview is still there to reprint or save.
+            for page in dialog.pages:
+                page.print_direct()
+        self._keep(dialog).show()
 
 
 def install(window: Any, ctx: Any) -> Counter:

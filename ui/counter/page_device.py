@@ -77,16 +77,23 @@ class DevicePage(IntakePage):
         lay.addWidget(self.message)
         self.setFocusProxy(self.asset_tag)
         self._looked_up: tuple[str, str] = ("", "")
+        self.pending = False  # a scan's look-up is running: Enter must not validate half-filled fields
 
     def lookup(self) -> None:
         key = (self.asset_tag.text().strip(), self.serial.text().strip())
         if key == self._looked_up or not any(key):
             return
         self._looked_up = key
-        self.cc.runner.read(lambda: self.cc.counter.intake.find_device(*key), self._on_found,
-                            lambda e: self.show_message(describe(e)), owner=self)
+        self.pending = True
+
+        def failed(exc: BaseException) -> None:
+            self.pending = False
+            self.show_message(describe(exc))
+
+        self.cc.runner.read(lambda: self.cc.counter.intake.find_device(*key), self._on_found, failed, owner=self)
 
     def _on_found(self, d: DeviceView | None) -> None:
+        self.pending = False
         self.known = d
         if d is None:
             self.history.setText("<i>New device: no earlier repairs on record.</i>")
@@ -123,6 +130,12 @@ class DevicePage(IntakePage):
         s.asset_tag, s.serial = self.asset_tag.text().strip(), self.serial.text().strip()
         s.make, s.model, s.os = self.make.text().strip(), self.model.text().strip(), self.os.currentText().strip()
         s.warranty_until = self.warranty.date().toString("yyyy-MM-dd") if self.has_warranty.isChecked() else ""
+
+    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+        self.lookup()
+        if self.pending:
+            return False  # the scanner's Enter arrived before the look-up answered; wait for it
+        return super().validatePage()
 
     def check(self) -> tuple[str, QWidget | None] | None:
         s = self.state

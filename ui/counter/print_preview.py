@@ -132,6 +132,26 @@ class PdfPage(QWidget):
             printer.setPrinterName(remembered)
         return printer
 
+    def remembered_printer(self) -> QPrinter | None:
+        """The remembered printer of this kind if it is still installed, else None."""
+        remembered = self.cc.settings.get(self.printer_setting)
+        if not remembered or remembered not in QPrinterInfo.availablePrinterNames():
+            return None
+        return self.make_printer()
+
+    def print_direct(self) -> bool:
+        """Counter speed: straight to the remembered printer, no dialog."""
+        printer = self.remembered_printer()
+        if printer is None:
+            return False
+        try:
+            pages = print_pdf(self.pdf, printer)
+        except OSError as exc:
+            self.cc.dialogs.error(self, "Printing failed", describe(exc))
+            return False
+        self.status.setText(f"Sent {pages} page(s) to {printer.printerName()}")
+        return True
+
     def ask_printer(self, printer: QPrinter) -> bool:
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle(f"Print {KINDS[self.kind].lower()}")

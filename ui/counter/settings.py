@@ -8,3 +8,4 @@ LABEL_SIZE = Setting("counter/label_size", "62x29", str)    # millimetres, WIDTH
 SLIP_PRINTER = Setting("counter/slip_printer", "", str)     # remembered apart from the label printer
 LABEL_PRINTER = Setting("counter/label_printer", "", str)
 LOAN_DAYS = Setting("counter/loan_days", 7, int)
+PRINT_WITHOUT_PREVIEW = Setting("counter/print_without_preview", False, bool)  # straight to remembered printers
