@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "desk.cli.profile_cmd",
     "desk.cli.report_cmd",
     "desk.cli.print_cmd",
+    "desk.cli.counter_cmd",
     "desk.cli.sla_cmd",
     "desk.cli.calendar_cmd",
 ]

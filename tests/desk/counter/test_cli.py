@@ -43,3 +43,17 @@ def test_print_commands(sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureF
                  "--label", "huge"])
     assert code == 2
     db.dispose()
+
+
+def test_loaner_commands(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["--database", sqlite_url, "loaner", "add", "LN-5", "--description", "Dell Latitude 5440"]) == 0
+    assert main(["--database", sqlite_url, "loaner", "add", "LN-6", "--description", "HP EliteBook"]) == 0
+    assert main(["--database", sqlite_url, "loaner", "retire", "LN-6", "--reason", "cracked"]) == 0
+    capsys.readouterr()
+    assert main(["--database", sqlite_url, "loaner", "list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["asset_tag"], r["available"]) for r in rows] == [("LN-5", True)]
+    assert main(["--database", sqlite_url, "loaner", "return", "LN-5"]) == 2
+    assert "not lent out" in capsys.readouterr().err

@@ -104,19 +104,22 @@ def test_every_script_prints_with_an_embedded_font(database: Database, counter: 
 def test_hostile_text_in_every_field_is_printed_literally(database: Database, counter: CounterServices,
                                                           admin: Actor, tmp_path: Path) -> None:
     long_line = "x" * 5000
-    r = _repair(
-        database, counter, admin, given=HOSTILE[:190], family="O'Brien <script>",
+    counter.loaners.add(admin, "<LN&9>", "<b>Loaner</b> & " + HOSTILE[:150])
+    r = make_intake(
+        database, counter, admin, loaner="<LN&9>", given=HOSTILE[:190], family="O'Brien <script>",
+        title="<title> & " + "T" * 280,
         symptoms=HOSTILE + "\n" + long_line + "\n" + "Line\n" * 300 + "王小明 Борис שלום محمد",
         damage_notes=HOSTILE, condition=(HOSTILE[:110],), accessories=("<b>Charger</b> & co", HOSTILE[:110]),
         device=DeviceInfo(asset_tag="<TAG&1>", serial="]]>&lt;", make=HOSTILE[:110], model="<i>m</i>",
                           os="Windows & <Linux>"),
-    )
+    ).repair
     out = tmp_path / "slip.pdf"
     build_intake_slip(r, out)
     build_device_tag(r, tmp_path / "tag.pdf")
     text = pdf_text(out)
     assert "<b>bold</b> & <font size=40>big</font>" in text
     assert "O'Brien <script>" in text and "<TAG&1>" in text and "&amp;" in text
+    assert "<LN&9>" in text and "<b>Loaner</b> &" in text
     assert len(PdfReader(str(out)).pages) > 2  # the long problem text flowed over pages instead of failing
     assert len(PdfReader(str(tmp_path / "tag.pdf")).pages) == 1
     done = counter.pickup.pickup(admin, PickupRequest(r.number, "Passport", tuple(a.name for a in r.accessories),
