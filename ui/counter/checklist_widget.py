@@ -11,8 +11,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
 from desk.counter.checklist import ChecklistState
+from desk.services.lookups import normalise_number
 from ui.counter.context import CounterContext
 from ui.errors import describe
+
+
+def normalise(number: str) -> str:
+    return normalise_number(number, "INC")
 
 
 class RepairChecklistWidget(QWidget):
@@ -21,7 +26,7 @@ class RepairChecklistWidget(QWidget):
     def __init__(self, cc: CounterContext, number: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.cc = cc
-        self.number = number
+        self.number = normalise(number)
         self.state: ChecklistState | None = None
         self.setAccessibleName(f"Repair checklist of {number}")
         self.header = QLabel("")

@@ -61,6 +61,22 @@ class Counter:
         self._keep(w).show()
         return w
 
+    def checklist(self, number: str | None = None) -> QWidget | None:
+        """The repair checklist of the ticket open in front (or a scanned number), in its own window."""
+        if number is None:
+            panel = getattr(self.parent, "current_panel", lambda: None)()
+            number = getattr(panel, "number", None) or self.cc.dialogs.ask_text(
+                self.parent, "Repair checklist", "Ticket number (scan the slip or the device tag):")
+        if not number:
+            return None
+        from ui.counter.checklist_widget import RepairChecklistWidget
+
+        w = RepairChecklistWidget(self.cc, number.strip().upper())
+        w.setWindowTitle(f"Repair checklist — {number.strip().upper()}")
+        w.resize(520, 320)
+        self._keep(w).show()
+        return w
+
     def reprint(self) -> None:
         number = self.cc.dialogs.ask_text(self.parent, "Reprint", "Ticket number (scan the slip):")
         if number:
@@ -109,6 +125,7 @@ def install(window: Any, ctx: Any) -> Counter:
         ("New &walk-in repair…", "Ctrl+Alt+N", counter.new_intake),
         ("&Pickup…", "Ctrl+Alt+P", counter.pickup),
         ("&Loaner pool", "Ctrl+Alt+L", counter.loaner_pool),
+        ("Repair &checklist…", "Ctrl+Alt+K", counter.checklist),
         ("&Reprint slip and tag…", "Ctrl+Alt+R", counter.reprint),
         ("Printing &settings…", None, counter.settings),
     ):

@@ -147,6 +147,8 @@ def test_installer_adds_counter_menu_and_preview_follows_intake(qtbot: QtBot, cc
     counter.preview(number, ["slip", "tag"])
     previews = [w for w in counter.open if isinstance(w, PrintPreviewDialog)]
     assert previews and previews[0].tabs.count() == 2
+    checklist = counter.checklist(number.lower())
+    assert isinstance(checklist, RepairChecklistWidget) and len(checklist.boxes) == 8
     for w in counter.open:
         w.close()
 
