@@ -57,7 +57,7 @@ def _make_database(kind: str, request: pytest.FixtureRequest, tmp_path: Path,
     try:
         yield dbtools.pg_url(name)
     finally:
-        dbtools.pg_drop(name)
+        templates.pg_release(name)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
@@ -63,12 +64,19 @@ def migrated_seeded(url: str) -> None:
 
 
 class Templates:
-    """Builds each template once per test session, lazily."""
+    """Builds each template once per test session, lazily.
+
+    Creating and dropping a PostgreSQL database costs about a second each (fsync),
+    so the next copy is created in the background while the current test runs, and
+    drops happen in the background too; the suite waits for them at the end.
+    """
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
         self.sqlite_template: Path | None = None
         self.pg_template: str | None = None
+        self._pg_admin = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-admin")
+        self._next: Future[str] | None = None
 
     def sqlite_copy(self, dest: Path) -> str:
         if self.sqlite_template is None:
@@ -77,16 +85,27 @@ class Templates:
         shutil.copyfile(self.sqlite_template, dest)
         return f"sqlite:///{dest}"
 
+    def _create_copy(self) -> str:
+        name = f"desk_test_{uuid.uuid4().hex[:10]}"
+        pg_create(name, template=self.pg_template)
+        return name
+
     def pg_copy(self) -> str:
         if self.pg_template is None:
             name = f"desk_test_tmpl_{uuid.uuid4().hex[:8]}"
             pg_create(name)
             migrated_seeded(pg_url(name))
             self.pg_template = name
-        name = f"desk_test_{uuid.uuid4().hex[:10]}"
-        pg_create(name, template=self.pg_template)
-        return name
+        current = self._next if self._next is not None else self._pg_admin.submit(self._create_copy)
+        self._next = self._pg_admin.submit(self._create_copy)
+        return current.result()
+
+    def pg_release(self, name: str) -> None:
+        self._pg_admin.submit(pg_drop, name)
 
     def cleanup(self) -> None:
+        if self._next is not None:
+            self._pg_admin.submit(lambda f=self._next: pg_drop(f.result()))
+        self._pg_admin.shutdown(wait=True)
         if self.pg_template:
             pg_drop(self.pg_template)
