@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from db.engine import Database
 from db.enums import Role
@@ -199,3 +199,32 @@ def test_cli_exit_codes_and_summary(sqlite_url: str, tmp_path: Path, capsys: pyt
     code = main(["--database", sqlite_url, "import", "people", str(tmp_path / "missing.csv")])
     out, err = capsys.readouterr()
     assert code == 2 and err.count("\n") == 1 and "missing.csv" in err
+
+
+def test_a_person_the_database_refuses_is_rolled_back_alone(services: Services, admin: Actor, database: Database,
+                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The savepoint per person: a refusal nobody foresaw undoes that person only."""
+    people = tmp_path / "p.csv"
+    affs = tmp_path / "a.csv"
+    people.write_text(PEOPLE_HEADER + "900500001,Ana,Silva,,ana@example.edu,\n"
+                      "900500002,Bo,Berg,,bo@example.edu,\n", encoding="utf-8")
+    affs.write_text(AFF_HEADER + "900500001,department,Brand New Institute,Fellow,yes,,\n"
+                    "900500002,department,Library,Clerk,yes,,\n", encoding="utf-8")
+    real_apply = PeopleImporter._apply
+
+    def refusing(self: PeopleImporter, s, actor, now, today, uid, *args):  # type: ignore[no-untyped-def]
+        result = real_apply(self, s, actor, now, today, uid, *args)
+        if uid == "900500001":  # after its rows (and a new department) were flushed
+            s.execute(insert(Person).values(university_id="900500001", given_name="x", family_name="y",
+                                            created_at=now, updated_at=now))
+        return result
+
+    monkeypatch.setattr(PeopleImporter, "_apply", refusing)
+    report = PeopleImporter(database, services.people.clock).run(admin, people, affs)
+    assert report.created == 1 and [(p.file, p.line) for p in report.rejected] == [("p.csv", 2)]
+    assert "database refused" in report.rejected[0].reason
+    assert report.departments_created == ()
+    with database.reading() as s:
+        assert s.execute(select(Person.university_id)).scalars().all() == ["900500002"]
+        assert s.execute(select(Department.id).where(Department.name == "Brand New Institute")).first() is None
+        assert s.execute(select(func.count(AuditEntry.id)).where(AuditEntry.entity == "department")).scalar_one() == 0
