@@ -2,11 +2,14 @@
 the loaner and signs; the ticket resolves and closes in the same unit of work."""
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.enums import IncidentStatus
-from db.models import Incident, Loan, Repair, RepairAccessory, Signature, Task
+from db.models import Incident, Loan, Person, Repair, RepairAccessory, Signature, Task
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.counter import loaners
@@ -68,8 +71,6 @@ class PickupService:
                 loaners.return_in(s, actor, open_loan, now, "returned at pickup")
             # The customer signs last, once everything above is settled.
             check_signature(req.signature_png, "pickup signature")
-            from db.models import Person
-
             person = s.get(Person, inc.caller_id) if inc.caller_id else None
             s.add(Signature(repair_id=rid, purpose="pickup", signer_name=person_name(person) if person else "",
                             signed_at=now, png=req.signature_png))
@@ -83,7 +84,8 @@ class PickupService:
             s.flush()
             return load_repair(s, rid)
 
-    def _resolve_and_close(self, s, actor, inc, code, work, missing, note, now) -> None:  # type: ignore[no-untyped-def]
+    def _resolve_and_close(self, s: Session, actor: Actor, inc: Incident, code: str, work: str,
+                           missing: list[str], note: str, now: dt.datetime) -> None:
         resolution = work + (f"\nNot handed back: {', '.join(missing)} — {note}" if missing else "")
         status = inc.status
         if status in (IncidentStatus.NEW, IncidentStatus.ASSIGNED) or lifecycle.is_pending(status):

@@ -19,7 +19,6 @@ from desk.incident_models.views import ModelSpec, ModelView, TaskTemplate
 from desk.rules.permissions import require
 from desk.rules.priority import matrix_priority, priority_label
 from desk.services import audit, lookups
-from desk.services.incident_read import load_incident
 from desk.services.incidents import IncidentService, NewIncident
 from desk.services.text import clean_text
 from desk.services.views import IncidentView
@@ -121,9 +120,6 @@ class IncidentModelService:
         if not model.active:
             raise InvalidInput(f"Incident model {name!r} is retired.", "model")
         return self.incidents.open_in(s, actor, build_new_incident(model, title=title, caller=caller, **fields), now)
-
-    def opened(self, s: Session, inc: Incident) -> IncidentView:
-        return load_incident(s, inc.id)
 
 
 def build_new_incident(model: ModelView, *, title: str, caller: str | None = None, **fields: Any) -> NewIncident:
