@@ -13,10 +13,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import bindparam, text, update
+from sqlalchemy import text
 
 from db.engine import Database
-from db.models import Incident
 from desk.sla import catalogue, history, stored
 from desk.sla.clock import to_epoch
 from desk.sla.measure import evaluate
@@ -28,10 +27,20 @@ OPEN_WHERE = ("status IN ('new', 'assigned', 'in_progress', 'pending_customer', 
               "'pending_parts')")
 
 
-def _update_statement() -> Any:
-    t = Incident.__table__
-    return (update(t).where(t.c.id == bindparam("b_id"))
-            .values({c: bindparam(f"b_{c}") for c in stored.COLUMNS}))
+def _stamp_sqlite(epoch: int | None) -> str | None:
+    # The exact text SQLAlchemy's SQLite DateTime stores, so comparisons stay textual.
+    if epoch is None:
+        return None
+    return time.strftime("%Y-%m-%d %H:%M:%S.000000", time.gmtime(epoch))
+
+
+def _update_sql(dialect: str) -> str:
+    def setter(c: str) -> str:
+        if c in stored.TIME_COLUMNS and dialect != "sqlite":
+            return f"{c} = to_timestamp(?)"
+        return f"{c} = ?"
+
+    return f"UPDATE incidents SET {', '.join(setter(c) for c in stored.COLUMNS)} WHERE id = ?"
 
 
 def recompute_all(
@@ -45,38 +54,39 @@ def recompute_all(
         cat = catalogue.load(s)
         total = int(s.execute(text("SELECT COUNT(*) FROM incidents" + (f" WHERE {where}" if where else "")))
                     .scalar_one())
-    stmt = _update_statement()
-    cols = ", ".join(stored.COLUMNS)
     cond = f" AND ({where})" if where else ""
+    time_idx = [i for i, c in enumerate(stored.COLUMNS) if c in stored.TIME_COLUMNS]
     last, done, changed = 0, 0, 0
     started = time.monotonic()
     while True:
         with db.writing() as s:
-            conn = s.connection()
-            ids = conn.execute(text(f"SELECT id FROM incidents WHERE id > :last{cond} ORDER BY id LIMIT :n"),
-                               {"last": last, "n": BATCH}).scalars().all()
-            if not ids:
+            q = history.RawQuery(s.connection())
+            sqlite = q.dialect == "sqlite"
+            cols = ", ".join(history.epoch_sql(q.dialect, c) if c in stored.TIME_COLUMNS else c
+                             for c in stored.COLUMNS)
+            rows = q.all(f"SELECT id, {cols} FROM incidents WHERE id > ?{cond} ORDER BY id LIMIT ?",
+                         (last, BATCH))
+            if not rows:
                 break
-            lo, hi = ids[0], ids[-1]
-            current = {r[0]: tuple(history.epoch_of(v) if c in stored.TIME_COLUMNS else v
-                                   for c, v in zip(stored.COLUMNS, r[1:]))
-                       for r in conn.execute(text(f"SELECT id, {cols} FROM incidents WHERE id BETWEEN :lo AND :hi"
-                                                  f"{cond}"), {"lo": lo, "hi": hi})}
-            params: list[dict[str, Any]] = []
-            for h in history.stream(conn, batch=BATCH, where=f"id BETWEEN {int(lo)} AND {int(hi)}{cond}",
+            lo, hi = rows[0][0], rows[-1][0]
+            current = {r[0]: tuple(r[1:]) for r in rows}
+            params: list[list[Any]] = []
+            for h in history.stream(s.connection(), batch=BATCH, where=f"id BETWEEN {int(lo)} AND {int(hi)}{cond}",
                                     start_after=lo - 1):
                 result, policy = evaluate(cat, h, as_of)
                 raw = stored.raw_columns(result, policy.version_id if policy else None)
                 if current.get(h.incident_id) == raw:
                     continue
-                p: dict[str, Any] = {"b_id": h.incident_id}
-                for c, v in zip(stored.COLUMNS, raw):
-                    p[f"b_{c}"] = history.from_epoch_or_none(v) if c in stored.TIME_COLUMNS else v
-                params.append(p)
+                values = list(raw)
+                if sqlite:
+                    for i in time_idx:
+                        values[i] = _stamp_sqlite(values[i])
+                values.append(h.incident_id)
+                params.append(values)
             if params:
-                conn.execute(stmt, params)
+                q.many(_update_sql(q.dialect), params)
             changed += len(params)
-            done += len(ids)
+            done += len(rows)
             last = hi
         if progress is not None:
             rate = done / max(time.monotonic() - started, 1e-6)

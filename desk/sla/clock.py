@@ -63,6 +63,7 @@ class BusinessClock:
         self._lo: int | None = None
         self._hi: int | None = None
         self._lock = threading.Lock()
+        self._has_hours = any(spec.has_hours for _, spec in self._versions)
 
     @classmethod
     def from_intervals(cls, intervals: Iterable[Interval], *, name: str = "fixed") -> BusinessClock:
@@ -72,6 +73,7 @@ class BusinessClock:
         clock.name = name
         clock._fixed = True
         clock._lock = threading.Lock()
+        clock._has_hours = True
         clock._iv = _extend(([], [], []), sorted(intervals))
         clock._lo, clock._hi = -(2**62), 2**62
         return clock
@@ -101,9 +103,11 @@ class BusinessClock:
             raise ValueError("business_seconds must not be negative")
         if business_seconds == 0:
             return start
-        if not self._fixed and not any(spec.has_hours for _, spec in self._versions):
+        if not self._has_hours:
             raise InvalidInput(f"Calendar {self.name!r} has no working hours at all.", "calendar")
-        self._cover(start, start + 1)
+        lo, hi = self._lo, self._hi
+        if lo is None or hi is None or start < lo or start + 1 > hi:
+            self._cover(start, start + 1)
         iv = self._iv
         target = _pos(iv, start) + business_seconds
         searched = 0
@@ -123,7 +127,9 @@ class BusinessClock:
     def between_s(self, start: int, end: int) -> int:
         if end < start:
             return -self.between_s(end, start)
-        self._cover(start, end + 1)
+        lo, hi = self._lo, self._hi
+        if lo is None or hi is None or start < lo or end + 1 > hi:
+            self._cover(start, end + 1)
         iv = self._iv
         return _pos(iv, end) - _pos(iv, start)
 

@@ -30,12 +30,13 @@ no status rows at all is replayed from its ``resolved_at``/``closed_at`` columns
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from desk.sla.clock import from_epoch, to_epoch
 
@@ -44,12 +45,18 @@ REPLY = "reply"
 _EPOCH = dt.datetime(1970, 1, 1)
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
+    """One change. Plain tuples of the same layout are accepted everywhere (a bulk
+    recompute keeps the database rows as they come), so code reads them by position."""
+
+    incident_id: int
     at: int          # epoch seconds (UTC)
     field: str       # one of FIELDS, or 'reply'
     old: str | None
     new: str | None
+
+
+AT, FIELD, OLD, NEW = 1, 2, 3, 4
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,7 @@ class TicketHistory:
     responded_at: int | None
     resolved_at: int | None
     closed_at: int | None
-    events: tuple[Event, ...]  # in time order
+    events: tuple[tuple[Any, ...], ...]  # Event-shaped tuples, in time order
     sla_version_id: int | None = None  # the pinned SLA version, if already measured
 
 
@@ -82,75 +89,103 @@ def epoch_of(value: Any) -> int | None:
     return to_epoch(value)
 
 
-_INCIDENT_COLS = ("id, opened_at, status, priority, service_id, model_id, responded_at, "
-                  "resolved_at, closed_at, sla_version_id")
+def epoch_sql(dialect: str, column: str) -> str:
+    """SQL giving a timestamp column as whole epoch seconds, computed by the database:
+    parsing a million timestamps in Python would dominate a bulk recompute."""
+    if dialect == "sqlite":
+        return f"CAST(strftime('%s', {column}) AS INTEGER)"
+    return f"CAST(FLOOR(EXTRACT(EPOCH FROM {column})) AS BIGINT)"
 
 
-def _history(row: Sequence[Any], audits: Iterable[Sequence[Any]], first_reply: Any) -> TicketHistory:
-    events: list[Event] = []
-    for at, fld, old, new in audits:
-        events.append(Event(epoch_of(at) or 0, fld, old, new))
-    reply = epoch_of(first_reply)
-    if reply is not None:
-        events.append(Event(reply, REPLY, None, None))
-        events.sort(key=lambda e: e.at)  # stable: audit order kept within one instant
+def _incident_cols(d: str) -> str:
+    e = lambda c: epoch_sql(d, c)  # noqa: E731
+    return (f"id, {e('opened_at')}, status, priority, service_id, model_id, {e('responded_at')}, "
+            f"{e('resolved_at')}, {e('closed_at')}, sla_version_id")
+
+
+def _history(row: Sequence[Any], audits: Iterable[Sequence[Any]], first_reply: int | None) -> TicketHistory:
+    events = list(audits)
+    if first_reply is not None:
+        # After any audit row of the same instant, like a stable sort would put it.
+        bisect.insort_right(events, (row[0], first_reply, REPLY, None, None), key=_at)
     return TicketHistory(
-        incident_id=row[0], opened_at=epoch_of(row[1]) or 0, status=str(row[2]), priority=str(row[3]),
-        service_id=row[4], model_id=row[5], responded_at=epoch_of(row[6]),
-        resolved_at=epoch_of(row[7]), closed_at=epoch_of(row[8]), events=tuple(events),
-        sla_version_id=row[9],
+        incident_id=row[0], opened_at=row[1] or 0, status=str(row[2]), priority=str(row[3]),
+        service_id=row[4], model_id=row[5], responded_at=row[6], resolved_at=row[7], closed_at=row[8],
+        events=tuple(events), sla_version_id=row[9],
     )
+
+
+def _at(e: Sequence[Any]) -> int:
+    return int(e[AT])
 
 
 def _field_list() -> str:
     return ", ".join(f"'{f}'" for f in FIELDS)
 
 
+class RawQuery:
+    """Plain DB-API cursor on the unit of work's own connection (same transaction):
+    no per-row result processing, which matters at a million rows."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.dialect = conn.dialect.name
+        self._cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        if self.dialect != "sqlite":
+            sql = sql.replace("?", "%s")
+        self._cursor.execute(sql, tuple(params))
+        return list(self._cursor.fetchall())
+
+    def many(self, sql: str, rows: list[Sequence[Any]]) -> None:
+        if self.dialect != "sqlite":
+            sql = sql.replace("?", "%s")
+        self._cursor.executemany(sql, rows)
+
+
+def _read(q: RawQuery, rows: list[Any], id_cond: str, params: Sequence[Any]) -> Iterator[TicketHistory]:
+    d = q.dialect
+    audits: dict[int, list[Sequence[Any]]] = {}
+    for r in q.all(
+            f"SELECT entity_id, {epoch_sql(d, 'at')}, field, old_value, new_value FROM audit_log "
+            f"WHERE entity = 'incident' AND {id_cond.format(col='entity_id')} AND field IN ({_field_list()}) "
+            f"ORDER BY entity_id, at, id", params):
+        audits.setdefault(r[0], []).append(r)
+    replies = dict(q.all(
+        f"SELECT incident_id, {epoch_sql(d, 'MIN(at)')} FROM journal_entries WHERE kind = 'public' "
+        f"AND {id_cond.format(col='incident_id')} GROUP BY incident_id", params))
+    for row in rows:
+        yield _history(row, audits.get(row[0], ()), replies.get(row[0]))
+
+
 def load(conn: Connection, incident_ids: Sequence[int]) -> dict[int, TicketHistory]:
     """Histories of a few incidents (a queue page, one ticket)."""
     if not incident_ids:
         return {}
+    q = RawQuery(conn)
     ids = sorted(set(int(i) for i in incident_ids))
     out: dict[int, TicketHistory] = {}
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start:chunk_start + 500]
         id_list = ", ".join(str(i) for i in chunk)  # ints only: safe to inline
-        rows = conn.execute(text(f"SELECT {_INCIDENT_COLS} FROM incidents WHERE id IN ({id_list})")).all()
-        audits: dict[int, list[Sequence[Any]]] = {}
-        for r in conn.execute(text(
-                f"SELECT entity_id, at, field, old_value, new_value FROM audit_log "
-                f"WHERE entity = 'incident' AND entity_id IN ({id_list}) AND field IN ({_field_list()}) "
-                f"ORDER BY entity_id, at, id")):
-            audits.setdefault(r[0], []).append(r[1:])
-        replies = dict(conn.execute(text(
-            f"SELECT incident_id, MIN(at) FROM journal_entries WHERE kind = 'public' "
-            f"AND incident_id IN ({id_list}) GROUP BY incident_id")).all())
-        for row in rows:
-            out[row[0]] = _history(row, audits.get(row[0], ()), replies.get(row[0]))
+        rows = q.all(f"SELECT {_incident_cols(q.dialect)} FROM incidents WHERE id IN ({id_list})")
+        for h in _read(q, rows, "{col} IN (" + id_list + ")", ()):
+            out[h.incident_id] = h
     return out
 
 
 def stream(conn: Connection, *, batch: int = 20_000, where: str = "",
            start_after: int = 0) -> Iterator[TicketHistory]:
-    """Every incident's history in id order, read in id ranges (bulk recompute)."""
+    """Every incident's history in id order (or those matching the SQL condition
+    ``where``), read a batch of ids at a time with three range queries (bulk recompute)."""
+    q = RawQuery(conn)
     last = start_after
     cond = f" AND ({where})" if where else ""
     while True:
-        rows = conn.execute(text(
-            f"SELECT {_INCIDENT_COLS} FROM incidents WHERE id > :last{cond} ORDER BY id LIMIT :n"),
-            {"last": last, "n": batch}).all()
+        rows = q.all(f"SELECT {_incident_cols(q.dialect)} FROM incidents WHERE id > ?{cond} ORDER BY id LIMIT ?",
+                     (last, batch))
         if not rows:
             return
         lo, hi = rows[0][0], rows[-1][0]
-        audits: dict[int, list[Sequence[Any]]] = {}
-        for r in conn.execute(text(
-                f"SELECT entity_id, at, field, old_value, new_value FROM audit_log "
-                f"WHERE entity = 'incident' AND entity_id BETWEEN :lo AND :hi "
-                f"AND field IN ({_field_list()}) ORDER BY entity_id, at, id"), {"lo": lo, "hi": hi}):
-            audits.setdefault(r[0], []).append(r[1:])
-        replies = dict(conn.execute(text(
-            "SELECT incident_id, MIN(at) FROM journal_entries WHERE kind = 'public' "
-            "AND incident_id BETWEEN :lo AND :hi GROUP BY incident_id"), {"lo": lo, "hi": hi}).all())
-        for row in rows:
-            yield _history(row, audits.get(row[0], ()), replies.get(row[0]))
+        yield from _read(q, rows, "{col} BETWEEN ? AND ?", (lo, hi))
         last = hi

@@ -2,20 +2,20 @@
 from __future__ import annotations
 
 from desk.sla.catalogue import Catalogue, SlaPolicy
-from desk.sla.history import TicketHistory
+from desk.sla.history import AT, FIELD, NEW, OLD, TicketHistory
 from desk.sla.replay import SlaResult, replay
 
 
 def service_at(h: TicketHistory, as_of: int) -> int | None:
     """The ticket's service at ``as_of`` (a changed service re-targets from opening)."""
-    changes = [e for e in h.events if e.field == "service_id"]
+    changes = [e for e in h.events if e[FIELD] == "service_id"]
     if not changes:
         return h.service_id
-    current = changes[0].old
+    current = changes[0][OLD]
     for e in changes:
-        if e.at > as_of:
+        if e[AT] > as_of:
             break
-        current = e.new
+        current = e[NEW]
     return int(current) if current not in (None, "") else None
 
 

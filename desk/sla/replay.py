@@ -19,7 +19,8 @@ instant, since only events up to it are looked at.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 from dataclasses import dataclass
 
 from desk.errors import InvalidInput
@@ -128,51 +129,50 @@ def replay(h: TicketHistory, targets_for: TargetsFor, as_of: int) -> SlaResult:
 
 def _timelines(h: TicketHistory, as_of: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]], int | None]:
     opened = h.opened_at
-    status_events = [e for e in h.events if e.field == "status"]
-    prio_events = [e for e in h.events if e.field == "priority"]
-    if status_events:
-        first = status_events[0]
-        initial_status = first.new if first.old is None else first.old
+    first_status = next((e for e in h.events if e[2] == "status"), None)
+    first_prio = next((e for e in h.events if e[2] == "priority"), None)
+    if first_status is not None:
+        initial_status = first_status[4] if first_status[3] is None else first_status[3]
     else:
         initial_status = "new"
-    if prio_events:
-        first_p = prio_events[0]
-        initial_priority = first_p.new if first_p.old is None else first_p.old
+    if first_prio is not None:
+        initial_priority = first_prio[4] if first_prio[3] is None else first_prio[3]
     else:
         initial_priority = h.priority
     statuses: list[tuple[int, str]] = [(opened, initial_status or "new")]
     priorities: list[tuple[int, str]] = [(opened, initial_priority or h.priority)]
 
-    events = list(h.events)
-    if not status_events:
+    events: Sequence[Sequence[Any]] = h.events
+    if first_status is None:
         # No status rows at all: rebuild the bare lifecycle from the row's columns.
-        from desk.sla.history import Event
-
+        extra: list[Sequence[Any]] = list(events)
         if h.resolved_at is not None:
-            events.append(Event(h.resolved_at, "status", "in_progress", "resolved"))
+            extra.append((h.incident_id, h.resolved_at, "status", "in_progress", "resolved"))
         if h.closed_at is not None:
-            events.append(Event(h.closed_at, "status", None,
-                                "cancelled" if h.status == "cancelled" else "closed"))
-        events.sort(key=lambda e: e.at)
+            extra.append((h.incident_id, h.closed_at, "status", None,
+                          "cancelled" if h.status == "cancelled" else "closed"))
+        extra.sort(key=lambda e: e[1])
+        events = extra
 
     assignee: str | None = None
     replied = False
     derived: int | None = None
     status = statuses[0][1]
-    for e in events:
-        at = max(e.at, opened)
+    for _, at, field, _old, new in events:
+        if at < opened:
+            at = opened
         if at > as_of:
             break
-        if e.field == "status" and e.new:
-            if e.new != status:
-                _push(statuses, at, e.new)
-            status = e.new
-        elif e.field == "priority" and e.new:
-            if e.new != priorities[-1][1]:
-                _push(priorities, at, e.new)
-        elif e.field == "assignee_id":
-            assignee = e.new
-        elif e.field == REPLY:
+        if field == "status":
+            if new and new != status:
+                _push(statuses, at, new)
+                status = new
+        elif field == "priority":
+            if new and new != priorities[-1][1]:
+                _push(priorities, at, new)
+        elif field == "assignee_id":
+            assignee = new
+        elif field == REPLY:
             replied = True
         if derived is None and (status == "in_progress" or (assignee and replied)):
             derived = at

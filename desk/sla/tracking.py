@@ -28,7 +28,7 @@ def refresh(session: Session, incident: Incident, now: dt.datetime) -> None:
     h = history.load(session.connection(), [incident.id])[incident.id]
     t = to_epoch(now)
     # A change of the ticket's own service picks its SLA afresh; nothing else does.
-    repin = any(e.field == "service_id" and e.at == t for e in h.events)
+    repin = any(e[history.FIELD] == "service_id" and e[history.AT] == t for e in h.events)
     result, policy = evaluate(cat, h, t, repin=repin)
     values = stored.columns(result, policy.version_id if policy else None)
     changed = {k: v for k, v in values.items() if getattr(incident, k) != v}

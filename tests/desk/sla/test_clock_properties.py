@@ -19,7 +19,7 @@ SPECIAL_DAYS = {
     "America/New_York": [dt.date(2026, 3, 8), dt.date(2026, 11, 1), dt.date(2026, 7, 1)],
     "Europe/London": [dt.date(2026, 3, 29), dt.date(2026, 10, 25), dt.date(2026, 7, 1)],
 }
-QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(max_examples=45, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Times on a 15-minute grid plus odd seconds, so boundaries land on DST hours (01:00–03:00).
 wall_time = st.one_of(st.integers(0, 96).map(lambda q: q * 900), st.integers(0, 86_400))
