@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
@@ -14,6 +15,7 @@ from desk.counter.intake import IntakeResult
 from desk.counter.views import RepairView
 from desk.printing.jobs import render_for
 from ui.counter.context import CounterContext
+from ui.counter.draft import DraftStore
 from ui.counter.loaner_pool import LoanerPoolWindow
 from ui.counter.pickup_dialog import PickupDialog
 from ui.counter.print_preview import PrintPreviewDialog
@@ -139,4 +141,7 @@ def install(window: Any, ctx: Any) -> Counter:
         action = QAction("Incident &models…", window)
         action.triggered.connect(lambda _checked=False: counter.models())
         window.register_tool(MENU, action)
+    if DraftStore().path.exists():
+        # An intake was left unfinished (crash, power cut): offer it back as soon as the window is up.
+        QTimer.singleShot(0, counter.new_intake)
     return counter

@@ -179,3 +179,35 @@ def test_model_editor_edits_and_creates(qtbot: QtBot, cc: CounterContext) -> Non
     d.label.setText("x")
     d.save()
     assert "only a–z" in d.message.text()
+
+
+def test_unfinished_intake_is_offered_at_start(qtbot: QtBot, cc: CounterContext, database: Database) -> None:
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QMainWindow
+
+    from tests import factories
+    from ui.counter.draft import DraftStore
+    from ui.counter.install import install
+    from ui.counter.state import IntakeState
+    from ui.counter.wizard import IntakeWizard
+
+    uid = factories.person(database, given="Left", family="Behind")
+    DraftStore().save(IntakeState(page=1, person_uid=uid, person_label="Left Behind", serial="SN-1").to_json())
+
+    class Window(QMainWindow):
+        def register_tool(self, menu: str, action: object) -> object:
+            return action
+
+    win = Window()
+    qtbot.addWidget(win)
+    cc.dialogs = ScriptedDialogs([True])
+    ctx = SimpleNamespace(services=SimpleNamespace(db=cc.counter.intake.db, incidents=cc.counter.pickup.incidents,
+                                                   people=cc.people),
+                          actor=cc.actor, runner=cc.runner, dialogs=cc.dialogs, settings=cc.settings)
+    counter = install(win, ctx)
+    qtbot.waitUntil(lambda: any(isinstance(w, IntakeWizard) for w in counter.open))
+    wizard = next(w for w in counter.open if isinstance(w, IntakeWizard))
+    assert wizard.currentId() == 1 and wizard.pages[1].serial.text() == "SN-1"
+    wizard._closed = True
+    wizard.close()
