@@ -522,9 +522,10 @@ def _one(ctx: DemoContext, tickets: TicketWriter, slot: Slot, incident_id: int, 
                                           "Learning Management", "Research Computing"])) \
             or next(iter(svc_by_name.values()))
         title = texts.fill(rng.choice(svc.major_titles or (f"{svc.service} outage",)), rng)
-        service_id, _ = ctx.services[svc.service]
+        service_id, service_team = ctx.services[svc.service]
         ticket, resolve, code, note = tickets.major(
             incident_id=incident_id, number=number, opened=slot.at, svc=svc, service_id=service_id,
+            service_team_id=service_team,
             major_team_id=ctx.teams.get("Major Incident Team", next(iter(ctx.teams.values()))),
             category_id=ctx.categories.get("Connectivity"), title=title,
             description=f"Monitoring: {title}. Many users affected; calls rising at the desk.")

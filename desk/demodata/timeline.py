@@ -365,8 +365,8 @@ class TicketWriter:
 
     # -- a major incident ------------------------------------------------------
     def major(self, *, incident_id: int, number: str, opened: int, svc: texts.ServiceTexts,
-              service_id: int, major_team_id: int, category_id: int | None, title: str,
-              description: str) -> tuple[Ticket, int, str, str]:
+              service_id: int, service_team_id: int | None, major_team_id: int, category_id: int | None,
+              title: str, description: str) -> tuple[Ticket, int, str, str]:
         """A monitoring alert promoted to a major incident; returns the ticket and the
         (resolve time, code, note) its children are resolved with."""
         rng = self.rng
@@ -386,7 +386,8 @@ class TicketWriter:
         audit(opened, mon, "priority", None, pr.priority.value)
         t = opened + rng.randint(3 * MINUTE, 10 * MINUTE)
         audit(t, manager, "is_major", "false", "true", "Promoted: outage affects many users")
-        audit(t, manager, "team_id", None, str(major_team_id))
+        # Opened on the service's own team; promotion hands it to the major-incident team.
+        audit(t, manager, "team_id", str(service_team_id) if service_team_id else None, str(major_team_id))
         audit(t, manager, "assignee_id", None, str(manager))
         audit(t, manager, "status", "new", "assigned")
         t += rng.randint(2 * MINUTE, 8 * MINUTE)
@@ -403,8 +404,9 @@ class TicketWriter:
         audit(resolve, manager, "resolution_note", None, rnote)
         audit(resolve, manager, "status", "in_progress", "resolved")
         audit(resolve + 7 * DAY, self.staff.system_id, "status", "resolved", "closed", texts.AUTO_CLOSE_REASON)
-        ticket = self._finish(ev, incident_id, number, opened, title, description, service_id, major_team_id,
-                              category_id, "monitoring", None, pr, Impact.HIGH, Urgency.HIGH, mon, None)
+        ticket = self._finish(ev, incident_id, number, opened, title, description, service_id,
+                              service_team_id or major_team_id, category_id, "monitoring", None, pr,
+                              Impact.HIGH, Urgency.HIGH, mon, None)
         row = ticket.row
         if any(a[2] == "is_major" for a in ticket.audits):
             row["is_major"] = True

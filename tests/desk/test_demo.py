@@ -77,6 +77,9 @@ def _counts_sequences_and_history(built: Database) -> None:
             assert priorities[-1].new_value == inc.priority.value
             assignees = [r for r in rows if r.field == "assignee_id"]
             assert (int(assignees[-1].new_value) if assignees else None) == inc.assignee_id
+            teams = [r for r in rows if r.field == "team_id"]
+            if teams:
+                assert int(teams[-1].new_value) == inc.team_id, inc.number
             assert inc.opened_at <= inc.updated_at <= NOW
             if inc.status.value in ("resolved", "closed"):
                 assert inc.resolution_code in RESOLUTION_CODES and inc.resolution_note
