@@ -236,9 +236,14 @@ def group_keys(group_by: GroupBy, scope: Scope) -> tuple[KeyFn, int, bool]:
     return (lambda t: (bucket_index(t, scope.week_bounds),)), 1, True
 
 
-def compliance(s: Session, scope: Scope, group_by: GroupBy) -> tuple[ComplianceRow, ...]:
+def compliance(s: Session, scope: Scope, group_by: GroupBy,
+               week_counts: dict[tuple[Any, ...], tuple[Counts, TargetRange, TargetRange]] | None = None,
+               ) -> tuple[ComplianceRow, ...]:
     keys, n, per_event = group_keys(group_by, scope)
-    counts = count_rows(s, scope, keys, n, per_event)
+    if group_by is GroupBy.WEEK and week_counts is not None:
+        counts = week_counts  # the weekly trend already counted exactly these groups
+    else:
+        counts = count_rows(s, scope, keys, n, per_event)
     resp = _time_stats(s, scope, keys, "response_elapsed_s", "responded_at")
     res = _time_stats(s, scope, keys, "resolution_elapsed_s", "resolved_at")
     names = _names(s)
@@ -277,9 +282,16 @@ def _label(group_by: GroupBy, key: tuple[Any, ...], names: dict[str, dict[int, s
     return (f"Week of {scope.week_labels[int(key[0])].isoformat()}",)
 
 
-def weeks(s: Session, scope: Scope) -> tuple[WeekRow, ...]:
+def week_counts(s: Session, scope: Scope) -> dict[tuple[Any, ...], tuple[Counts, TargetRange, TargetRange]]:
     keys, n, per_event = group_keys(GroupBy.WEEK, scope)
-    counts = count_rows(s, scope, keys, n, per_event)
+    return count_rows(s, scope, keys, n, per_event)
+
+
+def weeks(s: Session, scope: Scope,
+          counts: dict[tuple[Any, ...], tuple[Counts, TargetRange, TargetRange]] | None = None,
+          ) -> tuple[WeekRow, ...]:
+    if counts is None:
+        counts = week_counts(s, scope)
     return tuple(
         WeekRow(label, counts.get((i,), (Counts(),))[0]) for i, label in enumerate(scope.week_labels)
     )

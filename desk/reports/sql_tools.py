@@ -10,7 +10,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, case, cast, func, literal, select
+from sqlalchemy import (
+    Column, ColumnElement, Integer, MetaData, Select, Table, case, cast, func, literal, literal_column, select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from db.types import UTCDateTime
@@ -52,7 +55,7 @@ def percentiles(
         if keys:
             stmt = stmt.group_by(*keys)
     else:
-        stmt = _window_percentiles(value, keys, conds, ps)
+        return _sorted_percentiles(session, value, keys, conds, ps)
     out: dict[tuple[Any, ...], tuple[int, list[float | None]]] = {}
     nk = len(keys)
     for row in session.execute(stmt):
@@ -62,6 +65,42 @@ def percentiles(
         vals = [None if v is None else float(v) for v in row[nk + 1:]]
         out[tuple(row[:nk])] = (n, vals)
     return out
+
+
+def _sorted_percentiles(
+    session: Session, value: ColumnElement[Any], keys: Sequence[ColumnElement[Any]],
+    conds: Sequence[ColumnElement[bool]], ps: Sequence[float],
+) -> dict[tuple[Any, ...], tuple[int, list[float | None]]]:
+    """SQLite: the values copied in (group, value) order into a temporary table, so a
+    row's rowid is its rank; each group's first rowid and count then locate the
+    neighbours of position (n-1)·p directly. One sort, no window buffering: several
+    times faster than row_number() over a partition on hundreds of thousands of rows."""
+    nk = len(keys)
+    meta = MetaData()
+    table = Table("desk_pct", meta, *[Column(f"k{i}", k.type) for i, k in enumerate(keys)],
+                  Column("v", Integer), prefixes=["TEMPORARY"])
+    session.execute(text("DROP TABLE IF EXISTS desk_pct"))
+    table.create(session.connection())
+    try:
+        pick = select(*[k.label(f"k{i}") for i, k in enumerate(keys)], value.label("v")).where(*conds)
+        pick = pick.order_by(*[literal_column(f"k{i}") for i in range(nk)], literal_column("v"))
+        session.execute(table.insert().from_select([*(f"k{i}" for i in range(nk)), "v"], pick))
+        kl = ", ".join(f"k{i}" for i in range(nk))
+        picks = []
+        for p in ps:
+            pos = f"CAST((b.n - 1) * {p!r} AS INTEGER)"
+            lo = f"(SELECT v FROM desk_pct WHERE rowid = b.f + {pos})"
+            hi = f"(SELECT v FROM desk_pct WHERE rowid = b.f + min({pos} + 1, b.n - 1))"
+            picks.append(f"{lo} + ((b.n - 1) * {p!r} - {pos}) * ({hi} - {lo})")
+        sql = (f"SELECT {kl + ', ' if nk else ''}b.n, {', '.join(picks)} FROM "
+               f"(SELECT {kl + ', ' if nk else ''}min(rowid) AS f, count(*) AS n FROM desk_pct"
+               f"{' GROUP BY ' + kl if nk else ''}) AS b WHERE b.n > 0")
+        out: dict[tuple[Any, ...], tuple[int, list[float | None]]] = {}
+        for row in session.execute(text(sql)):
+            out[tuple(row[:nk])] = (int(row[nk]), [None if v is None else float(v) for v in row[nk + 1:]])
+        return out
+    finally:
+        session.execute(text("DROP TABLE IF EXISTS desk_pct"))
 
 
 def _window_percentiles(
