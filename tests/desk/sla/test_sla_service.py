@@ -302,3 +302,25 @@ def test_sweep_records_breaches_that_happened_quietly(services: Services, clock,
     assert row["response_breached_at"] == ny(2026, 11, 2, 9, 30)
     assert row["resolution_breached_at"] == ny(2026, 11, 2, 17, 0)
     assert backfill.sweep(services.db, now=ny(2026, 11, 3, 9, 0)) == 0
+
+
+@SQLITE_ONLY
+def test_parallel_recompute_gives_the_serial_result(services: Services, clock, admin: Actor,  # type: ignore[no-untyped-def]
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    clock.set(ny(2026, 11, 2, 9, 0))
+    numbers = [open_ticket(services, admin, i, u) for i, u in
+               (("high", "high"), ("medium", "medium"), ("low", "low"), ("low", "medium"), ("medium", "high"))]
+    clock.advance(hours=3)
+    services.incidents.transition(admin, numbers[1], "in_progress")
+    services.incidents.transition(admin, numbers[1], "pending_parts")
+    monkeypatch.setattr(backfill, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(backfill, "BATCH", 2)  # three id ranges over two worker processes
+    later = ny(2026, 11, 20, 9, 0)
+    with services.db.writing() as s:
+        s.execute(update(Incident).values({c: None for c in stored.COLUMNS}))
+    assert backfill.recompute_all(services.db, now=later, workers=2) == len(numbers)
+    parallel = {n: stored_row(services, n) for n in numbers}
+    with services.db.writing() as s:
+        s.execute(update(Incident).values({c: None for c in stored.COLUMNS}))
+    assert backfill.recompute_all(services.db, now=later, workers=1) == len(numbers)
+    assert {n: stored_row(services, n) for n in numbers} == parallel
