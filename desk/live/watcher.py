@@ -71,7 +71,7 @@ class SqliteWatcher(Watcher):
     updated since the last one seen."""
 
     def __init__(self, db: Database, on_change: ChangeCallback, on_state: StateCallback,
-                 *, interval: float = 0.15) -> None:
+                 *, interval: float = 0.1) -> None:
         super().__init__(on_change, on_state)
         path = sqlite_path(db.engine.url)
         if path is None:
@@ -141,18 +141,14 @@ class PostgresWatcher(Watcher):
                     first = False
                     backoff = 1.0
                     while not self._stop.is_set():
-                        batch: list[tuple[int, int]] = []
-                        refresh = False
-                        for note in conn.notifies(timeout=self.poll, stop_after=200):
+                        # Each notification is passed on as it arrives (the generator
+                        # returns after ``poll`` seconds of quiet to check for stop).
+                        for note in conn.notifies(timeout=self.poll):
                             payload = _parse(note.payload)
-                            if payload is None:
-                                refresh = True
-                            else:
-                                batch.append(payload)
-                        if refresh:
-                            self.on_change(Change(refresh=True))
-                        elif batch:
-                            self.on_change(Change(ids=tuple(dict(batch).items())))
+                            self.on_change(Change(refresh=True) if payload is None
+                                           else Change(ids=(payload,)))
+                            if self._stop.is_set():
+                                break
             except psycopg.Error as exc:
                 if self._stop.is_set():
                     break

@@ -1,0 +1,71 @@
+"""Change watchers without Qt: another connection's save arrives; PostgreSQL reconnects."""
+from __future__ import annotations
+
+import threading
+
+import psycopg
+import pytest
+from sqlalchemy import make_url
+
+from db.engine import Database
+from desk.actor import Actor
+from desk.live.watcher import Change, PostgresWatcher, wait_until, watcher_for
+from desk.services.bundle import Services
+from desk.services.incidents import NewIncident
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.changes: list[Change] = []
+        self.states: list[str] = []
+        self.lock = threading.Lock()
+
+    def change(self, c: Change) -> None:
+        with self.lock:
+            self.changes.append(c)
+
+    def ids(self) -> set[int]:
+        with self.lock:
+            return {i for c in self.changes for i, _v in c.ids}
+
+
+def test_other_connection_changes_arrive(database: Database, services: Services, admin: Actor, clock) -> None:  # type: ignore[no-untyped-def]
+    rec = Recorder()
+    watcher = watcher_for(database, rec.change, rec.states.append)
+    assert watcher is not None
+    watcher.start()
+    try:
+        assert wait_until(lambda: any(s.startswith("live") for s in rec.states), 5)
+        other = Database.connect(database.engine.url.render_as_string(hide_password=False))
+        try:
+            view = Services.over(other, clock).incidents.open(admin, NewIncident(title="Seen elsewhere"))
+        finally:
+            other.dispose()
+        assert wait_until(lambda: view.id in rec.ids(), 3)
+        before = len(rec.changes)
+        clock.advance(minutes=1)
+        services.incidents.comment(admin, view.number, "and again")
+        assert wait_until(lambda: len(rec.changes) > before, 3)
+        assert (view.id, view.version + 1) in [p for c in rec.changes[before:] for p in c.ids] or \
+            any(c.refresh for c in rec.changes[before:])
+    finally:
+        watcher.stop()
+
+
+@pytest.mark.postgres
+def test_postgres_listener_reconnects_and_asks_for_refresh(postgres_url: str) -> None:
+    db = Database.connect(postgres_url)
+    rec = Recorder()
+    watcher = PostgresWatcher(db, rec.change, rec.states.append, poll=0.1)
+    watcher.start()
+    try:
+        assert wait_until(lambda: "live" in " ".join(rec.states), 5)
+        admin_info = make_url(postgres_url).set(drivername="postgresql")
+        with psycopg.connect(admin_info.render_as_string(hide_password=False), autocommit=True) as conn:
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                         "WHERE application_name = 'desk-live' AND datname = current_database()")
+        assert wait_until(lambda: any(c.refresh for c in rec.changes), 10)
+        assert any(s.startswith("reconnecting") for s in rec.states)
+    finally:
+        watcher.stop()
+        db.dispose()
