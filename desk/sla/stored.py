@@ -42,7 +42,6 @@ Outcome for reports: a resolved ticket met its resolution target iff
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from desk.sla.clock import from_epoch

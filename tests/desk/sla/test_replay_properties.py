@@ -7,7 +7,6 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desk.sla.calendar import CalendarSpec
 from desk.sla.clock import BusinessClock
 from desk.sla.history import Event, TicketHistory
 from desk.sla.replay import RUNNING, Target, replay
