@@ -111,10 +111,11 @@ def between_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
-def _target_line(t: TargetSla, zone: dt.tzinfo) -> str:
+def _target_line(t: TargetSla, zone: dt.tzinfo, per_day: int | None = None) -> str:
     if t.target_s is None:
         return f"{t.kind:<10}  no target"
-    return (f"{t.kind:<10}  target {format_duration(t.target_s):>7}  used {format_duration(t.business_seconds_used):>8}"
+    return (f"{t.kind:<10}  target {format_duration(t.target_s, per_day):>7}  "
+            f"used {format_duration(t.business_seconds_used):>8}"
             f"  due {_local(t.due_at, zone)}  state {t.state}"
             + (f"  at risk from {_local(t.at_risk_at, zone)}" if t.at_risk_at else "")
             + (f"  BREACHED {_local(t.breached_at, zone)}" if t.breached_at else "")
@@ -142,8 +143,9 @@ def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     print(f"SLA {r.sla_name} v{r.sla_version}, calendar {r.calendar_name} v{r.calendar_version}, "
           f"at risk from {r.at_risk_percent} %")
-    print(_target_line(r.response, zone))
-    print(_target_line(r.resolution, zone))
+    per_day = cat.calendars[r.calendar_name].latest[3].business_day_s if r.calendar_name in cat.calendars else None
+    print(_target_line(r.response, zone, per_day))
+    print(_target_line(r.resolution, zone, per_day))
     for p in r.pauses:
         print(f"paused      {_local(p.start, zone)} → {_local(p.end, zone) if p.end else 'still paused'}  ({p.status})")
     for b in r.breaches:
