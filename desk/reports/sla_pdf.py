@@ -321,27 +321,32 @@ def _over(b: BreachRow) -> str:
 
 
 class _TextOps:
-    """PDF text operators for (font, string) pairs, cached per document.
+    """PDF text operators and widths of cell strings, cached per document.
 
     ReportLab's text object splits every string into font subsets and escapes it on each
-    call; appendix cells repeat (services, priorities, durations, dates), so the encoded
-    operators are kept and reused. Only ReportLab's TrueType subset API is used to encode.
+    call; appendix cells repeat (services, priorities, durations, dates), so each
+    (font, string) is encoded once: its width and its "/F+subset size Tf (..) Tj"
+    operators, with runs in the fallback font where the main font lacks glyphs. Only
+    ReportLab's TrueType subset API is used to encode.
     """
 
     def __init__(self) -> None:
         self.doc: object | None = None
-        self.cache: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self.cache: dict[tuple[str, str], tuple[float, str]] = {}
 
-    def parts(self, canv: Any, font_name: str, text: str) -> list[tuple[str, str]]:
+    def cell(self, canv: Any, font_name: str, text: str) -> tuple[float, str]:
         if canv._doc is not self.doc:  # a new document: subsets start afresh
             self.doc, self.cache = canv._doc, {}
         key = (font_name, text)
         got = self.cache.get(key)
         if got is None:
-            font = getFont(font_name)
-            got = [(font.getSubsetInternalName(subset, canv._doc), f"({canv._escape(piece)}) Tj")
-                   for subset, piece in font.splitString(text, canv._doc)]
-            self.cache[key] = got
+            width, ops = 0.0, []
+            for f, piece in runs(text, font_name):
+                font = getFont(f)
+                width += stringWidth(piece, f, CELL)
+                ops += [f"{font.getSubsetInternalName(subset, canv._doc)} {fp_str(CELL)} Tf "
+                        f"({canv._escape(part)}) Tj" for subset, part in font.splitString(piece, canv._doc)]
+            got = self.cache[key] = (width, " ".join(ops))
         return got
 
 
@@ -375,7 +380,7 @@ class BreachSheet(Flowable):
         # document; setting each once through the public API does that.
         for f in (FONT_NARROW, FONT_NARROW_BOLD, FONT_FALLBACK):
             c.setFont(f, CELL)
-        out = ["BT", f"{fp_str(INK.red, INK.green, INK.blue)} rg"]
+        out = ["BT", _INK_RG]
         self._row(out, [h for h, _ in APPENDIX_COLS], h - rh, FONT_NARROW_BOLD)
         for r, row in enumerate(self.rows):
             self._row(out, row, h - (r + 2) * rh, FONT_NARROW)
@@ -383,25 +388,19 @@ class BreachSheet(Flowable):
         c._code.append("\n".join(out))  # noqa: SLF001 - a prepared content-stream fragment
 
     def _row(self, out: list[str], cells: Sequence[str], top: float, font: str) -> None:
-        base = top + (self.ROW_H - CELL) / 2 + CELL * 0.18
+        base = fp_str(top + (self.ROW_H - CELL) / 2 + CELL * 0.18)
         last = len(cells) - 1
-        size = fp_str(CELL)
         for col, value in enumerate(cells):
-            pieces = runs(value, font)
-            if col in self.RIGHT:
-                x = self.xs[col + 1] - self.PAD - sum(stringWidth(p, f, CELL) for f, p in pieces)
+            width, ops = self.ops.cell(self.canv, font, value)
+            x = self.xs[col + 1] - self.PAD - width if col in self.RIGHT else self.xs[col] + self.PAD
+            if col == last and font == FONT_NARROW:
+                out.append(f"{_BAD_RG} 1 0 0 1 {fp_str(x)} {base} Tm {ops} {_INK_RG}")
             else:
-                x = self.xs[col] + self.PAD
-            red = col == last and font == FONT_NARROW
-            if red:
-                out.append(f"{fp_str(BAD.red, BAD.green, BAD.blue)} rg")
-            out.append(f"1 0 0 1 {fp_str(x, base)} Tm")
-            for f, piece in pieces:
-                for subset_name, op in self.ops.parts(self.canv, f, piece):
-                    out.append(f"{subset_name} {size} Tf {op}")
-            if red:
-                out.append(f"{fp_str(INK.red, INK.green, INK.blue)} rg")
+                out.append(f"1 0 0 1 {fp_str(x)} {base} Tm {ops}")
 
+
+_INK_RG = f"{fp_str(INK.red, INK.green, INK.blue)} rg"
+_BAD_RG = f"{fp_str(BAD.red, BAD.green, BAD.blue)} rg"
 
 def _appendix(breaches: Sequence[BreachRow], st: dict[str, Any], zone: Any) -> list[Flowable]:
     out: list[Flowable] = [Paragraph(f"Appendix: breaches in the period ({fmt_int(len(breaches))})", st["h2"]),
