@@ -232,7 +232,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{result.label}: problems open in the Problems view", 8000)
 
     def _on_queue_loaded(self, total: int) -> None:
-        self.status_rows.setText(f"{total:,} tickets")
+        exact = self.queue_model.count_exact
+        self.status_rows.setText(f"{total:,} tickets" if exact else f"over {total - 1:,} tickets (counting…)")
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -214,3 +214,19 @@ def test_attachments_and_task_checklist(window, tickets, services: Services, adm
     detail = ctx.details.load(number)
     assert detail.tasks[0].done and not detail.tasks[1].done
     assert any(a.field == "task 1 done" for a in detail.audit)
+
+
+def test_search_count_follows_the_first_rows(ctx, tickets, monkeypatch, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    import ui.queue.model as qm
+
+    monkeypatch.setattr(qm, "SEARCH_COUNT_CAP", 1)
+    calls: list[str] = []
+    exact = ctx.queue.count
+    monkeypatch.setattr(ctx.queue, "count", lambda spec, actor: calls.append("exact") or exact(spec, actor))
+    model = QueueModel(ctx, page_size=2)
+    totals: list[int] = []
+    model.loaded.connect(totals.append)
+    model.set_spec(QueueSpec(QueueFilter(search="p"), "number", True))  # projector, printer, password
+    assert totals == [2, 3]  # "more than 1" with the first rows, then the exact count
+    assert calls == ["exact"] and model.count_exact and model.rowCount() == 3
+    qtmodeltester.check(model)

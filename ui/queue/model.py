@@ -28,6 +28,9 @@ COLUMN_KEYS: tuple[str, ...] = tuple(COLUMNS)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 MAX_CACHED_ROWS = 6000
+# A search shows its first rows after counting at most this many matches; the
+# exact count follows in the background.
+SEARCH_COUNT_CAP = 2000
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -47,6 +50,7 @@ class QueueModel(QAbstractTableModel):
         self._pending_pages: set[int] = set()
         self._generation = 0
         self._sla: dict[int, Any] = {}
+        self.count_exact = True
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -58,11 +62,18 @@ class QueueModel(QAbstractTableModel):
         gen = self._generation
         queue, actor, size = self.ctx.queue, self.ctx.actor, self.page_size
 
+        searching = bool(spec.filter.search.strip())
+
         def work() -> tuple[int, list[QueueRow]]:
             rows = queue.first_page(spec, actor, size)
-            total = len(rows) if len(rows) < size else queue.count(spec, actor)
-            return total, rows
+            if len(rows) < size:
+                return len(rows), rows
+            if searching:
+                # Show the first rows at once; the exact count follows (see below).
+                return queue.count_upto(spec, actor, SEARCH_COUNT_CAP), rows
+            return queue.count(spec, actor), rows
 
+        self.count_exact = True
         self.ctx.runner.read(work, lambda res: self._on_loaded(gen, res), self._on_failed, owner=self)
 
     def reload(self) -> None:
@@ -79,8 +90,35 @@ class QueueModel(QAbstractTableModel):
         self._pending_pages.clear()
         self._store(0, rows)
         self.endResetModel()
+        self.count_exact = total <= SEARCH_COUNT_CAP or not self.spec.filter.search.strip()
         self.loaded.emit(total)
         self.refresh_sla(range(0, min(len(rows), 60)))
+        if not self.count_exact:
+            self._count_exactly(gen)
+
+    def _count_exactly(self, gen: int) -> None:
+        spec, actor, queue = self.spec, self.ctx.actor, self.ctx.queue
+
+        def done(total: int) -> None:
+            if gen != self._generation:
+                return
+            self.count_exact = True
+            self._resize(total)
+            self.loaded.emit(self.total)
+
+        self.ctx.runner.read(lambda: queue.count(spec, actor), done, self._on_failed, owner=self)
+
+    def _resize(self, total: int) -> None:
+        if total > self.total:
+            self.beginInsertRows(QModelIndex(), self.total, total - 1)
+            self.total = total
+            self.endInsertRows()
+        elif total < self.total:
+            self.beginRemoveRows(QModelIndex(), total, self.total - 1)
+            for r in [r for r in self._rows if r >= total]:
+                self._row_of.pop(self._rows.pop(r).id, None)
+            self.total = total
+            self.endRemoveRows()
 
     def _on_failed(self, exc: BaseException) -> None:
         from ui.errors import describe
@@ -355,21 +393,13 @@ class QueueModel(QAbstractTableModel):
                 return
             total, rows = res
             self.layoutAboutToBeChanged.emit()
-            old_total = self.total
             self._rows.clear()
             self._row_of.clear()
             self._pending_pages.clear()
             self._store(first, rows)
             self.layoutChanged.emit()
-            if total != old_total:
-                if total > old_total:
-                    self.beginInsertRows(QModelIndex(), old_total, total - 1)
-                    self.total = total
-                    self.endInsertRows()
-                else:
-                    self.beginRemoveRows(QModelIndex(), total, old_total - 1)
-                    self.total = total
-                    self.endRemoveRows()
+            if total != self.total:
+                self._resize(total)
             self.loaded.emit(self.total)
 
         self.ctx.runner.read(work, done, self._on_failed, owner=self)
