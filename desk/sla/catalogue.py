@@ -6,7 +6,6 @@ fingerprint of exactly that, which makes per-event refreshes cheap.
 """
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -205,7 +204,3 @@ def load_cached(s: Session) -> Catalogue:
                 _CACHE.clear()
             _CACHE[key] = cat
     return cat
-
-
-def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)

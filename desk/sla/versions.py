@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.enums import Priority
@@ -225,7 +225,3 @@ def change_sla(
     change(draft)
     return write_sla_version(s, sla, draft, effective_from=effective_from or now, now=now,
                              actor_id=actor_id, note=note)
-
-
-def count_versions(s: Session) -> int:
-    return int(s.execute(select(func.count(CalendarVersion.id))).scalar_one())

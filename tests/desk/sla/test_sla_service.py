@@ -324,3 +324,21 @@ def test_parallel_recompute_gives_the_serial_result(services: Services, clock, a
         s.execute(update(Incident).values({c: None for c in stored.COLUMNS}))
     assert backfill.recompute_all(services.db, now=later, workers=1) == len(numbers)
     assert {n: stored_row(services, n) for n in numbers} == parallel
+
+
+@SQLITE_ONLY
+def test_changing_the_tickets_service_picks_its_sla_afresh(services: Services, clock, admin: Actor) -> None:  # type: ignore[no-untyped-def]
+    adm = SlaAdmin(services.db, clock)
+    adm.create_sla(admin, "classroom", copy_from="standard")
+    adm.set_target(admin, "classroom", "P3", response="1h", resolution="1bd")
+    with services.db.writing() as s:
+        s.execute(text("UPDATE services SET sla_name = 'classroom' WHERE name = 'Classroom Technology'"))
+    clock.set(ny(2026, 11, 2, 9, 0))
+    number = open_ticket(services, admin, service="Printing")
+    assert stored_row(services, number)["resolution_target_s"] == 30 * 3600
+    clock.set(ny(2026, 11, 2, 9, 30))
+    v = services.incidents.get(number)
+    services.incidents.update(admin, number, v.version, {"service": "Classroom Technology"})
+    row = stored_row(services, number)
+    assert row["resolution_target_s"] == 36_000 and row["response_due_at"] == ny(2026, 11, 2, 10, 0)
+    assert SlaService(services.db).incident_sla(number, clock()).sla_name == "classroom"
