@@ -10,7 +10,13 @@ from desk.cli.context import CliContext
 from desk.clock import utc_now
 from desk.errors import InvalidInput
 from desk.reports.params import (
-    DEFAULT_TZ, GroupBy, Preset, ReportParams, parse_date, parse_enum, preset_period,
+    DEFAULT_TZ,
+    GroupBy,
+    Preset,
+    ReportParams,
+    parse_date,
+    parse_enum,
+    preset_period,
     zone_named,
 )
 

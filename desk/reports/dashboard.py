@@ -19,7 +19,7 @@ from desk.reports.sla_data import Counts
 from desk.reports.sql_tools import at
 from desk.rules.permissions import require
 
-I = Incident.__table__.c  # noqa: E741
+I = Incident.__table__.c
 OPEN_STATUSES = tuple(s.value for s in (
     IncidentStatus.NEW, IncidentStatus.ASSIGNED, IncidentStatus.IN_PROGRESS,
     IncidentStatus.PENDING_CUSTOMER, IncidentStatus.PENDING_VENDOR, IncidentStatus.PENDING_PARTS))
@@ -127,6 +127,6 @@ class DashboardService:
 
     @staticmethod
     def _ticket(r) -> OpenTicket:  # type: ignore[no-untyped-def]
-        opened = r[5] if r[5].tzinfo else r[5].replace(tzinfo=dt.timezone.utc)
+        opened = r[5] if r[5].tzinfo else r[5].replace(tzinfo=dt.UTC)
         return OpenTicket(r[0], r[1], r[2] or "(no team)", str(getattr(r[3], "value", r[3])),
                           str(getattr(r[4], "value", r[4])).replace("_", " "), opened, r[6] or "—")

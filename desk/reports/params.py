@@ -99,7 +99,7 @@ def zone_named(tz: str) -> ZoneInfo:
 
 
 def local_midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=zone).astimezone(dt.timezone.utc)
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zone).astimezone(dt.UTC)
 
 
 def preset_period(preset: Preset | str, today: dt.date) -> tuple[dt.date, dt.date, str]:

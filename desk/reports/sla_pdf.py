@@ -12,12 +12,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from reportlab.lib.units import mm
 from reportlab.lib.rl_accel import fp_str
+from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import (
-    BaseDocTemplate, CondPageBreak, Frame, KeepTogether, PageBreak, PageTemplate, Paragraph,
-    Spacer, Table, TableStyle,
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
 )
 from reportlab.platypus.flowables import Flowable
 
@@ -25,9 +33,32 @@ from desk.reports.charts import compliance_chart, opened_resolved_chart
 from desk.reports.params import GroupBy
 from desk.reports.sla_data import AGEING_BUCKETS, BreachRow, ComplianceRow, SlaReport
 from desk.reports.styles import (
-    ACCENT, BAD, FONT, FONT_BOLD, FONT_FALLBACK, FONT_NARROW, FONT_NARROW_BOLD, INK, MARGIN,
-    MUTED, PAGE, RULE, STRIPE, fit, fmt_duration, fmt_int, fmt_local, fmt_pct, fmt_target,
-    draw_text, markup, needs_fallback, page_decorator, register_fonts, runs, styles,
+    ACCENT,
+    BAD,
+    FONT,
+    FONT_BOLD,
+    FONT_FALLBACK,
+    FONT_NARROW,
+    FONT_NARROW_BOLD,
+    INK,
+    MARGIN,
+    MUTED,
+    PAGE,
+    RULE,
+    STRIPE,
+    draw_text,
+    fit,
+    fmt_duration,
+    fmt_int,
+    fmt_local,
+    fmt_pct,
+    fmt_target,
+    markup,
+    needs_fallback,
+    page_decorator,
+    register_fonts,
+    runs,
+    styles,
 )
 
 Progress = Callable[[float, str], None]
@@ -70,12 +101,12 @@ def build_sla_report(report: SlaReport, out: Path, *, progress: Progress | None 
     state = {"pages": 0}
 
     class Doc(BaseDocTemplate):
-        def afterPage(self) -> None:  # noqa: N802 - ReportLab hook
+        def afterPage(self) -> None:
             state["pages"] += 1
             if progress:
                 progress(min(1.0, state["pages"] / est_pages), f"Page {state['pages']} of ~{est_pages}")
 
-        def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab hook
+        def afterFlowable(self, flowable: Flowable) -> None:
             if cancelled and cancelled():
                 raise ReportCancelled()
 
@@ -144,16 +175,17 @@ def _summary(r: SlaReport, st: dict[str, Any]) -> list[Flowable]:
     s, c, zone, prov = r.summary, r.summary.counts, r.params.zone, r.provenance
     head = r.params.label or f"{r.params.date_from:%d %B %Y} – {r.params.date_to:%d %B %Y}"
     figures = [
-        ["Tickets opened", fmt_int(c.opened), "Response met", f"{fmt_pct(c.response_pct)}  "
-         f"({fmt_int(c.response_met)} of {fmt_int(c.response_measured)})"],
-        ["Tickets resolved", fmt_int(c.resolved), "Resolution met", f"{fmt_pct(c.resolution_pct)}  "
-         f"({fmt_int(c.resolution_met)} of {fmt_int(c.resolution_measured)})"],
+        ["Tickets opened", fmt_int(c.opened), "Response met",
+         f"{fmt_pct(c.response_pct)}  ({fmt_int(c.response_met)} of {fmt_int(c.response_measured)})"],
+        ["Tickets resolved", fmt_int(c.resolved), "Resolution met",
+         f"{fmt_pct(c.resolution_pct)}  ({fmt_int(c.resolution_met)} of {fmt_int(c.resolution_measured)})"],
         ["Backlog at start", fmt_int(s.backlog_start), "Time to respond (median / 90th pct.)",
          f"{fmt_duration(s.response_time.median_s)} / {fmt_duration(s.response_time.p90_s)}"],
         ["Backlog at end", fmt_int(s.backlog_end), "Time to resolve (median / 90th pct.)",
          f"{fmt_duration(s.resolution_time.median_s)} / {fmt_duration(s.resolution_time.p90_s)}"],
-        ["Breaches", f"{fmt_int(c.breaches)}  ({fmt_int(c.response_breaches)} response, "
-         f"{fmt_int(c.resolution_breaches)} resolution)", "Major incidents opened", fmt_int(len(s.majors))],
+        ["Breaches", (f"{fmt_int(c.breaches)}  ({fmt_int(c.response_breaches)} response, "
+                      f"{fmt_int(c.resolution_breaches)} resolution)"),
+         "Major incidents opened", fmt_int(len(s.majors))],
     ]
     ft = Table(figures, colWidths=[38 * mm, 78 * mm, 68 * mm, 71 * mm], hAlign="LEFT")
     ft.setStyle(TableStyle([
@@ -385,7 +417,7 @@ class BreachSheet(Flowable):
         for r, row in enumerate(self.rows):
             self._row(out, row, h - (r + 2) * rh, FONT_NARROW)
         out.append("ET")
-        c._code.append("\n".join(out))  # noqa: SLF001 - a prepared content-stream fragment
+        c._code.append("\n".join(out))
 
     def _row(self, out: list[str], cells: Sequence[str], top: float, font: str) -> None:
         base = fp_str(top + (self.ROW_H - CELL) / 2 + CELL * 0.18)

@@ -16,7 +16,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from db.enums import IncidentStatus
@@ -25,8 +36,17 @@ from db.types import UTCDateTime
 from desk.errors import InvalidInput
 from desk.reports.params import GroupBy, ReportParams, local_midnight
 from desk.reports.sla_data import (
-    AGEING_BUCKETS, AgeingRow, BreachRow, ComplianceRow, Counts, MajorRow, Summary,
-    TargetRange, TimeStats, VipUsage, WeekRow,
+    AGEING_BUCKETS,
+    AgeingRow,
+    BreachRow,
+    ComplianceRow,
+    Counts,
+    MajorRow,
+    Summary,
+    TargetRange,
+    TimeStats,
+    VipUsage,
+    WeekRow,
 )
 from desk.reports.sql_tools import at, bucket_index, percentiles
 
@@ -119,7 +139,7 @@ def _outcome(breached: ColumnElement[Any], done: ColumnElement[Any]) -> ColumnEl
     return func.coalesce(breached, done)
 
 
-def _arms(I: Any) -> list[tuple[ColumnElement[Any], dict[str, ColumnElement[Any]]]]:  # noqa: N803
+def _arms(I: Any) -> list[tuple[ColumnElement[Any], dict[str, ColumnElement[Any]]]]:
     """One arm per kind of event: (its time, the count columns it contributes)."""
     one, zero = literal(1), literal(0)
     return [
@@ -141,7 +161,7 @@ def count_rows(s: Session, scope: Scope, keys: KeyFn, nkeys: int,
     pass with conditional sums does; when they depend on the event's own time (weeks),
     a UNION ALL of the four event arms is grouped instead.
     """
-    I = scope.c  # noqa: E741
+    I = scope.c
     arms = _arms(I)
     if per_event:
         selects: list[Select[Any]] = []
@@ -188,8 +208,8 @@ def _time_stats(s: Session, scope: Scope, keys: KeyFn, value: str,
 # -- the report's sections ----------------------------------------------------------------
 
 def summary(s: Session, scope: Scope) -> Summary:
-    I = scope.c  # noqa: E741
-    none: KeyFn = lambda _t: ()  # noqa: E731
+    I = scope.c
+    none: KeyFn = lambda _t: ()
     counts = count_rows(s, scope, none, 0, per_event=False).get((), (Counts(), None, None))[0]
     start_open, end_open = s.execute(select(
         func.count().filter(_open_at(I, scope.start)),
@@ -214,7 +234,7 @@ def _status(v: Any) -> str:
     return str(getattr(v, "value", v))
 
 
-def _open_at(I: Any, t: dt.datetime) -> ColumnElement[bool]:  # noqa: N803
+def _open_at(I: Any, t: dt.datetime) -> ColumnElement[bool]:
     """In the backlog at instant t (see the module's definitions)."""
     return and_(
         I.opened_at < at(t),
@@ -226,7 +246,7 @@ def _open_at(I: Any, t: dt.datetime) -> ColumnElement[bool]:  # noqa: N803
 
 def group_keys(group_by: GroupBy, scope: Scope) -> tuple[KeyFn, int, bool]:
     """(grouping columns of an event at a time, how many, whether they depend on the time)."""
-    I = scope.c  # noqa: E741
+    I = scope.c
     if group_by is GroupBy.SERVICE_PRIORITY:
         return (lambda _t: (I.service_id, I.priority)), 2, False
     if group_by is GroupBy.TEAM:
@@ -299,7 +319,7 @@ def weeks(s: Session, scope: Scope,
 
 def ageing(s: Session, scope: Scope) -> tuple[AgeingRow, ...]:
     """Backlog at the end of the period by priority and age (calendar time open)."""
-    I = scope.c  # noqa: E741
+    I = scope.c
     edges = [scope.end - dt.timedelta(days=d) for _, d in AGEING_BUCKETS]
     # Bucket k: edges[k+1] < opened_at <= edges[k]  (older tickets land in higher k).
     bucket = case(*[(I.opened_at > at(edges[k + 1]), literal(k)) for k in range(len(edges) - 1)],
@@ -313,7 +333,7 @@ def ageing(s: Session, scope: Scope) -> tuple[AgeingRow, ...]:
 
 
 def vip_usage(s: Session, scope: Scope) -> VipUsage:
-    I = scope.c  # noqa: E741
+    I = scope.c
     v = VipPolicy.__table__.c
     in_force = s.execute(
         select(v.version, v.published_at).where(v.published_at < at(scope.end))
@@ -329,13 +349,13 @@ def vip_usage(s: Session, scope: Scope) -> VipUsage:
     )
     published = None
     if in_force is not None:
-        published = in_force[1] if in_force[1].tzinfo else in_force[1].replace(tzinfo=dt.timezone.utc)
+        published = in_force[1] if in_force[1].tzinfo else in_force[1].replace(tzinfo=dt.UTC)
     return VipUsage(in_force[0] if in_force else None, published, by_version)
 
 
 def breaches(s: Session, scope: Scope, chunk: int = 5000) -> tuple[BreachRow, ...]:
     """Every response and resolution breach recorded in the period, oldest first."""
-    I = scope.c  # noqa: E741
+    I = scope.c
     svc = Service.__table__.c
 
     def arm(kind: str, breached: ColumnElement[Any], target: ColumnElement[Any],

@@ -11,7 +11,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
-    Column, ColumnElement, Integer, MetaData, Select, Table, case, cast, func, literal, literal_column, select,
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    Select,
+    Table,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
     text,
 )
 from sqlalchemy.orm import Session

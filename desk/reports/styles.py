@@ -146,7 +146,7 @@ def fmt_duration(seconds: float | None) -> str:
     if seconds is None:
         return "—"
     neg = seconds < 0
-    total_min = int(round(abs(seconds) / 60))
+    total_min = round(abs(seconds) / 60)
     h, m = divmod(total_min, 60)
     text = f"{m} min" if h == 0 else (f"{h} h" if m == 0 else f"{h} h {m:02d} min")
     return f"−{text}" if neg else text

@@ -143,7 +143,7 @@ def test_report_benchmark(engine: str) -> None:
     print(_line(f"one month {first}..{last}", month))
     print(_line(f"one year {year_from}..{last}", year))
     print(_line(f"one year, priorities {narrowed[0]}", narrowed[1]))
-    print(_line(f"  same under tracemalloc (slower)", traced))
+    print(_line("  same under tracemalloc (slower)", traced))
     ok = narrowed[1]["total_s"] <= 10 and narrowed[1]["maxrss_mb"] <= 500
     print(f"  target (one year, ~300-page appendix, <= 10 s, <= 500 MB): {'met' if ok else 'NOT met'}")
 

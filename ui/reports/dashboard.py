@@ -12,8 +12,17 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desk.reports.dashboard import Dashboard, DashboardService, OpenTicket
@@ -188,11 +197,11 @@ class SupervisorDashboard(QWidget):
         if item is not None:
             self.ticket_opened.emit(item.text())
 
-    def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.timer.stop()
         super().hideEvent(event)
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         if not self.timer.isActive():
             self.timer.start()
             self.refresh()

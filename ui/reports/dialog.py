@@ -13,13 +13,34 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
-    QLabel, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desk.reports.csv_export import write_csv
 from desk.reports.params import (
-    DEFAULT_TZ, Channel, GroupBy, Preset, Priority, ReportParams, preset_period, zone_named,
+    DEFAULT_TZ,
+    Channel,
+    GroupBy,
+    Preset,
+    Priority,
+    ReportParams,
+    preset_period,
+    zone_named,
 )
 from desk.reports.service import ReportService
 from desk.reports.sla_data import SlaReport
@@ -327,7 +348,7 @@ class SlaReportDialog(QDialog):
         self.status.setText(f"Sent {pages} pages to the printer.")
         self._set_running(False)
 
-    def done(self, result: int) -> None:  # noqa: D401 - Qt override
+    def done(self, result: int) -> None:
         self.preview.clear()
         if self.job is not None and self.job.running:
             # The worker still writes into the temp folder: clean up when it has stopped.

@@ -49,7 +49,7 @@ class ProgressJob(QObject):
         except ReportCancelled:
             self.running = False
             self.cancelled.emit()
-        except BaseException as exc:  # noqa: BLE001 - shown by the dialog in words
+        except BaseException as exc:
             log.exception("report job failed")
             self.running = False
             self.failed.emit(exc)

@@ -142,7 +142,7 @@ def compute(rows: list[dict[str, Any]], date_from: dt.date, date_to: dt.date, tz
             add(r, res_outcome, f2)
         if touched:
             # Targets are reported for every group the ticket's events fall in.
-            def tg(t: Tally) -> None:
+            def tg(t: Tally, r: dict[str, Any] = r) -> None:
                 t.resp_targets.add(r["response_target_s"])
                 t.res_targets.add(r["resolution_target_s"])
             for g, k in attr_keys(r).items():
@@ -151,9 +151,9 @@ def compute(rows: list[dict[str, Any]], date_from: dt.date, date_to: dt.date, tz
                 if inside(when):
                     tg(groups["week"][(monday(when),)])
         if inside(r["responded_at"]) and r["response_elapsed_s"] is not None:
-            add(r, r["responded_at"], lambda t: t.resp_times.append(r["response_elapsed_s"]))
+            add(r, r["responded_at"], lambda t, v=r["response_elapsed_s"]: t.resp_times.append(v))
         if inside(r["resolved_at"]) and r["resolution_elapsed_s"] is not None:
-            add(r, r["resolved_at"], lambda t: t.res_times.append(r["resolution_elapsed_s"]))
+            add(r, r["resolved_at"], lambda t, v=r["resolution_elapsed_s"]: t.res_times.append(v))
         backlog_start += open_at(r, start)
         if open_at(r, end):
             backlog_end += 1

@@ -17,7 +17,7 @@ from db.engine import Database
 from db.enums import Channel, IncidentStatus, Priority
 from db.models import Incident, Service, StaffAccount, Team, VipPolicy
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 TARGETS = {  # (response, resolution) in business seconds
     "P1": (15 * 60, 4 * 3600), "P2": (30 * 60, 8 * 3600), "P3": (4 * 3600, 30 * 3600),
     "P4": (10 * 3600, 50 * 3600), "P5": (20 * 3600, 200 * 3600),

@@ -16,7 +16,7 @@ from desk.reports.dashboard import DashboardService
 from desk.services.bundle import Services
 from tests import factories
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2026, 11, 4, 15, 0, tzinfo=UTC)  # Wednesday 10:00 in New York
 H = dt.timedelta(hours=1)
 

@@ -14,7 +14,8 @@ from PySide6.QtPrintSupport import QPrinter
 from db.enums import Role
 from tests import factories
 from tests.desk.reports import sla_dataset
-from tests.desk.reports.test_dashboard import NOW, build as build_dashboard_data
+from tests.desk.reports.test_dashboard import NOW
+from tests.desk.reports.test_dashboard import build as build_dashboard_data
 from ui.context import DeskContext
 from ui.reports.dashboard import SupervisorDashboard
 from ui.reports.dialog import SlaReportDialog
