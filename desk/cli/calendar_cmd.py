@@ -131,8 +131,8 @@ def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         zone = spec.zone
         lo = to_epoch(dt.datetime.combine(day, dt.time(), tzinfo=zone))
         hi = to_epoch(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone))
-        intervals = [(from_epoch(a).astimezone(zone), from_epoch(b).astimezone(zone))
-                     for a, b in clock.intervals_s(lo, hi)]
+        spans = clock.intervals_s(lo, hi)
+        intervals = [(from_epoch(a).astimezone(zone), from_epoch(b).astimezone(zone)) for a, b in spans]
         notes = []
         hname = spec.holiday_name(day)
         if hname:
@@ -143,7 +143,7 @@ def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         _, period = spec.hours_on(day)
         if period:
             notes.append(f"period: {period}")
-        worked = sum(int((b - a).total_seconds()) for a, b in intervals)
+        worked = sum(b - a for a, b in spans)  # real seconds: a DST day can hold 23 or 25 h
         days.append({"date": day.isoformat(), "weekday": day.strftime("%a"), "calendar_version": spec.version,
                      "intervals": [[a.isoformat(), b.isoformat()] for a, b in intervals],
                      "business_seconds": worked, "notes": notes})

@@ -25,6 +25,8 @@ def test_due_show_import_and_what_if(sqlite_url: str, capsys: pytest.CaptureFixt
     code, out, _ = run(capsys, *db, "sla", "due", "--calendar", "24x7", "--start", "2027-03-13T23:00",
                        "--duration", "4h")
     assert code == 0 and "Sun 2027-03-14 04:00:00 EDT" in out
+    code, out, _ = run(capsys, *db, "calendar", "show", "24x7", "--from", "2026-10-31", "--to", "2026-11-01")
+    assert code == 0 and "= 25 h" in out and "Total: 49 business hours" in out  # fall-back day
     code, out, _ = run(capsys, *db, "calendar", "import-ics", str(ICS), "--calendar", "service-desk")
     assert code == 0 and "7 added" in out
     code, out, _ = run(capsys, *db, "calendar", "show", "service-desk", "--from", "2026-12-21", "--to",
