@@ -28,9 +28,9 @@ COLUMN_KEYS: tuple[str, ...] = tuple(COLUMNS)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 MAX_CACHED_ROWS = 6000
-# A search shows its first rows after counting at most this many matches; the
+# A view shows its first rows after counting at most this many tickets; a larger
 # exact count follows in the background.
-SEARCH_COUNT_CAP = 2000
+COUNT_CAP = 5000
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -64,25 +64,28 @@ class QueueModel(QAbstractTableModel):
 
         searching = bool(spec.filter.search.strip())
 
-        def work() -> tuple[int, list[QueueRow]]:
-            rows = queue.first_page(spec, actor, size)
-            if len(rows) < size:
-                return len(rows), rows
+        def work() -> tuple[int, bool, list[QueueRow]]:
+            # The first rows never wait for a large count: one row more than a page
+            # says whether there is more; a search (whose exact count visits every
+            # match) then shows "more than a page", other views count up to a cap.
+            # Either way the exact count follows in the background.
+            rows = queue.first_page(spec, actor, size + 1)
+            if len(rows) <= size:
+                return len(rows), True, rows
             if searching:
-                # Show the first rows at once; the exact count follows (see below).
-                return queue.count_upto(spec, actor, SEARCH_COUNT_CAP), rows
-            return queue.count(spec, actor), rows
+                return size + 1, False, rows[:size]
+            total = queue.count_upto(spec, actor, COUNT_CAP)
+            return total, total <= COUNT_CAP, rows[:size]
 
-        self.count_exact = True
         self.ctx.runner.read(work, lambda res: self._on_loaded(gen, res), self._on_failed, owner=self)
 
     def reload(self) -> None:
         self.set_spec(self.spec)
 
-    def _on_loaded(self, gen: int, result: tuple[int, list[QueueRow]]) -> None:
+    def _on_loaded(self, gen: int, result: tuple[int, bool, list[QueueRow]]) -> None:
         if gen != self._generation:
             return
-        total, rows = result
+        total, exact, rows = result
         self.beginResetModel()
         self.total = total
         self._rows.clear()
@@ -90,7 +93,7 @@ class QueueModel(QAbstractTableModel):
         self._pending_pages.clear()
         self._store(0, rows)
         self.endResetModel()
-        self.count_exact = total <= SEARCH_COUNT_CAP or not self.spec.filter.search.strip()
+        self.count_exact = exact
         self.loaded.emit(total)
         self.refresh_sla(range(0, min(len(rows), 60)))
         if not self.count_exact:
