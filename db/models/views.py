@@ -37,6 +37,10 @@ class SavedView(Base):
 # engines match these partial indexes to the queue's queries.
 OPEN_STATUS_SQL = "status IN ('new', 'assigned', 'in_progress', 'pending_customer', 'pending_parts', 'pending_vendor')"
 
+FINISHED_STATUS_SQL = "status IN ('resolved', 'closed', 'cancelled')"
+MAJOR_SQLITE = "is_major = 1"
+MAJOR_PG = "is_major = true"
+
 # Keyset pages walk (sort key, id); open work is a small part of a large history,
 # so the open views get partial indexes of their own.
 QUEUE_INDEXES = (
@@ -58,4 +62,13 @@ QUEUE_INDEXES = (
     # has at-risk instants in the past too, so the plain index would match it all.
     Index("ix_incidents_open_at_risk", Incident.resolution_at_risk_at,
           sqlite_where=text(OPEN_STATUS_SQL), postgresql_where=text(OPEN_STATUS_SQL)),
+    # The other built-in views, so their live counts stay cheap at a million tickets.
+    Index("ix_incidents_open_channel", Incident.channel, Incident.resolution_due_at, Incident.id,
+          sqlite_where=text(OPEN_STATUS_SQL), postgresql_where=text(OPEN_STATUS_SQL)),
+    Index("ix_incidents_open_problem", Incident.problem_id,
+          sqlite_where=text(OPEN_STATUS_SQL), postgresql_where=text(OPEN_STATUS_SQL)),
+    Index("ix_incidents_finished_updated", Incident.updated_at, Incident.id,
+          sqlite_where=text(FINISHED_STATUS_SQL), postgresql_where=text(FINISHED_STATUS_SQL)),
+    Index("ix_incidents_major_updated", Incident.updated_at, Incident.id,
+          sqlite_where=text(MAJOR_SQLITE), postgresql_where=text(MAJOR_PG)),
 )

@@ -26,10 +26,10 @@ from db.engine import Database
 from db.models import (
     Department, Device, Incident, Person, Repair, Service, StaffAccount, Team, TeamMember, VipGrant,
 )
-from db.models.views import OPEN_STATUS_SQL
+from db.models.views import FINISHED_STATUS_SQL, MAJOR_PG, MAJOR_SQLITE, OPEN_STATUS_SQL
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
-from desk.services.queue_spec import QueueFilter, QueueSpec
+from desk.services.queue_spec import FINISHED, QueueFilter, QueueSpec
 from desk.services.search import matching_incident_ids, tokens
 
 
@@ -130,7 +130,9 @@ class QueueService:
         if f.open_only:
             # Spelled exactly like the partial indexes so SQLite can match them.
             where.append(text(OPEN_STATUS_SQL))  # type: ignore[arg-type]
-        if f.statuses:
+        if tuple(f.statuses) == FINISHED:
+            where.append(text(FINISHED_STATUS_SQL))  # type: ignore[arg-type]
+        elif f.statuses:
             where.append(Incident.status.in_(list(f.statuses)))
         if f.assignee == "me":
             where.append(Incident.assignee_id == actor.staff_id)
@@ -155,7 +157,9 @@ class QueueService:
             # running clock (the SLA engine clears its instants) and is not listed.
             where.append(Incident.resolution_at_risk_at <= now)
         if f.major:
-            where.append(Incident.is_major.is_(True))
+            # Spelled like the partial index's condition on each engine.
+            where.append(text(MAJOR_PG if s.get_bind().dialect.name == "postgresql"  # type: ignore[arg-type]
+                              else MAJOR_SQLITE))
         if f.walk_in:
             where.append(Incident.channel == "walk_in")
         if f.with_problem:
