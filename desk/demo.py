@@ -27,6 +27,7 @@ from sqlalchemy import Connection, Engine, func, select, text
 
 from db.engine import WRITE_OPTION, Database
 from db.models import Category, Department, Incident, Service, StaffAccount, Team, TeamMember
+from desk.actor import Actor
 from desk.clock import utc_now
 from desk.demodata import population, texts
 from desk.demodata.bulk import Loader, drop_sqlite_fts_trigger, drop_sqlite_indexes, restore_sqlite_fts
@@ -87,7 +88,7 @@ def build_demo(db: Database, *, tickets: int, seed: int, progress: Progress,
     started = time.monotonic()
     now = (now or utc_now()).replace(microsecond=0)
     ctx = DemoContext(random.Random(seed), now, tickets, progress)
-    _ensure_operator_account(db)
+    operator = _ensure_operator_account(db)
     with db.reading() as s:
         ctx.policy = current_vip_policy(s, now)
     writer = db.engine.execution_options(**{WRITE_OPTION: True})
@@ -102,6 +103,8 @@ def build_demo(db: Database, *, tickets: int, seed: int, progress: Progress,
         add_devices_and_loaners(loader, ctx)
         add_problems(loader, ctx)
     add_incidents(db, writer, ctx)
+    if operator is not None:
+        give_operator_work(db, ctx, operator)
     _recompute_sla(db, progress)
     from desk.counter.demo import add_repairs
 
@@ -111,15 +114,34 @@ def build_demo(db: Database, *, tickets: int, seed: int, progress: Progress,
              f"{ctx.journal_rows:,} journal entries in {time.monotonic() - started:.0f} s")
 
 
-def _ensure_operator_account(db: Database) -> None:
+def _ensure_operator_account(db: Database) -> Actor | None:
     """On a brand-new database the person running the demo becomes the first admin, as on
-    first start; otherwise the demo's staff would take that place and lock them out."""
+    first start; otherwise the demo's staff would take that place and lock them out.
+    Returns that account when it was created here."""
     with db.reading() as s:
         empty = s.execute(select(func.count(StaffAccount.id))).scalar_one() == 0
-    if empty:
-        from desk.services.staff import StaffService
+    if not empty:
+        return None
+    from desk.services.staff import StaffService
 
-        StaffService(db).resolve_actor()
+    return StaffService(db).resolve_actor()
+
+
+def give_operator_work(db: Database, ctx: DemoContext, operator: Actor, count: int = 6) -> None:
+    """Hand a few of the newest open tickets to the person trying Desk, through the
+    incident service, so "My open work" is not empty on first start."""
+    from desk.services.incidents import IncidentService
+
+    with db.reading() as s:
+        numbers = s.execute(
+            select(Incident.number).where(Incident.status.in_(["new", "assigned", "in_progress"]),
+                                          Incident.is_major.is_(False))
+            .order_by(Incident.opened_at.desc()).limit(count)).scalars().all()
+    service = IncidentService(db, lambda: ctx.now)
+    for number in numbers:
+        service.assign(operator, number, assignee=operator.username)
+    if numbers:
+        ctx.progress(f"{operator.username}: {len(numbers)} open tickets assigned to you")
 
 
 def _tune(conn: Connection) -> None:

@@ -128,7 +128,7 @@ def _people_statuses_and_scripts(built: Database) -> None:
 
 def _new_ticket_after_demo_continues_the_numbering(built: Database) -> None:
     services = Services.over(built, FakeClock(NOW))
-    actor = services.staff.list()[0]  # the operator's first-admin account
+    actor = services.staff.list()[0]  # any staff account may open tickets
     assert actor.roles
     with built.reading() as s:
         highest = s.execute(select(func.max(Incident.number))).scalar_one()
@@ -221,9 +221,15 @@ def test_sla_backfill_is_called_when_present(sqlite_url: str, monkeypatch: pytes
 def test_demo_makes_the_operator_admin_first(sqlite_url: str) -> None:
     db = Database.connect(sqlite_url)
     try:
-        _build(db, tickets=10)
+        _build(db, tickets=200)
         services = Services.over(db, FakeClock(NOW))
         me: Actor = services.staff.resolve_actor()
         assert "admin" in me.role_label
+        with db.reading() as s:
+            mine = s.execute(select(Incident.status).where(Incident.assignee_id == me.staff_id)).scalars().all()
+            assigned_by_me = s.execute(select(func.count(AuditEntry.id)).where(
+                AuditEntry.actor_id == me.staff_id, AuditEntry.field == "assignee_id")).scalar_one()
+        assert mine and all(st.value in ("assigned", "in_progress") for st in mine)
+        assert assigned_by_me == len(mine)
     finally:
         db.dispose()
