@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
@@ -86,6 +87,7 @@ _SORT_COLUMNS: dict[str, Any] = {
 _NULLABLE = {"sla"}
 # Views up to this size are sorted rather than walked along the sort key's index.
 SMALL_VIEW = 3000
+SMALL_VIEW_TTL_S = 10.0
 _ROW_FIELD = {"number": "id", "priority": "priority", "sla": "due_at", "updated": "updated_at",
               "opened": "opened_at", "status": "status"}
 
@@ -124,6 +126,7 @@ class QueueService:
     def __init__(self, db: Database, clock: Clock = utc_now) -> None:
         self.db = db
         self.clock = clock
+        self._small_views: dict[tuple[Any, ...], tuple[float, bool]] = {}
 
     # -- filters ---------------------------------------------------------------
     def conditions(self, s: Session, f: QueueFilter, actor: Actor) -> list[ColumnElement[bool]]:
@@ -327,7 +330,7 @@ class QueueService:
         if spec.sort == "number" and self._plain_search(spec.filter):
             return self._walk_search(s, spec, cursor, limit, forward=forward)
         where = self.conditions(s, spec.filter, actor)
-        segments = self._segments(spec, forward=forward, sort_rows=self._is_small(s, where))
+        segments = self._segments(spec, forward=forward, sort_rows=self._is_small(s, spec, actor, where))
         started = cursor is None
         ids: list[int] = []
         for seg in segments:
@@ -350,11 +353,22 @@ class QueueService:
             ids.extend(s.connection().execute(stmt).scalars())
         return ids if forward else ids[::-1]
 
-    def _is_small(self, s: Session, where: list[Any]) -> bool:
+    def _is_small(self, s: Session, spec: QueueSpec, actor: Actor, where: list[Any]) -> bool:
         if s.get_bind().dialect.name != "sqlite" or not where:
             return False  # PostgreSQL's planner weighs this itself, from its statistics
+        # A view's size changes slowly: the answer is kept for a few seconds, which
+        # spares every page of a scroll this extra query.
+        key = (spec.filter, actor.staff_id, SMALL_VIEW)
+        now = time.monotonic()
+        known = self._small_views.get(key)
+        if known is not None and now - known[0] < SMALL_VIEW_TTL_S:
+            return known[1]
         probe = select(Incident.id).where(*where).limit(SMALL_VIEW + 1).subquery()
-        return int(s.execute(select(func.count()).select_from(probe)).scalar_one()) <= SMALL_VIEW
+        small = int(s.execute(select(func.count()).select_from(probe)).scalar_one()) <= SMALL_VIEW
+        if len(self._small_views) > 200:
+            self._small_views.clear()
+        self._small_views[key] = (now, small)
+        return small
 
     def _walk_search(self, s: Session, spec: QueueSpec, cursor: Cursor | None, limit: int,
                      *, forward: bool) -> list[int]:
