@@ -317,7 +317,7 @@ def add_devices_and_loaners(loader: Loader, ctx: DemoContext) -> None:
 # -- problems ----------------------------------------------------------------------
 def add_problems(loader: Loader, ctx: DemoContext) -> None:
     assert ctx.staffing is not None
-    count = 0 if ctx.tickets < 50 else min(3_000, max(3, ctx.tickets // 400))
+    count = 0 if ctx.tickets < 50 else min(3_000, max(5, ctx.tickets // 400))
     if count == 0:
         return
     rng = ctx.rng
@@ -330,7 +330,10 @@ def add_problems(loader: Loader, ctx: DemoContext) -> None:
     for i in range(count):
         svc = weighted(rng, svc_weights)
         service_id, team_id = ctx.services[svc.service]
-        opened = now - rng.randint(2 * DAY, (HISTORY_DAYS - 40) * DAY)
+        # A quarter are recent, so even a small demo has problems under investigation and
+        # known errors with workarounds to offer on new incidents.
+        recent = i < max(2, count // 4)
+        opened = now - rng.randint(2 * DAY, (60 if recent else HISTORY_DAYS - 40) * DAY)
         pid = first_id + i
         if svc.problems:
             title_t, cause, workaround = rng.choice(svc.problems)
