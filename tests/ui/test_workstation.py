@@ -242,3 +242,20 @@ def test_large_counts_follow_the_first_rows(ctx, tickets, monkeypatch, qtmodelte
     totals.clear()
     model.set_spec(QueueSpec(QueueFilter(search="printer"), "number"))
     assert totals == [1] and calls == ["exact", "exact"]
+
+
+def test_new_incident_from_the_keyboard(window, services: Services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from ui.detail.new_incident import NewIncidentDialog
+
+    window.act_new.trigger()  # Ctrl+N
+    dialog = window.findChild(NewIncidentDialog)
+    assert dialog is not None and dialog.service.count() > 1
+    dialog.submit()  # no title yet: the rule's message, nothing created
+    assert "title" in dialog.error.text().lower()
+    QTest.keyClicks(dialog.title, "Smartboard frozen in ENG 204")
+    dialog.impact.setCurrentText("medium")
+    dialog.urgency.setCurrentText("high")
+    dialog.submit()
+    panel = window.current_panel()
+    assert panel is not None and panel.detail.incident.title == "Smartboard frozen in ENG 204"
+    assert panel.detail.incident.priority == "P2"
