@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtGui import QBrush, QColor
 
-from db.enums import IncidentStatus
-from desk.rules.lifecycle import label
+from desk.rules.lifecycle import STATUS_LABELS
 
 DESK_TZ = ZoneInfo("America/New_York")
 
@@ -35,11 +34,11 @@ class SlaCell:
         return QBrush(COLOURS.get(self.state, COLOURS["none"]))
 
 
+_LABELS = {status.value: text for status, text in STATUS_LABELS.items()}
+
+
 def status_label(value: str) -> str:
-    try:
-        return label(IncidentStatus(value))
-    except ValueError:
-        return value
+    return _LABELS.get(value, value)
 
 
 def duration(seconds: float, *, business: bool = False) -> str:
