@@ -86,7 +86,7 @@ def tables(r: SlaReport) -> dict[str, tuple[list[str], Iterable[Sequence[Any]]]]
     def comp(row: ComplianceRow) -> list[Any]:
         label = list(row.label)
         if g is GroupBy.WEEK:
-            label = [label[0].removeprefix("Week of ")]
+            label = [label[0].removeprefix("Week from ")]
         return [*label, *_counts(row.counts),
                 row.response_target.low_s, row.response_target.high_s,
                 row.resolution_target.low_s, row.resolution_target.high_s,
@@ -97,7 +97,7 @@ def tables(r: SlaReport) -> dict[str, tuple[list[str], Iterable[Sequence[Any]]]]
         "parameters.csv": (["parameter", "value"], params),
         "summary.csv": (["figure", "value"], summary),
         "compliance.csv": (comp_head, (comp(x) for x in r.compliance)),
-        "weekly.csv": (["week_of", *_counts_cols()],
+        "weekly.csv": (["week_from", *_counts_cols()],
                        ([w.week_start.isoformat(), *_counts(w.counts)] for w in r.weeks)),
         "backlog_ageing.csv": (["priority", *[lbl for lbl, _ in AGEING_BUCKETS], "total"],
                                ([a.priority, *a.buckets, a.total] for a in r.ageing)),

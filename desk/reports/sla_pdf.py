@@ -307,7 +307,7 @@ def _trends(r: SlaReport, st: dict[str, Any]) -> list[Flowable]:
     charts = Table([[opened_resolved_chart(r.weeks, w, 70 * mm), compliance_chart(r.weeks, w, 70 * mm)]],
                    colWidths=[w + 4 * mm, w + 4 * mm])
     charts.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    rows: list[list[Any]] = [["Week of", "Opened", "Resolved", "Response met", "Response met %",
+    rows: list[list[Any]] = [["Week from", "Opened", "Resolved", "Response met", "Response met %",
                               "Resolution met", "Resolution met %", "Breaches"]]
     for wk in r.weeks:
         c = wk.counts

@@ -102,7 +102,7 @@ def resolve_scope(s: Session, params: ReportParams) -> Scope:
     zone = params.zone
     day = params.date_from
     bounds = [params.start_utc]
-    labels = [day - dt.timedelta(days=day.weekday())]
+    labels = [day]  # the first bucket starts with the period, on whatever weekday
     day += dt.timedelta(days=(7 - day.weekday()) % 7 or 7)
     while day <= params.date_to:
         bounds.append(local_midnight(day, zone))
@@ -299,7 +299,7 @@ def _label(group_by: GroupBy, key: tuple[Any, ...], names: dict[str, dict[int, s
         return (names["team"].get(key[0], "—") if key[0] is not None else "(no team)",)
     if group_by is GroupBy.ASSIGNEE:
         return (names["staff"].get(key[0], "—") if key[0] is not None else "(unassigned)",)
-    return (f"Week of {scope.week_labels[int(key[0])].isoformat()}",)
+    return (f"Week from {scope.week_labels[int(key[0])].isoformat()}",)
 
 
 def week_counts(s: Session, scope: Scope) -> dict[tuple[Any, ...], tuple[Counts, TargetRange, TargetRange]]:

@@ -81,8 +81,9 @@ def compute(rows: list[dict[str, Any]], date_from: dt.date, date_to: dt.date, tz
         return t is not None and start <= t < end
 
     def monday(t: dt.datetime) -> dt.date:
+        # Weeks run Monday to Sunday in the desk zone; the first one starts with the period.
         d = t.astimezone(zone).date()
-        return d - dt.timedelta(days=d.weekday())
+        return max(d - dt.timedelta(days=d.weekday()), date_from)
 
     def open_at(r: dict[str, Any], t: dt.datetime) -> bool:
         return (r["opened_at"] < t and r["status"] != "cancelled"

@@ -67,7 +67,7 @@ def _check(report: SlaReport, exp: independent.Expected, rows: list[dict[str, An
                 if t.opened or t.resolved or t.response_measured or t.resolution_measured
                 or t.resp_times or t.res_times}
     if g is GroupBy.WEEK:
-        got = {(dt.date.fromisoformat(r.label[0].removeprefix("Week of ")),): r for r in report.compliance}
+        got = {(dt.date.fromisoformat(r.label[0].removeprefix("Week from ")),): r for r in report.compliance}
     else:
         got = {r.key if g is not GroupBy.SERVICE_PRIORITY else (r.key[0], getattr(r.key[1], "value", r.key[1])): r
                for r in report.compliance}
