@@ -259,3 +259,25 @@ def test_new_incident_from_the_keyboard(window, services: Services, qtbot) -> No
     panel = window.current_panel()
     assert panel is not None and panel.detail.incident.title == "Smartboard frozen in ENG 204"
     assert panel.detail.incident.priority == "P2"
+
+
+def test_triage_and_resolve_without_the_mouse(window, tickets, services: Services, admin: Actor, dialogs) -> None:  # type: ignore[no-untyped-def]
+    window.views.select("unassigned")
+    window.queue.setFocus()
+    window.act_next.trigger()                      # Ctrl+J: first ticket
+    window.act_open.trigger()                      # Ctrl+O
+    panel = window.current_panel()
+    number = panel.number
+    window.act_assign_me.trigger()                 # Ctrl+M
+    dialogs.answers += ["In progress"]
+    window.act_status.trigger()                    # Ctrl+T
+    assert services.incidents.get(number).status == "in_progress"
+    dialogs.answers += ["Resolved", "workaround", "Reseated the cable; user confirmed"]
+    window.act_status.trigger()
+    view = services.incidents.get(number)
+    assert (view.status, view.resolution_code, view.assignee_id) == ("resolved", "workaround", admin.staff_id)
+    assert "Resolved" in panel.header.text()
+    # Every menu action can be reached from the keyboard.
+    missing = [a.text() for m in (window.menu("&Tickets"), window.menu("&View")) for a in m.actions()
+               if not a.isSeparator() and not a.shortcut().toString()]
+    assert missing == []
