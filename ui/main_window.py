@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         self.act_detail = a("&View", "Go to &ticket", "Ctrl+3", self._focus_detail)
         self.act_refresh = a("&View", "&Refresh", QKeySequence.StandardKey.Refresh, self.refresh)
         self.act_save_view = a("&View", "Save view &as…", "Ctrl+Shift+S", self.save_view_as)
-        self.act_delete_view = a("&View", "&Delete saved view", "Ctrl+Shift+D", self.delete_view)
+        self.act_delete_view = a("&View", "&Delete saved view", "Ctrl+Shift+X", self.delete_view)
         self.act_quit = a("&File", "&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.act_keys = a("&Help", "&Keyboard shortcuts", "F1", self.show_shortcuts)
 

@@ -281,3 +281,12 @@ def test_triage_and_resolve_without_the_mouse(window, tickets, services: Service
     missing = [a.text() for m in (window.menu("&Tickets"), window.menu("&View")) for a in m.actions()
                if not a.isSeparator() and not a.shortcut().toString()]
     assert missing == []
+
+
+def test_no_two_actions_share_a_shortcut(window) -> None:  # type: ignore[no-untyped-def]
+    from ui.app import install_features
+    from ui.main_window import FEATURE_INSTALLERS
+
+    install_features(window, window.ctx, FEATURE_INSTALLERS)  # the counter's and reports' actions too
+    keys = [a.shortcut().toString() for a in window.actions() if a.shortcut().toString()]
+    assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
