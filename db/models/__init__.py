@@ -5,6 +5,7 @@ from db.models.catalogue import Category, Service
 from db.models.counter import Device, Loan, Loaner, Repair, RepairAccessory, Signature
 from db.models.incidents import Attachment, Incident, JournalEntry, Task
 from db.models.incident_models import IncidentModel, IncidentModelTask
+from db.models.major import MajorIncidentRule, MajorTeamMember
 from db.models.numbering import NumberSequence
 from db.models.people import Affiliation, Department, Person, PersonStatus
 from db.models.problems import Problem
@@ -20,5 +21,5 @@ __all__ = [
     "Task", "IncidentModel", "IncidentModelTask", "NumberSequence", "Affiliation",
     "Department", "Person", "PersonStatus", "Problem", "StaffAccount", "StaffRole", "Team",
     "TeamMember", "VipGrant", "VipPolicy", "SavedView", "Calendar", "CalendarClosure", "CalendarHours",
-    "CalendarPeriod", "CalendarVersion", "Sla", "SlaTarget", "SlaVersion",
+    "CalendarPeriod", "CalendarVersion", "Sla", "SlaTarget", "SlaVersion", "MajorIncidentRule", "MajorTeamMember",
 ]
