@@ -14,6 +14,8 @@ ACTIONS: dict[str, Role] = {
     "incident.resolve": Role.COUNTER,
     "incident.link_problem": Role.TECHNICIAN,
     "incident.promote_major": Role.SUPERVISOR,
+    # Working a major incident (comms updates, team, children); starting one is promote_major.
+    "major.manage": Role.TECHNICIAN,
     "problem.open": Role.TECHNICIAN,
     "problem.edit": Role.TECHNICIAN,
     "person.edit": Role.COUNTER,
@@ -29,6 +31,8 @@ ACTION_WORDS: dict[str, str] = {
     "vip.manage": "grant or remove VIP status",
     "people.import": "import the people directory",
     "staff.manage": "manage staff accounts",
+    "incident.promote_major": "start or confirm a major incident",
+    "major.manage": "work on a major incident",
 }
 
 
