@@ -311,7 +311,11 @@ def add_devices_and_loaners(loader: Loader, ctx: DemoContext) -> None:
     """
     from desk.counter.demo import loaner_rows
 
-    loader.insert("loaners", loaner_rows(loader, ctx.now_s))
+    # A second demo run on the same database adds tickets, not a second loaner pool.
+    existing = set(loader.conn.execute(text("SELECT asset_tag FROM loaners")).scalars())
+    rows = [r for r in loaner_rows(loader, ctx.now_s) if r["asset_tag"] not in existing]
+    if rows:
+        loader.insert("loaners", rows)
 
 
 # -- problems ----------------------------------------------------------------------
