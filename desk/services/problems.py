@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.engine import Database
@@ -25,6 +26,7 @@ from desk.rules.lifecycle import PROBLEM_TRANSITIONS
 from desk.rules.permissions import require
 from desk.services import audit, lookups
 from desk.services.numbering import next_number
+from desk.services.problem_list import KnownErrorMatch, ProblemListService, ProblemQuery, ProblemRow
 from desk.services.text import clean_text
 from desk.services.views import ProblemView
 
@@ -116,6 +118,17 @@ class ProblemService:
     def __init__(self, db: Database, clock: Clock = utc_now) -> None:
         self.db = db
         self.clock = clock
+        self.listing = ProblemListService(db)
+
+    # -- reading -----------------------------------------------------------------------
+    def count(self, q: ProblemQuery = ProblemQuery()) -> int:
+        return self.listing.count(q)
+
+    def page(self, q: ProblemQuery, offset: int = 0, limit: int = 200) -> list[ProblemRow]:
+        return self.listing.page(q, offset, limit)
+
+    def known_errors_for(self, incident_number: str) -> tuple[KnownErrorMatch, ...]:
+        return self.listing.known_errors_for(incident_number)
 
     def get(self, number: str) -> ProblemView:
         with self.db.reading() as s:
@@ -150,7 +163,7 @@ class ProblemService:
         with self.db.writing() as s:
             p = Problem(number=next_number(s, "PRB"), title=t, description=d, status=ProblemStatus.NEW,
                         service_id=lookups.service_id(s, service) if service else None,
-                        category_id=lookups.category_id(s, category) if category else None,
+                        category_id=lookups.category_id(s, category, create=True) if category else None,
                         team_id=lookups.team_id(s, team) if team else None, opened_at=now, updated_at=now,
                         created_by_id=actor.staff_id)
             s.add(p)
@@ -306,6 +319,7 @@ class ProblemService:
                              None if link else inc.number, inc.number if link else None)
                 inc.problem_id = new
                 inc.updated_at = now
-                p.updated_at = now   # bumps the problem's version: open problem tabs re-read
+                p.updated_at = now
+                flag_modified(p, "updated_at")   # bumps the version even within the same second
             s.flush()
             return load_problem(s, p.id)
