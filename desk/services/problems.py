@@ -155,7 +155,8 @@ class ProblemService:
             )
 
     def open(self, actor: Actor, *, title: str, description: str = "", service: str | None = None,
-             team: str | None = None, incidents: tuple[str, ...] = (), category: str | None = None) -> ProblemView:
+             team: str | None = None, incidents: tuple[str, ...] = (), category: str | None = None,
+             major_incident: str | None = None) -> ProblemView:
         require(actor, "problem.open")
         t = clean_text(title, "title", required=True, single_line=True, max_length=300)
         d = clean_text(description, "description", max_length=100_000)
@@ -166,9 +167,14 @@ class ProblemService:
                         category_id=lookups.category_id(s, category, create=True) if category else None,
                         team_id=lookups.team_id(s, team) if team else None, opened_at=now, updated_at=now,
                         created_by_id=actor.staff_id)
+            if major_incident:
+                # Opened from a major incident's post-incident review (desk.major).
+                p.major_incident_id = lookups.incident_by_number(s, major_incident).id
             s.add(p)
             s.flush()
             audit.record(s, actor, now, "problem", p.id, "created", None, p.number)
+            if p.major_incident_id is not None:
+                audit.record(s, actor, now, "problem", p.id, "major_incident_id", None, p.major_incident_id)
             for number in incidents:
                 inc = lookups.incident_by_number(s, number)
                 audit.record(s, actor, now, "incident", inc.id, "problem_id", inc.problem_id, p.id)
