@@ -101,26 +101,15 @@ class PeopleService:
 
     # -- VIP -----------------------------------------------------------------
     def grant_vip(self, actor: Actor, university_id: str, *, reason: str, office: str | None = None) -> PersonView:
-        require(actor, "vip.manage")
-        why = clean_text(reason, "reason", required=True, max_length=2000)
-        now = self.clock()
-        with self.db.writing() as s:
-            p = s.execute(select(Person).where(Person.university_id == university_id)).scalar_one_or_none()
-            if p is None:
-                raise NotFound(f"No person with university ID {university_id!r}.")
-            active = s.execute(select(VipGrant.id).where(VipGrant.person_id == p.id,
-                                                         VipGrant.revoked_at.is_(None))).scalar()
-            if active is not None:
-                raise InvalidInput(f"{university_id} already holds VIP status.")
-            s.add(VipGrant(person_id=p.id, office=office, granted_at=now, granted_by_id=actor.staff_id,
-                           grant_reason=why))
-            audit.record(s, actor, now, "person", p.id, "vip", "false", "true", why)
-            s.flush()
-            from desk.services.incidents import IncidentService
-            IncidentService(self.db, self.clock).rederive_open_for_person(s, actor, p.id, now, f"VIP granted: {why}")
-            return load_person(s, p.id)
+        return self._change_vip(actor, university_id, reason, grant=True, office=office)
 
     def revoke_vip(self, actor: Actor, university_id: str, *, reason: str) -> PersonView:
+        return self._change_vip(actor, university_id, reason, grant=False)
+
+    def _change_vip(self, actor: Actor, university_id: str, reason: str, *, grant: bool,
+                    office: str | None = None) -> PersonView:
+        """Grant or remove VIP status (supervisors, with a reason), audited; the person's
+        open tickets are re-derived so every ticket the policy touches shows it."""
         require(actor, "vip.manage")
         why = clean_text(reason, "reason", required=True, max_length=2000)
         now = self.clock()
@@ -128,15 +117,24 @@ class PeopleService:
             p = s.execute(select(Person).where(Person.university_id == university_id)).scalar_one_or_none()
             if p is None:
                 raise NotFound(f"No person with university ID {university_id!r}.")
-            grant = s.execute(select(VipGrant).where(VipGrant.person_id == p.id,
-                                                     VipGrant.revoked_at.is_(None))).scalar_one_or_none()
-            if grant is None:
+            active = s.execute(select(VipGrant).where(VipGrant.person_id == p.id,
+                                                      VipGrant.revoked_at.is_(None))).scalar_one_or_none()
+            if grant and active is not None:
+                raise InvalidInput(f"{university_id} already holds VIP status.")
+            if not grant and active is None:
                 raise InvalidInput(f"{university_id} does not hold VIP status.")
-            grant.revoked_at, grant.revoked_by_id, grant.revoke_reason = now, actor.staff_id, why
-            audit.record(s, actor, now, "person", p.id, "vip", "true", "false", why)
+            if grant:
+                s.add(VipGrant(person_id=p.id, office=office, granted_at=now, granted_by_id=actor.staff_id,
+                               grant_reason=why))
+            else:
+                assert active is not None
+                active.revoked_at, active.revoked_by_id, active.revoke_reason = now, actor.staff_id, why
+            audit.record(s, actor, now, "person", p.id, "vip", str(not grant).lower(), str(grant).lower(), why)
             s.flush()
             from desk.services.incidents import IncidentService
-            IncidentService(self.db, self.clock).rederive_open_for_person(s, actor, p.id, now, f"VIP removed: {why}")
+
+            IncidentService(self.db, self.clock).rederive_open_for_person(
+                s, actor, p.id, now, f"VIP {'granted' if grant else 'removed'}: {why}")
             return load_person(s, p.id)
 
     def publish_vip_policy(self, actor: Actor, text: str, urgency_levels_raised: int = 1) -> int:
