@@ -51,6 +51,11 @@ def test_schema_older_or_newer_is_refused(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
         migrate.check_schema(engine, how_to_upgrade="desk db upgrade")  # current: fine
+        migrate.downgrade(engine, "-1")
+        with pytest.raises(DatabaseSetupError, match="older than this Desk needs.*run: desk db upgrade"):
+            migrate.check_schema(engine, how_to_upgrade="desk db upgrade")
+        migrate.upgrade(engine)
+        migrate.check_schema(engine, how_to_upgrade="desk db upgrade")
         with engine.begin() as conn:
             conn.execute(text("UPDATE alembic_version SET version_num = 'ffffffffffff'"))
         with pytest.raises(DatabaseSetupError, match="newer than this Desk knows"):
