@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.errors import DeskError, InvalidInput, NotFound
 from desk.major import read, surge
+from desk.major.report_data import ReportData, gather
 from desk.major.views import (
     ChildSkipped, LinkOutcome, MajorSummary, MajorView, PageOutcome, Proposal, ResolveOutcome, RuleView,
 )
@@ -27,6 +29,7 @@ from desk.rules import lifecycle
 from desk.rules.permissions import require
 from desk.services import audit, lookups
 from desk.services.incidents import IncidentService, NewIncident
+from desk.services.problems import ProblemService
 from desk.services.text import clean_text
 
 ROLE_MAX = 60
@@ -37,10 +40,12 @@ MAJOR_TEAM = "Major Incident Team"
 
 
 class MajorIncidentService:
-    def __init__(self, db: Database, clock: Clock = utc_now, incidents: IncidentService | None = None) -> None:
+    def __init__(self, db: Database, clock: Clock = utc_now, incidents: IncidentService | None = None,
+                 problems: ProblemService | None = None) -> None:
         self.db = db
         self.clock = clock
         self.incidents = incidents or IncidentService(db, clock)
+        self.problems = problems or ProblemService(db, clock)
 
     # -- reading -----------------------------------------------------------------------
     def get(self, number: str) -> MajorView:
@@ -54,6 +59,39 @@ class MajorIncidentService:
     def proposals(self) -> list[Proposal]:
         with self.db.reading() as s:
             return surge.find_proposals(s, self.clock())
+
+    def report_data(self, actor: Actor, number: str) -> ReportData:
+        """Everything the post-incident report prints (anyone who may work a major may print it)."""
+        require(actor, "major.manage")
+        with self.db.reading() as s:
+            return gather(s, self._major(s, number).id, self.clock(), actor)
+
+    def write_report(self, actor: Actor, number: str, out: Path, *, paper: str = "letter") -> Path:
+        """Build the PDF beside ``out`` and rename it into place: a failed build leaves no file."""
+        from desk.major.report import build_post_incident_report
+
+        data = self.report_data(actor, number)
+        tmp = out.with_name(out.name + ".part")
+        try:
+            build_post_incident_report(data, tmp, paper=paper)
+            tmp.replace(out)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return out
+
+    def open_problem(self, actor: Actor, number: str, *, title: str | None = None,
+                     description: str | None = None) -> str:
+        """A problem for the major incident's underlying cause, linked to it (and it to the problem)."""
+        require(actor, "problem.open")
+        with self.db.reading() as s:
+            inc = self._major(s, number)
+            service = s.get(Service, inc.service_id).name if inc.service_id else None  # type: ignore[union-attr]
+            number, inc_title = inc.number, inc.title
+        p = self.problems.open(actor, title=title or f"Root cause of {number}: {inc_title}"[:300],
+                               description=description if description is not None else
+                               f"Opened from major incident {number}.", service=service,
+                               incidents=(number,), major_incident=number)
+        return p.number
 
     def rules(self) -> list[RuleView]:
         with self.db.reading() as s:
