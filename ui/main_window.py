@@ -16,7 +16,8 @@ import logging
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QLineEdit, QMainWindow, QMenu, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QLineEdit, QMainWindow, QMenu, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout,
+    QWidget,
 )
 
 from desk.live.watcher import Change
@@ -25,6 +26,8 @@ from ui import settings as S
 from ui.context import DeskContext
 from ui.detail.panel import TicketDetailPanel
 from ui.errors import describe
+from ui.problems.detail import ProblemDetailPanel
+from ui.problems.list_view import ProblemListView
 from ui.queue.model import QueueModel
 from ui.queue.view import QueueView
 from ui.queue.views_panel import ViewEntry, ViewsPanel
@@ -35,6 +38,7 @@ log = logging.getLogger(__name__)
 FEATURE_INSTALLERS: list[str] = [
     "ui.reports.install:install",
     "ui.counter.install:install",
+    "ui.major.install:install",
 ]
 
 
@@ -77,6 +81,15 @@ class MainWindow(QMainWindow):
         cl.addLayout(top)
         cl.addWidget(self.queue_title)
         cl.addWidget(self.queue, 1)
+        # The Problems view lists problem records, not incidents: its own table in the centre.
+        self.problems = ProblemListView(ctx, self)
+        self.problems.problem_opened.connect(self.open_problem)
+        self.problems.new_problem_requested.connect(self.new_problem)
+        self.centre = QStackedWidget(self)
+        self.centre.addWidget(centre)
+        self.centre.addWidget(self.problems)
+        self._problems_reload = QTimer(self, singleShot=True, interval=800)
+        self._problems_reload.timeout.connect(self.problems.reload)
         # Right: open tickets (several at once) and panels from other features
         self.tabs = QTabWidget(self)
         self.tabs.setTabsClosable(True)
@@ -86,7 +99,7 @@ class MainWindow(QMainWindow):
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.views)
-        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.centre)
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
@@ -186,6 +199,10 @@ class MainWindow(QMainWindow):
     def _on_views_view_chosen(self, entry: ViewEntry) -> None:
         self._view = entry
         self.ctx.settings.set(S.LAST_VIEW, entry.key)
+        if entry.kind == "problems":
+            self.centre.setCurrentWidget(self.problems)
+            self.problems.reload()
+            return
         spec = entry.spec
         if self.search.text().strip():
             self.search.blockSignals(True)
@@ -194,6 +211,7 @@ class MainWindow(QMainWindow):
         self.show_spec(spec, entry.name)
 
     def show_spec(self, spec: QueueSpec, title: str) -> None:
+        self.centre.setCurrentIndex(0)
         self.queue_title.setText(title)
         self.queue.show_sort(spec.sort, spec.descending)
         if spec.columns:
@@ -228,8 +246,8 @@ class MainWindow(QMainWindow):
         elif result.kind == "device":
             self.show_spec(QueueSpec(QueueFilter(search=result.key), sort="updated", descending=True),
                            f"Device history: {result.label}")
-        else:
-            self.statusBar().showMessage(f"{result.label}: problems open in the Problems view", 8000)
+        elif result.kind == "problem":
+            self.open_problem(result.key)
 
     def _on_queue_loaded(self, total: int) -> None:
         exact = self.queue_model.count_exact
@@ -242,13 +260,25 @@ class MainWindow(QMainWindow):
     def focus_scan(self) -> None:
         self.scan.setFocus()
 
+    def problems_shown(self) -> bool:
+        return self.centre.currentWidget() is self.problems
+
     def step(self, delta: int) -> None:
+        if self.problems_shown():
+            self.problems.move(delta)
+            number = self.problems.selected_number()
+            if number and self.tabs.count():
+                self.open_problem(number)
+            return
         self.queue.move(delta)
         row = self.queue.selected_row()
         if row is not None and self.tabs.count():
             self.open_ticket(row.number)
 
     def open_selected(self) -> None:
+        if self.problems_shown():
+            self.problems.open_selected()
+            return
         row = self.queue.selected_row()
         if row is not None:
             self.open_ticket(row.number)
@@ -258,6 +288,10 @@ class MainWindow(QMainWindow):
         self.views.refresh_counts()
         for panel in self.detail_panels():
             panel.reload_if_clean()
+        for ppanel in self.problem_panels():
+            ppanel.reload_if_clean()
+        if self.problems_shown():
+            self.problems.reload()
 
     # -- saved views --------------------------------------------------------------------
     def save_view_as(self) -> None:
@@ -294,10 +328,45 @@ class MainWindow(QMainWindow):
                 return w
         panel = TicketDetailPanel(self.ctx, number, self.tabs)
         panel.saved.connect(self._on_panel_saved)
+        panel.open_ticket_requested.connect(self.open_ticket)
+        panel.open_problem_requested.connect(self.open_problem)
         panel.title_changed.connect(lambda title, p=panel: self._set_tab_title(p, title))
         index = self.tabs.addTab(panel, number)
         self.tabs.setCurrentIndex(index)
         return panel
+
+    def problem_panels(self) -> list[ProblemDetailPanel]:
+        return [w for i in range(self.tabs.count())
+                if isinstance(w := self.tabs.widget(i), ProblemDetailPanel)]
+
+    def open_problem(self, number: str) -> ProblemDetailPanel:
+        for i in range(self.tabs.count()):
+            w = self.tabs.widget(i)
+            if isinstance(w, ProblemDetailPanel) and w.number == number:
+                self.tabs.setCurrentIndex(i)
+                return w
+        panel = ProblemDetailPanel(self.ctx, number, self.tabs)
+        panel.saved.connect(lambda _n: self._after_problem_saved())
+        panel.open_ticket_requested.connect(self.open_ticket)
+        panel.title_changed.connect(lambda title, p=panel: self._set_tab_title(p, title))
+        index = self.tabs.addTab(panel, number)
+        self.tabs.setCurrentIndex(index)
+        return panel
+
+    def _after_problem_saved(self) -> None:
+        self.views.schedule_counts()
+        if self.problems_shown():
+            self._problems_reload.start()
+        for panel in self.detail_panels():   # links and known errors shown on open tickets
+            panel.reload_if_clean()
+
+    def new_problem(self) -> None:
+        title = self.ctx.dialogs.ask_text(self, "New problem", "Title of the problem:")
+        if not title or not title.strip():
+            return
+        self.ctx.runner.write(lambda: self.ctx.services.problems.open(self.ctx.actor, title=title),
+                              lambda p: (self.open_problem(p.number), self._after_problem_saved()),
+                              self.show_error, owner=self)
 
     def _set_tab_title(self, panel: QWidget, title: str) -> None:
         i = self.tabs.indexOf(panel)
@@ -311,7 +380,7 @@ class MainWindow(QMainWindow):
         w = self.tabs.widget(index)
         if w is None:
             return
-        if isinstance(w, TicketDetailPanel) and w.is_dirty() and not self.ctx.dialogs.confirm(
+        if isinstance(w, (TicketDetailPanel, ProblemDetailPanel)) and w.is_dirty() and not self.ctx.dialogs.confirm(
                 self, "Unsaved changes", f"{w.number} has unsaved changes. Close it and lose them?"):
             return
         self.tabs.removeTab(index)
@@ -322,6 +391,13 @@ class MainWindow(QMainWindow):
         return w if isinstance(w, TicketDetailPanel) else None
 
     def _detail_call(self, name: str) -> None:
+        problem = self.tabs.currentWidget()
+        if isinstance(problem, ProblemDetailPanel):
+            if hasattr(problem, name):   # save and change status apply to a problem too
+                getattr(problem, name)()
+            else:
+                self.statusBar().showMessage("That action is for incidents; this tab is a problem.", 5000)
+            return
         panel = self.current_panel()
         if panel is None:
             row = self.queue.selected_row()
@@ -352,6 +428,11 @@ class MainWindow(QMainWindow):
         for panel in self.detail_panels():
             if change.refresh or panel.incident_id in ids:
                 panel.on_changed_elsewhere(dict(change.ids).get(panel.incident_id or -1))
+        # Incident changes include links to problems; problem records are few, re-read them.
+        for ppanel in self.problem_panels():
+            ppanel.on_changed_elsewhere()
+        if self.problems_shown():
+            self._problems_reload.start()
 
     def on_live_state(self, state: str) -> None:
         self.status_live.setText(f"live updates: {state}")
@@ -370,7 +451,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: self.views.select(self.ctx.settings.get(S.LAST_VIEW)))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        dirty = [p.number for p in self.detail_panels() if p.is_dirty()]
+        dirty = [p.number for p in [*self.detail_panels(), *self.problem_panels()] if p.is_dirty()]
         if dirty and not self.ctx.dialogs.confirm(
                 self, "Unsaved changes", f"Unsaved changes in {', '.join(dirty)}. Quit and lose them?"):
             event.ignore()

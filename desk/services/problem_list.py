@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from db.engine import Database
 from db.enums import ProblemStatus
@@ -125,33 +125,37 @@ class ProblemListService:
     def known_errors_for(self, incident_number: str) -> tuple[KnownErrorMatch, ...]:
         """Known errors whose workaround applies to this incident (see the module's rule)."""
         with self.db.reading() as s:
-            inc = lookups.incident_by_number(s, incident_number)
-            if inc.service_id is None and inc.category_id is None:
-                return ()
-            same_service = None
-            if inc.service_id is not None:
-                same_service = Problem.service_id == inc.service_id
-                if inc.category_id is not None:   # a different category contradicts
-                    same_service = and_(same_service, or_(Problem.category_id.is_(None),
-                                                          Problem.category_id == inc.category_id))
-            same_category = Problem.category_id == inc.category_id if inc.category_id is not None else None
-            match = or_(*[c for c in (same_service, same_category) if c is not None])
-            cat = aliased(Category)
-            rows = s.execute(
-                select(Problem.id, Problem.number, Problem.title, Problem.workaround, Problem.root_cause,
-                       Problem.service_id, Problem.category_id, Service.name, cat.name)
-                .outerjoin(Service, Service.id == Problem.service_id)
-                .outerjoin(cat, cat.id == Problem.category_id)
-                .where(Problem.status == ProblemStatus.KNOWN_ERROR, Problem.workaround.is_not(None), match)
-                .order_by(Problem.updated_at.desc(), Problem.id.desc()).limit(50)
-            ).all()
-        out = []
-        for pid, number, title, workaround, root_cause, service_id, category_id, service, category in rows:
-            svc = inc.service_id is not None and service_id == inc.service_id
-            cat_same = inc.category_id is not None and category_id == inc.category_id
-            on = "service and category" if svc and cat_same else "service" if svc else "category"
-            out.append(KnownErrorMatch(number, title, workaround, root_cause, service, category, on,
-                                       inc.problem_id == pid))
-        rank = {"service and category": 0, "service": 1, "category": 2}
-        out.sort(key=lambda m: rank[m.matched_on])   # stable: most recent first within a rank
-        return tuple(out[:MAX_KNOWN_ERRORS])
+            return known_errors_matching(s, lookups.incident_by_number(s, incident_number))
+
+
+def known_errors_matching(s: Session, inc: Incident) -> tuple[KnownErrorMatch, ...]:
+    """The matching rule, inside a caller's unit of work (the ticket detail reads it with the rest)."""
+    if inc.service_id is None and inc.category_id is None:
+        return ()
+    same_service = None
+    if inc.service_id is not None:
+        same_service = Problem.service_id == inc.service_id
+        if inc.category_id is not None:   # a different category contradicts
+            same_service = and_(same_service, or_(Problem.category_id.is_(None),
+                                                  Problem.category_id == inc.category_id))
+    same_category = Problem.category_id == inc.category_id if inc.category_id is not None else None
+    match = or_(*[c for c in (same_service, same_category) if c is not None])
+    cat = aliased(Category)
+    rows = s.execute(
+        select(Problem.id, Problem.number, Problem.title, Problem.workaround, Problem.root_cause,
+               Problem.service_id, Problem.category_id, Service.name, cat.name)
+        .outerjoin(Service, Service.id == Problem.service_id)
+        .outerjoin(cat, cat.id == Problem.category_id)
+        .where(Problem.status == ProblemStatus.KNOWN_ERROR, Problem.workaround.is_not(None), match)
+        .order_by(Problem.updated_at.desc(), Problem.id.desc()).limit(50)
+    ).all()
+    out = []
+    for pid, number, title, workaround, root_cause, service_id, category_id, service, category in rows:
+        svc = inc.service_id is not None and service_id == inc.service_id
+        cat_same = inc.category_id is not None and category_id == inc.category_id
+        on = "service and category" if svc and cat_same else "service" if svc else "category"
+        out.append(KnownErrorMatch(number, title, workaround, root_cause, service, category, on,
+                                   inc.problem_id == pid))
+    rank = {"service and category": 0, "service": 1, "category": 2}
+    out.sort(key=lambda m: rank[m.matched_on])   # stable: most recent first within a rank
+    return tuple(out[:MAX_KNOWN_ERRORS])

@@ -105,6 +105,9 @@ class BuiltinView:
     key: str
     name: str
     spec: QueueSpec
+    # "incidents" (the queue) or "problems" (problem records; the spec then only serves
+    # callers that count incidents linked to a problem).
+    kind: str = "incidents"
 
 
 BUILTIN_VIEWS: tuple[BuiltinView, ...] = (
@@ -115,7 +118,7 @@ BUILTIN_VIEWS: tuple[BuiltinView, ...] = (
     BuiltinView("pending", "Pending", QueueSpec(QueueFilter(statuses=PENDING), sort="updated", descending=True)),
     BuiltinView("walk_in", "Walk-in repairs", QueueSpec(QueueFilter(open_only=True, walk_in=True))),
     BuiltinView("major", "Major incidents", QueueSpec(QueueFilter(major=True), sort="updated", descending=True)),
-    BuiltinView("problems", "Problems", QueueSpec(QueueFilter(open_only=True, with_problem=True))),
+    BuiltinView("problems", "Problems", QueueSpec(QueueFilter(open_only=True, with_problem=True)), "problems"),
     BuiltinView("all_open", "All open", QueueSpec(QueueFilter(open_only=True))),
     BuiltinView("recently_closed", "Recently closed",
                 QueueSpec(QueueFilter(statuses=FINISHED, finished_within_days=7), sort="updated",

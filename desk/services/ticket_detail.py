@@ -16,6 +16,7 @@ from db.enums import IncidentStatus
 from db.models import Attachment, Incident, Service, StaffAccount, Task, Team, VipPolicy
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
+from desk.counter.intake import MODEL as REPAIR_MODEL
 from desk.errors import InvalidInput, NotFound
 from desk.rules import lifecycle
 from desk.rules.permissions import require
@@ -23,6 +24,7 @@ from desk.services import audit, lookups
 from desk.services.incident_read import audit_trail, journal, load_incident, open_incidents_of_person, tasks
 from desk.services.incidents import RESOLUTION_CODES
 from desk.services.people import load_person
+from desk.services.problem_list import KnownErrorMatch, known_errors_matching
 from desk.services.views import AuditView, IncidentView, JournalView, PersonView, TaskView
 
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
@@ -63,6 +65,12 @@ class TicketDetail:
     teams: tuple[str, ...]
     staff: tuple[tuple[str, str], ...]                # (username, display name)
     resolution_codes: tuple[str, ...] = RESOLUTION_CODES
+    known_errors: tuple[KnownErrorMatch, ...] = ()    # workarounds that apply (same service / category)
+
+    @property
+    def is_repair(self) -> bool:
+        """A walk-in laptop repair: its checklist ticks follow the counter's rule."""
+        return self.incident.model == REPAIR_MODEL
 
 
 def transition_options(status: IncidentStatus) -> tuple[TransitionOption, ...]:
@@ -136,6 +144,7 @@ class TicketDetailService:
                 transitions=transition_options(inc.status),
                 vip_policy=policy,
                 services=services, teams=teams, staff=staff,
+                known_errors=known_errors_matching(s, inc) if inc.status not in lifecycle.FINAL else (),
             )
 
     def service_names(self) -> tuple[str, ...]:

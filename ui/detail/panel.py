@@ -1,5 +1,10 @@
 """One open ticket: fields with validation, legal status buttons, assignment, SLA,
-caller card, tasks, links, attachments and the timeline.
+caller card, tasks, links, known errors, attachments and the timeline.
+
+Links (problem, parent major incident, children) ask the window to open them
+(``open_ticket_requested`` / ``open_problem_requested``); Tab reaches each link and
+Enter follows it. A walk-in repair's checklist is the counter's own widget, so its
+ticks follow the counter's rule (``desk.counter.checklist``), not a copy of it.
 
 Loads through ``TicketDetailService`` off the GUI thread; saves with the version it
 loaded, so a save after someone else's becomes a conflict to merge, never an
@@ -11,13 +16,14 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFocusEvent, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
     QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
 from desk.errors import ConflictError, DeskError, InvalidInput
+from desk.services.problem_list import KnownErrorMatch
 from desk.services.ticket_detail import TicketDetail, TransitionOption
 from ui.context import DeskContext
 from ui.detail.sections import caller_html, sla_html, timeline_entries
@@ -32,10 +38,39 @@ FIELD_LABELS = {"title": "Title", "description": "Description", "caller_universi
                 "channel": "Channel"}
 
 
+KNOWN_ERROR_ROLE = Qt.ItemDataRole.UserRole + 7
+
+
+class LinkLabel(QLabel):
+    """Rich-text links reachable by keyboard: Tab into it lands on the first link (not on the
+    label as a whole), further Tabs step through the links and out, Enter follows one."""
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        if event.reason() == Qt.FocusReason.TabFocusReason and "<a " in self.text():
+            QLabel.focusNextPrevChild(self, True)
+
+
+class KnownErrorList(QListWidget):
+    """Known errors offered on this incident; Enter (the one key) links the incident to the selected one."""
+
+    link_requested = Signal(str)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        item = self.currentItem()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and item is not None \
+                and item.data(KNOWN_ERROR_ROLE):
+            self.link_requested.emit(item.data(KNOWN_ERROR_ROLE))
+            return
+        super().keyPressEvent(event)
+
+
 class TicketDetailPanel(QScrollArea):
     saved = Signal(str)
     loaded = Signal(str)
     title_changed = Signal(str)
+    open_ticket_requested = Signal(str)    # an incident number (parent, child)
+    open_problem_requested = Signal(str)   # a problem number
 
     def __init__(self, ctx: DeskContext, number: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +78,7 @@ class TicketDetailPanel(QScrollArea):
         self.number = number
         self.detail: TicketDetail | None = None
         self.incident_id: int | None = None
+        self.repair_checklist: QWidget | None = None   # ui.counter's RepairChecklistWidget on repairs
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName(f"Ticket {number}")
@@ -135,21 +171,59 @@ class TicketDetailPanel(QScrollArea):
         self.caller.setWordWrap(True)
         self.caller.setAccessibleName("Caller card")
         self.caller.setTextFormat(Qt.TextFormat.RichText)
-        self.links = QLabel()
+        self.links = LinkLabel()
         self.links.setWordWrap(True)
         self.links.setAccessibleName("Links")
+        self.links.setAccessibleDescription("Tab to a link and press Enter to open it")
+        self.links.setTextFormat(Qt.TextFormat.RichText)
+        # Links are focusable (Tab moves between them) and Enter follows the focused one.
+        self.links.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                           | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.links.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.links.linkActivated.connect(self.follow_link)
+        self.new_problem_button = QPushButton("New &problem from this incident…")
+        self.new_problem_button.setAccessibleName("Open a new problem from this incident")
+        self.new_problem_button.clicked.connect(self.new_problem)
         for title, w in (("SLA", self.sla), ("Caller", self.caller), ("Links", self.links)):
             box = QGroupBox(title)
-            QVBoxLayout(box).addWidget(w)
+            bl = QVBoxLayout(box)
+            bl.addWidget(w)
+            if w is self.links:
+                bl.addWidget(self.new_problem_button, 0, Qt.AlignmentFlag.AlignLeft)
             lay.addWidget(box)
 
-        tasks_box = QGroupBox("Tasks")
+        self.known_box = QGroupBox("Known errors that match (same service / category)")
+        kl = QVBoxLayout(self.known_box)
+        self.known_errors = KnownErrorList()
+        self.known_errors.setAccessibleName("Matching known errors")
+        self.known_errors.setAccessibleDescription("Enter links this incident to the selected known error")
+        self.known_errors.setWordWrap(True)
+        self.known_errors.setMaximumHeight(150)
+        self.known_errors.link_requested.connect(self.link_known_error)
+        self.known_errors.itemDoubleClicked.connect(
+            lambda it: it.data(KNOWN_ERROR_ROLE) and self.open_problem_requested.emit(it.data(KNOWN_ERROR_ROLE)))
+        krow = QHBoxLayout()
+        self.link_known_button = QPushButton("&Link to selected known error (Enter)")
+        self.link_known_button.setAccessibleName("Link to the selected known error")
+        self.link_known_button.clicked.connect(lambda: self.link_known_error(self._selected_known_error()))
+        open_known = QPushButton("Open problem")
+        open_known.clicked.connect(lambda: (n := self._selected_known_error()) and self.open_problem_requested.emit(n))
+        krow.addWidget(self.link_known_button)
+        krow.addWidget(open_known)
+        krow.addStretch(1)
+        kl.addWidget(self.known_errors)
+        kl.addLayout(krow)
+        self.known_box.hide()
+        lay.addWidget(self.known_box)
+
+        self.tasks_box = QGroupBox("Tasks")
+        self.tasks_layout = QVBoxLayout(self.tasks_box)
         self.tasks = QListWidget()
         self.tasks.setAccessibleName("Task checklist")
         self.tasks.setMaximumHeight(170)
         self.tasks.itemChanged.connect(self._on_tasks_item_changed)
-        QVBoxLayout(tasks_box).addWidget(self.tasks)
-        lay.addWidget(tasks_box)
+        self.tasks_layout.addWidget(self.tasks)
+        lay.addWidget(self.tasks_box)
 
         att_box = QGroupBox("Attachments")
         avl = QVBoxLayout(att_box)
@@ -242,16 +316,12 @@ class TicketDetailPanel(QScrollArea):
         self._fill_assignment(detail)
         self._fill_sla(detail)
         self.caller.setText(caller_html(detail))
-        parts = []
-        if inc.problem_number:
-            parts.append(f"Problem: {inc.problem_number}")
-        if inc.parent_number:
-            parts.append(f"Parent major incident: {inc.parent_number}")
-        if detail.children:
-            parts.append("Children: " + ", ".join(f"{n} ({_status(s)})" for n, _t, s in detail.children))
-        if inc.model:
-            parts.append(f"Incident model: {inc.model}")
-        self.links.setText("<br>".join(_esc(p) for p in parts) or "No links.")
+        self.links.setText(links_html(detail))
+        final = inc.status in ("closed", "cancelled")
+        self.new_problem_button.setEnabled(not final and not inc.problem_number)
+        self.new_problem_button.setToolTip(f"Already linked to {inc.problem_number}" if inc.problem_number else
+                                           "Open a problem for the underlying cause, linked to this incident")
+        self._fill_known_errors(detail.known_errors)
         self._fill_tasks(detail)
         self.attachments.clear()
         for a in detail.attachments:
@@ -364,7 +434,28 @@ class TicketDetailPanel(QScrollArea):
                 log.warning("SLA detail unavailable: %s", exc)
         self.sla.setText(sla_html(detail.incident, info, self.ctx.clock()))
 
+    def _fill_known_errors(self, matches: tuple[KnownErrorMatch, ...]) -> None:
+        current = self._selected_known_error()
+        self.known_errors.clear()
+        for m in matches:
+            state = "  ✔ linked" if m.linked else ""
+            item = QListWidgetItem(f"{m.number} — {m.title}{state}\nWorkaround: {m.workaround}")
+            item.setData(KNOWN_ERROR_ROLE, m.number)
+            item.setToolTip(f"Matches on {m.matched_on}" + (f"\nRoot cause: {m.root_cause}" if m.root_cause else ""))
+            self.known_errors.addItem(item)
+            if m.number == current or (current is None and self.known_errors.count() == 1):
+                self.known_errors.setCurrentItem(item)
+        self.known_box.setVisible(bool(matches))
+        self.link_known_button.setEnabled(any(not m.linked for m in matches))
+
+    def _selected_known_error(self) -> str | None:
+        item = self.known_errors.currentItem()
+        return item.data(KNOWN_ERROR_ROLE) if item is not None else None
+
     def _fill_tasks(self, detail: TicketDetail) -> None:
+        if detail.is_repair:
+            self._show_repair_checklist()
+            return
         self.tasks.blockSignals(True)
         self.tasks.clear()
         for t in detail.tasks:
@@ -398,6 +489,73 @@ class TicketDetailPanel(QScrollArea):
                 item.setForeground(QBrush(QColor(90, 90, 90)))
             item.setData(Qt.ItemDataRole.UserRole, kind)
             self.timeline.addItem(item)
+
+    def _show_repair_checklist(self) -> None:
+        """The counter's checklist widget in place of the plain task list (built once, then re-read)."""
+        if self.repair_checklist is None:
+            from ui.counter.checklist_widget import RepairChecklistWidget
+
+            widget = RepairChecklistWidget.for_desk(self.ctx, self.number, self.tasks_box)
+            widget.changed.connect(self._on_repair_checklist_changed)
+            self.tasks.hide()
+            self.tasks_layout.addWidget(widget)
+            self.tasks_box.setTitle("Repair checklist")
+            self.repair_checklist = widget
+        else:
+            self.repair_checklist.reload()  # type: ignore[attr-defined]
+
+    def _on_repair_checklist_changed(self, _number: str) -> None:
+        # The checklist may have moved the status (In progress, Pending (parts)): re-read the ticket.
+        self.saved.emit(self.number)
+        self.ctx.runner.read(lambda: self.ctx.details.load(self.number), self._on_loaded_after_checklist,
+                             self._on_load_failed, owner=self)
+
+    def _on_loaded_after_checklist(self, detail: TicketDetail) -> None:
+        if self.is_dirty():   # keep the user's typing: only the read-only parts would change under it
+            self.detail = detail
+            self.banner.setText("The checklist changed the ticket; your field edits are kept.")
+            self.banner.show()
+            return
+        self._on_loaded(detail)
+
+    # -- links and problems ------------------------------------------------------------
+    def follow_link(self, href: str) -> None:
+        kind, _sep, number = href.partition(":")
+        if kind == "problem":
+            self.open_problem_requested.emit(number)
+        elif kind == "incident":
+            self.open_ticket_requested.emit(number)
+
+    def link_known_error(self, problem_number: str | None) -> None:
+        if not problem_number or self.detail is None:
+            return
+        if self.detail.incident.problem_number == problem_number:
+            self.ctx.dialogs.info(self, "Known error", f"{self.number} is already linked to {problem_number}.")
+            return
+        if self.detail.incident.problem_number and not self.ctx.dialogs.confirm(
+                self, "Known error", f"{self.number} is linked to {self.detail.incident.problem_number}. "
+                                     f"Link it to {problem_number} instead?"):
+            return
+        self._run_write(lambda: self.ctx.services.incidents.link_problem(self.ctx.actor, self.number,
+                                                                         problem_number))
+
+    def new_problem(self) -> None:
+        """Open a problem for this incident's cause (same service, category, team), linked to it."""
+        if self.detail is None:
+            return
+        title = self.ctx.dialogs.ask_text(self, "New problem", "Title of the problem:", self.detail.incident.title)
+        if not title or not title.strip():
+            return
+        number = self.number
+
+        def done(problem: Any) -> None:
+            self._on_written(problem)
+            self.open_problem_requested.emit(problem.number)
+
+        self.error.hide()
+        self.ctx.runner.write(lambda: self.ctx.services.problems.open_from_incident(self.ctx.actor, number,
+                                                                                   title=title.strip()),
+                              done, self._on_write_failed, owner=self)
 
     # -- actions ---------------------------------------------------------------------
     def _run_write(self, fn: Any, *, keep_comment: bool = True) -> None:
@@ -630,6 +788,22 @@ def _status(value: str) -> str:
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def links_html(detail: TicketDetail) -> str:
+    """Problem, parent and children as links (href "problem:PRB-…" / "incident:INC-…")."""
+    inc = detail.incident
+    parts = []
+    if inc.problem_number:
+        parts.append(f"Problem: <a href='problem:{inc.problem_number}'>{inc.problem_number}</a>")
+    if inc.parent_number:
+        parts.append(f"Parent major incident: <a href='incident:{inc.parent_number}'>{inc.parent_number}</a>")
+    if detail.children:
+        parts.append(f"Children ({len(detail.children)}): " + ", ".join(
+            f"<a href='incident:{n}'>{n}</a> ({_esc(_status(s))})" for n, _t, s in detail.children))
+    if inc.model:
+        parts.append(f"Incident model: {_esc(inc.model)}")
+    return "<br>".join(parts) or "No links."
 
 
 __all__ = ["TicketDetailPanel", "InvalidInput"]

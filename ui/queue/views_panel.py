@@ -21,6 +21,7 @@ class ViewEntry:
     name: str
     spec: QueueSpec
     saved_id: int | None = None
+    kind: str = "incidents"     # "problems": the Problems view lists problem records
 
 
 class ViewsPanel(QWidget):
@@ -54,7 +55,7 @@ class ViewsPanel(QWidget):
 
     def _fill(self, saved: list[ViewEntry], select_key: str | None) -> None:
         current = select_key or self.current_key()
-        self.entries = {v.key: ViewEntry(v.key, v.name, v.spec) for v in BUILTIN_VIEWS}
+        self.entries = {v.key: ViewEntry(v.key, v.name, v.spec, kind=v.kind) for v in BUILTIN_VIEWS}
         self.entries.update({v.key: v for v in saved})
         self.list.blockSignals(True)
         self.list.clear()
@@ -97,8 +98,17 @@ class ViewsPanel(QWidget):
         self._count_timer.start()
 
     def refresh_counts(self) -> None:
-        specs = {k: e.spec for k, e in self.entries.items()}
-        self.ctx.runner.read(lambda: self.ctx.queue.counts(specs, self.ctx.actor), self._on_counts,
+        specs = {k: e.spec for k, e in self.entries.items() if e.kind == "incidents"}
+        problem_keys = [k for k, e in self.entries.items() if e.kind == "problems"]
+
+        def work() -> dict[str, int]:
+            counts = self.ctx.queue.counts(specs, self.ctx.actor)
+            if problem_keys:   # open problem records
+                n = self.ctx.services.problems.count()
+                counts.update({k: n for k in problem_keys})
+            return counts
+
+        self.ctx.runner.read(work, self._on_counts,
                              lambda exc: log.warning("view counts failed: %s", exc), owner=self)
 
     def _on_counts(self, counts: dict[str, int]) -> None:

@@ -1,0 +1,176 @@
+"""The ticket detail's repair checklist, actionable links and known errors; the Problems
+view (problem records) and the problem tab — real widgets, offscreen, on both engines."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from db.models import Incident
+from desk.actor import Actor
+from desk.counter.bundle import CounterServices
+from desk.services.bundle import Services
+from desk.services.incidents import NewIncident
+from tests.desk.counter.support import make_intake
+from ui.counter.checklist_widget import RepairChecklistWidget
+from ui.detail.panel import TicketDetailPanel
+from ui.problems.detail import ProblemDetailPanel
+from ui.problems.model import COLUMN_KEYS
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def _known_error(services: Services, admin: Actor, title: str, service: str, category: str | None,
+                 workaround: str) -> str:
+    p = services.problems.open(admin, title=title, service=service, category=category)
+    services.problems.transition(admin, p.number, "investigating")
+    services.problems.transition(admin, p.number, "known_error", root_cause="cause", workaround=workaround)
+    return p.number
+
+
+def test_repair_checklist_in_the_detail_follows_the_counter_rule(window, services, admin, dialogs) -> None:  # type: ignore[no-untyped-def]
+    counter = CounterServices.over(services.db, services.incidents.clock, services.incidents)
+    number = make_intake(services.db, counter, admin).number
+    panel = window.open_ticket(number)
+    assert isinstance(panel.repair_checklist, RepairChecklistWidget)
+    assert panel.tasks.isHidden() and len(panel.repair_checklist.boxes) == 8
+    dialogs.answers.extend([True, "SSD 512 GB"])          # accept Pending (parts), name the part
+    order = next(b for b in panel.repair_checklist.boxes if "Order parts" in b.text())
+    order.setChecked(True)
+    assert services.incidents.get(number).status == "pending_parts"
+    assert counter.intake.repair(number).parts == ("SSD 512 GB",)
+    assert "Pending (parts)" in panel.header.text()        # the detail re-read the ticket
+    counter.checklist.parts_arrived(admin, number)
+    panel.reload()
+    notify = next(b for b in panel.repair_checklist.boxes if "Notify customer" in b.text())
+    notify.setChecked(True)
+    assert counter.checklist.state(number).ready_for_pickup
+    assert "ready for pickup" in panel.repair_checklist.header.text()
+
+
+def test_other_tickets_keep_the_plain_task_list(window, tickets) -> None:  # type: ignore[no-untyped-def]
+    panel = window.open_ticket(tickets[0])
+    assert panel.repair_checklist is None and not panel.tasks.isHidden()
+
+
+def test_links_open_problem_parent_and_children(window, services, admin, tickets, qtbot) -> None:  # type: ignore[no-untyped-def]
+    parent, child = tickets[0], tickets[1]
+    with services.db.writing() as s:
+        p = s.query(Incident).filter_by(number=parent).one()
+        p.is_major = True
+        s.query(Incident).filter_by(number=child).one().parent_id = p.id
+    prb = services.problems.open(admin, title="Projector lamps", incidents=(child,)).number
+    panel = window.open_ticket(child)
+    assert f"href='problem:{prb}'" in panel.links.text() and f"href='incident:{parent}'" in panel.links.text()
+    assert panel.links.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    panel.links.linkActivated.emit(f"incident:{parent}")
+    assert isinstance(window.tabs.currentWidget(), TicketDetailPanel) and window.tabs.currentWidget().number == parent
+    parent_panel = window.tabs.currentWidget()
+    assert f"href='incident:{child}'" in parent_panel.links.text()
+    parent_panel.links.linkActivated.emit(f"incident:{child}")
+    assert window.tabs.currentWidget() is panel                 # already open: its tab comes to the front
+    # Keyboard only: Tab from the button before the links lands on the first link, Enter follows it.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    before = panel.links.previousInFocusChain()
+    while not (before.focusPolicy() & Qt.FocusPolicy.TabFocus and before.isVisible() and before.isEnabled()):
+        before = before.previousInFocusChain()
+    before.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(before, Qt.Key.Key_Tab)
+    assert panel.links.hasFocus()
+    qtbot.keyClick(panel.links, Qt.Key.Key_Return)
+    tab = window.tabs.currentWidget()
+    assert isinstance(tab, ProblemDetailPanel) and tab.number == prb
+    assert [tab.incidents.item(i).data(Qt.ItemDataRole.UserRole) for i in range(tab.incidents.count())] == [child]
+
+
+def test_problems_view_lists_problem_records(window, services, admin, tickets, qtbot) -> None:  # type: ignore[no-untyped-def]
+    a = services.problems.open(admin, title="Projector lamps fail", service="Printing", incidents=tuple(tickets[:2]))
+    b = services.problems.open(admin, title="Eduroam drops", team="Service Desk")
+    window.views.refresh_counts()
+    window.views.select("problems")
+    assert window.problems_shown() and window.problems.model.rowCount() == 2
+    assert "Problems  (2)" in [window.views.list.item(i).text() for i in range(window.views.list.count())]
+    m = window.problems.model
+    row = {COLUMN_KEYS[c]: m.data(m.index(1, c)) for c in range(m.columnCount())}
+    assert row["number"] == a.number and row["incidents"] == "2" and row["status"] == "New"
+    assert row["service"] == "Printing"
+    window.problems.table.sortByColumn(COLUMN_KEYS.index("number"), Qt.SortOrder.AscendingOrder)
+    assert [m.row_at(r).number for r in range(m.rowCount())] == [a.number, b.number]
+    window.problems.search.setText("eduroam")
+    window.problems.search.returnPressed.emit()
+    assert [m.row_at(r).number for r in range(m.rowCount())] == [b.number]
+    window.problems.table.setFocus()
+    window.problems.table.setCurrentIndex(m.index(0, 0))
+    qtbot.keyClick(window.problems.table, Qt.Key.Key_Return)
+    assert isinstance(window.tabs.currentWidget(), ProblemDetailPanel)
+    assert window.tabs.currentWidget().number == b.number
+    window.views.select("all_open")
+    assert not window.problems_shown() and window.queue_model.rowCount() == 5
+
+
+def test_problem_tab_status_rules_links_and_conflicts(window, services, admin, tickets, dialogs, qtbot) -> None:  # type: ignore[no-untyped-def]
+    prb = services.problems.open(admin, title="Lab printers offline", service="Printing").number
+    tab = window.open_problem(prb)
+    assert set(tab.status_buttons) == {"investigating"}              # only the legal move from New
+    tab.status_buttons["investigating"].click()
+    assert services.problems.get(prb).status == "investigating"
+    assert set(tab.status_buttons) == {"known_error", "resolved"}
+    tab.status_buttons["known_error"].click()                        # no root cause / workaround yet
+    assert tab.error.isVisible() and "root cause and a workaround" in tab.error.text()
+    assert services.problems.get(prb).status == "investigating"
+    tab.f_root_cause.setPlainText("Print server patch KB123")
+    tab.f_workaround.setPlainText("Print through the web portal")
+    tab.status_buttons["known_error"].click()
+    known = services.problems.get(prb)
+    assert known.status == "known_error" and known.workaround == "Print through the web portal"
+
+    dialogs.answers.append(tickets[1])                                # link an incident by number
+    tab.link_button.click()
+    assert services.incidents.get(tickets[1]).problem_number == prb
+    tab.incidents.setCurrentRow(0)
+    tab.incidents.setFocus()
+    qtbot.keyClick(tab.incidents, Qt.Key.Key_Return)
+    assert isinstance(window.tabs.currentWidget(), TicketDetailPanel)
+    assert window.tabs.currentWidget().number == tickets[1]
+    window.open_problem(prb)
+    tab.incidents.setCurrentRow(0)
+    dialogs.answers.append(True)
+    tab.unlink_button.click()
+    assert services.incidents.get(tickets[1]).problem_number is None
+
+    # Someone else saves first: both versions are offered; nothing is overwritten.
+    current = services.problems.get(prb)
+    services.problems.update(admin, prb, current.version, {"title": "Lab printers offline (all floors)"})
+    tab.f_title.setText("Library printers offline")
+    dialogs.answers.append("theirs")
+    tab.save()
+    (number, fields), = dialogs.conflicts
+    assert number == prb and fields[0][0] == "title" and fields[0][3] == "Lab printers offline (all floors)"
+    assert tab.f_title.text() == "Lab printers offline (all floors)" and not tab.is_dirty()
+
+
+def test_new_problem_from_an_incident_and_known_errors_offered(window, services, admin, dialogs, qtbot) -> None:  # type: ignore[no-untyped-def]
+    inc = services.incidents.open(admin, NewIncident(title="Cannot join eduroam", service="Wi-Fi & Network",
+                                                     category="Eduroam")).number
+    other = services.incidents.open(admin, NewIncident(title="Wi-Fi slow", service="Wi-Fi & Network")).number
+    known = _known_error(services, admin, "Eduroam profile expired", "Wi-Fi & Network", "Eduroam",
+                         "Remove the eduroam profile and run the installer again")
+    panel = window.open_ticket(inc)
+    assert not panel.known_box.isHidden() and panel.known_errors.count() == 1
+    assert "run the installer again" in panel.known_errors.item(0).text()
+    panel.known_errors.setFocus()
+    qtbot.keyClick(panel.known_errors, Qt.Key.Key_Return)             # the one key: link to it
+    assert services.incidents.get(inc).problem_number == known
+    assert f"problem:{known}" in panel.links.text() and "linked" in panel.known_errors.item(0).text()
+    assert not panel.new_problem_button.isEnabled()                    # already has a problem
+
+    wifi = window.open_ticket(other)                                   # same service, no category: matches
+    assert wifi.known_errors.count() == 1
+    dialogs.answers.append("Wi-Fi slow in Davis after AP upgrade")
+    wifi.new_problem_button.click()
+    tab = window.tabs.currentWidget()
+    assert isinstance(tab, ProblemDetailPanel)
+    created = services.problems.get(tab.number)
+    assert created.incident_numbers == (other,) and created.service == "Wi-Fi & Network"
+    assert created.title == "Wi-Fi slow in Davis after AP upgrade"
+    assert services.incidents.get(other).problem_number == tab.number

@@ -1,0 +1,117 @@
+"""The Problems view: problem records (not incidents) with a scope, a search and the
+table; Enter or a double-click opens the problem in a tab."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
+    QVBoxLayout, QWidget,
+)
+
+from desk.services.problem_list import ProblemQuery
+from ui.context import DeskContext
+from ui.problems.model import COLUMN_KEYS, ProblemTableModel
+
+SCOPES = (("open", "Open problems"), ("known_error", "Known errors"), ("all", "All problems"))
+
+
+class ProblemTable(QTableView):
+    activated_row = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.activated_row.emit(self.currentIndex().row())
+            return
+        super().keyPressEvent(event)
+
+
+class ProblemListView(QWidget):
+    problem_opened = Signal(str)
+    new_problem_requested = Signal()
+
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setAccessibleName("Problems")
+        self.model = ProblemTableModel(ctx, self)
+        self.scope = QComboBox()
+        self.scope.setAccessibleName("Which problems")
+        for key, label in SCOPES:
+            self.scope.addItem(label, key)
+        self.scope.currentIndexChanged.connect(self._on_filters_changed)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter problems by number or title…")
+        self.search.setAccessibleName("Filter problems")
+        self.search.setClearButtonEnabled(True)
+        self.search.returnPressed.connect(self._on_filters_changed)
+        self.search.textChanged.connect(lambda t: None if t else self._on_filters_changed())
+        self.new_button = QPushButton("New problem…")
+        self.new_button.setAccessibleName("New problem")
+        self.new_button.clicked.connect(self.new_problem_requested.emit)
+        self.summary = QLabel("")
+        self.summary.setAccessibleName("Problem count")
+        self.table = ProblemTable(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Problem list")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        widths = {"number": 95, "status": 100, "title": 320, "service": 150, "team": 120, "assignee": 130,
+                  "incidents": 70, "updated": 125}
+        for i, key in enumerate(COLUMN_KEYS):
+            self.table.setColumnWidth(i, widths[key])
+        self.table.horizontalHeader().setSortIndicator(COLUMN_KEYS.index("updated"), Qt.SortOrder.DescendingOrder)
+        self.table.doubleClicked.connect(lambda idx: self.open_row(idx.row()))
+        self.table.activated_row.connect(self.open_row)
+        self.model.loaded.connect(self._on_loaded)
+        top = QHBoxLayout()
+        top.addWidget(self.scope)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.new_button)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(top)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.table, 1)
+
+    def current_query(self) -> ProblemQuery:
+        return replace(self.model.query, scope=self.scope.currentData(), search=self.search.text().strip())
+
+    def _on_filters_changed(self, *_args: object) -> None:
+        self.model.set_query(self.current_query())
+
+    def reload(self) -> None:
+        self.model.set_query(self.current_query())
+
+    def _on_loaded(self, total: int) -> None:
+        self.summary.setText(f"{total:,} {self.scope.currentText().lower()}")
+        if self.model.rowCount() and not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.model.index(0, 0))
+
+    def selected_number(self) -> str | None:
+        row = self.model.row_at(self.table.currentIndex().row())
+        return row.number if row else None
+
+    def open_row(self, row: int) -> None:
+        r = self.model.row_at(row)
+        if r is not None:
+            self.problem_opened.emit(r.number)
+
+    def open_selected(self) -> None:
+        idx: QModelIndex = self.table.currentIndex()
+        if idx.isValid():
+            self.open_row(idx.row())
+
+    def move(self, delta: int) -> None:
+        n = self.model.rowCount()
+        if not n:
+            return
+        cur = self.table.currentIndex().row()
+        row = min(max((cur if cur >= 0 else -1) + delta, 0), n - 1)
+        self.table.setCurrentIndex(self.model.index(row, 0))

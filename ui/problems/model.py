@@ -1,0 +1,120 @@
+"""The Problems view's table model: problem records sorted and filtered in SQL, read in
+pages off the GUI thread (fetchMore asks for the next page when the view scrolls)."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from desk.services.problem_list import PROBLEM_COLUMNS, ProblemQuery, ProblemRow
+from desk.services.problems import problem_label
+from ui.context import DeskContext
+from ui.queue.cells import DESK_TZ
+
+COLUMN_KEYS = tuple(PROBLEM_COLUMNS)
+PAGE = 200
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class ProblemTableModel(QAbstractTableModel):
+    loaded = Signal(int)     # total rows for the query
+    failed = Signal(str)
+
+    def __init__(self, ctx: DeskContext, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.query = ProblemQuery()
+        self.rows: list[ProblemRow] = []
+        self.total = 0
+        self._generation = 0     # answers to an older query are dropped
+        self._fetching = False
+
+    # -- loading -------------------------------------------------------------------
+    def set_query(self, query: ProblemQuery) -> None:
+        self.query = query
+        self.reload()
+
+    def reload(self) -> None:
+        self._generation += 1
+        gen, q = self._generation, self.query
+        problems = self.ctx.services.problems
+        self.ctx.runner.read(lambda: (problems.count(q), problems.page(q, 0, PAGE)),
+                             lambda res: self._on_first_page(gen, res), self._on_failed, owner=self)
+
+    def _on_first_page(self, gen: int, res: tuple[int, list[ProblemRow]]) -> None:
+        if gen != self._generation:
+            return
+        self.beginResetModel()
+        self.total, self.rows = res
+        self.endResetModel()
+        self.loaded.emit(self.total)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        from ui.errors import describe
+
+        self._fetching = False
+        self.failed.emit(describe(exc))
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self.rows) < self.total and not self._fetching
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        self._fetching = True
+        gen, q, offset = self._generation, self.query, len(self.rows)
+        self.ctx.runner.read(lambda: self.ctx.services.problems.page(q, offset, PAGE),
+                             lambda rows: self._on_more(gen, offset, rows), self._on_failed, owner=self)
+
+    def _on_more(self, gen: int, offset: int, rows: list[ProblemRow]) -> None:
+        self._fetching = False
+        if gen != self._generation or offset != len(self.rows) or not rows:
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
+        self.rows.extend(rows)
+        self.endInsertRows()
+
+    # -- Qt model --------------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMN_KEYS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return PROBLEM_COLUMNS[COLUMN_KEYS[section]]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        key = COLUMN_KEYS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell_text(row, key)
+        if role == Qt.ItemDataRole.TextAlignmentRole and key == "incidents":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and key == "title":
+            return row.title
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        from dataclasses import replace
+
+        self.set_query(replace(self.query, sort=COLUMN_KEYS[column],
+                              descending=order == Qt.SortOrder.DescendingOrder))
+
+    def row_at(self, row: int) -> ProblemRow | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+
+def cell_text(row: ProblemRow, key: str) -> str:
+    if key == "status":
+        return problem_label(row.status)
+    if key == "updated":
+        return row.updated_at.astimezone(DESK_TZ).strftime("%Y-%m-%d %H:%M")
+    if key == "incidents":
+        return str(row.incidents)
+    value = getattr(row, key)
+    return "" if value is None else str(value)
