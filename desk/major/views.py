@@ -4,6 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from desk.rules.lifecycle import OPEN_STATUSES
+
+OPEN_STATUS_VALUES = frozenset(s.value for s in OPEN_STATUSES)
+
 
 @dataclass(frozen=True)
 class TeamMemberView:
@@ -50,6 +54,11 @@ class MajorView:
     children: tuple[ChildView, ...]
     problem_numbers: tuple[str, ...]  # problems opened from it or linked to it
     version: int
+
+    def overdue_at(self, now: dt.datetime) -> bool:
+        """Is the next update overdue at ``now`` (only while the major incident is open)?"""
+        return (self.next_update_due_at is not None and self.status in OPEN_STATUS_VALUES
+                and self.next_update_due_at < now)
 
     @property
     def open_children(self) -> tuple[ChildView, ...]:

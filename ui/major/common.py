@@ -1,0 +1,51 @@
+"""Small helpers shared by the major-incident widgets."""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+
+from desk.counter.common import DESK_TZ
+from desk.errors import PermissionDenied
+from desk.rules.permissions import require
+
+
+def local(value: dt.datetime | None) -> str:
+    if value is None:
+        return "—"
+    t = value.astimezone(DESK_TZ)
+    return f"{t:%a %d %b %H:%M}"
+
+
+def may(actor, action: str) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        require(actor, action)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def table(parent: QWidget, headers: list[str], name: str) -> QTableWidget:
+    t = QTableWidget(0, len(headers), parent)
+    t.setHorizontalHeaderLabels(headers)
+    t.setAccessibleName(name)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    t.verticalHeader().setVisible(False)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.horizontalHeader().setStretchLastSection(True)
+    t.setWordWrap(True)
+    return t
+
+
+def fill(t: QTableWidget, rows: list[list[str]]) -> None:
+    t.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            t.setItem(r, c, QTableWidgetItem(text))
+
+
+def selected_column(t: QTableWidget, column: int = 0) -> list[str]:
+    rows = sorted({i.row() for i in t.selectedIndexes()})
+    return [t.item(r, column).text() for r in rows if t.item(r, column) is not None]

@@ -1,0 +1,96 @@
+"""Puts the major-incident tools into the main window (menu "Major"):
+Major incident of this ticket (Ctrl+Alt+M) and Major incidents board (Ctrl+Alt+I)."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from desk.major.service import MajorIncidentService
+from ui.context import DeskContext
+from ui.major.board import MajorBoard
+from ui.major.panel import MajorIncidentPanel
+
+MENU = "&Major"
+
+
+def service_for(ctx: DeskContext) -> MajorIncidentService:
+    s = ctx.services
+    return MajorIncidentService(s.db, ctx.clock, s.incidents, s.problems)
+
+
+class MajorTools:
+    def __init__(self, window: Any, ctx: DeskContext) -> None:
+        self.window = window
+        self.ctx = ctx
+        self.svc = service_for(ctx)
+        self.board: MajorBoard | None = None
+
+    def _panel(self, number: str) -> MajorIncidentPanel | None:
+        tabs = self.window.tabs
+        for i in range(tabs.count()):
+            w = tabs.widget(i)
+            if isinstance(w, MajorIncidentPanel) and w.number == number:
+                tabs.setCurrentIndex(i)
+                w.refresh()
+                return w
+        return None
+
+    def open_major(self, number: str | None = None) -> MajorIncidentPanel | None:
+        """The Major incident panel of ``number``, else of the ticket in front, else one asked for."""
+        if number is None:
+            current = getattr(self.window, "current_panel", lambda: None)()
+            number = getattr(current, "number", None) or self.ctx.dialogs.ask_text(
+                self.window, "Major incident", "Ticket number:")
+        if not number:
+            return None
+        number = number.strip().upper()
+        existing = self._panel(number)
+        if existing is not None:
+            return existing
+        panel = MajorIncidentPanel(self.ctx, number, self.svc, self.window.tabs)
+        panel.ticket_opened.connect(self.window.open_ticket)
+        if hasattr(self.window, "open_problem"):
+            panel.problem_opened.connect(self.window.open_problem)
+        panel.changed.connect(lambda n: self.window.ticket_saved.emit(n) if hasattr(self.window, "ticket_saved")
+                              else None)
+        self.window.add_panel(f"Major {number}", panel)
+        return panel
+
+    def open_board(self) -> MajorBoard:
+        if self.board is None:
+            self.board = MajorBoard(self.ctx, self.svc, self.window.tabs)
+            self.board.major_opened.connect(self.open_major)
+            self._follow_live_changes(self.board)
+        index = self.window.tabs.indexOf(self.board)
+        if index < 0:
+            self.window.add_panel("Major incidents", self.board)
+        else:
+            self.window.tabs.setCurrentIndex(index)
+            self.board.refresh()
+        return self.board
+
+    def _follow_live_changes(self, board: MajorBoard) -> None:
+        from ui.live import LiveBridge
+
+        bridge = self.window.findChild(LiveBridge)
+        if bridge is not None:
+            bridge.changed.connect(board.on_changed_elsewhere)
+        if hasattr(self.window, "ticket_saved"):
+            self.window.ticket_saved.connect(board.on_changed_elsewhere)
+
+
+def install(window: Any, ctx: DeskContext) -> MajorTools:
+    tools = MajorTools(window, ctx)
+    window.major_tools = tools  # kept alive with the window (and reachable from tests)
+    panel = QAction("Major incident of this &ticket…", window)
+    panel.setShortcut(QKeySequence("Ctrl+Alt+M"))
+    panel.setToolTip("Promote, team, communication log, children, resolve, post-incident report")
+    panel.triggered.connect(lambda: tools.open_major())
+    window.register_tool(MENU, panel)
+    board = QAction("Major incidents &board", window)
+    board.setShortcut(QKeySequence("Ctrl+Alt+I"))
+    board.setToolTip("Open major incidents, overdue updates and surge proposals")
+    board.triggered.connect(tools.open_board)
+    window.register_tool(MENU, board)
+    return tools
