@@ -59,8 +59,8 @@ def build_post_incident_report(data: ReportData, out: Out, *, paper: str = "lett
         ("Manager", markup(m.manager or "—")),
         ("Opened", markup(when(m.opened_at))),
         (ended, markup(when(data.ended_at))),
-        ("Duration", f"{span(data.wall_seconds)} elapsed; {span(data.business_seconds)} business time "
-                     f"(calendar {markup(data.calendar)})"),
+        ("Duration", (f"{span(data.wall_seconds)} elapsed; {span(data.business_seconds)} business time "
+                     f"(calendar {markup(data.calendar)})")),
         ("Child incidents", f"{len(m.children)} ({children})"),
         ("Communications", f"{len(m.comms)} updates in the log"),
     ]))

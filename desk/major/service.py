@@ -16,14 +16,29 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.enums import Channel, Impact, IncidentStatus, JournalKind, Urgency
-from db.models import Incident, JournalEntry, MajorIncidentRule, MajorTeamMember, Service, StaffAccount, Team
+from db.models import (
+    Incident,
+    JournalEntry,
+    MajorIncidentRule,
+    MajorTeamMember,
+    Service,
+    StaffAccount,
+    Team,
+)
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.errors import DeskError, InvalidInput, NotFound
 from desk.major import read, surge
 from desk.major.report_data import ReportData, gather
 from desk.major.views import (
-    ChildSkipped, LinkOutcome, MajorSummary, MajorView, PageOutcome, Proposal, ResolveOutcome, RuleView,
+    ChildSkipped,
+    LinkOutcome,
+    MajorSummary,
+    MajorView,
+    PageOutcome,
+    Proposal,
+    ResolveOutcome,
+    RuleView,
 )
 from desk.rules import lifecycle
 from desk.rules.permissions import require

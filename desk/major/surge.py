@@ -67,7 +67,8 @@ def find_proposals(s: Session, now: dt.datetime) -> list[Proposal]:
     ).all()
     by_service: dict[int, list[tuple[str, dt.datetime]]] = defaultdict(list)
     for service_id, number, opened in rows:
-        by_service[service_id].append((number, opened))
+        if service_id is not None:  # filtered in SQL; this tells the type checker
+            by_service[service_id].append((number, opened))
     majors = {sid: (number, opened) for sid, number, opened in s.execute(
         select(Incident.service_id, Incident.number, Incident.opened_at)
         .where(Incident.is_major.is_(True), Incident.status.in_(open_statuses), Incident.service_id.is_not(None))

@@ -11,7 +11,7 @@ from desk.major.service import MajorIncidentService
 from desk.major.views import MajorSummary, Proposal
 from ui.context import DeskContext
 from ui.errors import describe
-from ui.major.common import fill, local, may, selected_column, table
+from ui.major.common import cell, fill, local, may, selected_column, table
 
 OVERDUE = QColor("#b00020")
 
@@ -32,7 +32,7 @@ class MajorBoard(QWidget):
                                          "Title"], "Open major incidents")
         self.majors_table.setSelectionMode(self.majors_table.SelectionMode.SingleSelection)
         self.majors_table.doubleClicked.connect(lambda idx: self.major_opened.emit(
-            self.majors_table.item(idx.row(), 0).text()))
+            cell(self.majors_table, idx.row(), 0)))
         self.open_button = QPushButton("Open", self)
         self.open_button.clicked.connect(self.open_selected)
         majors_box = QGroupBox("Open major incidents", self)
@@ -84,8 +84,9 @@ class MajorBoard(QWidget):
                                   local(m.next_update_due_at) + ("  OVERDUE" if m.update_overdue else ""), m.title]
                                  for m in self.majors])
         for r, m in enumerate(self.majors):
-            if m.update_overdue:
-                self.majors_table.item(r, 5).setForeground(QBrush(OVERDUE))
+            item = self.majors_table.item(r, 5)
+            if m.update_overdue and item is not None:
+                item.setForeground(QBrush(OVERDUE))
         fill(self.proposals_table, [[p.service, p.describe(), " ".join(p.incidents)] for p in self.proposals])
         self.empty.setText("" if self.proposals else "No surge proposals right now.")
 

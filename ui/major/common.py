@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from desk.counter.common import DESK_TZ
 from desk.errors import PermissionDenied
@@ -46,6 +52,11 @@ def fill(t: QTableWidget, rows: list[list[str]]) -> None:
             t.setItem(r, c, QTableWidgetItem(text))
 
 
+def cell(t: QTableWidget, row: int, column: int) -> str:
+    item = t.item(row, column)
+    return item.text() if item is not None else ""
+
+
 def selected_column(t: QTableWidget, column: int = 0) -> list[str]:
     rows = sorted({i.row() for i in t.selectedIndexes()})
-    return [t.item(r, column).text() for r in rows if t.item(r, column) is not None]
+    return [text for r in rows if (text := cell(t, r, column))]

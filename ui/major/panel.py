@@ -12,7 +12,15 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSpinBox, QSplitter, QVBoxLayout,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -21,7 +29,7 @@ from desk.major.views import MajorView
 from desk.services.incidents import RESOLUTION_CODES
 from ui.context import DeskContext
 from ui.errors import describe
-from ui.major.common import fill, local, may, selected_column, table
+from ui.major.common import cell, fill, local, may, selected_column, table
 
 OVERDUE_STYLE = "color: white; background: #b00020; padding: 3px 6px; font-weight: bold;"
 DUE_STYLE = "color: #1b2a4a; background: #e8eef8; padding: 3px 6px;"
@@ -105,7 +113,7 @@ class MajorIncidentPanel(QWidget):
         # Children
         self.children_table = table(self, ["Number", "Status", "Opened", "Title"], "Child incidents")
         self.children_table.doubleClicked.connect(
-            lambda idx: self.ticket_opened.emit(self.children_table.item(idx.row(), 0).text()))
+            lambda idx: self.ticket_opened.emit(cell(self.children_table, idx.row(), 0)))
         self.link_button = button("Link…", self.link_children, worker, need_tech)
         self.unlink_button = button("Unlink", self.unlink_children, worker, need_tech)
         children_box = self._box("Child incidents", self.children_table, [self.link_button, self.unlink_button])
