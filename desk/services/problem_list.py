@@ -97,9 +97,10 @@ class ProblemListService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def count(self, q: ProblemQuery = ProblemQuery()) -> int:
+    def count(self, q: ProblemQuery | None = None) -> int:
+        where = _where(q or ProblemQuery())
         with self.db.reading() as s:
-            return int(s.execute(select(func.count(Problem.id)).where(*_where(q))).scalar_one())
+            return int(s.execute(select(func.count(Problem.id)).where(*where)).scalar_one())
 
     def page(self, q: ProblemQuery, offset: int = 0, limit: int = 200) -> list[ProblemRow]:
         linked = _linked_count().label("linked")

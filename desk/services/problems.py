@@ -6,7 +6,6 @@ and the known-error matching for the workstation live in ``problem_list``.
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -121,8 +120,9 @@ class ProblemService:
         self.listing = ProblemListService(db)
 
     # -- reading -----------------------------------------------------------------------
-    def count(self, q: ProblemQuery = ProblemQuery()) -> int:
-        return self.listing.count(q)
+    def count(self, q: ProblemQuery | None = None) -> int:
+        """Problems matching ``q`` (default: the open ones)."""
+        return self.listing.count(q or ProblemQuery())
 
     def page(self, q: ProblemQuery, offset: int = 0, limit: int = 200) -> list[ProblemRow]:
         return self.listing.page(q, offset, limit)
@@ -144,7 +144,7 @@ class ProblemService:
             editable = _editable_now(s, p)
             return ProblemDetail(
                 problem=view, category=editable["category"], assignee_username=editable["assignee"],
-                incidents=tuple(LinkedIncident(n, t, st.value, pr) for n, t, st, pr in linked),
+                incidents=tuple(LinkedIncident(n, t, st.value, getattr(pr, "value", pr)) for n, t, st, pr in linked),
                 transitions=problem_transitions(p.status),
                 services=tuple(s.execute(select(Service.name).where(Service.active.is_(True))
                                          .order_by(Service.name)).scalars()),

@@ -21,7 +21,13 @@ from desk.errors import InvalidInput, NotFound
 from desk.rules import lifecycle
 from desk.rules.permissions import require
 from desk.services import audit, lookups
-from desk.services.incident_read import audit_trail, journal, load_incident, open_incidents_of_person, tasks
+from desk.services.incident_read import (
+    audit_trail,
+    journal,
+    load_incident,
+    open_incidents_of_person,
+    tasks,
+)
 from desk.services.incidents import RESOLUTION_CODES
 from desk.services.people import load_person
 from desk.services.problem_list import KnownErrorMatch, known_errors_matching

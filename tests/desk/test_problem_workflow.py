@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from db.enums import ProblemStatus
 from desk.actor import Actor
 from desk.errors import ConflictError, IllegalTransition, InvalidInput
 from desk.services.bundle import Services
 from desk.services.incidents import NewIncident
 from desk.services.problem_list import ProblemQuery
 from desk.services.problems import problem_transitions
-from db.enums import ProblemStatus
 from tests.conftest import FakeClock
 
 

@@ -81,6 +81,7 @@ def test_links_open_problem_parent_and_children(window, services, admin, tickets
     tab = window.tabs.currentWidget()
     assert isinstance(tab, ProblemDetailPanel) and tab.number == prb
     assert [tab.incidents.item(i).data(Qt.ItemDataRole.UserRole) for i in range(tab.incidents.count())] == [child]
+    assert tab.incidents.item(0).text().startswith(f"{child}  P4  ")
 
 
 def test_problems_view_lists_problem_records(window, services, admin, tickets, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -174,3 +175,21 @@ def test_new_problem_from_an_incident_and_known_errors_offered(window, services,
     assert created.incident_numbers == (other,) and created.service == "Wi-Fi & Network"
     assert created.title == "Wi-Fi slow in Davis after AP upgrade"
     assert services.incidents.get(other).problem_number == tab.number
+
+
+def test_problem_model_passes_qtmodeltester(ctx, services, admin, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    from desk.services.problem_list import ProblemQuery
+    from ui.problems import model as problem_model
+
+    for i in range(5):
+        services.problems.open(admin, title=f"Problem {i}")
+    problem_model.PAGE, saved = 2, problem_model.PAGE     # several pages for five rows
+    try:
+        m = problem_model.ProblemTableModel(ctx)
+        m.set_query(ProblemQuery(sort="number", descending=False))
+        qtmodeltester.check(m)
+        while m.canFetchMore():
+            m.fetchMore()
+        assert [m.row_at(r).number for r in range(m.rowCount())] == [f"PRB-00000{i}" for i in range(1, 6)]
+    finally:
+        problem_model.PAGE = saved
