@@ -54,8 +54,16 @@ class MajorTools:
             panel.problem_opened.connect(self.window.open_problem)
         panel.changed.connect(lambda n: self.window.ticket_saved.emit(n) if hasattr(self.window, "ticket_saved")
                               else None)
+        bridge = self._bridge()
+        if bridge is not None:
+            bridge.changed.connect(panel.on_changed_elsewhere)
         self.window.add_panel(f"Major {number}", panel)
         return panel
+
+    def _bridge(self) -> Any:
+        from ui.live import LiveBridge
+
+        return self.window.findChild(LiveBridge)
 
     def open_board(self) -> MajorBoard:
         if self.board is None:
@@ -71,9 +79,7 @@ class MajorTools:
         return self.board
 
     def _follow_live_changes(self, board: MajorBoard) -> None:
-        from ui.live import LiveBridge
-
-        bridge = self.window.findChild(LiveBridge)
+        bridge = self._bridge()
         if bridge is not None:
             bridge.changed.connect(board.on_changed_elsewhere)
         if hasattr(self.window, "ticket_saved"):

@@ -151,6 +151,13 @@ class MajorIncidentPanel(QWidget):
     def refresh(self) -> None:
         self.ctx.runner.read(lambda: self.svc.get(self.number), self.show_view, self._failed, owner=self)
 
+    def on_changed_elsewhere(self, change: object) -> None:
+        """A live-update notification (desk.live.watcher.Change): re-read if it concerns this
+        incident (linking children, updates and resolving all touch the major's row)."""
+        ids = dict(getattr(change, "ids", ()))
+        if getattr(change, "refresh", False) or (self.view is not None and self.view.id in ids):
+            self.refresh()
+
     def show_view(self, v: MajorView) -> None:
         self.view = v
         self.number = v.number

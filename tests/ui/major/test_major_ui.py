@@ -87,6 +87,22 @@ def test_panel_promote_team_comms_children_resolve_report_problem(
     panel.grab().save(str(tmp_path / "major-panel.png"))
 
 
+def test_panel_follows_live_changes(ctx: DeskContext, services: Services, admin: Actor, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from desk.live.watcher import Change
+
+    svc = service_for(ctx)
+    number = new(services, admin, "SSO down")
+    svc.promote(admin, number, reason="Nobody can sign in")
+    panel = MajorIncidentPanel(ctx, number, svc)
+    qtbot.addWidget(panel)
+    assert panel.view is not None
+    svc.post_update(admin, number, "Identity team engaged")     # another workstation, say
+    panel.on_changed_elsewhere(Change(ids=((panel.view.id + 1000, 1),), refresh=False))
+    assert panel.comms.rowCount() == 1                         # not about this incident: no re-read
+    panel.on_changed_elsewhere(Change(ids=((panel.view.id, 5),), refresh=False))
+    assert panel.comms.rowCount() == 2 and panel.comms.item(0, 2).text() == "Identity team engaged"
+
+
 def test_technician_cannot_promote_and_sees_why(services: Services, admin: Actor, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
     tech = factories.staff(services, admin, "theo", Role.TECHNICIAN)
     ctx = build_context(services, tech, SyncRunner(), Settings(tmp_path / "t.ini"), ScriptedDialogs(), "test")
