@@ -44,6 +44,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a.add_argument("--reason")
     a.set_defaults(func=confirm)
 
+    a = msub.add_parser("dismiss", help="dismiss the surge proposal for a service: not a major incident")
+    a.add_argument("service")
+    a.add_argument("--reason", required=True)
+    a.set_defaults(func=dismiss)
+
     a = msub.add_parser("list", help="open major incidents (overdue updates marked)")
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=list_open)
@@ -176,6 +181,12 @@ def confirm(args: argparse.Namespace, ctx: CliContext) -> int:
     print(f"{out.major.number}: {len(out.linked)} linked" + (f", {len(out.skipped)} skipped" if out.skipped else ""))
     for sk in out.skipped:
         print(f"  skipped {sk.number}: {sk.reason}", file=sys.stderr)
+    return 0
+
+
+def dismiss(args: argparse.Namespace, ctx: CliContext) -> int:
+    p = _svc(ctx).dismiss_proposal(ctx.actor, args.service, reason=args.reason)
+    print(f"dismissed: {p.describe()}")
     return 0
 
 

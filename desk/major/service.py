@@ -208,6 +208,22 @@ class MajorIncidentService:
             s.flush()
             return LinkOutcome(read.load_major(s, major.id, now), linked, skipped)
 
+    def dismiss_proposal(self, actor: Actor, service: str, *, reason: str) -> Proposal:
+        """Not a major incident (e.g. many password resets on the first day of term): the
+        proposal goes away; incidents opened after it can make a new one."""
+        require(actor, "incident.promote_major")
+        why = clean_text(reason, "reason", required=True, max_length=4000)
+        now = self.clock()
+        with self.db.writing() as s:
+            service_id = lookups.service_id(s, service)
+            name = s.get(Service, service_id).name  # type: ignore[union-attr]
+            found = [p for p in surge.find_proposals(s, now) if p.service == name and p.kind == "open"]
+            if not found:
+                raise NotFound(f"There is no current proposal for {name}.")
+            audit.record(s, actor, now, "service", service_id, surge.DISMISSED_FIELD, None,
+                         found[0].last_opened_at, why)
+            return found[0]
+
     # -- manager and team --------------------------------------------------------------
     def set_manager(self, actor: Actor, number: str, username: str) -> MajorView:
         require(actor, "incident.promote_major")

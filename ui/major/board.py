@@ -50,6 +50,11 @@ class MajorBoard(QWidget):
         allowed = may(ctx.actor, "incident.promote_major")
         self.confirm_button.setEnabled(allowed)
         self.confirm_button.setToolTip("" if allowed else "Confirming a proposal needs the supervisor role.")
+        self.dismiss_button = QPushButton("Dismiss…", self)
+        self.dismiss_button.clicked.connect(self.dismiss_selected)
+        self.dismiss_button.setEnabled(allowed)
+        self.dismiss_button.setToolTip("Not a major incident: the proposal goes away" if allowed
+                                       else "Dismissing a proposal needs the supervisor role.")
         self.refresh_button = QPushButton("Refresh", self)
         self.refresh_button.clicked.connect(self.refresh)
         self.empty = QLabel("", self)
@@ -59,6 +64,7 @@ class MajorBoard(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.empty, 1)
         row.addWidget(self.refresh_button)
+        row.addWidget(self.dismiss_button)
         row.addWidget(self.confirm_button)
         pl.addLayout(row)
 
@@ -94,12 +100,37 @@ class MajorBoard(QWidget):
         for number in selected_column(self.majors_table, 0)[:1]:
             self.major_opened.emit(number)
 
-    def confirm_selected(self) -> None:
+    def _selected_proposal(self, verb: str) -> Proposal | None:
         rows = sorted({i.row() for i in self.proposals_table.selectedIndexes()})
         if not rows:
-            self.ctx.dialogs.info(self, "Surge proposals", "Select a proposal to confirm.")
+            self.ctx.dialogs.info(self, "Surge proposals", f"Select a proposal to {verb}.")
+            return None
+        return self.proposals[rows[0]]
+
+    def dismiss_selected(self) -> None:
+        p = self._selected_proposal("dismiss")
+        if p is None:
             return
-        p = self.proposals[rows[0]]
+        if p.kind != "open":
+            self.ctx.dialogs.info(self, "Surge proposals", "Only a proposal to open a major incident can be "
+                                  "dismissed; unlink incidents from the major incident instead.")
+            return
+        reason = self.ctx.dialogs.ask_text(self, "Dismiss proposal", f"Why is the surge on {p.service} not a "
+                                           "major incident?")
+        if not reason or not reason.strip():
+            return
+
+        def done(_: object) -> None:
+            self.refresh()
+            self.changed.emit()
+
+        self.ctx.runner.write(lambda: self.svc.dismiss_proposal(self.ctx.actor, p.service, reason=reason), done,
+                              lambda exc: self.ctx.dialogs.error(self, "Dismiss proposal", describe(exc)), owner=self)
+
+    def confirm_selected(self) -> None:
+        p = self._selected_proposal("confirm")
+        if p is None:
+            return
         if p.kind == "open":
             question = (f"Open a major incident for {p.service}? {p.incidents[0]} (the first of {p.count}) "
                         f"becomes the major incident and the other {p.count - 1} its children.")

@@ -76,6 +76,8 @@ def test_major_commands(db_url: str, capsys: pytest.CaptureFixture[str], tmp_pat
     code, _, err = run(capsys, *d, "major", "report", "INC-2", "--out", str(tmp_path / "pir.txt"))
     assert code == 2 and "should end in .pdf" in err
 
+    code, _, err = run(capsys, *d, "major", "dismiss", "Printing", "--reason", "x")
+    assert code == 2 and "no current proposal for Printing" in err
     code, out, _ = run(capsys, *d, "major", "rules", "--service", "Printing", "--threshold", "4", "--window", "15")
     assert code == 0 and "Printing" in out and "surge 4 within 15 min" in out and "(default)" in out
     code, _, err = run(capsys, *d, "major", "rules", "--threshold", "1")

@@ -13,7 +13,7 @@ from tests.desk.major.conftest import Crew, open_incident
 def test_window_arithmetic() -> None:
     import datetime as dt
 
-    t0 = dt.datetime(2026, 11, 2, 14, 0, tzinfo=dt.timezone.utc)
+    t0 = dt.datetime(2026, 11, 2, 14, 0, tzinfo=dt.UTC)
     times = [t0 + dt.timedelta(minutes=m) for m in (0, 40, 45, 50, 69, 71)]
     w = dt.timedelta(minutes=30)
     assert _surge_start(times, 4, w) == 1       # 14:40..15:09 holds four
@@ -72,3 +72,30 @@ def test_the_rule_is_data_per_service(services: Services, crew: Crew, major: Maj
     m = open_incident(services, crew.clerk, "Campus VPN down", service="Research Computing")
     v = major.promote(crew.supervisor, m, reason="VPN")
     assert (v.next_update_due_at - clock.now).total_seconds() == 15 * 60
+
+
+def test_dismissed_surges_and_unlinked_incidents_stay_away(services: Services, crew: Crew,
+                                                           major: MajorIncidentService, clock) -> None:  # type: ignore[no-untyped-def]
+    major.set_rule(crew.supervisor, service="Accounts & Passwords", surge_threshold=3, surge_window_minutes=30)
+    for i in range(3):
+        open_incident(services, crew.clerk, f"Password reset {i}", service="Accounts & Passwords")
+        clock.advance(minutes=1)
+    assert [p.service for p in major.proposals()] == ["Accounts & Passwords"]
+    with pytest.raises(PermissionDenied):
+        major.dismiss_proposal(crew.tech, "Accounts & Passwords", reason="first day of term")
+    major.dismiss_proposal(crew.supervisor, "Accounts & Passwords", reason="First day of term")
+    assert major.proposals() == []
+    open_incident(services, crew.clerk, "Password reset 3", service="Accounts & Passwords")
+    assert major.proposals() == []                        # one new incident is no surge
+    for i in range(2):
+        open_incident(services, crew.clerk, f"Password reset {4 + i}", service="Accounts & Passwords")
+    (p,) = major.proposals()                              # three new ones are
+    assert p.count == 3
+
+    m = open_incident(services, crew.tech, "Wi-Fi controller down")
+    major.promote(crew.supervisor, m, reason="outage")
+    stray = open_incident(services, crew.clerk, "Wi-Fi slow in dorm")
+    assert [x.incidents for x in major.proposals() if x.kind == "link"] == [(stray,)]
+    major.link_children(crew.tech, m, [stray])
+    major.unlink_child(crew.tech, m, stray)               # not part of the outage after all
+    assert [x for x in major.proposals() if x.kind == "link"] == []

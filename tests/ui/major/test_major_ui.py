@@ -136,6 +136,15 @@ def test_board_shows_overdue_and_confirms_a_surge(ctx: DeskContext, dialogs: Scr
     assert board.proposals_table.rowCount() == 0 and board.majors_table.rowCount() == 2
     assert {board.majors_table.item(r, 0).text() for r in range(2)} == {paged, numbers[0]}
 
+    for i in range(10):
+        new(services, admin, f"Password reset {i}", service="Accounts & Passwords")
+    board.refresh()
+    assert board.proposals_table.item(0, 0).text() == "Accounts & Passwords"
+    board.proposals_table.selectRow(0)
+    dialogs.answers += ["First day of term"]
+    board.dismiss_button.click()
+    assert board.proposals_table.rowCount() == 0
+
 
 def test_installed_in_the_main_window(window, dialogs: ScriptedDialogs, services: Services, admin: Actor,
                                       tickets: list[str], qtbot) -> None:  # type: ignore[no-untyped-def]
