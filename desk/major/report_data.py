@@ -21,8 +21,8 @@ from desk.sla.clock import to_epoch
 
 # Calendar used when the incident has no SLA (no service): the desk's business hours.
 FALLBACK_CALENDAR = "service-desk"
-# Audit fields the timeline leaves out: bookkeeping that the comms log or the summary already shows.
-QUIET_FIELDS = {"next_update_due_at", "resolution_code", "resolution_note", "created"}
+# Audit fields the timeline leaves out: bookkeeping that the comms log (pages) or the summary already shows.
+QUIET_FIELDS = {"next_update_due_at", "resolution_code", "resolution_note", "created", "page"}
 
 
 @dataclass(frozen=True)
