@@ -193,3 +193,17 @@ def test_problem_model_passes_qtmodeltester(ctx, services, admin, qtmodeltester)
         assert [m.row_at(r).number for r in range(m.rowCount())] == [f"PRB-00000{i}" for i in range(1, 6)]
     finally:
         problem_model.PAGE = saved
+
+
+def test_problem_tab_keeps_typing_when_changed_elsewhere(window, services, admin, tickets) -> None:  # type: ignore[no-untyped-def]
+    prb = services.problems.open(admin, title="Eduroam drops").number
+    tab = window.open_problem(prb)
+    tab.f_workaround.setPlainText("Use eduroam-5G")
+    window.refresh()                                   # an unrelated change: nothing to say
+    assert tab.banner.isHidden() and tab.f_workaround.toPlainText() == "Use eduroam-5G"
+    services.problems.update(admin, prb, services.problems.get(prb).version, {"title": "Eduroam drops (Davis)"})
+    tab.on_changed_elsewhere()
+    assert not tab.banner.isHidden() and tab.f_workaround.toPlainText() == "Use eduroam-5G"
+    tab.f_workaround.clear()
+    tab.on_changed_elsewhere()                         # clean form: simply re-read
+    assert tab.f_title.text() == "Eduroam drops (Davis)"

@@ -212,7 +212,6 @@ class TicketDetailPanel(QScrollArea):
         self.known_errors.setAccessibleName("Matching known errors")
         self.known_errors.setAccessibleDescription("Enter links this incident to the selected known error")
         self.known_errors.setWordWrap(True)
-        self.known_errors.setMaximumHeight(150)
         self.known_errors.link_requested.connect(self.link_known_error)
         self.known_errors.itemDoubleClicked.connect(
             lambda it: it.data(KNOWN_ERROR_ROLE) and self.open_problem_requested.emit(it.data(KNOWN_ERROR_ROLE)))
@@ -460,6 +459,10 @@ class TicketDetailPanel(QScrollArea):
             if m.number == current or (current is None and self.known_errors.count() == 1):
                 self.known_errors.setCurrentItem(item)
         self.known_box.setVisible(bool(matches))
+        # About three lines per match (title, workaround wrapped once), not a fixed block of
+        # blank space; longer workarounds scroll.
+        line = self.known_errors.fontMetrics().lineSpacing()
+        self.known_errors.setFixedHeight(min(190, len(matches) * 3 * line + 2 * self.known_errors.frameWidth() + 6))
         self.link_known_button.setEnabled(any(not m.linked for m in matches))
 
     def _selected_known_error(self) -> str | None:

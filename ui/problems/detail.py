@@ -376,11 +376,20 @@ class ProblemDetailPanel(QScrollArea):
 
     # -- live ------------------------------------------------------------------------
     def on_changed_elsewhere(self) -> None:
+        """Something changed elsewhere (an incident, perhaps linked here): re-read when the form is
+        clean; with edits in it, only say so when this problem's version really moved."""
         if not self.is_dirty():
             self.reload()
             return
-        self.banner.setText("This problem may have changed on another workstation. Your edits are kept; "
-                            "Save will show both versions if they collide.")
+        number = self.number
+        self.ctx.runner.read(lambda: self.ctx.services.problems.get(number).version, self._on_version_seen,
+                             owner=self)
+
+    def _on_version_seen(self, version: int) -> None:
+        if self.detail is None or version == self.detail.problem.version:
+            return
+        self.banner.setText("This problem was changed on another workstation. Your edits are kept; "
+                            "Save will show both versions so you can merge.")
         self.banner.show()
 
 
