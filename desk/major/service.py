@@ -357,9 +357,7 @@ class MajorIncidentService:
                 resolve_children: bool = True) -> ResolveOutcome:
         """Resolve the major incident and (if asked) each open child with its resolution.
         A child the lifecycle does not allow to resolve is reported, not forced."""
-        require(actor, "incident.resolve")
-        if resolve_children:
-            require(actor, "major.manage")
+        require(actor, "major.manage")
         now = self.clock()
         with self.db.writing() as s:
             major = self._major(s, number)

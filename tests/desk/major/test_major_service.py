@@ -109,6 +109,8 @@ def test_children_link_unlink_and_resolve_with_the_major(services: Services, cre
     assert other not in [c.number for c in v.children]
     assert ("parent_id", str(v.id), None) in audit_fields(services, other)
 
+    with pytest.raises(PermissionDenied):
+        major.resolve(crew.clerk, m, code="fixed", note="Switch replaced")
     with pytest.raises(InvalidInput, match="Cannot move from New"):
         major.resolve(crew.tech, m, code="fixed", note="Switch replaced")  # the major itself must be in progress
     services.incidents.transition(crew.tech, m, "in_progress")
