@@ -61,7 +61,7 @@ def upgrade() -> None:
                      sa.column('updated_at', db.types.UTCDateTime(timezone=True)))
     op.bulk_insert(rules, [{'service_id': None, 'surge_threshold': 10, 'surge_window_minutes': 30,
                             'update_interval_minutes': 30,
-                            'updated_at': dt.datetime(2026, 11, 26, tzinfo=dt.timezone.utc)}])
+                            'updated_at': dt.datetime(2026, 11, 26, tzinfo=dt.UTC)}])
 
 
 def downgrade() -> None:
