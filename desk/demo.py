@@ -110,6 +110,11 @@ def build_demo(db: Database, *, tickets: int, seed: int, progress: Progress,
 
     # Walk-in repairs through the counter's own services, on their own random stream.
     add_repairs(db, now=now, rng=random.Random(seed + 5), progress=progress)
+    # Fresh statistics on both engines: without them PostgreSQL plans the queue and
+    # problem lists as if the tables were empty (autovacuum may be off or late).
+    with writer.begin() as conn:
+        progress("statistics: ANALYZE")
+        conn.exec_driver_sql("ANALYZE")
     progress(f"demo ready: {tickets:,} incidents, {ctx.audit_rows:,} audit rows, "
              f"{ctx.journal_rows:,} journal entries in {time.monotonic() - started:.0f} s")
 
@@ -534,10 +539,6 @@ def add_incidents(db: Database, writer: Engine, ctx: DemoContext) -> None:
                     restore_sqlite_fts(conn, trigger_sql, first_id)
                 elif trigger_sql is not None:
                     conn.exec_driver_sql(trigger_sql)
-    if db.dialect == "sqlite":
-        with writer.begin() as conn:
-            ctx.progress("statistics: ANALYZE")
-            conn.exec_driver_sql("ANALYZE")
 
 
 def _one(ctx: DemoContext, tickets: TicketWriter, slot: Slot, incident_id: int, number: str,
