@@ -1,9 +1,11 @@
 """Change watchers: one thread each, a dedicated connection each, callbacks out.
 
-``on_change(Change)`` receives the ids (and versions) of incidents that changed, or
+``on_change(Change)`` receives the ids (and versions) of records that changed, or
 ``refresh=True`` when the watcher cannot tell which (after a reconnect, a bulk
-load): the receiver then re-reads what it shows. ``on_state(str)`` reports the
-connection state in words for the status bar.
+load): the receiver then re-reads what it shows. ``Change.kind`` says which records:
+incidents (``"incident"``) or problem records (``"problem"``), so a problem-only edit
+reaches the problem list and tabs without touching the queue. ``on_state(str)``
+reports the connection state in words for the status bar.
 """
 from __future__ import annotations
 
@@ -19,17 +21,28 @@ from dataclasses import dataclass, field
 import psycopg
 
 from db.engine import Database, sqlite_path
+from desk.services.problem_list import ProblemListService
 from desk.services.queue import QueueService
 
 log = logging.getLogger(__name__)
 
+INCIDENT = "incident"
+PROBLEM = "problem"
 CHANNEL = "desk_incidents"
+PROBLEM_CHANNEL = "desk_problems"
+KIND_OF_CHANNEL = {CHANNEL: INCIDENT, PROBLEM_CHANNEL: PROBLEM}
 
 
 @dataclass(frozen=True)
 class Change:
-    ids: tuple[tuple[int, int], ...] = field(default_factory=tuple)  # (incident id, version)
+    ids: tuple[tuple[int, int], ...] = field(default_factory=tuple)  # (record id, version)
     refresh: bool = False
+    kind: str = INCIDENT      # INCIDENT or PROBLEM: what ids and refresh are about
+
+
+def refresh_all() -> tuple[Change, ...]:
+    """What to report when nothing can be told apart (a reconnect): re-read everything."""
+    return (Change(refresh=True), Change(refresh=True, kind=PROBLEM))
 
 
 ChangeCallback = Callable[[Change], None]
@@ -65,10 +78,45 @@ class Watcher:
         raise NotImplementedError
 
 
+ChangedSince = Callable[[dt.datetime, int], list[tuple[int, int, dt.datetime]]]
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+class _Tracker:
+    """Rows of one table updated since the last one seen, told apart by version.
+
+    ``updated_at`` has one-second (or coarser, from a fake clock) resolution, so rows at
+    the mark are read again next time; their versions say whether they are news."""
+
+    LIMIT = 2000
+
+    def __init__(self, kind: str, changed_since: ChangedSince, since: dt.datetime | None) -> None:
+        self.kind = kind
+        self.changed_since = changed_since
+        self.since = since
+        self.seen: dict[int, tuple[int, dt.datetime]] = {}
+
+    def poll(self) -> Change | None:
+        since = self.since or _EPOCH
+        rows = self.changed_since(since, self.LIMIT)
+        if len(rows) >= self.LIMIT:
+            self.since = rows[-1][2]
+            self.seen.clear()
+            return Change(refresh=True, kind=self.kind)
+        fresh = [(i, v) for i, v, _u in rows if self.seen.get(i, (0, since))[0] != v]
+        for i, v, u in rows:
+            self.seen[i] = (v, u)
+        if rows:
+            self.since = rows[-1][2]
+            # Rows updated before the new mark cannot be returned again: forget them.
+            self.seen = {i: vu for i, vu in self.seen.items() if vu[1] >= self.since}
+        return Change(ids=tuple(fresh), kind=self.kind) if fresh else None
+
+
 class SqliteWatcher(Watcher):
     """Polls ``PRAGMA data_version`` on its own connection: it changes when any other
-    connection (another process, or this app's pool) commits. Then re-reads rows
-    updated since the last one seen."""
+    connection (another process, or this app's pool) commits. Then re-reads incidents
+    and problems updated since the last one seen."""
 
     def __init__(self, db: Database, on_change: ChangeCallback, on_state: StateCallback,
                  *, interval: float = 0.1) -> None:
@@ -78,14 +126,19 @@ class SqliteWatcher(Watcher):
             raise ValueError("SqliteWatcher needs a file database")
         self.path = path
         self.queue = QueueService(db)
+        self.problems = ProblemListService(db)
         self.interval = interval
-        self._since: dt.datetime | None = None
-        self._seen: dict[int, tuple[int, dt.datetime]] = {}
+        self._trackers: list[_Tracker] = []
 
     def _run(self) -> None:
         conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=5)
         try:
-            self._since = self.queue.latest_change()
+            self._trackers = [
+                _Tracker(INCIDENT, lambda since, limit: self.queue.changed_since(since, limit=limit),
+                         self.queue.latest_change()),
+                _Tracker(PROBLEM, lambda since, limit: self.problems.changed_since(since, limit=limit),
+                         self.problems.latest_change()),
+            ]
             version = conn.execute("PRAGMA data_version").fetchone()[0]
             self.on_state("live (local file)")
             while not self._stop.wait(self.interval):
@@ -97,22 +150,10 @@ class SqliteWatcher(Watcher):
             conn.close()
 
     def _report_changes(self) -> None:
-        since = self._since or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-        rows = self.queue.changed_since(since, limit=2000)
-        if len(rows) >= 2000:
-            self._since = rows[-1][2]
-            self._seen.clear()
-            self.on_change(Change(refresh=True))
-            return
-        fresh = [(i, v) for i, v, _u in rows if self._seen.get(i, (0, since))[0] != v]
-        for i, v, u in rows:
-            self._seen[i] = (v, u)
-        if rows:
-            self._since = rows[-1][2]
-            # Rows updated before the new mark cannot be returned again: forget them.
-            self._seen = {i: vu for i, vu in self._seen.items() if vu[1] >= self._since}
-        if fresh:
-            self.on_change(Change(ids=tuple(fresh)))
+        for tracker in self._trackers:
+            change = tracker.poll()
+            if change is not None:
+                self.on_change(change)
 
 
 class PostgresWatcher(Watcher):
@@ -134,19 +175,22 @@ class PostgresWatcher(Watcher):
             try:
                 with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5,
                                      application_name="desk-live") as conn:
-                    conn.execute(f"LISTEN {CHANNEL}")
+                    for channel in KIND_OF_CHANNEL:
+                        conn.execute(f"LISTEN {channel}")
                     self.on_state(f"live ({self.server})")
                     if not first:
-                        self.on_change(Change(refresh=True))
+                        for change in refresh_all():
+                            self.on_change(change)
                     first = False
                     backoff = 1.0
                     while not self._stop.is_set():
                         # Each notification is passed on as it arrives (the generator
                         # returns after ``poll`` seconds of quiet to check for stop).
                         for note in conn.notifies(timeout=self.poll):
+                            kind = KIND_OF_CHANNEL.get(note.channel, INCIDENT)
                             payload = _parse(note.payload)
-                            self.on_change(Change(refresh=True) if payload is None
-                                           else Change(ids=(payload,)))
+                            self.on_change(Change(refresh=True, kind=kind) if payload is None
+                                           else Change(ids=(payload,), kind=kind))
                             if self._stop.is_set():
                                 break
             except psycopg.Error as exc:

@@ -12,8 +12,9 @@ share the category. Same service *and* category ranks first, then the most recen
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -79,6 +80,31 @@ def _linked_count():  # type: ignore[no-untyped-def]
             .correlate(Problem).scalar_subquery())
 
 
+def _row_columns() -> list:  # type: ignore[type-arg]
+    return [Problem.id, Problem.number, Problem.status, Problem.title, Service.name, Team.name,
+            StaffAccount.display_name, _linked_count().label("linked"), Problem.updated_at, Problem.version]
+
+
+def _row(r: Any) -> ProblemRow:
+    return ProblemRow(r[0], r[1], r[2].value, r[3], r[4], r[5], r[6], int(r[7] or 0), r[8], r[9])
+
+
+def _ordered(columns: list, q: ProblemQuery) -> Select:  # type: ignore[type-arg]
+    """``columns`` of the problems ``q`` lists, in its order (page, rows and ids agree)."""
+    keys = {"number": Problem.id, "status": Problem.status, "title": func.lower(Problem.title),
+            "service": Service.name, "team": Team.name, "assignee": StaffAccount.display_name,
+            "incidents": _linked_count(), "updated": Problem.updated_at}
+    key = keys[q.sort]
+    # NULLs (no team, no assignee) last either way, the same on both engines.
+    order = [key.is_(None), key.desc() if q.descending else key.asc(),
+             Problem.id.desc() if q.descending else Problem.id.asc()]
+    return (select(*columns)
+            .outerjoin(Service, Service.id == Problem.service_id)
+            .outerjoin(Team, Team.id == Problem.team_id)
+            .outerjoin(StaffAccount, StaffAccount.id == Problem.assignee_id)
+            .where(*_where(q)).order_by(*order))
+
+
 def _where(q: ProblemQuery) -> list:  # type: ignore[type-arg]
     where = []
     if q.scope == "open":
@@ -103,25 +129,37 @@ class ProblemListService:
             return int(s.execute(select(func.count(Problem.id)).where(*where)).scalar_one())
 
     def page(self, q: ProblemQuery, offset: int = 0, limit: int = 200) -> list[ProblemRow]:
-        linked = _linked_count().label("linked")
-        keys = {"number": Problem.id, "status": Problem.status, "title": func.lower(Problem.title),
-                "service": Service.name, "team": Team.name, "assignee": StaffAccount.display_name,
-                "incidents": linked, "updated": Problem.updated_at}
-        key = keys[q.sort]
-        # NULLs (no team, no assignee) last either way, the same on both engines.
-        order = [key.is_(None), key.desc() if q.descending else key.asc(),
-                 Problem.id.desc() if q.descending else Problem.id.asc()]
-        stmt: Select = (  # type: ignore[type-arg]
-            select(Problem.id, Problem.number, Problem.status, Problem.title, Service.name, Team.name,
-                   StaffAccount.display_name, linked, Problem.updated_at, Problem.version)
-            .outerjoin(Service, Service.id == Problem.service_id)
-            .outerjoin(Team, Team.id == Problem.team_id)
-            .outerjoin(StaffAccount, StaffAccount.id == Problem.assignee_id)
-            .where(*_where(q)).order_by(*order).offset(max(offset, 0)).limit(max(limit, 1))
-        )
+        stmt = _ordered(_row_columns(), q).offset(max(offset, 0)).limit(max(limit, 1))
         with self.db.reading() as s:
-            return [ProblemRow(r[0], r[1], r[2].value, r[3], r[4], r[5], r[6], int(r[7] or 0), r[8], r[9])
-                    for r in s.execute(stmt)]
+            return [_row(r) for r in s.execute(stmt)]
+
+    def rows(self, q: ProblemQuery, ids: Iterable[int]) -> list[ProblemRow]:
+        """Those of ``ids`` that ``q`` lists, as list rows (in the list's order): how a
+        live change to a few problems is applied without re-reading the page."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        stmt = _ordered(_row_columns(), q).where(Problem.id.in_(wanted))
+        with self.db.reading() as s:
+            return [_row(r) for r in s.execute(stmt)]
+
+    def ordered_ids(self, q: ProblemQuery, limit: int) -> list[int]:
+        """The first ``limit`` ids in the list's order (where a newcomer goes)."""
+        stmt = _ordered([Problem.id], q).limit(max(limit, 1))
+        with self.db.reading() as s:
+            return [int(i) for i in s.execute(stmt).scalars()]
+
+    # -- change detection (used by desk.live on SQLite) -------------------------------
+    def changed_since(self, since: dt.datetime, limit: int = 500) -> list[tuple[int, int, dt.datetime]]:
+        """(id, version, updated_at) of problems updated at or after ``since``."""
+        stmt = (select(Problem.id, Problem.version, Problem.updated_at)
+                .where(Problem.updated_at >= since).order_by(Problem.updated_at, Problem.id).limit(limit))
+        with self.db.reading() as s:
+            return [(int(i), int(v), u) for i, v, u in s.execute(stmt)]
+
+    def latest_change(self) -> dt.datetime | None:
+        with self.db.reading() as s:
+            return s.execute(select(func.max(Problem.updated_at))).scalar()
 
     def known_errors_for(self, incident_number: str) -> tuple[KnownErrorMatch, ...]:
         """Known errors whose workaround applies to this incident (see the module's rule)."""

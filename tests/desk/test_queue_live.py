@@ -1,4 +1,5 @@
-"""Change watchers without Qt: another connection's save arrives; PostgreSQL reconnects."""
+"""Change watchers without Qt: another connection's save arrives (incidents and problem
+records, told apart by kind); PostgreSQL reconnects."""
 from __future__ import annotations
 
 import threading
@@ -9,7 +10,7 @@ from sqlalchemy import make_url
 
 from db.engine import Database
 from desk.actor import Actor
-from desk.live.watcher import Change, PostgresWatcher, wait_until, watcher_for
+from desk.live.watcher import INCIDENT, PROBLEM, Change, PostgresWatcher, wait_until, watcher_for
 from desk.services.bundle import Services
 from desk.services.incidents import NewIncident
 
@@ -24,9 +25,13 @@ class Recorder:
         with self.lock:
             self.changes.append(c)
 
-    def ids(self) -> set[int]:
+    def ids(self, kind: str = INCIDENT) -> set[int]:
         with self.lock:
-            return {i for c in self.changes for i, _v in c.ids}
+            return {i for c in self.changes if c.kind == kind for i, _v in c.ids}
+
+    def of(self, kind: str) -> list[Change]:
+        with self.lock:
+            return [c for c in self.changes if c.kind == kind]
 
 
 def test_other_connection_changes_arrive(database: Database, services: Services, admin: Actor, clock) -> None:  # type: ignore[no-untyped-def]
@@ -52,6 +57,35 @@ def test_other_connection_changes_arrive(database: Database, services: Services,
         watcher.stop()
 
 
+def test_problem_changes_arrive_as_their_own_kind(database: Database, services: Services, admin: Actor,
+                                                  clock) -> None:  # type: ignore[no-untyped-def]
+    mine = services.problems.open(admin, title="Printers drop off the network")
+    rec = Recorder()
+    watcher = watcher_for(database, rec.change, rec.states.append)
+    assert watcher is not None
+    watcher.start()
+    try:
+        assert wait_until(lambda: any(s.startswith("live") for s in rec.states), 5)
+        other = Database.connect(database.engine.url.render_as_string(hide_password=False))
+        try:
+            theirs = Services.over(other, clock).problems
+            clock.advance(minutes=1)
+            new = theirs.open(admin, title="Wi-Fi roaming fails in Davis")
+            assert wait_until(lambda: new.id in rec.ids(PROBLEM), 3)
+            # An edit in the same (fake-clock) second is still news: its version moved.
+            edited = theirs.update(admin, mine.number, mine.version, {"title": "Printers drop off VLAN 12"})
+            assert wait_until(lambda: (mine.id, edited.version) in
+                              [p for c in rec.of(PROBLEM) for p in c.ids], 3)
+        finally:
+            other.dispose()
+        # Problem-only edits say nothing about incidents, and each change is reported once.
+        assert rec.ids(INCIDENT) == set()
+        problem_ids = [i for c in rec.of(PROBLEM) for i, _v in c.ids]
+        assert problem_ids.count(new.id) == 1
+    finally:
+        watcher.stop()
+
+
 @pytest.mark.postgres
 def test_postgres_listener_reconnects_and_asks_for_refresh(postgres_url: str) -> None:
     db = Database.connect(postgres_url)
@@ -64,7 +98,8 @@ def test_postgres_listener_reconnects_and_asks_for_refresh(postgres_url: str) ->
         with psycopg.connect(admin_info.render_as_string(hide_password=False), autocommit=True) as conn:
             conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                          "WHERE application_name = 'desk-live' AND datname = current_database()")
-        assert wait_until(lambda: any(c.refresh for c in rec.changes), 10)
+        # After a reconnect both incidents and problems are re-read (notifications were lost).
+        assert wait_until(lambda: {c.kind for c in rec.changes if c.refresh} == {INCIDENT, PROBLEM}, 10)
         assert any(s.startswith("reconnecting") for s in rec.states)
     finally:
         watcher.stop()
