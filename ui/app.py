@@ -131,6 +131,7 @@ def run(argv: list[str]) -> int:
     window_ref.append(window)
     live = LiveBridge(db, window)
     live.changed.connect(window.on_live_change)
+    live.problems_changed.connect(window.on_live_problem_change)
     live.state_changed.connect(window.on_live_state)
     live.start()
     install_features(window, ctx, FEATURE_INSTALLERS)

@@ -1,26 +1,29 @@
 """Bridges a desk.live watcher (its own thread) into Qt signals on the GUI thread.
 
 Changes arriving within a few milliseconds of each other (a burst of saves, a bulk
-edit) are merged into one ``changed`` emission, so the queue re-reads once.
+edit) are merged into one emission per kind, so a view re-reads once. Incident
+changes go out on ``changed`` (the queue, ticket tabs, other features' panels);
+problem-record changes on ``problems_changed`` (the problem list and problem tabs).
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from desk.live.watcher import Change, Watcher, watcher_for
+from desk.live.watcher import INCIDENT, PROBLEM, Change, Watcher, watcher_for
 
 COALESCE_MS = 25
 
 
 class LiveBridge(QObject):
-    changed = Signal(object)        # desk.live.watcher.Change
+    changed = Signal(object)            # desk.live.watcher.Change about incidents
+    problems_changed = Signal(object)   # desk.live.watcher.Change about problem records
     state_changed = Signal(str)
-    _arrived = Signal(object)       # emitted on the watcher thread, queued to ours
+    _arrived = Signal(object)           # emitted on the watcher thread, queued to ours
 
     def __init__(self, db, parent: QObject | None = None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
-        self._pending: dict[int, int] = {}
-        self._refresh = False
+        self._pending: dict[str, dict[int, int]] = {INCIDENT: {}, PROBLEM: {}}
+        self._refresh: dict[str, bool] = {INCIDENT: False, PROBLEM: False}
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(COALESCE_MS)
@@ -30,15 +33,19 @@ class LiveBridge(QObject):
 
     @Slot(object)
     def _collect(self, change: Change) -> None:
-        self._refresh = self._refresh or change.refresh
-        self._pending.update(dict(change.ids))
+        kind = change.kind if change.kind in self._pending else INCIDENT
+        self._refresh[kind] = self._refresh[kind] or change.refresh
+        self._pending[kind].update(dict(change.ids))
         if not self._timer.isActive():
             self._timer.start()
 
     def _flush(self) -> None:
-        change = Change(ids=tuple(self._pending.items()), refresh=self._refresh)
-        self._pending, self._refresh = {}, False
-        self.changed.emit(change)
+        for kind, signal in ((INCIDENT, self.changed), (PROBLEM, self.problems_changed)):
+            pending, refresh = self._pending[kind], self._refresh[kind]
+            if not pending and not refresh:
+                continue
+            self._pending[kind], self._refresh[kind] = {}, False
+            signal.emit(Change(ids=tuple(pending.items()), refresh=refresh, kind=kind))
 
     def start(self) -> None:
         if self.watcher is None:
@@ -51,4 +58,4 @@ class LiveBridge(QObject):
             self.watcher.stop()
 
 
-__all__ = ["LiveBridge", "Change"]
+__all__ = ["Change", "LiveBridge"]

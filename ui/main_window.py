@@ -88,8 +88,9 @@ class MainWindow(QMainWindow):
         self.centre = QStackedWidget(self)
         self.centre.addWidget(centre)
         self.centre.addWidget(self.problems)
+        # Incident changes (links) and own saves re-read the shown problem rows, once per burst.
         self._problems_reload = QTimer(self, singleShot=True, interval=800)
-        self._problems_reload.timeout.connect(self.problems.reload)
+        self._problems_reload.timeout.connect(self.problems.model.soft_refresh)
         # Right: open tickets (several at once) and panels from other features
         self.tabs = QTabWidget(self)
         self.tabs.setTabsClosable(True)
@@ -433,6 +434,19 @@ class MainWindow(QMainWindow):
             ppanel.on_changed_elsewhere()
         if self.problems_shown():
             self._problems_reload.start()
+
+    def on_live_problem_change(self, change: Change) -> None:
+        """Problem records changed on another workstation: their rows in the Problems view,
+        their open tabs, and the known errors and links shown on open tickets."""
+        if self.problems_shown():
+            self.problems.model.apply_change(change)
+        self.views.schedule_counts()
+        versions = dict(change.ids)
+        for ppanel in self.problem_panels():
+            if change.refresh or ppanel.problem_id is None or ppanel.problem_id in versions:
+                ppanel.on_changed_elsewhere(versions.get(ppanel.problem_id or -1))
+        for panel in self.detail_panels():
+            panel.reload_if_clean()
 
     def on_live_state(self, state: str) -> None:
         self.status_live.setText(f"live updates: {state}")

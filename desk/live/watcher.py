@@ -79,7 +79,7 @@ class Watcher:
 
 
 ChangedSince = Callable[[dt.datetime, int], list[tuple[int, int, dt.datetime]]]
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 class _Tracker:

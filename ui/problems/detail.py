@@ -375,11 +375,21 @@ class ProblemDetailPanel(QScrollArea):
         self._run_write(lambda: self.ctx.services.problems.unlink(self.ctx.actor, self.number, number))
 
     # -- live ------------------------------------------------------------------------
-    def on_changed_elsewhere(self) -> None:
-        """Something changed elsewhere (an incident, perhaps linked here): re-read when the form is
-        clean; with edits in it, only say so when this problem's version really moved."""
+    @property
+    def problem_id(self) -> int | None:
+        return self.detail.problem.id if self.detail is not None else None
+
+    def on_changed_elsewhere(self, version: int | None = None) -> None:
+        """Something changed elsewhere: this problem (``version`` known, from a live change) or
+        an incident perhaps linked here. Re-read when the form is clean; with edits in it, keep
+        them and only say so when this problem's version really moved."""
+        if self.detail is not None and version is not None and version == self.detail.problem.version:
+            return           # our own save, already shown
         if not self.is_dirty():
             self.reload()
+            return
+        if version is not None:
+            self._on_version_seen(version)
             return
         number = self.number
         self.ctx.runner.read(lambda: self.ctx.services.problems.get(number).version, self._on_version_seen,

@@ -78,6 +78,10 @@ class ProblemListView(QWidget):
         self.table.doubleClicked.connect(lambda idx: self.open_row(idx.row()))
         self.table.activated_row.connect(self.open_row)
         self.model.loaded.connect(self._on_loaded)
+        # A reset (re-sort, refresh, live refresh) keeps the selected problem selected.
+        self._selected_before_reset: int | None = None
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.modelReset.connect(self._restore_selection)
         top = QHBoxLayout()
         top.addWidget(self.scope)
         top.addWidget(self.search, 1)
@@ -101,6 +105,16 @@ class ProblemListView(QWidget):
         self.summary.setText(f"{total:,} {self.scope.currentText().lower()}")
         if self.model.rowCount() and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.model.index(0, 0))
+
+    def _remember_selection(self) -> None:
+        row = self.model.row_at(self.table.currentIndex().row())
+        self._selected_before_reset = row.id if row else None
+
+    def _restore_selection(self) -> None:
+        pid, self._selected_before_reset = self._selected_before_reset, None
+        at = self.model.row_of(pid) if pid is not None else None
+        if at is not None:
+            self.table.setCurrentIndex(self.model.index(at, 0))
 
     def selected_number(self) -> str | None:
         row = self.model.row_at(self.table.currentIndex().row())

@@ -1,11 +1,17 @@
 """The Problems view's table model: problem records sorted and filtered in SQL, read in
-pages off the GUI thread (fetchMore asks for the next page when the view scrolls)."""
+pages off the GUI thread (fetchMore asks for the next page when the view scrolls).
+
+Live changes from other workstations touch only their rows: a changed problem is
+updated in place (it does not jump under the cursor), one that left the list is
+removed, a newcomer is inserted where the query puts it; the view's selection follows
+its row."""
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from desk.live.watcher import Change
 from desk.services.problem_list import PROBLEM_COLUMNS, ProblemQuery, ProblemRow
 from desk.services.problems import problem_label
 from ui.context import DeskContext
@@ -68,11 +74,91 @@ class ProblemTableModel(QAbstractTableModel):
 
     def _on_more(self, gen: int, offset: int, rows: list[ProblemRow]) -> None:
         self._fetching = False
-        if gen != self._generation or offset != len(self.rows) or not rows:
+        if gen != self._generation or offset != len(self.rows):
+            return
+        # A live insert above the page boundary shifts offsets by one: never show a row twice.
+        shown = {r.id for r in self.rows}
+        rows = [r for r in rows if r.id not in shown]
+        if not rows:
             return
         self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
         self.rows.extend(rows)
         self.endInsertRows()
+
+    # -- live changes ------------------------------------------------------------------
+    def apply_change(self, change: Change) -> None:
+        """Problems changed elsewhere: re-read those rows only (``refresh``: all shown rows)."""
+        if change.refresh:
+            self.soft_refresh()
+            return
+        ids = sorted({i for i, _v in change.ids})
+        if not ids:
+            return
+        gen, q, listing = self._generation, self.query, self.ctx.services.problems.listing
+        shown, loaded = {r.id for r in self.rows}, len(self.rows)
+
+        def work() -> tuple[list[ProblemRow], int, list[int]]:
+            rows = listing.rows(q, ids)
+            newcomers = sum(1 for r in rows if r.id not in shown)
+            order = listing.ordered_ids(q, loaded + newcomers) if newcomers else []
+            return rows, listing.count(q), order
+
+        self.ctx.runner.read(work, lambda res: self._apply(gen, ids, res), self._on_failed, owner=self)
+
+    def _apply(self, gen: int, ids: list[int], result: tuple[list[ProblemRow], int, list[int]]) -> None:
+        if gen != self._generation:
+            return
+        rows, total, order = result
+        by_id = {r.id: r for r in rows}
+        complete = len(self.rows) >= self.total     # every row of the query is loaded
+        for iid in ids:
+            at = self.row_of(iid)
+            if at is None:
+                continue
+            if iid in by_id:
+                self.rows[at] = by_id[iid]
+                self.dataChanged.emit(self.index(at, 0), self.index(at, len(COLUMN_KEYS) - 1))
+            else:            # no longer in this list (closed, out of the scope or the search)
+                self.beginRemoveRows(QModelIndex(), at, at)
+                del self.rows[at]
+                self.endRemoveRows()
+        for pos, iid in enumerate(order):           # newcomers, in the list's order
+            if iid not in by_id or self.row_of(iid) is not None:
+                continue
+            if pos < len(self.rows) or complete:    # beyond the loaded part: fetchMore brings it
+                at = min(pos, len(self.rows))
+                self.beginInsertRows(QModelIndex(), at, at)
+                self.rows.insert(at, by_id[iid])
+                self.endInsertRows()
+        if total != self.total:
+            self.total = total
+            self.loaded.emit(total)
+
+    def soft_refresh(self) -> None:
+        """Re-read the loaded rows of the query: rows that changed are updated in place;
+        when rows came or went the model is reset (the view re-selects its problem)."""
+        gen, q, problems = self._generation, self.query, self.ctx.services.problems
+        want = max(len(self.rows), PAGE)
+        self.ctx.runner.read(lambda: (problems.count(q), problems.page(q, 0, want)),
+                             lambda res: self._on_soft(gen, res), self._on_failed, owner=self)
+
+    def _on_soft(self, gen: int, res: tuple[int, list[ProblemRow]]) -> None:
+        if gen != self._generation:
+            return
+        total, rows = res
+        if [r.id for r in rows] != [r.id for r in self.rows]:
+            self._on_first_page(gen, res)
+            return
+        for at, row in enumerate(rows):
+            if row != self.rows[at]:
+                self.rows[at] = row
+                self.dataChanged.emit(self.index(at, 0), self.index(at, len(COLUMN_KEYS) - 1))
+        if total != self.total:
+            self.total = total
+            self.loaded.emit(total)
+
+    def row_of(self, problem_id: int) -> int | None:
+        return next((at for at, r in enumerate(self.rows) if r.id == problem_id), None)
 
     # -- Qt model --------------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
