@@ -14,6 +14,4 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
         return False
     if type_ == "column" and name in HAND_MADE_COLUMNS:
         return False
-    if type_ == "index" and name in HAND_MADE_INDEXES:
-        return False
-    return True
+    return not (type_ == "index" and name in HAND_MADE_INDEXES)

@@ -1,6 +1,7 @@
 """Database passwords live in the system keyring, never in a config file."""
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import keyring
@@ -27,7 +28,5 @@ def set_password(key: str, password: str) -> None:
 
 
 def delete_password(key: str) -> None:
-    try:
+    with contextlib.suppress(KeyringError):
         keyring.delete_password(SERVICE, key)
-    except KeyringError:
-        pass

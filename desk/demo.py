@@ -16,6 +16,7 @@ import bisect
 import datetime as dt
 import importlib
 import importlib.util
+import itertools
 import logging
 import random
 import time
@@ -364,7 +365,7 @@ def add_problems(loader: Loader, ctx: DemoContext) -> None:
         audits.append(_audit(loader, t, tech, "problem", pid, "created", None, format_number("PRB", first_number + i)))
         resolved = closed = None
         gap = max(HOUR, int((now - opened) / (len(steps) + 1)))
-        for old, new in zip(steps, steps[1:], strict=False):
+        for old, new in itertools.pairwise(steps):
             t += rng.randint(gap // 2, gap)
             audits.append(_audit(loader, t, tech, "problem", pid, "status", old, new))
             if new == "investigating":

@@ -10,10 +10,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from db.engine import Database  # noqa: E402
-from desk.actor import Actor  # noqa: E402
-from desk.services.bundle import Services  # noqa: E402
-from tests import dbtools  # noqa: E402
+from db.engine import Database
+from desk.actor import Actor
+from desk.services.bundle import Services
+from tests import dbtools
 
 _PG_SKIP_REASON: list[str] = []
 
@@ -87,7 +87,7 @@ class FakeClock:
     """A settable clock; starts at a fixed UTC instant and moves only when told."""
 
     def __init__(self, start: dt.datetime | None = None) -> None:
-        self.now = start or dt.datetime(2026, 11, 2, 14, 0, tzinfo=dt.timezone.utc)
+        self.now = start or dt.datetime(2026, 11, 2, 14, 0, tzinfo=dt.UTC)
 
     def __call__(self) -> dt.datetime:
         return self.now

@@ -17,7 +17,7 @@ def person(db: Database, *, given: str = "Ada", family: str = "Lovelace", univer
            email: str | None = None) -> str:
     """Insert a person with statuses and affiliations; returns the university ID."""
     uid = university_id or f"9{next(_counter):08d}"
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     with db.writing() as s:
         p = Person(university_id=uid, given_name=given, family_name=family, email=email or f"{uid}@example.edu",
                    created_at=now, updated_at=now)

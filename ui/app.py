@@ -56,7 +56,7 @@ def load_sla_service(db: Any, clock: Any) -> Any | None:
         return None
     try:
         return SlaService(db, clock)
-    except Exception:  # noqa: BLE001 - the queue still works on stored due times
+    except Exception:
         log.exception("SLA engine failed to start")
         return None
 
@@ -66,7 +66,7 @@ def install_features(window: Any, ctx: Any, installers: list[str]) -> None:
         module, _, func = spec.partition(":")
         try:
             getattr(importlib.import_module(module), func)(window, ctx)
-        except Exception:  # noqa: BLE001 - one broken feature must not stop the desk
+        except Exception:
             log.exception("feature installer %s failed", spec)
 
 

@@ -27,7 +27,7 @@ def save_unsaved(collect: UnsavedCollector | None) -> Path | None:
         return None
     try:
         unsaved = collect()
-    except Exception:  # noqa: BLE001 - we are already handling a crash
+    except Exception:
         log.exception("could not collect unsaved text")
         return None
     if not unsaved:
@@ -54,7 +54,7 @@ def install(log_file: Path, collect: UnsavedCollector | None = None,
         if show is not None:
             try:
                 show(message)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("could not show the crash dialog")
 
     sys.excepthook = handle

@@ -31,4 +31,4 @@ def is_expected(exc: BaseException) -> bool:
     return type(exc).__name__ in {"OperationalError", "InterfaceError", "DatabaseError"}
 
 
-__all__ = ["describe", "is_expected", "ConflictError", "InvalidInput"]
+__all__ = ["ConflictError", "InvalidInput", "describe", "is_expected"]

@@ -93,7 +93,7 @@ class SyncRunner:
              owner: QObject | None) -> None:
         try:
             result = fn()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             if on_error is None:
                 raise
             on_error(exc)

@@ -3,23 +3,64 @@ from db.base import Base
 from db.models.audit import AuditEntry
 from db.models.catalogue import Category, Service
 from db.models.counter import Device, Loan, Loaner, Repair, RepairAccessory, Signature
-from db.models.incidents import Attachment, Incident, JournalEntry, Task
 from db.models.incident_models import IncidentModel, IncidentModelTask
+from db.models.incidents import Attachment, Incident, JournalEntry, Task
 from db.models.major import MajorIncidentRule, MajorTeamMember
 from db.models.numbering import NumberSequence
 from db.models.people import Affiliation, Department, Person, PersonStatus
 from db.models.problems import Problem
 from db.models.sla import (
-    Calendar, CalendarClosure, CalendarHours, CalendarPeriod, CalendarVersion, Sla, SlaTarget, SlaVersion,
+    Calendar,
+    CalendarClosure,
+    CalendarHours,
+    CalendarPeriod,
+    CalendarVersion,
+    Sla,
+    SlaTarget,
+    SlaVersion,
 )
 from db.models.staff import StaffAccount, StaffRole, Team, TeamMember
-from db.models.vip import VipGrant, VipPolicy
 from db.models.views import SavedView
+from db.models.vip import VipGrant, VipPolicy
 
 __all__ = [
-    "Base", "AuditEntry", "Category", "Service", "Attachment", "Incident", "JournalEntry",
-    "Task", "IncidentModel", "IncidentModelTask", "NumberSequence", "Affiliation",
-    "Department", "Person", "PersonStatus", "Problem", "StaffAccount", "StaffRole", "Team",
-    "TeamMember", "VipGrant", "VipPolicy", "SavedView", "Calendar", "CalendarClosure", "CalendarHours",
-    "CalendarPeriod", "CalendarVersion", "Sla", "SlaTarget", "SlaVersion", "MajorIncidentRule", "MajorTeamMember",
+    "Affiliation",
+    "Attachment",
+    "AuditEntry",
+    "Base",
+    "Calendar",
+    "CalendarClosure",
+    "CalendarHours",
+    "CalendarPeriod",
+    "CalendarVersion",
+    "Category",
+    "Department",
+    "Device",
+    "Incident",
+    "IncidentModel",
+    "IncidentModelTask",
+    "JournalEntry",
+    "Loan",
+    "Loaner",
+    "MajorIncidentRule",
+    "MajorTeamMember",
+    "NumberSequence",
+    "Person",
+    "PersonStatus",
+    "Problem",
+    "Repair",
+    "RepairAccessory",
+    "SavedView",
+    "Service",
+    "Signature",
+    "Sla",
+    "SlaTarget",
+    "SlaVersion",
+    "StaffAccount",
+    "StaffRole",
+    "Task",
+    "Team",
+    "TeamMember",
+    "VipGrant",
+    "VipPolicy",
 ]

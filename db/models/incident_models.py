@@ -27,7 +27,7 @@ class IncidentModel(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    tasks: Mapped[list["IncidentModelTask"]] = relationship(
+    tasks: Mapped[list[IncidentModelTask]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="IncidentModelTask.position"
     )
     __mapper_args__ = {"version_id_col": version}

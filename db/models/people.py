@@ -18,7 +18,7 @@ class Department(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
-    parent: Mapped["Department | None"] = relationship(remote_side=[id], lazy="raise")
+    parent: Mapped[Department | None] = relationship(remote_side=[id], lazy="raise")
 
 
 class Person(Base):
@@ -35,11 +35,11 @@ class Person(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    statuses: Mapped[list["PersonStatus"]] = relationship(
+    statuses: Mapped[list[PersonStatus]] = relationship(
         back_populates="person", lazy="raise", cascade="all, delete-orphan",
         order_by="PersonStatus.start_date",
     )
-    affiliations: Mapped[list["Affiliation"]] = relationship(
+    affiliations: Mapped[list[Affiliation]] = relationship(
         back_populates="person", lazy="raise", cascade="all, delete-orphan",
     )
 

@@ -36,7 +36,7 @@ class StaffAccount(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    roles: Mapped[list["StaffRole"]] = relationship(
+    roles: Mapped[list[StaffRole]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", back_populates="staff"
     )
     __mapper_args__ = {"version_id_col": version}

@@ -85,7 +85,7 @@ def parse_instant(text: str, field: str, zone: ZoneInfo) -> dt.datetime:
         raise InvalidInput(f"{field} {text!r} is not an ISO date-time (e.g. 2026-12-18T17:30).", field) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
-    return value.astimezone(dt.timezone.utc)
+    return value.astimezone(dt.UTC)
 
 
 def _effective(args: argparse.Namespace, zone: ZoneInfo) -> dt.datetime | None:
@@ -104,7 +104,7 @@ def _zone(ctx: CliContext, name: str) -> ZoneInfo:
 def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     cat = SlaService(ctx.db).catalogue()
     for name, info in sorted(cat.calendars.items()):
-        eff, version, _, spec = info.latest
+        _, version, _, spec = info.latest
         hol = f"{spec.holiday_country}-{spec.holiday_subdivision}" if spec.holiday_subdivision else (
             spec.holiday_country or "none")
         print(f"{name}  v{version}  {spec.time_zone}  {format_weekly(spec.hours)}  holidays: {hol}  "
@@ -127,7 +127,7 @@ def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     days = []
     day = start
     while day <= end:
-        spec = clock.spec_at(to_epoch(dt.datetime.combine(day, dt.time(12), tzinfo=dt.timezone.utc)))
+        spec = clock.spec_at(to_epoch(dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)))
         zone = spec.zone
         lo = to_epoch(dt.datetime.combine(day, dt.time(), tzinfo=zone))
         hi = to_epoch(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone))

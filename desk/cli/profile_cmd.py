@@ -61,7 +61,7 @@ def add_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
             raise InvalidInput("No password on standard input.", "password")
         try:
             credentials.set_password(key, password)
-        except Exception as exc:  # keyring backends raise their own types
+        except Exception as exc:  # noqa: BLE001 - keyring backends raise types of their own
             raise DeskError(f"The system keyring refused the password ({exc}); the profile was not "
                             "saved.") from None
     profile = profiles.save_profile(args.name, args.url, make_default=args.default)

@@ -88,7 +88,7 @@ def due_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.hours is not None:
         if args.hours < 0:
             raise InvalidInput("--hours must not be negative.", "hours")
-        seconds = int(round(args.hours * 3600))
+        seconds = round(args.hours * 3600)
     else:
         seconds = parse_duration(args.duration, clock.spec_at(int(start.timestamp())).business_day_s, "duration")
     due = clock.add(start, seconds)
@@ -124,11 +124,11 @@ def _target_line(t: TargetSla, zone: dt.tzinfo, per_day: int | None = None) -> s
 
 def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     svc = SlaService(ctx.db)
-    zone = dt.timezone.utc
+    zone = dt.UTC
     cat = svc.catalogue()
     if "service-desk" in cat.calendars:
         zone = cat.calendars["service-desk"].latest[3].zone  # type: ignore[assignment]
-    as_of = parse_instant(args.as_of, "--as-of", zone) if args.as_of else dt.datetime.now(dt.timezone.utc)
+    as_of = parse_instant(args.as_of, "--as-of", zone) if args.as_of else dt.datetime.now(dt.UTC)
     r = svc.incident_sla(args.number, as_of)
     if args.json:
         from dataclasses import asdict
@@ -157,7 +157,7 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     cat = SlaService(ctx.db).catalogue()
     for name, versions in sorted(cat.slas.items()):
         p = versions[-1]
-        print(f"{name} v{p.version} (effective {dt.datetime.fromtimestamp(p.effective_from, dt.timezone.utc):%Y-%m-%d}"
+        print(f"{name} v{p.version} (effective {dt.datetime.fromtimestamp(p.effective_from, dt.UTC):%Y-%m-%d}"
               f"), calendar {p.calendar}, at risk from {p.at_risk_percent} %, auto-close after "
               f"{p.auto_close_business_days} business days")
         for prio, t in sorted(p.targets.items()):
@@ -172,7 +172,7 @@ def set_target_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
     if not (args.response or args.resolution or args.calendar or args.at_risk is not None):
         raise InvalidInput("Give --response, --resolution, --calendar or --at-risk.")
-    eff = parse_instant(args.effective, "--effective", dt.timezone.utc) if args.effective else None  # type: ignore[arg-type]
+    eff = parse_instant(args.effective, "--effective", dt.UTC) if args.effective else None  # type: ignore[arg-type]
     r = SlaAdmin(ctx.db).set_target(ctx.actor, args.sla, args.priority, response=args.response,
                                     resolution=args.resolution, calendar=args.calendar,
                                     at_risk_percent=args.at_risk, effective_from=eff)
@@ -215,10 +215,10 @@ def what_if_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     if candidate is cat:
         raise InvalidInput("Nothing to try: give --calendar with --ics/--hours, or --sla with --target.")
     zone = _zone(ctx, args.calendar or "service-desk") if (args.calendar or "service-desk" in cat.calendars) \
-        else dt.timezone.utc
+        else dt.UTC
     start = dt.datetime.combine(parse_date(args.start, "--from"), dt.time(), tzinfo=zone)
     end = dt.datetime.combine(parse_date(args.end, "--to") + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    r = whatif.what_if(ctx.db, candidate, start, end, now=dt.datetime.now(dt.timezone.utc), base=cat)
+    r = whatif.what_if(ctx.db, candidate, start, end, now=dt.datetime.now(dt.UTC), base=cat)
     if args.json:
         from dataclasses import asdict
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, column, insert, table, text
 
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _NAIVE_EPOCH = dt.datetime(1970, 1, 1)
 BATCH = 5_000
 

@@ -24,7 +24,7 @@ class DeskHours:
         day = t // DAY
         off = self._offsets.get(day)
         if off is None:
-            noon = dt.datetime.fromtimestamp(day * DAY + 12 * HOUR, dt.timezone.utc)
+            noon = dt.datetime.fromtimestamp(day * DAY + 12 * HOUR, dt.UTC)
             off = int(noon.astimezone(self.tz).utcoffset().total_seconds())  # type: ignore[union-attr]
             self._offsets[day] = off
         return off

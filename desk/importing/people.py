@@ -40,7 +40,13 @@ from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.errors import InvalidInput
 from desk.importing.feed import (
-    DepartmentRecord, Parsed, PersonRecord, RowProblem, StatusRecord, parse_affiliations, parse_people,
+    DepartmentRecord,
+    Parsed,
+    PersonRecord,
+    RowProblem,
+    StatusRecord,
+    parse_affiliations,
+    parse_people,
 )
 from desk.rules.permissions import require
 from desk.services import audit

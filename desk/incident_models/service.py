@@ -129,7 +129,7 @@ def build_new_incident(model: ModelView, *, title: str, caller: str | None = Non
         channel=model.channel or Channel.PHONE.value, model=model.name,
         tasks=tuple((t.title, t.condition) for t in model.tasks),
     )
-    allowed = {f for f in NewIncident.__dataclass_fields__} - {"title", "model", "tasks"}
+    allowed = set(NewIncident.__dataclass_fields__) - {"title", "model", "tasks"}
     bad = set(fields) - allowed
     if bad:
         raise InvalidInput(f"Unknown field(s) for a new incident: {', '.join(sorted(bad))}.")

@@ -70,7 +70,7 @@ class Watcher:
     def _guarded(self) -> None:
         try:
             self._run()
-        except Exception:  # noqa: BLE001 - a watcher must never take the app down
+        except Exception:
             log.exception("live-update watcher stopped")
             self.on_state("live updates stopped (see log)")
 

@@ -89,8 +89,8 @@ def runs(text: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for ch in text:
         face = face_for(ch)
-        if out and (face == out[-1][0] or (ch.isspace() or unicodedata.category(ch).startswith("P"))
-                    and ord(ch) in register_fonts()[out[-1][0]]):
+        if out and (face == out[-1][0] or ((ch.isspace() or unicodedata.category(ch).startswith("P"))
+                    and ord(ch) in register_fonts()[out[-1][0]])):
             out[-1] = (out[-1][0], out[-1][1] + ch)
         else:
             out.append((face, ch))

@@ -96,7 +96,7 @@ class DashboardService:
         this_start = local_midnight(monday, self.zone)
         last_start = local_midnight(monday - dt.timedelta(days=7), self.zone)
         with self.db.reading() as s:
-            team_name = {k: v for k, v in s.execute(select(Team.id, Team.name))}
+            team_name = dict(s.execute(select(Team.id, Team.name)).all())
             rows = s.execute(
                 select(I.team_id, func.count(), func.count().filter(at_risk_now(now)),
                        func.count().filter(breached_now(now)))

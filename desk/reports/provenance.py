@@ -58,9 +58,9 @@ def sla_and_calendar_versions(s: Session, service_ids: tuple[int, ...], start: d
 
     cal_ids = {calendar_of[v] for v in used_vids}
     if used_vids:
-        cal_ids |= {c for c in s.execute(select(SlaTarget.calendar_id).where(
-            SlaTarget.sla_version_id.in_(used_vids), SlaTarget.calendar_id.is_not(None))).scalars()}
-    cal_names = {k: v for k, v in s.execute(select(Calendar.id, Calendar.name).where(Calendar.id.in_(cal_ids)))}
+        cal_ids |= set(s.execute(select(SlaTarget.calendar_id).where(
+            SlaTarget.sla_version_id.in_(used_vids), SlaTarget.calendar_id.is_not(None))).scalars())
+    cal_names = dict(s.execute(select(Calendar.id, Calendar.name).where(Calendar.id.in_(cal_ids))).all())
     by_cal: dict[int, list[tuple[int, int, dt.datetime]]] = defaultdict(list)
     zones: dict[int, str] = {}
     for vid, cid, ver, eff, tz in s.execute(select(

@@ -209,7 +209,9 @@ def _time_stats(s: Session, scope: Scope, keys: KeyFn, value: str,
 
 def summary(s: Session, scope: Scope) -> Summary:
     I = scope.c
-    none: KeyFn = lambda _t: ()
+    def none(_t: object) -> tuple[()]:
+        return ()
+
     counts = count_rows(s, scope, none, 0, per_event=False).get((), (Counts(), None, None))[0]
     start_open, end_open = s.execute(select(
         func.count().filter(_open_at(I, scope.start)),
@@ -284,9 +286,9 @@ def _sort_key(group_by: GroupBy, r: ComplianceRow) -> tuple[Any, ...]:
 
 def _names(s: Session) -> dict[str, dict[int, str]]:
     return {
-        "service": {k: v for k, v in s.execute(select(Service.id, Service.name))},
-        "team": {k: v for k, v in s.execute(select(Team.id, Team.name))},
-        "staff": {k: v for k, v in s.execute(select(StaffAccount.id, StaffAccount.display_name))},
+        "service": dict(s.execute(select(Service.id, Service.name)).all()),
+        "team": dict(s.execute(select(Team.id, Team.name)).all()),
+        "staff": dict(s.execute(select(StaffAccount.id, StaffAccount.display_name)).all()),
     }
 
 

@@ -17,7 +17,7 @@ def as_text(value: Any) -> str | None:
     if isinstance(value, enum.Enum):
         return str(value.value)
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).isoformat()
+        return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

@@ -5,8 +5,19 @@ from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import (
-    AuditEntry, Category, Department, Incident, IncidentModel, JournalEntry, Person, Problem,
-    Service, StaffAccount, Task, Team, VipGrant,
+    AuditEntry,
+    Category,
+    Department,
+    Incident,
+    IncidentModel,
+    JournalEntry,
+    Person,
+    Problem,
+    Service,
+    StaffAccount,
+    Task,
+    Team,
+    VipGrant,
 )
 from desk.errors import NotFound
 from desk.services.views import AuditView, IncidentView, JournalView, TaskView

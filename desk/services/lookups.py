@@ -7,7 +7,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
-    Category, Department, Incident, Person, Problem, Service, StaffAccount, Team, VipGrant, VipPolicy,
+    Category,
+    Department,
+    Incident,
+    Person,
+    Problem,
+    Service,
+    StaffAccount,
+    Team,
+    VipGrant,
+    VipPolicy,
 )
 from desk.errors import InvalidInput, NotFound
 from desk.rules.priority import VipPolicyRef

@@ -18,14 +18,36 @@ from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    ColumnElement, Integer, Select, any_, bindparam, literal_column, exists, false, func, or_, select, text, tuple_, union,
+    ColumnElement,
+    Integer,
+    Select,
+    any_,
+    bindparam,
+    exists,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    tuple_,
+    union,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import (
-    Department, Device, Incident, Person, Repair, Service, StaffAccount, Team, TeamMember, VipGrant,
+    Department,
+    Device,
+    Incident,
+    Person,
+    Repair,
+    Service,
+    StaffAccount,
+    Team,
+    TeamMember,
+    VipGrant,
 )
 from db.models.views import FINISHED_STATUS_SQL, MAJOR_PG, MAJOR_SQLITE, OPEN_STATUS_SQL
 from desk.actor import Actor
@@ -450,7 +472,7 @@ def _id_in_for(dialect: str) -> ColumnElement[bool]:
     return Incident.id.in_(select(each.c.value))
 
 
-_UTC = dt.timezone.utc
+_UTC = dt.UTC
 
 
 _parse_time = dt.datetime.fromisoformat

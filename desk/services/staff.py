@@ -29,7 +29,7 @@ def _actor(s: Session, account: StaffAccount, db_user: str | None) -> Actor:
 def os_user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # no login name (containers); fall back to something stable
+    except (KeyError, OSError):  # no login name (containers); fall back to something stable
         return "desk"
 
 

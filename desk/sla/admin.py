@@ -21,8 +21,15 @@ from desk.sla import backfill, ics
 from desk.sla.calendar import TermPeriod, format_weekly, parse_weekly
 from desk.sla.durations import format_duration, parse_duration
 from desk.sla.versions import (
-    CalendarDraft, ClosureDraft, SlaDraft, TargetDraft, calendar_row, change_calendar, change_sla,
-    latest_calendar_version, sla_row,
+    CalendarDraft,
+    ClosureDraft,
+    SlaDraft,
+    TargetDraft,
+    calendar_row,
+    change_calendar,
+    change_sla,
+    latest_calendar_version,
+    sla_row,
 )
 
 

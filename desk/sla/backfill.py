@@ -13,9 +13,9 @@ import logging
 import multiprocessing
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import text
@@ -104,7 +104,7 @@ def recompute_all(
     From ``PARALLEL_FROM`` tickets on, histories are replayed in worker processes (one
     per core) while this process writes the results.
     """
-    as_of = to_epoch(now or dt.datetime.now(dt.timezone.utc))
+    as_of = to_epoch(now or dt.datetime.now(dt.UTC))
     with db.reading() as s:
         cat = catalogue.load(s)
         sel = "SELECT COUNT(*), MIN(id), MAX(id) FROM incidents" + (f" WHERE {where}" if where else "")
@@ -184,7 +184,7 @@ def sweep(db: Database, *, now: dt.datetime | None = None) -> int:
     Only open tickets whose stored due time has passed without a recorded breach are
     re-measured, found through the due-time columns.
     """
-    moment = now or dt.datetime.now(dt.timezone.utc)
+    moment = now or dt.datetime.now(dt.UTC)
     with db.reading() as s:
         ids = s.execute(text(f"SELECT id FROM incidents WHERE {SWEEP_WHERE}"),
                         {"now": _bind_time(db, moment)}).scalars().all()
@@ -194,5 +194,5 @@ def sweep(db: Database, *, now: dt.datetime | None = None) -> int:
 
 
 def _bind_time(db: Database, moment: dt.datetime) -> Any:
-    utc = moment.astimezone(dt.timezone.utc)
+    utc = moment.astimezone(dt.UTC)
     return utc.replace(tzinfo=None).isoformat(sep=" ") if db.dialect == "sqlite" else utc

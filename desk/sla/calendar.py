@@ -216,7 +216,7 @@ def _offset_s(zone: ZoneInfo, naive_local: dt.datetime) -> int:
 
 
 def _offset_at_utc(zone: ZoneInfo, epoch: int) -> int:
-    off = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).astimezone(zone).utcoffset()
+    off = dt.datetime.fromtimestamp(epoch, dt.UTC).astimezone(zone).utcoffset()
     assert off is not None
     return int(off.total_seconds())
 
@@ -307,7 +307,7 @@ def _parse_days(text: str) -> list[int]:
         if "-" in chunk:
             a, b = chunk.split("-")
             i, j = _day(a), _day(b)
-            days.extend(range(i, j + 1) if i <= j else [*range(i, 7), *range(0, j + 1)])
+            days.extend(range(i, j + 1) if i <= j else [*range(i, 7), *range(j + 1)])
         else:
             days.append(_day(chunk))
     return sorted(set(days))

@@ -15,8 +15,16 @@ from sqlalchemy import Connection, select, text
 from sqlalchemy.orm import Session
 
 from db.models import (
-    Calendar, CalendarClosure, CalendarHours, CalendarPeriod, CalendarVersion, IncidentModel,
-    Service, Sla, SlaTarget, SlaVersion,
+    Calendar,
+    CalendarClosure,
+    CalendarHours,
+    CalendarPeriod,
+    CalendarVersion,
+    IncidentModel,
+    Service,
+    Sla,
+    SlaTarget,
+    SlaVersion,
 )
 from desk.errors import NotFound
 from desk.sla.calendar import CalendarSpec, Closure, TermPeriod, WeeklyHours
@@ -172,8 +180,8 @@ def load(s: Session) -> Catalogue:
         by_sla.setdefault(name, []).append(SlaPolicy(
             v.sla_id, name, v.version, v.id, to_epoch(v.effective_from), cal_names.get(v.calendar_id, ""),
             v.at_risk_percent, v.auto_close_business_days, targets.get(v.id, {})))
-    services = {sid: name for sid, name in s.execute(select(Service.id, Service.sla_name))}
-    models = {mid: name for mid, name in s.execute(select(IncidentModel.id, IncidentModel.sla_override))}
+    services = dict(s.execute(select(Service.id, Service.sla_name)).all())
+    models = dict(s.execute(select(IncidentModel.id, IncidentModel.sla_override)).all())
     return Catalogue(calendars, by_sla, services, models)
 
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from desk.errors import InvalidInput
 from desk.sla.calendar import CalendarSpec, Interval
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 _CHUNK_S = 366 * 86_400
 # A calendar with no working time for this long is a mistake, not a slow desk.
 _MAX_SEARCH_S = 30 * 366 * 86_400

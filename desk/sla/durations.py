@@ -20,7 +20,7 @@ def parse_duration(text: str, business_day_s: int, field: str = "duration") -> i
         total += n * {"bd": business_day_s, "d": business_day_s, "h": 3600, "m": 60, "s": 1}[unit]
     if total <= 0:
         raise InvalidInput(f"{field.capitalize()} {text!r} must be longer than zero.", field)
-    return int(round(total))
+    return round(total)
 
 
 def format_duration(seconds: int | None, business_day_s: int | None = None) -> str:

@@ -163,7 +163,7 @@ def load(conn: Connection, incident_ids: Sequence[int]) -> dict[int, TicketHisto
     if not incident_ids:
         return {}
     q = RawQuery(conn)
-    ids = sorted(set(int(i) for i in incident_ids))
+    ids = sorted({int(i) for i in incident_ids})
     out: dict[int, TicketHistory] = {}
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start:chunk_start + 500]

@@ -20,8 +20,8 @@ instant, since only events up to it are looked at.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from desk.errors import InvalidInput
 from desk.sla.clock import BusinessClock

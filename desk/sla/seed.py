@@ -19,12 +19,12 @@ from desk.sla.calendar import parse_weekly
 from desk.sla.durations import parse_duration
 from desk.sla.versions import CalendarDraft, SlaDraft, TargetDraft, write_calendar_version, write_sla_version
 
-SEED_EFFECTIVE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+SEED_EFFECTIVE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 DEFAULTS = ("reference", "sla-defaults.json")
 
 
 def seed_sla_defaults(s: Session, now: dt.datetime | None = None) -> None:
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     data: dict[str, Any] = resources.load_json(*DEFAULTS)
     day_s: dict[str, int] = {}
     existing = set(s.execute(select(Calendar.name)).scalars())

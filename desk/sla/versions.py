@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session
 
 from db.enums import Priority
 from db.models import (
-    Calendar, CalendarClosure, CalendarHours, CalendarPeriod, CalendarVersion, Sla, SlaTarget, SlaVersion,
+    Calendar,
+    CalendarClosure,
+    CalendarHours,
+    CalendarPeriod,
+    CalendarVersion,
+    Sla,
+    SlaTarget,
+    SlaVersion,
 )
 from desk.errors import InvalidInput, NotFound
 from desk.sla.calendar import CalendarSpec, Closure, TermPeriod, WeeklyHours

@@ -15,13 +15,13 @@ from desk.errors import InvalidInput, NotFound
 from desk.sla import catalogue, history
 from desk.sla.admin import merge_closures
 from desk.sla.calendar import parse_weekly
-from desk.sla.catalogue import Catalogue, CalendarInfo, SlaPolicy, TargetRule
+from desk.sla.catalogue import CalendarInfo, Catalogue, SlaPolicy, TargetRule
 from desk.sla.clock import to_epoch
 from desk.sla.durations import parse_duration
 from desk.sla.ics import read_closures
 from desk.sla.measure import evaluate
-from desk.sla.versions import CalendarDraft, ClosureDraft
 from desk.sla.replay import ClockResult
+from desk.sla.versions import CalendarDraft, ClosureDraft
 
 SAMPLE = 10
 
@@ -151,7 +151,7 @@ def what_if(db: Database, candidate: Catalogue | None, start: dt.datetime, end: 
 
 
 def _literal(conn: object, value: dt.datetime) -> str:
-    v = value.astimezone(dt.timezone.utc)
+    v = value.astimezone(dt.UTC)
     if getattr(getattr(conn, "dialect", None), "name", "") == "sqlite":
         return f"'{v.replace(tzinfo=None).isoformat(sep=' ')}'"
     return f"'{v.isoformat()}'::timestamptz"

@@ -78,7 +78,7 @@ def test_wizard_known_customer_and_device(qtbot: QtBot, sqlite_url: str, tmp_pat
     w = IntakeWizard(cc, drafts=DraftStore(tmp_path / "d.json"), offer_draft=False)
     qtbot.addWidget(w)
     w.show()
-    p1, p2, p3, p4, p5, p6 = w.pages
+    p1, p2, p3, p4, _p5, p6 = w.pages
     qtbot.keyClicks(p1.search, uid)
     qtbot.keyClick(p1.search, Qt.Key.Key_Return)          # card scan
     qtbot.keyClicks(p2.asset_tag, "NU-104233")

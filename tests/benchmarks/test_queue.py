@@ -21,12 +21,12 @@ import statistics
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import psycopg
-import shiboken6
 import pytest
+import shiboken6
 from sqlalchemy import make_url
 
 from db.engine import Database
@@ -98,11 +98,11 @@ def test_queue_at_scale(engine: str, qapp, tmp_path: Path) -> None:  # type: ign
     if not url:
         pytest.skip(f"set DESK_BENCH_{engine.upper()} to a database built with `desk demo --tickets 1000000`")
     from ui.context import build_context
+    from ui.detail.panel import TicketDetailPanel
     from ui.dialogs import ScriptedDialogs
     from ui.queue.model import QueueModel
     from ui.settings import Settings
     from ui.tasks import SyncRunner
-    from ui.detail.panel import TicketDetailPanel
 
     db = Database.connect(url)
     services = Services.over(db)
@@ -140,7 +140,7 @@ def test_queue_at_scale(engine: str, qapp, tmp_path: Path) -> None:  # type: ign
     for words in ("projector", "eduroam library"):
         spec = QueueSpec(QueueFilter(search=words), "number", True)
         results[f"search '{words}': first rows"] = show_ms(spec)
-        results[f"search '{words}': exact count (background)"] = _ms(lambda: ctx.queue.count(spec, actor))
+        results[f"search '{words}': exact count (background)"] = _ms(lambda spec=spec: ctx.queue.count(spec, actor))
 
     everything = QueueSpec(QueueFilter(), "number")
     model.set_spec(everything)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import sys
 import types
 import unicodedata
@@ -13,7 +14,16 @@ from sqlalchemy import Column, MetaData, Table, func, select, text
 
 from db.engine import Database
 from db.enums import Impact, Urgency
-from db.models import AuditEntry, Incident, JournalEntry, NumberSequence, Person, PersonStatus, Problem, VipGrant
+from db.models import (
+    AuditEntry,
+    Incident,
+    JournalEntry,
+    NumberSequence,
+    Person,
+    PersonStatus,
+    Problem,
+    VipGrant,
+)
 from db.types import UTCDateTime
 from desk import demo
 from desk.actor import Actor
@@ -26,7 +36,7 @@ from desk.services.lookups import vip_policy_for
 from tests import dbtools
 from tests.conftest import FakeClock
 
-NOW = dt.datetime(2026, 11, 2, 16, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 2, 16, 30, tzinfo=dt.UTC)
 TICKETS = 400
 SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "ARABIC", "HEBREW", "CJK", "HANGUL", "DEVANAGARI", "HIRAGANA")
 
@@ -71,7 +81,7 @@ def _counts_sequences_and_history(built: Database) -> None:
             assert all(r.at <= NOW for r in rows)
             statuses = [r for r in rows if r.field == "status"]
             assert statuses[0].old_value is None and statuses[0].new_value == "new"
-            assert all(a.new_value == b.old_value for a, b in zip(statuses, statuses[1:])), inc.number
+            assert all(a.new_value == b.old_value for a, b in itertools.pairwise(statuses)), inc.number
             assert statuses[-1].new_value == inc.status.value
             priorities = [r for r in rows if r.field == "priority"]
             assert priorities[-1].new_value == inc.priority.value

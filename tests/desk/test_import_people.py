@@ -90,7 +90,7 @@ def test_reimport_updates_in_place_and_keeps_history(services: Services, admin: 
                         "900100074,department,Arts and Sciences/History,Coordinator,no") for ln in lines]
     lines.append("900100074,department,Library,Archivist,yes,2026-09-01,\n")
     affs.write_text("".join(lines), encoding="utf-8")
-    clock.set(dt.datetime(2026, 11, 20, 15, tzinfo=dt.timezone.utc))
+    clock.set(dt.datetime(2026, 11, 20, 15, tzinfo=dt.UTC))
 
     report = importer.run(admin, people, affs)
     assert (report.created, report.updated, report.unchanged, report.rejected) == (0, 2, 58, ())

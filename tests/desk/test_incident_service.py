@@ -154,9 +154,8 @@ def test_problem_link_and_known_error(services: Services, admin: Actor) -> None:
 def test_audit_log_is_append_only(services: Services, admin: Actor) -> None:
     services.incidents.open(admin, NewIncident(title="x"))
     for statement in ("UPDATE audit_log SET field = 'tampered'", "DELETE FROM audit_log"):
-        with pytest.raises(DBAPIError, match="append-only"):
-            with services.db.writing() as s:
-                s.execute(text(statement))
+        with pytest.raises(DBAPIError, match="append-only"), services.db.writing() as s:
+            s.execute(text(statement))
     with services.db.reading() as s:
         assert s.execute(select(AuditEntry.field).where(AuditEntry.field == "tampered")).first() is None
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from db.enums import Impact, Priority, Urgency
 from desk.rules.priority import VipPolicyRef, derive_priority
 
-POLICY = VipPolicyRef(id=1, version=1, published_at=dt.datetime(2026, 8, 1, 12, tzinfo=dt.timezone.utc))
+POLICY = VipPolicyRef(id=1, version=1, published_at=dt.datetime(2026, 8, 1, 12, tzinfo=dt.UTC))
 
 MATRIX = {
     ("high", "high"): "P1", ("high", "medium"): "P2", ("high", "low"): "P3",

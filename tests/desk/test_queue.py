@@ -11,13 +11,13 @@ from db.engine import Database
 from db.enums import Role
 from db.models import Incident
 from desk.actor import Actor
+from desk.errors import InvalidInput, NotFound
 from desk.services.bundle import Services
 from desk.services.incidents import NewIncident
 from desk.services.queue import Cursor, QueueService
 from desk.services.queue_spec import BUILTIN_VIEWS, SORTABLE, QueueFilter, QueueSpec
 from desk.services.saved_views import SavedViewService
 from desk.services.scan import ScanService
-from desk.errors import InvalidInput, NotFound
 from tests import factories
 
 N = 14

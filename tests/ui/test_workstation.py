@@ -89,8 +89,8 @@ def test_edit_validate_and_save(window, tickets, services: Services, qtbot) -> N
 
 def test_conflict_from_second_session_is_merged(window, tickets, services: Services, admin: Actor,  # type: ignore[no-untyped-def]
                                                 dialogs, database) -> None:
-    from desk.services.bundle import Services as Bundle
     from db.engine import Database
+    from desk.services.bundle import Services as Bundle
 
     panel = window.open_ticket(tickets[3])
     other = Database.connect(str(database.engine.url.render_as_string(hide_password=False)))

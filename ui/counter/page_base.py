@@ -42,7 +42,7 @@ class IntakePage(QWizardPage):
         if focus is not None:
             focus.setFocus()
 
-    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+    def validatePage(self) -> bool:
         self.store_state()
         problem = self.check()
         if problem is not None:

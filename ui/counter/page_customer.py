@@ -218,7 +218,7 @@ class CustomerPage(IntakePage):
         self.show_message("")
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+    def isComplete(self) -> bool:
         return bool(self.state.person_uid)
 
     def load_state(self) -> None:

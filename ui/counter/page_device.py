@@ -131,7 +131,7 @@ class DevicePage(IntakePage):
         s.make, s.model, s.os = self.make.text().strip(), self.model.text().strip(), self.os.currentText().strip()
         s.warranty_until = self.warranty.date().toString("yyyy-MM-dd") if self.has_warranty.isChecked() else ""
 
-    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+    def validatePage(self) -> bool:
         self.lookup()
         if self.pending:
             return False  # the scanner's Enter arrived before the look-up answered; wait for it

@@ -213,7 +213,7 @@ class LoanerPage(IntakePage):
         self.loaners.setEnabled(on)
         self.due.setEnabled(on)
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:
         today = self.cc.clock().date()
         self.due.setMinimumDate(QDate(today.year, today.month, today.day).addDays(1))
         if not self.state.loan_due:

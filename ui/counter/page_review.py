@@ -96,7 +96,7 @@ class ReviewPage(IntakePage):
 
         return QWizard.WizardButton.FinishButton
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:
         self.summary.setHtml(summary_html(self.state))
         if not self.initials.text():
             self.initials.setText(self.state.staff_initials or self.cc.initials)
@@ -123,7 +123,7 @@ class ReviewPage(IntakePage):
             return "Add your initials (letters only).", self.initials
         return None
 
-    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+    def validatePage(self) -> bool:
         if self.result is not None:
             return True
         if self.busy or not super().validatePage():

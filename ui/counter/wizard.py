@@ -120,6 +120,6 @@ class IntakeWizard(QWizard):
         self._autosave.stop()
         super().reject()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.save_draft()
         super().closeEvent(event)

@@ -95,7 +95,7 @@ class QueueModel(QAbstractTableModel):
         self.endResetModel()
         self.count_exact = exact
         self.loaded.emit(total)
-        self.refresh_sla(range(0, min(len(rows), 60)))
+        self.refresh_sla(range(min(len(rows), 60)))
         if not self.count_exact:
             self._count_exactly(gen)
 

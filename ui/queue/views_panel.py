@@ -105,7 +105,7 @@ class ViewsPanel(QWidget):
             counts = self.ctx.queue.counts(specs, self.ctx.actor)
             if problem_keys:   # open problem records
                 n = self.ctx.services.problems.count()
-                counts.update({k: n for k in problem_keys})
+                counts.update(dict.fromkeys(problem_keys, n))
             return counts
 
         self.ctx.runner.read(work, self._on_counts,

@@ -21,10 +21,10 @@ def raw_rows(db: Database) -> list[dict[str, Any]]:
     with db.reading() as s:
         rows = [dict(r._mapping) for r in s.execute(select(Incident.__table__))]
         names = {
-            "service": {k: v for k, v in s.execute(select(Service.id, Service.name))},
-            "team": {k: v for k, v in s.execute(select(Team.id, Team.name))},
-            "staff": {k: v for k, v in s.execute(select(StaffAccount.id, StaffAccount.display_name))},
-            "vip": {k: v for k, v in s.execute(select(VipPolicy.id, VipPolicy.version))},
+            "service": dict(s.execute(select(Service.id, Service.name)).all()),
+            "team": dict(s.execute(select(Team.id, Team.name)).all()),
+            "staff": dict(s.execute(select(StaffAccount.id, StaffAccount.display_name)).all()),
+            "vip": dict(s.execute(select(VipPolicy.id, VipPolicy.version)).all()),
         }
     for r in rows:
         for k in ("priority", "status", "channel"):

@@ -46,7 +46,7 @@ def build(db: Database, *, tickets: int = 900, seed: int = 6) -> None:
             staff_ids.append(r.inserted_primary_key[0])
         service_ids = list(s.execute(select(Service.id)).scalars())
         team_ids = list(s.execute(select(Team.id)).scalars())
-        vip_ids = {k: v for k, v in s.execute(select(VipPolicy.version, VipPolicy.id))}
+        vip_ids = dict(s.execute(select(VipPolicy.version, VipPolicy.id)).all())
         rows = [_ticket(rnd, i, service_ids, team_ids, staff_ids, vip_ids) for i in range(tickets)]
         s.execute(insert(Incident.__table__), rows)
 

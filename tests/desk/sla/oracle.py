@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from desk.sla.calendar import CalendarSpec
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def working_second(spec: CalendarSpec) -> Callable[[int], bool]:

@@ -12,7 +12,7 @@ from desk.sla.calendar import CalendarSpec, Closure, TermPeriod, WeeklyHours, pa
 from desk.sla.clock import BusinessClock, from_epoch
 from tests.desk.sla import oracle
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 ZONES = ("America/New_York", "Europe/London")
 # DST changes of 2026 (spring forward, fall back) in each zone, and a plain day.
 SPECIAL_DAYS = {

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, text, update
 
+from db.enums import Role
 from db.models import AuditEntry, Incident, IncidentModel
 from desk.actor import Actor
 from desk.errors import InvalidInput, PermissionDenied
@@ -18,9 +19,8 @@ from desk.sla import backfill, stored
 from desk.sla.admin import SlaAdmin
 from desk.sla.autoclose import auto_close
 from desk.sla.service import SlaService
-from desk.sla.whatif import candidate_calendar, candidate_sla, TargetChange, what_if
+from desk.sla.whatif import TargetChange, candidate_calendar, candidate_sla, what_if
 from tests import factories
-from db.enums import Role
 
 # Engine-neutral logic: once on SQLite keeps the suite lean; the rest runs on both engines.
 SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -29,7 +29,7 @@ ICS = Path(__file__).resolve().parents[2] / "data" / "university-closures.ics"
 
 
 def ny(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=NY).astimezone(dt.timezone.utc)
+    return dt.datetime(*args, tzinfo=NY).astimezone(dt.UTC)
 
 
 def open_ticket(services: Services, admin: Actor, impact: str = "medium", urgency: str = "medium",
@@ -101,7 +101,7 @@ def test_pause_resume_and_resolution_elapsed(services: Services, clock, admin: A
     row = stored_row(services, number)
     assert row["resolution_elapsed_s"] == 3 * 3600 and row["resolution_breached_at"] is None
     snap = SlaService(services.db).snapshots([services.incidents.get(number).id], ny(2026, 11, 20, 0, 0))
-    assert list(snap.values())[0].state == "met"
+    assert next(iter(snap.values())).state == "met"
     # Reopening resumes the clock where it stopped.
     clock.set(ny(2026, 11, 5, 8, 0))
     services.incidents.transition(admin, number, "in_progress", reason="Printer jammed again")
@@ -134,7 +134,7 @@ def test_recompute_all_matches_the_per_event_refresh(services: Services, clock, 
     before = {n: stored_row(services, n) for n in numbers}
     assert before[numbers[4]]["response_elapsed_s"] == 3600
     with services.db.writing() as s:
-        s.execute(update(Incident).values({c: None for c in stored.COLUMNS}))
+        s.execute(update(Incident).values(dict.fromkeys(stored.COLUMNS)))
     changed = backfill.recompute_all(services.db, now=last)
     assert changed == len(numbers)
     after = {n: stored_row(services, n) for n in numbers}
@@ -317,11 +317,11 @@ def test_parallel_recompute_gives_the_serial_result(services: Services, clock, a
     monkeypatch.setattr(backfill, "BATCH", 2)  # three id ranges over two worker processes
     later = ny(2026, 11, 20, 9, 0)
     with services.db.writing() as s:
-        s.execute(update(Incident).values({c: None for c in stored.COLUMNS}))
+        s.execute(update(Incident).values(dict.fromkeys(stored.COLUMNS)))
     assert backfill.recompute_all(services.db, now=later, workers=2) == len(numbers)
     parallel = {n: stored_row(services, n) for n in numbers}
     with services.db.writing() as s:
-        s.execute(update(Incident).values({c: None for c in stored.COLUMNS}))
+        s.execute(update(Incident).values(dict.fromkeys(stored.COLUMNS)))
     assert backfill.recompute_all(services.db, now=later, workers=1) == len(numbers)
     assert {n: stored_row(services, n) for n in numbers} == parallel
 

@@ -21,7 +21,7 @@ ICS = Path(__file__).resolve().parents[2] / "data" / "university-closures.ics"
 
 
 def ny(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=NY).astimezone(dt.timezone.utc)
+    return dt.datetime(*args, tzinfo=NY).astimezone(dt.UTC)
 
 
 def test_p3_opened_friday_1730_before_a_holiday_monday(services: Services, clock, admin: Actor) -> None:  # type: ignore[no-untyped-def]
