@@ -8,7 +8,8 @@ ticks follow the counter's rule (``desk.counter.checklist``), not a copy of it.
 
 Loads through ``TicketDetailService`` off the GUI thread; saves with the version it
 loaded, so a save after someone else's becomes a conflict to merge, never an
-overwrite. The user's typing is never thrown away without asking.
+overwrite. The user's typing is never thrown away without asking. That much is the
+shared ``ui.record_tab.RecordTab`` (the problem tab is one too).
 """
 from __future__ import annotations
 
@@ -31,17 +32,18 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from desk.errors import ConflictError, DeskError, InvalidInput
+from desk.errors import DeskError, InvalidInput
 from desk.services.problem_list import KnownErrorMatch
 from desk.services.ticket_detail import TicketDetail, TransitionOption
 from ui.context import DeskContext
 from ui.detail.sections import caller_html, sla_html, timeline_entries
 from ui.errors import describe
+from ui.queue.cells import status_label
+from ui.record_tab import RecordTab, esc
 
 log = logging.getLogger(__name__)
 
@@ -79,61 +81,34 @@ class KnownErrorList(QListWidget):
         super().keyPressEvent(event)
 
 
-class TicketDetailPanel(QScrollArea):
-    saved = Signal(str)
-    loaded = Signal(str)
-    title_changed = Signal(str)
-    open_ticket_requested = Signal(str)    # an incident number (parent, child)
+class TicketDetailPanel(RecordTab):
     open_problem_requested = Signal(str)   # a problem number
+    kind = "ticket"
+    no_moves_message = "This ticket is final."
 
     def __init__(self, ctx: DeskContext, number: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.number = number
+        super().__init__(ctx, number, parent, f"Ticket {number}")
         self.detail: TicketDetail | None = None
         self.incident_id: int | None = None
         self.repair_checklist: QWidget | None = None   # ui.counter's RepairChecklistWidget on repairs
-        self.setWidgetResizable(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setAccessibleName(f"Ticket {number}")
-        body = QWidget(self)
-        self.setWidget(body)
-        self.layout_ = QVBoxLayout(body)
         self._build()
         self.reload()
 
     # -- building ------------------------------------------------------------------
     def _build(self) -> None:
         lay = self.layout_
-        self.header = QLabel(f"<b>{self.number}</b> loading…")
-        self.header.setWordWrap(True)
-        self.header.setAccessibleName("Ticket heading")
+        self._build_messages("Ticket heading")
         self.priority = QLabel()
         self.priority.setWordWrap(True)
         self.priority.setAccessibleName("Priority and why")
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("background:#fff3cd; padding:4px;")
-        self.banner.hide()
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color:#b00020;")
-        self.error.setAccessibleName("Error message")
-        self.error.hide()
-        lay.addWidget(self.header)
-        lay.addWidget(self.priority)
-        lay.addWidget(self.banner)
-        lay.addWidget(self.error)
-
-        self.status_box = QGroupBox("Status")
-        self.status_row = QGridLayout(self.status_box)
-        lay.addWidget(self.status_box)
+        for w in (self.header, self.priority, self.banner, self.error):
+            lay.addWidget(w)
+        self._build_status_box()
 
         form_box = QGroupBox("Details")
         form = QFormLayout(form_box)
         self.f_title = QLineEdit()
         self.f_description = QPlainTextEdit()
-        self.f_description.setTabChangesFocus(True)
         self.f_description.setMaximumHeight(110)
         self.f_caller = QLineEdit()
         self.f_caller.setPlaceholderText("university ID")
@@ -145,18 +120,12 @@ class TicketDetailPanel(QScrollArea):
         self.f_urgency.addItems(LEVELS)
         self.f_channel = QComboBox()
         self.f_channel.addItems(CHANNELS)
-        self.fields: dict[str, QWidget] = {
+        self.fields = {
             "title": self.f_title, "description": self.f_description, "caller_university_id": self.f_caller,
             "service": self.f_service, "category": self.f_category, "impact": self.f_impact,
             "urgency": self.f_urgency, "channel": self.f_channel,
         }
-        for key, w in self.fields.items():
-            w.setAccessibleName(FIELD_LABELS[key])
-            form.addRow(FIELD_LABELS[key], w)
-        self.save_button = QPushButton("&Save (Ctrl+S)")
-        self.save_button.setAccessibleName("Save ticket")
-        self.save_button.clicked.connect(self.save)
-        form.addRow("", self.save_button)
+        self._add_form_rows(form, FIELD_LABELS, "Save ticket")
         lay.addWidget(form_box)
 
         assign_box = QGroupBox("Assignment")
@@ -295,14 +264,8 @@ class TicketDetailPanel(QScrollArea):
         lay.addStretch(1)
 
     # -- loading -------------------------------------------------------------------
-    def reload(self) -> None:
-        number = self.number
-        self.ctx.runner.read(lambda: self.ctx.details.load(number), self._on_loaded, self._on_load_failed,
-                             owner=self)
-
-    def reload_if_clean(self) -> None:
-        if not self.is_dirty():
-            self.reload()
+    def _load(self, number: str) -> TicketDetail:
+        return self.ctx.details.load(number)
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self.header.setText(f"<b>{self.number}</b>")
@@ -316,14 +279,14 @@ class TicketDetailPanel(QScrollArea):
         self.error.hide()
         vip = " <span style='color:#a0522d'>★ VIP caller</span>" if inc.caller_is_vip else ""
         major = " <span style='color:#b00020'>MAJOR INCIDENT</span>" if inc.is_major else ""
-        self.header.setText(f"<b>{inc.number}</b> — {_esc(inc.title)}{vip}{major}<br>"
-                            f"Status: <b>{_status(inc.status)}</b> · version {inc.version}")
+        self.header.setText(f"<b>{inc.number}</b> — {esc(inc.title)}{vip}{major}<br>"
+                            f"Status: <b>{status_label(inc.status)}</b> · version {inc.version}")
         self.title_changed.emit(inc.number)
         why = inc.priority_explanation
         if detail.vip_policy and "VIP policy" not in why:
             version, _text, published = detail.vip_policy
             why += f" (VIP policy v{version}, published {published:%Y-%m-%d})"
-        self.priority.setText(f"<b>Priority {inc.priority}</b>: {_esc(why)}")
+        self.priority.setText(f"<b>Priority {inc.priority}</b>: {esc(why)}")
         self._fill_form(detail)
         self._fill_status(detail.transitions, inc.status)
         self._fill_assignment(detail)
@@ -354,10 +317,7 @@ class TicketDetailPanel(QScrollArea):
         self.f_service.addItems(list(detail.services))
         self.f_service.blockSignals(False)
         self._set_values(inc.editable())
-        final = inc.status in ("closed", "cancelled")
-        for w in self.fields.values():
-            w.setEnabled(not final)
-        self.save_button.setEnabled(not final)
+        self._set_form_enabled(inc.status not in ("closed", "cancelled"))
 
     def _set_values(self, values: dict[str, Any]) -> None:
         for key, w in self.fields.items():
@@ -388,42 +348,25 @@ class TicketDetailPanel(QScrollArea):
             out["description"] = ""
         return out
 
-    def changes(self) -> dict[str, Any]:
-        if self.detail is None:
-            return {}
-        before = self.detail.incident.editable()
-        return {k: v for k, v in self.form_values().items() if (before.get(k) or None) != (v or None)}
+    def _editable(self) -> dict[str, Any]:
+        assert self.detail is not None
+        return self.detail.incident.editable()
+
+    def _version(self) -> int:
+        assert self.detail is not None
+        return self.detail.incident.version
 
     def is_dirty(self) -> bool:
-        return bool(self.changes()) or bool(self.comment_box.toPlainText().strip())
+        return super().is_dirty() or bool(self.comment_box.toPlainText().strip())
 
-    def _fill_status(self, options: tuple[TransitionOption, ...], current: str) -> None:
-        while self.status_row.count():
-            item = self.status_row.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
-        self.status_buttons: dict[str, QPushButton] = {}
-        blocked = []
-        for opt in options:
-            if not opt.allowed:
-                blocked.append(f"{opt.label}: {opt.why_not}")
-                continue
-            b = QPushButton(f"→ {opt.label}")
-            b.setAccessibleName(f"Move to {opt.label}")
-            b.setToolTip(f"Move to {opt.label}" + (f" (asks for the reason for {opt.needs_reason})"
-                                                    if opt.needs_reason else "")
-                         + (" (asks for resolution code and note)" if opt.needs_resolution else ""))
-            b.clicked.connect(lambda _=False, o=opt: self.transition(o))
-            n = len(self.status_buttons)
-            self.status_row.addWidget(b, n // 3, n % 3)
-            self.status_buttons[opt.status] = b
-        why = QLabel("Why not others?" if blocked else "Final: no further status changes.")
-        why.setToolTip("\n".join(blocked) if blocked else f"{_status(current)} is final.")
-        why.setAccessibleName("Unavailable status changes")
-        why.setAccessibleDescription("\n".join(blocked))
-        why.setStyleSheet("color:#555; text-decoration: underline dotted;")
-        self.status_row.addWidget(why, (len(self.status_buttons) + 2) // 3 + 1, 0, 1, 3)
-        self.blocked_reasons = blocked
+    def _move_hint(self, opt: TransitionOption) -> str:
+        return ((f" (asks for the reason for {opt.needs_reason})" if opt.needs_reason else "")
+                + (" (asks for resolution code and note)" if opt.needs_resolution else ""))
+
+    def _why_not_text(self, blocked: list[str], current: str) -> tuple[str, str]:
+        if blocked:
+            return "Why not others?", "\n".join(blocked)
+        return "Final: no further status changes.", f"{status_label(current)} is final."
 
     def _fill_assignment(self, detail: TicketDetail) -> None:
         inc = detail.incident
@@ -575,59 +518,18 @@ class TicketDetailPanel(QScrollArea):
                               done, self._on_write_failed, owner=self)
 
     # -- actions ---------------------------------------------------------------------
-    def _run_write(self, fn: Any, *, keep_comment: bool = True) -> None:
-        self.error.hide()
-        self.ctx.runner.write(fn, self._on_written, self._on_write_failed, owner=self)
+    def _marks_field(self, key: str, field: str | None) -> bool:
+        # "caller" outlines the caller ID field, "title_…" the title.
+        return bool(field) and key.startswith(field.split("_")[0])
 
-    def _on_written(self, _result: Any) -> None:
-        self.saved.emit(self.number)
-        self.reload()
-
-    def _on_write_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ConflictError):
-            self._resolve_conflict(exc)
-            return
-        self._show_error(describe(exc), getattr(exc, "field", None))
-
-    def _show_error(self, message: str, field: str | None = None) -> None:
-        self.error.setText(message)
-        self.error.show()
-        for key, w in self.fields.items():
-            w.setStyleSheet("border: 2px solid #b00020;" if field and key.startswith(field.split("_")[0]) else "")
-        if field in self.fields:
-            self.fields[field].setFocus()
-
-    def save(self) -> None:
-        if self.detail is None:
-            return
-        changes = self.changes()
-        if not changes:
-            self.ctx.dialogs.info(self, "Save", f"{self.number}: nothing changed.")
-            return
+    def _check_changes(self, changes: dict[str, Any]) -> bool:
         if "title" in changes and not (changes["title"] or "").strip():
             self._show_error("The title cannot be empty.", "title")
-            return
-        base = self.detail.incident.version
-        self._run_write(lambda: self.ctx.services.incidents.update(self.ctx.actor, self.number, base, changes))
+            return False
+        return True
 
-    def _resolve_conflict(self, exc: ConflictError) -> None:
-        """Both versions side by side; merge, keep theirs or reload. Never overwrite silently."""
-        mine = {k: v for k, v in exc.mine.items() if k in self.fields}
-        fields = [(k, (self.detail.incident.editable().get(k) if self.detail else None), v, exc.theirs.get(k))
-                  for k, v in mine.items()]
-        choice = self.ctx.dialogs.merge_conflict(self, exc.number, fields)
-        if choice is None:
-            self._show_error(str(exc) + " Your edits are still in the form; Save again to choose.")
-            return
-        if choice == "theirs":
-            self.reload()
-            return
-        merged = {k: v for k, v in choice.items() if exc.theirs.get(k) != v}
-        if not merged:
-            self.reload()
-            return
-        version = exc.current_version
-        self._run_write(lambda: self.ctx.services.incidents.update(self.ctx.actor, self.number, version, merged))
+    def _update(self, base_version: int, changes: dict[str, Any]) -> Any:
+        return self.ctx.services.incidents.update(self.ctx.actor, self.number, base_version, changes)
 
     def transition(self, opt: TransitionOption) -> None:
         if self.detail is None:
@@ -654,18 +556,6 @@ class TicketDetailPanel(QScrollArea):
             return
         self._run_write(lambda: self.ctx.services.incidents.transition(
             self.ctx.actor, self.number, opt.status, **kwargs))
-
-    def change_status(self) -> None:
-        if self.detail is None:
-            return
-        allowed = [o for o in self.detail.transitions if o.allowed]
-        if not allowed:
-            self.ctx.dialogs.info(self, "Change status", "This ticket is final.")
-            return
-        label = self.ctx.dialogs.ask_choice(self, "Change status", "Move to:", [o.label for o in allowed])
-        opt = next((o for o in allowed if o.label == label), None)
-        if opt is not None:
-            self.transition(opt)
 
     def assign(self) -> None:
         if self.detail is None:
@@ -785,28 +675,6 @@ class TicketDetailPanel(QScrollArea):
 
         self.ctx.runner.read(lambda: self.ctx.details.attachment_data(att_id), got, owner=self)
 
-    # -- live ------------------------------------------------------------------------
-    def on_changed_elsewhere(self, version: int | None) -> None:
-        if self.detail is not None and version is not None and version == self.detail.incident.version:
-            return
-        if not self.is_dirty():
-            self.reload()
-            return
-        self.banner.setText("This ticket was changed on another workstation. Your edits are kept; "
-                            "Save will show both versions so you can merge.")
-        self.banner.show()
-
-
-def _status(value: str) -> str:
-    from ui.queue.cells import status_label
-
-    return status_label(value)
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def links_html(detail: TicketDetail) -> str:
     """Problem, parent and children as links (href "problem:PRB-…" / "incident:INC-…")."""
     inc = detail.incident
@@ -817,9 +685,9 @@ def links_html(detail: TicketDetail) -> str:
         parts.append(f"Parent major incident: <a href='incident:{inc.parent_number}'>{inc.parent_number}</a>")
     if detail.children:
         parts.append(f"Children ({len(detail.children)}): " + ", ".join(
-            f"<a href='incident:{n}'>{n}</a> ({_esc(_status(s))})" for n, _t, s in detail.children))
+            f"<a href='incident:{n}'>{n}</a> ({esc(status_label(s))})" for n, _t, s in detail.children))
     if inc.model:
-        parts.append(f"Incident model: {_esc(inc.model)}")
+        parts.append(f"Incident model: {esc(inc.model)}")
     return "<br>".join(parts) or "No links."
 
 

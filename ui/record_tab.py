@@ -1,0 +1,297 @@
+"""What an incident tab and a problem tab share: one versioned record in a scrolling tab.
+
+Both load off the GUI thread, offer only the legal status moves (with the reasons for the
+others under "Why not others?"), save with the version they loaded so a save after someone
+else's becomes a merge (never an overwrite), and keep the user's unsaved typing when the
+record changes elsewhere, saying so in a banner. The subclasses build their own form and
+say which service does the reading and writing through the hooks below.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk.errors import ConflictError
+from ui.context import DeskContext
+from ui.errors import describe
+
+
+class StatusMove(Protocol):
+    """A status move as the services offer it (ticket or problem; frozen, so read-only here)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def allowed(self) -> bool: ...
+    @property
+    def why_not(self) -> str | None: ...
+
+
+class RecordTab(QScrollArea):
+    """Base of ``TicketDetailPanel`` and ``ProblemDetailPanel``.
+
+    Subclasses set ``self.fields`` in ``_build`` and provide the hooks: ``_load`` (read the
+    detail), ``_on_loaded``, ``_editable`` (the record's field values as loaded),
+    ``_version``, ``_update`` (the service's versioned update), ``form_values`` and
+    ``transition``.
+    """
+
+    saved = Signal(str)                   # the record's number, after a write of this tab
+    loaded = Signal(str)
+    title_changed = Signal(str)
+    open_ticket_requested = Signal(str)   # an incident number
+
+    kind = "record"                       # "ticket" / "problem": in the banner text
+    no_moves_message = "{number} has no further status changes."
+
+    def __init__(self, ctx: DeskContext, number: str, parent: QWidget | None, accessible_name: str) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.number = number
+        self.detail: Any = None
+        self.fields: dict[str, QWidget] = {}
+        self.status_buttons: dict[str, QPushButton] = {}
+        self.blocked_reasons: list[str] = []
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setAccessibleName(accessible_name)
+        body = QWidget(self)
+        self.setWidget(body)
+        self.layout_ = QVBoxLayout(body)
+
+    # -- hooks -------------------------------------------------------------------------
+    def _build(self) -> None:
+        raise NotImplementedError
+
+    def _load(self, number: str) -> Any:
+        """Runs off the GUI thread: the detail of ``number``."""
+        raise NotImplementedError
+
+    def _on_loaded(self, detail: Any) -> None:
+        raise NotImplementedError
+
+    def _editable(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _version(self) -> int:
+        raise NotImplementedError
+
+    def _update(self, base_version: int, changes: dict[str, Any]) -> Any:
+        """Runs off the GUI thread: the service's versioned update of this record."""
+        raise NotImplementedError
+
+    def form_values(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def transition(self, opt: Any) -> None:
+        raise NotImplementedError
+
+    def _move_hint(self, opt: Any) -> str:
+        """Added to a status button's tooltip: what the move will ask for."""
+        return ""
+
+    def _why_not_text(self, blocked: list[str], current: str) -> tuple[str, str]:
+        """The label under the status buttons and its tooltip."""
+        return "Why not others?", "\n".join(blocked)
+
+    def _check_changes(self, changes: dict[str, Any]) -> bool:
+        """Last look before a save; False (after showing why) stops it."""
+        return True
+
+    def _marks_field(self, key: str, field: str | None) -> bool:
+        """Whether an error about ``field`` outlines the form field ``key``."""
+        return field == key
+
+    # -- building ------------------------------------------------------------------------
+    def _build_messages(self, heading_name: str) -> None:
+        """The heading, the changed-elsewhere banner and the error line (the caller lays them out)."""
+        self.header = QLabel(f"<b>{self.number}</b> loading…")
+        self.header.setWordWrap(True)
+        self.header.setAccessibleName(heading_name)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background:#fff3cd; padding:4px;")
+        self.banner.hide()
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color:#b00020;")
+        self.error.setAccessibleName("Error message")
+        self.error.hide()
+
+    def _build_status_box(self) -> None:
+        self.status_box = QGroupBox("Status")
+        self.status_row = QGridLayout(self.status_box)
+        self.layout_.addWidget(self.status_box)
+
+    def _add_form_rows(self, form: QFormLayout, labels: dict[str, str], save_name: str) -> None:
+        """A labelled row for each of ``self.fields`` (Tab leaves a text box rather than typing a
+        tab), then the Save button."""
+        for key, w in self.fields.items():
+            if isinstance(w, QPlainTextEdit):
+                w.setTabChangesFocus(True)
+            w.setAccessibleName(labels[key])
+            form.addRow(labels[key], w)
+        self.save_button = QPushButton("&Save (Ctrl+S)")
+        self.save_button.setAccessibleName(save_name)
+        self.save_button.clicked.connect(self.save)
+        form.addRow("", self.save_button)
+
+    # -- loading -------------------------------------------------------------------------
+    def reload(self) -> None:
+        number = self.number
+        self.ctx.runner.read(lambda: self._load(number), self._on_loaded, self._on_load_failed, owner=self)
+
+    def _on_load_failed(self, exc: BaseException) -> None:
+        self._show_error(describe(exc))
+
+    def reload_if_clean(self) -> None:
+        if not self.is_dirty():
+            self.reload()
+
+    def _set_form_enabled(self, enabled: bool) -> None:
+        for w in self.fields.values():
+            w.setEnabled(enabled)
+        self.save_button.setEnabled(enabled)
+
+    def changes(self) -> dict[str, Any]:
+        if self.detail is None:
+            return {}
+        before = self._editable()
+        return {k: v for k, v in self.form_values().items() if (before.get(k) or None) != (v or None)}
+
+    def is_dirty(self) -> bool:
+        return bool(self.changes())
+
+    def _fill_status(self, options: Sequence[StatusMove], current: str) -> None:
+        """A button for each legal move; the others, with why, under "Why not others?"."""
+        while self.status_row.count():
+            item = self.status_row.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.status_buttons = {}
+        blocked = []
+        for opt in options:
+            if not opt.allowed:
+                blocked.append(f"{opt.label}: {opt.why_not}")
+                continue
+            b = QPushButton(f"→ {opt.label}")
+            b.setAccessibleName(f"Move to {opt.label}")
+            b.setToolTip(f"Move to {opt.label}" + self._move_hint(opt))
+            b.clicked.connect(lambda _=False, o=opt: self.transition(o))
+            n = len(self.status_buttons)
+            self.status_row.addWidget(b, n // 3, n % 3)
+            self.status_buttons[opt.status] = b
+        text, tip = self._why_not_text(blocked, current)
+        why = QLabel(text)
+        why.setToolTip(tip)
+        why.setAccessibleName("Unavailable status changes")
+        why.setAccessibleDescription("\n".join(blocked))
+        why.setStyleSheet("color:#555; text-decoration: underline dotted;")
+        self.status_row.addWidget(why, (len(self.status_buttons) + 2) // 3 + 1, 0, 1, 3)
+        self.blocked_reasons = blocked
+
+    # -- writes --------------------------------------------------------------------------
+    def _run_write(self, fn: Callable[[], Any]) -> None:
+        self.error.hide()
+        self.ctx.runner.write(fn, self._on_written, self._on_write_failed, owner=self)
+
+    def _on_written(self, _result: Any) -> None:
+        self.saved.emit(self.number)
+        self.reload()
+
+    def _on_write_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ConflictError):
+            self._resolve_conflict(exc)
+            return
+        self._show_error(describe(exc), getattr(exc, "field", None))
+
+    def _show_error(self, message: str, field: str | None = None) -> None:
+        self.error.setText(message)
+        self.error.show()
+        for key, w in self.fields.items():
+            w.setStyleSheet("border: 2px solid #b00020;" if self._marks_field(key, field) else "")
+        if field in self.fields:
+            self.fields[field].setFocus()
+
+    def save(self) -> None:
+        if self.detail is None:
+            return
+        changes = self.changes()
+        if not changes:
+            self.ctx.dialogs.info(self, "Save", f"{self.number}: nothing changed.")
+            return
+        if not self._check_changes(changes):
+            return
+        base = self._version()
+        self._run_write(lambda: self._update(base, changes))
+
+    def _resolve_conflict(self, exc: ConflictError) -> None:
+        """Both versions of the fields that collided; merge, keep theirs or leave the form as it
+        is. Never overwrite silently."""
+        before = self._editable() if self.detail is not None else {}
+        fields = [(k, before.get(k), v, exc.theirs.get(k)) for k, v in exc.mine.items() if k in self.fields]
+        choice = self.ctx.dialogs.merge_conflict(self, exc.number, fields)
+        if choice is None:
+            self._show_error(str(exc) + " Your edits are still in the form; Save again to choose.")
+            return
+        if choice == "theirs":
+            self.reload()
+            return
+        merged = {k: v for k, v in choice.items() if exc.theirs.get(k) != v}
+        if not merged:
+            self.reload()
+            return
+        version = exc.current_version
+        self._run_write(lambda: self._update(version, merged))
+
+    def change_status(self) -> None:
+        """The status move chosen from a list (the keyboard way to the status buttons)."""
+        if self.detail is None:
+            return
+        allowed = [o for o in self.detail.transitions if o.allowed]
+        if not allowed:
+            self.ctx.dialogs.info(self, "Change status", self.no_moves_message.format(number=self.number))
+            return
+        label = self.ctx.dialogs.ask_choice(self, "Change status", "Move to:", [o.label for o in allowed])
+        opt = next((o for o in allowed if o.label == label), None)
+        if opt is not None:
+            self.transition(opt)
+
+    # -- live ----------------------------------------------------------------------------
+    def on_changed_elsewhere(self, version: int | None = None) -> None:
+        """This record changed elsewhere (``version`` when known). Re-read when the form is
+        clean; with edits in it, keep them (``_keep_edits``)."""
+        if self.detail is not None and version is not None and version == self._version():
+            return           # our own save, already shown
+        if not self.is_dirty():
+            self.reload()
+            return
+        self._keep_edits(version)
+
+    def _keep_edits(self, version: int | None) -> None:
+        self._show_changed_banner()
+
+    def _show_changed_banner(self) -> None:
+        self.banner.setText(f"This {self.kind} was changed on another workstation. Your edits are kept; "
+                            "Save will show both versions so you can merge.")
+        self.banner.show()
+
+
+def esc(text: str) -> str:
+    """``text`` safe inside rich text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
