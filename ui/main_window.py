@@ -12,6 +12,8 @@ logged and skipped, never fatal.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -39,8 +41,10 @@ from ui.problems.list_view import ProblemListView
 from ui.queue.model import QueueModel
 from ui.queue.view import QueueView
 from ui.queue.views_panel import ViewEntry, ViewsPanel
+from ui.record_tab import RecordTab
 
 log = logging.getLogger(__name__)
+R = TypeVar("R", bound=RecordTab)   # a record tab class: ticket or problem
 
 # Installers of other features: "module:function", each called as function(window, ctx).
 FEATURE_INSTALLERS: list[str] = [
@@ -326,36 +330,36 @@ class MainWindow(QMainWindow):
 
     # -- tickets --------------------------------------------------------------------------
     def detail_panels(self) -> list[TicketDetailPanel]:
-        return [w for i in range(self.tabs.count())
-                if isinstance(w := self.tabs.widget(i), TicketDetailPanel)]
+        return self._record_tabs(TicketDetailPanel)
 
     def open_ticket(self, number: str) -> TicketDetailPanel:
-        for i in range(self.tabs.count()):
-            w = self.tabs.widget(i)
-            if isinstance(w, TicketDetailPanel) and w.number == number:
-                self.tabs.setCurrentIndex(i)
-                return w
-        panel = TicketDetailPanel(self.ctx, number, self.tabs)
-        panel.saved.connect(self._on_panel_saved)
-        panel.open_ticket_requested.connect(self.open_ticket)
-        panel.open_problem_requested.connect(self.open_problem)
-        panel.title_changed.connect(lambda title, p=panel: self._set_tab_title(p, title))
-        index = self.tabs.addTab(panel, number)
-        self.tabs.setCurrentIndex(index)
-        return panel
+        def wire(panel: TicketDetailPanel) -> None:
+            panel.saved.connect(self._on_panel_saved)
+            panel.open_problem_requested.connect(self.open_problem)
+
+        return self._open_record(TicketDetailPanel, number, wire)
 
     def problem_panels(self) -> list[ProblemDetailPanel]:
-        return [w for i in range(self.tabs.count())
-                if isinstance(w := self.tabs.widget(i), ProblemDetailPanel)]
+        return self._record_tabs(ProblemDetailPanel)
 
     def open_problem(self, number: str) -> ProblemDetailPanel:
+        def wire(panel: ProblemDetailPanel) -> None:
+            panel.saved.connect(lambda _n: self._after_problem_saved())
+
+        return self._open_record(ProblemDetailPanel, number, wire)
+
+    def _record_tabs(self, cls: type[R]) -> list[R]:
+        return [w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), cls)]
+
+    def _open_record(self, cls: type[R], number: str, wire: Callable[[R], None]) -> R:
+        """The tab already showing ``number``, or a new one (``wire`` connects what is its own)."""
         for i in range(self.tabs.count()):
             w = self.tabs.widget(i)
-            if isinstance(w, ProblemDetailPanel) and w.number == number:
+            if isinstance(w, cls) and w.number == number:
                 self.tabs.setCurrentIndex(i)
                 return w
-        panel = ProblemDetailPanel(self.ctx, number, self.tabs)
-        panel.saved.connect(lambda _n: self._after_problem_saved())
+        panel = cls(self.ctx, number, self.tabs)
+        wire(panel)
         panel.open_ticket_requested.connect(self.open_ticket)
         panel.title_changed.connect(lambda title, p=panel: self._set_tab_title(p, title))
         index = self.tabs.addTab(panel, number)
@@ -389,7 +393,7 @@ class MainWindow(QMainWindow):
         w = self.tabs.widget(index)
         if w is None:
             return
-        if isinstance(w, (TicketDetailPanel, ProblemDetailPanel)) and w.is_dirty() and not self.ctx.dialogs.confirm(
+        if isinstance(w, RecordTab) and w.is_dirty() and not self.ctx.dialogs.confirm(
                 self, "Unsaved changes", f"{w.number} has unsaved changes. Close it and lose them?"):
             return
         self.tabs.removeTab(index)

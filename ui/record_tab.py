@@ -56,10 +56,10 @@ class RecordTab(QScrollArea):
     title_changed = Signal(str)
     open_ticket_requested = Signal(str)   # an incident number
 
-    kind = "record"                       # "ticket" / "problem": in the banner text
+    kind = "record"                       # "ticket" / "problem": in accessible names and the banner
     no_moves_message = "{number} has no further status changes."
 
-    def __init__(self, ctx: DeskContext, number: str, parent: QWidget | None, accessible_name: str) -> None:
+    def __init__(self, ctx: DeskContext, number: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.number = number
@@ -69,7 +69,7 @@ class RecordTab(QScrollArea):
         self.blocked_reasons: list[str] = []
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setAccessibleName(accessible_name)
+        self.setAccessibleName(f"{self.kind.capitalize()} {number}")
         body = QWidget(self)
         self.setWidget(body)
         self.layout_ = QVBoxLayout(body)
@@ -118,11 +118,11 @@ class RecordTab(QScrollArea):
         return field == key
 
     # -- building ------------------------------------------------------------------------
-    def _build_messages(self, heading_name: str) -> None:
+    def _build_messages(self) -> None:
         """The heading, the changed-elsewhere banner and the error line (the caller lays them out)."""
         self.header = QLabel(f"<b>{self.number}</b> loading…")
         self.header.setWordWrap(True)
-        self.header.setAccessibleName(heading_name)
+        self.header.setAccessibleName(f"{self.kind.capitalize()} heading")
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background:#fff3cd; padding:4px;")
@@ -138,7 +138,7 @@ class RecordTab(QScrollArea):
         self.status_row = QGridLayout(self.status_box)
         self.layout_.addWidget(self.status_box)
 
-    def _add_form_rows(self, form: QFormLayout, labels: dict[str, str], save_name: str) -> None:
+    def _add_form_rows(self, form: QFormLayout, labels: dict[str, str]) -> None:
         """A labelled row for each of ``self.fields`` (Tab leaves a text box rather than typing a
         tab), then the Save button."""
         for key, w in self.fields.items():
@@ -147,7 +147,7 @@ class RecordTab(QScrollArea):
             w.setAccessibleName(labels[key])
             form.addRow(labels[key], w)
         self.save_button = QPushButton("&Save (Ctrl+S)")
-        self.save_button.setAccessibleName(save_name)
+        self.save_button.setAccessibleName(f"Save {self.kind}")
         self.save_button.clicked.connect(self.save)
         form.addRow("", self.save_button)
 
@@ -179,10 +179,9 @@ class RecordTab(QScrollArea):
 
     def _fill_status(self, options: Sequence[StatusMove], current: str) -> None:
         """A button for each legal move; the others, with why, under "Why not others?"."""
-        while self.status_row.count():
-            item = self.status_row.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+        while (item := self.status_row.takeAt(0)) is not None:
+            if (w := item.widget()) is not None:
+                w.deleteLater()
         self.status_buttons = {}
         blocked = []
         for opt in options:

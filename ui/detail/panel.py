@@ -87,7 +87,7 @@ class TicketDetailPanel(RecordTab):
     no_moves_message = "This ticket is final."
 
     def __init__(self, ctx: DeskContext, number: str, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, number, parent, f"Ticket {number}")
+        super().__init__(ctx, number, parent)
         self.detail: TicketDetail | None = None
         self.incident_id: int | None = None
         self.repair_checklist: QWidget | None = None   # ui.counter's RepairChecklistWidget on repairs
@@ -97,7 +97,7 @@ class TicketDetailPanel(RecordTab):
     # -- building ------------------------------------------------------------------
     def _build(self) -> None:
         lay = self.layout_
-        self._build_messages("Ticket heading")
+        self._build_messages()
         self.priority = QLabel()
         self.priority.setWordWrap(True)
         self.priority.setAccessibleName("Priority and why")
@@ -125,7 +125,7 @@ class TicketDetailPanel(RecordTab):
             "service": self.f_service, "category": self.f_category, "impact": self.f_impact,
             "urgency": self.f_urgency, "channel": self.f_channel,
         }
-        self._add_form_rows(form, FIELD_LABELS, "Save ticket")
+        self._add_form_rows(form, FIELD_LABELS)
         lay.addWidget(form_box)
 
         assign_box = QGroupBox("Assignment")

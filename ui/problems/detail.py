@@ -55,7 +55,7 @@ class ProblemDetailPanel(RecordTab):
     no_moves_message = "{number} is closed."
 
     def __init__(self, ctx: DeskContext, number: str, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, number, parent, f"Problem {number}")
+        super().__init__(ctx, number, parent)
         self.detail: ProblemDetail | None = None
         self._build()
         self.reload()
@@ -63,7 +63,7 @@ class ProblemDetailPanel(RecordTab):
     # -- building ------------------------------------------------------------------
     def _build(self) -> None:
         lay = self.layout_
-        self._build_messages("Problem heading")
+        self._build_messages()
         for w in (self.header, self.banner, self.error):
             lay.addWidget(w)
         self._build_status_box()
@@ -89,7 +89,7 @@ class ProblemDetailPanel(RecordTab):
             "category": self.f_category, "team": self.f_team, "assignee": self.f_assignee,
             "root_cause": self.f_root_cause, "workaround": self.f_workaround,
         }
-        self._add_form_rows(form, FIELD_LABELS, "Save problem")
+        self._add_form_rows(form, FIELD_LABELS)
         lay.addWidget(form_box)
 
         inc_box = QGroupBox("Linked incidents")
