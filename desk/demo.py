@@ -331,8 +331,8 @@ def add_problems(loader: Loader, ctx: DemoContext) -> None:
     if count == 0:
         return
     rng = ctx.rng
-    # reserve_block only needs .execute(); the loader's connection holds the transaction.
-    first_number = reserve_block(loader.conn, "PRB", count)  # type: ignore[arg-type]
+    # The loader's connection holds the transaction.
+    first_number = reserve_block(loader.conn, "PRB", count)
     first_id = loader.reserve_ids("problems", count)
     now = ctx.now_s
     rows, audits, notes = [], [], []

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import make_url
 
@@ -21,7 +22,7 @@ def _file() -> Path:
     return paths.config_dir() / "profiles.json"
 
 
-def _read() -> dict[str, object]:
+def _read() -> dict[str, Any]:
     try:
         data = json.loads(_file().read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -39,7 +40,7 @@ def _write(data: dict[str, object]) -> None:
 
 
 def list_profiles() -> list[Profile]:
-    return [Profile(**p) for p in _read().get("profiles", [])]  # type: ignore[union-attr, arg-type]
+    return [Profile(**p) for p in _read().get("profiles", [])]
 
 
 def default_profile() -> Profile | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from desk.cli.context import CliContext
@@ -15,7 +16,7 @@ from desk.sla.clock import from_epoch, to_epoch
 from desk.sla.service import SlaService
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("calendar", help="business-hours calendars (working hours, holidays, closures)")
     s = p.add_subparsers(dest="calendar_command", required=True, metavar="ACTION")
 
@@ -77,7 +78,7 @@ def parse_date(text: str, field: str) -> dt.date:
         raise InvalidInput(f"{field} {text!r} is not a date (YYYY-MM-DD).", field) from None
 
 
-def parse_instant(text: str, field: str, zone: ZoneInfo) -> dt.datetime:
+def parse_instant(text: str, field: str, zone: dt.tzinfo) -> dt.datetime:
     """An ISO time; without an offset it is read in ``zone`` (the calendar's)."""
     try:
         value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
@@ -124,7 +125,7 @@ def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     if (end - start).days > 400:
         raise InvalidInput("Show at most 400 days at a time.", "to")
     clock = cat.clock(args.name)
-    days = []
+    days: list[dict[str, Any]] = []
     day = start
     while day <= end:
         spec = clock.spec_at(to_epoch(dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)))
@@ -153,11 +154,11 @@ def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     total = 0
     for d in days:
-        spans = ", ".join(f"{a[11:16]}–{'24:00' if b[11:16] == '00:00' else b[11:16]} ({a[19:]})"
+        shown = ", ".join(f"{a[11:16]}–{'24:00' if b[11:16] == '00:00' else b[11:16]} ({a[19:]})"
                           for a, b in d["intervals"]) or "closed"
         total += d["business_seconds"]
         note = f"   [{'; '.join(d['notes'])}]" if d["notes"] else ""
-        print(f"{d['weekday']} {d['date']}  {spans}  = {d['business_seconds'] / 3600:g} h{note}")
+        print(f"{d['weekday']} {d['date']}  {shown}  = {d['business_seconds'] / 3600:g} h{note}")
     print(f"Total: {total / 3600:g} business hours")
     return 0
 

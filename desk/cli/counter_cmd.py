@@ -7,7 +7,7 @@ from desk.cli.context import CliContext
 from desk.cli.output import to_json
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("loaner", help="the walk-in counter's loaner laptops")
     s = p.add_subparsers(dest="loaner_command", required=True, metavar="ACTION")
     ls = s.add_parser("list", help="the pool: who has which, due and overdue")
@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     back.set_defaults(func=return_cmd)
 
 
-def _loaners(ctx: CliContext):  # type: ignore[no-untyped-def]
+def _loaners(ctx: CliContext):
     from desk.counter.loaners import LoanerService
 
     return LoanerService(ctx.db)

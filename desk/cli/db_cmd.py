@@ -10,7 +10,7 @@ from desk.connection import describe, with_password
 from desk.engine_seed import seed_after_upgrade
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("db", help="database schema")
     s = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     up = s.add_parser("upgrade", help="migrate the schema to this release and seed reference data")
@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     grant.set_defaults(func=grant_cmd)
 
 
-def _engine(ctx: CliContext):  # type: ignore[no-untyped-def]
+def _engine(ctx: CliContext):
     from desk.cli.context import _prompt
 
     return make_engine(with_password(ctx.target.url, _prompt))

@@ -17,7 +17,7 @@ from desk.major.service import MajorIncidentService
 from desk.major.views import MajorView
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("major", help="major incidents: page, promote, proposals, comms, children, report")
     msub = p.add_subparsers(dest="major_command", metavar="ACTION", required=True)
 
@@ -118,7 +118,7 @@ def _member(text: str) -> tuple[str, str]:
     return user.strip(), role.strip()
 
 
-def _when(v) -> str:  # type: ignore[no-untyped-def]
+def _when(v) -> str:
     return v.isoformat(timespec="minutes") if v else "—"
 
 
@@ -140,7 +140,7 @@ def _print_major(v: MajorView) -> None:
         w(f"  {_when(e.at)}  {e.author or 'system'}: {e.body}\n")
 
 
-def _major_json(v: MajorView) -> dict:  # type: ignore[type-arg]
+def _major_json(v: MajorView) -> dict:
     from dataclasses import asdict
 
     d = asdict(v)

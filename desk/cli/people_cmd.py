@@ -6,7 +6,7 @@ import argparse
 from desk.cli.context import CliContext
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     vip = sub.add_parser("vip", help="the published VIP list (supervisors)")
     s = vip.add_subparsers(dest="vip_command", required=True, metavar="ACTION")
     g = s.add_parser("grant")
@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def grant_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     p = ctx.services.people.grant_vip(ctx.actor, args.university_id, reason=args.reason, office=args.office)
-    print(f"{p.university_id} {p.display_name}: VIP (policy v{p.vip.version if p.vip else '?'})")
+    print(f"{p.university_id} {p.display_name}: VIP (policy v{p.vip.policy_version if p.vip else '?'})")
     return 0
 
 

@@ -21,7 +21,7 @@ from desk.reports.params import (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="reports (supervisors)")
     s = p.add_subparsers(dest="report_command", required=True, metavar="REPORT")
     sla = s.add_parser(
@@ -61,7 +61,7 @@ def params_from_args(args: argparse.Namespace) -> ReportParams:
         first, last, services=tuple(args.service), teams=tuple(args.team),
         priorities=tuple(Priority(p) for p in args.priority),
         channels=tuple(Channel(c) for c in args.channel),
-        group_by=parse_enum(GroupBy, args.group_by, "group-by"),  # type: ignore[arg-type]
+        group_by=parse_enum(GroupBy, args.group_by, "group-by"),
         tz=args.tz, label=label,
     )
 

@@ -14,7 +14,7 @@ from desk.sla.durations import format_duration, parse_duration
 from desk.sla.service import SlaService, TargetSla
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sla", help="service level targets: due dates, ticket SLA, what-if, auto-close")
     s = p.add_subparsers(dest="sla_command", required=True, metavar="ACTION")
 
@@ -124,10 +124,10 @@ def _target_line(t: TargetSla, zone: dt.tzinfo, per_day: int | None = None) -> s
 
 def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     svc = SlaService(ctx.db)
-    zone = dt.UTC
+    zone: dt.tzinfo = dt.UTC
     cat = svc.catalogue()
     if "service-desk" in cat.calendars:
-        zone = cat.calendars["service-desk"].latest[3].zone  # type: ignore[assignment]
+        zone = cat.calendars["service-desk"].latest[3].zone
     as_of = parse_instant(args.as_of, "--as-of", zone) if args.as_of else dt.datetime.now(dt.UTC)
     r = svc.incident_sla(args.number, as_of)
     if args.json:
@@ -136,7 +136,7 @@ def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         print(to_json(asdict(r)))
         return 0
     if r.calendar_name and r.calendar_name in cat.calendars:
-        zone = cat.calendars[r.calendar_name].latest[3].zone  # type: ignore[assignment]
+        zone = cat.calendars[r.calendar_name].latest[3].zone
     print(f"{r.number}  {r.priority}  as of {_local(r.as_of, zone)}")
     if r.sla_name is None:
         print("No SLA applies (no service, or the service has no SLA).")
@@ -172,7 +172,7 @@ def set_target_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
     if not (args.response or args.resolution or args.calendar or args.at_risk is not None):
         raise InvalidInput("Give --response, --resolution, --calendar or --at-risk.")
-    eff = parse_instant(args.effective, "--effective", dt.UTC) if args.effective else None  # type: ignore[arg-type]
+    eff = parse_instant(args.effective, "--effective", dt.UTC) if args.effective else None
     r = SlaAdmin(ctx.db).set_target(ctx.actor, args.sla, args.priority, response=args.response,
                                     resolution=args.resolution, calendar=args.calendar,
                                     at_risk_percent=args.at_risk, effective_from=eff)

@@ -146,8 +146,7 @@ class IntakeService:
             s.add(d)
             s.flush()
             return d
-        d = s.get(Device, found)
-        assert d is not None
+        d = s.get_one(Device, found)
         # What the counter typed today is the newest knowledge of the device; keep what it left blank.
         for attr in ("asset_tag", "serial", "make", "model", "os", "warranty_until"):
             value = getattr(info, attr)

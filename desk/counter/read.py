@@ -67,13 +67,13 @@ def find_device_id(s: Session, asset_tag: str | None, serial: str | None) -> int
     return None
 
 
-def _loan_query():  # type: ignore[no-untyped-def]
+def _loan_query():
     return (select(Loan, Loaner.asset_tag, Loaner.description, Person, Incident.number)
             .join(Loaner, Loaner.id == Loan.loaner_id).join(Person, Person.id == Loan.person_id)
             .outerjoin(Repair, Repair.id == Loan.repair_id).outerjoin(Incident, Incident.id == Repair.incident_id))
 
 
-def _loan_view(row: tuple) -> LoanView:  # type: ignore[type-arg]
+def _loan_view(row: tuple) -> LoanView:
     loan, tag, desc, person, number = row
     return LoanView(loan.id, tag, desc, person.university_id, person_name(person), number, loan.lent_at,
                     loan.due_at, loan.returned_at)

@@ -25,6 +25,7 @@ class DeskHours:
         off = self._offsets.get(day)
         if off is None:
             noon = dt.datetime.fromtimestamp(day * DAY + 12 * HOUR, dt.UTC)
+            # utcoffset() is typed Optional, but an aware datetime always has one.
             off = int(noon.astimezone(self.tz).utcoffset().total_seconds())  # type: ignore[union-attr]
             self._offsets[day] = off
         return off

@@ -1,8 +1,10 @@
 """Reading, editing and using incident models: one call opens a ticket from a model."""
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from dataclasses import replace
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import select
@@ -32,8 +34,8 @@ NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 def _view(s: Session, m: IncidentModel) -> ModelView:
-    service = s.get(Service, m.service_id).name if m.service_id else None  # type: ignore[union-attr]
-    category = s.get(Category, m.category_id).name if m.category_id else None  # type: ignore[union-attr]
+    service = s.get_one(Service, m.service_id).name if m.service_id else None
+    category = s.get_one(Category, m.category_id).name if m.category_id else None
     return ModelView(
         name=m.name, label=m.label, service=service, category=category, impact=m.impact.value,
         urgency=m.urgency.value, description=m.description, channel=m.channel.value if m.channel else None,
@@ -43,7 +45,7 @@ def _view(s: Session, m: IncidentModel) -> ModelView:
     )
 
 
-def _enum(e: type, value: str, what: str) -> Any:
+def _enum(e: type[Enum], value: str, what: str) -> Any:
     try:
         return e(value.strip().lower().replace(" ", "_").replace("-", "_"))
     except ValueError:
@@ -69,7 +71,7 @@ class IncidentModelService:
         with self.db.reading() as s:
             return _view(s, self._row(s, name))
 
-    def choices(self) -> tuple[list[str], list[str]]:
+    def choices(self) -> tuple[builtins.list[str], builtins.list[str]]:  # `list` is the method above
         """Service and category names a model may use (for the editor's drop-downs)."""
         with self.db.reading() as s:
             services = list(s.execute(select(Service.name).where(Service.active.is_(True))

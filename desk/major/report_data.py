@@ -17,7 +17,7 @@ from desk.major.read import load_major
 from desk.major.views import MajorView
 from desk.rules import lifecycle
 from desk.sla.catalogue import load_cached
-from desk.sla.clock import to_epoch
+from desk.sla.clock import BusinessClock, to_epoch
 
 # Calendar used when the incident has no SLA (no service): the desk's business hours.
 FALLBACK_CALENDAR = "service-desk"
@@ -67,7 +67,7 @@ def _label(status: str | None) -> str:
         return status
 
 
-def _calendar(s: Session, inc: Incident) -> tuple[str, object]:
+def _calendar(s: Session, inc: Incident) -> tuple[str, BusinessClock]:
     cat = load_cached(s)
     policy = cat.by_version_id.get(inc.sla_version_id) if inc.sla_version_id else None
     if policy is None:
@@ -117,7 +117,7 @@ def gather(s: Session, number_id: int, now: dt.datetime, actor: Actor) -> Report
     view = load_major(s, inc.id, now)
     calendar, clock = _calendar(s, inc)
     ended = inc.resolved_at or now
-    business = clock.between(inc.opened_at, ended)  # type: ignore[attr-defined]
+    business = clock.between(inc.opened_at, ended)
 
     child_numbers = dict(s.execute(select(Incident.id, Incident.number).where(Incident.parent_id == inc.id)).all())
     # Children linked once and unlinked later show too: their audit rows name the major.

@@ -100,7 +100,7 @@ class MajorIncidentService:
         require(actor, "problem.open")
         with self.db.reading() as s:
             inc = self._major(s, number)
-            service = s.get(Service, inc.service_id).name if inc.service_id else None  # type: ignore[union-attr]
+            service = s.get_one(Service, inc.service_id).name if inc.service_id else None
             number, inc_title = inc.number, inc.title
         p = self.problems.open(actor, title=title or f"Root cause of {number}: {inc_title}"[:300],
                                description=description if description is not None else
@@ -189,7 +189,7 @@ class MajorIncidentService:
         with self.db.writing() as s:
             service_id = lookups.service_id(s, service)
             s.execute(select(Service.id).where(Service.id == service_id).with_for_update()).all()
-            name = s.get(Service, service_id).name  # type: ignore[union-attr]
+            name = s.get_one(Service, service_id).name
             found = [p for p in surge.find_proposals(s, now) if p.service == name]
             if not found:
                 raise NotFound(f"There is no current proposal for {name}.")
@@ -216,7 +216,7 @@ class MajorIncidentService:
         now = self.clock()
         with self.db.writing() as s:
             service_id = lookups.service_id(s, service)
-            name = s.get(Service, service_id).name  # type: ignore[union-attr]
+            name = s.get_one(Service, service_id).name
             found = [p for p in surge.find_proposals(s, now) if p.service == name and p.kind == "open"]
             if not found:
                 raise NotFound(f"There is no current proposal for {name}.")
@@ -443,7 +443,7 @@ class MajorIncidentService:
             raise InvalidInput(f"{inc.number} is not a major incident.", "number")
         return inc
 
-    def _write_major(self, actor: Actor, number: str, fn) -> MajorView:  # type: ignore[no-untyped-def]
+    def _write_major(self, actor: Actor, number: str, fn) -> MajorView:
         now = self.clock()
         with self.db.writing() as s:
             inc = self._major(s, number)

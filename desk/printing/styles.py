@@ -86,7 +86,7 @@ def table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
     return TableStyle([("FONT", (0, 0), (-1, -1), BASE, 9), *commands])
 
 
-def footer(branding: Branding, what: str):  # type: ignore[no-untyped-def]
+def footer(branding: Branding, what: str):
     """The page template of full-page printouts: a rule and the desk's hours and contact on every page."""
 
     def draw(canvas: Canvas, doc: Any) -> None:

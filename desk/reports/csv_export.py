@@ -143,9 +143,9 @@ def write_csv(r: SlaReport, dest: Path) -> list[Path]:
     written = []
     for name, (header, rows) in tables(r).items():
         path = dest / name
-        tmp = path.with_name(f".{name}.tmp")
-        with open(tmp, "w", encoding="utf-8", newline="") as f:
+        part = path.with_name(f".{name}.tmp")
+        with open(part, "w", encoding="utf-8", newline="") as f:
             _write(f, header, rows)
-        os.replace(tmp, path)
+        os.replace(part, path)
         written.append(path)
     return written

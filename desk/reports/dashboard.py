@@ -60,7 +60,7 @@ class Dashboard:
                         sum(t.breached for t in self.teams))
 
 
-def breached_now(now: dt.datetime):  # type: ignore[no-untyped-def]
+def breached_now(now: dt.datetime):
     """A breach recorded, or a due time passed that the engine has not stamped yet."""
     return or_(
         I.response_breached_at.is_not(None), I.resolution_breached_at.is_not(None),
@@ -71,7 +71,7 @@ def breached_now(now: dt.datetime):  # type: ignore[no-untyped-def]
     )
 
 
-def at_risk_now(now: dt.datetime):  # type: ignore[no-untyped-def]
+def at_risk_now(now: dt.datetime):
     """Past the at-risk point (75 % by default) of a running target, not yet breached."""
     return and_(
         ~breached_now(now),
@@ -120,13 +120,13 @@ class DashboardService:
         return Dashboard(now, tuple(teams), this_week, last_week, monday, tuple(old), tuple(majors))
 
     @staticmethod
-    def _counts(s, start: dt.datetime, end: dt.datetime) -> Counts:  # type: ignore[no-untyped-def]
+    def _counts(s, start: dt.datetime, end: dt.datetime) -> Counts:
         scope = q.Scope(start, end, (), (), (), (), (start, end), (start.date(),))
         got = q.count_rows(s, scope, lambda _t: (), 0, per_event=False)
         return got[()][0] if () in got else Counts()
 
     @staticmethod
-    def _ticket(r) -> OpenTicket:  # type: ignore[no-untyped-def]
+    def _ticket(r) -> OpenTicket:
         opened = r[5] if r[5].tzinfo else r[5].replace(tzinfo=dt.UTC)
         return OpenTicket(r[0], r[1], r[2] or "(no team)", str(getattr(r[3], "value", r[3])),
                           str(getattr(r[4], "value", r[4])).replace("_", " "), opened, r[6] or "—")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from db.enums import Channel, Priority
@@ -124,8 +125,10 @@ def last_term(today: dt.date) -> tuple[dt.date, dt.date, str]:
     first, last, name = ended[-1]
     return first, last, f"{name} term {first.year}"
 
+E = TypeVar("E", bound=enum.Enum)
 
-def parse_enum(e: type[enum.Enum], value: object, field_name: str) -> enum.Enum:
+
+def parse_enum(e: type[E], value: object, field_name: str) -> E:
     if isinstance(value, e):
         return value
     text = str(value).strip()

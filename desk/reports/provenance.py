@@ -38,7 +38,7 @@ def sla_and_calendar_versions(s: Session, service_ids: tuple[int, ...], start: d
     svc = select(Service.sla_name).where(Service.sla_name.is_not(None)).distinct()
     if service_ids:
         svc = svc.where(Service.id.in_(service_ids))
-    sla_names = set(s.execute(svc).scalars())
+    sla_names = {n for n in s.execute(svc).scalars() if n is not None}
     slas = {i: n for i, n in s.execute(select(Sla.id, Sla.name)) if n in sla_names}
     by_sla: dict[int, list[tuple[int, int, dt.datetime]]] = defaultdict(list)
     calendar_of: dict[int, int] = {}
@@ -58,8 +58,9 @@ def sla_and_calendar_versions(s: Session, service_ids: tuple[int, ...], start: d
 
     cal_ids = {calendar_of[v] for v in used_vids}
     if used_vids:
-        cal_ids |= set(s.execute(select(SlaTarget.calendar_id).where(
-            SlaTarget.sla_version_id.in_(used_vids), SlaTarget.calendar_id.is_not(None))).scalars())
+        cal_ids |= {c for c in s.execute(select(SlaTarget.calendar_id).where(
+            SlaTarget.sla_version_id.in_(used_vids), SlaTarget.calendar_id.is_not(None))).scalars()
+            if c is not None}
     cal_names = dict(s.execute(select(Calendar.id, Calendar.name).where(Calendar.id.in_(cal_ids))).all())
     by_cal: dict[int, list[tuple[int, int, dt.datetime]]] = defaultdict(list)
     zones: dict[int, str] = {}

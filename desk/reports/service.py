@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from db.engine import Database
 from desk.actor import Actor
@@ -39,12 +40,13 @@ class ReportService:
                    cancelled: Cancelled = lambda: False) -> SlaReport:
         """All figures of the report; ``progress`` gets 0..1 with a word on the step."""
         require(actor, "report.run")
-        got: dict[str, object] = {}
+        # Each step's own result type; SlaReport's constructor is where they meet again.
+        got: dict[str, Any] = {}
         steps: list[tuple[str, Callable[..., object]]] = [
             ("summary", q.summary),
             ("weekly counts", q.week_counts),
-            ("weekly trend", lambda s, sc: q.weeks(s, sc, got["weekly counts"])),  # type: ignore[arg-type]
-            ("compliance", lambda s, sc: q.compliance(s, sc, params.group_by, got["weekly counts"])),  # type: ignore[arg-type]
+            ("weekly trend", lambda s, sc: q.weeks(s, sc, got["weekly counts"])),
+            ("compliance", lambda s, sc: q.compliance(s, sc, params.group_by, got["weekly counts"])),
             ("backlog ageing", q.ageing), ("VIP policy", q.vip_usage), ("breaches", q.breaches),
         ]
         with self.db.reading() as s:
@@ -63,7 +65,7 @@ class ReportService:
             database=self.db.description, sla_versions=slas, calendar_versions=calendars,
             desk_version=desk_version(),
         )
-        return SlaReport(params, prov, got["summary"], got["compliance"], got["weekly trend"],  # type: ignore[arg-type]
+        return SlaReport(params, prov, got["summary"], got["compliance"], got["weekly trend"],
                          got["backlog ageing"], got["VIP policy"], got["breaches"])
 
     def filter_choices(self) -> dict[str, list[str]]:

@@ -391,7 +391,7 @@ class BreachSheet(Flowable):
     PAD = 3.0
     RIGHT = frozenset({6, 7, 8})
 
-    def __init__(self, rows: list[tuple[str, ...]], widths: Sequence[float], ops: _TextOps) -> None:
+    def __init__(self, rows: Sequence[tuple[str, ...]], widths: Sequence[float], ops: _TextOps) -> None:
         super().__init__()
         self.rows, self.widths, self.ops = rows, list(widths), ops
         self.xs = [sum(self.widths[:i]) for i in range(len(self.widths) + 1)]

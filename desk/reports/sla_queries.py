@@ -50,6 +50,7 @@ from desk.reports.sla_data import (
 )
 from desk.reports.sql_tools import at, bucket_index, percentiles
 
+# Declarative typing says FromClause; a mapped class's __table__ is always a Table.
 INCIDENTS: Table = Incident.__table__  # type: ignore[assignment]
 
 COUNT_FIELDS = ("opened", "resolved", "response_measured", "response_met",
@@ -379,6 +380,7 @@ def breaches(s: Session, scope: Scope, chunk: int = 5000) -> tuple[BreachRow, ..
     rows: list[BreachRow] = []
     result = s.execute(stmt.execution_options(yield_per=chunk))
     for r in result:
+        # conv() is typed Optional; breached_at is never NULL here (scope.inside filtered on it).
         rows.append(BreachRow(r.number, r.title, r.service or "(no service)", _status(r.priority),
                               r.kind, conv(r.breached_at, dialect), r.target, r.elapsed))  # type: ignore[arg-type]
     return tuple(rows)

@@ -56,7 +56,7 @@ def register_fonts() -> None:
 @lru_cache(maxsize=8)
 def _covered(font: str) -> frozenset[int]:
     register_fonts()
-    return frozenset(pdfmetrics.getFont(font).face.charToGlyph)  # type: ignore[attr-defined]
+    return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
 
 
 def needs_fallback(text: str, font: str = FONT) -> bool:

@@ -37,7 +37,7 @@ ROWS = Table(
 )
 
 
-def _latest_event(s: Session):  # type: ignore[no-untyped-def]
+def _latest_event(s: Session):
     c = INCIDENTS.c
     cols = [func.coalesce(c[t], c.opened_at) for t in TIMES]
     # Scalar max() of several arguments in SQLite; greatest() in PostgreSQL.

@@ -25,13 +25,13 @@ from desk.services.views import AuditView, IncidentView, JournalView, TaskView
 _Parent = aliased(Incident)
 
 
-def _vip_now():  # type: ignore[no-untyped-def]
+def _vip_now():
     return exists().where(
         VipGrant.person_id == Incident.caller_id, VipGrant.revoked_at.is_(None)
     ).correlate(Incident)
 
 
-def incident_view_query() -> Select:  # type: ignore[type-arg]
+def incident_view_query() -> Select:
     return (
         select(
             Incident, Person.university_id, Person.given_name, Person.preferred_name,
@@ -51,7 +51,7 @@ def incident_view_query() -> Select:  # type: ignore[type-arg]
     )
 
 
-def _row_to_view(row: tuple) -> IncidentView:  # type: ignore[type-arg]
+def _row_to_view(row: tuple) -> IncidentView:
     (inc, uid, given, preferred, family, dept, service, category, team, assignee, parent,
      problem, model, is_vip) = row
     name = f"{preferred or given} {family}".strip() if uid else None

@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -28,13 +29,14 @@ from desk.sla import tracking
 
 TITLE_MAX = 300
 DESCRIPTION_MAX = 100_000
+E = TypeVar("E", bound=Enum)
 RESOLUTION_CODES = (
     "fixed", "workaround", "replaced", "user_education", "duplicate", "no_fault_found",
     "not_reproducible", "vendor_fix",
 )
 
 
-def _enum(e: type, value: Any, field_name: str) -> Any:
+def _enum(e: type[E], value: Any, field_name: str) -> E:
     if isinstance(value, e):
         return value
     try:
@@ -109,7 +111,7 @@ class IncidentService:
         service = lookups.service_id(s, new.service) if new.service else None
         team = lookups.team_id(s, new.team) if new.team else None
         if team is None and service is not None:
-            team = s.get(Service, service).default_team_id  # type: ignore[union-attr]
+            team = s.get_one(Service, service).default_team_id
         assignee = lookups.staff_id(s, new.assignee) if new.assignee else None
         model = None
         if new.model:

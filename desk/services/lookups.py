@@ -22,7 +22,7 @@ from desk.errors import InvalidInput, NotFound
 from desk.rules.priority import VipPolicyRef
 
 
-def _by_name(session: Session, model: type, name: str, field: str, what: str) -> int:
+def _by_name(session: Session, model: type[Service | Team | Department], name: str, field: str, what: str) -> int:
     row = session.execute(select(model.id).where(func.lower(model.name) == name.strip().lower())).scalar()
     if row is None:
         known = session.execute(select(model.name).order_by(model.name).limit(12)).scalars().all()

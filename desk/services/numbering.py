@@ -6,7 +6,7 @@ creators, and a rolled-back number was never seen by anyone.
 """
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models import NumberSequence
@@ -31,7 +31,7 @@ def next_number(session: Session, prefix: str) -> str:
     return format_number(prefix, value)
 
 
-def reserve_block(session: Session, prefix: str, count: int) -> int:
+def reserve_block(session: Session | Connection, prefix: str, count: int) -> int:
     """Reserve ``count`` numbers at once (bulk loaders); returns the first value."""
     current = session.execute(
         select(NumberSequence.last_value).where(NumberSequence.name == prefix)

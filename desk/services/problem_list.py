@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from db.engine import Database
@@ -75,12 +75,12 @@ class KnownErrorMatch:
     linked: bool               # the incident is already linked to it
 
 
-def _linked_count():  # type: ignore[no-untyped-def]
+def _linked_count():
     return (select(func.count(Incident.id)).where(Incident.problem_id == Problem.id)
             .correlate(Problem).scalar_subquery())
 
 
-def _row_columns() -> list:  # type: ignore[type-arg]
+def _row_columns() -> list:
     return [Problem.id, Problem.number, Problem.status, Problem.title, Service.name, Team.name,
             StaffAccount.display_name, _linked_count().label("linked"), Problem.updated_at, Problem.version]
 
@@ -89,7 +89,7 @@ def _row(r: Any) -> ProblemRow:
     return ProblemRow(r[0], r[1], r[2].value, r[3], r[4], r[5], r[6], int(r[7] or 0), r[8], r[9])
 
 
-def _ordered(columns: list, q: ProblemQuery) -> Select:  # type: ignore[type-arg]
+def _ordered(columns: list, q: ProblemQuery) -> Select:
     """``columns`` of the problems ``q`` lists, in its order (page, rows and ids agree)."""
     keys = {"number": Problem.id, "status": Problem.status, "title": func.lower(Problem.title),
             "service": Service.name, "team": Team.name, "assignee": StaffAccount.display_name,
@@ -105,8 +105,8 @@ def _ordered(columns: list, q: ProblemQuery) -> Select:  # type: ignore[type-arg
             .where(*_where(q)).order_by(*order))
 
 
-def _where(q: ProblemQuery) -> list:  # type: ignore[type-arg]
-    where = []
+def _where(q: ProblemQuery) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
     if q.scope == "open":
         where.append(Problem.status.in_(OPEN_PROBLEM_STATUSES))
     elif q.scope == "known_error":
@@ -190,6 +190,7 @@ def known_errors_matching(s: Session, inc: Incident) -> tuple[KnownErrorMatch, .
     ).all()
     out = []
     for pid, number, title, workaround, root_cause, service_id, category_id, service, category in rows:
+        assert workaround is not None  # the query keeps only known errors with a workaround
         svc = inc.service_id is not None and service_id == inc.service_id
         cat_same = inc.category_id is not None and category_id == inc.category_id
         on = "service and category" if svc and cat_same else "service" if svc else "category"

@@ -90,7 +90,7 @@ def problem_transitions(status: ProblemStatus) -> tuple[ProblemTransition, ...]:
     return tuple(out)
 
 
-def load_problem(s, problem_id: int) -> ProblemView:  # type: ignore[no-untyped-def]
+def load_problem(s, problem_id: int) -> ProblemView:
     row = s.execute(
         select(Problem, Service.name, Team.name, StaffAccount.display_name)
         .outerjoin(Service, Service.id == Problem.service_id)
@@ -107,8 +107,8 @@ def load_problem(s, problem_id: int) -> ProblemView:  # type: ignore[no-untyped-
 
 def _editable_now(s: Session, p: Problem) -> dict[str, Any]:
     view = load_problem(s, p.id)
-    category = s.get(Category, p.category_id).name if p.category_id else None
-    username = s.get(StaffAccount, p.assignee_id).username if p.assignee_id else None
+    category = s.get_one(Category, p.category_id).name if p.category_id else None
+    username = s.get_one(StaffAccount, p.assignee_id).username if p.assignee_id else None
     return {"title": view.title, "description": view.description, "service": view.service, "category": category,
             "team": view.team, "assignee": username, "root_cause": view.root_cause, "workaround": view.workaround}
 
@@ -187,9 +187,9 @@ class ProblemService:
         """A new problem for an incident's underlying cause: same service, category and team, pre-linked."""
         with self.db.reading() as s:
             inc = lookups.incident_by_number(s, incident_number)
-            service = s.get(Service, inc.service_id).name if inc.service_id else None
-            category = s.get(Category, inc.category_id).name if inc.category_id else None
-            team = s.get(Team, inc.team_id).name if inc.team_id else None
+            service = s.get_one(Service, inc.service_id).name if inc.service_id else None
+            category = s.get_one(Category, inc.category_id).name if inc.category_id else None
+            team = s.get_one(Team, inc.team_id).name if inc.team_id else None
             number, inc_title, inc_description = inc.number, inc.title, inc.description
         return self.open(actor, title=title or inc_title,
                          description=description if description is not None else

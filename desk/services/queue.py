@@ -21,6 +21,7 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    TextClause,
     any_,
     bindparam,
     exists,
@@ -118,7 +119,7 @@ def sort_value(row: QueueRow, sort: str) -> Any:
     return getattr(row, _ROW_FIELD[sort])
 
 
-def _row_query() -> Select:  # type: ignore[type-arg]
+def _row_query() -> Select:
     vip = exists().where(VipGrant.person_id == Incident.caller_id,
                          VipGrant.revoked_at.is_(None)).correlate(Incident)
     return (
@@ -151,14 +152,14 @@ class QueueService:
         self._small_views: dict[tuple[Any, ...], tuple[float, bool]] = {}
 
     # -- filters ---------------------------------------------------------------
-    def conditions(self, s: Session, f: QueueFilter, actor: Actor) -> list[ColumnElement[bool]]:
+    def conditions(self, s: Session, f: QueueFilter, actor: Actor) -> list[ColumnElement[bool] | TextClause]:
         now = self.clock()
-        where: list[ColumnElement[bool]] = []
+        where: list[ColumnElement[bool] | TextClause] = []
         if f.open_only:
             # Spelled exactly like the partial indexes so SQLite can match them.
-            where.append(text(OPEN_STATUS_SQL))  # type: ignore[arg-type]
+            where.append(text(OPEN_STATUS_SQL))
         if tuple(f.statuses) == FINISHED:
-            where.append(text(FINISHED_STATUS_SQL))  # type: ignore[arg-type]
+            where.append(text(FINISHED_STATUS_SQL))
         elif f.statuses:
             where.append(Incident.status.in_(list(f.statuses)))
         if f.assignee == "me":
@@ -185,7 +186,7 @@ class QueueService:
             where.append(Incident.resolution_at_risk_at <= now)
         if f.major:
             # Spelled like the partial index's condition on each engine.
-            where.append(text(MAJOR_PG if s.get_bind().dialect.name == "postgresql"  # type: ignore[arg-type]
+            where.append(text(MAJOR_PG if s.get_bind().dialect.name == "postgresql"
                               else MAJOR_SQLITE))
         if f.walk_in:
             where.append(Incident.channel == "walk_in")
@@ -435,6 +436,7 @@ class QueueService:
         value: Any = ids if dialect.name == "postgresql" else json.dumps(ids)
         params: Any = {"page_ids": value} if dialect.paramstyle in ("pyformat", "named") else (value,)
         convert = _raw_to_row_pg if dialect.name == "postgresql" else _raw_to_row_sqlite
+        # dbapi_connection is typed Optional (None only once invalidated); this one is in use.
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(sql, params)
@@ -484,8 +486,16 @@ def _sqlite_time(v: Any) -> dt.datetime | None:
     return None if v is None else _parse_time(v + "+00:00")
 
 
+def _sqlite_at(v: str) -> dt.datetime:
+    return _parse_time(v + "+00:00")
+
+
 def _pg_time(v: dt.datetime | None) -> dt.datetime | None:
     return None if v is None else v.astimezone(_UTC)
+
+
+def _pg_at(v: dt.datetime) -> dt.datetime:
+    return v.astimezone(_UTC)
 
 
 def _raw_to_row_sqlite(r: Sequence[Any]) -> QueueRow:
@@ -494,7 +504,7 @@ def _raw_to_row_sqlite(r: Sequence[Any]) -> QueueRow:
     caller = f"{preferred or given} {family}".strip() if family is not None else None
     t = _sqlite_time
     return QueueRow(iid, number, priority, title, caller, bool(vip), dept, service, status, team,
-                    assignee, assignee_id, t(updated), t(opened), t(due), t(risk), t(breached),
+                    assignee, assignee_id, _sqlite_at(updated), _sqlite_at(opened), t(due), t(risk), t(breached),
                     t(paused), bool(major), version)
 
 
@@ -504,7 +514,7 @@ def _raw_to_row_pg(r: Sequence[Any]) -> QueueRow:
     caller = f"{preferred or given} {family}".strip() if family is not None else None
     t = _pg_time
     return QueueRow(iid, number, priority, title, caller, bool(vip), dept, service, status, team,
-                    assignee, assignee_id, t(updated), t(opened), t(due), t(risk), t(breached),
+                    assignee, assignee_id, _pg_at(updated), _pg_at(opened), t(due), t(risk), t(breached),
                     t(paused), bool(major), version)
 
 

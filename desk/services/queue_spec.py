@@ -91,8 +91,9 @@ class QueueSpec:
             data = json.loads(text)
             f = data.get("filter", {})
             known = set(QueueFilter.__dataclass_fields__)
-            flt = QueueFilter(**{k: tuple(v) if isinstance(v, list) else v
-                                 for k, v in f.items() if k in known})
+            given: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
+                                     for k, v in f.items() if k in known}
+            flt = QueueFilter(**given)
             return cls(filter=flt, sort=data.get("sort", "sla"),
                        descending=bool(data.get("descending", False)),
                        columns=tuple(data.get("columns", DEFAULT_COLUMNS)))

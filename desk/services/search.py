@@ -15,7 +15,7 @@ def tokens(query: str) -> list[str]:
     return _TOKEN.findall(query.lower())
 
 
-def matching_incident_ids(session: Session, query: str) -> Select:  # type: ignore[type-arg]
+def matching_incident_ids(session: Session, query: str) -> Select:
     """A sub-select of incident ids matching every word of ``query`` as a prefix."""
     words = tokens(query)
     if not words:

@@ -110,7 +110,7 @@ class StaffService:
             return [_actor(s, a, a.db_login) for a in rows]
 
 
-def audit_entry_for_bootstrap(staff_id: int, now):  # type: ignore[no-untyped-def]
+def audit_entry_for_bootstrap(staff_id: int, now):
     from db.models import AuditEntry
 
     return AuditEntry(at=now, actor_id=staff_id, entity="staff", entity_id=staff_id,

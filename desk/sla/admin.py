@@ -79,7 +79,7 @@ class SlaAdmin:
             raise InvalidInput("The effective time needs a time zone (e.g. 2027-05-17T00:00-04:00).", "effective_from")
         return effective_from
 
-    def _calendar_change(self, actor: Actor, name: str, change, note: str,  # type: ignore[no-untyped-def]
+    def _calendar_change(self, actor: Actor, name: str, change, note: str,
                          effective_from: dt.datetime | None) -> VersionSaved:
         require(actor, "sla.manage")
         now = self.clock()

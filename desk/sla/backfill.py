@@ -65,7 +65,7 @@ def _measure_range(q: history.RawQuery, conn: Any, cat: catalogue.Catalogue, lo:
         raw = stored.raw_columns(result, policy.version_id if policy else None)
         if current.get(h.incident_id) == raw:
             continue
-        values = list(raw)
+        values: list[Any] = list(raw)  # SQLite gets its time columns as text
         if sqlite:
             for i in time_idx:
                 values[i] = _stamp_sqlite(values[i])

@@ -70,7 +70,7 @@ class TicketHistory:
     responded_at: int | None
     resolved_at: int | None
     closed_at: int | None
-    events: tuple[tuple[Any, ...], ...]  # Event-shaped tuples, in time order
+    events: tuple[Sequence[Any], ...]  # Event-shaped rows (tuples or DB-API rows), in time order
     sla_version_id: int | None = None  # the pinned SLA version, if already measured
 
 
@@ -129,6 +129,7 @@ class RawQuery:
 
     def __init__(self, conn: Connection) -> None:
         self.dialect = conn.dialect.name
+        # driver_connection is typed Optional (None only once invalidated); this one is in use.
         self._cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
@@ -137,7 +138,7 @@ class RawQuery:
         self._cursor.execute(sql, tuple(params))
         return list(self._cursor.fetchall())
 
-    def many(self, sql: str, rows: list[Sequence[Any]]) -> None:
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if self.dialect != "sqlite":
             sql = sql.replace("?", "%s")
         self._cursor.executemany(sql, rows)

@@ -55,7 +55,7 @@ def seed_sla_defaults(s: Session, now: dt.datetime | None = None) -> None:
             per_day = day_s.get(cal or sla["calendar"], 36_000)
             targets[prio] = TargetDraft(parse_duration(t["response"], per_day), parse_duration(t["resolution"], per_day),
                                         cal)
-        draft = SlaDraft(calendar=sla["calendar"], at_risk_percent=sla.get("at_risk_percent", 75),
-                         auto_close_business_days=sla.get("auto_close_business_days", 5), targets=targets)
-        write_sla_version(s, row, draft, effective_from=SEED_EFFECTIVE, now=now, actor_id=None,
+        sla_draft = SlaDraft(calendar=sla["calendar"], at_risk_percent=sla.get("at_risk_percent", 75),
+                             auto_close_business_days=sla.get("auto_close_business_days", 5), targets=targets)
+        write_sla_version(s, row, sla_draft, effective_from=SEED_EFFECTIVE, now=now, actor_id=None,
                           note="Reference defaults", allow_past=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import text
 
@@ -119,14 +120,14 @@ class SlaService:
             out[r[0]] = self._snapshot(cat, r, t)
         return out
 
-    def _snapshot(self, cat: Catalogue, r: Sequence[object], t: int) -> SlaSnapshot:
+    def _snapshot(self, cat: Catalogue, r: Sequence[Any], t: int) -> SlaSnapshot:
         (_, status, priority, service_id, model_id, opened_at, responded_at, r_due, r_risk, r_breach,
          r_target, s_due, s_risk, s_breach, s_target, s_used, paused_at, version_id) = r
         if r_target is None or s_target is None:
             return NO_SLA
-        policy = cat.by_version_id.get(version_id) if version_id is not None else None  # type: ignore[arg-type]
+        policy = cat.by_version_id.get(version_id) if version_id is not None else None
         if policy is None:
-            policy = cat.policy(cat.sla_name_for(service_id, model_id),  # type: ignore[arg-type]
+            policy = cat.policy(cat.sla_name_for(service_id, model_id),
                                 history.epoch_of(opened_at) or 0)
         target = cat.target(policy, str(priority))
         if target is None:
@@ -144,8 +145,8 @@ class SlaService:
             else:
                 state = "on_track"
             return SlaSnapshot("response", state, _left(clock, t, due), from_epoch(due))
-        used = int(s_used or 0)  # type: ignore[call-overload]
-        left = int(s_target) - used  # type: ignore[call-overload]
+        used = int(s_used or 0)
+        left = int(s_target) - used
         if status in ("resolved", "closed"):
             return SlaSnapshot("resolution", "missed" if s_breach is not None else "met", left, _dt(e(s_due)))
         if status == "cancelled":

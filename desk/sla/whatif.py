@@ -143,7 +143,7 @@ def what_if(db: Database, candidate: Catalogue | None, start: dt.datetime, end: 
             from sqlalchemy import text
 
             ids = ", ".join(str(i) for i in numbers)
-            names = dict(conn.execute(text(f"SELECT id, number FROM incidents WHERE id IN ({ids})")).all())
+            names: dict[int, str] = dict(conn.execute(text(f"SELECT id, number FROM incidents WHERE id IN ({ids})")).all())
             examples = [(names.get(int(n), n), k, x, y) for n, k, x, y in examples]
     return WhatIf(tickets, measured, counts[("response", "met", "missed")], counts[("response", "missed", "met")],
                   counts[("resolution", "met", "missed")], counts[("resolution", "missed", "met")],

@@ -5,7 +5,9 @@ import json
 
 import pytest
 
+from db.engine import Database
 from desk.cli.main import main
+from tests import factories
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -49,3 +51,15 @@ def test_local_default_database_is_created_and_migrated(capsys: pytest.CaptureFi
     assert code == 0 and "admin" in out and "local SQLite" in out
     code, out, _ = run(capsys, "db", "current")
     assert code == 0 and "up to date" in out
+
+
+def test_vip_grant_and_revoke_print_the_policy_version(db_url: str, database: Database,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # `vip grant` used to grant, then fail printing its confirmation (VipView has no `version`).
+    uid = factories.person(database, given="Grace", family="Hopper")
+    code, out, err = run(capsys, "--database", db_url, "vip", "grant", uid, "--reason", "Provost",
+                         "--office", "Provost")
+    assert code == 0, err
+    assert out.strip().startswith(f"{uid} ") and "VIP (policy v1)" in out
+    code, out, err = run(capsys, "--database", db_url, "vip", "revoke", uid, "--reason", "term ended")
+    assert code == 0 and out.strip().endswith("VIP removed"), err
