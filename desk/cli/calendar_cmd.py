@@ -16,7 +16,7 @@ from desk.sla.clock import from_epoch, to_epoch
 from desk.sla.service import SlaService
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("calendar", help="business-hours calendars (working hours, holidays, closures)")
     s = p.add_subparsers(dest="calendar_command", required=True, metavar="ACTION")
 

@@ -7,7 +7,7 @@ from desk.cli.context import CliContext
 from desk.cli.output import to_json
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("loaner", help="the walk-in counter's loaner laptops")
     s = p.add_subparsers(dest="loaner_command", required=True, metavar="ACTION")
     ls = s.add_parser("list", help="the pool: who has which, due and overdue")

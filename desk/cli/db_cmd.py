@@ -10,7 +10,7 @@ from desk.connection import describe, with_password
 from desk.engine_seed import seed_after_upgrade
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("db", help="database schema")
     s = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     up = s.add_parser("upgrade", help="migrate the schema to this release and seed reference data")

@@ -7,7 +7,7 @@ from desk.cli.context import CliContext
 from desk.errors import InvalidInput
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help="fill the database with a synthetic university")
     p.add_argument("--tickets", type=int, default=2000)
     p.add_argument("--seed", type=int, default=1)

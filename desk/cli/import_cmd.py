@@ -8,7 +8,7 @@ from pathlib import Path
 from desk.cli.context import CliContext
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("import", help="import data from university systems (admins)")
     s = p.add_subparsers(dest="import_command", required=True, metavar="WHAT")
     people = s.add_parser(

@@ -17,7 +17,7 @@ from desk.major.service import MajorIncidentService
 from desk.major.views import MajorView
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("major", help="major incidents: page, promote, proposals, comms, children, report")
     msub = p.add_subparsers(dest="major_command", metavar="ACTION", required=True)
 

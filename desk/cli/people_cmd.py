@@ -6,7 +6,7 @@ import argparse
 from desk.cli.context import CliContext
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     vip = sub.add_parser("vip", help="the published VIP list (supervisors)")
     s = vip.add_subparsers(dest="vip_command", required=True, metavar="ACTION")
     g = s.add_parser("grant")

@@ -10,7 +10,7 @@ from desk.errors import InvalidInput
 KINDS = ("slip", "tag", "receipt")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("print", help="intake slip, device tag or pickup receipt of a repair, as PDF")
     p.add_argument("kind", choices=KINDS)
     p.add_argument("number", help="ticket number (INC-000123, 123, or a scanned slip barcode)")

@@ -15,7 +15,7 @@ from desk.errors import DeskError, InvalidInput
 NAME = re.compile(r"^[\w.@-]{1,64}$")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("profile", help="saved database connections")
     s = p.add_subparsers(dest="profile_command", required=True, metavar="ACTION")
     add = s.add_parser("add", help="save a connection (becomes the default if none is set)")

@@ -21,7 +21,7 @@ from desk.reports.params import (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("report", help="reports (supervisors)")
     s = p.add_subparsers(dest="report_command", required=True, metavar="REPORT")
     sla = s.add_parser(

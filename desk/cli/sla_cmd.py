@@ -14,7 +14,7 @@ from desk.sla.durations import format_duration, parse_duration
 from desk.sla.service import SlaService, TargetSla
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("sla", help="service level targets: due dates, ticket SLA, what-if, auto-close")
     s = p.add_subparsers(dest="sla_command", required=True, metavar="ACTION")
 

@@ -7,7 +7,7 @@ from db.enums import Role
 from desk.cli.context import CliContext
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("staff", help="staff accounts")
     s = p.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
     add = s.add_parser("add", help="add a staff account (admins)")

@@ -11,7 +11,7 @@ from desk.services.incident_read import list_incidents
 from desk.services.incidents import NewIncident
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("ticket", help="incidents")
     s = p.add_subparsers(dest="ticket_command", required=True, metavar="ACTION")
 
