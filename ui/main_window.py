@@ -54,6 +54,18 @@ FEATURE_INSTALLERS: list[str] = [
 ]
 
 
+
+class _OpenTabs(QTabWidget):
+    """The open tickets; hidden while none is open so the queue gets the whole width."""
+
+    def tabInserted(self, index: int) -> None:
+        super().tabInserted(index)
+        self.setVisible(True)
+
+    def tabRemoved(self, index: int) -> None:
+        super().tabRemoved(index)
+        self.setVisible(self.count() > 0)
+
 class MainWindow(QMainWindow):
     ticket_saved = Signal(str)
 
@@ -104,7 +116,7 @@ class MainWindow(QMainWindow):
         self._problems_reload = QTimer(self, singleShot=True, interval=800)
         self._problems_reload.timeout.connect(self.problems.model.soft_refresh)
         # Right: open tickets (several at once) and panels from other features
-        self.tabs = QTabWidget(self)
+        self.tabs = _OpenTabs(self)
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.setAccessibleName("Open tickets")
@@ -117,6 +129,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setSizes([210, 820, 560])
+        self.tabs.setVisible(False)  # until a ticket or panel is opened
         self.setCentralWidget(self.splitter)
 
         # Status bar: connection, who, live-update state

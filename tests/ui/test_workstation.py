@@ -290,3 +290,15 @@ def test_no_two_actions_share_a_shortcut(window) -> None:  # type: ignore[no-unt
     install_features(window, window.ctx, FEATURE_INSTALLERS)  # the counter's and reports' actions too
     keys = [a.shortcut().toString() for a in window.actions() if a.shortcut().toString()]
     assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
+
+
+def test_ticket_pane_shows_only_while_something_is_open(window, tickets, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """With no ticket open the queue gets the whole width; the pane comes back with a ticket."""
+    window.resize(1600, 900)
+    assert window.tabs.count() == 0 and window.tabs.isHidden()
+    qtbot.waitUntil(lambda: window.splitter.sizes()[2] == 0 and window.splitter.sizes()[1] > 1000)
+    window.open_ticket(tickets[0])
+    assert not window.tabs.isHidden()
+    qtbot.waitUntil(lambda: window.splitter.sizes()[2] > 300)
+    window.close_tab(0)
+    assert window.tabs.count() == 0 and window.tabs.isHidden()
