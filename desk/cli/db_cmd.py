@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 
 from db import migrate
-from db.engine import make_engine
+from db.engine import Database, make_engine
 from desk.cli.context import CliContext
 from desk.connection import describe, with_password
-from desk.engine_seed import seed_after_upgrade
+from desk.seed import seed_reference_data
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,7 +33,7 @@ def upgrade(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         before = migrate.current_revision(engine)
         migrate.upgrade(engine)
-        seed_after_upgrade(engine)
+        seed_reference_data(Database.from_engine(engine))
         after = migrate.current_revision(engine)
         print(f"{describe(engine.url)}: {before or 'empty'} → {after}")
     finally:

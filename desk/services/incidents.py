@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db.engine import Database
 from db.enums import Channel, Impact, IncidentStatus, JournalKind, PersonStatusKind, Urgency
-from db.models import Incident, IncidentModel, JournalEntry, Person, Service, StaffAccount, Task, TeamMember
+from db.models import Incident, IncidentModel, JournalEntry, Service, Task, TeamMember
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.errors import ConflictError, InvalidInput
@@ -386,13 +386,3 @@ def lifecycle_error(current: IncidentStatus, target: IncidentStatus) -> InvalidI
         [lifecycle.label(a) for a in lifecycle.allowed_incident_transitions(current)],
     )
 
-
-def staff_name(s: Session, staff_id: int | None) -> str | None:
-    if staff_id is None:
-        return None
-    row = s.get(StaffAccount, staff_id)
-    return row.display_name if row else None
-
-
-def person_exists(s: Session, university_id: str) -> bool:
-    return bool(s.execute(select(exists().where(Person.university_id == university_id))).scalar())
