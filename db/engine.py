@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import audit_chain
 from db.errors import DatabaseSetupError
 from db.filesystems import filesystem_type, is_network_filesystem
 
@@ -60,6 +61,7 @@ def _install_sqlite_hooks(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        audit_chain.forget_head(conn.info)
         if conn.get_execution_options().get(WRITE_OPTION):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:

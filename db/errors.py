@@ -4,3 +4,19 @@ from __future__ import annotations
 
 class DatabaseSetupError(Exception):
     """The database cannot be used as configured; the message says what to do."""
+
+
+# SQLSTATEs the server's own rules raise (db.security.functions): insufficient_privilege
+# for a refused action, invalid_parameter_value for a bad staff login.
+REFUSED = "42501"
+BAD_VALUE = "22023"
+
+
+def server_message(exc: BaseException) -> str | None:
+    """The message of a rule the server refused with, or None for any other error."""
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) not in (REFUSED, BAD_VALUE):
+        return None
+    diag = getattr(orig, "diag", None)
+    primary = getattr(diag, "message_primary", None)
+    return str(primary or orig).strip()

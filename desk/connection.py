@@ -12,7 +12,7 @@ from db import migrate
 from db.engine import Database, make_engine, sqlite_path
 from db.errors import DatabaseSetupError
 from desk import credentials, paths, profiles
-from desk.seed import seed_reference_data
+from desk.seed import upgrade_database
 
 PasswordPrompt = Callable[[str], str | None]
 
@@ -69,8 +69,7 @@ def open_database(target: Target, *, prompt: PasswordPrompt | None = None, migra
         if current is not None and current not in migrate.known_revisions():
             migrate.check_schema(engine, how_to_upgrade="desk db upgrade")
         if current != migrate.head_revision():
-            migrate.upgrade(engine)
-            seed_reference_data(db)
+            upgrade_database(engine)
     else:
         migrate.check_schema(engine, how_to_upgrade=f"desk db upgrade --database '{describe(url)}'")
     return db

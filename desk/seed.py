@@ -3,17 +3,63 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
+from db import migrate, security
 from db.engine import Database
-from db.models import Category, Department, NumberSequence, Service, Team, VipPolicy
+from db.models import (
+    Category,
+    Department,
+    NumberSequence,
+    RuleAction,
+    RulePriority,
+    RuleTransition,
+    RuleUrgencyRank,
+    Service,
+    Team,
+    VipPolicy,
+)
 from desk import resources
+
+
+def upgrade_database(engine: Engine) -> None:
+    """What ``desk db upgrade`` does: migrate, seed reference data and the rule tables,
+    then (PostgreSQL) the server's roles, grants and triggers. Run as the schema owner."""
+    migrate.upgrade(engine)
+    seed_reference_data(Database.from_engine(engine))
+    with engine.begin() as conn:
+        security.apply(conn)
 
 
 def seed_reference_data(db: Database) -> None:
     with db.writing() as s:
         _seed(s)
+        seed_rules(s)
+
+
+def seed_rules(s: Session) -> None:
+    """The rule tables the server's triggers read, written afresh from ``desk.rules`` so
+    the server enforces exactly what the core does."""
+    from desk.rules.lifecycle import (
+        INCIDENT_OPENING,
+        INCIDENT_TRANSITIONS,
+        PROBLEM_OPENING,
+        PROBLEM_TRANSITIONS,
+    )
+    from desk.rules.permissions import ACTIONS
+    from desk.rules.priority import MATRIX, URGENCY_ORDER
+
+    for model in (RulePriority, RuleUrgencyRank, RuleTransition, RuleAction):
+        s.execute(delete(model))
+    s.add_all(RulePriority(impact=i.value, urgency=u.value, priority=p.value) for (i, u), p in MATRIX.items())
+    s.add_all(RuleUrgencyRank(urgency=u.value, rank=n) for n, u in enumerate(URGENCY_ORDER))
+    moves: list[tuple[str, str, str]] = [("incident", "", st.value) for st in INCIDENT_OPENING]
+    moves += [("problem", "", st.value) for st in PROBLEM_OPENING]
+    moves += [("incident", a.value, b.value) for a, targets in INCIDENT_TRANSITIONS.items() for b in targets]
+    moves += [("problem", a.value, b.value) for a, targets in PROBLEM_TRANSITIONS.items() for b in targets]
+    s.add_all(RuleTransition(record=r, from_status=a, to_status=b) for r, a, b in moves)
+    s.add_all(RuleAction(action=a, role=r.value) for a, r in ACTIONS.items())
 
 
 def _seed(s: Session) -> None:

@@ -5,6 +5,7 @@ CREATE DATABASE … TEMPLATE on PostgreSQL), so the suite stays fast.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
@@ -14,9 +15,10 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import make_url
 
-from db import migrate
-from db.engine import Database, make_engine
-from desk.seed import seed_reference_data
+from db.engine import make_engine
+from db.security import group_name
+from db.security.tables import LADDER
+from desk.seed import upgrade_database
 
 PG_ADMIN_URL = os.environ.get("DESK_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 REQUIRE_PG = os.environ.get("DESK_REQUIRE_POSTGRES") == "1"
@@ -50,15 +52,20 @@ def pg_create(name: str, template: str | None = None) -> None:
 
 
 def pg_drop(name: str) -> None:
+    """Drop a test database and the group roles `desk db upgrade` made for it (roles are
+    cluster-wide; the template's stay until its last copy is gone, then go with it)."""
     with psycopg.connect(_pg_conninfo(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for role in reversed(LADDER):
+            # Still granted in a copy that is being dropped in the background: it goes later.
+            with contextlib.suppress(psycopg.errors.DependentObjectsStillExist):
+                conn.execute(f'DROP ROLE IF EXISTS "{group_name(name, role)}"')
 
 
 def migrated_seeded(url: str) -> None:
     engine = make_engine(url)
     try:
-        migrate.upgrade(engine)
-        seed_reference_data(Database.from_engine(engine))
+        upgrade_database(engine)
     finally:
         engine.dispose()
 

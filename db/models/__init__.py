@@ -9,6 +9,7 @@ from db.models.major import MajorIncidentRule, MajorTeamMember
 from db.models.numbering import NumberSequence
 from db.models.people import Affiliation, Department, Person, PersonStatus
 from db.models.problems import Problem
+from db.models.rules import RuleAction, RulePriority, RuleTransition, RuleUrgencyRank, SecurityGroup
 from db.models.sla import (
     Calendar,
     CalendarClosure,
@@ -50,7 +51,12 @@ __all__ = [
     "Problem",
     "Repair",
     "RepairAccessory",
+    "RuleAction",
+    "RulePriority",
+    "RuleTransition",
+    "RuleUrgencyRank",
     "SavedView",
+    "SecurityGroup",
     "Service",
     "Signature",
     "Sla",

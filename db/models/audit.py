@@ -1,6 +1,8 @@
 """Append-only audit log: every change, who, when, field, old and new value.
 
-Triggers created by the migrations refuse UPDATE and DELETE on this table.
+Triggers created by the migrations refuse UPDATE and DELETE on this table. Each entry
+is a link of a hash chain (``seq``, ``hash``; see ``db.audit_chain``): PostgreSQL seals
+entries at commit in a deferred trigger, SQLite as they are inserted.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import datetime as dt
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from db.audit_chain import install_sqlite_chaining
 from db.base import Base
 from db.types import UTCDateTime
 
@@ -26,5 +29,15 @@ class AuditEntry(Base):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
+    # Position in the chain and sha256 over this entry and the previous entry's hash;
+    # NULL only inside the transaction that wrote the entry (PostgreSQL seals at commit).
+    seq: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_log_entity", "entity", "entity_id", "at"),
+        Index("ux_audit_log_seq", "seq", unique=True),
+    )
+
+
+install_sqlite_chaining(AuditEntry)

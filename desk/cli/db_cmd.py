@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 
 from db import migrate
-from db.engine import Database, make_engine
+from db.engine import make_engine
 from desk.cli.context import CliContext
 from desk.connection import describe, with_password
-from desk.seed import seed_reference_data
+from desk.seed import upgrade_database
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -17,9 +17,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     up.set_defaults(func=upgrade)
     cur = s.add_parser("current", help="show the schema revision and what this release needs")
     cur.set_defaults(func=current)
-    grant = s.add_parser("grant", help="PostgreSQL: let a staff member's database login use Desk's tables")
-    grant.add_argument("login")
-    grant.set_defaults(func=grant_cmd)
 
 
 def _engine(ctx: CliContext):
@@ -32,8 +29,7 @@ def upgrade(args: argparse.Namespace, ctx: CliContext) -> int:
     engine = _engine(ctx)
     try:
         before = migrate.current_revision(engine)
-        migrate.upgrade(engine)
-        seed_reference_data(Database.from_engine(engine))
+        upgrade_database(engine)
         after = migrate.current_revision(engine)
         print(f"{describe(engine.url)}: {before or 'empty'} → {after}")
     finally:
@@ -49,19 +45,6 @@ def current(args: argparse.Namespace, ctx: CliContext) -> int:
         state = "up to date" if rev == head else ("needs upgrade" if rev in migrate.known_revisions() or rev is None
                                                    else "newer than this release")
         print(f"{describe(engine.url)}: schema {rev or 'none'}; this Desk needs {head} ({state})")
-    finally:
-        engine.dispose()
-    return 0
-
-
-def grant_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    from db.grants import grant_staff_login
-
-    engine = _engine(ctx)
-    try:
-        grant_staff_login(engine, args.login)
-        print(f"{args.login} may now use Desk on {describe(engine.url)}; map it to a staff account with "
-              f"desk staff add USER --name NAME --role technician --db-login {args.login}")
     finally:
         engine.dispose()
     return 0

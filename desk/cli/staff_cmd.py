@@ -5,6 +5,7 @@ import argparse
 
 from db.enums import Role
 from desk.cli.context import CliContext
+from desk.errors import InvalidInput
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -15,10 +16,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--name", required=True)
     add.add_argument("--role", action="append", required=True, choices=[r.value for r in Role])
     add.add_argument("--email")
-    add.add_argument("--db-login", help="PostgreSQL login this account signs in with")
+    add.add_argument("--db-login", help="PostgreSQL login this account signs in with (must exist; "
+                                        "it becomes a member of the groups of its roles)")
     add.add_argument("--os-user", help="operating-system user (local SQLite)")
     add.add_argument("--team", action="append")
     add.set_defaults(func=add_cmd)
+    role = s.add_parser("role", help="grant or take away Desk roles (admins); on PostgreSQL also the "
+                                      "login's group membership")
+    role.add_argument("username")
+    role.add_argument("--add", action="append", default=[], choices=[r.value for r in Role], metavar="ROLE")
+    role.add_argument("--remove", action="append", default=[], choices=[r.value for r in Role], metavar="ROLE")
+    role.set_defaults(func=role_cmd)
     ls = s.add_parser("list")
     ls.set_defaults(func=list_cmd)
     who = s.add_parser("whoami", help="the staff account acting here")
@@ -29,6 +37,14 @@ def add_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     a = ctx.services.staff.add(ctx.actor, args.username, display_name=args.name, roles=args.role,
                                email=args.email, db_login=args.db_login, os_username=args.os_user,
                                teams=args.team)
+    print(f"{a.username} ({a.role_label})")
+    return 0
+
+
+def role_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    if not args.add and not args.remove:
+        raise InvalidInput("Say which roles to --add or --remove.", "role")
+    a = ctx.services.staff.set_roles(ctx.actor, args.username, add=args.add, remove=args.remove)
     print(f"{a.username} ({a.role_label})")
     return 0
 

@@ -39,7 +39,7 @@ class PickupService:
             return load_repair(s, repair_id_for(s, scanned))
 
     def pickup(self, actor: Actor, req: PickupRequest) -> RepairView:
-        require(actor, "incident.resolve")
+        require(actor, "repair.pickup")
         id_checked = clean_text(req.id_checked, "ID checked", required=True, single_line=True, max_length=120)
         work = clean_text(req.work_done, "work done", required=True, max_length=20_000)
         note = clean_text(req.missing_note, "note on missing accessories", max_length=4000)
@@ -89,8 +89,8 @@ class PickupService:
         resolution = work + (f"\nNot handed back: {', '.join(missing)} — {note}" if missing else "")
         status = inc.status
         if status in (IncidentStatus.NEW, IncidentStatus.ASSIGNED) or lifecycle.is_pending(status):
-            self.incidents.transition_in(s, actor, inc, IncidentStatus.IN_PROGRESS, now)
+            self.incidents.transition_in(s, actor, inc, IncidentStatus.IN_PROGRESS, now, action="repair.pickup")
         if inc.status is not IncidentStatus.RESOLVED:
             self.incidents.transition_in(s, actor, inc, IncidentStatus.RESOLVED, now, resolution_code=code,
-                                         resolution_note=resolution)
-        self.incidents.transition_in(s, actor, inc, IncidentStatus.CLOSED, now)
+                                         resolution_note=resolution, action="repair.pickup")
+        self.incidents.transition_in(s, actor, inc, IncidentStatus.CLOSED, now, action="repair.pickup")

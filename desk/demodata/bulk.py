@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, column, insert, table, text
 
+from db import audit_chain
+
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _NAIVE_EPOCH = dt.datetime(1970, 1, 1)
 BATCH = 5_000
@@ -63,6 +65,9 @@ class Loader:
         """
         if not rows:
             return 0
+        if self.sqlite and name == "audit_log":
+            # SQLite has no triggers that could chain the log: the writer does (db.audit_chain).
+            rows = [audit_chain.next_link(self.conn, dict(r)) for r in rows]
         keys = list(rows[0])
         if self.sqlite:
             sql = self._sqlite_insert(name, keys)

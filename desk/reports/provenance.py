@@ -23,6 +23,13 @@ def desk_version() -> str:
         return "unknown"
 
 
+def describe_head(seq: int, digest: str) -> str:
+    """The audit chain's head as printed: entry number and its hash."""
+    if seq == 0:
+        return "empty audit log"
+    return f"entry {seq:,} sha256 {digest}"
+
+
 def _in_force(versions: list[tuple[int, int, dt.datetime]], start: dt.datetime,
               end: dt.datetime) -> list[tuple[int, int, dt.datetime]]:
     """Of (id, version, effective_from) of one record, those in force at some instant of

@@ -5,13 +5,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from db import audit_chain
 from db.engine import Database
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.errors import DeskError
 from desk.reports import sla_queries as q
 from desk.reports.params import ReportParams
-from desk.reports.provenance import desk_version, sla_and_calendar_versions
+from desk.reports.provenance import describe_head, desk_version, sla_and_calendar_versions
 from desk.reports.sla_data import Provenance, SlaReport
 from desk.reports.working_set import working_set
 from desk.rules.permissions import require
@@ -59,11 +60,12 @@ class ReportService:
                     progress((i + 1) / (len(steps) + 1), f"Counting {name}…")
                     got[name] = fn(s, rows)
             slas, calendars = sla_and_calendar_versions(s, scope.service_ids, scope.start, scope.end)
+            head = describe_head(*audit_chain.head(s.connection()))
         progress(1.0, "Figures ready")
         prov = Provenance(
             generated_at=self.clock(), generated_by=f"{actor.display_name} ({actor.username})",
             database=self.db.description, sla_versions=slas, calendar_versions=calendars,
-            desk_version=desk_version(),
+            desk_version=desk_version(), audit_head=head,
         )
         return SlaReport(params, prov, got["summary"], got["compliance"], got["weekly trend"],
                          got["backlog ageing"], got["VIP policy"], got["breaches"])

@@ -150,6 +150,9 @@ class Provenance:
     sla_versions: tuple[str, ...]
     calendar_versions: tuple[str, ...]
     desk_version: str
+    # The head of the audit chain when the figures were read: a printed report anchors
+    # the log (``desk audit verify`` shows whether the entries up to it are unchanged).
+    audit_head: str = ""
 
 
 @dataclass(frozen=True, slots=True)

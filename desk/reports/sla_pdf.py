@@ -211,6 +211,7 @@ def _summary(r: SlaReport, st: dict[str, Any]) -> list[Flowable]:
         ("SLA versions", "; ".join(prov.sla_versions) or "not recorded"),
         ("Calendar versions", "; ".join(prov.calendar_versions) or "not recorded by the SLA engine"),
         ("Desk", prov.desk_version),
+        ("Audit chain head", prov.audit_head or "not recorded"),
     ]
     out: list[Flowable] = [
         Paragraph("SLA compliance report", st["title"]), _p(head, st["subtitle"]),

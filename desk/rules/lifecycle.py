@@ -20,6 +20,10 @@ INCIDENT_TRANSITIONS: dict[S, tuple[S, ...]] = {
     S.CANCELLED: (),
 }
 
+# The statuses a new record may start in (an incident opened with an assignee starts Assigned).
+INCIDENT_OPENING: tuple[S, ...] = (S.NEW, S.ASSIGNED)
+PROBLEM_OPENING: tuple[P, ...] = (P.NEW,)
+
 STATUS_LABELS: dict[S, str] = {
     S.NEW: "New", S.ASSIGNED: "Assigned", S.IN_PROGRESS: "In progress",
     S.PENDING_CUSTOMER: "Pending (customer)", S.PENDING_VENDOR: "Pending (vendor)",

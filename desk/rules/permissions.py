@@ -1,7 +1,7 @@
 """Who may do what. Enforced in services, not only by hiding buttons."""
 from __future__ import annotations
 
-from db.enums import Role
+from db.enums import IncidentStatus, Role
 from desk.actor import Actor
 from desk.errors import PermissionDenied
 
@@ -11,7 +11,10 @@ ACTIONS: dict[str, Role] = {
     "incident.comment": Role.COUNTER,
     "incident.assign": Role.TECHNICIAN,
     "incident.transition": Role.COUNTER,
-    "incident.resolve": Role.COUNTER,
+    # Resolving or closing needs a technician; counter staff close only the walk-in
+    # repair they hand back (repair.pickup). The server applies the same table.
+    "incident.resolve": Role.TECHNICIAN,
+    "repair.pickup": Role.COUNTER,
     "incident.link_problem": Role.TECHNICIAN,
     "incident.promote_major": Role.SUPERVISOR,
     # Working a major incident (comms updates, team, children); starting one is promote_major.
@@ -33,7 +36,14 @@ ACTION_WORDS: dict[str, str] = {
     "staff.manage": "manage staff accounts",
     "incident.promote_major": "start or confirm a major incident",
     "major.manage": "work on a major incident",
+    "incident.resolve": "resolve or close incidents",
+    "repair.pickup": "hand back a repaired laptop",
 }
+
+
+def transition_action(target: IncidentStatus) -> str:
+    """The action a status move needs: resolving and closing are technician work."""
+    return "incident.resolve" if target in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED) else "incident.transition"
 
 
 def require(actor: Actor, action: str) -> None:

@@ -14,7 +14,7 @@ PRIORITY_LABELS: dict[Priority, str] = {
     Priority.P4: "Low", Priority.P5: "Planning",
 }
 
-_MATRIX: dict[tuple[Impact, Urgency], Priority] = {
+MATRIX: dict[tuple[Impact, Urgency], Priority] = {
     (Impact.HIGH, Urgency.HIGH): Priority.P1,
     (Impact.HIGH, Urgency.MEDIUM): Priority.P2,
     (Impact.HIGH, Urgency.LOW): Priority.P3,
@@ -26,7 +26,7 @@ _MATRIX: dict[tuple[Impact, Urgency], Priority] = {
     (Impact.LOW, Urgency.LOW): Priority.P5,
 }
 
-_URGENCY_ORDER = [Urgency.LOW, Urgency.MEDIUM, Urgency.HIGH]
+URGENCY_ORDER = [Urgency.LOW, Urgency.MEDIUM, Urgency.HIGH]
 
 
 @dataclass(frozen=True)
@@ -58,12 +58,12 @@ def priority_label(priority: Priority) -> str:
 
 
 def matrix_priority(impact: Impact, urgency: Urgency) -> Priority:
-    return _MATRIX[(impact, urgency)]
+    return MATRIX[(impact, urgency)]
 
 
 def raise_urgency(urgency: Urgency, levels: int) -> Urgency:
-    index = min(_URGENCY_ORDER.index(urgency) + max(levels, 0), len(_URGENCY_ORDER) - 1)
-    return _URGENCY_ORDER[index]
+    index = min(URGENCY_ORDER.index(urgency) + max(levels, 0), len(URGENCY_ORDER) - 1)
+    return URGENCY_ORDER[index]
 
 
 def derive_priority(
@@ -80,7 +80,7 @@ def derive_priority(
         effective = raise_urgency(urgency, vip_policy.urgency_levels_raised)
         if effective != urgency:
             applied = vip_policy
-    priority = _MATRIX[(impact, effective)]
+    priority = MATRIX[(impact, effective)]
     text = (
         f"{priority_label(priority)} — {impact.value.capitalize()} impact × "
         f"{effective.value.capitalize()} urgency"

@@ -18,7 +18,7 @@ from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.errors import ConflictError, InvalidInput
 from desk.rules import lifecycle
-from desk.rules.permissions import require
+from desk.rules.permissions import require, transition_action
 from desk.rules.priority import derive_priority
 from desk.services import audit, lookups
 from desk.services.incident_read import load_incident
@@ -220,7 +220,7 @@ class IncidentService:
         base_version: int | None = None,
     ) -> IncidentView:
         target_status = _enum(IncidentStatus, target, "status")
-        require(actor, "incident.resolve" if target_status is IncidentStatus.RESOLVED else "incident.transition")
+        require(actor, transition_action(target_status))
         now = self.clock()
         with self.db.writing() as s:
             inc = lookups.incident_by_number(s, number, for_update=True)
@@ -234,10 +234,12 @@ class IncidentService:
     def transition_in(
         self, s: Session, actor: Actor, inc: Incident, target: str | IncidentStatus, now: dt.datetime, *,
         reason: str | None = None, resolution_code: str | None = None, resolution_note: str | None = None,
+        action: str | None = None,
     ) -> None:
-        """A lifecycle step inside the caller's unit of work (pickup resolves and closes at once)."""
+        """A lifecycle step inside the caller's unit of work (pickup resolves and closes at
+        once, under its own action: ``repair.pickup``)."""
         target_status = _enum(IncidentStatus, target, "status")
-        require(actor, "incident.resolve" if target_status is IncidentStatus.RESOLVED else "incident.transition")
+        require(actor, action or transition_action(target_status))
         self._transition(s, actor, inc, target_status, now, reason=reason,
                          resolution_code=resolution_code, resolution_note=resolution_note)
 

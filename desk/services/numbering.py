@@ -1,12 +1,13 @@
 """Human-readable record numbers, unique and never reused across workstations.
 
 The counter row is incremented with UPDATE … RETURNING inside the creating
-transaction: PostgreSQL's row lock and SQLite's write lock serialise concurrent
+transaction (on PostgreSQL by the SECURITY DEFINER function ``desk_next_number``, since
+staff logins may not write the counters): PostgreSQL's row lock and SQLite's write lock serialise concurrent
 creators, and a rolled-back number was never seen by anyone.
 """
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models import NumberSequence
@@ -19,6 +20,10 @@ def format_number(prefix: str, value: int) -> str:
 
 
 def next_number(session: Session, prefix: str) -> str:
+    if session.get_bind().dialect.name == "postgresql":
+        # The counters are not writable by staff logins; the server's function moves them.
+        value = session.execute(select(func.desk_next_number(prefix))).scalar_one()
+        return format_number(prefix, int(value))
     stmt = (
         update(NumberSequence).where(NumberSequence.name == prefix)
         .values(last_value=NumberSequence.last_value + 1)

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import make_url, select
 
 from db.engine import Database, make_engine
-from db.grants import grant_staff_login
 from db.models import AuditEntry
 from desk.services.bundle import Services
 from desk.services.incidents import NewIncident
@@ -43,7 +42,6 @@ def test_postgres_login_maps_to_staff_account_and_is_audited(postgres_url: str) 
         services = Services.over(owner)
         admin = services.staff.resolve_actor()  # the database owner's login, first account
         assert admin.db_user == make_url(postgres_url).username
-        grant_staff_login(owner.engine, login)
         tech_url = make_url(postgres_url).set(username=login)
         as_tech = Database.from_engine(make_engine(tech_url))
         tech_services = Services.over(as_tech)

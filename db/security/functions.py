@@ -1,0 +1,315 @@
+"""The PostgreSQL functions behind the server's rules (see ``db.security.tables`` for
+which table uses which, and why). Every function pins ``search_path`` so a login
+cannot slip its own ``public`` objects under a SECURITY DEFINER function."""
+from __future__ import annotations
+
+_PATH = "SET search_path = pg_catalog, public"
+
+FUNCTIONS: list[str] = [
+    # Trusted: the schema owner or a superuser (outside the boundary, see tables.py).
+    f"""CREATE OR REPLACE FUNCTION desk_trusted() RETURNS boolean LANGUAGE sql STABLE {_PATH} AS $$
+        SELECT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
+            OR pg_has_role(session_user, (SELECT relowner FROM pg_class
+                                           WHERE oid = 'public.audit_log'::regclass), 'MEMBER') $$""",
+    # The staff account the server trusts: the one mapped to session_user, never a client's id.
+    f"""CREATE OR REPLACE FUNCTION desk_staff_id() RETURNS integer LANGUAGE sql STABLE
+        SECURITY DEFINER {_PATH} AS $$
+        SELECT id FROM staff_accounts WHERE db_login = session_user AND active $$""",
+    f"""CREATE OR REPLACE FUNCTION desk_may(p_action text) RETURNS boolean LANGUAGE sql STABLE
+        SECURITY DEFINER {_PATH} AS $$
+        SELECT desk_trusted() OR EXISTS (
+            SELECT 1 FROM rule_actions a JOIN security_groups g ON g.role = a.role
+             WHERE a.action = p_action AND pg_has_role(session_user, g.rolname, 'MEMBER')) $$""",
+    f"""CREATE OR REPLACE FUNCTION desk_refuse(p_message text) RETURNS void LANGUAGE plpgsql {_PATH} AS $$
+        BEGIN RAISE EXCEPTION USING MESSAGE = p_message, ERRCODE = '42501'; END $$""",
+    f"""CREATE OR REPLACE FUNCTION desk_require(p_action text, p_what text) RETURNS void
+        LANGUAGE plpgsql STABLE {_PATH} AS $$
+        BEGIN
+            IF NOT desk_may(p_action) THEN
+                PERFORM desk_refuse(format('%s may not %s: that needs the %s role', session_user, p_what,
+                                           (SELECT role FROM rule_actions WHERE action = p_action)));
+            END IF;
+        END $$""",
+    # Numbers: the only way to move a counter. Returns the value; Desk formats it.
+    f"""CREATE OR REPLACE FUNCTION desk_next_number(p_prefix text) RETURNS bigint LANGUAGE plpgsql
+        SECURITY DEFINER {_PATH} AS $$
+        DECLARE v bigint;
+        BEGIN
+            UPDATE number_sequences SET last_value = last_value + 1 WHERE name = p_prefix
+                RETURNING last_value INTO v;
+            IF v IS NULL THEN
+                INSERT INTO number_sequences(name, last_value) VALUES (p_prefix, 1) RETURNING last_value INTO v;
+            END IF;
+            RETURN v;
+        END $$""",
+    f"""CREATE OR REPLACE FUNCTION desk_check_number(p_number text, p_prefix text) RETURNS void
+        LANGUAGE plpgsql STABLE {_PATH} AS $$
+        DECLARE v bigint;
+        BEGIN
+            v := substring(p_number FROM '^' || p_prefix || '-([0-9]{{1,18}})$')::bigint;
+            IF v IS NULL OR v < 1 OR v > (SELECT last_value FROM number_sequences WHERE name = p_prefix) THEN
+                PERFORM desk_refuse(format('%s is not a number drawn from desk_next_number(%L)',
+                                           coalesce(p_number, 'NULL'), p_prefix));
+            END IF;
+        END $$""",
+    # An audit event the services write (a 'created', an intake, a page …): attributed to
+    # session_user's account and stamped with the server's clock for staff logins.
+    f"""CREATE OR REPLACE FUNCTION desk_audit(p_at timestamptz, p_actor integer, p_entity text,
+            p_entity_id bigint, p_field text, p_old text, p_new text, p_reason text)
+        RETURNS void LANGUAGE plpgsql SECURITY DEFINER {_PATH} AS $$
+        DECLARE trusted boolean := desk_trusted(); me integer := desk_staff_id();
+        BEGIN
+            IF NOT trusted AND me IS NULL THEN
+                PERFORM desk_refuse(format('the database login %s has no active Desk staff account', session_user));
+            END IF;
+            INSERT INTO audit_log(at, actor_id, db_user, entity, entity_id, field, old_value, new_value, reason)
+            VALUES (CASE WHEN trusted THEN coalesce(p_at, now()) ELSE now() END,
+                    CASE WHEN trusted THEN coalesce(p_actor, me) ELSE me END,
+                    session_user, p_entity, p_entity_id, p_field, p_old, p_new, p_reason);
+        END $$""",
+    # Audit rows for a staff login's change to an audited table, from OLD and NEW.
+    # TG_ARGV: entity, ignored columns, 'created' column, columns recorded on insert.
+    f"""CREATE OR REPLACE FUNCTION desk_audit_row() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER {_PATH} SET TimeZone = 'UTC' AS $$
+        DECLARE
+            ent text := TG_ARGV[0];
+            ignored text[] := string_to_array(TG_ARGV[1], ',');
+            created_col text := nullif(TG_ARGV[2], '');
+            insert_cols text[] := string_to_array(TG_ARGV[3], ',');
+            o jsonb; n jsonb; k text; rid bigint; me integer;
+        BEGIN
+            IF desk_trusted() THEN RETURN NULL; END IF;
+            me := desk_staff_id();
+            IF TG_OP = 'DELETE' THEN
+                o := to_jsonb(OLD); rid := (o->>'id')::bigint;
+                INSERT INTO audit_log(at, actor_id, db_user, entity, entity_id, field, old_value, new_value)
+                VALUES (now(), me, session_user, ent, rid, 'deleted', o->>coalesce(created_col, 'id'), NULL);
+                RETURN NULL;
+            END IF;
+            n := to_jsonb(NEW); rid := (n->>'id')::bigint;
+            IF TG_OP = 'INSERT' THEN
+                IF created_col IS NOT NULL THEN
+                    INSERT INTO audit_log(at, actor_id, db_user, entity, entity_id, field, old_value, new_value)
+                    VALUES (now(), me, session_user, ent, rid, 'created', NULL, n->>created_col);
+                END IF;
+                FOREACH k IN ARRAY insert_cols LOOP
+                    IF n->>k IS NOT NULL THEN
+                        INSERT INTO audit_log(at, actor_id, db_user, entity, entity_id, field, old_value, new_value)
+                        VALUES (now(), me, session_user, ent, rid, k, NULL, n->>k);
+                    END IF;
+                END LOOP;
+                RETURN NULL;
+            END IF;
+            o := to_jsonb(OLD);
+            FOR k IN SELECT key FROM jsonb_each(n) LOOP
+                CONTINUE WHEN k = ANY(ignored) OR (o->k) IS NOT DISTINCT FROM (n->k);
+                INSERT INTO audit_log(at, actor_id, db_user, entity, entity_id, field, old_value, new_value, reason)
+                VALUES (now(), me, session_user, ent, rid, k, o->>k, n->>k,
+                        nullif(current_setting('desk.r_' || ent || '_' || rid || '_' || k, true), ''));
+            END LOOP;
+            RETURN NULL;
+        END $$""",
+    # Membership rows: TG_ARGV: entity, id column, field, value column.
+    f"""CREATE OR REPLACE FUNCTION desk_audit_link() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER {_PATH} AS $$
+        DECLARE r jsonb;
+        BEGIN
+            IF desk_trusted() THEN RETURN NULL; END IF;
+            r := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
+            INSERT INTO audit_log(at, actor_id, db_user, entity, entity_id, field, old_value, new_value)
+            VALUES (now(), desk_staff_id(), session_user, TG_ARGV[0], (r->>TG_ARGV[1])::bigint, TG_ARGV[2],
+                    CASE WHEN TG_OP = 'DELETE' THEN r->>TG_ARGV[3] END,
+                    CASE WHEN TG_OP = 'INSERT' THEN r->>TG_ARGV[3] END);
+            RETURN NULL;
+        END $$""",
+    # Server time and own identity for a staff login's writes. TG_ARGV: instants, actor columns.
+    f"""CREATE OR REPLACE FUNCTION desk_guard_row() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER {_PATH} AS $$
+        DECLARE
+            times text[] := string_to_array(TG_ARGV[0], ',');
+            actors text[] := string_to_array(TG_ARGV[1], ',');
+            o jsonb; n jsonb; k text; patch jsonb := '{{}}'::jsonb; me integer;
+        BEGIN
+            IF desk_trusted() THEN RETURN NEW; END IF;
+            me := desk_staff_id();
+            IF me IS NULL THEN
+                PERFORM desk_refuse(format('the database login %s has no active Desk staff account', session_user));
+            END IF;
+            n := to_jsonb(NEW);
+            o := CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(OLD) ELSE '{{}}'::jsonb END;
+            FOREACH k IN ARRAY times LOOP
+                IF n->>k IS NOT NULL AND (TG_OP = 'INSERT' OR (o->k) IS DISTINCT FROM (n->k)) THEN
+                    patch := patch || jsonb_build_object(k, now());
+                END IF;
+            END LOOP;
+            FOREACH k IN ARRAY actors LOOP
+                IF n->>k IS NOT NULL AND (TG_OP = 'INSERT' OR (o->k) IS DISTINCT FROM (n->k))
+                   AND (n->>k)::integer IS DISTINCT FROM me THEN
+                    PERFORM desk_refuse(format('%s.%s must name your own staff account (%s), not %s',
+                                               TG_TABLE_NAME, k, me, n->>k));
+                END IF;
+            END LOOP;
+            IF patch <> '{{}}'::jsonb THEN
+                NEW := jsonb_populate_record(NEW, patch);
+            END IF;
+            RETURN NEW;
+        END $$""",
+    # The derived priority: the matrix, with the published VIP policy raising urgency.
+    f"""CREATE OR REPLACE FUNCTION desk_check_priority(p_impact text, p_urgency text, p_priority text,
+            p_vip_policy integer, p_caller integer) RETURNS void LANGUAGE plpgsql STABLE {_PATH} AS $$
+        DECLARE eff text := p_urgency; levels integer; expected text;
+        BEGIN
+            IF p_vip_policy IS NOT NULL THEN
+                IF NOT EXISTS (SELECT 1 FROM vip_grants WHERE person_id = p_caller AND revoked_at IS NULL) THEN
+                    PERFORM desk_refuse('the VIP policy applies only to a caller on the published VIP list');
+                END IF;
+                SELECT urgency_levels_raised INTO levels FROM vip_policies WHERE id = p_vip_policy;
+                SELECT u.urgency INTO eff FROM rule_urgency_ranks u
+                 WHERE u.rank = least((SELECT rank FROM rule_urgency_ranks WHERE urgency = p_urgency)
+                                      + greatest(coalesce(levels, 0), 0),
+                                      (SELECT max(rank) FROM rule_urgency_ranks));
+            END IF;
+            SELECT priority INTO expected FROM rule_priorities WHERE impact = p_impact AND urgency = eff;
+            IF p_priority IS DISTINCT FROM expected THEN
+                PERFORM desk_refuse(format('priority %s does not follow from %s impact × %s urgency: '
+                                           'the priority matrix gives %s', p_priority, p_impact, eff, expected));
+            END IF;
+        END $$""",
+    f"""CREATE OR REPLACE FUNCTION desk_check_transition(p_record text, p_from text, p_to text) RETURNS void
+        LANGUAGE plpgsql STABLE {_PATH} AS $$
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM rule_transitions
+                            WHERE record = p_record AND from_status = coalesce(p_from, '') AND to_status = p_to) THEN
+                PERFORM desk_refuse(CASE WHEN p_from IS NULL
+                    THEN format('a new %s cannot start as %s', p_record, p_to)
+                    ELSE format('the %s lifecycle has no move from %s to %s', p_record, p_from, p_to) END);
+            END IF;
+        END $$""",
+    f"""CREATE OR REPLACE FUNCTION desk_incident_rules() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER {_PATH} AS $$
+        DECLARE me integer;
+        BEGIN
+            IF desk_trusted() THEN RETURN NEW; END IF;
+            me := desk_staff_id();
+            IF TG_OP = 'INSERT' THEN
+                PERFORM desk_require('incident.open', 'open incidents');
+                PERFORM desk_check_number(NEW.number, 'INC');
+                PERFORM desk_check_transition('incident', NULL, NEW.status);
+                IF NEW.is_major THEN PERFORM desk_require('incident.promote_major', 'open a major incident'); END IF;
+                IF NEW.problem_id IS NOT NULL THEN PERFORM desk_require('incident.link_problem', 'link problems'); END IF;
+                IF NEW.parent_id IS NOT NULL THEN PERFORM desk_require('major.manage', 'link to a major incident'); END IF;
+                IF NEW.assignee_id IS DISTINCT FROM me AND NEW.assignee_id IS NOT NULL THEN
+                    PERFORM desk_require('incident.assign', 'assign incidents to others');
+                END IF;
+            ELSE
+                IF NEW.number IS DISTINCT FROM OLD.number THEN PERFORM desk_refuse('an incident keeps its number'); END IF;
+                IF NEW.status IS DISTINCT FROM OLD.status THEN
+                    PERFORM desk_check_transition('incident', OLD.status, NEW.status);
+                    IF NEW.status IN ('resolved', 'closed')
+                       AND NOT desk_may('incident.resolve')
+                       AND NOT (desk_may('repair.pickup') AND EXISTS (SELECT 1 FROM repairs WHERE incident_id = NEW.id)) THEN
+                        PERFORM desk_require('incident.resolve', 'resolve or close this incident');
+                    END IF;
+                END IF;
+                IF NEW.assignee_id IS DISTINCT FROM OLD.assignee_id AND NEW.assignee_id IS DISTINCT FROM me THEN
+                    PERFORM desk_require('incident.assign', 'assign incidents to others');
+                END IF;
+                IF NEW.is_major IS DISTINCT FROM OLD.is_major THEN
+                    PERFORM desk_require('incident.promote_major', 'start a major incident');
+                END IF;
+                IF NEW.problem_id IS DISTINCT FROM OLD.problem_id THEN
+                    PERFORM desk_require('incident.link_problem', 'link problems');
+                END IF;
+                IF (NEW.parent_id, NEW.major_manager_id, NEW.next_update_due_at)
+                   IS DISTINCT FROM (OLD.parent_id, OLD.major_manager_id, OLD.next_update_due_at) THEN
+                    PERFORM desk_require('major.manage', 'work on a major incident');
+                END IF;
+            END IF;
+            IF TG_OP = 'INSERT' OR (NEW.impact, NEW.urgency, NEW.priority, NEW.vip_policy_id, NEW.caller_id)
+                   IS DISTINCT FROM (OLD.impact, OLD.urgency, OLD.priority, OLD.vip_policy_id, OLD.caller_id) THEN
+                PERFORM desk_check_priority(NEW.impact, NEW.urgency, NEW.priority, NEW.vip_policy_id, NEW.caller_id);
+            END IF;
+            RETURN NEW;
+        END $$""",
+    f"""CREATE OR REPLACE FUNCTION desk_problem_rules() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER {_PATH} AS $$
+        BEGIN
+            IF desk_trusted() THEN RETURN NEW; END IF;
+            IF TG_OP = 'INSERT' THEN
+                PERFORM desk_check_number(NEW.number, 'PRB');
+                PERFORM desk_check_transition('problem', NULL, NEW.status);
+            ELSE
+                IF NEW.number IS DISTINCT FROM OLD.number THEN PERFORM desk_refuse('a problem keeps its number'); END IF;
+                IF NEW.status IS DISTINCT FROM OLD.status THEN
+                    PERFORM desk_check_transition('problem', OLD.status, NEW.status);
+                END IF;
+            END IF;
+            RETURN NEW;
+        END $$""",
+    # A staff account's database login must be a real login on this server.
+    f"""CREATE OR REPLACE FUNCTION desk_staff_login_check() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER {_PATH} AS $$
+        BEGIN
+            IF NEW.db_login IS NOT NULL AND (TG_OP = 'INSERT' OR NEW.db_login IS DISTINCT FROM OLD.db_login)
+               AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = NEW.db_login AND rolcanlogin) THEN
+                RAISE EXCEPTION USING ERRCODE = '22023',
+                    MESSAGE = format('There is no PostgreSQL login %I on this server: create it first '
+                                     '(CREATE ROLE %I LOGIN PASSWORD …), then map it.', NEW.db_login, NEW.db_login);
+            END IF;
+            RETURN NEW;
+        END $$""",
+    # Group membership follows the staff_roles rows (and the account's login and active flag).
+    f"""CREATE OR REPLACE FUNCTION desk_sync_login(p_staff integer, p_old_login text) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER {_PATH} AS $$
+        DECLARE acc record; g record; want boolean; has boolean;
+        BEGIN
+            SELECT db_login, active INTO acc FROM staff_accounts WHERE id = p_staff;
+            IF p_old_login IS NOT NULL AND p_old_login IS DISTINCT FROM acc.db_login THEN
+                FOR g IN SELECT rolname FROM security_groups LOOP
+                    IF EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles gr ON gr.oid = m.roleid
+                               JOIN pg_roles mr ON mr.oid = m.member
+                                WHERE gr.rolname = g.rolname AND mr.rolname = p_old_login) THEN
+                        EXECUTE format('REVOKE %I FROM %I', g.rolname, p_old_login);
+                    END IF;
+                END LOOP;
+            END IF;
+            IF acc.db_login IS NULL OR NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = acc.db_login) THEN
+                RETURN;
+            END IF;
+            FOR g IN SELECT role, rolname FROM security_groups LOOP
+                want := coalesce(acc.active, false)
+                        AND EXISTS (SELECT 1 FROM staff_roles r WHERE r.staff_id = p_staff AND r.role = g.role);
+                has := EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles gr ON gr.oid = m.roleid
+                               JOIN pg_roles mr ON mr.oid = m.member
+                                WHERE gr.rolname = g.rolname AND mr.rolname = acc.db_login);
+                IF want AND NOT has THEN
+                    EXECUTE format('GRANT %I TO %I', g.rolname, acc.db_login);
+                ELSIF has AND NOT want THEN
+                    EXECUTE format('REVOKE %I FROM %I', g.rolname, acc.db_login);
+                END IF;
+            END LOOP;
+        END $$""",
+    f"""CREATE OR REPLACE FUNCTION desk_staff_roles_sync() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER {_PATH} AS $$
+        BEGIN
+            PERFORM desk_sync_login(CASE WHEN TG_OP = 'DELETE' THEN OLD.staff_id ELSE NEW.staff_id END, NULL);
+            RETURN NULL;
+        END $$""",
+    f"""CREATE OR REPLACE FUNCTION desk_staff_account_sync() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER {_PATH} AS $$
+        BEGIN
+            PERFORM desk_sync_login(NEW.id, CASE WHEN TG_OP = 'UPDATE' THEN OLD.db_login END);
+            RETURN NULL;
+        END $$""",
+]
+
+# Functions a staff login calls itself (EXECUTE granted to the counter group; the
+# others run only inside triggers and as definers).
+CALLABLE = ("desk_trusted()", "desk_staff_id()", "desk_may(text)", "desk_next_number(text)",
+            "desk_audit(timestamptz, integer, text, bigint, text, text, text, text)")
+
+NAMES = ("desk_trusted", "desk_staff_id", "desk_may", "desk_refuse", "desk_require", "desk_next_number",
+         "desk_check_number", "desk_audit", "desk_audit_row", "desk_audit_link", "desk_guard_row",
+         "desk_check_priority", "desk_check_transition", "desk_incident_rules", "desk_problem_rules",
+         "desk_staff_login_check", "desk_sync_login", "desk_staff_roles_sync", "desk_staff_account_sync",
+         "desk_audit_seal", "desk_audit_hash", "desk_audit_part")

@@ -1,0 +1,93 @@
+"""The audit log's hash chain: written on both engines, verified by `desk audit verify`,
+and any changed, removed or slipped-in entry is named."""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+from sqlalchemy import make_url, select, text
+
+from db import audit_chain, migrate
+from db.engine import Database, make_engine
+from db.models import AuditEntry
+from desk.cli.main import main
+from desk.services.audit import verify_chain
+from desk.services.bundle import Services
+from desk.services.incidents import NewIncident
+
+
+def _some_history(services: Services) -> None:
+    admin = services.staff.resolve_actor()  # this OS user: the first account, admin
+    for i in range(3):
+        v = services.incidents.open(admin, NewIncident(title=f"Printer {i} jams"))
+        services.incidents.comment(admin, v.number, "Looking")
+        services.incidents.transition(admin, v.number, "in_progress")
+
+
+def test_every_entry_is_chained_and_verifies(services: Services) -> None:
+    _some_history(services)
+    with services.db.reading() as s:
+        rows = s.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars().all()
+    assert rows and [r.seq for r in rows] == list(range(1, len(rows) + 1))
+    prev = ""
+    for r in rows:
+        assert r.hash == audit_chain.row_hash(prev, r)
+        prev = r.hash
+    verdict = verify_chain(services.db, services.staff.resolve_actor())
+    assert verdict.ok and verdict.entries == len(rows) and verdict.head_hash == rows[-1].hash
+
+
+def _sqlite_file(url: str) -> str:
+    return make_url(url).database or ""
+
+
+def test_tampering_with_the_sqlite_file_is_named(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    db = Database.connect(sqlite_url)
+    try:
+        _some_history(Services.over(db))
+    finally:
+        db.dispose()
+    code = main(["--database", sqlite_url, "audit", "verify"])
+    out = capsys.readouterr().out
+    assert code == 0 and "chain intact" in out
+    # Someone with the file drops the append-only trigger and edits one entry.
+    raw = sqlite3.connect(_sqlite_file(sqlite_url))
+    raw.execute("DROP TRIGGER audit_log_no_update")
+    victim = raw.execute("SELECT id, seq FROM audit_log WHERE field = 'status' ORDER BY seq LIMIT 1 OFFSET 1").fetchone()
+    raw.execute("UPDATE audit_log SET new_value = 'closed' WHERE id = ?", (victim[0],))
+    raw.commit()
+    code = main(["--database", sqlite_url, "audit", "verify"])
+    out = capsys.readouterr().out
+    assert code == 1 and f"entry {victim[1]} (id {victim[0]}" in out and "does not match its hash" in out
+    # Restored, then an entry removed: the gap is named.
+    raw.execute("UPDATE audit_log SET new_value = 'in_progress' WHERE id = ?", (victim[0],))
+    raw.commit()
+    assert main(["--database", sqlite_url, "audit", "verify", "--json"]) == 0
+    capsys.readouterr()
+    raw.execute("DROP TRIGGER audit_log_no_delete")
+    raw.execute("DELETE FROM audit_log WHERE seq = 4")
+    raw.commit()
+    raw.close()
+    code = main(["--database", sqlite_url, "audit", "verify"])
+    out = capsys.readouterr().out
+    assert code == 1 and "entry 4 is missing" in out
+
+
+def test_upgrade_chains_the_entries_written_before_the_chain(tmp_path: pytest.TempPathFactory) -> None:
+    url = f"sqlite:///{tmp_path}/old.sqlite3"
+    engine = make_engine(url)
+    try:
+        migrate.upgrade(engine, "0009_problem_notify")
+        with engine.begin() as conn:
+            at = dt.datetime(2025, 1, 1, 12, 0, 0, 123456)
+            for i in range(5):
+                conn.execute(text("INSERT INTO audit_log(at, entity, entity_id, field, new_value) "
+                                  "VALUES (:at, 'incident', :i, 'status', 'new')"), {"at": at, "i": i})
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            verdict = audit_chain.verify(conn)
+            assert verdict.ok and verdict.entries == 5
+            assert audit_chain.head(conn)[0] == 5
+    finally:
+        engine.dispose()

@@ -1,0 +1,367 @@
+"""The shared server is the security boundary: each role's own login, in plain SQL and
+through the services, can do exactly what the role may do in Desk and nothing else.
+
+Every test here connects as a real staff login (its own connection, not the superuser):
+logins are created for the test and dropped after it, with the test database.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import psycopg
+import pytest
+from sqlalchemy import make_url, select, text
+
+from db import audit_chain, security
+from db.engine import Database, make_engine
+from db.enums import Role
+from db.models import AuditEntry, Incident
+from desk.actor import Actor
+from desk.errors import InvalidInput
+from desk.services.audit import verify_chain
+from desk.services.bundle import Services
+from desk.services.incidents import NewIncident
+from tests import dbtools
+from tests.factories import person
+
+pytestmark = pytest.mark.postgres
+
+REFUSED = (psycopg.errors.InsufficientPrivilege, psycopg.errors.RaiseException)
+
+
+@dataclass
+class Login:
+    role: Role
+    name: str
+    url: str
+    actor: Actor
+
+    def sql(self) -> psycopg.Connection:
+        return psycopg.connect(make_url(self.url).set(drivername="postgresql").render_as_string(
+            hide_password=False), autocommit=True)
+
+    def services(self) -> tuple[Database, Services]:
+        db = Database.from_engine(make_engine(self.url))
+        return db, Services.over(db)
+
+
+@dataclass
+class Server:
+    url: str
+    owner: Services
+    admin: Actor
+    logins: dict[Role, Login]
+    incident: str        # INC number opened by the owner, status New
+    other_staff_id: int  # a staff account that is none of the logins
+
+
+def _admin_conn() -> psycopg.Connection:
+    return psycopg.connect(make_url(dbtools.PG_ADMIN_URL).set(drivername="postgresql").render_as_string(
+        hide_password=False), autocommit=True)
+
+
+@pytest.fixture
+def server(postgres_url: str) -> Iterator[Server]:
+    tag = uuid.uuid4().hex[:8]
+    owner_db = Database.connect(postgres_url)
+    # The template's groups belong to the template database: this copy makes its own.
+    with owner_db.engine.begin() as conn:
+        security.apply(conn)
+    owner = Services.over(owner_db)
+    admin = owner.staff.resolve_actor()
+    names = {r: f"desk_t{tag}_{r.value}" for r in Role}
+    with _admin_conn() as c:
+        for name in names.values():
+            c.execute(f'CREATE ROLE "{name}" LOGIN')
+    logins: dict[Role, Login] = {}
+    try:
+        for role, name in names.items():
+            actor = owner.staff.add(admin, f"{role.value}-{tag}", display_name=f"{role.value.title()} Login",
+                                    roles=[role.value], db_login=name, teams=["Service Desk"])
+            url = make_url(postgres_url).set(username=name).render_as_string(hide_password=False)
+            logins[role] = Login(role, name, url, actor)
+        other = owner.staff.add(admin, f"bystander-{tag}", display_name="Bystander", roles=["technician"])
+        inc = owner.incidents.open(admin, NewIncident(title="Projector dead in HUM 101", impact="low",
+                                                      urgency="low"))
+        yield Server(postgres_url, owner, admin, logins, inc.number, other.staff_id)
+    finally:
+        owner_db.dispose()
+        dbtools.pg_drop(make_url(postgres_url).database or "")
+        with _admin_conn() as c:
+            for name in names.values():
+                c.execute(f'DROP ROLE IF EXISTS "{name}"')
+
+
+def _refused(conn: psycopg.Connection, sql: str, params: tuple[object, ...] = ()) -> str:
+    with pytest.raises(REFUSED) as err:
+        conn.execute(sql, params)
+    return str(err.value)
+
+
+def _staff_id(conn: psycopg.Connection) -> int:
+    row = conn.execute("SELECT id FROM staff_accounts WHERE db_login = session_user").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+# -- what no staff login may do, whatever its role -------------------------------------
+FORBIDDEN_FOR_ALL = [
+    "UPDATE number_sequences SET last_value = 1",
+    "INSERT INTO number_sequences(name, last_value) VALUES ('XYZ', 0)",
+    "INSERT INTO audit_log(at, actor_id, db_user, entity, entity_id, field) "
+    "VALUES (now(), 1, 'someone', 'incident', 1, 'status')",
+    "UPDATE audit_log SET new_value = 'x'",
+    "DELETE FROM audit_log",
+    "DELETE FROM incidents",
+    "DELETE FROM people",
+    "DELETE FROM journal_entries",
+    "TRUNCATE incidents",
+    "TRUNCATE audit_log CASCADE",
+    "UPDATE sla_targets SET response_s = 1",
+    "DELETE FROM sla_targets",
+    "UPDATE rule_priorities SET priority = 'P1'",
+    "UPDATE rule_transitions SET to_status = 'closed'",
+    "INSERT INTO rule_actions(action, role) VALUES ('x', 'counter')",
+    "UPDATE security_groups SET rolname = 'postgres'",
+    "ALTER TABLE incidents DISABLE TRIGGER ALL",
+    "ALTER TABLE audit_log DISABLE TRIGGER audit_log_seal",
+    "ALTER TABLE incidents ADD COLUMN sneaky integer",
+    "DROP TRIGGER desk_20_rules ON incidents",
+    "DROP POLICY desk_own_views ON saved_views",
+    "ALTER TABLE saved_views DISABLE ROW LEVEL SECURITY",
+    "CREATE TABLE public.mine (x integer)",
+    "CREATE FUNCTION public.desk_trusted() RETURNS boolean LANGUAGE sql AS 'SELECT true'",
+    "SELECT desk_sync_login(1, NULL)",
+    "SET session_replication_role = replica",
+]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_no_login_can_touch_counters_audit_rules_or_schema(server: Server, role: Role) -> None:
+    with server.logins[role].sql() as c:
+        for sql in FORBIDDEN_FOR_ALL:
+            _refused(c, sql)
+        # No login owns anything in the database.
+        owned = c.execute("SELECT count(*) FROM pg_class WHERE relowner = "
+                          "(SELECT oid FROM pg_roles WHERE rolname = session_user)").fetchone()
+        assert owned == (0,)
+
+
+# -- the attacks of the issue, as a counter login ---------------------------------------
+def test_counter_login_cannot_raise_its_own_role_or_take_over_an_account(server: Server) -> None:
+    counter = server.logins[Role.COUNTER]
+    with counter.sql() as c:
+        _refused(c, "UPDATE staff_roles SET role = 'admin' "
+                    "WHERE staff_id = (SELECT id FROM staff_accounts WHERE db_login = current_user)")
+        _refused(c, "INSERT INTO staff_roles(staff_id, role) "
+                    "VALUES ((SELECT id FROM staff_accounts WHERE db_login = current_user), 'admin')")
+        _refused(c, "UPDATE staff_accounts SET db_login = current_user WHERE username = %s",
+                 (server.admin.username,))
+        _refused(c, "UPDATE staff_accounts SET active = true")
+        _refused(c, "INSERT INTO staff_accounts(username, display_name, created_at, active, version) "
+                    "VALUES ('mallory', 'Mallory', now(), true, 1)")
+        for higher in (Role.TECHNICIAN, Role.SUPERVISOR, Role.ADMIN):
+            _refused(c, f'SET ROLE "{_group(server, higher)}"')
+        _refused(c, f'GRANT "{_group(server, Role.ADMIN)}" TO "{counter.name}"')
+    _, svcs = counter.services()
+    assert svcs.staff.resolve_actor().role_label == "counter"
+
+
+def _group(server: Server, role: Role) -> str:
+    with server.owner.db.engine.connect() as conn:
+        return security.groups(conn)[role.value]
+
+
+def test_counter_login_cannot_close_delete_or_reprioritise_incidents(server: Server) -> None:
+    with server.logins[Role.COUNTER].sql() as c:
+        msg = _refused(c, "UPDATE incidents SET status = 'closed', title = '…' WHERE number = %s",
+                       (server.incident,))
+        assert "lifecycle has no move from new to closed" in msg
+        c.execute("UPDATE incidents SET status = 'in_progress' WHERE number = %s", (server.incident,))
+        msg = _refused(c, "UPDATE incidents SET status = 'resolved', resolution_code = 'fixed' WHERE number = %s",
+                       (server.incident,))
+        assert "needs the technician role" in msg
+        msg = _refused(c, "UPDATE incidents SET priority = 'P1' WHERE number = %s", (server.incident,))
+        assert "priority matrix gives P5" in msg
+        _refused(c, "UPDATE incidents SET impact = 'high' WHERE number = %s", (server.incident,))
+        _refused(c, "UPDATE incidents SET number = 'INC-999999' WHERE number = %s", (server.incident,))
+        _refused(c, "UPDATE incidents SET assignee_id = %s WHERE number = %s",
+                 (server.other_staff_id, server.incident))
+        _refused(c, "UPDATE incidents SET is_major = true WHERE number = %s", (server.incident,))
+
+
+def test_counter_login_cannot_forge_numbers_times_authors_or_vip(server: Server) -> None:
+    vip_uid = person(server.owner.db, given="Provost", family="Office")
+    with server.logins[Role.COUNTER].sql() as c:
+        me = _staff_id(c)
+        base = ("INSERT INTO incidents(number, title, description, impact, urgency, priority, "
+                "priority_explanation, status, channel, opened_at, updated_at, is_major, version, created_by_id) "
+                "VALUES (%s, 'x', '', 'low', 'low', %s, 'x', %s, 'phone', now(), now(), false, 1, %s)")
+        msg = _refused(c, base, ("INC-999999", "P5", "new", me))
+        assert "not a number drawn from desk_next_number" in msg
+        (n,) = c.execute("SELECT desk_next_number('INC')").fetchone() or (0,)
+        number = f"INC-{n:06d}"
+        assert "priority matrix gives P5" in _refused(c, base, (number, "P1", "new", me))
+        assert "cannot start as closed" in _refused(c, base, (number, "P5", "closed", me))
+        assert "must name your own staff account" in _refused(c, base, (number, "P5", "new", server.other_staff_id))
+        # A direct insert that follows every rule is accepted, with the server's clock.
+        c.execute(base.replace("now(), now()", "'2020-01-01', '2020-01-01'"), (number, "P5", "new", me))
+        opened = c.execute("SELECT opened_at FROM incidents WHERE number = %s", (number,)).fetchone()
+        assert opened is not None and abs(opened[0] - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
+        # Journal entries name their real author; VIP status is a supervisor's to grant.
+        inc_id = c.execute("SELECT id FROM incidents WHERE number = %s", (number,)).fetchone()
+        assert inc_id is not None
+        _refused(c, "INSERT INTO journal_entries(incident_id, kind, body, author_id, at) "
+                    "VALUES (%s, 'public', 'forged', %s, now())", (inc_id[0], server.admin.staff_id))
+        _refused(c, "INSERT INTO vip_grants(person_id, granted_at, granted_by_id, grant_reason) "
+                    "VALUES ((SELECT id FROM people WHERE university_id = %s), now(), %s, 'because')",
+                 (vip_uid, server.admin.staff_id))
+        _refused(c, "UPDATE incidents SET vip_policy_id = (SELECT max(id) FROM vip_policies), priority = 'P4' "
+                    "WHERE number = %s", (number,))
+        # desk_audit() takes the actor from the login, whatever id the client passes.
+        c.execute("SELECT desk_audit(now(), %s, 'incident', %s, 'note', NULL, 'hello', NULL)",
+                  (server.admin.staff_id, inc_id[0]))
+        row = c.execute("SELECT actor_id, db_user FROM audit_log WHERE field = 'note' AND entity_id = %s",
+                        (inc_id[0],)).fetchone()
+        assert row == (me, server.logins[Role.COUNTER].name)
+
+
+def test_a_direct_sql_edit_is_audited_with_its_login_and_chained(server: Server) -> None:
+    counter = server.logins[Role.COUNTER]
+    with counter.sql() as c:
+        c.execute("UPDATE incidents SET title = 'Edited in psql' WHERE number = %s", (server.incident,))
+        me = _staff_id(c)
+    with server.owner.db.reading() as s:
+        inc_id = s.execute(select(Incident.id).where(Incident.number == server.incident)).scalar_one()
+        row = s.execute(select(AuditEntry).where(AuditEntry.entity == "incident", AuditEntry.entity_id == inc_id,
+                                                 AuditEntry.field == "title")).scalar_one()
+    assert (row.old_value, row.new_value) == ("Projector dead in HUM 101", "Edited in psql")
+    assert (row.actor_id, row.db_user) == (me, counter.name)
+    assert row.seq is not None and row.hash
+    verdict = verify_chain(server.owner.db, server.admin)
+    assert verdict.ok and verdict.entries >= row.seq
+
+
+def test_saved_views_are_private_to_their_owner(server: Server) -> None:
+    tech, counter = server.logins[Role.TECHNICIAN], server.logins[Role.COUNTER]
+    with tech.sql() as c:
+        c.execute("INSERT INTO saved_views(staff_id, name, spec, position, created_at, updated_at, version) "
+                  "VALUES (%s, 'Mine', '{}', 0, now(), now(), 1)", (tech.actor.staff_id,))
+        _refused(c, "INSERT INTO saved_views(staff_id, name, spec, position, created_at, updated_at, version) "
+                    "VALUES (%s, 'Theirs', '{}', 0, now(), now(), 1)", (counter.actor.staff_id,))
+    with counter.sql() as c:
+        assert c.execute("SELECT count(*) FROM saved_views").fetchone() == (0,)
+        cur = c.execute("UPDATE saved_views SET name = 'stolen'")
+        assert cur.rowcount == 0
+
+
+# -- what each role may do, through the services, on its own login ------------------------
+def test_each_role_works_through_the_services_on_its_own_login(server: Server) -> None:
+    opened: list[str] = []
+    dbs: list[Database] = []
+    try:
+        for role in (Role.COUNTER, Role.TECHNICIAN, Role.SUPERVISOR):
+            login = server.logins[role]
+            db, svcs = login.services()
+            dbs.append(db)
+            me = svcs.staff.resolve_actor()
+            assert me.db_user == login.name
+            v = svcs.incidents.open(me, NewIncident(title=f"Opened by {role.value}", impact="medium",
+                                                    urgency="high"))
+            assert v.priority == "P2"
+            svcs.incidents.comment(me, v.number, "Looking at it")
+            svcs.incidents.transition(me, v.number, "in_progress")
+            opened.append(v.number)
+        counter_db, counter = server.logins[Role.COUNTER].services()
+        dbs.append(counter_db)
+        with pytest.raises(Exception, match="technician"):
+            counter.incidents.transition(counter.staff.resolve_actor(), opened[0], "resolved",
+                                         resolution_code="fixed", resolution_note="done")
+        tech_db, tech = server.logins[Role.TECHNICIAN].services()
+        dbs.append(tech_db)
+        done = tech.incidents.transition(tech.staff.resolve_actor(), opened[0], "resolved",
+                                         resolution_code="fixed", resolution_note="Replaced the lamp")
+        assert done.status == "resolved"
+        sup_db, sup = server.logins[Role.SUPERVISOR].services()
+        dbs.append(sup_db)
+        uid = person(server.owner.db, given="Chancellor", family="Office")
+        sup.people.grant_vip(sup.staff.resolve_actor(), uid, reason="Chancellor (published VIP list)")
+        vip = sup.incidents.open(sup.staff.resolve_actor(), NewIncident(title="VIP laptop", caller_university_id=uid,
+                                                                        impact="low", urgency="medium"))
+        assert vip.priority == "P3"  # urgency raised one level by the policy, derived on the server too
+        with pytest.raises(Exception, match="may not"):
+            tech.people.grant_vip(tech.staff.resolve_actor(), uid, reason="no")
+        # The audit rows of those actions name each login and its own account.
+        with server.owner.db.reading() as s:
+            rows = s.execute(select(AuditEntry.db_user, AuditEntry.actor_id).where(
+                AuditEntry.entity == "incident", AuditEntry.field == "created")).all()
+        by_login = {str(db_user): actor for db_user, actor in rows}
+        for role in (Role.COUNTER, Role.TECHNICIAN, Role.SUPERVISOR):
+            assert by_login[server.logins[role].name] == server.logins[role].actor.staff_id
+        assert verify_chain(server.owner.db, server.admin).ok
+    finally:
+        for db in dbs:
+            db.dispose()
+
+
+def test_roles_are_group_membership_and_only_an_admin_changes_them(server: Server) -> None:
+    admin_login, counter = server.logins[Role.ADMIN], server.logins[Role.COUNTER]
+    db, svcs = admin_login.services()
+    try:
+        admin = svcs.staff.resolve_actor()
+        svcs.staff.set_roles(admin, counter.actor.username, add=["technician"])
+        with counter.sql() as c:
+            assert c.execute("SELECT pg_has_role(session_user, %s, 'MEMBER')",
+                             (_group(server, Role.TECHNICIAN),)).fetchone() == (True,)
+        svcs.staff.set_roles(admin, counter.actor.username, remove=["technician"])
+        with counter.sql() as c:
+            assert c.execute("SELECT pg_has_role(session_user, %s, 'MEMBER')",
+                             (_group(server, Role.TECHNICIAN),)).fetchone() == (False,)
+        with pytest.raises(InvalidInput, match="no PostgreSQL login"):
+            svcs.staff.add(admin, "ghost", display_name="Ghost", roles=["counter"], db_login="no_such_login_x")
+        with pytest.raises(InvalidInput, match="already belongs"):
+            svcs.staff.add(admin, "twin", display_name="Twin", roles=["counter"], db_login=counter.name)
+    finally:
+        db.dispose()
+    tdb, tech = server.logins[Role.TECHNICIAN].services()
+    try:
+        with pytest.raises(Exception, match="may not manage staff"):
+            tech.staff.set_roles(tech.staff.resolve_actor(), counter.actor.username, add=["admin"])
+    finally:
+        tdb.dispose()
+
+
+def test_verify_names_an_audit_row_a_superuser_changed_with_triggers_off(server: Server) -> None:
+    with server.logins[Role.COUNTER].sql() as c:
+        c.execute("UPDATE incidents SET title = 'Once' WHERE number = %s", (server.incident,))
+        c.execute("UPDATE incidents SET title = 'Twice' WHERE number = %s", (server.incident,))
+    assert verify_chain(server.owner.db, server.admin).ok
+    with server.owner.db.reading() as s:
+        target = s.execute(select(AuditEntry.id, AuditEntry.seq).where(AuditEntry.new_value == "Once")).one()
+    db_name = make_url(server.url).database
+    with psycopg.connect(make_url(dbtools.PG_ADMIN_URL).set(drivername="postgresql", database=db_name)
+                         .render_as_string(hide_password=False), autocommit=True) as su:
+        su.execute("SET session_replication_role = replica")
+        su.execute("UPDATE audit_log SET new_value = 'Never' WHERE id = %s", (target.id,))
+    verdict = verify_chain(server.owner.db, server.admin)
+    assert not verdict.ok and verdict.first_bad_id == target.id and verdict.first_bad_seq == target.seq
+    assert "does not match its hash" in (verdict.problem or "")
+    # A row slipped in with the sealing trigger off is named too.
+    with psycopg.connect(make_url(dbtools.PG_ADMIN_URL).set(drivername="postgresql", database=db_name)
+                         .render_as_string(hide_password=False), autocommit=True) as su:
+        su.execute("SET session_replication_role = replica")
+        su.execute("UPDATE audit_log SET new_value = 'Once' WHERE id = %s", (target.id,))
+        su.execute("INSERT INTO audit_log(at, entity, entity_id, field) VALUES (now(), 'incident', 1, 'x')")
+    verdict = verify_chain(server.owner.db, server.admin)
+    assert not verdict.ok and "outside the chain" in (verdict.problem or "")
+
+
+def test_chain_head_matches_between_python_and_the_server(server: Server) -> None:
+    with server.owner.db.engine.connect() as conn:
+        seq, digest = audit_chain.head(conn)
+        row = conn.execute(text("SELECT * FROM audit_log WHERE seq = :s"), {"s": seq}).mappings().one()
+        prev = conn.execute(text("SELECT hash FROM audit_log WHERE seq = :s"), {"s": seq - 1}).scalar() or ""
+    assert audit_chain.row_hash(prev, dict(row)) == digest
