@@ -1,4 +1,9 @@
-"""Who may do what. Enforced in services, not only by hiding buttons."""
+"""Who may do what. Enforced in services, not only by hiding buttons.
+
+Reading tickets needs a staff account and nothing more: the acting staff member is
+resolved first (``StaffService.resolve_actor``; NoStaffAccount for anyone else), and
+every account holds at least the counter role. Actions here are what needs more.
+"""
 from __future__ import annotations
 
 from db.enums import Role
@@ -22,6 +27,10 @@ ACTIONS: dict[str, Role] = {
     "people.import": Role.ADMIN,
     "vip.manage": Role.SUPERVISOR,
     "sla.manage": Role.SUPERVISOR,
+    # Replaying past tickets under a proposed calendar or SLA change (desk sla what-if).
+    "sla.what_if": Role.SUPERVISOR,
+    # The SLA cron jobs (desk sla recompute | sweep | auto-close), run under a supervisor's login.
+    "sla.jobs": Role.SUPERVISOR,
     "report.run": Role.SUPERVISOR,
     "staff.manage": Role.ADMIN,
     "model.manage": Role.SUPERVISOR,
@@ -33,6 +42,9 @@ ACTION_WORDS: dict[str, str] = {
     "staff.manage": "manage staff accounts",
     "incident.promote_major": "start or confirm a major incident",
     "major.manage": "work on a major incident",
+    "sla.manage": "change SLA targets or calendars",
+    "sla.what_if": "compare SLA outcomes of past tickets under a change",
+    "sla.jobs": "run the SLA jobs (recompute, sweep, auto-close)",
 }
 
 
