@@ -34,6 +34,8 @@ ACTIONS: dict[str, Role] = {
     "report.run": Role.SUPERVISOR,
     "staff.manage": Role.ADMIN,
     "model.manage": Role.SUPERVISOR,
+    # Filling a database with a synthetic university (desk demo).
+    "demo.load": Role.ADMIN,
 }
 
 ACTION_WORDS: dict[str, str] = {
@@ -45,6 +47,7 @@ ACTION_WORDS: dict[str, str] = {
     "sla.manage": "change SLA targets or calendars",
     "sla.what_if": "compare SLA outcomes of past tickets under a change",
     "sla.jobs": "run the SLA jobs (recompute, sweep, auto-close)",
+    "demo.load": "load demo data",
 }
 
 
