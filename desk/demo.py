@@ -5,6 +5,10 @@ histories every time. Everything is written with Core executemany of plain dicts
 few large transactions (see desk.demodata.bulk); nothing goes through ORM objects one
 by one, so a million tickets load on SQLite in minutes.
 
+Only admins load it (``demo.load``), and only into a database that holds nothing but
+earlier demo data, unless told to (``force``): see ``real_records`` for how demo
+records are told apart from real ones.
+
 Steps, in order (each a function below, so later features can add their own):
 departments → people → staff → VIP list → devices and loaners (walk-in counter) →
 problems → incidents (with audit history and journal) → search index, numbering,
@@ -27,7 +31,18 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select, text
 
 from db.engine import WRITE_OPTION, Database
-from db.models import Category, Department, Incident, Service, StaffAccount, Team, TeamMember
+from db.models import (
+    AuditEntry,
+    Category,
+    Department,
+    Incident,
+    Person,
+    Problem,
+    Service,
+    StaffAccount,
+    Team,
+    TeamMember,
+)
 from desk.actor import Actor
 from desk.clock import utc_now
 from desk.demodata import population, texts
@@ -35,6 +50,8 @@ from desk.demodata.bulk import Loader, drop_sqlite_fts_trigger, drop_sqlite_inde
 from desk.demodata.clockwork import DAY, HOUR, MINUTE, DeskHours
 from desk.demodata.names import NamePicker
 from desk.demodata.timeline import Priorities, Staffing, Ticket, TicketWriter, weighted
+from desk.errors import DeskError
+from desk.rules.permissions import require
 from desk.rules.priority import VipPolicyRef
 from desk.services.lookups import current_vip_policy
 from desk.services.numbering import format_number, reserve_block
@@ -47,6 +64,8 @@ TX_CHUNKS = 5           # batches per transaction (100 000 incidents)
 BIG_LOAD = 20_000       # from this many tickets, SQLite indexes are rebuilt after the load
 HISTORY_DAYS = 730      # tickets spread over the last two years
 DEMO_ID_BASE = 810_000_000  # university IDs of demo people (the feed uses 9001xxxxx)
+DEMO_ID_LIKE = "81_______"  # … so every demo ID is nine digits starting 81
+DEMO_STAFF_REASON = "demo data"  # audit reason of the demo's staff accounts' "created" rows
 SYSTEM_ACCOUNTS = (
     ("desk-system", "Desk (automatic actions)", "technician"),
     ("monitoring-bridge", "Monitoring alerts", "counter"),
@@ -54,9 +73,48 @@ SYSTEM_ACCOUNTS = (
 )
 
 
+class RealRecords(DeskError):
+    """The database holds records the demo did not make; loading it would mix them."""
+
+    exit_code = 2
+
+
 def has_incidents(db: Database) -> bool:
     with db.reading() as s:
         return s.execute(select(Incident.id).limit(1)).first() is not None
+
+
+def real_records(db: Database, operator: Actor | None = None) -> dict[str, int]:
+    """What in ``db`` the demo did not make, counted by kind (singular); empty if nothing.
+
+    Demo people have university IDs from ``DEMO_ID_BASE`` (nine digits starting 81; the
+    directory feed uses others); the demo's staff accounts are those whose "created"
+    audit row carries ``DEMO_STAFF_REASON``; demo incidents and problems were created
+    by those accounts (the walk-in repairs too: they are taken in by a demo counter
+    account). The person running the demo (``operator``) is not counted: on a new
+    database they are its first account, which every database has.
+    """
+    demo_staff = select(AuditEntry.entity_id).where(
+        AuditEntry.entity == "staff", AuditEntry.field == "created", AuditEntry.reason == DEMO_STAFF_REASON)
+    with db.reading() as s:
+        def count(stmt: Any) -> int:
+            return int(s.execute(stmt).scalar_one())
+
+        staff = select(func.count(StaffAccount.id)).where(StaffAccount.id.not_in(demo_staff))
+        if operator is not None:
+            staff = staff.where(StaffAccount.id != operator.staff_id)
+        found = {
+            "incident": count(select(func.count(Incident.id)).where(
+                Incident.created_by_id.is_(None) | Incident.created_by_id.not_in(demo_staff))),
+            "problem": count(select(func.count(Problem.id)).where(
+                Problem.created_by_id.is_(None) | Problem.created_by_id.not_in(demo_staff))),
+            "person": count(select(func.count(Person.id)).where(Person.university_id.not_like(DEMO_ID_LIKE))),
+            "staff account": count(staff),
+        }
+    return {kind: n for kind, n in found.items() if n}
+
+
+_PLURAL = {"incident": "incidents", "problem": "problems", "person": "people", "staff account": "staff accounts"}
 
 
 @dataclass
@@ -84,12 +142,26 @@ class DemoContext:
 
 
 def build_demo(db: Database, *, tickets: int, seed: int, progress: Progress,
-               now: dt.datetime | None = None) -> None:
-    """Fill ``db`` with a synthetic university and ``tickets`` incidents."""
+               now: dt.datetime | None = None, actor: Actor | None = None, force: bool = False) -> None:
+    """Fill ``db`` with a synthetic university and ``tickets`` incidents.
+
+    ``actor`` runs the demo (default: whoever is at this workstation, who becomes the
+    first admin of a new database); it needs the admin role. A database holding real
+    records (``real_records``) is refused unless ``force``.
+    """
     started = time.monotonic()
     now = (now or utc_now()).replace(microsecond=0)
     ctx = DemoContext(random.Random(seed), now, tickets, progress)
-    operator = _ensure_operator_account(db)
+    operator = actor if actor is not None else _operator_account(db)
+    require(operator, "demo.load")
+    found = real_records(db, operator)
+    if found and not force:
+        raise RealRecords(
+            f"This database already holds real records "
+            f"({', '.join(f'{n:,} {k if n == 1 else _PLURAL[k]}' for k, n in found.items())} "
+            "not made by the demo); the demo would mix synthetic people and tickets into them. "
+            "Load it into an empty database, or add --force to load it anyway.")
+    first_load = not has_incidents(db)
     with db.reading() as s:
         ctx.policy = current_vip_policy(s, now)
     writer = db.engine.execution_options(**{WRITE_OPTION: True})
@@ -104,13 +176,14 @@ def build_demo(db: Database, *, tickets: int, seed: int, progress: Progress,
         add_devices_and_loaners(loader, ctx)
         add_problems(loader, ctx)
     add_incidents(db, writer, ctx)
-    if operator is not None:
+    if first_load:
         give_operator_work(db, ctx, operator)
     _recompute_sla(db, progress)
     from desk.counter.demo import add_repairs
 
-    # Walk-in repairs through the counter's own services, on their own random stream.
-    add_repairs(db, now=now, rng=random.Random(seed + 5), progress=progress)
+    # Walk-in repairs through the counter's own services, on their own random stream,
+    # taken in by a demo counter account (so they count as demo records).
+    add_repairs(db, now=now, rng=random.Random(seed + 5), progress=progress, actor=_demo_counter(db, ctx))
     # Fresh statistics on both engines: without them PostgreSQL plans the queue and
     # problem lists as if the tables were empty (autovacuum may be off or late).
     with writer.begin() as conn:
@@ -120,17 +193,21 @@ def build_demo(db: Database, *, tickets: int, seed: int, progress: Progress,
              f"{ctx.journal_rows:,} journal entries in {time.monotonic() - started:.0f} s")
 
 
-def _ensure_operator_account(db: Database) -> Actor | None:
-    """On a brand-new database the person running the demo becomes the first admin, as on
-    first start; otherwise the demo's staff would take that place and lock them out.
-    Returns that account when it was created here."""
-    with db.reading() as s:
-        empty = s.execute(select(func.count(StaffAccount.id))).scalar_one() == 0
-    if not empty:
-        return None
+def _operator_account(db: Database) -> Actor:
+    """Who is running the demo. On a brand-new database they become the first admin, as
+    on first start (otherwise the demo's staff would take that place and lock them out);
+    on any other database they need a staff account (NoStaffAccount)."""
     from desk.services.staff import StaffService
 
     return StaffService(db).resolve_actor()
+
+
+def _demo_counter(db: Database, ctx: DemoContext) -> Actor | None:
+    assert ctx.staffing is not None
+    from desk.services.staff import StaffService
+
+    counters = set(ctx.staffing.counter_ids)
+    return next((a for a in StaffService(db).list() if a.staff_id in counters), None)
 
 
 def give_operator_work(db: Database, ctx: DemoContext, operator: Actor, count: int = 6) -> None:
@@ -249,7 +326,7 @@ def add_staff(loader: Loader, ctx: DemoContext) -> None:
         rows.append(_staff_row(loader, ctx, sid, username, display))
         roles.append({"staff_id": sid, "role": role})
         audits.append(_audit(loader, ctx.now_s - HISTORY_DAYS * DAY - 30 * DAY, None, "staff", sid,
-                             "created", None, username, "demo data"))
+                             "created", None, username, DEMO_STAFF_REASON))
     display_by_id: dict[int, str] = {}
     by_team: dict[int, list[int]] = {}
     counters, supervisors = [], []

@@ -38,6 +38,11 @@ class CliContext:
     def actor(self) -> Actor:
         return self.services.staff.resolve_actor()
 
+    def require_staff(self) -> Actor:
+        """Before reading ticket data: who is acting, or NoStaffAccount (exit 2) for
+        someone without a staff account. Writes check their role in the services."""
+        return self.actor
+
     def close(self) -> None:
         if "db" in self.__dict__:
             self.db.dispose()

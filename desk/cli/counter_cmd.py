@@ -39,6 +39,7 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     from desk.clock import utc_now
     from desk.counter.common import local
 
+    ctx.require_staff()  # who has which loaner, for which repair
     svc = _loaners(ctx)
     now = utc_now()
     rows = svc.pool()

@@ -162,6 +162,7 @@ def promote(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def proposals(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.require_staff()
     found = _svc(ctx).proposals()
     if args.json:
         print(to_json([{"kind": p.kind, "service": p.service, "count": p.count, "incidents": list(p.incidents),
@@ -191,6 +192,7 @@ def dismiss(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def list_open(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.require_staff()
     rows = _svc(ctx).open_majors()
     if args.json:
         from dataclasses import asdict
@@ -206,6 +208,7 @@ def list_open(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def show(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.require_staff()
     v = _svc(ctx).get(args.number)
     if args.json:
         print(to_json(_major_json(v)))

@@ -32,6 +32,7 @@ def print_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         label = LabelSize.parse(args.label)
     except ValueError as exc:
         raise InvalidInput(str(exc), "label") from None
+    ctx.require_staff()
     repair = IntakeService(ctx.db).repair(args.number)
     if args.kind == "receipt" and repair.picked_up_at is None:
         raise InvalidInput(f"{repair.number} has not been picked up yet; there is no receipt to print.", "number")

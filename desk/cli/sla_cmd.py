@@ -52,7 +52,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     st.add_argument("--effective", help="ISO time the change takes effect (default now; never earlier)")
     st.set_defaults(func=set_target_cmd)
 
-    wi = s.add_parser("what-if", help="how many past tickets would change met/breached outcome under a change")
+    wi = s.add_parser("what-if", help="how many past tickets would change met/breached outcome under a change "
+                                      "(supervisors)")
     wi.add_argument("--calendar", help="calendar to change")
     wi.add_argument("--ics", type=Path, help="closures to add (iCalendar file)")
     wi.add_argument("--hours", help="other weekly hours, e.g. 'mon-fri 08:00-17:00'")
@@ -64,13 +65,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     wi.add_argument("--json", action="store_true")
     wi.set_defaults(func=what_if_cmd)
 
-    rc = s.add_parser("recompute", help="recompute the stored SLA columns of every ticket")
+    rc = s.add_parser("recompute", help="recompute the stored SLA columns of every ticket (supervisors)")
     rc.set_defaults(func=recompute_cmd)
 
-    sw = s.add_parser("sweep", help="record breaches that happened since the tickets' last events (cron)")
+    sw = s.add_parser("sweep", help="record breaches that happened since the tickets' last events "
+                                    "(cron, as a supervisor)")
     sw.set_defaults(func=sweep_cmd)
 
-    ac = s.add_parser("auto-close", help="close resolved tickets after the auto-close period (cron)")
+    ac = s.add_parser("auto-close", help="close resolved tickets after the auto-close period "
+                                         "(cron, as a supervisor)")
     ac.add_argument("--dry-run", action="store_true", help="only list what would be closed")
     ac.set_defaults(func=auto_close_cmd)
 
@@ -123,6 +126,7 @@ def _target_line(t: TargetSla, zone: dt.tzinfo, per_day: int | None = None) -> s
 
 
 def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.require_staff()
     svc = SlaService(ctx.db)
     zone: dt.tzinfo = dt.UTC
     cat = svc.catalogue()
@@ -218,7 +222,7 @@ def what_if_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         else dt.UTC
     start = dt.datetime.combine(parse_date(args.start, "--from"), dt.time(), tzinfo=zone)
     end = dt.datetime.combine(parse_date(args.end, "--to") + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    r = whatif.what_if(ctx.db, candidate, start, end, now=dt.datetime.now(dt.UTC), base=cat)
+    r = whatif.what_if(ctx.db, ctx.actor, candidate, start, end, now=dt.datetime.now(dt.UTC), base=cat)
     if args.json:
         from dataclasses import asdict
 
@@ -235,17 +239,17 @@ def what_if_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def recompute_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desk.sla.backfill import recompute_all
+    from desk.sla import jobs
 
-    n = recompute_all(ctx.db, lambda m: print(m, file=sys.stderr))
+    n = jobs.recompute(ctx.db, ctx.actor, lambda m: print(m, file=sys.stderr))
     print(f"{n:,} tickets had their SLA columns updated")
     return 0
 
 
 def sweep_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desk.sla.backfill import sweep
+    from desk.sla import jobs
 
-    print(f"{sweep(ctx.db):,} tickets had a breach recorded")
+    print(f"{jobs.sweep(ctx.db, ctx.actor):,} tickets had a breach recorded")
     return 0
 
 

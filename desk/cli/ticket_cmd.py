@@ -50,6 +50,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.require_staff()
     v = ctx.services.incidents.get(args.number)
     if args.json:
         print(to_json(ticket_json(v)))
@@ -61,6 +62,7 @@ def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.limit < 1:
         raise InvalidInput("--limit must be at least 1.", "limit")
+    ctx.require_staff()
     with ctx.db.reading() as s:
         rows = list_incidents(s, statuses=args.status, team=args.team, assignee=args.assignee,
                               search=args.search, limit=args.limit)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from db.engine import Database
 from db.enums import Role
 from db.models import Person
+from desk.actor import Actor
 from desk.counter.bundle import CounterServices
 from desk.counter.common import DESK_TZ
 from desk.counter.views import DeviceInfo, IntakeRequest, PickupRequest
@@ -91,12 +92,15 @@ def _desk_time(day: dt.date, rng: random.Random) -> dt.datetime:
 
 
 def add_repairs(db: Database, *, now: dt.datetime, rng: random.Random, count: int = 36,
-                progress: Callable[[str], None] = lambda _m: None) -> int:
-    """``count`` repairs over the last six weeks: closed, pending parts, ready, just in; some with loaners."""
+                progress: Callable[[str], None] = lambda _m: None, actor: Actor | None = None) -> int:
+    """``count`` repairs over the last six weeks: closed, pending parts, ready, just in; some with loaners.
+
+    ``actor`` takes them in (default: the first counter account)."""
     clock = _Clock(now)
     counter = CounterServices.over(db, clock)
-    staff = [a for a in StaffService(db).list() if Role.COUNTER in a.roles or Role.TECHNICIAN in a.roles]
-    actor = next((a for a in staff if Role.COUNTER in a.roles), staff[0] if staff else None)
+    if actor is None:
+        staff = [a for a in StaffService(db).list() if Role.COUNTER in a.roles or Role.TECHNICIAN in a.roles]
+        actor = next((a for a in staff if Role.COUNTER in a.roles), staff[0] if staff else None)
     if actor is None:
         return 0
     with db.reading() as s:

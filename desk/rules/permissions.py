@@ -1,4 +1,9 @@
-"""Who may do what. Enforced in services, not only by hiding buttons."""
+"""Who may do what. Enforced in services, not only by hiding buttons.
+
+Reading tickets needs a staff account and nothing more: the acting staff member is
+resolved first (``StaffService.resolve_actor``; NoStaffAccount for anyone else), and
+every account holds at least the counter role. Actions here are what needs more.
+"""
 from __future__ import annotations
 
 from db.enums import IncidentStatus, Role
@@ -25,9 +30,15 @@ ACTIONS: dict[str, Role] = {
     "people.import": Role.ADMIN,
     "vip.manage": Role.SUPERVISOR,
     "sla.manage": Role.SUPERVISOR,
+    # Replaying past tickets under a proposed calendar or SLA change (desk sla what-if).
+    "sla.what_if": Role.SUPERVISOR,
+    # The SLA cron jobs (desk sla recompute | sweep | auto-close), run under a supervisor's login.
+    "sla.jobs": Role.SUPERVISOR,
     "report.run": Role.SUPERVISOR,
     "staff.manage": Role.ADMIN,
     "model.manage": Role.SUPERVISOR,
+    # Filling a database with a synthetic university (desk demo).
+    "demo.load": Role.ADMIN,
 }
 
 ACTION_WORDS: dict[str, str] = {
@@ -38,6 +49,10 @@ ACTION_WORDS: dict[str, str] = {
     "major.manage": "work on a major incident",
     "incident.resolve": "resolve or close incidents",
     "repair.pickup": "hand back a repaired laptop",
+    "sla.manage": "change SLA targets or calendars",
+    "sla.what_if": "compare SLA outcomes of past tickets under a change",
+    "sla.jobs": "run the SLA jobs (recompute, sweep, auto-close)",
+    "demo.load": "load demo data",
 }
 
 

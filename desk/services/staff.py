@@ -1,7 +1,8 @@
 """Staff accounts and who is acting (OS user on SQLite, database login on PostgreSQL)."""
 from __future__ import annotations
 
-import getpass
+import os
+import pwd
 from collections.abc import Sequence
 
 from sqlalchemy import func, select, text
@@ -30,10 +31,17 @@ def _actor(s: Session, account: StaffAccount, db_user: str | None) -> Actor:
 
 
 def os_user() -> str:
+    """The operating-system account of this process's real uid.
+
+    Never an environment variable: ``getpass.getuser()`` reads LOGNAME/USER first, so
+    ``LOGNAME=root desk ...`` would act as root. A uid without a passwd entry
+    (containers) is named by its number, e.g. ``uid-1234``.
+    """
+    uid = os.getuid()
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name (containers); fall back to something stable
-        return "desk"
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid-{uid}"
 
 
 class StaffService:

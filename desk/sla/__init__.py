@@ -9,8 +9,10 @@ Public API (see README, "Service level targets"):
 * ``desk.sla.admin.SlaAdmin`` — supervisors' changes (hours, periods, closures, .ics
   import, targets, new calendars and SLAs), each one a new version.
 * ``desk.sla.backfill`` — ``recompute_all`` (bulk), ``recompute_open``, ``sweep``.
-* ``desk.sla.autoclose.auto_close`` — Resolved → Closed after the auto-close period.
-* ``desk.sla.whatif`` — how many past outcomes a candidate change would flip.
+* ``desk.sla.jobs`` — ``recompute`` and ``sweep`` as the supervisor's cron jobs.
+* ``desk.sla.autoclose.auto_close`` — Resolved → Closed after the auto-close period
+  (a cron job too: supervisors).
+* ``desk.sla.whatif`` — how many past outcomes a candidate change would flip (supervisors).
 * ``desk.sla.tracking.refresh`` — called by the incident service after every event.
 
 What the stored columns on ``incidents`` mean: ``desk.sla.stored``. Which history rows

@@ -4,7 +4,8 @@ reopened (reference, "Incident lifecycle"). Run from cron: ``desk sla auto-close
 N comes from the SLA version the ticket is measured against (``auto_close_business_days``)
 and is counted on that SLA's calendar; tickets without an SLA use the ``service-desk``
 calendar and 5 days. Each close is an ordinary Resolved → Closed transition by the
-acting staff account, so it is audited like any other.
+acting staff account, so it is audited like any other. Like the other SLA jobs it is
+supervisor work (``sla.jobs``), dry runs included: cron runs it under a supervisor's login.
 """
 from __future__ import annotations
 
@@ -70,7 +71,7 @@ def due_for_closing(db: Database, now: dt.datetime) -> list[AutoClosed]:
 
 def auto_close(db: Database, actor: Actor, *, clock: Clock = utc_now, dry_run: bool = False) -> list[AutoClosed]:
     """Close every resolved ticket whose auto-close time has passed; returns those closed."""
-    require(actor, "incident.transition")
+    require(actor, "sla.jobs")
     from desk.services.incidents import IncidentService
 
     now = clock()

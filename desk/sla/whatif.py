@@ -11,7 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from db.engine import Database
+from desk.actor import Actor
 from desk.errors import InvalidInput, NotFound
+from desk.rules.permissions import require
 from desk.sla import catalogue, history
 from desk.sla.admin import merge_closures
 from desk.sla.calendar import parse_weekly
@@ -103,9 +105,13 @@ def candidate_sla(cat: Catalogue, name: str, changes: list[TargetChange]) -> Cat
     return Catalogue(cat.calendars, slas, cat.service_sla, cat.model_override, by_id)
 
 
-def what_if(db: Database, candidate: Catalogue | None, start: dt.datetime, end: dt.datetime, *,
+def what_if(db: Database, actor: Actor, candidate: Catalogue | None, start: dt.datetime, end: dt.datetime, *,
             now: dt.datetime, base: Catalogue | None = None) -> WhatIf:
-    """Compare outcomes of tickets opened in [start, end) today vs under ``candidate``."""
+    """Compare outcomes of tickets opened in [start, end) today vs under ``candidate``.
+
+    It replays every ticket of the period, for deciding a calendar or SLA change:
+    supervisors (``sla.what_if``)."""
+    require(actor, "sla.what_if")
     if end <= start:
         raise InvalidInput("--to must be after --from.", "to")
     with db.reading() as s:

@@ -27,6 +27,7 @@ from db.models import (
 from db.types import UTCDateTime
 from desk import demo
 from desk.actor import Actor
+from desk.errors import PermissionDenied
 from desk.rules.lifecycle import OPEN_STATUSES
 from desk.rules.priority import derive_priority
 from desk.services.bundle import Services
@@ -241,5 +242,96 @@ def test_demo_makes_the_operator_admin_first(sqlite_url: str) -> None:
                 AuditEntry.actor_id == me.staff_id, AuditEntry.field == "assignee_id")).scalar_one()
         assert mine and all(st.value in ("assigned", "in_progress") for st in mine)
         assert assigned_by_me == len(mine)
+    finally:
+        db.dispose()
+
+
+# -- who may load the demo, and into what ------------------------------------------
+def _cli(capsys: pytest.CaptureFixture[str], url: str, *argv: str) -> tuple[int, str, str]:
+    from desk.cli.main import main
+
+    code = main(["--database", url, *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _incidents(db: Database) -> int:
+    with db.reading() as s:
+        return s.execute(select(func.count(Incident.id))).scalar_one()
+
+
+def test_make_run_demo_if_empty_twice(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`make run`: the first run on a new database loads (its runner becomes admin), the second does nothing."""
+    code, out, err = _cli(capsys, sqlite_url, "demo", "--if-empty", "--tickets", "40")
+    assert code == 0 and "demo ready: 40 incidents" in out, err
+    db = Database.connect(sqlite_url)
+    try:
+        me = Services.over(db).staff.resolve_actor()
+        assert "admin" in me.role_label
+        assert demo.real_records(db, me) == {}
+        loaded = _incidents(db)
+        code, out, err = _cli(capsys, sqlite_url, "demo", "--if-empty", "--tickets", "40")
+        assert (code, out, err) == (0, "", "") and _incidents(db) == loaded
+        # Without --if-empty a database of demo data only takes more.
+        code, out, err = _cli(capsys, sqlite_url, "demo", "--tickets", "20", "--seed", "2")
+        assert code == 0 and "demo ready: 20 incidents" in out, err
+        assert demo.real_records(db, me) == {}
+        # Only admins: a counter account is refused, in the core as in the CLI.
+        services = Services.over(db)
+        services.staff.add(me, "casey", display_name="Casey", roles=["counter"], os_username="casey")
+        casey = services.staff.resolve_actor(os_username="casey")
+        before = _incidents(db)
+        with pytest.raises(PermissionDenied, match=r"Casey \(counter\) may not load demo data: that needs the admin role"):
+            demo.build_demo(db, tickets=20, seed=3, progress=lambda _m: None, actor=casey)
+        assert _incidents(db) == before
+    finally:
+        db.dispose()
+
+
+def test_demo_cli_refuses_other_staff(sqlite_url: str, capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from desk.services import staff as staff_module
+
+    db = Database.connect(sqlite_url)
+    try:
+        services = Services.over(db)
+        admin = services.staff.resolve_actor(os_username="first-admin")
+        services.staff.add(admin, "sam", display_name="Sam", roles=["supervisor"], os_username="sam")
+        monkeypatch.setattr(staff_module, "os_user", lambda: "sam")
+        code, out, err = _cli(capsys, sqlite_url, "demo", "--tickets", "20", "--force")
+        assert code == 2 and out == ""
+        assert err == "desk: Sam (supervisor) may not load demo data: that needs the admin role.\n"
+        monkeypatch.setattr(staff_module, "os_user", lambda: "stranger")
+        code, _, err = _cli(capsys, sqlite_url, "demo", "--tickets", "20", "--force")
+        assert code == 2 and "operating-system user 'stranger' has no Desk staff account" in err
+        assert _incidents(db) == 0
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize("real", ["incident", "person", "staff account"])
+def test_demo_refuses_real_records_unless_forced(real: str, sqlite_url: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    db = Database.connect(sqlite_url)
+    try:
+        services = Services.over(db)
+        me = services.staff.resolve_actor()  # this OS user: the first account (admin), who runs the CLI
+        if real == "incident":
+            services.incidents.open(me, NewIncident(title="A real printer jam"))
+        elif real == "person":
+            from tests import factories
+
+            factories.person(db, given="Real", family="Person")
+        else:
+            services.staff.add(me, "alice", display_name="Alice Ng", roles=["technician"], os_username="alice")
+        before = _incidents(db)
+        code, out, err = _cli(capsys, sqlite_url, "demo", "--tickets", "20")
+        assert code == 2 and out == "" and err.count("\n") == 1
+        assert err.startswith(f"desk: This database already holds real records (1 {real} not made by the demo)")
+        assert "add --force" in err
+        assert _incidents(db) == before
+        code, out, err = _cli(capsys, sqlite_url, "demo", "--tickets", "20", "--force")
+        assert code == 0 and "demo ready" in out, err
+        assert _incidents(db) > before
     finally:
         db.dispose()

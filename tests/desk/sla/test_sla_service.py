@@ -259,14 +259,14 @@ def test_what_if_counts_outcomes_that_would_flip(services: Services, clock, admi
     cat = sla.catalogue()
     # Shorter desk hours count less business time: 8 + 8 + 8 + 2 = 26 h < 30 h.
     longer = candidate_calendar(cat, "service-desk", hours="mon-fri 09:00-17:00")
-    r = what_if(services.db, longer, ny(2026, 11, 1, 0, 0), ny(2026, 11, 8, 0, 0), now=ny(2026, 11, 20, 0, 0))
+    r = what_if(services.db, admin, longer, ny(2026, 11, 1, 0, 0), ny(2026, 11, 8, 0, 0), now=ny(2026, 11, 20, 0, 0))
     assert r.tickets == 2 and r.resolution_now_met == 1 and r.resolution_now_missed == 0
     assert r.examples[0][0] == close_call
     looser = candidate_sla(cat, "standard", [TargetChange("P3", resolution="4bd")])
-    r2 = what_if(services.db, looser, ny(2026, 11, 1, 0, 0), ny(2026, 11, 8, 0, 0), now=ny(2026, 11, 20, 0, 0))
+    r2 = what_if(services.db, admin, looser, ny(2026, 11, 1, 0, 0), ny(2026, 11, 8, 0, 0), now=ny(2026, 11, 20, 0, 0))
     assert r2.resolution_now_met == 1
     with_closures = candidate_calendar(cat, "service-desk", ics=ICS.read_bytes())
-    r3 = what_if(services.db, with_closures, ny(2026, 11, 1, 0, 0), ny(2026, 11, 8, 0, 0),
+    r3 = what_if(services.db, admin, with_closures, ny(2026, 11, 1, 0, 0), ny(2026, 11, 8, 0, 0),
                  now=ny(2026, 11, 20, 0, 0))
     assert r3.changed == 0  # the feed's closures are all later
 
