@@ -7,7 +7,6 @@ logins are created for the test and dropped after it, with the test database.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -16,7 +15,7 @@ import pytest
 from sqlalchemy import make_url, select, text
 
 from db import audit_chain, security
-from db.engine import Database, make_engine
+from db.engine import Database
 from db.enums import Role
 from db.models import AuditEntry, Incident
 from desk.actor import Actor
@@ -24,28 +23,12 @@ from desk.errors import InvalidInput
 from desk.services.audit import verify_chain
 from desk.services.bundle import Services
 from desk.services.incidents import NewIncident
-from tests import dbtools
 from tests.factories import person
+from tests.pg_logins import Login, admin_conn, staff_logins
 
 pytestmark = pytest.mark.postgres
 
 REFUSED = (psycopg.errors.InsufficientPrivilege, psycopg.errors.RaiseException)
-
-
-@dataclass
-class Login:
-    role: Role
-    name: str
-    url: str
-    actor: Actor
-
-    def sql(self) -> psycopg.Connection:
-        return psycopg.connect(make_url(self.url).set(drivername="postgresql").render_as_string(
-            hide_password=False), autocommit=True)
-
-    def services(self) -> tuple[Database, Services]:
-        db = Database.from_engine(make_engine(self.url))
-        return db, Services.over(db)
 
 
 @dataclass
@@ -58,41 +41,14 @@ class Server:
     other_staff_id: int  # a staff account that is none of the logins
 
 
-def _admin_conn() -> psycopg.Connection:
-    return psycopg.connect(make_url(dbtools.PG_ADMIN_URL).set(drivername="postgresql").render_as_string(
-        hide_password=False), autocommit=True)
-
-
 @pytest.fixture
 def server(postgres_url: str) -> Iterator[Server]:
-    tag = uuid.uuid4().hex[:8]
-    owner_db = Database.connect(postgres_url)
-    # The template's groups belong to the template database: this copy makes its own.
-    with owner_db.engine.begin() as conn:
-        security.apply(conn)
-    owner = Services.over(owner_db)
-    admin = owner.staff.resolve_actor()
-    names = {r: f"desk_t{tag}_{r.value}" for r in Role}
-    with _admin_conn() as c:
-        for name in names.values():
-            c.execute(f'CREATE ROLE "{name}" LOGIN')
-    logins: dict[Role, Login] = {}
-    try:
-        for role, name in names.items():
-            actor = owner.staff.add(admin, f"{role.value}-{tag}", display_name=f"{role.value.title()} Login",
-                                    roles=[role.value], db_login=name, teams=["Service Desk"])
-            url = make_url(postgres_url).set(username=name).render_as_string(hide_password=False)
-            logins[role] = Login(role, name, url, actor)
-        other = owner.staff.add(admin, f"bystander-{tag}", display_name="Bystander", roles=["technician"])
+    with staff_logins(postgres_url, [(r.value, r) for r in Role]) as (owner, admin, logins):
+        other = owner.staff.add(admin, "bystander", display_name="Bystander", roles=["technician"])
         inc = owner.incidents.open(admin, NewIncident(title="Projector dead in HUM 101", impact="low",
                                                       urgency="low"))
-        yield Server(postgres_url, owner, admin, logins, inc.number, other.staff_id)
-    finally:
-        owner_db.dispose()
-        dbtools.pg_drop(make_url(postgres_url).database or "")
-        with _admin_conn() as c:
-            for name in names.values():
-                c.execute(f'DROP ROLE IF EXISTS "{name}"')
+        yield Server(postgres_url, owner, admin, {Role(k): v for k, v in logins.items()}, inc.number,
+                     other.staff_id)
 
 
 def _refused(conn: psycopg.Connection, sql: str, params: tuple[object, ...] = ()) -> str:
@@ -342,16 +298,14 @@ def test_verify_names_an_audit_row_a_superuser_changed_with_triggers_off(server:
     with server.owner.db.reading() as s:
         target = s.execute(select(AuditEntry.id, AuditEntry.seq).where(AuditEntry.new_value == "Once")).one()
     db_name = make_url(server.url).database
-    with psycopg.connect(make_url(dbtools.PG_ADMIN_URL).set(drivername="postgresql", database=db_name)
-                         .render_as_string(hide_password=False), autocommit=True) as su:
+    with admin_conn(db_name) as su:
         su.execute("SET session_replication_role = replica")
         su.execute("UPDATE audit_log SET new_value = 'Never' WHERE id = %s", (target.id,))
     verdict = verify_chain(server.owner.db, server.admin)
     assert not verdict.ok and verdict.first_bad_id == target.id and verdict.first_bad_seq == target.seq
     assert "does not match its hash" in (verdict.problem or "")
     # A row slipped in with the sealing trigger off is named too.
-    with psycopg.connect(make_url(dbtools.PG_ADMIN_URL).set(drivername="postgresql", database=db_name)
-                         .render_as_string(hide_password=False), autocommit=True) as su:
+    with admin_conn(db_name) as su:
         su.execute("SET session_replication_role = replica")
         su.execute("UPDATE audit_log SET new_value = 'Once' WHERE id = %s", (target.id,))
         su.execute("INSERT INTO audit_log(at, entity, entity_id, field) VALUES (now(), 'incident', 1, 'x')")
