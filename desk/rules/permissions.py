@@ -61,11 +61,16 @@ def transition_action(target: IncidentStatus) -> str:
     return "incident.resolve" if target in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED) else "incident.transition"
 
 
-def require(actor: Actor, action: str) -> None:
+def refusal(actor: Actor, action: str) -> str | None:
+    """Why ``actor`` may not do ``action`` (for a disabled button), or None if they may."""
     role = ACTIONS[action]
-    if not actor.has(role):
-        what = ACTION_WORDS.get(action, action.replace(".", " ").replace("_", " "))
-        raise PermissionDenied(
-            f"{actor.display_name} ({actor.role_label or 'no role'}) may not {what}: "
-            f"that needs the {role.value} role."
-        )
+    if actor.has(role):
+        return None
+    what = ACTION_WORDS.get(action, action.replace(".", " ").replace("_", " "))
+    return f"{actor.display_name} ({actor.role_label or 'no role'}) may not {what}: that needs the {role.value} role."
+
+
+def require(actor: Actor, action: str) -> None:
+    why = refusal(actor, action)
+    if why is not None:
+        raise PermissionDenied(why)

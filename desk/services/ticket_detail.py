@@ -19,7 +19,7 @@ from desk.clock import Clock, utc_now
 from desk.counter.intake import MODEL as REPAIR_MODEL
 from desk.errors import InvalidInput, NotFound
 from desk.rules import lifecycle
-from desk.rules.permissions import require
+from desk.rules.permissions import refusal, require, transition_action
 from desk.services import audit, lookups
 from desk.services.incident_read import (
     audit_trail,
@@ -79,7 +79,10 @@ class TicketDetail:
         return self.incident.model == REPAIR_MODEL
 
 
-def transition_options(status: IncidentStatus) -> tuple[TransitionOption, ...]:
+def transition_options(status: IncidentStatus, actor: Actor | None = None, *,
+                       is_repair: bool = False) -> tuple[TransitionOption, ...]:
+    """Every status with whether ``actor`` may move there now and, if not, why (the
+    lifecycle first, then the role the move needs)."""
     allowed = lifecycle.allowed_incident_transitions(status)
     out = []
     for target in IncidentStatus:
@@ -90,6 +93,11 @@ def transition_options(status: IncidentStatus) -> tuple[TransitionOption, ...]:
             f"{lifecycle.label(status)} is final." if not allowed else
             f"Not reachable from {lifecycle.label(status)}; allowed: "
             f"{', '.join(lifecycle.label(a) for a in allowed)}.")
+        if ok and actor is not None:
+            why = refusal(actor, transition_action(target))
+            if why and is_repair:
+                why += " A walk-in repair closes when it is handed back (Counter → Pickup)."
+            ok = why is None
         out.append(TransitionOption(target.value, lifecycle.label(target), ok, why,
                                     lifecycle.reason_required(status, target) if ok else None,
                                     target is IncidentStatus.RESOLVED))
@@ -121,7 +129,9 @@ class TicketDetailService:
         self._choices = (now, lists)
         return lists
 
-    def load(self, number: str) -> TicketDetail:
+    def load(self, number: str, actor: Actor | None = None) -> TicketDetail:
+        """Everything the ticket page shows; with ``actor``, status moves it may not make
+        come back disabled with the reason."""
         with self.db.reading() as s:
             inc = lookups.incident_by_number(s, number)
             view = load_incident(s, inc.id)
@@ -147,7 +157,7 @@ class TicketDetailService:
                 caller_open=tuple((o.number, o.title, o.status) for o in others[:20]),
                 children=tuple((n, t, st.value) for n, t, st in kids),
                 attachments=tuple(AttachmentInfo(*a) for a in atts),
-                transitions=transition_options(inc.status),
+                transitions=transition_options(inc.status, actor, is_repair=view.model == REPAIR_MODEL),
                 vip_policy=policy,
                 services=services, teams=teams, staff=staff,
                 known_errors=known_errors_matching(s, inc) if inc.status not in lifecycle.FINAL else (),

@@ -319,3 +319,79 @@ def test_chain_head_matches_between_python_and_the_server(server: Server) -> Non
         row = conn.execute(text("SELECT * FROM audit_log WHERE seq = :s"), {"s": seq}).mappings().one()
         prev = conn.execute(text("SELECT hash FROM audit_log WHERE seq = :s"), {"s": seq - 1}).scalar() or ""
     assert audit_chain.row_hash(prev, dict(row)) == digest
+
+
+# -- every table, every role: the grants follow the roles of the reference -----------------
+# Written from itil-reference.md's roles, not from db/security/tables.py, so a wrong grant
+# there fails here. Each role may also do what the roles below it may.
+_ALLOWED: dict[Role, dict[str, set[str]]] = {
+    Role.COUNTER: {
+        "INSERT": {"incidents", "journal_entries", "tasks", "attachments", "devices", "repairs",
+                   "repair_accessories", "signatures", "loaners", "loans", "people", "saved_views"},
+        "UPDATE": {"incidents", "tasks", "devices", "repairs", "repair_accessories", "loaners", "loans",
+                   "people", "saved_views"},
+        "DELETE": {"saved_views"},
+    },
+    Role.TECHNICIAN: {"INSERT": {"problems", "major_team_members"}, "UPDATE": {"problems", "major_team_members"},
+                      "DELETE": {"major_team_members"}},
+    Role.SUPERVISOR: {
+        "INSERT": {"vip_grants", "vip_policies", "sla_calendars", "sla_calendar_versions", "sla_calendar_periods",
+                   "sla_calendar_hours", "sla_calendar_closures", "slas", "sla_versions", "sla_targets",
+                   "incident_models", "incident_model_tasks", "major_incident_rules", "categories"},
+        "UPDATE": {"vip_grants", "incident_models", "incident_model_tasks", "major_incident_rules", "services"},
+        "DELETE": {"incident_model_tasks"},
+    },
+    Role.ADMIN: {
+        "INSERT": {"staff_accounts", "staff_roles", "teams", "team_members", "departments", "person_statuses",
+                   "affiliations"},
+        "UPDATE": {"staff_accounts", "teams", "departments", "person_statuses", "affiliations"},
+        "DELETE": {"staff_roles", "team_members"},
+    },
+}
+_LADDER = [Role.COUNTER, Role.TECHNICIAN, Role.SUPERVISOR, Role.ADMIN]
+
+
+def _expected(role: Role, verb: str) -> set[str]:
+    out: set[str] = set()
+    for r in _LADDER[:_LADDER.index(role) + 1]:
+        out |= _ALLOWED[r].get(verb, set())
+    return out
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_table_and_statement_follows_the_role(server: Server, role: Role) -> None:
+    login = server.logins[role]
+    url = make_url(login.url).set(drivername="postgresql").render_as_string(hide_password=False)
+    wrong: list[str] = []
+    with psycopg.connect(url) as c:
+        tables = [t for (t,) in c.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename").fetchall()]
+        c.rollback()
+        assert "incidents" in tables and "audit_log" in tables
+        for table in tables:
+            col = c.execute("SELECT a.attname FROM pg_attribute a WHERE a.attrelid = %s::regclass AND a.attnum = 1",
+                            (table,)).fetchone()
+            c.rollback()
+            assert col is not None
+            statements = {
+                "SELECT": f"SELECT count(*) FROM {table}",
+                "INSERT": f"INSERT INTO {table} DEFAULT VALUES",
+                "UPDATE": f'UPDATE {table} SET "{col[0]}" = "{col[0]}" WHERE false',
+                "DELETE": f"DELETE FROM {table} WHERE false",
+                "TRUNCATE": f"TRUNCATE {table}",
+                "ALTER": f"ALTER TABLE {table} ADD COLUMN sneaky integer",
+                "TRIGGER": f"ALTER TABLE {table} DISABLE TRIGGER ALL",
+            }
+            for verb, sql in statements.items():
+                try:
+                    c.execute(sql)
+                    denied = False
+                except psycopg.Error as exc:
+                    text_ = str(exc)
+                    denied = "permission denied for table" in text_ or "must be owner" in text_
+                finally:
+                    c.rollback()
+                allowed = verb == "SELECT" or table in _expected(role, verb)
+                if denied == allowed:
+                    wrong.append(f"{verb} {table}: {'refused' if denied else 'allowed'}")
+    assert not wrong, f"{role.value}: " + "; ".join(wrong)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Column, MetaData, Table, func, select, text
 
+from db import audit_chain
 from db.engine import Database
 from db.enums import Impact, Urgency
 from db.models import (
@@ -156,6 +157,16 @@ def test_demo_content(built: Database) -> None:
     _people_statuses_and_scripts(built)
     _new_ticket_after_demo_continues_the_numbering(built)
     _search_index_and_triggers_are_restored(built)
+    _audit_chain_is_intact(built)
+
+
+def _audit_chain_is_intact(built: Database) -> None:
+    """The bulk loader chains the history it writes; later service writes continue it."""
+    with built.reading() as s:
+        entries = s.execute(select(func.count()).select_from(text("audit_log"))).scalar_one()
+        verdict = audit_chain.verify(s.connection())
+    assert verdict.ok, verdict.problem
+    assert verdict.entries == entries > 1000
 
 
 def _search_index_and_triggers_are_restored(built: Database) -> None:

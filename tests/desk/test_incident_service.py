@@ -173,3 +173,23 @@ def test_full_text_search(services: Services, admin: Actor) -> None:
         assert found(uid) == ["Projector bulb blown"]
         assert found('"; DROP TABLE incidents; --') == []
         assert found("INC-000002") == ["Wi-Fi down"]
+
+
+def test_resolving_and_closing_are_technician_work(services: Services, admin: Actor) -> None:
+    """Counter staff log and work tickets but do not resolve them; the ticket page offers
+    Resolved disabled, with the rule's reason (the same rule the service and server apply)."""
+    from desk.services.ticket_detail import TicketDetailService
+
+    counter = factories.staff(services, admin, "cora", Role.COUNTER)
+    tech = factories.staff(services, admin, "theo", Role.TECHNICIAN)
+    v = services.incidents.open(counter, NewIncident(title="Laptop will not boot"))
+    services.incidents.transition(counter, v.number, "in_progress")
+    with pytest.raises(PermissionDenied, match="may not resolve or close incidents: that needs the technician role"):
+        services.incidents.transition(counter, v.number, "resolved", resolution_code="fixed", resolution_note="x")
+    details = TicketDetailService(services.db)
+    options = {o.status: o for o in details.load(v.number, counter).transitions}
+    assert not options["resolved"].allowed and "technician role" in (options["resolved"].why_not or "")
+    assert options["pending_customer"].allowed
+    options = {o.status: o for o in details.load(v.number, tech).transitions}
+    assert options["resolved"].allowed
+    services.incidents.transition(tech, v.number, "resolved", resolution_code="fixed", resolution_note="Reseated RAM")

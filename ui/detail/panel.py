@@ -265,7 +265,7 @@ class TicketDetailPanel(RecordTab):
 
     # -- loading -------------------------------------------------------------------
     def _load(self, number: str) -> TicketDetail:
-        return self.ctx.details.load(number)
+        return self.ctx.details.load(number, self.ctx.actor)
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self.header.setText(f"<b>{self.number}</b>")
@@ -467,7 +467,7 @@ class TicketDetailPanel(RecordTab):
     def _on_repair_checklist_changed(self, _number: str) -> None:
         # The checklist may have moved the status (In progress, Pending (parts)): re-read the ticket.
         self.saved.emit(self.number)
-        self.ctx.runner.read(lambda: self.ctx.details.load(self.number), self._on_loaded_after_checklist,
+        self.ctx.runner.read(lambda: self.ctx.details.load(self.number, self.ctx.actor), self._on_loaded_after_checklist,
                              self._on_load_failed, owner=self)
 
     def _on_loaded_after_checklist(self, detail: TicketDetail) -> None:
