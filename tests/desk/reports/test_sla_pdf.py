@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from db import audit_chain
 from db.engine import Database
 from desk.actor import Actor
 from desk.reports.params import GroupBy, ReportParams
@@ -48,6 +49,11 @@ def test_pdf_prints_the_figures(sqlite_loaded: tuple[Database, Actor], tmp_path:
         assert needle in first, needle
     for m in s.majors:
         assert m.number in first
+    # The head of the audit chain anchors the log: the printed entry is the one verify ends on.
+    with db.reading() as ses:
+        seq, digest = audit_chain.head(ses.connection())
+    assert seq > 0 and f"Audit chain head entry {seq:,} sha256 {digest}" in first
+    assert report.provenance.audit_head == f"entry {seq:,} sha256 {digest}"
 
     body = " ".join(text)
     for row in report.compliance:
