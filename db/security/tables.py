@@ -120,7 +120,9 @@ GUARDED: tuple[Guarded, ...] = (
 LINKS: tuple[Link, ...] = (
     Link("staff_roles", "staff", "staff_id", "role", "role"),
     Link("team_members", "staff", "staff_id", "team_id", "team_id"),
-    Link("major_team_members", "incident", "incident_id", "major_team", "staff_id",
+    # Its own entity: the service's 'major_team' entry on the incident says more (who, in
+    # which role) and is written too; this row catches a member added outside Desk.
+    Link("major_team_members", "major_team_member", "incident_id", "member", "staff_id",
          times=("added_at",), actors=("added_by_id",)),
 )
 

@@ -22,7 +22,10 @@ from desk.sla.clock import BusinessClock, to_epoch
 # Calendar used when the incident has no SLA (no service): the desk's business hours.
 FALLBACK_CALENDAR = "service-desk"
 # Audit fields the timeline leaves out: bookkeeping that the comms log (pages) or the summary already shows.
-QUIET_FIELDS = {"next_update_due_at", "resolution_code", "resolution_note", "created", "page"}
+# Rows the timeline leaves out: said by another row (a status move implies its instant,
+# which the server's audit of a staff login's change records as a column of its own).
+QUIET_FIELDS = {"next_update_due_at", "resolution_code", "resolution_note", "created", "page",
+                "responded_at", "resolved_at", "closed_at", "response_breached_at", "resolution_breached_at"}
 
 
 @dataclass(frozen=True)
