@@ -14,11 +14,16 @@ from db.errors import DatabaseSetupError
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
-def alembic_config(engine: Engine | None = None) -> Config:
+def alembic_config() -> Config:
+    """Where the migrations are; nothing else.
+
+    The database is never named here: Desk hands Alembic an open connection
+    (``cfg.attributes["connection"]``). A URL in the config would carry the password
+    into Alembic's ConfigParser, which reads ``%`` as interpolation and fails on a
+    password such as ``p%40ss`` with a message that prints the password.
+    """
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    if engine is not None:
-        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return cfg
 
 
@@ -39,14 +44,14 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:
-    cfg = alembic_config(engine)
+    cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, target)
 
 
 def downgrade(engine: Engine, target: str) -> None:
-    cfg = alembic_config(engine)
+    cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, target)

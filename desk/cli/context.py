@@ -6,9 +6,11 @@ import getpass
 import sys
 from functools import cached_property
 
-from db.engine import Database
+from sqlalchemy import Engine
+
+from db.engine import Database, make_engine
 from desk.actor import Actor
-from desk.connection import Target, choose, open_database
+from desk.connection import Target, choose, open_database, with_password
 from desk.services.bundle import Services
 
 
@@ -21,6 +23,7 @@ def _prompt(key: str) -> str | None:
 class CliContext:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
+        self._engines: list[Engine] = []
 
     @cached_property
     def target(self) -> Target:
@@ -30,6 +33,12 @@ class CliContext:
     def db(self) -> Database:
         return open_database(self.target, prompt=_prompt)
 
+    def admin_engine(self) -> Engine:
+        """An engine on the chosen database without the schema check (desk db …); closed with the context."""
+        engine = make_engine(with_password(self.target.url, _prompt))
+        self._engines.append(engine)
+        return engine
+
     @cached_property
     def services(self) -> Services:
         return Services.over(self.db)
@@ -38,6 +47,17 @@ class CliContext:
     def actor(self) -> Actor:
         return self.services.staff.resolve_actor()
 
+    def secrets(self) -> list[str | None]:
+        """The passwords this command holds, so no message can show them (desk.redaction)."""
+        urls = [e.url for e in self._engines]
+        if "db" in self.__dict__:
+            urls.append(self.db.engine.url)
+        if "target" in self.__dict__:
+            urls.append(self.target.url)
+        return [u.password for u in urls if u.password]
+
     def close(self) -> None:
+        for engine in self._engines:
+            engine.dispose()
         if "db" in self.__dict__:
             self.db.dispose()

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import argparse
 
+from sqlalchemy import Engine
+
 from db import migrate
-from db.engine import Database, make_engine
+from db.engine import Database
 from desk.cli.context import CliContext
-from desk.connection import describe, with_password
+from desk.connection import describe
 from desk.seed import seed_reference_data
 
 
@@ -22,10 +24,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     grant.set_defaults(func=grant_cmd)
 
 
-def _engine(ctx: CliContext):
-    from desk.cli.context import _prompt
-
-    return make_engine(with_password(ctx.target.url, _prompt))
+def _engine(ctx: CliContext) -> Engine:
+    return ctx.admin_engine()
 
 
 def upgrade(args: argparse.Namespace, ctx: CliContext) -> int:

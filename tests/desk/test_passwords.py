@@ -1,0 +1,118 @@
+"""Database passwords: a server that needs one (tests/pgauth.py), never shown on screen or in a log."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+import pytest
+from sqlalchemy import make_url
+
+from desk.cli.main import main
+from desk.redaction import redact
+from tests import dbtools
+from tests.pgauth import PasswordProxy
+
+# Both a valid URL escape (%40) and a bare '%': ConfigParser interpolation chokes on either.
+PASSWORD = "p%40ss%word"
+# How the password could leak: as typed, URL-encoded, decoded once more, ConfigParser-doubled.
+LEAKS = ("ss%word", "ss%25word", "ss%%word", "p%40ss", "p%2540ss", "p@ss")
+
+
+@dataclass(frozen=True)
+class Login:
+    user: str
+    database: str
+    proxy: PasswordProxy
+
+    def url(self, password: str | None = PASSWORD) -> str:
+        secret = f":{quote(password, safe='')}" if password is not None else ""
+        return f"postgresql://{self.user}{secret}@127.0.0.1:{self.proxy.port}/{self.database}"
+
+
+@pytest.fixture
+def login(postgres_ready: bool) -> Iterator[Login]:
+    """A login with the password PASSWORD, owning an empty database, behind a server that checks it."""
+    if not postgres_ready:
+        pytest.skip("PostgreSQL not reachable")
+    name = f"desk_pw_{uuid.uuid4().hex[:8]}"
+    admin = make_url(dbtools.PG_ADMIN_URL)
+    with psycopg.connect(dbtools._pg_conninfo(), autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {name} LOGIN PASSWORD '{PASSWORD}'")
+        conn.execute(f'CREATE DATABASE "{name}" OWNER {name}')
+    proxy = PasswordProxy((admin.host or "127.0.0.1", admin.port or 5432), {name: PASSWORD})
+    try:
+        yield Login(name, name, proxy)
+    finally:
+        proxy.close()
+        with psycopg.connect(dbtools._pg_conninfo(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f"DROP ROLE IF EXISTS {name}")
+
+
+def desk(*argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """The desk command in its own process: real stderr, real logging set-up."""
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    return subprocess.run([sys.executable, "-m", "desk.cli.main", *argv], capture_output=True, text=True,
+                          input=stdin, env=env, timeout=300, check=False)
+
+
+def assert_no_password(*texts: str) -> None:
+    logs = Path(os.environ["DESK_LOG_DIR"])
+    files = [p.read_text(errors="replace") for p in logs.rglob("*") if p.is_file()] if logs.exists() else []
+    for text in (*texts, *files):
+        for leak in LEAKS:
+            assert leak not in text, f"password shown ({leak!r}) in:\n{text[-3000:]}"
+
+
+@pytest.mark.postgres
+def test_upgrade_with_percent_in_password_never_shows_it(login: Login) -> None:
+    done = desk("--database", login.url(), "db", "upgrade")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "empty → " in done.stdout and "Traceback" not in done.stderr
+    assert (login.user, PASSWORD) in login.proxy.offered  # the server really checked it
+    again = desk("--debug", "--database", login.url(), "db", "upgrade")
+    assert again.returncode == 0 and "INFO alembic" in again.stderr  # --debug logs verbosely
+    assert_no_password(done.stdout, done.stderr, again.stdout, again.stderr)
+
+
+@pytest.mark.postgres
+def test_connection_errors_never_show_the_password(login: Login) -> None:
+    wrong = PASSWORD + "%"
+    for debug in ((), ("--debug",)):
+        done = desk(*debug, "--database", login.url(wrong), "db", "upgrade")
+        assert done.returncode == 1
+        assert "password authentication failed" in done.stderr
+        assert_no_password(done.stdout, done.stderr)
+
+
+def test_an_error_quoting_the_url_is_one_line_without_the_password(capsys: pytest.CaptureFixture[str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"postgresql://alice:{quote(PASSWORD, safe='')}@db.example.edu/desk"
+
+    def configparser_like(args: object, ctx: object) -> int:
+        raise ValueError(f"invalid interpolation syntax in {url.replace('postgresql', 'postgresql+psycopg')!r}")
+
+    monkeypatch.setattr("desk.cli.db_cmd.current", configparser_like)
+    assert main(["--database", url, "db", "current"]) == 1
+    out, err = capsys.readouterr()
+    assert err.startswith("desk: unexpected error (ValueError)") and err.count("\n") == 1
+    assert "postgresql+psycopg://alice:***@db.example.edu/desk" in err
+    assert main(["--debug", "--database", url, "db", "current"]) == 1
+    out2, err2 = capsys.readouterr()
+    assert "Traceback" in err2
+    assert_no_password(out, err, out2, err2)
+
+
+def test_redact_masks_urls_conninfo_and_known_passwords() -> None:
+    assert redact("to postgresql://bob:s3cr%40t@h:5432/db failed") == "to postgresql://bob:***@h:5432/db failed"
+    assert redact("password=hunter2 host=db") == "password=*** host=db"
+    assert redact("password='a b\\' c' host=db") == "password=*** host=db"
+    assert redact("the server said p%%40ss%%word", [PASSWORD]) == "the server said ***"
+    assert redact("nothing secret here", [None, ""]) == "nothing secret here"
