@@ -8,9 +8,9 @@ from functools import cached_property
 
 from sqlalchemy import Engine
 
-from db.engine import Database, make_engine
+from db.engine import Database
 from desk.actor import Actor
-from desk.connection import Target, choose, open_database, with_password
+from desk.connection import Target, choose, connect, open_database
 from desk.services.bundle import Services
 
 
@@ -35,7 +35,7 @@ class CliContext:
 
     def admin_engine(self) -> Engine:
         """An engine on the chosen database without the schema check (desk db …); closed with the context."""
-        engine = make_engine(with_password(self.target.url, _prompt))
+        engine = connect(self.target, _prompt)
         self._engines.append(engine)
         return engine
 

@@ -10,13 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+import keyring
 import psycopg
 import pytest
 from sqlalchemy import make_url
 
+from db import migrate
+from db.errors import DatabaseSetupError
+from desk import credentials
 from desk.cli.main import main
+from desk.connection import Target, connect, open_database, password_key
 from desk.redaction import redact
 from tests import dbtools
+from tests.desk.test_profiles import MemoryKeyring
 from tests.pgauth import PasswordProxy
 
 # Both a valid URL escape (%40) and a bare '%': ConfigParser interpolation chokes on either.
@@ -54,6 +60,37 @@ def login(postgres_ready: bool) -> Iterator[Login]:
         with psycopg.connect(dbtools._pg_conninfo(), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f"DROP ROLE IF EXISTS {name}")
+
+
+class CountingKeyring(MemoryKeyring):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lookups = 0
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.lookups += 1
+        return super().get_password(service, username)
+
+
+@pytest.fixture
+def vault() -> Iterator[CountingKeyring]:
+    previous = keyring.get_keyring()
+    backend = CountingKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+class Prompt:
+    """Stands in for the CLI's getpass and the GUI's password dialog."""
+
+    def __init__(self, answer: str | None = None) -> None:
+        self.answer = answer
+        self.asked: list[str] = []
+
+    def __call__(self, key: str) -> str | None:
+        self.asked.append(key)
+        return self.answer
 
 
 def desk(*argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -116,3 +153,49 @@ def test_redact_masks_urls_conninfo_and_known_passwords() -> None:
     assert redact("password='a b\\' c' host=db") == "password=*** host=db"
     assert redact("the server said p%%40ss%%word", [PASSWORD]) == "the server said ***"
     assert redact("nothing secret here", [None, ""]) == "nothing secret here"
+
+
+@pytest.mark.postgres
+def test_a_trust_server_is_never_asked_for_a_password(postgres_url: str, vault: CountingKeyring,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert make_url(postgres_url).password is None
+    cli_prompt = Prompt("should-not-be-asked")
+    monkeypatch.setattr("desk.cli.context._prompt", cli_prompt)
+    assert main(["--database", postgres_url, "ticket", "list"]) == 0, capsys.readouterr().err
+    assert main(["--database", postgres_url, "db", "current"]) == 0
+    gui_prompt = Prompt("should-not-be-asked")  # what ui.app hands open_database
+    open_database(Target(make_url(postgres_url), "test"), prompt=gui_prompt).dispose()
+    assert cli_prompt.asked == [] and gui_prompt.asked == []
+    assert vault.lookups == 0 and vault.store == {}
+
+
+@pytest.mark.postgres
+def test_asked_only_when_the_server_needs_a_password_then_kept(login: Login, vault: CountingKeyring) -> None:
+    target = Target(make_url(login.url(None)), "test")
+    key = password_key(target.url)
+    assert key is not None
+    ask = Prompt(PASSWORD)
+    engine = connect(target, ask)
+    migrate.upgrade(engine)
+    engine.dispose()
+    assert ask.asked == [key] and login.proxy.offered[:2] == [(login.user, None), (login.user, PASSWORD)]
+    assert credentials.get_password(key) == PASSWORD  # kept once it worked
+
+    never = Prompt()
+    open_database(target, prompt=never).dispose()  # the GUI's path: the keyring answers
+    assert never.asked == []
+
+    vault.store[(credentials.SERVICE, key)] = "stale"
+    again = Prompt(PASSWORD)
+    connect(target, again).dispose()
+    assert again.asked == [key] and credentials.get_password(key) == PASSWORD
+
+    vault.store.clear()
+    declined = Prompt(None)
+    with pytest.raises(DatabaseSetupError, match=f"needs the password of {login.user}"):
+        connect(target, declined)
+    wrong = Prompt("nope")
+    with pytest.raises(DatabaseSetupError, match="password authentication failed"):
+        connect(target, wrong)
+    assert vault.store == {}  # a refused password is not kept
