@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--database", metavar="URL",
                         help="database URL (default: DESK_DATABASE_URL, the saved profile, or local SQLite)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no warnings on stderr, errors only")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -99,13 +100,36 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
         return fail(f"unexpected error ({type(exc).__name__}): {lines[0] if lines else ''}{hint}", 1)
 
 
+class _OncePerCommand(logging.Filter):
+    """Each warning once: an unavailable keyring is asked once per profile, per engine…"""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[tuple[str, int, str]] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True  # --debug output stays complete
+        key = (record.name, record.levelno, record.getMessage())
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+
 @contextmanager
 def _console_log(args: argparse.Namespace, ctx: CliContext) -> Iterator[None]:
-    """Warnings (everything with --debug) on stderr while the command runs, passwords masked."""
+    """Warnings on stderr while the command runs, each once, passwords masked.
+
+    ``--quiet`` (global, or a command's own such as ``report sla --quiet`` for cron)
+    leaves errors only; ``--debug`` shows everything.
+    """
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    handler.setLevel(logging.DEBUG if args.debug else logging.WARNING)
+    quiet = getattr(args, "quiet", False)
+    handler.setLevel(logging.DEBUG if args.debug else logging.ERROR if quiet else logging.WARNING)
     handler.addFilter(RedactingFilter(ctx.secrets))
+    handler.addFilter(_OncePerCommand())
     root = logging.getLogger()
     previous = root.level
     if args.debug:

@@ -17,7 +17,7 @@ from sqlalchemy import make_url
 
 from db import migrate
 from db.errors import DatabaseSetupError
-from desk import credentials
+from desk import credentials, profiles
 from desk.cli.main import main
 from desk.connection import Target, connect, open_database, password_key
 from desk.redaction import redact
@@ -93,9 +93,10 @@ class Prompt:
         return self.answer
 
 
-def desk(*argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def desk(*argv: str, stdin: str = "", keyring_backend: str = "keyring.backends.null.Keyring"
+         ) -> subprocess.CompletedProcess[str]:
     """The desk command in its own process: real stderr, real logging set-up."""
-    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": keyring_backend}
     return subprocess.run([sys.executable, "-m", "desk.cli.main", *argv], capture_output=True, text=True,
                           input=stdin, env=env, timeout=300, check=False)
 
@@ -199,3 +200,30 @@ def test_asked_only_when_the_server_needs_a_password_then_kept(login: Login, vau
     with pytest.raises(DatabaseSetupError, match="password authentication failed"):
         connect(target, wrong)
     assert vault.store == {}  # a refused password is not kept
+
+
+NO_KEYRING = "keyring.backends.fail.Keyring"  # every call raises NoKeyringError
+
+
+def test_keyring_warning_once_per_command_and_never_with_quiet() -> None:
+    profiles.save_profile("campus", "postgresql://alice@db.example.edu/desk")
+    profiles.save_profile("lab", "postgresql://bob@lab.example.edu:6543/desk")
+    listed = desk("profile", "list", keyring_backend=NO_KEYRING)  # one keyring look-up per profile
+    assert listed.returncode == 0 and "campus" in listed.stdout and "lab" in listed.stdout
+    assert listed.stderr.count("keyring unavailable") == 1, listed.stderr
+    quiet = desk("--quiet", "profile", "list", keyring_backend=NO_KEYRING)
+    assert (quiet.returncode, quiet.stderr) == (0, "") and quiet.stdout == listed.stdout
+
+
+@pytest.mark.postgres
+def test_no_keyring_warning_with_quiet_when_the_server_wants_a_password(login: Login, tmp_path: Path) -> None:
+    url = login.url(None)
+    for argv in (["--database", url, "report", "sla", "--period", "last-month", "--csv", str(tmp_path / "r.zip"),
+                  "--quiet"],
+                 ["--quiet", "--database", url, "ticket", "list"]):
+        done = desk(*argv, keyring_backend=NO_KEYRING)
+        assert done.returncode == 1 and "keyring" not in done.stderr, done.stderr
+        assert done.stderr.startswith("desk: ") and "needs the password of" in done.stderr
+        assert done.stderr.count("\n") == 1
+    loud = desk("--database", url, "ticket", "list", keyring_backend=NO_KEYRING)
+    assert loud.stderr.count("keyring unavailable") == 1 and "needs the password of" in loud.stderr
