@@ -83,6 +83,9 @@ def connect(target: Target, prompt: PasswordPrompt | None = None) -> Engine:
     worked is saved in the keyring for next time.
     """
     url = target.url
+    path = sqlite_path(url)
+    if path is not None:
+        migrate.refuse_foreign_file(path)
     try:
         return _connected(url)
     except OperationalError as exc:
