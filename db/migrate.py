@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -45,14 +46,25 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine, target: str = "head") -> None:
-    """Migrate to ``target``; a database of another application is refused, not joined."""
+def upgrade(engine: Engine, target: str = "head") -> list[str]:
+    """Migrate to ``target``; returns the revisions applied, oldest first.
+
+    A database of another application is refused, not joined.
+    """
     cfg = alembic_config()
+    applied: list[str] = []
+
+    def on_apply(*, step: Any, **_: Any) -> None:
+        if step.is_upgrade:
+            applied.extend(step.up_revision_ids)
+
     with engine.begin() as conn:
         if MigrationContext.configure(conn).get_current_revision() is None:
             refuse_foreign(conn)
         cfg.attributes["connection"] = conn
+        cfg.attributes["on_version_apply"] = on_apply
         command.upgrade(cfg, target)
+    return applied
 
 
 def refuse_foreign(conn: Connection) -> None:

@@ -128,11 +128,29 @@ def open_database(target: Target, *, prompt: PasswordPrompt | None = None, migra
         if current is not None and current not in migrate.known_revisions():
             migrate.check_schema(engine, how_to_upgrade="desk db upgrade")
         if current != migrate.head_revision():
-            migrate.upgrade(engine)
-            seed_reference_data(db)
+            upgrade(db, workers=1)  # no worker processes forked from the window's process
     else:
         migrate.check_schema(engine, how_to_upgrade=f"desk db upgrade --database '{describe(url)}'")
     return db
+
+
+# Revisions that (re)create ``incidents.sla_version_id`` empty, as after a downgrade past
+# them: every ticket's SLA pin is measured again once the SLA definitions are seeded.
+REPIN_AFTER = frozenset({"0005_sla_pin"})
+
+
+def upgrade(db: Database, *, workers: int | None = None) -> int:
+    """Bring the database to this release: migrate, seed reference data, restore SLA pins.
+
+    Returns how many tickets were measured again because their pin had been dropped.
+    """
+    applied = migrate.upgrade(db.engine)
+    seed_reference_data(db)
+    if REPIN_AFTER.isdisjoint(applied):
+        return 0
+    from desk.sla.backfill import recompute_all
+
+    return recompute_all(db, workers=workers, where="sla_version_id IS NULL")
 
 
 def describe(url: URL) -> str:

@@ -19,6 +19,8 @@ def _configure(connection: Any) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         include_object=include_object,
         compare_type=True,
+        # db.migrate collects the revisions an upgrade applied (data steps may follow them).
+        on_version_apply=config.attributes.get("on_version_apply"),
     )
 
 

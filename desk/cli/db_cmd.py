@@ -9,7 +9,7 @@ from db import migrate
 from db.engine import Database
 from desk.cli.context import CliContext
 from desk.connection import describe
-from desk.seed import seed_reference_data
+from desk.connection import upgrade as upgrade_database
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,10 +32,10 @@ def upgrade(args: argparse.Namespace, ctx: CliContext) -> int:
     engine = _engine(ctx)
     try:
         before = migrate.current_revision(engine)
-        migrate.upgrade(engine)
-        seed_reference_data(Database.from_engine(engine))
+        repinned = upgrade_database(Database.from_engine(engine))
         after = migrate.current_revision(engine)
-        print(f"{describe(engine.url)}: {before or 'empty'} → {after}")
+        pins = f"; {repinned} tickets measured against their SLA again" if repinned else ""
+        print(f"{describe(engine.url)}: {before or 'empty'} → {after}{pins}")
     finally:
         engine.dispose()
     return 0
