@@ -227,3 +227,24 @@ def test_no_keyring_warning_with_quiet_when_the_server_wants_a_password(login: L
         assert done.stderr.count("\n") == 1
     loud = desk("--database", url, "ticket", "list", keyring_backend=NO_KEYRING)
     assert loud.stderr.count("keyring unavailable") == 1 and "needs the password of" in loud.stderr
+
+
+@pytest.mark.postgres
+def test_live_updates_sign_in_with_a_password_a_url_cannot_carry(postgres_url: str) -> None:
+    from db.engine import Database
+    from desk.live.watcher import PostgresWatcher, wait_until
+
+    password = "a b+c%40d e"  # spaces: libpq refuses them inside a URL, with the password in the message
+    u = make_url(postgres_url)
+    proxy = PasswordProxy((u.host or "127.0.0.1", u.port or 5432), {u.username or "": password})
+    db = Database.connect(u.set(host="127.0.0.1", port=proxy.port, password=password))
+    states: list[str] = []
+    watcher = PostgresWatcher(db, lambda _change: None, states.append, poll=0.1)
+    watcher.start()
+    try:
+        assert wait_until(lambda: any(s.startswith("live") for s in states), 10), states
+        assert (u.username, password) in proxy.offered
+    finally:
+        watcher.stop()
+        db.dispose()
+        proxy.close()
