@@ -33,8 +33,8 @@ def setup_logging(debug: bool = False, secrets: list[str] | None = None) -> Path
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter(lambda: secrets or ()))
     root = logging.getLogger()
-    for existing in root.handlers:  # the console keeps to warnings; the file gets the detail
-        existing.setLevel(logging.DEBUG if debug else logging.WARNING)
+    for existing in root.handlers:  # the console keeps to warnings (errors with --quiet); the file gets the detail
+        existing.setLevel(logging.DEBUG if debug else max(existing.level, logging.WARNING))
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if debug else logging.INFO)
 
