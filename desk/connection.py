@@ -102,8 +102,9 @@ def connect(target: Target, prompt: PasswordPrompt | None = None) -> Engine:
             log.info("the server refused the password saved for %s; asking", key)
     password = prompt(key) if prompt is not None else None
     if not password:
+        given = "the one saved in the system keyring was refused" if saved else "none was given"
         raise DatabaseSetupError(
-            f"{describe(url)} ({target.source}) needs the password of {url.username}, and none was given. "
+            f"{describe(url)} ({target.source}) needs the password of {url.username}, and {given}. "
             "Save it once with: desk profile add NAME --url URL --password-stdin"
         )
     try:

@@ -192,6 +192,9 @@ def test_asked_only_when_the_server_needs_a_password_then_kept(login: Login, vau
     connect(target, again).dispose()
     assert again.asked == [key] and credentials.get_password(key) == PASSWORD
 
+    vault.store[(credentials.SERVICE, key)] = "stale"
+    with pytest.raises(DatabaseSetupError, match="the one saved in the system keyring was refused"):
+        connect(target, Prompt(None))
     vault.store.clear()
     declined = Prompt(None)
     with pytest.raises(DatabaseSetupError, match=f"needs the password of {login.user}"):
