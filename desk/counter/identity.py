@@ -72,8 +72,8 @@ def identify(s: Session, info: DeviceInfo, person_id: int | None, *, device_id: 
         return chosen
     if new_device:
         if tagged is not None:
-            raise InvalidInput(f"Asset tag {tagged.asset_tag} is already on {load_device(s, tagged.id).label}; a new device "
-                               "needs a tag of its own (or none).", "asset_tag")
+            raise InvalidInput(f"Asset tag {tagged.asset_tag} is already on {load_device(s, tagged.id).label}; "
+                               "a new device needs a tag of its own (or none).", "asset_tag")
         return None
     same_serial = by_serial(s, serial)
     if tagged is not None:
@@ -81,7 +81,7 @@ def identify(s: Session, info: DeviceInfo, person_id: int | None, *, device_id: 
         if serial is not None and _real_serial(tagged.serial) is not None and not _same(tagged.serial, serial):
             problem = f"Asset tag {tagged.asset_tag} is on record with serial {tagged.serial}, not {serial}."
             raise _conflict(s, problem, [tagged, *others], can_register_new=False)
-        if others and not any(d.id == tagged.id for d in same_serial):
+        if others and len(others) == len(same_serial):  # the serial is only on other devices
             problem = f"Asset tag {tagged.asset_tag} and serial {serial} belong to different devices."
             raise _conflict(s, problem, [tagged, *others], can_register_new=False)
         return tagged

@@ -193,7 +193,12 @@ def test_tag_and_serial_of_different_devices_is_a_conflict(database: Database, c
     with pytest.raises(InvalidInput, match="Asset tag NU-1 is already on"):  # a new device cannot take its tag
         counter.intake.intake(admin, intake_request(uid, device=DeviceInfo(asset_tag="NU-1", serial="SER-C"),
                                                     new_device=True))
-    assert [t for t, _, _ in _devices(database)] == ["NU-1", "NU-2"]
+    c = make_intake(database, counter, admin, given="Ida", family="Noddack",
+                    device=DeviceInfo(asset_tag="NU-3", make="Lenovo", model="C")).repair.device  # no serial
+    with pytest.raises(DeviceConflict, match="Asset tag NU-3 and serial SER-A belong to different devices") as c2:
+        counter.intake.intake(admin, intake_request(uid, device=DeviceInfo(asset_tag="NU-3", serial="SER-A")))
+    assert [d.id for d in c2.value.candidates] == [c.id, a.id]
+    assert [t for t, _, _ in _devices(database)] == ["NU-1", "NU-2", "NU-3"]
 
 
 @pytest.mark.parametrize("placeholder", ["N/A", "n/a", "unknown", "NONE", "-", "0", "000000", "  "])
