@@ -1,24 +1,32 @@
 """Schema migrations: upgrade, current revision, and the start-up version check."""
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, inspect
 
 from db.errors import DatabaseSetupError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
-def alembic_config(engine: Engine | None = None) -> Config:
+def alembic_config() -> Config:
+    """Where the migrations are; nothing else.
+
+    The database is never named here: Desk hands Alembic an open connection
+    (``cfg.attributes["connection"]``). A URL in the config would carry the password
+    into Alembic's ConfigParser, which reads ``%`` as interpolation and fails on a
+    password such as ``p%40ss`` with a message that prints the password.
+    """
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    if engine is not None:
-        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return cfg
 
 
@@ -38,15 +46,86 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine, target: str = "head") -> None:
-    cfg = alembic_config(engine)
+def upgrade(engine: Engine, target: str = "head") -> list[str]:
+    """Migrate to ``target``; returns the revisions applied, oldest first.
+
+    A database of another application is refused, not joined.
+    """
+    cfg = alembic_config()
+    applied: list[str] = []
+
+    def on_apply(*, step: Any, **_: Any) -> None:
+        if step.is_upgrade:
+            applied.extend(step.up_revision_ids)
+
     with engine.begin() as conn:
+        if MigrationContext.configure(conn).get_current_revision() is None:
+            refuse_foreign(conn)
         cfg.attributes["connection"] = conn
+        cfg.attributes["on_version_apply"] = on_apply
         command.upgrade(cfg, target)
+    return applied
+
+
+def refuse_foreign(conn: Connection) -> None:
+    """Refuse a database that has no Desk schema but holds other tables.
+
+    Pointing Desk at another application's SQLite file, or at a PostgreSQL database
+    in use by something else, must not quietly add Desk's tables to it. An empty
+    database (a new or zero-byte file, an empty public schema) is fine, and so is
+    one that a downgrade left with only ``alembic_version``.
+    """
+    found = inspect(conn)
+    names = set(found.get_table_names()) | set(found.get_view_names())
+    if conn.dialect.name == "postgresql":
+        names |= set(found.get_materialized_view_names()) | set(found.get_sequence_names())
+    names.discard("alembic_version")
+    if not names:
+        return
+    url = conn.engine.url
+    if conn.dialect.name == "sqlite":
+        raise _foreign_file(Path(url.database or ""), names)
+    schema = found.default_schema_name or "public"
+    raise DatabaseSetupError(
+        f"The database {url.render_as_string(hide_password=True)} has tables in its {schema} schema "
+        f"({_listed(names)}) but no Desk schema; Desk will not add its tables to another application's "
+        "database. Create an empty database for Desk (CREATE DATABASE desk) and point Desk at that."
+    )
+
+
+def refuse_foreign_file(path: Path) -> None:
+    """The same check on an SQLite file, read-only, before any engine opens it.
+
+    Desk's engine switches a file to WAL on connect, which would already change another
+    application's file; a file that is not SQLite at all is refused here too.
+    """
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as probe:
+            names = {n for (n,) in probe.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")}
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseSetupError(f"{path} is not an SQLite database ({exc}); Desk will not use it. "
+                                 "Point Desk at a new or empty file instead.") from None
+    if "alembic_version" not in names and names:
+        raise _foreign_file(path, names)
+
+
+def _listed(names: set[str]) -> str:
+    return ", ".join(sorted(names)[:5]) + (", …" if len(names) > 5 else "")
+
+
+def _foreign_file(path: Path, names: set[str]) -> DatabaseSetupError:
+    return DatabaseSetupError(
+        f"The SQLite file {path} holds another application's tables ({_listed(names)}) and no Desk "
+        "schema; Desk will not add its tables to it. Point Desk at a new or empty file instead "
+        "(--database sqlite:////path/to/desk.sqlite3)."
+    )
 
 
 def downgrade(engine: Engine, target: str) -> None:
-    cfg = alembic_config(engine)
+    cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, target)

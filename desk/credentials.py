@@ -27,6 +27,14 @@ def set_password(key: str, password: str) -> None:
     keyring.set_password(SERVICE, key, password)
 
 
+def remember_password(key: str, password: str) -> None:
+    """Save a password that worked; a keyring that refuses only means Desk asks again next time."""
+    try:
+        keyring.set_password(SERVICE, key, password)
+    except KeyringError as exc:
+        log.warning("keyring unavailable, the password was not saved: %s", exc)
+
+
 def delete_password(key: str) -> None:
     with contextlib.suppress(KeyringError):
         keyring.delete_password(SERVICE, key)

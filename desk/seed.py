@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from db import migrate, security
 from db.engine import Database
 from db.models import (
     Category,
@@ -21,15 +20,6 @@ from db.models import (
     VipPolicy,
 )
 from desk import resources
-
-
-def upgrade_database(engine: Engine) -> None:
-    """What ``desk db upgrade`` does: migrate, seed reference data and the rule tables,
-    then (PostgreSQL) the server's roles, grants and triggers. Run as the schema owner."""
-    migrate.upgrade(engine)
-    seed_reference_data(Database.from_engine(engine))
-    with engine.begin() as conn:
-        security.apply(conn)
 
 
 def seed_reference_data(db: Database) -> None:

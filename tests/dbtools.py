@@ -15,10 +15,10 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import make_url
 
-from db.engine import make_engine
+from db.engine import Database, make_engine
 from db.security import group_name
 from db.security.tables import LADDER
-from desk.seed import upgrade_database
+from desk.connection import upgrade
 
 PG_ADMIN_URL = os.environ.get("DESK_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 REQUIRE_PG = os.environ.get("DESK_REQUIRE_POSTGRES") == "1"
@@ -65,7 +65,7 @@ def pg_drop(name: str) -> None:
 def migrated_seeded(url: str) -> None:
     engine = make_engine(url)
     try:
-        upgrade_database(engine)
+        upgrade(Database.from_engine(engine))
     finally:
         engine.dispose()
 

@@ -17,9 +17,13 @@ from ui.qt_check import explain, missing_libraries, no_display
 log = logging.getLogger(__name__)
 
 
-def setup_logging(debug: bool = False) -> Path:
-    """A rotating log in the user log directory; Qt's own messages go into it too."""
+def setup_logging(debug: bool = False, secrets: list[str] | None = None) -> Path:
+    """A rotating log in the user log directory; Qt's own messages go into it too.
+
+    Every handler masks passwords (``secrets`` and any inside a URL or conninfo).
+    """
     from desk import paths
+    from desk.redaction import RedactingFilter
 
     folder = paths.log_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -27,9 +31,10 @@ def setup_logging(debug: bool = False) -> Path:
     handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=5,
                                                    encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter(lambda: secrets or ()))
     root = logging.getLogger()
-    for existing in root.handlers:  # the console keeps to warnings; the file gets the detail
-        existing.setLevel(logging.DEBUG if debug else logging.WARNING)
+    for existing in root.handlers:  # the console keeps to warnings (errors with --quiet); the file gets the detail
+        existing.setLevel(logging.DEBUG if debug else max(existing.level, logging.WARNING))
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if debug else logging.INFO)
 
@@ -84,6 +89,7 @@ def run(argv: list[str]) -> int:
     from db.errors import DatabaseSetupError
     from desk.connection import choose, open_database
     from desk.errors import DeskError
+    from desk.redaction import redact
     from desk.services.bundle import Services
     from ui import crash
     from ui.context import build_context
@@ -96,7 +102,8 @@ def run(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication(argv[:1])
     app.setApplicationName("Desk")
     app.setOrganizationName("Desk")
-    log_file = setup_logging("--debug" in argv)
+    secrets: list[str] = []  # the database password once known, masked in the log and dialogs
+    log_file = setup_logging("--debug" in argv, secrets)
     window_ref: list[MainWindow] = []
 
     def unsaved() -> dict[str, str]:
@@ -107,7 +114,7 @@ def run(argv: list[str]) -> int:
                     out[panel.number] = repr(panel.changes()) + "\n" + panel.comment_box.toPlainText()
         return out
 
-    crash.install(log_file, unsaved, lambda msg: QMessageBox.critical(None, "Desk", msg))
+    crash.install(log_file, unsaved, lambda msg: QMessageBox.critical(None, "Desk", redact(msg, secrets)))
 
     def ask_password(key: str) -> str | None:
         # Asked once; desk.connection stores it in the system keyring.
@@ -116,13 +123,16 @@ def run(argv: list[str]) -> int:
         return text if ok and text else None
 
     target = choose(_database_arg(argv))
+    secrets.extend(p for p in (target.url.password,) if p)
     try:
         db = open_database(target, prompt=ask_password)
+        secrets.extend(p for p in (db.engine.url.password,) if p)
         services = Services.over(db)
         actor = services.staff.resolve_actor()
     except (DeskError, DatabaseSetupError) as exc:
-        QMessageBox.critical(None, "Desk cannot start", str(exc))
-        print(f"desk: {exc}", file=sys.stderr)
+        message = redact(str(exc), secrets)
+        QMessageBox.critical(None, "Desk cannot start", message)
+        print(f"desk: {message}", file=sys.stderr)
         return 2
     log.info("signed in as %s on %s", actor.username, db.description)
     ctx = build_context(services, actor, TaskRunner(), Settings(), Dialogs(), db.description,

@@ -1,10 +1,9 @@
-"""Alembic environment: runs on the connection Desk hands over (or a URL)."""
+"""Alembic environment: runs on the connection Desk hands over (db.migrate)."""
 from __future__ import annotations
 
 from typing import Any
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
 
 import db.models  # noqa: F401  (registers every table)
 from db.base import Base
@@ -20,24 +19,19 @@ def _configure(connection: Any) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         include_object=include_object,
         compare_type=True,
+        # db.migrate collects the revisions an upgrade applied (data steps may follow them).
+        on_version_apply=config.attributes.get("on_version_apply"),
     )
 
 
 def run_migrations_online() -> None:
+    # No URL in the config (it would carry the password): db.migrate passes a connection.
     connection = config.attributes.get("connection")
-    if connection is not None:
-        _configure(connection)
-        with context.begin_transaction():
-            context.run_migrations()
-        return
-    engine = engine_from_config(
-        config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.",
-        poolclass=pool.NullPool,
-    )
-    with engine.connect() as conn:
-        _configure(conn)
-        with context.begin_transaction():
-            context.run_migrations()
+    if connection is None:
+        raise SystemExit("Desk migrations run on a connection Desk opens (desk db upgrade).")
+    _configure(connection)
+    with context.begin_transaction():
+        context.run_migrations()
 
 
 if context.is_offline_mode():

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, text
 
 from db import audit_chain
 from db.enums import Role
+from db.errors import DatabaseSetupError
 from db.security.functions import CALLABLE, FUNCTIONS, NAMES
 from db.security.tables import GUARDED, LADDER, LINKS, WRITES, Guarded
 
@@ -66,6 +67,17 @@ def reason_setting(entity: str, entity_id: int, field: str) -> str:
     return f"desk.r_{entity}_{entity_id}_{field}"
 
 
+def _create_group(conn: Connection, name: str) -> None:
+    may = conn.execute(text("SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user")).scalar()
+    if not may:
+        who = conn.execute(text("SELECT current_user")).scalar_one()
+        raise DatabaseSetupError(
+            f"The login {who} may not create roles, and this database needs its Desk groups ({name} …). "
+            f"Run desk db upgrade as the schema owner with CREATEROLE (a superuser: ALTER ROLE {_q(who)} "
+            "CREATEROLE).")
+    conn.execute(text(f"CREATE ROLE {_q(name)} NOLOGIN"))
+
+
 def _ensure_groups(conn: Connection) -> dict[str, str]:
     database = conn.execute(text("SELECT current_database()")).scalar_one()
     recorded = {r: (n, d) for r, n, d in conn.execute(
@@ -80,7 +92,7 @@ def _ensure_groups(conn: Connection) -> dict[str, str]:
             conn.execute(text("INSERT INTO security_groups(role, rolname, database_name) VALUES (:r, :n, :d)"),
                          {"r": role.value, "n": name, "d": database})
         if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first() is None:
-            conn.execute(text(f"CREATE ROLE {_q(name)} NOLOGIN"))
+            _create_group(conn, name)
         names[role.value] = name
     for lower, upper in itertools.pairwise(LADDER):
         conn.execute(text(f"GRANT {_q(names[lower.value])} TO {_q(names[upper.value])}"))

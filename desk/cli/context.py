@@ -6,9 +6,11 @@ import getpass
 import sys
 from functools import cached_property
 
+from sqlalchemy import Engine
+
 from db.engine import Database
 from desk.actor import Actor
-from desk.connection import Target, choose, open_database
+from desk.connection import Target, choose, connect, open_database
 from desk.services.bundle import Services
 
 
@@ -21,6 +23,7 @@ def _prompt(key: str) -> str | None:
 class CliContext:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
+        self._engines: list[Engine] = []
 
     @cached_property
     def target(self) -> Target:
@@ -29,6 +32,12 @@ class CliContext:
     @cached_property
     def db(self) -> Database:
         return open_database(self.target, prompt=_prompt)
+
+    def admin_engine(self) -> Engine:
+        """An engine on the chosen database without the schema check (desk db …); closed with the context."""
+        engine = connect(self.target, _prompt)
+        self._engines.append(engine)
+        return engine
 
     @cached_property
     def services(self) -> Services:
@@ -43,6 +52,17 @@ class CliContext:
         someone without a staff account. Writes check their role in the services."""
         return self.actor
 
+    def secrets(self) -> list[str | None]:
+        """The passwords this command holds, so no message can show them (desk.redaction)."""
+        urls = [e.url for e in self._engines]
+        if "db" in self.__dict__:
+            urls.append(self.db.engine.url)
+        if "target" in self.__dict__:
+            urls.append(self.target.url)
+        return [u.password for u in urls if u.password]
+
     def close(self) -> None:
+        for engine in self._engines:
+            engine.dispose()
         if "db" in self.__dict__:
             self.db.dispose()

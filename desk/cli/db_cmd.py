@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import argparse
 
+from sqlalchemy import Engine
+
 from db import migrate
-from db.engine import make_engine
+from db.engine import Database
 from desk.cli.context import CliContext
-from desk.connection import describe, with_password
-from desk.seed import upgrade_database
+from desk.connection import describe
+from desk.connection import upgrade as upgrade_database
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -19,19 +21,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cur.set_defaults(func=current)
 
 
-def _engine(ctx: CliContext):
-    from desk.cli.context import _prompt
-
-    return make_engine(with_password(ctx.target.url, _prompt))
+def _engine(ctx: CliContext) -> Engine:
+    return ctx.admin_engine()
 
 
 def upgrade(args: argparse.Namespace, ctx: CliContext) -> int:
     engine = _engine(ctx)
     try:
         before = migrate.current_revision(engine)
-        upgrade_database(engine)
+        repinned = upgrade_database(Database.from_engine(engine))
         after = migrate.current_revision(engine)
-        print(f"{describe(engine.url)}: {before or 'empty'} → {after}")
+        pins = f"; {repinned} tickets measured against their SLA again" if repinned else ""
+        print(f"{describe(engine.url)}: {before or 'empty'} → {after}{pins}")
     finally:
         engine.dispose()
     return 0

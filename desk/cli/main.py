@@ -10,7 +10,9 @@ import argparse
 import importlib
 import logging
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from importlib.metadata import entry_points
 
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -18,6 +20,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from db.errors import DatabaseSetupError
 from desk.cli.context import CliContext
 from desk.errors import DeskError
+from desk.redaction import RedactingFilter, redact
 
 COMMAND_MODULES = [
     "desk.cli.db_cmd",
@@ -42,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--database", metavar="URL",
                         help="database URL (default: DESK_DATABASE_URL, the saved profile, or local SQLite)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no warnings on stderr, errors only")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -61,34 +65,82 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
-    if args.command is None:
-        return launch_gui(argv)
     ctx = CliContext(args)
+    with _console_log(args, ctx):
+        try:
+            if args.command is None:
+                return launch_gui(argv)
+            return _run(args, ctx)
+        finally:
+            ctx.close()
+
+
+def _run(args: argparse.Namespace, ctx: CliContext) -> int:
+    def fail(message: str, code: int) -> int:
+        # Errors may quote a connection URL: nothing printed may show a password.
+        if args.debug:
+            print(redact(traceback.format_exc(), ctx.secrets()), file=sys.stderr, end="")
+        print(redact(f"desk: {message}", ctx.secrets()), file=sys.stderr)
+        return code
+
     try:
         return int(args.func(args, ctx) or 0)
     except DeskError as exc:
-        if args.debug:
-            raise
-        print(f"desk: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return fail(str(exc), exc.exit_code)
     except DatabaseSetupError as exc:
-        if args.debug:
-            raise
-        print(f"desk: {exc}", file=sys.stderr)
-        return 1
+        return fail(str(exc), 1)
     except (OperationalError, DBAPIError) as exc:
-        if args.debug:
-            raise
         first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        print(f"desk: database error: {first}", file=sys.stderr)
-        return 1
+        return fail(f"database error: {first}", 1)
     except KeyboardInterrupt:
         print("desk: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - a bug: one line here, the traceback with --debug
+        lines = str(exc).strip().splitlines()
+        hint = "" if args.debug else " (run with --debug for the traceback)"
+        return fail(f"unexpected error ({type(exc).__name__}): {lines[0] if lines else ''}{hint}", 1)
+
+
+class _OncePerCommand(logging.Filter):
+    """Each warning once: an unavailable keyring is asked once per profile, per engine…"""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[tuple[str, int, str]] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True  # --debug output stays complete
+        key = (record.name, record.levelno, record.getMessage())
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+
+@contextmanager
+def _console_log(args: argparse.Namespace, ctx: CliContext) -> Iterator[None]:
+    """Warnings on stderr while the command runs, each once, passwords masked.
+
+    ``--quiet`` (global, or a command's own such as ``report sla --quiet`` for cron)
+    leaves errors only; ``--debug`` shows everything.
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    quiet = getattr(args, "quiet", False)
+    handler.setLevel(logging.DEBUG if args.debug else logging.ERROR if quiet else logging.WARNING)
+    handler.addFilter(RedactingFilter(ctx.secrets))
+    handler.addFilter(_OncePerCommand())
+    root = logging.getLogger()
+    previous = root.level
+    if args.debug:
+        root.setLevel(logging.DEBUG)
+    root.addHandler(handler)
+    try:
+        yield
     finally:
-        ctx.close()
+        root.removeHandler(handler)
+        root.setLevel(previous)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sla.add_argument("--out", type=Path, metavar="FILE.pdf", help="write the PDF here")
     sla.add_argument("--csv", type=Path, metavar="DIR|FILE.zip",
                      help="also write the tables as CSV files into DIR (or into one .zip)")
-    sla.add_argument("--quiet", action="store_true", help="print nothing on success (for cron)")
+    # SUPPRESS: without it this default would overwrite a global 'desk --quiet report sla'.
+    sla.add_argument("--quiet", action="store_true", default=argparse.SUPPRESS,
+                     help="print nothing on success (for cron)")
     sla.set_defaults(func=sla_cmd)
 
 

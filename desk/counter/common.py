@@ -1,7 +1,9 @@
-"""Small shared pieces of the counter services: checking signatures, desk-day due times."""
+"""Small shared pieces of the counter services: checking signatures, desk-day due times,
+placeholder serial numbers."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from desk.errors import InvalidInput
@@ -11,6 +13,16 @@ DESK_TZ = ZoneInfo("America/New_York")
 DESK_CLOSES = dt.time(18, 0)
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SIGNATURE_MAX_BYTES = 2_000_000
+# What gets typed when a laptop has no readable serial. Many devices share these, so they
+# identify nothing: they never match a device on record.
+PLACEHOLDER_SERIALS = frozenset({"n/a", "na", "n.a.", "none", "unknown", "null", "nil", "tbd", "?",
+                                 "no serial", "not available", "missing"})
+_FILLER = re.compile(r"^[-0_.?*/\\ ]*$")  # "", "-", "0", "000000", "--", "?", ...
+
+
+def is_placeholder_serial(serial: str | None) -> bool:
+    value = (serial or "").strip().lower()
+    return value in PLACEHOLDER_SERIALS or bool(_FILLER.match(value))
 
 
 def check_signature(png: bytes, what: str = "signature") -> bytes:

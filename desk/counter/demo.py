@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.enums import Role
-from db.models import Person
+from db.models import Device, Person
 from desk.actor import Actor
 from desk.counter.bundle import CounterServices
 from desk.counter.common import DESK_TZ
@@ -105,6 +105,11 @@ def add_repairs(db: Database, *, now: dt.datetime, rng: random.Random, count: in
         return 0
     with db.reading() as s:
         people = list(s.execute(select(Person.university_id).order_by(Person.id).limit(2000)).scalars())
+        # A later load continues the tags: a tag names one laptop, and intake refuses a
+        # tag that is on record with another serial.
+        tags = [t for t in s.execute(select(Device.asset_tag).where(Device.asset_tag.like("NU-%"))).scalars()
+                if t and t[3:].isdigit()]
+    first_tag = max([104000, *(int(t[3:]) + 7 for t in tags)])
     if not people:
         return 0
     starts = sorted(_desk_time((now - dt.timedelta(days=rng.uniform(0.2, 42))).astimezone(DESK_TZ).date(), rng)
@@ -121,7 +126,7 @@ def add_repairs(db: Database, *, now: dt.datetime, rng: random.Random, count: in
         due = (at.astimezone(DESK_TZ) + dt.timedelta(days=7)).date()
         req = IntakeRequest(
             caller_university_id=rng.choice(people),
-            device=DeviceInfo(asset_tag=f"NU-{104000 + n * 7}" if rng.random() < 0.6 else None,
+            device=DeviceInfo(asset_tag=f"NU-{first_tag + n * 7}" if rng.random() < 0.6 else None,
                               serial=f"{rng.choice('5CGPFJ')}{rng.randint(10**7, 10**8 - 1)}", make=make, model=model,
                               os=os_, warranty_until=(now + dt.timedelta(days=rng.randint(-200, 600))).date()),
             symptoms=rng.choice(SYMPTOMS), signature_png=signature(rng), staff_initials=actor.display_name[:2].upper()

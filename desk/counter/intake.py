@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import Device, Repair, RepairAccessory, Signature, Task
+from db.models import Repair, RepairAccessory, Signature, Task
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
-from desk.counter import loaners
+from desk.counter import identity, loaners
 from desk.counter.common import check_signature, due_at
 from desk.counter.read import find_device_id, load_device, load_repair, repair_id_for
 from desk.counter.terms import current_terms
@@ -68,6 +68,15 @@ class IntakeService:
             found = find_device_id(s, asset_tag, serial)
             return load_device(s, found) if found is not None else None
 
+    def identify(self, caller_university_id: str, info: DeviceInfo, *, device_id: int | None = None,
+                 new_device: bool = False) -> DeviceView | None:
+        """The device on record the intake would use (None: a new one); raises DeviceConflict
+        when what was typed does not name one device, exactly as ``intake`` would."""
+        with self.db.reading() as s:
+            person = lookups.person_id(s, caller_university_id) if caller_university_id.strip() else None
+            found = identity.identify(s, _clean_device(info), person, device_id=device_id, new_device=new_device)
+            return load_device(s, found.id) if found is not None else None
+
     def repair(self, number: str) -> RepairView:
         with self.db.reading() as s:
             return load_repair(s, repair_id_for(s, number))
@@ -93,12 +102,15 @@ class IntakeService:
         title = clean_text(req.title, "title", single_line=True, max_length=300) or self._title(req, device_info)
         with self.db.writing() as s:
             person = lookups.person_id(s, req.caller_university_id)
+            # Which device first: a tag or serial that names no single device stops here.
+            found = identity.identify(s, device_info, person, device_id=req.device_id, new_device=req.new_device)
             inc = self.models.open_in(
                 s, actor, MODEL, now, title=title, caller=req.caller_university_id.strip(),
                 description=req.symptoms, acting_status=req.acting_status or None,
                 acting_department=req.acting_department or None, category=req.category or None,
             )
-            device = self._device(s, device_info, person, now)
+            why = f"counter intake {inc.number}" + (" (counter staff chose this device)" if req.device_id else "")
+            device = identity.record(s, actor, now, device_info, person, found, why)
             repair = Repair(
                 incident_id=inc.id, device_id=device.id, symptoms=req.symptoms,
                 condition=[clean_text(c, "condition", single_line=True, max_length=120) for c in req.condition],
@@ -135,27 +147,6 @@ class IntakeService:
 
         p = s.get(Person, person_id)
         return person_name(p) if p else ""
-
-    @staticmethod
-    def _device(s: Session, info: DeviceInfo, person_id: int, now: dt.datetime) -> Device:
-        found = find_device_id(s, info.asset_tag, info.serial)
-        if found is None:
-            d = Device(asset_tag=info.asset_tag, serial=info.serial, make=info.make, model=info.model,
-                       os=info.os, warranty_until=info.warranty_until, owner_id=person_id,
-                       created_at=now, updated_at=now)
-            s.add(d)
-            s.flush()
-            return d
-        d = s.get_one(Device, found)
-        # What the counter typed today is the newest knowledge of the device; keep what it left blank.
-        for attr in ("asset_tag", "serial", "make", "model", "os", "warranty_until"):
-            value = getattr(info, attr)
-            if value not in (None, "") and getattr(d, attr) != value:
-                setattr(d, attr, value)
-        d.owner_id = d.owner_id or person_id
-        d.updated_at = now
-        s.flush()
-        return d
 
     @staticmethod
     def _prepare_tasks(s: Session, actor: Actor, incident_id: int, req: IntakeRequest, now: dt.datetime) -> None:

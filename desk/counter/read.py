@@ -17,6 +17,7 @@ from db.models import (
     Signature,
     StaffAccount,
 )
+from desk.counter.common import is_placeholder_serial
 from desk.counter.views import (
     AccessoryView,
     DeviceView,
@@ -54,12 +55,13 @@ def load_device(s: Session, device_id: int) -> DeviceView:
 
 
 def find_device_id(s: Session, asset_tag: str | None, serial: str | None) -> int | None:
-    """Asset tag first (unique), then serial (case-insensitive, scanners vary)."""
+    """Asset tag first (unique), then serial (case-insensitive, scanners vary; never a
+    placeholder such as "N/A"). The first match: intake uses desk.counter.identity instead."""
     if asset_tag and asset_tag.strip():
         found = s.execute(select(Device.id).where(func.upper(Device.asset_tag) == asset_tag.strip().upper())).scalar()
         if found is not None:
             return int(found)
-    if serial and serial.strip():
+    if serial and not is_placeholder_serial(serial):
         found = s.execute(select(Device.id).where(func.upper(Device.serial) == serial.strip().upper())
                           .order_by(Device.id).limit(1)).scalar()
         if found is not None:

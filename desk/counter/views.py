@@ -96,6 +96,10 @@ class IntakeRequest:
     login_needed: bool = False
     loaner_asset_tag: str | None = None
     loan_due: dt.date | None = None
+    # Counter staff's answer when the tag and serial did not name one device (DeviceConflict):
+    # this is the device on record with this id, or a new device despite a matching serial.
+    device_id: int | None = None
+    new_device: bool = False
 
 
 @dataclass(frozen=True)

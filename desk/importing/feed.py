@@ -5,10 +5,13 @@ writer only sees rows that are known to be good, and every bad row is reported b
 file and line with the reason.
 
 Tolerated without complaint: a UTF-8 byte-order mark, CRLF line ends, blank lines,
-quoted fields with commas and doubled quotes. Rejected: wrong number of fields,
-missing required values, bad university IDs, e-mails or dates, markup (HTML tags or
-entities — the feed is plain text and markup in a name is a sign of an upstream
-bug), control characters, bytes that are not UTF-8, unknown status kinds, duplicates.
+quoted fields with commas and doubled quotes, white space around a value (trimmed) and
+runs of spaces inside it (made one). Rejected: wrong number of fields, missing required
+values, bad university IDs, e-mails or dates, markup (HTML tags or entities — the feed
+is plain text and markup in a name is a sign of an upstream bug), control characters
+inside a value (a tab or a line break in a name is one too: every value is a single
+line), invisible bidi overrides, embeddings and isolates, bytes that are not UTF-8,
+unknown status kinds, duplicates.
 E-mails are checked with the same rule as the counter's person form; an address that
 passes it but is still malformed (".7@example.edu", a name romanised to nothing) is
 imported as given with a warning, so the person is not lost over their e-mail.
@@ -19,6 +22,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +38,12 @@ AFFILIATION_REQUIRED = ("university_id", "kind", "value")
 FEED_ID = re.compile(r"^[0-9]{9}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>|&(#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Every feed value is one line of printable text: C0 and C1 controls (tab and line breaks
+# included), the line and paragraph separators, and the invisible bidi embeddings,
+# overrides and isolates (which reorder how a name reads) mean an upstream bug.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+FORMATTING = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+SPACES = re.compile(r" {2,}")
 PHONE = re.compile(r"^[0-9+().\-/ ]{3,40}((x|ext\.?)\s?[0-9]{1,6})?$", re.IGNORECASE)
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
@@ -158,11 +167,16 @@ def _taint(parsed: Parsed, uid: str, line: int) -> None:
 
 
 def _text(row: dict[str, str], column: str, *, required: bool = False, max_length: int = NAME_MAX) -> str | None:
-    value = (row.get(column) or "").strip()
+    """A checked value: surrounding white space trimmed, runs of spaces inside made one."""
+    value = SPACES.sub(" ", (row.get(column) or "").strip())
     if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
         raise _RowError(f"{column} is not valid UTF-8 text")
-    if CONTROL.search(value):
-        raise _RowError(f"{column} contains a control character")
+    if bad := CONTROL.search(value):
+        raise _RowError(f"{column} contains {_control_name(bad.group())}")
+    if bad := FORMATTING.search(value):
+        ch = bad.group()
+        raise _RowError(f"{column} contains an invisible formatting character "
+                        f"(U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')})")
     if MARKUP.search(value):
         raise _RowError(f"{column} contains markup ({value!r}); the feed must be plain text")
     if required and not value:
@@ -170,6 +184,14 @@ def _text(row: dict[str, str], column: str, *, required: bool = False, max_lengt
     if len(value) > max_length:
         raise _RowError(f"{column} is {len(value)} characters long; the limit is {max_length}")
     return value or None
+
+
+def _control_name(ch: str) -> str:
+    if ch == "\t":
+        return "a tab"
+    if ch in "\n\r\u2028\u2029":
+        return "a line break"
+    return f"a control character (U+{ord(ch):04X})"
 
 
 def _uid(row: dict[str, str]) -> str:

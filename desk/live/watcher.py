@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import psycopg
+from psycopg.conninfo import make_conninfo
 
 from db.engine import Database, sqlite_path
 from desk.services.problem_list import ProblemListService
@@ -163,8 +164,14 @@ class PostgresWatcher(Watcher):
     def __init__(self, db: Database, on_change: ChangeCallback, on_state: StateCallback,
                  *, poll: float = 0.5) -> None:
         super().__init__(on_change, on_state)
-        url = db.engine.url.set(drivername="postgresql")
-        self.conninfo = url.render_as_string(hide_password=False)
+        url = db.engine.url
+        # Keyword parameters, not a URL: libpq refuses some passwords inside a URL (spaces),
+        # and its message then quotes the password.
+        params: dict[str, str | int | None] = {
+            "host": url.host, "port": url.port, "user": url.username, "password": url.password,
+            "dbname": url.database}
+        params.update({k: v if isinstance(v, str) else v[-1] for k, v in url.query.items()})
+        self.conninfo = make_conninfo("", **{k: v for k, v in params.items() if v is not None})
         self.server = f"{url.host or 'localhost'}"
         self.poll = poll
 

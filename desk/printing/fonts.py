@@ -19,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from desk import resources
+from desk.services.text import display_text
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,6 @@ CHAIN: tuple[Face, ...] = (
 )
 BASE = CHAIN[0].name
 BASE_BOLD = BASE + "-Bold"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 
@@ -70,11 +70,6 @@ def face_for(ch: str) -> str:
     return BASE  # prints as a missing-glyph box, never crashes
 
 
-def clean(text: str | None) -> str:
-    """Drop control and bidi-override characters: they can hide or reorder printed text."""
-    return _CONTROL.sub("", unicodedata.normalize("NFC", text or ""))
-
-
 def visual(line: str) -> str:
     """Shape Arabic and reorder a line with right-to-left text into display order."""
     if not _RTL.search(line):
@@ -99,7 +94,7 @@ def runs(text: str) -> list[tuple[str, str]]:
 
 def markup(text: str | None, *, max_chars: int | None = None) -> str:
     """User text as safe Paragraph markup: escaped, line breaks kept, fonts chosen per script."""
-    value = clean(text)
+    value = display_text(text)  # no controls or bidi overrides: they hide or reorder printed text
     if max_chars is not None and len(value) > max_chars:
         value = value[: max_chars - 1] + "…"
     lines = []

@@ -15,16 +15,20 @@ from typing import Any
 
 from desk.reports.params import GroupBy
 from desk.reports.sla_data import AGEING_BUCKETS, ComplianceRow, Counts, SlaReport, TimeStats
+from desk.services.text import display_text
 
 # Leading characters that make Excel/LibreOffice/Sheets evaluate a cell (OWASP list).
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: Any) -> Any:
-    """Text that would start a formula gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
-        return "'" + value
-    return value
+    """Text as the report shows it (``display_text``: no bidi overrides or other hidden
+    characters, which could also hide a formula's lead), and text that would start a
+    formula gets a leading apostrophe; numbers stay numbers."""
+    if not isinstance(value, str):
+        return value
+    value = display_text(value)
+    return "'" + value if value.startswith(FORMULA_LEADS) else value
 
 
 def _pct(p: float | None) -> str | float:

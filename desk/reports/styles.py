@@ -22,6 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from desk import resources
+from desk.services.text import display_text
 
 PAGE = landscape(letter)
 MARGIN = 12 * mm
@@ -66,7 +67,12 @@ def needs_fallback(text: str, font: str = FONT) -> bool:
 
 def runs(text: str, font: str = FONT) -> list[tuple[str, str]]:
     """``text`` split into (font, piece) runs: ``font`` where it has the glyphs, else the
-    fallback (which lacks Latin, so it cannot simply replace the main font)."""
+    fallback (which lacks Latin, so it cannot simply replace the main font).
+
+    Every string the report draws passes here, so this is where it loses the characters
+    that hide or reorder text (``display_text``, the same cleaning as on counter slips).
+    """
+    text = display_text(text)
     if not needs_fallback(text, font):
         return [(font, text)]
     cov = _covered(font)
@@ -102,7 +108,7 @@ def draw_text(canvas: Canvas, x: float, y: float, text: str, font: str, size: fl
 
 def fit(text: str, width: float, font: str, size: float) -> str:
     """``text`` cut with an ellipsis to fit ``width`` points (plain table cells)."""
-    text = " ".join(text.split())
+    text = " ".join(display_text(text).split())
     if text_width(text, font, size) <= width:
         return text
     lo, hi = 0, len(text)

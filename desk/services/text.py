@@ -1,7 +1,27 @@
-"""Validation of free text typed by people (any script, any length within limits)."""
+"""Free text typed by people (any script, any length within limits): checked before it is
+stored, and cleaned the one way every printout and export shows it."""
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from desk.errors import InvalidInput
+
+# Characters that change how the text around them reads without being seen themselves:
+# C0 and C1 controls (tab and line breaks aside), bidirectional embeddings, overrides,
+# isolates and marks (an RTL override prints "gnp.exe" as "exe.png"), zero-width
+# characters and the byte-order mark.
+_HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e"
+                     r"\u2066-\u2069\ufeff]")
+
+
+def display_text(value: str | None) -> str:
+    """User text as slips, reports and CSV exports show it: NFC, without hidden characters.
+
+    What is stored stays as typed; this is for output only, and every printout and
+    export goes through it (desk.printing.fonts, desk.reports.styles, desk.reports.csv_export).
+    """
+    return _HIDDEN.sub("", unicodedata.normalize("NFC", value or ""))
 
 
 def clean_text(value: str | None, field: str, *, required: bool = False, max_length: int | None = None,

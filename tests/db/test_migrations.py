@@ -1,15 +1,22 @@
 """Migrations: empty → head → base → head on both engines, and models == migrations."""
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, make_url, text
 
 import db.models  # noqa: F401
 from db import migrate
 from db.base import Base
-from db.engine import make_engine
+from db.engine import Database, make_engine
 from db.schema_extras import include_object
+from desk.cli.main import main
+from desk.connection import Target, open_database
+from desk.services.bundle import Services
+from desk.services.incidents import NewIncident
+from desk.sla.admin import SlaAdmin
+from tests.conftest import FakeClock
 
 
 def _diff(engine) -> list:  # type: ignore[no-untyped-def]
@@ -32,3 +39,46 @@ def test_upgrade_downgrade_upgrade_matches_models(db_url: str) -> None:
         assert _diff(engine) == []
     finally:
         engine.dispose()
+
+
+def _pins(engine) -> dict[str, tuple[str, int] | None]:  # type: ignore[no-untyped-def]
+    """Each ticket's pinned SLA as (SLA name, version number), None where unpinned."""
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT i.number, s.name, v.version FROM incidents i "
+            "LEFT JOIN sla_versions v ON v.id = i.sla_version_id LEFT JOIN slas s ON s.id = v.sla_id "
+            "ORDER BY i.number")).all()
+    return {n: (name, version) if name is not None else None for n, name, version in rows}
+
+
+@pytest.mark.parametrize("down_to", ["0004_sla", "0003_counter"])
+def test_sla_pins_survive_a_downgrade_and_upgrade(db_url: str, database: Database, clock: FakeClock,
+                                                  capsys: pytest.CaptureFixture[str], down_to: str) -> None:
+    services = Services.over(database, clock)
+    admin = services.staff.resolve_actor(os_username="first-admin")
+    first = [services.incidents.open(admin, NewIncident(title=f"Printer {i}", service=service, impact="medium",
+                                                        urgency="medium")).number
+             for i, service in enumerate(("Printing", "Wi-Fi & Network", "Laptop Repair"))]
+    # A later SLA version: tickets opened after it takes effect are pinned to it.
+    clock.advance(minutes=5)
+    SlaAdmin(database, clock).set_target(admin, "standard", "P3", resolution="5bd")
+    clock.advance(hours=1)
+    later = services.incidents.open(admin, NewIncident(title="Printer again", service="Printing",
+                                                       impact="medium", urgency="medium")).number
+    before = _pins(database.engine)
+    assert all(before[n] == ("standard", 1) for n in first) and before[later] == ("standard", 2)
+
+    migrate.downgrade(database.engine, down_to)
+    database.dispose()
+    if database.dialect == "sqlite":  # a local database is upgraded when Desk starts on it
+        open_database(Target(make_url(db_url), "--database")).dispose()
+    else:  # a shared one by its administrator
+        assert main(["--database", db_url, "db", "upgrade"]) == 0, capsys.readouterr().err
+        assert "4 tickets measured against their SLA again" in capsys.readouterr().out
+    after = _pins(database.engine)
+    if down_to == "0004_sla":
+        assert after == before  # the SLA definitions were kept, so are the pins
+    else:
+        # Past 0004 the SLA definitions themselves are dropped (0003 has no place for them) and
+        # come back as the reference defaults: every ticket is pinned again, to what is there now.
+        assert after == {**before, later: ("standard", 1)}

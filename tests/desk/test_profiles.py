@@ -68,7 +68,7 @@ def test_add_keeps_password_in_keyring_only(memory_keyring: MemoryKeyring, capsy
     # The first profile becomes the default; the password is offered back from the keyring.
     target = connection.choose()
     assert target.source == "profile 'campus'"
-    assert connection.with_password(target.url).password == SECRET
+    assert credentials.get_password(connection.password_key(target.url) or "") == SECRET
 
 
 def test_list_and_use(memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str],

@@ -1,4 +1,9 @@
-"""Page 2 — Device: scan the asset tag or serial; a known device fills in and shows its repairs."""
+"""Page 2 — Device: scan the asset tag or serial; a known device fills in and shows its repairs.
+
+When the tag and serial do not name one device (a serial shared by two customers'
+laptops, a tag and a serial of different devices), the page says so in words and
+offers the choice: one of the devices on record, or a new device. Nothing typed is
+changed by it, and the intake will not go on until staff have chosen."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,11 +18,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desk.counter.views import DeviceView
+from desk.counter.views import DeviceInfo, DeviceView
+from desk.errors import DeviceConflict
 from ui.counter.context import CounterContext
 from ui.counter.page_base import IntakePage
 from ui.counter.state import IntakeState
@@ -70,27 +77,106 @@ class DevicePage(IntakePage):
         row.addWidget(self.warranty)
         row.addStretch(1)
         form.addRow("Warranty", row)
+        # Which device is this? Shown when the tag and serial do not name one (DeviceConflict).
+        self.conflict: DeviceConflict | None = None
+        self.choices = QWidget()
+        self.choices.setAccessibleName("Which device is this?")
+        self.choice_buttons: list[QPushButton] = []
+        QVBoxLayout(self.choices).setContentsMargins(0, 0, 0, 0)
+        self.choices.hide()
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.history)
         lay.addStretch(1)
         lay.addWidget(self.message)
+        lay.addWidget(self.choices)
         self.setFocusProxy(self.asset_tag)
-        self._looked_up: tuple[str, str] = ("", "")
+        self._looked_up: tuple[str, str, str] = ("", "", "")
         self.pending = False  # a scan's look-up is running: Enter must not validate half-filled fields
+        self.asset_tag.textEdited.connect(self._on_identity_edited)
+        self.serial.textEdited.connect(self._on_identity_edited)
+
+    def initializePage(self) -> None:
+        if self._looked_up[0] and self._looked_up[0] != self.state.person_uid:  # another customer: ask again
+            self._forget_choice()
 
     def lookup(self) -> None:
-        key = (self.asset_tag.text().strip(), self.serial.text().strip())
-        if key == self._looked_up or not any(key):
+        tag, serial = self.asset_tag.text().strip(), self.serial.text().strip()
+        key = (self.state.person_uid, tag, serial)
+        if key == self._looked_up or not (tag or serial):
             return
         self._looked_up = key
         self.pending = True
+        info = DeviceInfo(asset_tag=tag or None, serial=serial or None)
+        uid, chosen, new = self.state.person_uid, self.state.device_id, self.state.new_device
 
         def failed(exc: BaseException) -> None:
             self.pending = False
-            self.show_message(describe(exc))
+            if isinstance(exc, DeviceConflict):
+                self.show_conflict(exc)
+            else:
+                self.show_message(describe(exc))
 
-        self.cc.runner.read(lambda: self.cc.counter.intake.find_device(*key), self._on_found, failed, owner=self)
+        self.cc.runner.read(lambda: self.cc.counter.intake.identify(uid, info, device_id=chosen, new_device=new),
+                            self._on_found, failed, owner=self)
+
+    # -- a tag and serial that name no single device ----------------------------------
+    def show_conflict(self, exc: DeviceConflict) -> None:
+        """Say what does not fit and offer the choice; also used when the intake itself refuses."""
+        self._forget_choice(keep_lookup=True)
+        self.conflict = exc
+        self.known = None
+        self.history.setText("")
+        layout = self.choices.layout()
+        assert layout is not None
+        for b in self.choice_buttons:
+            layout.removeWidget(b)
+            b.deleteLater()
+        self.choice_buttons = []
+        for d in exc.candidates:
+            owner = f" — {d.owner_name}" if d.owner_name else ""
+            b = QPushButton(f"It is this device: {d.label}{owner}")
+            b.clicked.connect(lambda _=False, d=d: self._on_choice_clicked(d))
+            self.choice_buttons.append(b)
+        if exc.can_register_new:
+            b = QPushButton("It is another laptop: register a new device")
+            b.clicked.connect(lambda _=False: self._on_choice_clicked(None))
+            self.choice_buttons.append(b)
+        for b in self.choice_buttons:
+            layout.addWidget(b)
+        self.choices.show()
+        self.show_message(self._conflict_text(exc), self.choice_buttons[0] if self.choice_buttons else self.asset_tag)
+
+    @staticmethod
+    def _conflict_text(exc: DeviceConflict) -> str:
+        # The devices on record are on the buttons below, so the words say what does not fit.
+        rest = "or register a new one" if exc.can_register_new else "or correct the asset tag"
+        return f"{exc.problem} Which device is this? Choose it below, {rest}."
+
+    def _on_choice_clicked(self, d: DeviceView | None) -> None:
+        self.conflict = None
+        self.choices.hide()
+        self.show_message("")
+        if d is None:
+            self.state.device_id, self.state.new_device = None, True
+            self.known = None
+            self.history.setText("<i>A new device, registered apart from the device(s) on record with this "
+                                 "serial.</i>")
+            return
+        self.state.device_id, self.state.new_device = d.id, False
+        self._on_found(d)
+
+    def _on_identity_edited(self, _text: str) -> None:
+        self._forget_choice()
+
+    def _forget_choice(self, *, keep_lookup: bool = False) -> None:
+        self.state.device_id, self.state.new_device = None, False
+        if self.conflict is not None:
+            self.conflict = None
+            self.choices.hide()
+            self.show_message("")
+        if not keep_lookup:
+            self._looked_up = ("", "", "")
 
     def _on_found(self, d: DeviceView | None) -> None:
         self.pending = False
@@ -141,6 +227,9 @@ class DevicePage(IntakePage):
         s = self.state
         if not s.asset_tag and not s.serial:
             return "Scan or type the asset tag or the serial number.", self.asset_tag
+        if self.conflict is not None:
+            focus = self.choice_buttons[0] if self.choice_buttons else self.asset_tag
+            return self._conflict_text(self.conflict), focus
         if not s.make:
             return "Type the make (e.g. Dell, Apple, Lenovo).", self.make
         if not s.model:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from desk.counter.intake import IntakeResult
 from desk.counter.terms import current_terms
-from desk.errors import InvalidInput
+from desk.errors import DeviceConflict, InvalidInput
 from ui.counter.context import CounterContext
 from ui.counter.page_base import IntakePage
 from ui.counter.signature_pad import SignaturePad
@@ -142,6 +142,10 @@ class ReviewPage(IntakePage):
         def failed(exc: BaseException) -> None:
             self.busy = False
             self.setEnabled(True)
+            if isinstance(exc, DeviceConflict):
+                # Which device it is is decided on the Device page: everything typed stays as it is.
+                self.wizard_().show_device_conflict(exc)
+                return
             field = getattr(exc, "field", None) if isinstance(exc, InvalidInput) else None
             self.show_message(describe(exc) + (" Go Back to fix it." if field not in (None, "signature",
                                                                                         "staff_initials") else ""))

@@ -18,6 +18,8 @@ class IntakeState:
     acting_department: str = ""
     asset_tag: str = ""
     serial: str = ""
+    device_id: int | None = None      # staff chose this device on record (a DeviceConflict answered)
+    new_device: bool = False          # … or a new device despite a matching serial
     make: str = ""
     model: str = ""
     os: str = ""
@@ -67,4 +69,5 @@ class IntakeState:
             wipe_allowed=bool(self.wipe_allowed), login_needed=bool(self.login_needed),
             loaner_asset_tag=self.loaner or None,
             loan_due=dt.date.fromisoformat(self.loan_due) if self.loaner and self.loan_due else None,
+            device_id=self.device_id, new_device=self.new_device,
         )

@@ -9,6 +9,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QWidget, QWizard
 
 from desk.counter.intake import IntakeResult
+from desk.errors import DeviceConflict
 from ui.counter.context import CounterContext
 from ui.counter.draft import DraftStore
 from ui.counter.page_base import IntakePage
@@ -39,8 +40,9 @@ class IntakeWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveHelpButton, False)
         self.resize(780, 640)
+        self.device_page = DevicePage(cc, self.state)
         self.pages: list[IntakePage] = [
-            CustomerPage(cc, self.state), DevicePage(cc, self.state), ProblemPage(cc, self.state),
+            CustomerPage(cc, self.state), self.device_page, ProblemPage(cc, self.state),
             DataPage(cc, self.state), LoanerPage(cc, self.state), ReviewPage(cc, self.state),
         ]
         for i, page in enumerate(self.pages):
@@ -98,6 +100,14 @@ class IntakeWizard(QWizard):
         if page_id >= 0:
             self.pages[page_id].show_message("")
         self.save_draft()
+
+    def show_device_conflict(self, exc: DeviceConflict) -> None:
+        """The intake found that the tag and serial name no single device: back to the Device
+        page (pages keep what was typed, signature included) to choose there."""
+        index = self.pages.index(self.device_page)
+        while self.currentId() > index:
+            self.back()
+        self.device_page.show_conflict(exc)
 
     # -- finishing ------------------------------------------------------------------------
     def finish_with(self, result: IntakeResult) -> None:

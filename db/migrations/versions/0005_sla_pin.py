@@ -23,6 +23,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # The pins go with the column; after an upgrade back past this revision Desk measures
+    # every unpinned ticket again (desk.connection.upgrade, REPIN_AFTER), so they return.
     if op.get_bind().dialect.name == "sqlite":
         op.execute("ALTER TABLE incidents DROP COLUMN sla_version_id")
     else:

@@ -22,6 +22,7 @@ FILES = {"parameters.csv", "summary.csv", "compliance.csv", "weekly.csv", "backl
 @pytest.mark.parametrize("value, expected", [
     ("=1+1", "'=1+1"), ("+44 20", "'+44 20"), ("-rf", "'-rf"), ("@SUM(A1)", "'@SUM(A1)"),
     ("\tx", "'\tx"), ("plain", "plain"), ("", ""), (-5, -5), (3.5, 3.5), ("a=b", "a=b"),
+    ("\u202e=1+1", "'=1+1"), ("\u200b@SUM(A1)", "'@SUM(A1)"),  # a hidden lead still starts a formula
 ])
 def test_neutralise(value: object, expected: object) -> None:
     assert neutralise(value) == expected

@@ -87,3 +87,43 @@ def test_empty_period_still_makes_a_report(sqlite_loaded: tuple[Database, Actor]
     _, pages = ReportService(db).write_sla_pdf(actor, ReportParams(dt.date(2025, 1, 6), dt.date(2025, 1, 6)), out)
     text = " ".join(_text(out))
     assert pages >= 4 and "No breaches were recorded" in text and "Tickets opened 0" in text
+
+
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "Invoice \u202egnp.exe" shows as "Invoice exe.png"
+
+
+def test_bidi_controls_are_dropped_from_pdf_and_csv_like_on_slips(sqlite_loaded: tuple[Database, Actor],
+                                                                  tmp_path: Path) -> None:
+    from sqlalchemy import select, update
+
+    from db.models import Incident, StaffAccount
+    from desk.printing.fonts import markup
+    from desk.reports.csv_export import write_csv
+
+    db, actor = sqlite_loaded
+    params = ReportParams(sla_dataset.PERIOD_FROM, sla_dataset.PERIOD_TO, group_by=GroupBy.ASSIGNEE)
+    before = ReportService(db).sla_report(actor, params)
+    breached, major = before.breaches[0].number, before.summary.majors[0].number
+    with db.writing() as s:
+        s.execute(update(Incident).where(Incident.number == breached).values(title=f"Invoice {RLO}gnp.exe"))
+        s.execute(update(Incident).where(Incident.number == major)
+                  .values(title=f"Outage\u2066{RLO}\u2069 in \u200fHUM\u061c 101\u200b"))
+        s.execute(update(StaffAccount).where(StaffAccount.display_name == "Ana Souza")
+                  .values(display_name=f"Ana {RLO}azuoS"))
+    assert RLO not in markup(f"Invoice {RLO}gnp.exe")  # what slips have always done
+
+    out = tmp_path / "sla.pdf"
+    report, _ = ReportService(db).write_sla_pdf(actor, params, out)
+    body = "\n".join(p.extract_text() or "" for p in PdfReader(out).pages)
+    assert "Invoice gnp.exe" in body and "Outage in HUM 101" in body and "Ana azuoS" in body
+    for ch in (RLO, "\u2066", "\u2069", "\u200f", "\u061c", "\u200b"):
+        assert ch not in body, f"U+{ord(ch):04X} printed"
+
+    write_csv(report, tmp_path / "csv")
+    texts = {f.name: f.read_text(encoding="utf-8") for f in (tmp_path / "csv").iterdir()}
+    assert "Invoice gnp.exe" in texts["breaches.csv"] and "Outage in HUM 101" in texts["major_incidents.csv"]
+    assert "Ana azuoS" in texts["compliance.csv"]
+    assert not any(RLO in t or "\u2066" in t or "\u200f" in t for t in texts.values())
+    with db.reading() as s:  # stored as typed; only what is shown is cleaned
+        assert s.execute(select(Incident.title).where(Incident.number == breached)).scalar() == \
+            f"Invoice {RLO}gnp.exe"

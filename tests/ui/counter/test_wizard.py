@@ -164,3 +164,100 @@ def test_draft_survives_a_crash_and_is_offered_back(qtbot: QtBot, cc: CounterCon
     cc.dialogs = ScriptedDialogs([False])
     w2.reject()
     assert not (tmp_path / "draft.json").exists()
+
+
+def _to_device_page(qtbot: QtBot, w: IntakeWizard, uid: str) -> None:
+    qtbot.keyClicks(w.pages[0].search, uid)
+    qtbot.keyClick(w.pages[0].search, Qt.Key.Key_Return)
+    assert w.currentId() == 1
+
+
+def _type_device(qtbot: QtBot, w: IntakeWizard, tag: str, serial: str) -> None:
+    p2 = w.pages[1]
+    qtbot.keyClicks(p2.asset_tag, tag)
+    qtbot.keyClicks(p2.serial, serial)
+    qtbot.keyClick(p2.serial, Qt.Key.Key_Return)
+    qtbot.keyClicks(p2.make, "Dell")
+    qtbot.keyClicks(p2.model, "Latitude 7440")
+
+
+def _finish(qtbot: QtBot, w: IntakeWizard) -> None:
+    """Pages 3–6 answered; ends on the review page, signed."""
+    p3, p4, _loaner, p6 = w.pages[2:]
+    qtbot.keyClicks(p3.symptoms, "Keyboard sticky after a coffee")
+    w.next()
+    p4.backup_no.setChecked(True)
+    p4.wipe_no.setChecked(True)
+    p4.login_no.setChecked(True)
+    w.next()
+    w.next()
+    assert w.currentId() == 5, [p.message.text() for p in w.pages]
+    p6.accept_box.setChecked(True)
+    sign(qtbot, p6.pad)
+
+
+def test_a_shared_serial_is_shown_in_words_and_staff_choose(qtbot: QtBot, cc: CounterContext, database: Database,
+                                                            tmp_path: Path) -> None:
+    from tests.desk.counter.support import make_intake
+
+    first = make_intake(database, cc.counter, cc.actor)  # Ada's laptop: NU-104233, 5CG1234XYZ
+    grace = factories.person(database, given="Grace", family="Hopper")
+    w = make_wizard(qtbot, cc, tmp_path)
+    done: list[object] = []
+    w.intake_completed.connect(done.append)
+    _to_device_page(qtbot, w, grace)
+    _type_device(qtbot, w, "NU-200001", "5CG1234XYZ")
+    p2 = w.pages[1]
+    text = p2.message.text()
+    assert p2.message.isVisible() and "Serial 5CG1234XYZ is on record with asset tag NU-104233" in text
+    assert "Which device is this?" in text and p2.choices.isVisible()
+    assert [b.text() for b in p2.choice_buttons] == [
+        f"It is this device: {first.repair.device.label} — Ada Lovelace",
+        "It is another laptop: register a new device"]
+    # Next is refused until staff choose; nothing typed was touched.
+    w.next()
+    assert w.currentId() == 1 and "5CG1234XYZ" in p2.message.text()
+    assert (p2.asset_tag.text(), p2.serial.text(), p2.make.text()) == ("NU-200001", "5CG1234XYZ", "Dell")
+    p2.choice_buttons[1].click()
+    assert not p2.choices.isVisible() and not p2.message.isVisible()
+    w.next()
+    assert w.currentId() == 2
+    _finish(qtbot, w)
+    w.button(w.WizardButton.FinishButton).click()
+    assert done, w.pages[5].message.text()
+    made = cc.counter.intake.repair(done[0].number)  # type: ignore[attr-defined]
+    assert made.device.id != first.repair.device.id and made.device.asset_tag == "NU-200001"
+    assert cc.counter.intake.repair(first.number).device.asset_tag == "NU-104233"
+
+
+def test_a_conflict_found_at_finish_goes_back_to_the_device_page_keeping_everything(
+        qtbot: QtBot, cc: CounterContext, database: Database, tmp_path: Path) -> None:
+    from desk.counter.views import DeviceInfo
+    from tests.desk.counter.support import make_intake
+
+    grace = factories.person(database, given="Grace", family="Hopper")
+    w = make_wizard(qtbot, cc, tmp_path)
+    done: list[object] = []
+    w.intake_completed.connect(done.append)
+    _to_device_page(qtbot, w, grace)
+    _type_device(qtbot, w, "NU-200001", "SHARED-77")
+    assert "New device" in w.pages[1].history.text()
+    w.next()
+    _finish(qtbot, w)
+    # Meanwhile another workstation takes in Ada's laptop with the same serial.
+    other = make_intake(database, cc.counter, cc.actor, device=DeviceInfo(asset_tag="NU-104233",
+                                                                          serial="SHARED-77"))
+    w.button(w.WizardButton.FinishButton).click()
+    assert not done and w.currentId() == 1
+    p2 = w.pages[1]
+    assert "Serial SHARED-77 is on record with asset tag NU-104233" in p2.message.text()
+    assert p2.choices.isVisible() and len(p2.choice_buttons) == 2
+    assert (p2.asset_tag.text(), p2.serial.text()) == ("NU-200001", "SHARED-77")
+    assert w.pages[2].symptoms.toPlainText() == "Keyboard sticky after a coffee" and not w.pages[5].pad.is_empty()
+    p2.choice_buttons[1].click()  # another laptop
+    for _ in range(4):
+        w.next()
+    assert w.currentId() == 5 and w.pages[5].accept_box.isChecked()
+    w.button(w.WizardButton.FinishButton).click()
+    assert done, w.pages[5].message.text()
+    assert cc.counter.intake.repair(other.number).device.asset_tag == "NU-104233"
