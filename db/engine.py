@@ -13,10 +13,11 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import audit_chain
-from db.errors import DatabaseSetupError
+from db.errors import DatabaseSetupError, RuleRefused, server_message
 from db.filesystems import filesystem_type, is_network_filesystem
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,29 @@ def _install_sqlite_hooks(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
+def _install_chain_hooks(engine: Engine) -> None:
+    """The audit chain's head cached by a writer (db.audit_chain) is wrong after a
+    rollback, a savepoint's included (an import rolls back one bad person that way)."""
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(conn: Any) -> None:
+        audit_chain.forget_head(conn.info)
+
+    @event.listens_for(engine, "rollback_savepoint")
+    def _on_rollback_savepoint(conn: Any, _name: Any, _context: Any) -> None:
+        audit_chain.forget_head(conn.info)
+
+
+def _install_postgres_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Desk writes its own audit rows when it runs as the schema owner; the owner's
+        # other sessions (psql) are audited by the server's triggers (db.security).
+        # A staff login cannot opt out with this: the triggers ignore it for them.
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SELECT set_config('desk.app', 'on', false)")
+        dbapi_conn.commit()
+
+
 def make_engine(url: str | URL, *, check_location: bool = True, **kwargs: Any) -> Engine:
     u = make_url(url)
     backend = u.get_backend_name()
@@ -82,13 +106,17 @@ def make_engine(url: str | URL, *, check_location: bool = True, **kwargs: Any) -
             **kwargs,
         )
         _install_sqlite_hooks(engine)
+        _install_chain_hooks(engine)
         return engine
     if backend == "postgresql":
         if u.drivername == "postgresql":
             u = u.set(drivername="postgresql+psycopg")
         kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("connect_args", {"connect_timeout": 10, "application_name": "desk"})
-        return create_engine(u, **kwargs)
+        engine = create_engine(u, **kwargs)
+        _install_postgres_hooks(engine)
+        _install_chain_hooks(engine)
+        return engine
     raise DatabaseSetupError(
         f"Unsupported database {backend!r}: Desk runs on SQLite (local) or PostgreSQL (shared)."
     )
@@ -134,8 +162,14 @@ class Database:
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        with self.write_sessions() as session, session.begin():
-            yield session
+        try:
+            with self.write_sessions() as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            message = server_message(exc)
+            if message is None:
+                raise
+            raise RuleRefused(message) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -6,6 +6,14 @@ class DatabaseSetupError(Exception):
     """The database cannot be used as configured; the message says what to do."""
 
 
+class RuleRefused(Exception):
+    """The shared server refused a write by one of its rules (db.security): the same
+    rule the core applies, so this means Desk and the server disagree or a client other
+    than Desk tried. The message is the server's, naming the rule."""
+
+    exit_code = 2
+
+
 # SQLSTATEs the server's own rules raise (db.security.functions): insufficient_privilege
 # for a refused action, invalid_parameter_value for a bad staff login.
 REFUSED = "42501"

@@ -50,9 +50,10 @@ from desk.demodata.bulk import Loader, drop_sqlite_fts_trigger, drop_sqlite_inde
 from desk.demodata.clockwork import DAY, HOUR, MINUTE, DeskHours
 from desk.demodata.names import NamePicker
 from desk.demodata.timeline import Priorities, Staffing, Ticket, TicketWriter, weighted
-from desk.errors import DeskError
+from desk.errors import DeskError, PermissionDenied
 from desk.rules.permissions import require
 from desk.rules.priority import VipPolicyRef
+from desk.services import audit
 from desk.services.lookups import current_vip_policy
 from desk.services.numbering import format_number, reserve_block
 
@@ -154,6 +155,12 @@ def build_demo(db: Database, *, tickets: int, seed: int, progress: Progress,
     ctx = DemoContext(random.Random(seed), now, tickets, progress)
     operator = actor if actor is not None else _operator_account(db)
     require(operator, "demo.load")
+    with db.reading() as s:
+        if audit.server_writes_audit(s):
+            raise PermissionDenied(
+                "desk demo writes two years of history in bulk (the audit log, number counters, past "
+                "times), which only the schema owner may do on a shared server: run it with the login "
+                "that ran desk db upgrade.")
     found = real_records(db, operator)
     if found and not force:
         raise RealRecords(

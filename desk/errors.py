@@ -4,6 +4,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+# Raised by the database layer when the shared server refuses a write by its own rules;
+# re-exported here so the UI can name it without reaching into db.
+from db.errors import RuleRefused
+
 if TYPE_CHECKING:
     from desk.counter.views import DeviceView
 
@@ -88,3 +92,8 @@ class ConflictError(DeskError):
         self.current_version = current_version
         self.mine = dict(mine)
         self.theirs = dict(theirs)
+
+
+__all__ = ["ConflictError", "DeskError", "DeviceConflict", "IllegalTransition", "InvalidInput", "NotFound",
+           "PermissionDenied",
+           "RuleRefused"]

@@ -6,12 +6,14 @@ import datetime as dt
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from db import security
 from db.engine import Database
 from db.models import (
     Category,
     Department,
     NumberSequence,
     RuleAction,
+    RuleAuditField,
     RulePriority,
     RuleTransition,
     RuleUrgencyRank,
@@ -37,10 +39,10 @@ def seed_rules(s: Session) -> None:
         PROBLEM_OPENING,
         PROBLEM_TRANSITIONS,
     )
-    from desk.rules.permissions import ACTIONS
+    from desk.rules.permissions import ACTIONS, AUDIT_EVENT_ACTIONS
     from desk.rules.priority import MATRIX, URGENCY_ORDER
 
-    for model in (RulePriority, RuleUrgencyRank, RuleTransition, RuleAction):
+    for model in (RulePriority, RuleUrgencyRank, RuleTransition, RuleAction, RuleAuditField):
         s.execute(delete(model))
     s.add_all(RulePriority(impact=i.value, urgency=u.value, priority=p.value) for (i, u), p in MATRIX.items())
     s.add_all(RuleUrgencyRank(urgency=u.value, rank=n) for n, u in enumerate(URGENCY_ORDER))
@@ -50,6 +52,9 @@ def seed_rules(s: Session) -> None:
     moves += [("problem", a.value, b.value) for a, targets in PROBLEM_TRANSITIONS.items() for b in targets]
     s.add_all(RuleTransition(record=r, from_status=a, to_status=b) for r, a, b in moves)
     s.add_all(RuleAction(action=a, role=r.value) for a, r in ACTIONS.items())
+    server_written = dict.fromkeys(security.covered_fields())
+    for (entity, field), action in {**server_written, **AUDIT_EVENT_ACTIONS}.items():
+        s.add(RuleAuditField(entity=entity, field=field, action=action))
 
 
 def _seed(s: Session) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from desk.errors import ConflictError, DeskError, InvalidInput
+from desk.errors import ConflictError, DeskError, InvalidInput, RuleRefused
 
 log = logging.getLogger(__name__)
 
@@ -12,6 +12,8 @@ def describe(exc: BaseException) -> str:
     """The sentence to show for ``exc``; database errors in plain words."""
     if isinstance(exc, DeskError):
         return str(exc)
+    if isinstance(exc, RuleRefused):
+        return f"The database server refused this: {exc}"
     name = type(exc).__name__
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     first = text[0] if text else name
@@ -28,7 +30,8 @@ def describe(exc: BaseException) -> str:
 def is_expected(exc: BaseException) -> bool:
     if isinstance(exc, DeskError):
         return True
-    return type(exc).__name__ in {"OperationalError", "InterfaceError", "DatabaseError"}
+    return isinstance(exc, RuleRefused) or type(exc).__name__ in {"OperationalError", "InterfaceError",
+                                                                  "DatabaseError"}
 
 
 __all__ = ["ConflictError", "InvalidInput", "describe", "is_expected"]

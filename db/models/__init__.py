@@ -9,7 +9,14 @@ from db.models.major import MajorIncidentRule, MajorTeamMember
 from db.models.numbering import NumberSequence
 from db.models.people import Affiliation, Department, Person, PersonStatus
 from db.models.problems import Problem
-from db.models.rules import RuleAction, RulePriority, RuleTransition, RuleUrgencyRank, SecurityGroup
+from db.models.rules import (
+    RuleAction,
+    RuleAuditField,
+    RulePriority,
+    RuleTransition,
+    RuleUrgencyRank,
+    SecurityGroup,
+)
 from db.models.sla import (
     Calendar,
     CalendarClosure,
@@ -52,6 +59,7 @@ __all__ = [
     "Repair",
     "RepairAccessory",
     "RuleAction",
+    "RuleAuditField",
     "RulePriority",
     "RuleTransition",
     "RuleUrgencyRank",

@@ -51,6 +51,19 @@ class RuleAction(Base):
     role: Mapped[str] = mapped_column(String(24))
 
 
+class RuleAuditField(Base):
+    """Audit entries a staff login may not write through ``desk_audit()`` (``action``
+    NULL: the server's triggers write them — the column changes the SLA engine replays),
+    or only with the role of ``action`` (events that drive a rule, such as a dismissed
+    surge proposal). ``field`` is a LIKE pattern."""
+
+    __tablename__ = "rule_audit_fields"
+
+    entity: Mapped[str] = mapped_column(String(40), primary_key=True)
+    field: Mapped[str] = mapped_column(String(60), primary_key=True)
+    action: Mapped[str | None] = mapped_column(String(60))
+
+
 class SecurityGroup(Base):
     """The PostgreSQL group role that stands for a Desk role in this database.
 

@@ -15,10 +15,11 @@ from sqlalchemy import Connection, text
 from db import audit_chain
 from db.enums import Role
 from db.errors import DatabaseSetupError
-from db.security.functions import CALLABLE, FUNCTIONS, NAMES
+from db.security.functions import CALLABLE, FUNCTIONS
 from db.security.tables import GUARDED, LADDER, LINKS, WRITES, Guarded
 
-__all__ = ["GUARDED", "apply", "audit_covered", "drop_server_objects", "group_name", "groups"]
+__all__ = ["GUARDED", "apply", "audit_covered", "covered_fields", "drop_server_objects", "group_name", "groups",
+           "reason_setting"]
 
 _MAX_IDENT = 63
 
@@ -60,6 +61,21 @@ def audit_covered(entity: str, field: str) -> bool:
         cols = Base.metadata.tables[g.table].columns
         return field in cols and field not in g.ignored
     return False
+
+
+def covered_fields() -> list[tuple[str, str]]:
+    """(entity, field) of every entry the server's triggers write themselves: a staff
+    login may not write these through desk_audit() (rule_audit_fields)."""
+    from db.base import Base
+
+    out = {(link.entity, link.field) for link in LINKS}
+    for g in GUARDED:
+        if g.entity is None:
+            continue
+        if g.created_from:
+            out.add((g.entity, "created"))
+        out |= {(g.entity, c.name) for c in Base.metadata.tables[g.table].columns if c.name not in g.ignored}
+    return sorted(out)
 
 
 def reason_setting(entity: str, entity_id: int, field: str) -> str:
@@ -104,12 +120,21 @@ def _triggers(g: Guarded) -> list[str]:
     out = [f"DROP TRIGGER IF EXISTS desk_10_guard ON {t}", f"DROP TRIGGER IF EXISTS desk_90_audit ON {t}"]
     if g.times or g.actors:
         out.append(f"CREATE TRIGGER desk_10_guard BEFORE INSERT OR UPDATE ON {t} FOR EACH ROW "
-                   f"EXECUTE FUNCTION desk_guard_row('{','.join(g.times)}', '{','.join(g.actors)}')")
+                   f"EXECUTE FUNCTION desk_guard_row({_args(g.times, g.actors, g.creators)})")
     if g.entity:
+        args = _args(g.entity, g.ignored, g.created_from, g.on_insert, g.inserted_at, g.updated_at)
         out.append(f"CREATE TRIGGER desk_90_audit AFTER INSERT OR UPDATE OR DELETE ON {t} FOR EACH ROW "
-                   f"EXECUTE FUNCTION desk_audit_row('{g.entity}', '{','.join(g.ignored)}', "
-                   f"'{g.created_from or ''}', '{','.join(g.on_insert)}')")
+                   f"EXECUTE FUNCTION desk_audit_row({args})")
     return out
+
+
+def _args(*values: str | tuple[str, ...] | None) -> str:
+    """Trigger arguments: each a string literal (lists comma-joined, None as '')."""
+    def one(v: str | tuple[str, ...] | None) -> str:
+        text_ = ",".join(v) if isinstance(v, tuple) else (v or "")
+        return "'" + text_.replace("'", "''") + "'"
+
+    return ", ".join(one(v) for v in values)
 
 
 def _statements() -> list[str]:
@@ -118,12 +143,9 @@ def _statements() -> list[str]:
         out += _triggers(g)
     for link in LINKS:
         t = link.table
-        out += [f"DROP TRIGGER IF EXISTS desk_10_guard ON {t}", f"DROP TRIGGER IF EXISTS desk_90_audit ON {t}",
+        out += [f"DROP TRIGGER IF EXISTS desk_90_audit ON {t}",
                 f"CREATE TRIGGER desk_90_audit AFTER INSERT OR DELETE ON {t} FOR EACH ROW EXECUTE FUNCTION "
-                f"desk_audit_link('{link.entity}', '{link.id_column}', '{link.field}', '{link.value_column}')"]
-        if link.times or link.actors:
-            out.append(f"CREATE TRIGGER desk_10_guard BEFORE INSERT OR UPDATE ON {t} FOR EACH ROW "
-                       f"EXECUTE FUNCTION desk_guard_row('{','.join(link.times)}', '{','.join(link.actors)}')")
+                f"desk_audit_link({_args(link.entity, link.id_column, link.field, link.value_column)})"]
     out += [
         "DROP TRIGGER IF EXISTS desk_20_rules ON incidents",
         "CREATE TRIGGER desk_20_rules BEFORE INSERT OR UPDATE ON incidents FOR EACH ROW "
@@ -149,26 +171,43 @@ def _statements() -> list[str]:
     return out
 
 
+def _desk_functions(conn: Connection) -> list[str]:
+    """Every function Desk put in the schema (by its signature)."""
+    return list(conn.execute(text(
+        "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname = 'public' AND (p.proname LIKE 'desk\\_%' OR p.proname IN "
+        "('audit_log_append_only', 'incident_search_vector', 'incident_search_people'))")).scalars())
+
+
+def _grantees(conn: Connection, names: dict[str, str]) -> list[str]:
+    """Roles other than the owner and this database's groups holding privileges on the
+    schema's tables or sequences: logins granted directly by an older Desk (`desk db
+    grant` gave each login every table), or by hand. Their privileges go."""
+    rows = conn.execute(text(
+        "SELECT DISTINCT r.rolname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "CROSS JOIN LATERAL aclexplode(c.relacl) a JOIN pg_roles r ON r.oid = a.grantee "
+        "WHERE n.nspname = 'public' AND a.grantee <> c.relowner")).scalars()
+    return sorted(set(rows) - set(names.values()))
+
+
 def _grants(conn: Connection, names: dict[str, str]) -> None:
     everyone = _q(names[Role.COUNTER.value])
     tables = [r[0] for r in conn.execute(text(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"))]
     conn.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
     conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {everyone}"))
-    for name in names.values():
-        conn.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {_q(name)}"))
-        conn.execute(text(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {_q(name)}"))
+    for name in [*names.values(), *_grantees(conn, names), "PUBLIC"]:
+        who = name if name == "PUBLIC" else _q(name)
+        conn.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {who}"))
+        conn.execute(text(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {who}"))
     conn.execute(text(f"GRANT SELECT ON {', '.join(tables)} TO {everyone}"))
     # Row ids: a login that may insert draws the next id (burning ids harms nobody).
     conn.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {everyone}"))
     for role, writes in WRITES.items():
         for table, privileges in writes.items():
             conn.execute(text(f"GRANT {privileges} ON {table} TO {_q(names[role.value])}"))
-    for fn in NAMES:
-        for sig in conn.execute(text(
-                "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-                "WHERE n.nspname = 'public' AND p.proname = :n"), {"n": fn}).scalars():
-            conn.execute(text(f"REVOKE ALL ON FUNCTION {sig} FROM PUBLIC"))
+    for sig in _desk_functions(conn):
+        conn.execute(text(f"REVOKE ALL ON FUNCTION {sig} FROM PUBLIC"))
     for sig in CALLABLE:
         conn.execute(text(f"GRANT EXECUTE ON FUNCTION {sig} TO {everyone}"))
     # Whether one is the owner is no secret; a login in no group yet must still learn it.
@@ -191,19 +230,17 @@ def apply(conn: Connection) -> dict[str, str]:
 
 
 def drop_server_objects(conn: Connection) -> None:
-    """Undo ``apply`` (the downgrade of 0010): triggers, policies, functions. The group
-    roles stay: other databases' objects may still be granted to them."""
-    for g in GUARDED:
-        conn.execute(text(f"DROP TRIGGER IF EXISTS desk_10_guard ON {g.table}"))
-        conn.execute(text(f"DROP TRIGGER IF EXISTS desk_90_audit ON {g.table}"))
-    for link in LINKS:
-        conn.execute(text(f"DROP TRIGGER IF EXISTS desk_10_guard ON {link.table}"))
-        conn.execute(text(f"DROP TRIGGER IF EXISTS desk_90_audit ON {link.table}"))
+    """Undo ``apply`` (the downgrade of 0010): triggers, policies, Desk's security
+    functions. The group roles stay: other databases' objects may still be granted to them."""
+    for t in {g.table for g in GUARDED} | {link.table for link in LINKS}:
+        conn.execute(text(f"DROP TRIGGER IF EXISTS desk_10_guard ON {t}"))
+        conn.execute(text(f"DROP TRIGGER IF EXISTS desk_90_audit ON {t}"))
     for t, trig in (("incidents", "desk_20_rules"), ("problems", "desk_20_rules"),
                     ("staff_accounts", "desk_20_login"), ("staff_accounts", "desk_80_sync"),
                     ("staff_roles", "desk_80_sync"), ("audit_log", "audit_log_seal")):
         conn.execute(text(f"DROP TRIGGER IF EXISTS {trig} ON {t}"))
     conn.execute(text("DROP POLICY IF EXISTS desk_own_views ON saved_views"))
     conn.execute(text("ALTER TABLE saved_views DISABLE ROW LEVEL SECURITY"))
-    for fn in NAMES:
-        conn.execute(text(f"DROP FUNCTION IF EXISTS {fn} CASCADE"))
+    for sig in _desk_functions(conn):
+        if sig.startswith("desk_"):
+            conn.execute(text(f"DROP FUNCTION IF EXISTS {sig} CASCADE"))

@@ -3,7 +3,10 @@ which table uses which, and why). Every function pins ``search_path`` so a login
 cannot slip its own ``public`` objects under a SECURITY DEFINER function."""
 from __future__ import annotations
 
+from db.security.tables import CLOCK_TOLERANCE_S
+
 _PATH = "SET search_path = pg_catalog, public"
+_TOL = f"interval '{CLOCK_TOLERANCE_S} seconds'"
 
 FUNCTIONS: list[str] = [
     # Trusted: the schema owner or a superuser (outside the boundary, see tables.py).
@@ -11,6 +14,16 @@ FUNCTIONS: list[str] = [
         SELECT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
             OR pg_has_role(session_user, (SELECT relowner FROM pg_class
                                            WHERE oid = 'public.audit_log'::regclass), 'MEMBER') $$""",
+    # Desk's own connections say so when they open (db.engine); it matters only for the
+    # owner's sessions, whose audit rows Desk writes itself (a staff login cannot opt out).
+    f"""CREATE OR REPLACE FUNCTION desk_app_session() RETURNS boolean LANGUAGE sql STABLE {_PATH} AS $$
+        SELECT coalesce(current_setting('desk.app', true), '') = 'on' $$""",
+    f"""CREATE OR REPLACE FUNCTION desk_server_audits() RETURNS boolean LANGUAGE sql STABLE {_PATH} AS $$
+        SELECT NOT (desk_trusted() AND desk_app_session()) $$""",
+    # A client's instant, kept when it is within the tolerance of the server's clock.
+    f"""CREATE OR REPLACE FUNCTION desk_instant(p_at timestamptz) RETURNS timestamptz LANGUAGE sql STABLE
+        {_PATH} AS $$
+        SELECT CASE WHEN p_at BETWEEN now() - {_TOL} AND now() + {_TOL} THEN p_at ELSE now() END $$""",
     # The staff account the server trusts: the one mapped to session_user, never a client's id.
     f"""CREATE OR REPLACE FUNCTION desk_staff_id() RETURNS integer LANGUAGE sql STABLE
         SECURITY DEFINER {_PATH} AS $$
@@ -38,7 +51,7 @@ FUNCTIONS: list[str] = [
             UPDATE number_sequences SET last_value = last_value + 1 WHERE name = p_prefix
                 RETURNING last_value INTO v;
             IF v IS NULL THEN
-                INSERT INTO number_sequences(name, last_value) VALUES (p_prefix, 1) RETURNING last_value INTO v;
+                PERFORM desk_refuse(format('there is no number sequence %L', p_prefix));
             END IF;
             RETURN v;
         END $$""",
@@ -53,22 +66,35 @@ FUNCTIONS: list[str] = [
             END IF;
         END $$""",
     # An audit event the services write (a 'created', an intake, a page …): attributed to
-    # session_user's account and stamped with the server's clock for staff logins.
+    # session_user's account and stamped with the server's clock for staff logins, who
+    # may not write what the triggers write (the column changes the SLA engine replays)
+    # nor an event that needs a role they lack (rule_audit_fields).
     f"""CREATE OR REPLACE FUNCTION desk_audit(p_at timestamptz, p_actor integer, p_entity text,
             p_entity_id bigint, p_field text, p_old text, p_new text, p_reason text)
         RETURNS void LANGUAGE plpgsql SECURITY DEFINER {_PATH} AS $$
-        DECLARE trusted boolean := desk_trusted(); me integer := desk_staff_id();
+        DECLARE trusted boolean := desk_trusted(); me integer := desk_staff_id(); rule record;
         BEGIN
-            IF NOT trusted AND me IS NULL THEN
-                PERFORM desk_refuse(format('the database login %s has no active Desk staff account', session_user));
+            IF NOT trusted THEN
+                IF me IS NULL THEN
+                    PERFORM desk_refuse(format('the database login %s has no active Desk staff account', session_user));
+                END IF;
+                SELECT action INTO rule FROM rule_audit_fields
+                 WHERE entity = p_entity AND p_field LIKE field ORDER BY action NULLS FIRST LIMIT 1;
+                IF FOUND AND rule.action IS NULL THEN
+                    PERFORM desk_refuse(format('the server records %s %s itself; desk_audit() cannot write it',
+                                               p_entity, p_field));
+                ELSIF FOUND THEN
+                    PERFORM desk_require(rule.action, format('record %s %s', p_entity, p_field));
+                END IF;
             END IF;
             INSERT INTO audit_log(at, actor_id, db_user, entity, entity_id, field, old_value, new_value, reason)
-            VALUES (CASE WHEN trusted THEN coalesce(p_at, now()) ELSE now() END,
+            VALUES (CASE WHEN trusted THEN coalesce(p_at, now()) ELSE desk_instant(p_at) END,
                     CASE WHEN trusted THEN coalesce(p_actor, me) ELSE me END,
                     session_user, p_entity, p_entity_id, p_field, p_old, p_new, p_reason);
         END $$""",
-    # Audit rows for a staff login's change to an audited table, from OLD and NEW.
-    # TG_ARGV: entity, ignored columns, 'created' column, columns recorded on insert.
+    # Audit rows for a change made outside Desk's own audit: every staff login's, and the
+    # owner's when it is not Desk (psql). TG_ARGV: entity, ignored columns, 'created'
+    # column, columns recorded on insert, the row's instant of an insert / an update.
     f"""CREATE OR REPLACE FUNCTION desk_audit_row() RETURNS trigger LANGUAGE plpgsql
         SECURITY DEFINER {_PATH} SET TimeZone = 'UTC' AS $$
         DECLARE
@@ -76,9 +102,13 @@ FUNCTIONS: list[str] = [
             ignored text[] := string_to_array(TG_ARGV[1], ',');
             created_col text := nullif(TG_ARGV[2], '');
             insert_cols text[] := string_to_array(TG_ARGV[3], ',');
-            o jsonb; n jsonb; k text; rid bigint; me integer;
+            at_insert text := nullif(TG_ARGV[4], '');
+            at_update text := nullif(TG_ARGV[5], '');
+            -- A staff login's instants were checked against the server's clock by the guard.
+            use_row boolean := NOT desk_trusted();
+            o jsonb; n jsonb; k text; rid bigint; me integer; at timestamptz := now();
         BEGIN
-            IF desk_trusted() THEN RETURN NULL; END IF;
+            IF NOT desk_server_audits() THEN RETURN NULL; END IF;
             me := desk_staff_id();
             IF TG_OP = 'DELETE' THEN
                 o := to_jsonb(OLD); rid := (o->>'id')::bigint;
@@ -88,23 +118,30 @@ FUNCTIONS: list[str] = [
             END IF;
             n := to_jsonb(NEW); rid := (n->>'id')::bigint;
             IF TG_OP = 'INSERT' THEN
+                IF use_row AND at_insert IS NOT NULL AND n->>at_insert IS NOT NULL THEN
+                    at := (n->>at_insert)::timestamptz;
+                END IF;
                 IF created_col IS NOT NULL THEN
                     INSERT INTO audit_log(at, actor_id, db_user, entity, entity_id, field, old_value, new_value)
-                    VALUES (now(), me, session_user, ent, rid, 'created', NULL, n->>created_col);
+                    VALUES (at, me, session_user, ent, rid, 'created', NULL, n->>created_col);
                 END IF;
                 FOREACH k IN ARRAY insert_cols LOOP
                     IF n->>k IS NOT NULL THEN
                         INSERT INTO audit_log(at, actor_id, db_user, entity, entity_id, field, old_value, new_value)
-                        VALUES (now(), me, session_user, ent, rid, k, NULL, n->>k);
+                        VALUES (at, me, session_user, ent, rid, k, NULL, n->>k);
                     END IF;
                 END LOOP;
                 RETURN NULL;
             END IF;
             o := to_jsonb(OLD);
+            IF use_row AND at_update IS NOT NULL AND n->>at_update IS NOT NULL
+               AND (o->at_update) IS DISTINCT FROM (n->at_update) THEN
+                at := (n->>at_update)::timestamptz;
+            END IF;
             FOR k IN SELECT key FROM jsonb_each(n) LOOP
                 CONTINUE WHEN k = ANY(ignored) OR (o->k) IS NOT DISTINCT FROM (n->k);
                 INSERT INTO audit_log(at, actor_id, db_user, entity, entity_id, field, old_value, new_value, reason)
-                VALUES (now(), me, session_user, ent, rid, k, o->>k, n->>k,
+                VALUES (at, me, session_user, ent, rid, k, o->>k, n->>k,
                         nullif(current_setting('desk.r_' || ent || '_' || rid || '_' || k, true), ''));
             END LOOP;
             RETURN NULL;
@@ -114,7 +151,7 @@ FUNCTIONS: list[str] = [
         SECURITY DEFINER {_PATH} AS $$
         DECLARE r jsonb;
         BEGIN
-            IF desk_trusted() THEN RETURN NULL; END IF;
+            IF NOT desk_server_audits() THEN RETURN NULL; END IF;
             r := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
             INSERT INTO audit_log(at, actor_id, db_user, entity, entity_id, field, old_value, new_value)
             VALUES (now(), desk_staff_id(), session_user, TG_ARGV[0], (r->>TG_ARGV[1])::bigint, TG_ARGV[2],
@@ -122,13 +159,15 @@ FUNCTIONS: list[str] = [
                     CASE WHEN TG_OP = 'INSERT' THEN r->>TG_ARGV[3] END);
             RETURN NULL;
         END $$""",
-    # Server time and own identity for a staff login's writes. TG_ARGV: instants, actor columns.
+    # Server time and own identity for a staff login's writes.
+    # TG_ARGV: instants, actor columns, creator columns (never changed after the insert).
     f"""CREATE OR REPLACE FUNCTION desk_guard_row() RETURNS trigger LANGUAGE plpgsql
         SECURITY DEFINER {_PATH} AS $$
         DECLARE
             times text[] := string_to_array(TG_ARGV[0], ',');
             actors text[] := string_to_array(TG_ARGV[1], ',');
-            o jsonb; n jsonb; k text; patch jsonb := '{{}}'::jsonb; me integer;
+            creators text[] := string_to_array(TG_ARGV[2], ',');
+            o jsonb; n jsonb; k text; patch jsonb := '{{}}'::jsonb; me integer; v timestamptz;
         BEGIN
             IF desk_trusted() THEN RETURN NEW; END IF;
             me := desk_staff_id();
@@ -139,12 +178,18 @@ FUNCTIONS: list[str] = [
             o := CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(OLD) ELSE '{{}}'::jsonb END;
             FOREACH k IN ARRAY times LOOP
                 IF n->>k IS NOT NULL AND (TG_OP = 'INSERT' OR (o->k) IS DISTINCT FROM (n->k)) THEN
-                    patch := patch || jsonb_build_object(k, now());
+                    v := desk_instant((n->>k)::timestamptz);
+                    IF v IS DISTINCT FROM (n->>k)::timestamptz THEN
+                        patch := patch || jsonb_build_object(k, v);
+                    END IF;
                 END IF;
             END LOOP;
             FOREACH k IN ARRAY actors LOOP
-                IF n->>k IS NOT NULL AND (TG_OP = 'INSERT' OR (o->k) IS DISTINCT FROM (n->k))
-                   AND (n->>k)::integer IS DISTINCT FROM me THEN
+                CONTINUE WHEN TG_OP = 'UPDATE' AND (o->k) IS NOT DISTINCT FROM (n->k);
+                IF TG_OP = 'UPDATE' AND k = ANY(creators) THEN
+                    PERFORM desk_refuse(format('%s.%s says who created the row and never changes', TG_TABLE_NAME, k));
+                ELSIF n->>k IS NOT NULL AND ((n->>k)::integer IS DISTINCT FROM me
+                                             OR (TG_OP = 'UPDATE' AND o->>k IS NOT NULL)) THEN
                     PERFORM desk_refuse(format('%s.%s must name your own staff account (%s), not %s',
                                                TG_TABLE_NAME, k, me, n->>k));
                 END IF;
@@ -154,20 +199,29 @@ FUNCTIONS: list[str] = [
             END IF;
             RETURN NEW;
         END $$""",
-    # The derived priority: the matrix, with the published VIP policy raising urgency.
+    # The derived priority: the matrix, with the VIP policy in force raising the urgency of
+    # a caller on the VIP list (and only theirs), as desk.rules.priority does.
     f"""CREATE OR REPLACE FUNCTION desk_check_priority(p_impact text, p_urgency text, p_priority text,
             p_vip_policy integer, p_caller integer) RETURNS void LANGUAGE plpgsql STABLE {_PATH} AS $$
-        DECLARE eff text := p_urgency; levels integer; expected text;
+        DECLARE eff text := p_urgency; cur record; is_vip boolean; expected text;
         BEGIN
-            IF p_vip_policy IS NOT NULL THEN
-                IF NOT EXISTS (SELECT 1 FROM vip_grants WHERE person_id = p_caller AND revoked_at IS NULL) THEN
-                    PERFORM desk_refuse('the VIP policy applies only to a caller on the published VIP list');
-                END IF;
-                SELECT urgency_levels_raised INTO levels FROM vip_policies WHERE id = p_vip_policy;
+            -- The VIP list as it stands in this transaction (a grant or revoke just made counts).
+            is_vip := p_caller IS NOT NULL AND EXISTS (
+                SELECT 1 FROM vip_grants WHERE person_id = p_caller AND revoked_at IS NULL);
+            SELECT id, version, urgency_levels_raised AS levels INTO cur FROM vip_policies
+             WHERE published_at <= now() + {_TOL} ORDER BY version DESC LIMIT 1;
+            IF is_vip AND cur.id IS NOT NULL THEN
                 SELECT u.urgency INTO eff FROM rule_urgency_ranks u
                  WHERE u.rank = least((SELECT rank FROM rule_urgency_ranks WHERE urgency = p_urgency)
-                                      + greatest(coalesce(levels, 0), 0),
+                                      + greatest(coalesce(cur.levels, 0), 0),
                                       (SELECT max(rank) FROM rule_urgency_ranks));
+            END IF;
+            IF p_vip_policy IS NOT NULL AND NOT is_vip THEN
+                PERFORM desk_refuse('the VIP policy applies only to a caller on the published VIP list');
+            END IF;
+            IF eff IS DISTINCT FROM p_urgency AND p_vip_policy IS DISTINCT FROM cur.id THEN
+                PERFORM desk_refuse(format('the caller is on the VIP list: the ticket names VIP policy v%s, '
+                                           'which raises its urgency to %s', cur.version, eff));
             END IF;
             SELECT priority INTO expected FROM rule_priorities WHERE impact = p_impact AND urgency = eff;
             IF p_priority IS DISTINCT FROM expected THEN
@@ -220,9 +274,20 @@ FUNCTIONS: list[str] = [
                 IF NEW.problem_id IS DISTINCT FROM OLD.problem_id THEN
                     PERFORM desk_require('incident.link_problem', 'link problems');
                 END IF;
-                IF (NEW.parent_id, NEW.major_manager_id, NEW.next_update_due_at)
-                   IS DISTINCT FROM (OLD.parent_id, OLD.major_manager_id, OLD.next_update_due_at) THEN
+                IF (NEW.parent_id, NEW.next_update_due_at) IS DISTINCT FROM (OLD.parent_id, OLD.next_update_due_at) THEN
                     PERFORM desk_require('major.manage', 'work on a major incident');
+                END IF;
+                IF NEW.major_manager_id IS DISTINCT FROM OLD.major_manager_id THEN
+                    PERFORM desk_require('incident.promote_major', 'name a major incident''s manager');
+                END IF;
+                -- A breach is recorded with its time and stays recorded (the SLA jobs,
+                -- which recompute from history, are the exception).
+                IF ((OLD.response_breached_at IS NOT NULL
+                     AND NEW.response_breached_at IS DISTINCT FROM OLD.response_breached_at)
+                    OR (OLD.resolution_breached_at IS NOT NULL
+                        AND NEW.resolution_breached_at IS DISTINCT FROM OLD.resolution_breached_at))
+                   AND NOT desk_may('sla.jobs') THEN
+                    PERFORM desk_refuse('a recorded SLA breach stays recorded');
                 END IF;
             END IF;
             IF TG_OP = 'INSERT' OR (NEW.impact, NEW.urgency, NEW.priority, NEW.vip_policy_id, NEW.caller_id)
@@ -307,9 +372,3 @@ FUNCTIONS: list[str] = [
 # others run only inside triggers and as definers).
 CALLABLE = ("desk_trusted()", "desk_staff_id()", "desk_may(text)", "desk_next_number(text)",
             "desk_audit(timestamptz, integer, text, bigint, text, text, text, text)")
-
-NAMES = ("desk_trusted", "desk_staff_id", "desk_may", "desk_refuse", "desk_require", "desk_next_number",
-         "desk_check_number", "desk_audit", "desk_audit_row", "desk_audit_link", "desk_guard_row",
-         "desk_check_priority", "desk_check_transition", "desk_incident_rules", "desk_problem_rules",
-         "desk_staff_login_check", "desk_sync_login", "desk_staff_roles_sync", "desk_staff_account_sync",
-         "desk_audit_seal", "desk_audit_hash", "desk_audit_part")

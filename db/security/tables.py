@@ -23,8 +23,16 @@ Choices, per table (why grants, triggers, row-level security or definer function
   audited table, from OLD and NEW, with the server's clock and ``session_user``.
 
 The schema owner (and superusers) stand outside this boundary: they own the tables and
-could switch any trigger off. Desk writes their audit rows itself, as it does on SQLite,
-and the hash chain shows whether anything bypassed the triggers.
+could switch any trigger off. When Desk itself runs as the owner (``desk db upgrade``,
+``desk demo``, a single-admin install) it writes its audit rows as it does on SQLite; an
+owner's session that is not Desk (psql) is audited by the triggers like a staff login's,
+and the hash chain shows whether anything bypassed them.
+
+Adding a table: a migration, then classify it here — ``GUARDED`` (audited and/or with
+server-stamped instants and "by" columns), ``LINKS`` (membership rows) or ``READ_ONLY`` —
+and give the roles that write it a line in ``WRITES``. A test fails for a table that is
+in none of them (tests/db/test_server_security.py), and the role matrix test lists what
+each role may do independently of this file.
 """
 from __future__ import annotations
 
@@ -44,87 +52,114 @@ class Guarded:
     on_insert: tuple[str, ...] = ()
     # Bookkeeping the server never audits: versions, derived or recomputable values.
     ignored: tuple[str, ...] = ()
-    # Instants a staff login cannot choose: set to the server's clock.
+    # Instants a staff login cannot choose: within CLOCK_TOLERANCE_S of the server's
+    # clock, or the server's clock.
     times: tuple[str, ...] = ()
-    # Columns naming a staff account: must be the login's own.
+    # Columns naming a staff account: a staff login may set them only to its own account
+    # (from NULL) or clear them ...
     actors: tuple[str, ...] = ()
+    # ... except these, which say who created the row and never change after the insert.
+    creators: tuple[str, ...] = ()
+    # The row's own instant of an insert / an update, used as the audit entry's time (so
+    # the entry and the row agree to the microsecond, as they do when Desk writes both).
+    inserted_at: str | None = None
+    updated_at: str | None = None
 
 
 @dataclass(frozen=True)
 class Link:
-    """A membership row (role of a staff account, team member, major team member):
-    audited on the owning record as '<field>' added / removed."""
+    """A membership row (a role of a staff account, a team member): audited on the
+    owning record as '<field>' added / removed."""
 
     table: str
     entity: str
     id_column: str
     field: str
     value_column: str
-    times: tuple[str, ...] = ()
-    actors: tuple[str, ...] = ()
 
+
+# How far a workstation's clock may be from the server's before the server's clock is
+# used instead: Desk stamps one instant per action and the SLA engine computes with it,
+# so a well-kept (NTP) clock is kept as it is; a staff login cannot backdate by more.
+CLOCK_TOLERANCE_S = 60
 
 _SLA_DERIVED = (
     "response_due_at", "resolution_due_at", "response_at_risk_at", "resolution_at_risk_at",
     "response_target_s", "resolution_target_s", "response_elapsed_s", "resolution_elapsed_s",
-    "sla_paused_at", "sla_version_id",
+    "sla_paused_at",
 )
 
 GUARDED: tuple[Guarded, ...] = (
-    Guarded("incidents", "incident", "number", ("status", "priority", "assignee_id"),
+    Guarded("incidents", entity="incident", created_from="number",
+            on_insert=("status", "priority", "assignee_id", "parent_id", "problem_id"),
             ignored=("updated_at", "version", "search_vector", "priority_explanation", *_SLA_DERIVED),
             times=("opened_at", "updated_at", "responded_at", "resolved_at", "closed_at"),
-            actors=("created_by_id",)),
-    Guarded("problems", "problem", "number", ("status",), ignored=("updated_at", "version"),
-            times=("opened_at", "updated_at", "resolved_at", "closed_at"), actors=("created_by_id",)),
-    Guarded("journal_entries", "journal", "kind", times=("at",), actors=("author_id",)),
-    Guarded("tasks", "task", "title", ignored=("version",), times=("done_at",), actors=("done_by_id",)),
-    Guarded("attachments", "attachment", "filename", ignored=("data",), times=("added_at",),
-            actors=("added_by_id",)),
-    Guarded("devices", "device", "asset_tag", ignored=("updated_at", "version"),
-            times=("created_at", "updated_at")),
-    Guarded("repairs", "repair", "incident_id", ignored=("version",),
-            times=("intake_at", "ready_at", "picked_up_at"), actors=("intake_by_id", "pickup_by_id")),
-    Guarded("repair_accessories", "repair_accessory", "name"),
-    Guarded("signatures", "signature", "purpose", ignored=("png",), times=("signed_at",)),
-    Guarded("loaners", "loaner", "asset_tag", ignored=("version",), times=("added_at", "retired_at")),
-    Guarded("loans", "loan", "loaner_id", times=("lent_at", "returned_at"),
-            actors=("lent_by_id", "returned_to_id")),
-    Guarded("people", "person", "university_id", ignored=("updated_at", "version"),
-            times=("created_at", "updated_at")),
-    Guarded("person_statuses", "person_status", "kind"),
-    Guarded("affiliations", "affiliation", "department_id"),
-    Guarded("departments", "department", "name"),
-    Guarded("staff_accounts", "staff", "username", ignored=("version",), times=("created_at",)),
-    Guarded("teams", "team", "name"),
-    Guarded("services", "service", "name"),
-    Guarded("categories", "category", "name"),
-    Guarded("vip_policies", "vip_policy", "version", times=("published_at",), actors=("published_by_id",)),
-    Guarded("vip_grants", "vip_grant", "person_id", times=("granted_at", "revoked_at"),
-            actors=("granted_by_id", "revoked_by_id")),
-    Guarded("sla_calendars", "calendar", "name", times=("created_at",)),
-    Guarded("sla_calendar_versions", "calendar_version", "version", times=("created_at",),
-            actors=("created_by_id",)),
-    Guarded("sla_calendar_periods", "calendar_period", "name"),
-    Guarded("sla_calendar_hours", "calendar_hours", "weekday"),
-    Guarded("sla_calendar_closures", "calendar_closure", "name"),
-    Guarded("slas", "sla", "name", times=("created_at",)),
-    Guarded("sla_versions", "sla_version", "version", times=("created_at",), actors=("created_by_id",)),
-    Guarded("sla_targets", "sla_target", "priority"),
-    Guarded("incident_models", "incident_model", "name", ignored=("version",)),
-    Guarded("incident_model_tasks", "incident_model_task", "title"),
-    Guarded("major_incident_rules", "major_rule", "service_id", ignored=("updated_at",), times=("updated_at",)),
-    Guarded("saved_views", None, ignored=("version",), times=("created_at", "updated_at")),
+            actors=("created_by_id",), creators=("created_by_id",), inserted_at="opened_at", updated_at="updated_at"),
+    Guarded("problems", entity="problem", created_from="number", on_insert=("status", "major_incident_id"),
+            ignored=("updated_at", "version"), times=("opened_at", "updated_at", "resolved_at", "closed_at"),
+            actors=("created_by_id",), creators=("created_by_id",), inserted_at="opened_at", updated_at="updated_at"),
+    Guarded("journal_entries", entity="journal", created_from="kind", times=("at",), actors=("author_id",),
+            creators=("author_id",), inserted_at="at"),
+    Guarded("tasks", entity="task", created_from="title", ignored=("version",), times=("done_at",),
+            actors=("done_by_id",)),
+    Guarded("attachments", entity="attachment", created_from="filename", ignored=("data",), times=("added_at",),
+            actors=("added_by_id",), creators=("added_by_id",), inserted_at="added_at"),
+    Guarded("devices", entity="device", created_from="asset_tag", ignored=("updated_at", "version"),
+            times=("created_at", "updated_at"), inserted_at="created_at", updated_at="updated_at"),
+    Guarded("repairs", entity="repair", created_from="incident_id", ignored=("version",),
+            times=("intake_at", "ready_at", "picked_up_at"), actors=("intake_by_id", "pickup_by_id"),
+            creators=("intake_by_id",), inserted_at="intake_at"),
+    Guarded("repair_accessories", entity="repair_accessory", created_from="name"),
+    Guarded("signatures", entity="signature", created_from="purpose", ignored=("png",), times=("signed_at",),
+            inserted_at="signed_at"),
+    Guarded("loaners", entity="loaner", created_from="asset_tag", ignored=("version",),
+            times=("added_at", "retired_at"), inserted_at="added_at"),
+    Guarded("loans", entity="loan", created_from="loaner_id", times=("lent_at", "returned_at"),
+            actors=("lent_by_id", "returned_to_id"), creators=("lent_by_id",), inserted_at="lent_at"),
+    Guarded("people", entity="person", created_from="university_id", ignored=("updated_at", "version"),
+            times=("created_at", "updated_at"), inserted_at="created_at", updated_at="updated_at"),
+    Guarded("person_statuses", entity="person_status", created_from="kind"),
+    Guarded("affiliations", entity="affiliation", created_from="department_id"),
+    Guarded("departments", entity="department", created_from="name"),
+    Guarded("staff_accounts", entity="staff", created_from="username", ignored=("version",),
+            times=("created_at",), inserted_at="created_at"),
+    Guarded("teams", entity="team", created_from="name"),
+    Guarded("services", entity="service", created_from="name"),
+    Guarded("categories", entity="category", created_from="name"),
+    Guarded("vip_policies", entity="vip_policy", created_from="version", times=("published_at",),
+            actors=("published_by_id",), creators=("published_by_id",), inserted_at="published_at"),
+    Guarded("vip_grants", entity="vip_grant", created_from="person_id", times=("granted_at", "revoked_at"),
+            actors=("granted_by_id", "revoked_by_id"), creators=("granted_by_id",), inserted_at="granted_at"),
+    Guarded("sla_calendars", entity="calendar", created_from="name", times=("created_at",), inserted_at="created_at"),
+    Guarded("sla_calendar_versions", entity="calendar_version", created_from="version", times=("created_at",),
+            actors=("created_by_id",), creators=("created_by_id",), inserted_at="created_at"),
+    Guarded("sla_calendar_periods", entity="calendar_period", created_from="name"),
+    Guarded("sla_calendar_hours", entity="calendar_hours", created_from="weekday"),
+    Guarded("sla_calendar_closures", entity="calendar_closure", created_from="name"),
+    Guarded("slas", entity="sla", created_from="name", times=("created_at",), inserted_at="created_at"),
+    Guarded("sla_versions", entity="sla_version", created_from="version", times=("created_at",),
+            actors=("created_by_id",), creators=("created_by_id",), inserted_at="created_at"),
+    Guarded("sla_targets", entity="sla_target", created_from="priority"),
+    Guarded("incident_models", entity="incident_model", created_from="name", ignored=("version",)),
+    Guarded("incident_model_tasks", entity="incident_model_task", created_from="title"),
+    Guarded("major_incident_rules", entity="major_rule", created_from="service_id", ignored=("updated_at",),
+            times=("updated_at",), updated_at="updated_at"),
+    # The service's 'major_team' entry on the incident says who in which role; this one
+    # (keyed by the member row) catches a member added, changed or removed outside Desk.
+    Guarded("major_team_members", entity="major_team_member", created_from="staff_id", times=("added_at",),
+            actors=("added_by_id",), creators=("added_by_id",), inserted_at="added_at"),
+    Guarded("saved_views", ignored=("version",), times=("created_at", "updated_at")),
 )
 
 LINKS: tuple[Link, ...] = (
-    Link("staff_roles", "staff", "staff_id", "role", "role"),
-    Link("team_members", "staff", "staff_id", "team_id", "team_id"),
-    # Its own entity: the service's 'major_team' entry on the incident says more (who, in
-    # which role) and is written too; this row catches a member added outside Desk.
-    Link("major_team_members", "major_team_member", "incident_id", "member", "staff_id",
-         times=("added_at",), actors=("added_by_id",)),
+    Link("staff_roles", entity="staff", id_column="staff_id", field="role", value_column="role"),
+    Link("team_members", entity="staff", id_column="staff_id", field="team_id", value_column="team_id"),
 )
+
+# Tables no staff login writes at all (read-only to every group): the rules, the
+# counters, the audit log itself, the group names and Alembic's bookkeeping.
+READ_ONLY = ("rule_priorities", "rule_urgency_ranks", "rule_transitions", "rule_actions", "rule_audit_fields",
+             "security_groups", "number_sequences", "audit_log", "alembic_version")
 
 # What each role may write, on top of what the roles below it may (the groups are
 # nested: admin ⊃ supervisor ⊃ technician ⊃ counter). Every group reads every table.
@@ -134,6 +169,8 @@ WRITES: dict[Role, dict[str, str]] = {
         "attachments": "INSERT", "devices": "INSERT, UPDATE", "repairs": "INSERT, UPDATE",
         "repair_accessories": "INSERT, UPDATE", "signatures": "INSERT", "loaners": "INSERT, UPDATE",
         "loans": "INSERT, UPDATE", "people": "INSERT, UPDATE",
+        # A category typed on a ticket is created on the spot (lookups.category_id).
+        "categories": "INSERT",
         "saved_views": "INSERT, UPDATE, DELETE",  # own rows only (row-level security)
     },
     Role.TECHNICIAN: {
@@ -145,7 +182,7 @@ WRITES: dict[Role, dict[str, str]] = {
         "sla_calendar_hours": "INSERT", "sla_calendar_closures": "INSERT", "slas": "INSERT",
         "sla_versions": "INSERT", "sla_targets": "INSERT",
         "incident_models": "INSERT, UPDATE", "incident_model_tasks": "INSERT, UPDATE, DELETE",
-        "major_incident_rules": "INSERT, UPDATE", "services": "UPDATE", "categories": "INSERT",
+        "major_incident_rules": "INSERT, UPDATE", "services": "UPDATE",
     },
     Role.ADMIN: {
         "staff_accounts": "INSERT, UPDATE", "staff_roles": "INSERT, DELETE", "teams": "INSERT, UPDATE",
@@ -156,10 +193,3 @@ WRITES: dict[Role, dict[str, str]] = {
 
 # The role ladder, lowest first: each group is a member of the one below it.
 LADDER: tuple[Role, ...] = (Role.COUNTER, Role.TECHNICIAN, Role.SUPERVISOR, Role.ADMIN)
-
-
-def guarded(entity: str) -> Guarded | None:
-    for g in GUARDED:
-        if g.entity == entity:
-            return g
-    return None

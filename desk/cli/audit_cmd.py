@@ -18,7 +18,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def verify_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    verdict = verify_chain(ctx.db, ctx.actor)
+    ctx.require_staff()
+    verdict = verify_chain(ctx.db)
     if args.json:
         print(to_json({"ok": verdict.ok, "entries": verdict.entries, "head_seq": verdict.head_seq,
                        "head_hash": verdict.head_hash, "first_bad_id": verdict.first_bad_id,

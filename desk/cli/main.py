@@ -17,7 +17,7 @@ from importlib.metadata import entry_points
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from db.errors import DatabaseSetupError
+from db.errors import DatabaseSetupError, RuleRefused
 from desk.cli.context import CliContext
 from desk.errors import DeskError
 from desk.redaction import RedactingFilter, redact
@@ -89,6 +89,8 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
         return fail(str(exc), exc.exit_code)
     except DatabaseSetupError as exc:
         return fail(str(exc), 1)
+    except RuleRefused as exc:
+        return fail(f"the database server refused: {exc}", RuleRefused.exit_code)
     except (OperationalError, DBAPIError) as exc:
         first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         return fail(f"database error: {first}", 1)

@@ -21,9 +21,9 @@ from desk.sla.clock import BusinessClock, to_epoch
 
 # Calendar used when the incident has no SLA (no service): the desk's business hours.
 FALLBACK_CALENDAR = "service-desk"
-# Audit fields the timeline leaves out: bookkeeping that the comms log (pages) or the summary already shows.
-# Rows the timeline leaves out: said by another row (a status move implies its instant,
-# which the server's audit of a staff login's change records as a column of its own).
+# Audit fields the timeline leaves out: bookkeeping that the comms log (pages) or the
+# summary already shows, and instants a status row already says (the server's audit of a
+# staff login's change records them as columns of their own).
 QUIET_FIELDS = {"next_update_due_at", "resolution_code", "resolution_note", "created", "page",
                 "responded_at", "resolved_at", "closed_at", "response_breached_at", "resolution_breached_at"}
 

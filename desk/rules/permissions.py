@@ -56,6 +56,20 @@ ACTION_WORDS: dict[str, str] = {
 }
 
 
+# Audit events that drive a rule, with the action a staff login needs to record one
+# (the server refuses the entry through desk_audit() otherwise): a dismissed surge
+# proposal stops Desk proposing a major incident for that service.
+AUDIT_EVENT_ACTIONS: dict[tuple[str, str], str] = {
+    ("service", "surge_dismissed"): "incident.promote_major",
+    ("incident", "page"): "incident.promote_major",
+    ("incident", "pickup"): "repair.pickup",
+    ("person", "vip"): "vip.manage",
+    ("vip_policy", "published"): "vip.manage",
+    ("sla", "version"): "sla.manage",
+    ("calendar", "version"): "sla.manage",
+}
+
+
 def transition_action(target: IncidentStatus) -> str:
     """The action a status move needs: resolving and closing are technician work."""
     return "incident.resolve" if target in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED) else "incident.transition"

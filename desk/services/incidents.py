@@ -113,6 +113,8 @@ class IncidentService:
         if team is None and service is not None:
             team = s.get_one(Service, service).default_team_id
         assignee = lookups.staff_id(s, new.assignee) if new.assignee else None
+        if assignee is not None and assignee != actor.staff_id:
+            require(actor, "incident.assign")  # opening a ticket for someone else is assigning it
         model = None
         if new.model:
             model = s.execute(select(IncidentModel.id).where(IncidentModel.name == new.model)).scalar()

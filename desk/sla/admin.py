@@ -209,9 +209,8 @@ class SlaAdmin:
                                f"{format_duration(z, per_day)} on {cal or d.calendar}"
                                + (f", at risk from {d.at_risk_percent} %" if at_risk_percent is not None else ""))
 
-            v = change_sla(s, sla, change, now=now, actor_id=actor.staff_id, note="",
+            v = change_sla(s, sla, change, now=now, actor_id=actor.staff_id, note=lambda: summary[0],
                            effective_from=self._effective(effective_from, now))
-            v.note = summary[0]
             audit.record(s, actor, now, "sla", v.sla_id, "version", v.version - 1, v.version, summary[0])
             return VersionSaved(sla, v.version, v.effective_from, summary[0])
 

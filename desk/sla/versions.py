@@ -222,8 +222,10 @@ def write_sla_version(
 
 def change_sla(
     s: Session, name: str, change: Callable[[SlaDraft], None], *, now: dt.datetime, actor_id: int | None,
-    note: str, effective_from: dt.datetime | None = None,
+    note: str | Callable[[], str], effective_from: dt.datetime | None = None,
 ) -> SlaVersion:
+    """A new version of SLA ``name`` made by ``change``; ``note`` may be a function of what
+    ``change`` did (versions are written once: supervisors may insert them, not edit them)."""
     sla = sla_row(s, name)
     latest = latest_sla_version(s, sla.id)
     if latest is None:
@@ -231,4 +233,4 @@ def change_sla(
     draft = sla_draft(s, latest)
     change(draft)
     return write_sla_version(s, sla, draft, effective_from=effective_from or now, now=now,
-                             actor_id=actor_id, note=note)
+                             actor_id=actor_id, note=note() if callable(note) else note)

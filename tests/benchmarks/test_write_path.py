@@ -86,20 +86,20 @@ def test_write_path_sqlite(sqlite_url: str, tmp_path: Path) -> None:
     db = Database.connect(sqlite_url)
     try:
         seconds = _open_many(Services.over(db), TICKETS)
-        assert verify_chain(db, Services.over(db).staff.resolve_actor()).ok
+        assert verify_chain(db).ok
     finally:
         db.dispose()
     _report("SQLite, services write and chain the audit", "sqlite", seconds, _floor_sqlite(tmp_path / "f.db", TICKETS))
 
 
 def test_write_path_postgres_staff_login(postgres_url: str) -> None:
-    with staff_logins(postgres_url, [("tech", Role.TECHNICIAN)]) as (owner, admin, logins):
+    with staff_logins(postgres_url, [("tech", Role.TECHNICIAN)]) as (owner, _admin, logins):
         db, services = logins["tech"].services()
         try:
             seconds = _open_many(services, TICKETS)
         finally:
             db.dispose()
-        assert verify_chain(owner.db, admin).ok
+        assert verify_chain(owner.db).ok
         floor = _floor_pg(postgres_url, TICKETS)
     _report("PostgreSQL, a technician's login, the server writes and chains the audit", "postgres",
             seconds, floor)
@@ -107,7 +107,7 @@ def test_write_path_postgres_staff_login(postgres_url: str) -> None:
 
 def test_twenty_concurrent_staff_logins_lose_nothing(postgres_url: str) -> None:
     keys = [(f"w{i:02d}", Role.COUNTER) for i in range(WRITERS)]
-    with staff_logins(postgres_url, keys) as (owner, admin, logins):
+    with staff_logins(postgres_url, keys) as (owner, _admin, logins):
         numbers: list[str] = []
         errors: list[BaseException] = []
         barrier = threading.Barrier(WRITERS)
@@ -135,7 +135,7 @@ def test_twenty_concurrent_staff_logins_lose_nothing(postgres_url: str) -> None:
         seconds = time.perf_counter() - t
         assert not errors, errors[:3]
         assert sorted(numbers) == [f"INC-{n:06d}" for n in range(1, WRITERS * EACH + 1)]
-        verdict = verify_chain(owner.db, admin)
+        verdict = verify_chain(owner.db)
         assert verdict.ok, verdict.problem
         with owner.db.reading() as s:
             from sqlalchemy import func, select

@@ -34,7 +34,7 @@ def test_every_entry_is_chained_and_verifies(services: Services) -> None:
     for r in rows:
         assert r.hash == audit_chain.row_hash(prev, r)
         prev = r.hash
-    verdict = verify_chain(services.db, services.staff.resolve_actor())
+    verdict = verify_chain(services.db)
     assert verdict.ok and verdict.entries == len(rows) and verdict.head_hash == rows[-1].hash
 
 
@@ -91,3 +91,23 @@ def test_upgrade_chains_the_entries_written_before_the_chain(tmp_path: pytest.Te
             assert audit_chain.head(conn)[0] == 5
     finally:
         engine.dispose()
+
+
+def test_a_rolled_back_savepoint_does_not_break_the_chain(database: Database) -> None:
+    """An import rolls back one refused person with a savepoint; the entries written
+    before and after it still form one chain (the writer's cached head is forgotten)."""
+    at = dt.datetime(2026, 11, 2, 14, 0, tzinfo=dt.UTC)
+
+    def entry(i: int) -> AuditEntry:
+        return AuditEntry(at=at, entity="person", entity_id=i, field="created", new_value=str(i))
+
+    with database.writing() as s:
+        s.add(entry(1))
+        s.flush()
+        nested = s.begin_nested()
+        s.add(entry(2))
+        s.flush()
+        nested.rollback()
+        s.add(entry(3))
+    verdict = verify_chain(database)
+    assert verdict.ok, verdict.problem

@@ -54,6 +54,11 @@ def upgrade() -> None:
         sa.Column('action', sa.String(length=60), nullable=False),
         sa.Column('role', sa.String(length=24), nullable=False),
         sa.PrimaryKeyConstraint('action', name=op.f('pk_rule_actions')))
+    op.create_table('rule_audit_fields',
+        sa.Column('entity', sa.String(length=40), nullable=False),
+        sa.Column('field', sa.String(length=60), nullable=False),
+        sa.Column('action', sa.String(length=60), nullable=True),
+        sa.PrimaryKeyConstraint('entity', 'field', name=op.f('pk_rule_audit_fields')))
     op.create_table('security_groups',
         sa.Column('role', sa.String(length=24), nullable=False),
         sa.Column('rolname', sa.String(length=63), nullable=False),
@@ -76,6 +81,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('security_groups')
+    op.drop_table('rule_audit_fields')
     op.drop_table('rule_actions')
     op.drop_table('rule_transitions')
     op.drop_table('rule_urgency_ranks')
