@@ -152,10 +152,10 @@ END $$
 
 PG_HASH_FUNCTIONS = [
     """CREATE OR REPLACE FUNCTION desk_audit_part(v text) RETURNS text LANGUAGE sql IMMUTABLE
-       SET search_path = pg_catalog AS $$
+       SET search_path = pg_catalog, pg_temp AS $$
        SELECT CASE WHEN v IS NULL THEN '-' ELSE length(v)::text || ':' || v END $$""",
     """CREATE OR REPLACE FUNCTION desk_audit_hash(prev text, e public.audit_log, s bigint) RETURNS text
-       LANGUAGE sql STABLE SET search_path = pg_catalog, public AS $$
+       LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
        SELECT encode(sha256(convert_to(prev || '|'
            || desk_audit_part(s::text)
            || desk_audit_part(to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'))
@@ -164,7 +164,7 @@ PG_HASH_FUNCTIONS = [
            || desk_audit_part(e.field) || desk_audit_part(e.old_value)
            || desk_audit_part(e.new_value) || desk_audit_part(e.reason), 'UTF8')), 'hex') $$""",
     f"""CREATE OR REPLACE FUNCTION desk_audit_seal() RETURNS trigger LANGUAGE plpgsql
-       SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+       SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
        DECLARE last_seq bigint; last_hash text; e public.audit_log;
        BEGIN
            -- At commit (deferred), one sealer at a time: the chain follows commit order,

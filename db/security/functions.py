@@ -1,9 +1,15 @@
 """The PostgreSQL functions behind the server's rules (see ``db.security.tables`` for
 which table uses which, and why). Every function pins ``search_path`` so a login
-cannot slip its own ``public`` objects under a SECURITY DEFINER function."""
+cannot slip its own objects under a SECURITY DEFINER function: nobody but the owner
+creates in ``public``, and ``pg_temp`` is named last. Left out of the path, the
+session's temporary schema would be searched *first* for tables and types (even before
+``pg_catalog``): any login may create temporary tables, so ``CREATE TEMP TABLE
+pg_roles(rolname name, rolsuper boolean)`` would make ``desk_trusted()`` true and
+switch every rule and audit trigger off, and a temporary ``audit_log`` would swallow
+the audit rows."""
 from __future__ import annotations
 
-_PATH = "SET search_path = pg_catalog, public"
+_PATH = "SET search_path = pg_catalog, public, pg_temp"
 
 FUNCTIONS: list[str] = [
     # Trusted: the schema owner or a superuser (outside the boundary, see tables.py).
