@@ -100,8 +100,25 @@ def _triggers(g: Guarded) -> list[str]:
     return out
 
 
+def _covered_function() -> str:
+    """``desk_audit_covered(entity, field)``: the SQL twin of ``audit_covered``, so
+    ``desk_audit()`` refuses the entries the audit triggers write themselves."""
+    from db.base import Base
+
+    candidates = {(link.entity, link.field) for link in LINKS}
+    for g in GUARDED:
+        if g.entity:
+            candidates.add((g.entity, "created"))
+            candidates.update((g.entity, c.name) for c in Base.metadata.tables[g.table].columns)
+    pairs = sorted(p for p in candidates if audit_covered(*p))
+    values = ", ".join(f"('{e}', '{f}')" for e, f in pairs)
+    return ("CREATE OR REPLACE FUNCTION desk_audit_covered(p_entity text, p_field text) RETURNS boolean "
+            "LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS "
+            f"$$ SELECT (p_entity, p_field) IN (VALUES {values}) $$")
+
+
 def _statements() -> list[str]:
-    out: list[str] = [*audit_chain.PG_HASH_FUNCTIONS, *FUNCTIONS]
+    out: list[str] = [*audit_chain.PG_HASH_FUNCTIONS, _covered_function(), *FUNCTIONS]
     for g in GUARDED:
         out += _triggers(g)
     for link in LINKS:

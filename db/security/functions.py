@@ -68,6 +68,13 @@ FUNCTIONS: list[str] = [
             IF NOT trusted AND me IS NULL THEN
                 PERFORM desk_refuse(format('the database login %s has no active Desk staff account', session_user));
             END IF;
+            -- A column change is recorded by the audit trigger from OLD and NEW, never told by
+            -- the client: a made-up 'status' or 'priority' row would rewrite the history the
+            -- SLA engine replays, a 'role' row the staff history.
+            IF NOT trusted AND desk_audit_covered(p_entity, p_field) THEN
+                PERFORM desk_refuse(format('%s %s is recorded by the server when the row changes, '
+                                           'not through desk_audit()', p_entity, p_field));
+            END IF;
             INSERT INTO audit_log(at, actor_id, db_user, entity, entity_id, field, old_value, new_value, reason)
             VALUES (CASE WHEN trusted THEN coalesce(p_at, now()) ELSE now() END,
                     CASE WHEN trusted THEN coalesce(p_actor, me) ELSE me END,
@@ -317,5 +324,6 @@ CALLABLE = ("desk_trusted()", "desk_staff_id()", "desk_may(text)", "desk_next_nu
 NAMES = ("desk_trusted", "desk_staff_id", "desk_may", "desk_refuse", "desk_require", "desk_next_number",
          "desk_check_number", "desk_audit", "desk_audit_row", "desk_audit_link", "desk_guard_row",
          "desk_check_priority", "desk_check_transition", "desk_incident_rules", "desk_problem_rules",
+         "desk_audit_covered",
          "desk_staff_login_check", "desk_sync_login", "desk_staff_roles_sync", "desk_staff_account_sync",
          "desk_audit_seal", "desk_audit_hash", "desk_audit_part")

@@ -89,3 +89,21 @@ def test_temporary_tables_do_not_shadow_what_the_server_functions_read(site: Sit
     assert sorted(r.field for r in rows) == ["note", "title"]
     assert all(r.actor_id == me and r.at.year > 2019 for r in rows)
     assert verify_chain(site.owner.db, site.admin).ok
+
+
+@pytest.mark.parametrize(("entity", "field"), [
+    ("incident", "status"), ("incident", "priority"), ("incident", "assignee_id"), ("incident", "service_id"),
+    ("incident", "created"), ("incident", "major_team"), ("staff", "role"), ("problem", "status"),
+])
+def test_desk_audit_cannot_write_what_the_triggers_record(site: Site, entity: str, field: str) -> None:
+    """desk_audit() took any entity and field: a counter login could add 'status' rows
+    (new → pending_customer …) that the SLA replay reads as the ticket's history and so
+    pause its clock, or a 'role' row in an admin's staff history, without changing anything."""
+    with site.counter.sql() as c:
+        msg = _refused(c, "SELECT desk_audit(NULL, NULL, %s, %s, %s, 'in_progress', 'pending_customer', NULL)",
+                       (entity, site.incident_id, field))
+        assert "recorded by the server when the row changes" in msg
+        # Events that are not a column change still go through it (what the services write).
+        c.execute("SELECT desk_audit(NULL, NULL, 'incident', %s, 'page', NULL, 'Paged the on-call', NULL)",
+                  (site.incident_id,))
+    assert _audit(site, site.counter, site.incident_id) == [("page", None, "Paged the on-call")]
