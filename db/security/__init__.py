@@ -92,7 +92,8 @@ def _triggers(g: Guarded) -> list[str]:
     out = [f"DROP TRIGGER IF EXISTS desk_10_guard ON {t}", f"DROP TRIGGER IF EXISTS desk_90_audit ON {t}"]
     if g.times or g.actors:
         out.append(f"CREATE TRIGGER desk_10_guard BEFORE INSERT OR UPDATE ON {t} FOR EACH ROW "
-                   f"EXECUTE FUNCTION desk_guard_row('{','.join(g.times)}', '{','.join(g.actors)}')")
+                   f"EXECUTE FUNCTION desk_guard_row('{','.join(g.times)}', '{','.join(g.actors)}', "
+                   f"'{','.join(g.fixed)}')")
     if g.entity:
         out.append(f"CREATE TRIGGER desk_90_audit AFTER INSERT OR UPDATE OR DELETE ON {t} FOR EACH ROW "
                    f"EXECUTE FUNCTION desk_audit_row('{g.entity}', '{','.join(g.ignored)}', "
@@ -128,7 +129,8 @@ def _statements() -> list[str]:
                 f"desk_audit_link('{link.entity}', '{link.id_column}', '{link.field}', '{link.value_column}')"]
         if link.times or link.actors:
             out.append(f"CREATE TRIGGER desk_10_guard BEFORE INSERT OR UPDATE ON {t} FOR EACH ROW "
-                       f"EXECUTE FUNCTION desk_guard_row('{','.join(link.times)}', '{','.join(link.actors)}')")
+                       f"EXECUTE FUNCTION desk_guard_row('{','.join(link.times)}', '{','.join(link.actors)}', "
+                       f"'{','.join(link.fixed)}')")
     out += [
         "DROP TRIGGER IF EXISTS desk_20_rules ON incidents",
         "CREATE TRIGGER desk_20_rules BEFORE INSERT OR UPDATE ON incidents FOR EACH ROW "
@@ -136,6 +138,9 @@ def _statements() -> list[str]:
         "DROP TRIGGER IF EXISTS desk_20_rules ON problems",
         "CREATE TRIGGER desk_20_rules BEFORE INSERT OR UPDATE ON problems FOR EACH ROW "
         "EXECUTE FUNCTION desk_problem_rules()",
+        "DROP TRIGGER IF EXISTS desk_20_rules ON repairs",
+        "CREATE TRIGGER desk_20_rules BEFORE INSERT OR UPDATE ON repairs FOR EACH ROW "
+        "EXECUTE FUNCTION desk_repair_rules()",
         "DROP TRIGGER IF EXISTS desk_20_login ON staff_accounts",
         "CREATE TRIGGER desk_20_login BEFORE INSERT OR UPDATE ON staff_accounts FOR EACH ROW "
         "EXECUTE FUNCTION desk_staff_login_check()",
@@ -204,7 +209,7 @@ def drop_server_objects(conn: Connection) -> None:
     for link in LINKS:
         conn.execute(text(f"DROP TRIGGER IF EXISTS desk_10_guard ON {link.table}"))
         conn.execute(text(f"DROP TRIGGER IF EXISTS desk_90_audit ON {link.table}"))
-    for t, trig in (("incidents", "desk_20_rules"), ("problems", "desk_20_rules"),
+    for t, trig in (("incidents", "desk_20_rules"), ("problems", "desk_20_rules"), ("repairs", "desk_20_rules"),
                     ("staff_accounts", "desk_20_login"), ("staff_accounts", "desk_80_sync"),
                     ("staff_roles", "desk_80_sync"), ("audit_log", "audit_log_seal")):
         conn.execute(text(f"DROP TRIGGER IF EXISTS {trig} ON {t}"))

@@ -135,12 +135,14 @@ FUNCTIONS: list[str] = [
                     CASE WHEN TG_OP = 'INSERT' THEN r->>TG_ARGV[3] END);
             RETURN NULL;
         END $$""",
-    # Server time and own identity for a staff login's writes. TG_ARGV: instants, actor columns.
+    # Server time and own identity for a staff login's writes. TG_ARGV: instants, actor
+    # columns, and the instants of the row's creation (among the first), which never change.
     f"""CREATE OR REPLACE FUNCTION desk_guard_row() RETURNS trigger LANGUAGE plpgsql
         SECURITY DEFINER {_PATH} AS $$
         DECLARE
             times text[] := string_to_array(TG_ARGV[0], ',');
             actors text[] := string_to_array(TG_ARGV[1], ',');
+            fixed text[] := string_to_array(coalesce(TG_ARGV[2], ''), ',');
             o jsonb; n jsonb; k text; patch jsonb := '{{}}'::jsonb; me integer;
         BEGIN
             IF desk_trusted() THEN RETURN NEW; END IF;
@@ -150,6 +152,13 @@ FUNCTIONS: list[str] = [
             END IF;
             n := to_jsonb(NEW);
             o := CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(OLD) ELSE '{{}}'::jsonb END;
+            -- Re-stamping opened_at with the server's clock would restart a ticket's SLA clock.
+            FOREACH k IN ARRAY fixed LOOP
+                IF TG_OP = 'UPDATE' AND (o->k) IS DISTINCT FROM (n->k) THEN
+                    PERFORM desk_refuse(format('%s.%s is the instant the row was created: it cannot change',
+                                               TG_TABLE_NAME, k));
+                END IF;
+            END LOOP;
             FOREACH k IN ARRAY times LOOP
                 IF n->>k IS NOT NULL AND (TG_OP = 'INSERT' OR (o->k) IS DISTINCT FROM (n->k)) THEN
                     patch := patch || jsonb_build_object(k, now());
@@ -218,9 +227,13 @@ FUNCTIONS: list[str] = [
                 IF NEW.number IS DISTINCT FROM OLD.number THEN PERFORM desk_refuse('an incident keeps its number'); END IF;
                 IF NEW.status IS DISTINCT FROM OLD.status THEN
                     PERFORM desk_check_transition('incident', OLD.status, NEW.status);
+                    -- Counter staff resolve and close only the walk-in repair they hand back:
+                    -- its pickup is recorded in this same transaction, by them.
                     IF NEW.status IN ('resolved', 'closed')
                        AND NOT desk_may('incident.resolve')
-                       AND NOT (desk_may('repair.pickup') AND EXISTS (SELECT 1 FROM repairs WHERE incident_id = NEW.id)) THEN
+                       AND NOT (desk_may('repair.pickup') AND EXISTS (
+                               SELECT 1 FROM repairs WHERE incident_id = NEW.id AND picked_up_at = now()
+                                  AND pickup_by_id = me)) THEN
                         PERFORM desk_require('incident.resolve', 'resolve or close this incident');
                     END IF;
                 END IF;
@@ -256,6 +269,24 @@ FUNCTIONS: list[str] = [
                 IF NEW.status IS DISTINCT FROM OLD.status THEN
                     PERFORM desk_check_transition('problem', OLD.status, NEW.status);
                 END IF;
+            END IF;
+            RETURN NEW;
+        END $$""",
+    # A repair is taken in with its own new incident (desk intake), and stays with it: a
+    # repair attached to any other ticket would let counter staff close that ticket.
+    f"""CREATE OR REPLACE FUNCTION desk_repair_rules() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER {_PATH} AS $$
+        BEGIN
+            IF desk_trusted() THEN RETURN NEW; END IF;
+            IF TG_OP = 'UPDATE' THEN
+                IF NEW.incident_id IS DISTINCT FROM OLD.incident_id THEN
+                    PERFORM desk_refuse('a repair stays with the incident it was taken in with');
+                END IF;
+            ELSIF NOT EXISTS (SELECT 1 FROM incidents WHERE id = NEW.incident_id AND opened_at = now()
+                                 AND created_by_id IS NOT DISTINCT FROM desk_staff_id()) THEN
+                PERFORM desk_refuse(format('a repair is taken in with a new incident opened in the same '
+                                           'transaction (desk intake), not attached to incident %s',
+                                           NEW.incident_id));
             END IF;
             RETURN NEW;
         END $$""",
@@ -324,6 +355,6 @@ CALLABLE = ("desk_trusted()", "desk_staff_id()", "desk_may(text)", "desk_next_nu
 NAMES = ("desk_trusted", "desk_staff_id", "desk_may", "desk_refuse", "desk_require", "desk_next_number",
          "desk_check_number", "desk_audit", "desk_audit_row", "desk_audit_link", "desk_guard_row",
          "desk_check_priority", "desk_check_transition", "desk_incident_rules", "desk_problem_rules",
-         "desk_audit_covered",
+         "desk_repair_rules", "desk_audit_covered",
          "desk_staff_login_check", "desk_sync_login", "desk_staff_roles_sync", "desk_staff_account_sync",
          "desk_audit_seal", "desk_audit_hash", "desk_audit_part")

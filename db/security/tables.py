@@ -48,6 +48,9 @@ class Guarded:
     times: tuple[str, ...] = ()
     # Columns naming a staff account: must be the login's own.
     actors: tuple[str, ...] = ()
+    # Of ``times``, the instants of the row's creation: a staff login's update may not
+    # change them (re-stamped with the server's clock, opened_at would restart the SLA).
+    fixed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class Link:
     value_column: str
     times: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
+    fixed: tuple[str, ...] = ()
 
 
 _SLA_DERIVED = (
@@ -74,34 +78,38 @@ GUARDED: tuple[Guarded, ...] = (
     Guarded("incidents", "incident", "number", ("status", "priority", "assignee_id"),
             ignored=("updated_at", "version", "search_vector", "priority_explanation", *_SLA_DERIVED),
             times=("opened_at", "updated_at", "responded_at", "resolved_at", "closed_at"),
-            actors=("created_by_id",)),
+            actors=("created_by_id",), fixed=("opened_at",)),
     Guarded("problems", "problem", "number", ("status",), ignored=("updated_at", "version"),
-            times=("opened_at", "updated_at", "resolved_at", "closed_at"), actors=("created_by_id",)),
+            times=("opened_at", "updated_at", "resolved_at", "closed_at"), actors=("created_by_id",),
+            fixed=("opened_at",)),
     Guarded("journal_entries", "journal", "kind", times=("at",), actors=("author_id",)),
     Guarded("tasks", "task", "title", ignored=("version",), times=("done_at",), actors=("done_by_id",)),
     Guarded("attachments", "attachment", "filename", ignored=("data",), times=("added_at",),
             actors=("added_by_id",)),
     Guarded("devices", "device", "asset_tag", ignored=("updated_at", "version"),
-            times=("created_at", "updated_at")),
+            times=("created_at", "updated_at"), fixed=("created_at",)),
     Guarded("repairs", "repair", "incident_id", ignored=("version",),
-            times=("intake_at", "ready_at", "picked_up_at"), actors=("intake_by_id", "pickup_by_id")),
+            times=("intake_at", "ready_at", "picked_up_at"), actors=("intake_by_id", "pickup_by_id"),
+            fixed=("intake_at",)),
     Guarded("repair_accessories", "repair_accessory", "name"),
     Guarded("signatures", "signature", "purpose", ignored=("png",), times=("signed_at",)),
-    Guarded("loaners", "loaner", "asset_tag", ignored=("version",), times=("added_at", "retired_at")),
+    Guarded("loaners", "loaner", "asset_tag", ignored=("version",), times=("added_at", "retired_at"),
+            fixed=("added_at",)),
     Guarded("loans", "loan", "loaner_id", times=("lent_at", "returned_at"),
-            actors=("lent_by_id", "returned_to_id")),
+            actors=("lent_by_id", "returned_to_id"), fixed=("lent_at",)),
     Guarded("people", "person", "university_id", ignored=("updated_at", "version"),
-            times=("created_at", "updated_at")),
+            times=("created_at", "updated_at"), fixed=("created_at",)),
     Guarded("person_statuses", "person_status", "kind"),
     Guarded("affiliations", "affiliation", "department_id"),
     Guarded("departments", "department", "name"),
-    Guarded("staff_accounts", "staff", "username", ignored=("version",), times=("created_at",)),
+    Guarded("staff_accounts", "staff", "username", ignored=("version",), times=("created_at",),
+            fixed=("created_at",)),
     Guarded("teams", "team", "name"),
     Guarded("services", "service", "name"),
     Guarded("categories", "category", "name"),
     Guarded("vip_policies", "vip_policy", "version", times=("published_at",), actors=("published_by_id",)),
     Guarded("vip_grants", "vip_grant", "person_id", times=("granted_at", "revoked_at"),
-            actors=("granted_by_id", "revoked_by_id")),
+            actors=("granted_by_id", "revoked_by_id"), fixed=("granted_at",)),
     Guarded("sla_calendars", "calendar", "name", times=("created_at",)),
     Guarded("sla_calendar_versions", "calendar_version", "version", times=("created_at",),
             actors=("created_by_id",)),
@@ -114,14 +122,14 @@ GUARDED: tuple[Guarded, ...] = (
     Guarded("incident_models", "incident_model", "name", ignored=("version",)),
     Guarded("incident_model_tasks", "incident_model_task", "title"),
     Guarded("major_incident_rules", "major_rule", "service_id", ignored=("updated_at",), times=("updated_at",)),
-    Guarded("saved_views", None, ignored=("version",), times=("created_at", "updated_at")),
+    Guarded("saved_views", None, ignored=("version",), times=("created_at", "updated_at"), fixed=("created_at",)),
 )
 
 LINKS: tuple[Link, ...] = (
     Link("staff_roles", "staff", "staff_id", "role", "role"),
     Link("team_members", "staff", "staff_id", "team_id", "team_id"),
     Link("major_team_members", "incident", "incident_id", "major_team", "staff_id",
-         times=("added_at",), actors=("added_by_id",)),
+         times=("added_at",), actors=("added_by_id",), fixed=("added_at",)),
 )
 
 # What each role may write, on top of what the roles below it may (the groups are

@@ -16,9 +16,13 @@ from sqlalchemy import select
 from db.enums import Role
 from db.models import AuditEntry, Incident
 from desk.actor import Actor
+from desk.counter.bundle import CounterServices
+from desk.counter.views import PickupRequest
 from desk.services.audit import verify_chain
 from desk.services.bundle import Services
 from desk.services.incidents import NewIncident
+from tests import factories
+from tests.desk.counter.support import intake_request, signature_png
 from tests.pg_logins import Login, staff_logins
 
 pytestmark = pytest.mark.postgres
@@ -107,3 +111,44 @@ def test_desk_audit_cannot_write_what_the_triggers_record(site: Site, entity: st
         c.execute("SELECT desk_audit(NULL, NULL, 'incident', %s, 'page', NULL, 'Paged the on-call', NULL)",
                   (site.incident_id,))
     assert _audit(site, site.counter, site.incident_id) == [("page", None, "Paged the on-call")]
+
+
+def test_counter_login_closes_only_the_walk_in_repair_it_hands_back(site: Site) -> None:
+    """Any repair row made an incident closable by counter staff, and counter logins may
+    insert repairs: attaching one to a technician's phone ticket let a counter login
+    resolve and close it. Re-stamping opened_at with the server's clock restarted its SLA."""
+    with site.counter.sql() as c:
+        c.execute("UPDATE incidents SET status = 'in_progress' WHERE number = %s", (site.number,))
+        (device,) = c.execute("INSERT INTO devices(asset_tag, serial, make, model, os, created_at, updated_at, "
+                              "version) VALUES ('NU-1', 'S-1', 'Dell', 'x', 'y', now(), now(), 1) RETURNING id"
+                              ).fetchone() or (0,)
+        repair = ("INSERT INTO repairs(incident_id, device_id, symptoms, condition, damage_notes, backup_wanted, "
+                  "wipe_allowed, login_needed, terms_version, staff_initials, intake_at, intake_by_id, work_done, "
+                  "parts, version) VALUES (%s, %s, 's', '[]', '', false, false, false, 'v1', 'XX', now(), "
+                  "desk_staff_id(), '', '[]', 1)")
+        assert "not attached to incident" in _refused(c, repair, (site.incident_id, device))
+        assert "cannot change" in _refused(c, "UPDATE incidents SET opened_at = now() WHERE number = %s",
+                                           (site.number,))
+    # A real intake, through the services on the counter login.
+    db, svcs = site.counter.services()
+    try:
+        counter = CounterServices.over(db, incidents=svcs.incidents)
+        me = svcs.staff.resolve_actor()
+        uid = factories.person(site.owner.db, given="Walk", family="In")
+        number = counter.intake.intake(me, intake_request(uid)).number
+        with site.counter.sql() as c:
+            assert "stays with the incident" in _refused(
+                c, "UPDATE repairs SET incident_id = %s WHERE incident_id = "
+                   "(SELECT id FROM incidents WHERE number = %s)", (site.incident_id, number))
+            c.execute("UPDATE incidents SET status = 'in_progress' WHERE number = %s", (number,))
+            msg = _refused(c, "UPDATE incidents SET status = 'resolved', resolution_code = 'fixed' WHERE number = %s",
+                           (number,))
+            assert "needs the technician role" in msg
+        done = counter.pickup.pickup(me, PickupRequest(number, "University card", ("Charger", "Bag"),
+                                                       signature_png(), "Replaced fan."))
+        assert done.status == "closed" and done.signature("pickup") is not None
+    finally:
+        db.dispose()
+    with site.owner.db.reading() as s:
+        status = s.execute(select(Incident.status).where(Incident.id == site.incident_id)).scalar_one()
+    assert status == "in_progress"
