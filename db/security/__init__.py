@@ -125,7 +125,7 @@ def _statements() -> list[str]:
     for link in LINKS:
         t = link.table
         out += [f"DROP TRIGGER IF EXISTS desk_10_guard ON {t}", f"DROP TRIGGER IF EXISTS desk_90_audit ON {t}",
-                f"CREATE TRIGGER desk_90_audit AFTER INSERT OR DELETE ON {t} FOR EACH ROW EXECUTE FUNCTION "
+                f"CREATE TRIGGER desk_90_audit AFTER INSERT OR UPDATE OR DELETE ON {t} FOR EACH ROW EXECUTE FUNCTION "
                 f"desk_audit_link('{link.entity}', '{link.id_column}', '{link.field}', '{link.value_column}')"]
         if link.times or link.actors:
             out.append(f"CREATE TRIGGER desk_10_guard BEFORE INSERT OR UPDATE ON {t} FOR EACH ROW "

@@ -122,17 +122,39 @@ FUNCTIONS: list[str] = [
             END LOOP;
             RETURN NULL;
         END $$""",
-    # Membership rows: TG_ARGV: entity, id column, field, value column.
+    # Membership rows: TG_ARGV: entity, id column, field, value column. An update (a major
+    # team member's role) is recorded per changed column ('<field>.<column>', or '<field>'
+    # for the value column); one that moves the row to another owner as removed + added.
     f"""CREATE OR REPLACE FUNCTION desk_audit_link() RETURNS trigger LANGUAGE plpgsql
         SECURITY DEFINER {_PATH} AS $$
-        DECLARE r jsonb;
+        DECLARE o jsonb; n jsonb; k text; me integer;
         BEGIN
             IF desk_trusted() THEN RETURN NULL; END IF;
-            r := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
+            me := desk_staff_id();
+            IF TG_OP = 'UPDATE' THEN
+                o := to_jsonb(OLD); n := to_jsonb(NEW);
+                IF (o->TG_ARGV[1]) IS DISTINCT FROM (n->TG_ARGV[1]) THEN
+                    INSERT INTO audit_log(at, actor_id, db_user, entity, entity_id, field, old_value, new_value)
+                    VALUES (now(), me, session_user, TG_ARGV[0], (o->>TG_ARGV[1])::bigint, TG_ARGV[2],
+                            o->>TG_ARGV[3], NULL),
+                           (now(), me, session_user, TG_ARGV[0], (n->>TG_ARGV[1])::bigint, TG_ARGV[2],
+                            NULL, n->>TG_ARGV[3]);
+                    RETURN NULL;
+                END IF;
+                FOR k IN SELECT key FROM jsonb_each(n) LOOP
+                    CONTINUE WHEN k = 'id' OR (o->k) IS NOT DISTINCT FROM (n->k);
+                    INSERT INTO audit_log(at, actor_id, db_user, entity, entity_id, field, old_value, new_value)
+                    VALUES (now(), me, session_user, TG_ARGV[0], (n->>TG_ARGV[1])::bigint,
+                            CASE WHEN k = TG_ARGV[3] THEN TG_ARGV[2] ELSE TG_ARGV[2] || '.' || k END,
+                            o->>k, n->>k);
+                END LOOP;
+                RETURN NULL;
+            END IF;
+            n := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
             INSERT INTO audit_log(at, actor_id, db_user, entity, entity_id, field, old_value, new_value)
-            VALUES (now(), desk_staff_id(), session_user, TG_ARGV[0], (r->>TG_ARGV[1])::bigint, TG_ARGV[2],
-                    CASE WHEN TG_OP = 'DELETE' THEN r->>TG_ARGV[3] END,
-                    CASE WHEN TG_OP = 'INSERT' THEN r->>TG_ARGV[3] END);
+            VALUES (now(), me, session_user, TG_ARGV[0], (n->>TG_ARGV[1])::bigint, TG_ARGV[2],
+                    CASE WHEN TG_OP = 'DELETE' THEN n->>TG_ARGV[3] END,
+                    CASE WHEN TG_OP = 'INSERT' THEN n->>TG_ARGV[3] END);
             RETURN NULL;
         END $$""",
     # Server time and own identity for a staff login's writes. TG_ARGV: instants, actor

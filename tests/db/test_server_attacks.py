@@ -18,6 +18,7 @@ from db.models import AuditEntry, Incident
 from desk.actor import Actor
 from desk.counter.bundle import CounterServices
 from desk.counter.views import PickupRequest
+from desk.major.service import MajorIncidentService
 from desk.services.audit import verify_chain
 from desk.services.bundle import Services
 from desk.services.incidents import NewIncident
@@ -152,3 +153,21 @@ def test_counter_login_closes_only_the_walk_in_repair_it_hands_back(site: Site) 
     with site.owner.db.reading() as s:
         status = s.execute(select(Incident.status).where(Incident.id == site.incident_id)).scalar_one()
     assert status == "in_progress"
+
+
+def test_a_major_team_members_new_role_is_audited(site: Site) -> None:
+    """major_team_members was audited on insert and delete only, and the service leaves
+    the entry to the trigger: a role change (in Desk or in psql) left no audit row."""
+    MajorIncidentService(site.owner.db).promote(site.admin, site.number, reason="Whole building dark",
+                                                team=[(site.tech.actor.username, "comms")])
+    db = site.tech.services()[0]
+    try:
+        tech = Services.over(db).staff.resolve_actor()
+        MajorIncidentService(db).add_member(tech, site.number, site.tech.actor.username, "lead")
+    finally:
+        db.dispose()
+    with site.tech.sql() as c:
+        c.execute("UPDATE major_team_members SET role = 'scribe' WHERE incident_id = %s", (site.incident_id,))
+    changes = [r for r in _audit(site, site.tech, site.incident_id) if r[0].startswith("major_team")]
+    assert changes == [("major_team.role", "comms", "lead"), ("major_team.role", "lead", "scribe")]
+    assert verify_chain(site.owner.db, site.admin).ok
