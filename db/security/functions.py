@@ -36,11 +36,20 @@ FUNCTIONS: list[str] = [
                                            (SELECT role FROM rule_actions WHERE action = p_action)));
             END IF;
         END $$""",
-    # Numbers: the only way to move a counter. Returns the value; Desk formats it.
+    # Numbers: the only way to move a counter. Returns the value; Desk formats it. A staff
+    # login draws only from the series of a record its role may open (no burning problem
+    # numbers from a counter login, no new series).
     f"""CREATE OR REPLACE FUNCTION desk_next_number(p_prefix text) RETURNS bigint LANGUAGE plpgsql
         SECURITY DEFINER {_PATH} AS $$
         DECLARE v bigint;
         BEGIN
+            IF NOT desk_trusted() THEN
+                CASE p_prefix
+                    WHEN 'INC' THEN PERFORM desk_require('incident.open', 'draw incident numbers');
+                    WHEN 'PRB' THEN PERFORM desk_require('problem.open', 'draw problem numbers');
+                    ELSE PERFORM desk_refuse(format('there is no number series %L', p_prefix));
+                END CASE;
+            END IF;
             UPDATE number_sequences SET last_value = last_value + 1 WHERE name = p_prefix
                 RETURNING last_value INTO v;
             IF v IS NULL THEN

@@ -171,3 +171,13 @@ def test_a_major_team_members_new_role_is_audited(site: Site) -> None:
     changes = [r for r in _audit(site, site.tech, site.incident_id) if r[0].startswith("major_team")]
     assert changes == [("major_team.role", "comms", "lead"), ("major_team.role", "lead", "scribe")]
     assert verify_chain(site.owner.db, site.admin).ok
+
+
+def test_numbers_come_only_from_a_series_the_role_opens(site: Site) -> None:
+    with site.counter.sql() as c:
+        assert "may not draw problem numbers" in _refused(c, "SELECT desk_next_number('PRB')")
+        assert "no number series" in _refused(c, "SELECT desk_next_number('ZZZ')")
+        assert c.execute("SELECT desk_next_number('INC')").fetchone() is not None
+        assert c.execute("SELECT count(*) FROM number_sequences WHERE name NOT IN ('INC', 'PRB')").fetchone() == (0,)
+    with site.tech.sql() as c:
+        assert c.execute("SELECT desk_next_number('PRB')").fetchone() is not None
