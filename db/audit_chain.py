@@ -21,9 +21,14 @@ from typing import Any
 
 from sqlalchemy import Connection, event, text
 
-# Every Desk database uses this advisory lock key while it seals audit entries
-# (advisory locks are per database, so one key serves them all).
-SEAL_LOCK_KEY = 0x6465736B  # "desk"
+# Sealers take turns on this table's EXCLUSIVE lock (PostgreSQL). Not an advisory lock:
+# any login that may connect can take an advisory lock with a known key and keep it,
+# and every commit that writes an audit entry would wait for it for ever (statement
+# timeouts do not run during COMMIT). A lock on this table can be taken only with a
+# write privilege on it, which nobody but the owner has: staff logins read it (ACCESS
+# SHARE, which does not conflict), no foreign key points to it, and only
+# `desk db upgrade` writes it.
+SEAL_LOCK_TABLE = "public.security_groups"
 
 COLUMNS = ("seq", "at", "actor_id", "db_user", "entity", "entity_id", "field", "old_value",
            "new_value", "reason")
@@ -110,7 +115,7 @@ def seal_unsealed(conn: Connection) -> int:
     """Chain every entry without a link, in id order (the migration back-fill, and bulk
     loaders that insert with Core). Needs a connection that may UPDATE audit_log."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SEAL_LOCK_KEY})
+        conn.execute(text(f"LOCK TABLE {SEAL_LOCK_TABLE} IN EXCLUSIVE MODE"))
     seq, prev = head(conn)
     forget_head(conn.info)
     rows = conn.execute(text(
@@ -169,7 +174,7 @@ PG_HASH_FUNCTIONS = [
        BEGIN
            -- At commit (deferred), one sealer at a time: the chain follows commit order,
            -- and the lock is taken after every row lock the transaction needs.
-           PERFORM pg_advisory_xact_lock({SEAL_LOCK_KEY});
+           LOCK TABLE {SEAL_LOCK_TABLE} IN EXCLUSIVE MODE;
            SELECT * INTO e FROM public.audit_log WHERE id = NEW.id;
            IF e.seq IS NOT NULL THEN RETURN NULL; END IF;
            SELECT seq, hash INTO last_seq, last_hash FROM public.audit_log

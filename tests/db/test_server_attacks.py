@@ -6,13 +6,15 @@ what the server must answer now. Every connection is a real staff login's own.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import psycopg
 import pytest
-from sqlalchemy import select
+from sqlalchemy import make_url, select
 
+from db import audit_chain
 from db.enums import Role
 from db.models import AuditEntry, Incident
 from desk.actor import Actor
@@ -24,7 +26,7 @@ from desk.services.bundle import Services
 from desk.services.incidents import NewIncident
 from tests import factories
 from tests.desk.counter.support import intake_request, signature_png
-from tests.pg_logins import Login, staff_logins
+from tests.pg_logins import Login, admin_conn, staff_logins
 
 pytestmark = pytest.mark.postgres
 
@@ -181,3 +183,64 @@ def test_numbers_come_only_from_a_series_the_role_opens(site: Site) -> None:
         assert c.execute("SELECT count(*) FROM number_sequences WHERE name NOT IN ('INC', 'PRB')").fetchone() == (0,)
     with site.tech.sql() as c:
         assert c.execute("SELECT desk_next_number('PRB')").fetchone() is not None
+
+
+def test_no_login_can_hold_up_the_audit_seal(site: Site) -> None:
+    """The seal waited on a well-known advisory lock: one `SELECT pg_advisory_lock(…)`
+    from any login that may connect (no Desk role needed) made every commit that writes
+    an audit entry, the owner's too, wait for ever (statement_timeout does not apply
+    during COMMIT)."""
+    outsider = f"{site.counter.name}_out"
+    with admin_conn() as su:
+        su.execute(f'CREATE ROLE "{outsider}" LOGIN')
+    try:
+        url = make_url(site.url).set(drivername="postgresql", username=outsider)
+        with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as hog, \
+                site.counter.sql() as counter, site.tech.sql() as c:
+            hog.execute("SELECT pg_advisory_lock(%s)", (0x6465736B,))  # the key the seal used
+            c.execute("SET lock_timeout = '10s'")
+            c.execute("UPDATE incidents SET title = 'Still sealed' WHERE number = %s", (site.number,))
+            # What the seal waits for now, a staff login cannot take.
+            for mode in ("ROW SHARE", "ROW EXCLUSIVE", "SHARE", "EXCLUSIVE", "ACCESS EXCLUSIVE"):
+                with pytest.raises(REFUSED), counter.transaction():
+                    counter.execute(f"LOCK TABLE {audit_chain.SEAL_LOCK_TABLE} IN {mode} MODE")
+    finally:
+        with admin_conn() as su:
+            su.execute(f'DROP ROLE IF EXISTS "{outsider}"')
+    assert ("title", "Projector dead in HUM 101", "Still sealed") in _audit(site, site.tech, site.incident_id)
+
+
+def test_concurrent_sealers_keep_one_chain(site: Site) -> None:
+    """A repeatable-read writer seals from its own snapshot's head: it must fail, never
+    fork the chain (the unique seq refuses it)."""
+    stale = site.tech.sql()
+    try:
+        stale.autocommit = False
+        stale.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        stale.execute("SELECT max(seq) FROM audit_log")
+        with site.counter.sql() as c:
+            c.execute("UPDATE incidents SET title = 'First' WHERE number = %s", (site.number,))
+        stale.execute("SELECT desk_audit(NULL, NULL, 'incident', %s, 'page', NULL, 'stale', NULL)",
+                      (site.incident_id,))
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            stale.commit()
+    finally:
+        stale.close()
+    errors: list[BaseException] = []
+
+    def write(login: Login, n: int) -> None:
+        try:
+            with login.sql() as conn:
+                for i in range(n):
+                    conn.execute("SELECT desk_audit(NULL, NULL, 'incident', %s, 'page', NULL, %s, NULL)",
+                                 (site.incident_id, f"{login.name} {i}"))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(login, 20)) for login in (site.counter, site.tech)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert verify_chain(site.owner.db, site.admin).ok
