@@ -256,6 +256,20 @@ FUNCTIONS: list[str] = [
                 END IF;
             ELSE
                 IF NEW.number IS DISTINCT FROM OLD.number THEN PERFORM desk_refuse('an incident keeps its number'); END IF;
+                -- What Desk's edit, assign and resolve refuse on a closed or cancelled ticket.
+                -- (Linking it to a problem, and the SLA columns, stay open.)
+                IF OLD.status IN ('closed', 'cancelled')
+                   AND (NEW.title, NEW.description, NEW.caller_id, NEW.acting_status, NEW.acting_department_id,
+                        NEW.service_id, NEW.category_id, NEW.impact, NEW.urgency, NEW.priority, NEW.vip_policy_id,
+                        NEW.team_id, NEW.assignee_id, NEW.channel, NEW.resolution_code, NEW.resolution_note,
+                        NEW.cancel_reason, NEW.created_by_id, NEW.resolved_at, NEW.closed_at)
+                       IS DISTINCT FROM
+                       (OLD.title, OLD.description, OLD.caller_id, OLD.acting_status, OLD.acting_department_id,
+                        OLD.service_id, OLD.category_id, OLD.impact, OLD.urgency, OLD.priority, OLD.vip_policy_id,
+                        OLD.team_id, OLD.assignee_id, OLD.channel, OLD.resolution_code, OLD.resolution_note,
+                        OLD.cancel_reason, OLD.created_by_id, OLD.resolved_at, OLD.closed_at) THEN
+                    PERFORM desk_refuse(format('%s is %s and can no longer be edited', OLD.number, OLD.status));
+                END IF;
                 IF NEW.status IS DISTINCT FROM OLD.status THEN
                     PERFORM desk_check_transition('incident', OLD.status, NEW.status);
                     -- Counter staff resolve and close only the walk-in repair they hand back:

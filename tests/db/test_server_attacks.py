@@ -246,6 +246,20 @@ def test_concurrent_sealers_keep_one_chain(site: Site) -> None:
     assert verify_chain(site.owner.db, site.admin).ok
 
 
+def test_a_closed_or_cancelled_incident_stays_as_it_was(site: Site) -> None:
+    """Desk refuses to edit, reassign or re-resolve a closed or cancelled ticket; a staff
+    login in psql could still rewrite its title, caller, resolution, or re-stamp closed_at."""
+    with site.counter.sql() as c:
+        c.execute("UPDATE incidents SET status = 'cancelled', cancel_reason = 'Duplicate' WHERE number = %s",
+                  (site.number,))
+        for change in ("title = 'Rewritten'", "resolution_note = 'Fixed by me'", "cancel_reason = 'Other'",
+                       "closed_at = now()", "channel = 'email'", "impact = 'high', urgency = 'high', priority = 'P1'"):
+            msg = _refused(c, f"UPDATE incidents SET {change} WHERE number = %s", (site.number,))
+            assert "can no longer be edited" in msg
+    with site.tech.sql() as c:
+        _refused(c, "UPDATE incidents SET title = 'Rewritten' WHERE number = %s", (site.number,))
+
+
 @pytest.mark.xfail(strict=True, reason="open hole: the stored SLA measurements (sla_version_id, due, "
                    "at-risk, target and elapsed columns) are written by the client after every event and "
                    "are neither checked nor audited; the server cannot tell a recomputation from a forgery")
