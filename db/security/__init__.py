@@ -141,6 +141,9 @@ def _statements() -> list[str]:
         "DROP TRIGGER IF EXISTS desk_20_rules ON repairs",
         "CREATE TRIGGER desk_20_rules BEFORE INSERT OR UPDATE ON repairs FOR EACH ROW "
         "EXECUTE FUNCTION desk_repair_rules()",
+        "DROP TRIGGER IF EXISTS desk_20_rules ON journal_entries",
+        "CREATE TRIGGER desk_20_rules BEFORE INSERT OR UPDATE ON journal_entries FOR EACH ROW "
+        "EXECUTE FUNCTION desk_journal_rules()",
         "DROP TRIGGER IF EXISTS desk_20_login ON staff_accounts",
         "CREATE TRIGGER desk_20_login BEFORE INSERT OR UPDATE ON staff_accounts FOR EACH ROW "
         "EXECUTE FUNCTION desk_staff_login_check()",
@@ -210,6 +213,7 @@ def drop_server_objects(conn: Connection) -> None:
         conn.execute(text(f"DROP TRIGGER IF EXISTS desk_10_guard ON {link.table}"))
         conn.execute(text(f"DROP TRIGGER IF EXISTS desk_90_audit ON {link.table}"))
     for t, trig in (("incidents", "desk_20_rules"), ("problems", "desk_20_rules"), ("repairs", "desk_20_rules"),
+                    ("journal_entries", "desk_20_rules"),
                     ("staff_accounts", "desk_20_login"), ("staff_accounts", "desk_80_sync"),
                     ("staff_roles", "desk_80_sync"), ("audit_log", "audit_log_seal")):
         conn.execute(text(f"DROP TRIGGER IF EXISTS {trig} ON {t}"))

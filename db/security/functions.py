@@ -335,6 +335,20 @@ FUNCTIONS: list[str] = [
             END IF;
             RETURN NEW;
         END $$""",
+    # Journal entries name their author (the guard makes it the login's own account; here
+    # it may not be left out), and the major-incident communication log is major.manage work.
+    f"""CREATE OR REPLACE FUNCTION desk_journal_rules() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER {_PATH} AS $$
+        BEGIN
+            IF desk_trusted() THEN RETURN NEW; END IF;
+            IF NEW.author_id IS NULL THEN
+                PERFORM desk_refuse('journal_entries.author_id must name your own staff account');
+            END IF;
+            IF NEW.kind = 'comms' THEN
+                PERFORM desk_require('major.manage', 'post major-incident communications');
+            END IF;
+            RETURN NEW;
+        END $$""",
     # A staff account's database login must be a real login on this server.
     f"""CREATE OR REPLACE FUNCTION desk_staff_login_check() RETURNS trigger LANGUAGE plpgsql
         SECURITY DEFINER {_PATH} AS $$
@@ -400,6 +414,6 @@ CALLABLE = ("desk_trusted()", "desk_staff_id()", "desk_may(text)", "desk_next_nu
 NAMES = ("desk_trusted", "desk_staff_id", "desk_may", "desk_refuse", "desk_require", "desk_next_number",
          "desk_check_number", "desk_audit", "desk_audit_row", "desk_audit_link", "desk_guard_row",
          "desk_check_priority", "desk_check_transition", "desk_incident_rules", "desk_problem_rules",
-         "desk_repair_rules", "desk_audit_covered",
+         "desk_repair_rules", "desk_audit_covered", "desk_journal_rules",
          "desk_staff_login_check", "desk_sync_login", "desk_staff_roles_sync", "desk_staff_account_sync",
          "desk_audit_seal", "desk_audit_hash", "desk_audit_part")

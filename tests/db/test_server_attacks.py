@@ -260,6 +260,19 @@ def test_a_closed_or_cancelled_incident_stays_as_it_was(site: Site) -> None:
         _refused(c, "UPDATE incidents SET title = 'Rewritten' WHERE number = %s", (site.number,))
 
 
+def test_journal_entries_have_an_author_and_comms_are_major_incident_work(site: Site) -> None:
+    """A counter login could post to the major-incident communication log (kind 'comms',
+    major.manage in Desk) and leave journal entries without an author."""
+    entry = "INSERT INTO journal_entries(incident_id, kind, body, author_id, at) VALUES (%s, %s, 'x', %s, now())"
+    with site.counter.sql() as c:
+        me = site.counter.actor.staff_id
+        assert "needs the technician role" in _refused(c, entry, (site.incident_id, "comms", me))
+        assert "own staff account" in _refused(c, entry, (site.incident_id, "public", None))
+        c.execute(entry, (site.incident_id, "public", me))
+    with site.tech.sql() as c:
+        c.execute(entry, (site.incident_id, "comms", site.tech.actor.staff_id))
+
+
 @pytest.mark.xfail(strict=True, reason="open hole: the stored SLA measurements (sla_version_id, due, "
                    "at-risk, target and elapsed columns) are written by the client after every event and "
                    "are neither checked nor audited; the server cannot tell a recomputation from a forgery")
