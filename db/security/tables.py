@@ -139,7 +139,8 @@ WRITES: dict[Role, dict[str, str]] = {
         "incidents": "INSERT, UPDATE", "journal_entries": "INSERT", "tasks": "INSERT, UPDATE",
         "attachments": "INSERT", "devices": "INSERT, UPDATE", "repairs": "INSERT, UPDATE",
         "repair_accessories": "INSERT, UPDATE", "signatures": "INSERT", "loaners": "INSERT, UPDATE",
-        "loans": "INSERT, UPDATE", "people": "INSERT, UPDATE",
+        "loans": "INSERT, UPDATE",
+        "people": "INSERT",  # a new caller at the desk; changing a person is the directory import's
         "saved_views": "INSERT, UPDATE, DELETE",  # own rows only (row-level security)
     },
     Role.TECHNICIAN: {
@@ -155,7 +156,7 @@ WRITES: dict[Role, dict[str, str]] = {
     },
     Role.ADMIN: {
         "staff_accounts": "INSERT, UPDATE", "staff_roles": "INSERT, DELETE", "teams": "INSERT, UPDATE",
-        "team_members": "INSERT, DELETE", "departments": "INSERT, UPDATE",
+        "team_members": "INSERT, DELETE", "departments": "INSERT, UPDATE", "people": "UPDATE",
         "person_statuses": "INSERT, UPDATE", "affiliations": "INSERT, UPDATE",
     },
 }

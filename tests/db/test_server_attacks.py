@@ -273,6 +273,23 @@ def test_journal_entries_have_an_author_and_comms_are_major_incident_work(site: 
         c.execute(entry, (site.incident_id, "comms", site.tech.actor.staff_id))
 
 
+def test_only_the_directory_import_changes_a_person(site: Site) -> None:
+    """Counter logins add new callers (PeopleService.create); only the admin's directory
+    import changes a person. The counter group could UPDATE people: rename anyone, or move
+    a university ID (and with it the tickets and VIP status it leads to) to another record."""
+    uid = factories.person(site.owner.db, given="Grace", family="Hopper")
+    with site.counter.sql() as c:
+        _refused(c, "UPDATE people SET family_name = 'Renamed' WHERE university_id = %s", (uid,))
+        _refused(c, "UPDATE people SET university_id = 'X' || university_id WHERE university_id = %s", (uid,))
+    db, svcs = site.counter.services()
+    try:
+        made = svcs.people.create(svcs.staff.resolve_actor(), university_id="900777001", given_name="New",
+                                  family_name="Caller")
+        assert made.university_id == "900777001"
+    finally:
+        db.dispose()
+
+
 @pytest.mark.xfail(strict=True, reason="open hole: the stored SLA measurements (sla_version_id, due, "
                    "at-risk, target and elapsed columns) are written by the client after every event and "
                    "are neither checked nor audited; the server cannot tell a recomputation from a forgery")
