@@ -302,3 +302,19 @@ def test_sla_measurements_are_not_changed_outside_the_audit_log(site: Site) -> N
             return
     fields = {f for f, _, _ in _audit(site, site.counter, site.incident_id)}
     assert {"sla_version_id", "resolution_due_at", "resolution_target_s", "resolution_elapsed_s"} <= fields
+
+
+@pytest.mark.xfail(strict=True, reason="open hole: priority_explanation and search_vector are derived columns the "
+                   "audit trigger ignores and no rule recomputes on a direct write: a staff login can rewrite the "
+                   "explanation shown on the ticket, or hide the ticket from search, without an audit row")
+def test_derived_ticket_columns_are_not_changed_outside_the_audit_log(site: Site) -> None:
+    with site.counter.sql() as c:
+        try:
+            c.execute("UPDATE incidents SET priority_explanation = 'P5: the caller does not matter', "
+                      "search_vector = to_tsvector('simple', 'nothing') WHERE number = %s", (site.number,))
+        except REFUSED:
+            return
+        row = c.execute("SELECT search_vector @@ plainto_tsquery('simple', 'projector') FROM incidents "
+                        "WHERE number = %s", (site.number,)).fetchone()
+    fields = {f for f, _, _ in _audit(site, site.counter, site.incident_id)}
+    assert "priority_explanation" in fields and row == (True,)
