@@ -21,9 +21,14 @@ from typing import Any
 
 from sqlalchemy import Connection, event, text
 
-# Every Desk database uses this advisory lock key while it seals audit entries
-# (advisory locks are per database, so one key serves them all).
-SEAL_LOCK_KEY = 0x6465736B  # "desk"
+# Sealers take turns on this table's EXCLUSIVE lock (PostgreSQL). Not an advisory lock:
+# any login that may connect can take an advisory lock with a known key and keep it,
+# and every commit that writes an audit entry would wait for it for ever (statement
+# timeouts do not run during COMMIT). A lock on this table can be taken only with a
+# write privilege on it, which nobody but the owner has: staff logins read it (ACCESS
+# SHARE, which does not conflict), no foreign key points to it, and only
+# `desk db upgrade` writes it.
+SEAL_LOCK_TABLE = "public.security_groups"
 
 COLUMNS = ("seq", "at", "actor_id", "db_user", "entity", "entity_id", "field", "old_value",
            "new_value", "reason")
@@ -84,7 +89,7 @@ def bulk_links(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[dict[st
     loader takes the sealers' lock for the rest of its transaction and reads the head
     afresh (its own earlier rows included), so live writers queue behind it."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SEAL_LOCK_KEY})
+        conn.execute(text(f"LOCK TABLE {SEAL_LOCK_TABLE} IN EXCLUSIVE MODE"))
         forget_head(conn.info)
     return [next_link(conn, dict(r)) for r in rows]
 
@@ -117,7 +122,7 @@ def seal_unsealed(conn: Connection) -> int:
     """Chain every entry without a link, in id order (the migration back-fill, and bulk
     loaders that insert with Core). Needs a connection that may UPDATE audit_log."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SEAL_LOCK_KEY})
+        conn.execute(text(f"LOCK TABLE {SEAL_LOCK_TABLE} IN EXCLUSIVE MODE"))
     seq, prev = head(conn)
     forget_head(conn.info)
     rows = conn.execute(text(
@@ -159,10 +164,10 @@ END $$
 
 PG_HASH_FUNCTIONS = [
     """CREATE OR REPLACE FUNCTION desk_audit_part(v text) RETURNS text LANGUAGE sql IMMUTABLE
-       SET search_path = pg_catalog AS $$
+       SET search_path = pg_catalog, pg_temp AS $$
        SELECT CASE WHEN v IS NULL THEN '-' ELSE length(v)::text || ':' || v END $$""",
     """CREATE OR REPLACE FUNCTION desk_audit_hash(prev text, e public.audit_log, s bigint) RETURNS text
-       LANGUAGE sql STABLE SET search_path = pg_catalog, public AS $$
+       LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
        SELECT encode(sha256(convert_to(prev || '|'
            || desk_audit_part(s::text)
            || desk_audit_part(to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'))
@@ -171,12 +176,12 @@ PG_HASH_FUNCTIONS = [
            || desk_audit_part(e.field) || desk_audit_part(e.old_value)
            || desk_audit_part(e.new_value) || desk_audit_part(e.reason), 'UTF8')), 'hex') $$""",
     f"""CREATE OR REPLACE FUNCTION desk_audit_seal() RETURNS trigger LANGUAGE plpgsql
-       SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+       SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
        DECLARE last_seq bigint; last_hash text;
        BEGIN
            -- At commit (deferred), one sealer at a time: the chain follows commit order,
            -- and the lock is taken after every row lock the transaction needs.
-           PERFORM pg_advisory_xact_lock({SEAL_LOCK_KEY});
+           LOCK TABLE {SEAL_LOCK_TABLE} IN EXCLUSIVE MODE;
            SELECT seq, hash INTO last_seq, last_hash FROM public.audit_log
                WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1;
            last_seq := coalesce(last_seq, 0) + 1;

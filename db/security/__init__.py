@@ -120,7 +120,7 @@ def _triggers(g: Guarded) -> list[str]:
     out = [f"DROP TRIGGER IF EXISTS desk_10_guard ON {t}", f"DROP TRIGGER IF EXISTS desk_90_audit ON {t}"]
     if g.times or g.actors:
         out.append(f"CREATE TRIGGER desk_10_guard BEFORE INSERT OR UPDATE ON {t} FOR EACH ROW "
-                   f"EXECUTE FUNCTION desk_guard_row({_args(g.times, g.actors, g.creators)})")
+                   f"EXECUTE FUNCTION desk_guard_row({_args(g.times, g.actors, g.creators, g.inserted_at)})")
     if g.entity:
         args = _args(g.entity, g.ignored, g.created_from, g.on_insert, g.inserted_at, g.updated_at)
         out.append(f"CREATE TRIGGER desk_90_audit AFTER INSERT OR UPDATE OR DELETE ON {t} FOR EACH ROW "
@@ -153,6 +153,12 @@ def _statements() -> list[str]:
         "DROP TRIGGER IF EXISTS desk_20_rules ON problems",
         "CREATE TRIGGER desk_20_rules BEFORE INSERT OR UPDATE ON problems FOR EACH ROW "
         "EXECUTE FUNCTION desk_problem_rules()",
+        "DROP TRIGGER IF EXISTS desk_20_rules ON repairs",
+        "CREATE TRIGGER desk_20_rules BEFORE INSERT OR UPDATE ON repairs FOR EACH ROW "
+        "EXECUTE FUNCTION desk_repair_rules()",
+        "DROP TRIGGER IF EXISTS desk_20_rules ON journal_entries",
+        "CREATE TRIGGER desk_20_rules BEFORE INSERT OR UPDATE ON journal_entries FOR EACH ROW "
+        "EXECUTE FUNCTION desk_journal_rules()",
         "DROP TRIGGER IF EXISTS desk_20_login ON staff_accounts",
         "CREATE TRIGGER desk_20_login BEFORE INSERT OR UPDATE ON staff_accounts FOR EACH ROW "
         "EXECUTE FUNCTION desk_staff_login_check()",
@@ -235,7 +241,8 @@ def drop_server_objects(conn: Connection) -> None:
     for t in {g.table for g in GUARDED} | {link.table for link in LINKS}:
         conn.execute(text(f"DROP TRIGGER IF EXISTS desk_10_guard ON {t}"))
         conn.execute(text(f"DROP TRIGGER IF EXISTS desk_90_audit ON {t}"))
-    for t, trig in (("incidents", "desk_20_rules"), ("problems", "desk_20_rules"),
+    for t, trig in (("incidents", "desk_20_rules"), ("problems", "desk_20_rules"), ("repairs", "desk_20_rules"),
+                    ("journal_entries", "desk_20_rules"),
                     ("staff_accounts", "desk_20_login"), ("staff_accounts", "desk_80_sync"),
                     ("staff_roles", "desk_80_sync"), ("audit_log", "audit_log_seal")):
         conn.execute(text(f"DROP TRIGGER IF EXISTS {trig} ON {t}"))

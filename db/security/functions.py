@@ -1,11 +1,20 @@
 """The PostgreSQL functions behind the server's rules (see ``db.security.tables`` for
 which table uses which, and why). Every function pins ``search_path`` so a login
-cannot slip its own ``public`` objects under a SECURITY DEFINER function."""
+cannot slip its own objects under a SECURITY DEFINER function: nobody but the owner
+creates in ``public``, and ``pg_temp`` is named last. Left out of the path, the
+session's temporary schema would be searched *first* for tables and types (even before
+``pg_catalog``): any login may create temporary tables, so ``CREATE TEMP TABLE
+pg_roles(rolname name, rolsuper boolean)`` would make ``desk_trusted()`` true and
+switch every rule and audit trigger off, and a temporary ``audit_log`` would swallow
+the audit rows."""
 from __future__ import annotations
 
 from db.security.tables import CLOCK_TOLERANCE_S
 
-_PATH = "SET search_path = pg_catalog, public"
+_PATH = "SET search_path = pg_catalog, public, pg_temp"
+# "Written by this transaction": a row's xmin is the writing transaction's id (Desk's
+# intake and pickup run in one transaction without savepoints).
+_THIS_TX = "xmin = pg_current_xact_id()::xid"
 _TOL = f"interval '{CLOCK_TOLERANCE_S} seconds'"
 
 FUNCTIONS: list[str] = [
@@ -48,10 +57,18 @@ FUNCTIONS: list[str] = [
         SECURITY DEFINER {_PATH} AS $$
         DECLARE v bigint;
         BEGIN
+            -- A staff login draws only from the series of a record its role may open.
+            IF NOT desk_trusted() THEN
+                CASE p_prefix
+                    WHEN 'INC' THEN PERFORM desk_require('incident.open', 'draw incident numbers');
+                    WHEN 'PRB' THEN PERFORM desk_require('problem.open', 'draw problem numbers');
+                    ELSE PERFORM desk_refuse(format('there is no number series %L', p_prefix));
+                END CASE;
+            END IF;
             UPDATE number_sequences SET last_value = last_value + 1 WHERE name = p_prefix
                 RETURNING last_value INTO v;
             IF v IS NULL THEN
-                PERFORM desk_refuse(format('there is no number sequence %L', p_prefix));
+                PERFORM desk_refuse(format('there is no number series %L', p_prefix));
             END IF;
             RETURN v;
         END $$""",
@@ -81,8 +98,8 @@ FUNCTIONS: list[str] = [
                 SELECT action INTO rule FROM rule_audit_fields
                  WHERE entity = p_entity AND p_field LIKE field ORDER BY action NULLS FIRST LIMIT 1;
                 IF FOUND AND rule.action IS NULL THEN
-                    PERFORM desk_refuse(format('the server records %s %s itself; desk_audit() cannot write it',
-                                               p_entity, p_field));
+                    PERFORM desk_refuse(format('%s %s is recorded by the server when the row changes, '
+                                               'not through desk_audit()', p_entity, p_field));
                 ELSIF FOUND THEN
                     PERFORM desk_require(rule.action, format('record %s %s', p_entity, p_field));
                 END IF;
@@ -159,14 +176,16 @@ FUNCTIONS: list[str] = [
                     CASE WHEN TG_OP = 'INSERT' THEN r->>TG_ARGV[3] END);
             RETURN NULL;
         END $$""",
-    # Server time and own identity for a staff login's writes.
-    # TG_ARGV: instants, actor columns, creator columns (never changed after the insert).
+    # Server time and own identity for a staff login's writes. TG_ARGV: instants, actor
+    # columns, creator columns and the creation instant (neither changes after the insert:
+    # re-stamping opened_at would restart a ticket's SLA clock).
     f"""CREATE OR REPLACE FUNCTION desk_guard_row() RETURNS trigger LANGUAGE plpgsql
         SECURITY DEFINER {_PATH} AS $$
         DECLARE
             times text[] := string_to_array(TG_ARGV[0], ',');
             actors text[] := string_to_array(TG_ARGV[1], ',');
             creators text[] := string_to_array(TG_ARGV[2], ',');
+            created_at text := nullif(TG_ARGV[3], '');
             o jsonb; n jsonb; k text; patch jsonb := '{{}}'::jsonb; me integer; v timestamptz;
         BEGIN
             IF desk_trusted() THEN RETURN NEW; END IF;
@@ -176,6 +195,10 @@ FUNCTIONS: list[str] = [
             END IF;
             n := to_jsonb(NEW);
             o := CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(OLD) ELSE '{{}}'::jsonb END;
+            IF TG_OP = 'UPDATE' AND created_at IS NOT NULL AND (o->created_at) IS DISTINCT FROM (n->created_at) THEN
+                PERFORM desk_refuse(format('%s.%s is the instant the row was created: it cannot change',
+                                           TG_TABLE_NAME, created_at));
+            END IF;
             FOREACH k IN ARRAY times LOOP
                 IF n->>k IS NOT NULL AND (TG_OP = 'INSERT' OR (o->k) IS DISTINCT FROM (n->k)) THEN
                     v := desk_instant((n->>k)::timestamptz);
@@ -257,11 +280,29 @@ FUNCTIONS: list[str] = [
                 END IF;
             ELSE
                 IF NEW.number IS DISTINCT FROM OLD.number THEN PERFORM desk_refuse('an incident keeps its number'); END IF;
+                -- What Desk's edit, assign and resolve refuse on a closed or cancelled ticket.
+                -- (Linking it to a problem, and the SLA columns, stay open.)
+                IF OLD.status IN ('closed', 'cancelled')
+                   AND (NEW.title, NEW.description, NEW.caller_id, NEW.acting_status, NEW.acting_department_id,
+                        NEW.service_id, NEW.category_id, NEW.impact, NEW.urgency, NEW.priority, NEW.vip_policy_id,
+                        NEW.team_id, NEW.assignee_id, NEW.channel, NEW.resolution_code, NEW.resolution_note,
+                        NEW.cancel_reason, NEW.created_by_id, NEW.resolved_at, NEW.closed_at)
+                       IS DISTINCT FROM
+                       (OLD.title, OLD.description, OLD.caller_id, OLD.acting_status, OLD.acting_department_id,
+                        OLD.service_id, OLD.category_id, OLD.impact, OLD.urgency, OLD.priority, OLD.vip_policy_id,
+                        OLD.team_id, OLD.assignee_id, OLD.channel, OLD.resolution_code, OLD.resolution_note,
+                        OLD.cancel_reason, OLD.created_by_id, OLD.resolved_at, OLD.closed_at) THEN
+                    PERFORM desk_refuse(format('%s is %s and can no longer be edited', OLD.number, OLD.status));
+                END IF;
                 IF NEW.status IS DISTINCT FROM OLD.status THEN
                     PERFORM desk_check_transition('incident', OLD.status, NEW.status);
+                    -- Counter staff resolve and close only the walk-in repair they hand back:
+                    -- its pickup is recorded in this same transaction, by them.
                     IF NEW.status IN ('resolved', 'closed')
                        AND NOT desk_may('incident.resolve')
-                       AND NOT (desk_may('repair.pickup') AND EXISTS (SELECT 1 FROM repairs WHERE incident_id = NEW.id)) THEN
+                       AND NOT (desk_may('repair.pickup') AND EXISTS (
+                               SELECT 1 FROM repairs WHERE incident_id = NEW.id AND picked_up_at IS NOT NULL
+                                  AND pickup_by_id = me AND {_THIS_TX})) THEN
                         PERFORM desk_require('incident.resolve', 'resolve or close this incident');
                     END IF;
                 END IF;
@@ -308,6 +349,38 @@ FUNCTIONS: list[str] = [
                 IF NEW.status IS DISTINCT FROM OLD.status THEN
                     PERFORM desk_check_transition('problem', OLD.status, NEW.status);
                 END IF;
+            END IF;
+            RETURN NEW;
+        END $$""",
+    # A repair is taken in with its own new incident (desk intake), and stays with it: a
+    # repair attached to any other ticket would let counter staff close that ticket.
+    f"""CREATE OR REPLACE FUNCTION desk_repair_rules() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER {_PATH} AS $$
+        BEGIN
+            IF desk_trusted() THEN RETURN NEW; END IF;
+            IF TG_OP = 'UPDATE' THEN
+                IF NEW.incident_id IS DISTINCT FROM OLD.incident_id THEN
+                    PERFORM desk_refuse('a repair stays with the incident it was taken in with');
+                END IF;
+            ELSIF NOT EXISTS (SELECT 1 FROM incidents WHERE id = NEW.incident_id AND {_THIS_TX}
+                                 AND created_by_id IS NOT DISTINCT FROM desk_staff_id()) THEN
+                PERFORM desk_refuse(format('a repair is taken in with a new incident opened in the same '
+                                           'transaction (desk intake), not attached to incident %s',
+                                           NEW.incident_id));
+            END IF;
+            RETURN NEW;
+        END $$""",
+    # Journal entries name their author (the guard makes it the login's own account; here
+    # it may not be left out), and the major-incident communication log is major.manage work.
+    f"""CREATE OR REPLACE FUNCTION desk_journal_rules() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER {_PATH} AS $$
+        BEGIN
+            IF desk_trusted() THEN RETURN NEW; END IF;
+            IF NEW.author_id IS NULL THEN
+                PERFORM desk_refuse('journal_entries.author_id must name your own staff account');
+            END IF;
+            IF NEW.kind = 'comms' THEN
+                PERFORM desk_require('major.manage', 'post major-incident communications');
             END IF;
             RETURN NEW;
         END $$""",

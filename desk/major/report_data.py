@@ -16,6 +16,7 @@ from desk.actor import Actor
 from desk.major.read import load_major
 from desk.major.views import MajorView
 from desk.rules import lifecycle
+from desk.services.incident_read import TIMELINE_HIDDEN
 from desk.sla.catalogue import load_cached
 from desk.sla.clock import BusinessClock, to_epoch
 
@@ -25,7 +26,8 @@ FALLBACK_CALENDAR = "service-desk"
 # summary already shows, and instants a status row already says (the server's audit of a
 # staff login's change records them as columns of their own).
 QUIET_FIELDS = {"next_update_due_at", "resolution_code", "resolution_note", "created", "page",
-                "responded_at", "resolved_at", "closed_at", "response_breached_at", "resolution_breached_at"}
+                "responded_at", "resolved_at", "closed_at", "response_breached_at", "resolution_breached_at",
+                *TIMELINE_HIDDEN}
 
 
 @dataclass(frozen=True)

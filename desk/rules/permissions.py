@@ -63,6 +63,7 @@ AUDIT_EVENT_ACTIONS: dict[tuple[str, str], str] = {
     ("service", "surge_dismissed"): "incident.promote_major",
     ("incident", "page"): "incident.promote_major",
     ("incident", "pickup"): "repair.pickup",
+    ("incident", "major_team"): "major.manage",
     ("person", "vip"): "vip.manage",
     ("vip_policy", "published"): "vip.manage",
     ("sla", "version"): "sla.manage",

@@ -125,11 +125,22 @@ def tasks(session: Session, incident_id: int) -> list[TaskView]:
     ]
 
 
+# Bookkeeping the ticket's history leaves out: values derived from the rows it shows (the
+# SLA engine's stored measurements, the priority's explanation). The shared server audits
+# them for a staff login's change (a forged value is on record), Desk never writes them.
+TIMELINE_HIDDEN = frozenset({
+    "priority_explanation", "response_due_at", "resolution_due_at", "response_at_risk_at",
+    "resolution_at_risk_at", "response_target_s", "resolution_target_s", "response_elapsed_s",
+    "resolution_elapsed_s", "sla_paused_at", "sla_version_id",
+})
+
+
 def audit_trail(session: Session, entity: str, entity_id: int) -> list[AuditView]:
     rows = session.execute(
         select(AuditEntry, StaffAccount.display_name)
         .outerjoin(StaffAccount, StaffAccount.id == AuditEntry.actor_id)
-        .where(and_(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id))
+        .where(and_(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id,
+                    AuditEntry.field.not_in(TIMELINE_HIDDEN)))
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     )
     return [AuditView(a.at, who, a.field, a.old_value, a.new_value, a.reason) for a, who in rows]

@@ -77,6 +77,10 @@ def upgrade() -> None:
     else:
         for statement in audit_chain.PG_HASH_FUNCTIONS:
             op.execute(statement)
+        # The search vector is derived: a direct write of it is recomputed, never kept.
+        op.execute("DROP TRIGGER IF EXISTS incident_search_biu ON incidents")
+        op.execute("""CREATE TRIGGER incident_search_biu BEFORE INSERT OR UPDATE OF number, title, description,
+            caller_id, search_vector ON incidents FOR EACH ROW EXECUTE FUNCTION incident_search_vector()""")
 
 
 def downgrade() -> None:
@@ -91,6 +95,9 @@ def downgrade() -> None:
         from db import security
 
         security.drop_server_objects(bind)
+        op.execute("DROP TRIGGER IF EXISTS incident_search_biu ON incidents")
+        op.execute("""CREATE TRIGGER incident_search_biu BEFORE INSERT OR UPDATE OF number, title, description,
+            caller_id ON incidents FOR EACH ROW EXECUTE FUNCTION incident_search_vector()""")
         op.execute("""CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$""")
     else:
