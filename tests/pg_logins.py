@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg
+import pytest
 from sqlalchemy import make_url
 
 from db import security
@@ -16,6 +17,16 @@ from db.enums import Role
 from desk.actor import Actor
 from desk.services.bundle import Services
 from tests import dbtools
+
+# What a refused statement raises: a missing privilege, or a server rule (desk_refuse).
+REFUSED = (psycopg.errors.InsufficientPrivilege, psycopg.errors.RaiseException)
+
+
+def refused(conn: psycopg.Connection, sql: str, params: tuple[object, ...] = ()) -> str:
+    """Run ``sql`` expecting the server to refuse it; returns the server's message."""
+    with pytest.raises(REFUSED) as err:
+        conn.execute(sql, params)
+    return str(err.value)
 
 
 @dataclass

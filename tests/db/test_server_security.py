@@ -25,11 +25,9 @@ from desk.services.bundle import Services
 from desk.services.incidents import NewIncident
 from tests import dbtools
 from tests.factories import person
-from tests.pg_logins import Login, admin_conn, staff_logins
+from tests.pg_logins import Login, admin_conn, refused, staff_logins
 
 pytestmark = pytest.mark.postgres
-
-REFUSED = (psycopg.errors.InsufficientPrivilege, psycopg.errors.RaiseException)
 
 
 @dataclass
@@ -50,12 +48,6 @@ def server(postgres_url: str) -> Iterator[Server]:
                                                       urgency="low"))
         yield Server(postgres_url, owner, admin, {Role(k): v for k, v in logins.items()}, inc.number,
                      other.staff_id)
-
-
-def _refused(conn: psycopg.Connection, sql: str, params: tuple[object, ...] = ()) -> str:
-    with pytest.raises(REFUSED) as err:
-        conn.execute(sql, params)
-    return str(err.value)
 
 
 def _staff_id(conn: psycopg.Connection) -> int:
@@ -100,7 +92,7 @@ FORBIDDEN_FOR_ALL = [
 def test_no_login_can_touch_counters_audit_rules_or_schema(server: Server, role: Role) -> None:
     with server.logins[role].sql() as c:
         for sql in FORBIDDEN_FOR_ALL:
-            _refused(c, sql)
+            refused(c, sql)
         # No login owns anything in the database.
         owned = c.execute("SELECT count(*) FROM pg_class WHERE relowner = "
                           "(SELECT oid FROM pg_roles WHERE rolname = session_user)").fetchone()
@@ -111,18 +103,18 @@ def test_no_login_can_touch_counters_audit_rules_or_schema(server: Server, role:
 def test_counter_login_cannot_raise_its_own_role_or_take_over_an_account(server: Server) -> None:
     counter = server.logins[Role.COUNTER]
     with counter.sql() as c:
-        _refused(c, "UPDATE staff_roles SET role = 'admin' "
+        refused(c, "UPDATE staff_roles SET role = 'admin' "
                     "WHERE staff_id = (SELECT id FROM staff_accounts WHERE db_login = current_user)")
-        _refused(c, "INSERT INTO staff_roles(staff_id, role) "
+        refused(c, "INSERT INTO staff_roles(staff_id, role) "
                     "VALUES ((SELECT id FROM staff_accounts WHERE db_login = current_user), 'admin')")
-        _refused(c, "UPDATE staff_accounts SET db_login = current_user WHERE username = %s",
+        refused(c, "UPDATE staff_accounts SET db_login = current_user WHERE username = %s",
                  (server.admin.username,))
-        _refused(c, "UPDATE staff_accounts SET active = true")
-        _refused(c, "INSERT INTO staff_accounts(username, display_name, created_at, active, version) "
+        refused(c, "UPDATE staff_accounts SET active = true")
+        refused(c, "INSERT INTO staff_accounts(username, display_name, created_at, active, version) "
                     "VALUES ('mallory', 'Mallory', now(), true, 1)")
         for higher in (Role.TECHNICIAN, Role.SUPERVISOR, Role.ADMIN):
-            _refused(c, f'SET ROLE "{_group(server, higher)}"')
-        _refused(c, f'GRANT "{_group(server, Role.ADMIN)}" TO "{counter.name}"')
+            refused(c, f'SET ROLE "{_group(server, higher)}"')
+        refused(c, f'GRANT "{_group(server, Role.ADMIN)}" TO "{counter.name}"')
     _, svcs = counter.services()
     assert svcs.staff.resolve_actor().role_label == "counter"
 
@@ -134,20 +126,20 @@ def _group(server: Server, role: Role) -> str:
 
 def test_counter_login_cannot_close_delete_or_reprioritise_incidents(server: Server) -> None:
     with server.logins[Role.COUNTER].sql() as c:
-        msg = _refused(c, "UPDATE incidents SET status = 'closed', title = '…' WHERE number = %s",
+        msg = refused(c, "UPDATE incidents SET status = 'closed', title = '…' WHERE number = %s",
                        (server.incident,))
         assert "lifecycle has no move from new to closed" in msg
         c.execute("UPDATE incidents SET status = 'in_progress' WHERE number = %s", (server.incident,))
-        msg = _refused(c, "UPDATE incidents SET status = 'resolved', resolution_code = 'fixed' WHERE number = %s",
+        msg = refused(c, "UPDATE incidents SET status = 'resolved', resolution_code = 'fixed' WHERE number = %s",
                        (server.incident,))
         assert "needs the technician role" in msg
-        msg = _refused(c, "UPDATE incidents SET priority = 'P1' WHERE number = %s", (server.incident,))
+        msg = refused(c, "UPDATE incidents SET priority = 'P1' WHERE number = %s", (server.incident,))
         assert "priority matrix gives P5" in msg
-        _refused(c, "UPDATE incidents SET impact = 'high' WHERE number = %s", (server.incident,))
-        _refused(c, "UPDATE incidents SET number = 'INC-999999' WHERE number = %s", (server.incident,))
-        _refused(c, "UPDATE incidents SET assignee_id = %s WHERE number = %s",
+        refused(c, "UPDATE incidents SET impact = 'high' WHERE number = %s", (server.incident,))
+        refused(c, "UPDATE incidents SET number = 'INC-999999' WHERE number = %s", (server.incident,))
+        refused(c, "UPDATE incidents SET assignee_id = %s WHERE number = %s",
                  (server.other_staff_id, server.incident))
-        _refused(c, "UPDATE incidents SET is_major = true WHERE number = %s", (server.incident,))
+        refused(c, "UPDATE incidents SET is_major = true WHERE number = %s", (server.incident,))
 
 
 def test_counter_login_cannot_forge_numbers_times_authors_or_vip(server: Server) -> None:
@@ -157,13 +149,13 @@ def test_counter_login_cannot_forge_numbers_times_authors_or_vip(server: Server)
         base = ("INSERT INTO incidents(number, title, description, impact, urgency, priority, "
                 "priority_explanation, status, channel, opened_at, updated_at, is_major, version, created_by_id) "
                 "VALUES (%s, 'x', '', 'low', 'low', %s, 'x', %s, 'phone', now(), now(), false, 1, %s)")
-        msg = _refused(c, base, ("INC-999999", "P5", "new", me))
+        msg = refused(c, base, ("INC-999999", "P5", "new", me))
         assert "not a number drawn from desk_next_number" in msg
         (n,) = c.execute("SELECT desk_next_number('INC')").fetchone() or (0,)
         number = f"INC-{n:06d}"
-        assert "priority matrix gives P5" in _refused(c, base, (number, "P1", "new", me))
-        assert "cannot start as closed" in _refused(c, base, (number, "P5", "closed", me))
-        assert "must name your own staff account" in _refused(c, base, (number, "P5", "new", server.other_staff_id))
+        assert "priority matrix gives P5" in refused(c, base, (number, "P1", "new", me))
+        assert "cannot start as closed" in refused(c, base, (number, "P5", "closed", me))
+        assert "must name your own staff account" in refused(c, base, (number, "P5", "new", server.other_staff_id))
         # A direct insert that follows every rule is accepted, with the server's clock.
         c.execute(base.replace("now(), now()", "'2020-01-01', '2020-01-01'"), (number, "P5", "new", me))
         opened = c.execute("SELECT opened_at FROM incidents WHERE number = %s", (number,)).fetchone()
@@ -171,12 +163,12 @@ def test_counter_login_cannot_forge_numbers_times_authors_or_vip(server: Server)
         # Journal entries name their real author; VIP status is a supervisor's to grant.
         inc_id = c.execute("SELECT id FROM incidents WHERE number = %s", (number,)).fetchone()
         assert inc_id is not None
-        _refused(c, "INSERT INTO journal_entries(incident_id, kind, body, author_id, at) "
+        refused(c, "INSERT INTO journal_entries(incident_id, kind, body, author_id, at) "
                     "VALUES (%s, 'public', 'forged', %s, now())", (inc_id[0], server.admin.staff_id))
-        _refused(c, "INSERT INTO vip_grants(person_id, granted_at, granted_by_id, grant_reason) "
+        refused(c, "INSERT INTO vip_grants(person_id, granted_at, granted_by_id, grant_reason) "
                     "VALUES ((SELECT id FROM people WHERE university_id = %s), now(), %s, 'because')",
                  (vip_uid, server.admin.staff_id))
-        _refused(c, "UPDATE incidents SET vip_policy_id = (SELECT max(id) FROM vip_policies), priority = 'P4' "
+        refused(c, "UPDATE incidents SET vip_policy_id = (SELECT max(id) FROM vip_policies), priority = 'P4' "
                     "WHERE number = %s", (number,))
         # desk_audit() takes the actor from the login, whatever id the client passes.
         c.execute("SELECT desk_audit(now(), %s, 'incident', %s, 'note', NULL, 'hello', NULL)",
@@ -207,7 +199,7 @@ def test_saved_views_are_private_to_their_owner(server: Server) -> None:
     with tech.sql() as c:
         c.execute("INSERT INTO saved_views(staff_id, name, spec, position, created_at, updated_at, version) "
                   "VALUES (%s, 'Mine', '{}', 0, now(), now(), 1)", (tech.actor.staff_id,))
-        _refused(c, "INSERT INTO saved_views(staff_id, name, spec, position, created_at, updated_at, version) "
+        refused(c, "INSERT INTO saved_views(staff_id, name, spec, position, created_at, updated_at, version) "
                     "VALUES (%s, 'Theirs', '{}', 0, now(), now(), 1)", (counter.actor.staff_id,))
     with counter.sql() as c:
         assert c.execute("SELECT count(*) FROM saved_views").fetchone() == (0,)
@@ -412,22 +404,22 @@ def test_upgrading_takes_away_what_an_older_desk_granted_logins_directly(server:
     with server.owner.db.engine.begin() as conn:
         security.apply(conn)
     with counter.sql() as c:
-        _refused(c, "UPDATE number_sequences SET last_value = 1")
-        _refused(c, "UPDATE staff_roles SET role = 'admin'")
-        _refused(c, "DELETE FROM journal_entries")
+        refused(c, "UPDATE number_sequences SET last_value = 1")
+        refused(c, "UPDATE staff_roles SET role = 'admin'")
+        refused(c, "DELETE FROM journal_entries")
 
 
 def test_desk_audit_cannot_forge_what_the_server_records_or_what_needs_a_role(server: Server) -> None:
     with server.owner.db.reading() as s:
         inc_id = s.execute(select(Incident.id).where(Incident.number == server.incident)).scalar_one()
     with server.logins[Role.COUNTER].sql() as c:
-        msg = _refused(c, "SELECT desk_audit(now(), NULL, 'incident', %s, 'status', 'new', 'pending_customer', NULL)",
+        msg = refused(c, "SELECT desk_audit(now(), NULL, 'incident', %s, 'status', 'new', 'pending_customer', NULL)",
                        (inc_id,))
         assert "incident status is recorded by the server when the row changes" in msg
-        _refused(c, "SELECT desk_audit(now(), NULL, 'incident', %s, 'priority', NULL, 'P1', NULL)", (inc_id,))
-        msg = _refused(c, "SELECT desk_audit(now(), NULL, 'service', 1, 'surge_dismissed', NULL, 'x', NULL)")
+        refused(c, "SELECT desk_audit(now(), NULL, 'incident', %s, 'priority', NULL, 'P1', NULL)", (inc_id,))
+        msg = refused(c, "SELECT desk_audit(now(), NULL, 'service', 1, 'surge_dismissed', NULL, 'x', NULL)")
         assert "needs the supervisor role" in msg
-        _refused(c, "SELECT desk_next_number('XYZ')")
+        refused(c, "SELECT desk_next_number('XYZ')")
         # A time far from the server's clock is replaced by the server's.
         c.execute("SELECT desk_audit('2020-01-01', NULL, 'incident', %s, 'remark', NULL, 'hi', NULL)", (inc_id,))
         (at,) = c.execute("SELECT at FROM audit_log WHERE field = 'remark'").fetchone() or (None,)
@@ -440,10 +432,10 @@ def test_breaches_stay_recorded_and_creators_never_change(server: Server) -> Non
         su.execute("UPDATE incidents SET response_breached_at = now() - interval '1 hour' WHERE number = %s",
                    (server.incident,))
     with server.logins[Role.TECHNICIAN].sql() as c:
-        assert "stays recorded" in _refused(
+        assert "stays recorded" in refused(
             c, "UPDATE incidents SET response_breached_at = NULL WHERE number = %s", (server.incident,))
         me = _staff_id(c)
-        assert "never changes" in _refused(
+        assert "never changes" in refused(
             c, "UPDATE incidents SET created_by_id = %s WHERE number = %s", (me, server.incident))
     with server.logins[Role.SUPERVISOR].sql() as c:  # the SLA jobs recompute breaches from history
         c.execute("UPDATE incidents SET response_breached_at = NULL WHERE number = %s", (server.incident,))
