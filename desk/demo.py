@@ -45,6 +45,9 @@ from db.models import (
 )
 from desk.actor import Actor
 from desk.clock import utc_now
+from desk.common import audit
+from desk.common.lookups import current_vip_policy
+from desk.common.numbering import format_number, reserve_block
 from desk.demodata import population, texts
 from desk.demodata.bulk import Loader, drop_sqlite_fts_trigger, drop_sqlite_indexes, restore_sqlite_fts
 from desk.demodata.clockwork import DAY, HOUR, MINUTE, DeskHours
@@ -53,9 +56,6 @@ from desk.demodata.timeline import Priorities, Staffing, Ticket, TicketWriter, w
 from desk.errors import DeskError, PermissionDenied
 from desk.rules.permissions import require
 from desk.rules.priority import VipPolicyRef
-from desk.services import audit
-from desk.services.lookups import current_vip_policy
-from desk.services.numbering import format_number, reserve_block
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]

@@ -5,7 +5,7 @@ import argparse
 
 from desk.cli.context import CliContext
 from desk.cli.output import to_json
-from desk.services.audit import verify_chain
+from desk.common.audit import verify_chain
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -10,13 +10,13 @@ from db.enums import IncidentStatus, JournalKind
 from db.models import JournalEntry, Repair, Task
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
+from desk.common import audit, lookups
+from desk.common.text import clean_text
 from desk.errors import ConflictError, InvalidInput, NotFound
 from desk.rules import lifecycle
 from desk.rules.permissions import require
-from desk.services import audit, lookups
 from desk.services.incident_read import tasks as read_tasks
 from desk.services.incidents import IncidentService
-from desk.services.text import clean_text
 from desk.services.views import TaskView
 
 ORDER_PARTS = "Order parts"

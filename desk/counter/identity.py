@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 
 from db.models import Device
 from desk.actor import Actor
+from desk.common import audit
 from desk.counter.common import is_placeholder_serial
+from desk.counter.errors import DeviceConflict
 from desk.counter.read import load_device
 from desk.counter.views import DeviceInfo
-from desk.errors import DeviceConflict, InvalidInput, NotFound
-from desk.services import audit
+from desk.errors import InvalidInput, NotFound
 
 FIELDS = ("asset_tag", "serial", "make", "model", "os", "warranty_until")
 

@@ -12,6 +12,9 @@ from db.engine import Database
 from db.models import Repair, RepairAccessory, Signature, Task
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
+from desk.common import audit, lookups
+from desk.common.models import REPAIR_MODEL
+from desk.common.text import clean_text
 from desk.counter import identity, loaners
 from desk.counter.common import check_signature, due_at
 from desk.counter.read import find_device_id, load_device, load_repair, repair_id_for
@@ -20,10 +23,8 @@ from desk.counter.views import DeviceInfo, DeviceView, IntakeRequest, RepairView
 from desk.errors import InvalidInput
 from desk.incident_models import IncidentModelService
 from desk.rules.permissions import require
-from desk.services import audit, lookups
-from desk.services.text import clean_text
 
-MODEL = "laptop-repair"
+MODEL = REPAIR_MODEL
 # Physical-condition checklist offered at intake (free damage notes go beside it).
 CONDITION_ITEMS = (
     "Screen cracked", "Screen scratched", "Hinge loose or broken", "Case dented or cracked",

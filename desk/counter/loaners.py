@@ -10,12 +10,12 @@ from db.engine import Database
 from db.models import Loan, Loaner
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
+from desk.common import audit
+from desk.common.text import clean_text
 from desk.counter.read import load_loaner, loans
 from desk.counter.views import LoanerView, LoanView
 from desk.errors import InvalidInput, NotFound
 from desk.rules.permissions import require
-from desk.services import audit
-from desk.services.text import clean_text
 
 # Counter staff run the pool; the action they need is the one for working the counter.
 POOL_ACTION = "incident.open"

@@ -12,6 +12,8 @@ from db.enums import IncidentStatus
 from db.models import Incident, Loan, Person, Repair, RepairAccessory, Signature, Task
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
+from desk.common import audit
+from desk.common.text import clean_text
 from desk.counter import loaners
 from desk.counter.common import check_signature
 from desk.counter.read import load_repair, person_name, repair_id_for
@@ -19,9 +21,7 @@ from desk.counter.views import PickupRequest, RepairView
 from desk.errors import InvalidInput
 from desk.rules import lifecycle
 from desk.rules.permissions import require
-from desk.services import audit
 from desk.services.incidents import IncidentService
-from desk.services.text import clean_text
 
 PICKUP_TASK = "Pickup and sign-off"
 ID_KINDS = ("University card", "Driver's licence", "Passport", "Other photo ID")

@@ -17,6 +17,7 @@ from db.models import (
     Signature,
     StaffAccount,
 )
+from desk.common import lookups
 from desk.counter.common import is_placeholder_serial
 from desk.counter.views import (
     AccessoryView,
@@ -28,7 +29,6 @@ from desk.counter.views import (
     SignatureView,
 )
 from desk.errors import NotFound
-from desk.services import lookups
 
 
 def person_name(p: Person) -> str:

@@ -5,7 +5,7 @@ from opening to closure, with delays that depend on priority and desk hours; eve
 after "now" are cut off, so old tickets end closed and recent ones are still new,
 assigned, in progress or pending — the status mix falls out of the timing instead of
 being dealt from a table. Audit rows use the services' fields and text forms
-('created', 'status', 'priority', 'assignee_id', … via desk.services.audit.as_text)
+('created', 'status', 'priority', 'assignee_id', … via desk.common.audit.as_text)
 because the SLA engine replays them.
 """
 from __future__ import annotations

@@ -38,6 +38,7 @@ from db.engine import Database
 from db.models import Affiliation, Department, Person, PersonStatus
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
+from desk.common import audit
 from desk.errors import InvalidInput
 from desk.importing.feed import (
     DepartmentRecord,
@@ -49,7 +50,6 @@ from desk.importing.feed import (
     parse_people,
 )
 from desk.rules.permissions import require
-from desk.services import audit
 
 PERSON_FIELDS = ("given_name", "family_name", "preferred_name", "email", "phone")
 

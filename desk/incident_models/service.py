@@ -16,13 +16,13 @@ from db.enums import Channel, Impact, Urgency
 from db.models import Category, Incident, IncidentModel, IncidentModelTask, Service
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
+from desk.common import audit, lookups
+from desk.common.text import clean_text
 from desk.errors import ConflictError, InvalidInput, NotFound
 from desk.incident_models.views import ModelSpec, ModelView, TaskTemplate
 from desk.rules.permissions import require
 from desk.rules.priority import matrix_priority, priority_label
-from desk.services import audit, lookups
 from desk.services.incidents import IncidentService, NewIncident
-from desk.services.text import clean_text
 from desk.services.views import IncidentView
 
 # Fields a model may require, and the NewIncident attribute each one checks.

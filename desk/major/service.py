@@ -27,6 +27,8 @@ from db.models import (
 )
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
+from desk.common import audit, lookups
+from desk.common.text import clean_text
 from desk.errors import DeskError, InvalidInput, NotFound
 from desk.major import read, surge
 from desk.major.report_data import ReportData, gather
@@ -42,10 +44,8 @@ from desk.major.views import (
 )
 from desk.rules import lifecycle
 from desk.rules.permissions import require
-from desk.services import audit, lookups
 from desk.services.incidents import IncidentService, NewIncident
 from desk.services.problems import ProblemService
-from desk.services.text import clean_text
 
 ROLE_MAX = 60
 COMMS_MAX = 20_000

@@ -19,7 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from desk import resources
-from desk.services.text import display_text
+from desk.common.text import display_text
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from desk.common.text import display_text
 from desk.reports.params import GroupBy
 from desk.reports.sla_data import AGEING_BUCKETS, ComplianceRow, Counts, SlaReport, TimeStats
-from desk.services.text import display_text
 
 # Leading characters that make Excel/LibreOffice/Sheets evaluate a cell (OWASP list).
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")

@@ -9,8 +9,8 @@ from db import audit_chain
 from db.engine import Database
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
-from desk.errors import DeskError
 from desk.reports import sla_queries as q
+from desk.reports.errors import ReportCancelled
 from desk.reports.params import ReportParams
 from desk.reports.provenance import describe_head, desk_version, sla_and_calendar_versions
 from desk.reports.sla_data import Provenance, SlaReport
@@ -19,13 +19,6 @@ from desk.rules.permissions import require
 
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
-
-
-class ReportCancelled(DeskError):
-    """The person who asked for the report cancelled it; nothing was written."""
-
-    def __init__(self) -> None:
-        super().__init__("Report cancelled.")
 
 
 def _noop(_f: float, _m: str) -> None:

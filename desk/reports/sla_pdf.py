@@ -30,6 +30,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from desk.reports.charts import compliance_chart, opened_resolved_chart
+from desk.reports.errors import ReportCancelled
 from desk.reports.params import GroupBy
 from desk.reports.sla_data import AGEING_BUCKETS, BreachRow, ComplianceRow, SlaReport
 from desk.reports.styles import (
@@ -81,8 +82,6 @@ DEFINITIONS = (
 def build_sla_report(report: SlaReport, out: Path, *, progress: Progress | None = None,
                      cancelled: Cancelled | None = None) -> int:
     """Write the report to ``out`` (atomically); returns the number of pages."""
-    from desk.reports.service import ReportCancelled
-
     register_fonts()
     st = styles()
     zone = report.params.zone

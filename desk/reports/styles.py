@@ -22,7 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from desk import resources
-from desk.services.text import display_text
+from desk.common.text import display_text
 
 PAGE = landscape(letter)
 MARGIN = 12 * mm

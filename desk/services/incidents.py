@@ -16,14 +16,14 @@ from db.enums import Channel, Impact, IncidentStatus, JournalKind, PersonStatusK
 from db.models import Incident, IncidentModel, JournalEntry, Service, Task, TeamMember
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
+from desk.common import audit, lookups
+from desk.common.numbering import next_number
+from desk.common.text import clean_text
 from desk.errors import ConflictError, InvalidInput
 from desk.rules import lifecycle
 from desk.rules.permissions import require, transition_action
 from desk.rules.priority import derive_priority
-from desk.services import audit, lookups
 from desk.services.incident_read import load_incident
-from desk.services.numbering import next_number
-from desk.services.text import clean_text
 from desk.services.views import EDITABLE_FIELDS, IncidentView
 from desk.sla import tracking
 

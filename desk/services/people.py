@@ -10,10 +10,10 @@ from db.engine import Database
 from db.models import Affiliation, Department, Person, PersonStatus, VipGrant, VipPolicy
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
+from desk.common import audit
+from desk.common.text import clean_text
 from desk.errors import InvalidInput, NotFound
 from desk.rules.permissions import require
-from desk.services import audit
-from desk.services.text import clean_text
 from desk.services.views import AffiliationView, PersonStatusView, PersonView, VipView
 
 EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")

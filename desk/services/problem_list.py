@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session, aliased
 from db.engine import Database
 from db.enums import ProblemStatus
 from db.models import Category, Incident, Problem, Service, StaffAccount, Team
+from desk.common import lookups
 from desk.errors import InvalidInput
-from desk.services import lookups
 from desk.services.search import tokens
 
 OPEN_PROBLEM_STATUSES = (ProblemStatus.NEW, ProblemStatus.INVESTIGATING, ProblemStatus.KNOWN_ERROR)

@@ -20,13 +20,13 @@ from db.enums import ProblemStatus
 from db.models import Category, Incident, Problem, Service, StaffAccount, Team
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
+from desk.common import audit, lookups
+from desk.common.numbering import next_number
+from desk.common.text import clean_text
 from desk.errors import ConflictError, IllegalTransition, InvalidInput
 from desk.rules.lifecycle import PROBLEM_TRANSITIONS
 from desk.rules.permissions import require
-from desk.services import audit, lookups
-from desk.services.numbering import next_number
 from desk.services.problem_list import KnownErrorMatch, ProblemListService, ProblemQuery, ProblemRow
-from desk.services.text import clean_text
 from desk.services.views import ProblemView
 
 PROBLEM_LABELS = {ProblemStatus.NEW: "New", ProblemStatus.INVESTIGATING: "Investigating",

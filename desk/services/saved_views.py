@@ -10,9 +10,9 @@ from db.engine import Database
 from db.models import SavedView
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
+from desk.common.text import clean_text
 from desk.errors import InvalidInput, NotFound
 from desk.services.queue_spec import BUILTIN_VIEWS, QueueSpec
-from desk.services.text import clean_text
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from sqlalchemy import or_, select
 
 from db.engine import Database
 from db.models import Device, Incident, Person, Problem
+from desk.common.lookups import normalise_number
 from desk.errors import InvalidInput, NotFound
-from desk.services.lookups import normalise_number
 
 _TICKET = re.compile(r"^(INC|PRB)[-\s]?\d+$", re.IGNORECASE)
 

@@ -15,10 +15,10 @@ from db.errors import REFUSED, server_message
 from db.models import StaffAccount, StaffRole, Team, TeamMember
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
+from desk.common import audit
+from desk.common.text import clean_text
 from desk.errors import DeskError, InvalidInput, NotFound
 from desk.rules.permissions import require
-from desk.services import audit
-from desk.services.text import clean_text
 
 
 class NoStaffAccount(DeskError):

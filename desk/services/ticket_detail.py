@@ -16,11 +16,11 @@ from db.enums import IncidentStatus
 from db.models import Attachment, Incident, Service, StaffAccount, Task, Team, VipPolicy
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
-from desk.counter.intake import MODEL as REPAIR_MODEL
+from desk.common import audit, lookups
+from desk.common.models import REPAIR_MODEL
 from desk.errors import InvalidInput, NotFound
 from desk.rules import lifecycle
 from desk.rules.permissions import refusal, require, transition_action
-from desk.services import audit, lookups
 from desk.services.incident_read import (
     audit_trail,
     journal,

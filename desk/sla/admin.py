@@ -14,9 +14,9 @@ from db.engine import Database
 from db.enums import Priority
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
+from desk.common import audit
 from desk.errors import InvalidInput
 from desk.rules.permissions import require
-from desk.services import audit
 from desk.sla import backfill, ics
 from desk.sla.calendar import TermPeriod, format_weekly, parse_weekly
 from desk.sla.durations import format_duration, parse_duration

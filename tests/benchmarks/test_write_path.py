@@ -23,7 +23,7 @@ from sqlalchemy import Connection, make_url
 from db import audit_chain
 from db.engine import Database
 from db.enums import Role
-from desk.services.audit import verify_chain
+from desk.common.audit import verify_chain
 from desk.services.bundle import Services
 from desk.services.incidents import NewIncident
 from tests.pg_logins import staff_logins

@@ -12,7 +12,7 @@ from db import audit_chain, migrate
 from db.engine import Database, make_engine
 from db.models import AuditEntry
 from desk.cli.main import main
-from desk.services.audit import verify_chain
+from desk.common.audit import verify_chain
 from desk.services.bundle import Services
 from desk.services.incidents import NewIncident
 

@@ -18,10 +18,10 @@ from db import audit_chain
 from db.enums import Role
 from db.models import AuditEntry, Incident
 from desk.actor import Actor
+from desk.common.audit import verify_chain
 from desk.counter.bundle import CounterServices
 from desk.counter.views import PickupRequest
 from desk.major.service import MajorIncidentService
-from desk.services.audit import verify_chain
 from desk.services.bundle import Services
 from desk.services.incidents import NewIncident
 from tests import factories

@@ -19,8 +19,8 @@ from db.engine import Database, make_engine
 from db.enums import Role
 from db.models import AuditEntry, Incident
 from desk.actor import Actor
+from desk.common.audit import verify_chain
 from desk.errors import InvalidInput, PermissionDenied, RuleRefused
-from desk.services.audit import verify_chain
 from desk.services.bundle import Services
 from desk.services.incidents import NewIncident
 from tests import dbtools

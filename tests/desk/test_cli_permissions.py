@@ -14,10 +14,10 @@ from desk.cli.main import main
 from desk.counter.bundle import CounterServices
 from desk.errors import PermissionDenied
 from desk.services import staff as staff_module
+from desk.services.autoclose import auto_close
 from desk.services.bundle import Services
 from desk.services.incidents import NewIncident
 from desk.sla import jobs
-from desk.sla.autoclose import auto_close
 from tests.desk.counter.support import make_intake
 
 STAFF = {"casey": Role.COUNTER, "tess": Role.TECHNICIAN, "sam": Role.SUPERVISOR}

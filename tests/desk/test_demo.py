@@ -28,13 +28,13 @@ from db.models import (
 from db.types import UTCDateTime
 from desk import demo
 from desk.actor import Actor
+from desk.common.lookups import vip_policy_for
 from desk.errors import PermissionDenied
 from desk.rules.lifecycle import OPEN_STATUSES
 from desk.rules.priority import derive_priority
 from desk.services.bundle import Services
 from desk.services.incident_read import list_incidents
 from desk.services.incidents import RESOLUTION_CODES, NewIncident
-from desk.services.lookups import vip_policy_for
 from tests import dbtools
 from tests.conftest import FakeClock
 

@@ -10,8 +10,8 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
+from desk.common.lookups import normalise_number
 from desk.counter.checklist import ChecklistState
-from desk.services.lookups import normalise_number
 from ui.counter.context import CounterContext
 from ui.errors import describe
 

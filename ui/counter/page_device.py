@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.counter.errors import DeviceConflict
 from desk.counter.views import DeviceInfo, DeviceView
-from desk.errors import DeviceConflict
 from ui.counter.context import CounterContext
 from ui.counter.page_base import IntakePage
 from ui.counter.state import IntakeState

@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.counter.errors import DeviceConflict
 from desk.counter.intake import IntakeResult
 from desk.counter.terms import current_terms
-from desk.errors import DeviceConflict, InvalidInput
+from desk.errors import InvalidInput
 from ui.counter.context import CounterContext
 from ui.counter.page_base import IntakePage
 from ui.counter.signature_pad import SignaturePad

@@ -8,8 +8,8 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QWidget, QWizard
 
+from desk.counter.errors import DeviceConflict
 from desk.counter.intake import IntakeResult
-from desk.errors import DeviceConflict
 from ui.counter.context import CounterContext
 from ui.counter.draft import DraftStore
 from ui.counter.page_base import IntakePage

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from desk.reports.service import ReportCancelled
+from desk.reports.errors import ReportCancelled
 
 log = logging.getLogger(__name__)
 

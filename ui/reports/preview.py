@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.reports.service import ReportCancelled
+from desk.reports.errors import ReportCancelled
 
 
 def render_page(pdf: pdfium.PdfDocument, index: int, dpi: float) -> QImage:

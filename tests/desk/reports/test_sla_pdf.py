@@ -10,8 +10,9 @@ from pypdf import PdfReader
 from db import audit_chain
 from db.engine import Database
 from desk.actor import Actor
+from desk.reports.errors import ReportCancelled
 from desk.reports.params import GroupBy, ReportParams
-from desk.reports.service import ReportCancelled, ReportService
+from desk.reports.service import ReportService
 from desk.reports.styles import fmt_duration, fmt_int, fmt_pct
 from tests.desk.reports import sla_dataset
 

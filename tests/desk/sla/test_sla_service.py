@@ -13,11 +13,11 @@ from db.enums import Role
 from db.models import AuditEntry, Incident, IncidentModel
 from desk.actor import Actor
 from desk.errors import InvalidInput, PermissionDenied
+from desk.services.autoclose import auto_close
 from desk.services.bundle import Services
 from desk.services.incidents import NewIncident
 from desk.sla import backfill, stored
 from desk.sla.admin import SlaAdmin
-from desk.sla.autoclose import auto_close
 from desk.sla.service import SlaService
 from desk.sla.whatif import TargetChange, candidate_calendar, candidate_sla, what_if
 from tests import factories

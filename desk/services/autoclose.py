@@ -20,6 +20,7 @@ from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.errors import InvalidInput
 from desk.rules.permissions import require
+from desk.services.incidents import IncidentService
 from desk.sla import catalogue, history
 from desk.sla.clock import from_epoch, to_epoch
 
@@ -72,7 +73,6 @@ def due_for_closing(db: Database, now: dt.datetime) -> list[AutoClosed]:
 def auto_close(db: Database, actor: Actor, *, clock: Clock = utc_now, dry_run: bool = False) -> list[AutoClosed]:
     """Close every resolved ticket whose auto-close time has passed; returns those closed."""
     require(actor, "sla.jobs")
-    from desk.services.incidents import IncidentService
 
     now = clock()
     due = due_for_closing(db, now)
