@@ -204,14 +204,14 @@ def _operator_account(db: Database) -> Actor:
     """Who is running the demo. On a brand-new database they become the first admin, as
     on first start (otherwise the demo's staff would take that place and lock them out);
     on any other database they need a staff account (NoStaffAccount)."""
-    from desk.services.staff import StaffService
+    from desk.people.staff import StaffService
 
     return StaffService(db).resolve_actor()
 
 
 def _demo_counter(db: Database, ctx: DemoContext) -> Actor | None:
     assert ctx.staffing is not None
-    from desk.services.staff import StaffService
+    from desk.people.staff import StaffService
 
     counters = set(ctx.staffing.counter_ids)
     return next((a for a in StaffService(db).list() if a.staff_id in counters), None)
@@ -220,7 +220,7 @@ def _demo_counter(db: Database, ctx: DemoContext) -> Actor | None:
 def give_operator_work(db: Database, ctx: DemoContext, operator: Actor, count: int = 6) -> None:
     """Hand a few of the newest open tickets to the person trying Desk, through the
     incident service, so "My open work" is not empty on first start."""
-    from desk.services.incidents import IncidentService
+    from desk.incidents.service import IncidentService
 
     with db.reading() as s:
         numbers = s.execute(

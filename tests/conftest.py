@@ -12,7 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from db.engine import Database
 from desk.actor import Actor
-from desk.services.bundle import Services
+from desk.bootstrap import Services
 from tests import dbtools
 
 _PG_SKIP_REASON: list[str] = []

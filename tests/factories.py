@@ -7,7 +7,7 @@ from db.engine import Database
 from db.enums import PersonStatusKind, Role
 from db.models import Affiliation, Department, Person, PersonStatus
 from desk.actor import Actor
-from desk.services.bundle import Services
+from desk.bootstrap import Services
 
 _counter = iter(range(1, 10**9))
 

@@ -15,7 +15,7 @@ from db import security
 from db.engine import Database, make_engine
 from db.enums import Role
 from desk.actor import Actor
-from desk.services.bundle import Services
+from desk.bootstrap import Services
 from tests import dbtools
 
 # What a refused statement raises: a missing privilege, or a server rule (desk_refuse).

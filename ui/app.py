@@ -87,10 +87,10 @@ def run(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
     from db.errors import DatabaseSetupError
+    from desk.bootstrap import Services
     from desk.connection import choose, open_database
     from desk.errors import DeskError
     from desk.redaction import redact
-    from desk.services.bundle import Services
     from ui import crash
     from ui.context import build_context
     from ui.dialogs import Dialogs

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from desk.actor import Actor
-from desk.services.bundle import Services
-from desk.services.queue import QueueService
-from desk.services.saved_views import SavedViewService
-from desk.services.scan import ScanService
-from desk.services.ticket_detail import TicketDetailService
+from desk.bootstrap import Services
+from desk.queue.saved_views import SavedViewService
+from desk.queue.service import QueueService
+from desk.workstation.detail import TicketDetailService
+from desk.workstation.scan import ScanService
 from ui.dialogs import Dialogs
 from ui.settings import Settings
 from ui.tasks import SyncRunner, TaskRunner

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.live.watcher import Change
-from desk.services.queue_spec import QueueFilter, QueueSpec
+from desk.queue.spec import QueueFilter, QueueSpec
 from ui import settings as S
 from ui.context import DeskContext
 from ui.detail.panel import TicketDetailPanel

@@ -22,7 +22,7 @@ class SavedView(Base):
     )
     name: Mapped[str] = mapped_column(String(120))
     # The queue specification (filters, sort, visible columns) as JSON text; its
-    # shape belongs to desk.services.queue, the database only keeps it.
+    # shape belongs to desk.queue.service, the database only keeps it.
     spec: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

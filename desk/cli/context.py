@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 
 from db.engine import Database
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.connection import Target, choose, connect, open_database
-from desk.services.bundle import Services
 
 
 def _prompt(key: str) -> str | None:

@@ -6,7 +6,7 @@ import json
 import sys
 from typing import Any
 
-from desk.services.views import IncidentView
+from desk.common.records import IncidentView
 
 
 def to_json(data: Any) -> str:

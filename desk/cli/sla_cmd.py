@@ -254,7 +254,7 @@ def sweep_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def auto_close_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desk.services.autoclose import auto_close
+    from desk.incidents.autoclose import auto_close
 
     done = auto_close(ctx.db, ctx.actor, dry_run=args.dry_run)
     verb = "would close" if args.dry_run else "closed"

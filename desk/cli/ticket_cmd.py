@@ -7,8 +7,8 @@ from db.enums import Channel, Impact, IncidentStatus, Urgency
 from desk.cli.context import CliContext
 from desk.cli.output import print_ticket, ticket_json, to_json
 from desk.errors import InvalidInput
-from desk.services.incident_read import list_incidents
-from desk.services.incidents import NewIncident
+from desk.incidents.read import list_incidents
+from desk.incidents.service import NewIncident
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -10,7 +10,7 @@ from desk.counter.intake import IntakeService
 from desk.counter.loaners import LoanerService
 from desk.counter.pickup import PickupService
 from desk.incident_models import IncidentModelService
-from desk.services.incidents import IncidentService
+from desk.incidents.service import IncidentService
 
 
 @dataclass(frozen=True)

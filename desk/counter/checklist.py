@@ -11,13 +11,13 @@ from db.models import JournalEntry, Repair, Task
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.common import audit, lookups
+from desk.common.records import TaskView
 from desk.common.text import clean_text
 from desk.errors import ConflictError, InvalidInput, NotFound
+from desk.incidents.read import tasks as read_tasks
+from desk.incidents.service import IncidentService
 from desk.rules import lifecycle
 from desk.rules.permissions import require
-from desk.services.incident_read import tasks as read_tasks
-from desk.services.incidents import IncidentService
-from desk.services.views import TaskView
 
 ORDER_PARTS = "Order parts"
 NOTIFY_CUSTOMER = "Notify customer"

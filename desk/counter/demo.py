@@ -21,7 +21,7 @@ from desk.actor import Actor
 from desk.counter.bundle import CounterServices
 from desk.counter.common import DESK_TZ
 from desk.counter.views import DeviceInfo, IntakeRequest, PickupRequest
-from desk.services.staff import StaffService
+from desk.people.staff import StaffService
 
 LOANERS = (
     "Lenovo ThinkPad T14 Gen 4", "Lenovo ThinkPad T14 Gen 4", "Lenovo ThinkPad E14", "Dell Latitude 5440",

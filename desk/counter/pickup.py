@@ -19,9 +19,9 @@ from desk.counter.common import check_signature
 from desk.counter.read import load_repair, person_name, repair_id_for
 from desk.counter.views import PickupRequest, RepairView
 from desk.errors import InvalidInput
+from desk.incidents.service import IncidentService
 from desk.rules import lifecycle
 from desk.rules.permissions import require
-from desk.services.incidents import IncidentService
 
 PICKUP_TASK = "Pickup and sign-off"
 ID_KINDS = ("University card", "Driver's licence", "Passport", "Other photo ID")

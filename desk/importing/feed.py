@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.enums import PersonStatusKind
-from desk.services.people import EMAIL
+from desk.people.service import EMAIL
 
 PEOPLE_COLUMNS = ("university_id", "given_name", "family_name", "preferred_name", "email", "phone")
 PEOPLE_REQUIRED = ("university_id", "given_name", "family_name")

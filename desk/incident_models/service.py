@@ -17,13 +17,13 @@ from db.models import Category, Incident, IncidentModel, IncidentModelTask, Serv
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.common import audit, lookups
+from desk.common.records import IncidentView
 from desk.common.text import clean_text
 from desk.errors import ConflictError, InvalidInput, NotFound
 from desk.incident_models.views import ModelSpec, ModelView, TaskTemplate
+from desk.incidents.service import IncidentService, NewIncident
 from desk.rules.permissions import require
 from desk.rules.priority import matrix_priority, priority_label
-from desk.services.incidents import IncidentService, NewIncident
-from desk.services.views import IncidentView
 
 # Fields a model may require, and the NewIncident attribute each one checks.
 REQUIRABLE = {

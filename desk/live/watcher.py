@@ -22,8 +22,8 @@ import psycopg
 from psycopg.conninfo import make_conninfo
 
 from db.engine import Database, sqlite_path
-from desk.services.problem_list import ProblemListService
-from desk.services.queue import QueueService
+from desk.problems.listing import ProblemListService
+from desk.queue.service import QueueService
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from db.enums import IncidentStatus
 from db.models import AuditEntry, Incident, Problem, StaffAccount, Team
 from desk.actor import Actor
+from desk.incidents.read import TIMELINE_HIDDEN
 from desk.major.read import load_major
 from desk.major.views import MajorView
 from desk.rules import lifecycle
-from desk.services.incident_read import TIMELINE_HIDDEN
 from desk.sla.catalogue import load_cached
 from desk.sla.clock import BusinessClock, to_epoch
 

@@ -30,6 +30,7 @@ from desk.clock import Clock, utc_now
 from desk.common import audit, lookups
 from desk.common.text import clean_text
 from desk.errors import DeskError, InvalidInput, NotFound
+from desk.incidents.service import IncidentService, NewIncident
 from desk.major import read, surge
 from desk.major.report_data import ReportData, gather
 from desk.major.views import (
@@ -42,10 +43,9 @@ from desk.major.views import (
     ResolveOutcome,
     RuleView,
 )
+from desk.problems.service import ProblemService
 from desk.rules import lifecycle
 from desk.rules.permissions import require
-from desk.services.incidents import IncidentService, NewIncident
-from desk.services.problems import ProblemService
 
 ROLE_MAX = 60
 COMMS_MAX = 20_000

@@ -10,7 +10,7 @@ Public API (see README, "Service level targets"):
   import, targets, new calendars and SLAs), each one a new version.
 * ``desk.sla.backfill`` — ``recompute_all`` (bulk), ``recompute_open``, ``sweep``.
 * ``desk.sla.jobs`` — ``recompute`` and ``sweep`` as the supervisor's cron jobs.
-* ``desk.services.autoclose.auto_close`` — Resolved → Closed after the auto-close period
+* ``desk.incidents.autoclose.auto_close`` — Resolved → Closed after the auto-close period
   (a cron job too: supervisors).
 * ``desk.sla.whatif`` — how many past outcomes a candidate change would flip (supervisors).
 * ``desk.sla.tracking.refresh`` — called by the incident service after every event.

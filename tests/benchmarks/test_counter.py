@@ -16,10 +16,10 @@ from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from db.engine import Database
+from desk.bootstrap import Services
 from desk.counter.bundle import CounterServices
 from desk.counter.views import DeviceInfo, PickupRequest
 from desk.printing import build_device_tag, build_intake_slip, build_pickup_receipt
-from desk.services.bundle import Services
 from tests import factories
 from tests.desk.counter.support import intake_request, signature_png
 

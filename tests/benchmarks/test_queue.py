@@ -31,9 +31,9 @@ from sqlalchemy import make_url
 
 from db.engine import Database
 from db.enums import Role
+from desk.bootstrap import Services
 from desk.live.watcher import Change, watcher_for
-from desk.services.bundle import Services
-from desk.services.queue_spec import QueueFilter, QueueSpec, builtin
+from desk.queue.spec import QueueFilter, QueueSpec, builtin
 
 ENGINES = {"sqlite": os.environ.get("DESK_BENCH_SQLITE", ""),
            "postgres": os.environ.get("DESK_BENCH_POSTGRES", "")}

@@ -23,9 +23,9 @@ from sqlalchemy import Connection, make_url
 from db import audit_chain
 from db.engine import Database
 from db.enums import Role
+from desk.bootstrap import Services
 from desk.common.audit import verify_chain
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
+from desk.incidents.service import NewIncident
 from tests.pg_logins import staff_logins
 
 TICKETS = int(os.environ.get("DESK_BENCH_TICKETS", "1000"))

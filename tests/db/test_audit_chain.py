@@ -11,10 +11,10 @@ from sqlalchemy import make_url, select, text
 from db import audit_chain, migrate
 from db.engine import Database, make_engine
 from db.models import AuditEntry
+from desk.bootstrap import Services
 from desk.cli.main import main
 from desk.common.audit import verify_chain
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
+from desk.incidents.service import NewIncident
 
 
 def _some_history(services: Services) -> None:

@@ -11,10 +11,10 @@ from db import migrate
 from db.base import Base
 from db.engine import Database, make_engine
 from db.schema_extras import include_object
+from desk.bootstrap import Services
 from desk.cli.main import main
 from desk.connection import Target, open_database
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
+from desk.incidents.service import NewIncident
 from desk.sla.admin import SlaAdmin
 from tests.conftest import FakeClock
 

@@ -18,12 +18,12 @@ from db import audit_chain
 from db.enums import Role
 from db.models import AuditEntry, Incident
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.common.audit import verify_chain
 from desk.counter.bundle import CounterServices
 from desk.counter.views import PickupRequest
+from desk.incidents.service import NewIncident
 from desk.major.service import MajorIncidentService
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
 from tests import factories
 from tests.desk.counter.support import intake_request, signature_png
 from tests.pg_logins import REFUSED, Login, admin_conn, refused, staff_logins

@@ -19,10 +19,10 @@ from db.engine import Database, make_engine
 from db.enums import Role
 from db.models import AuditEntry, Incident
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.common.audit import verify_chain
 from desk.errors import InvalidInput, PermissionDenied, RuleRefused
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
+from desk.incidents.service import NewIncident
 from tests import dbtools
 from tests.factories import person
 from tests.pg_logins import Login, admin_conn, refused, staff_logins

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from db.engine import Database
 from db.models import AuditEntry, StaffAccount
 from desk.cli.main import main
-from desk.services import staff
+from desk.people import staff
 from tests import dbtools
 
 FORGED = {"LOGNAME": "root", "USER": "root", "LNAME": "root", "USERNAME": "root"}

@@ -10,13 +10,13 @@ import pytest
 from db.engine import Database
 from db.enums import Role
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.cli.main import main
 from desk.counter.bundle import CounterServices
 from desk.errors import PermissionDenied
-from desk.services import staff as staff_module
-from desk.services.autoclose import auto_close
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
+from desk.incidents.autoclose import auto_close
+from desk.incidents.service import NewIncident
+from desk.people import staff as staff_module
 from desk.sla import jobs
 from tests.desk.counter.support import make_intake
 

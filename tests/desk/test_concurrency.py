@@ -7,9 +7,9 @@ import pytest
 
 from db.engine import Database
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.errors import ConflictError
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
+from desk.incidents.service import NewIncident
 
 WORKERS = 6
 EACH = 15

@@ -28,13 +28,13 @@ from db.models import (
 from db.types import UTCDateTime
 from desk import demo
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.common.lookups import vip_policy_for
 from desk.errors import PermissionDenied
+from desk.incidents.read import list_incidents
+from desk.incidents.service import RESOLUTION_CODES, NewIncident
 from desk.rules.lifecycle import OPEN_STATUSES
 from desk.rules.priority import derive_priority
-from desk.services.bundle import Services
-from desk.services.incident_read import list_incidents
-from desk.services.incidents import RESOLUTION_CODES, NewIncident
 from tests import dbtools
 from tests.conftest import FakeClock
 
@@ -301,7 +301,7 @@ def test_make_run_demo_if_empty_twice(sqlite_url: str, capsys: pytest.CaptureFix
 
 def test_demo_cli_refuses_other_staff(sqlite_url: str, capsys: pytest.CaptureFixture[str],
                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from desk.services import staff as staff_module
+    from desk.people import staff as staff_module
 
     db = Database.connect(sqlite_url)
     try:

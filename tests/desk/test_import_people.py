@@ -12,10 +12,10 @@ from db.engine import Database
 from db.enums import Role
 from db.models import Affiliation, AuditEntry, Department, Person, PersonStatus
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.cli.main import main
 from desk.errors import NotFound, PermissionDenied
 from desk.importing.people import PeopleImporter
-from desk.services.bundle import Services
 from tests import factories
 from tests.conftest import FakeClock
 

@@ -8,10 +8,10 @@ from sqlalchemy.exc import DBAPIError
 from db.enums import Role
 from db.models import AuditEntry
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.errors import ConflictError, IllegalTransition, InvalidInput, PermissionDenied
-from desk.services.bundle import Services
-from desk.services.incident_read import audit_trail, journal, list_incidents
-from desk.services.incidents import NewIncident
+from desk.incidents.read import audit_trail, journal, list_incidents
+from desk.incidents.service import NewIncident
 from tests import factories
 from tests.conftest import FakeClock
 
@@ -178,7 +178,7 @@ def test_full_text_search(services: Services, admin: Actor) -> None:
 def test_resolving_and_closing_are_technician_work(services: Services, admin: Actor) -> None:
     """Counter staff log and work tickets but do not resolve them; the ticket page offers
     Resolved disabled, with the rule's reason (the same rule the service and server apply)."""
-    from desk.services.ticket_detail import TicketDetailService
+    from desk.workstation.detail import TicketDetailService
 
     counter = factories.staff(services, admin, "cora", Role.COUNTER)
     tech = factories.staff(services, admin, "theo", Role.TECHNICIAN)

@@ -6,11 +6,11 @@ import pytest
 
 from db.enums import ProblemStatus
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.errors import ConflictError, IllegalTransition, InvalidInput
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
-from desk.services.problem_list import ProblemQuery
-from desk.services.problems import problem_transitions
+from desk.incidents.service import NewIncident
+from desk.problems.listing import ProblemQuery
+from desk.problems.service import problem_transitions
 from tests.conftest import FakeClock
 
 

@@ -11,13 +11,13 @@ from db.engine import Database
 from db.enums import Role
 from db.models import Incident
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.errors import InvalidInput, NotFound
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
-from desk.services.queue import Cursor, QueueService
-from desk.services.queue_spec import BUILTIN_VIEWS, SORTABLE, QueueFilter, QueueSpec
-from desk.services.saved_views import SavedViewService
-from desk.services.scan import ScanService
+from desk.incidents.service import NewIncident
+from desk.queue.saved_views import SavedViewService
+from desk.queue.service import Cursor, QueueService
+from desk.queue.spec import BUILTIN_VIEWS, SORTABLE, QueueFilter, QueueSpec
+from desk.workstation.scan import ScanService
 from tests import factories
 
 N = 14
@@ -61,7 +61,7 @@ def _expected(q: QueueService, spec: QueueSpec, admin: Actor) -> list[int]:
 
 def test_keyset_walks_match_full_order(filled: list[str], services: Services, admin: Actor, clock,  # type: ignore[no-untyped-def]
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    import desk.services.queue as queue_module
+    import desk.queue.service as queue_module
 
     q = QueueService(services.db, clock)
     # Both ways of reading a page: sorting a small view's rows, walking an index.

@@ -10,9 +10,9 @@ from sqlalchemy import make_url
 
 from db.engine import Database
 from desk.actor import Actor
+from desk.bootstrap import Services
+from desk.incidents.service import NewIncident
 from desk.live.watcher import INCIDENT, PROBLEM, Change, PostgresWatcher, wait_until, watcher_for
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
 
 
 class Recorder:

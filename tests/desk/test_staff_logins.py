@@ -9,9 +9,9 @@ from sqlalchemy import make_url, select
 
 from db.engine import Database, make_engine
 from db.models import AuditEntry
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
-from desk.services.staff import NoStaffAccount
+from desk.bootstrap import Services
+from desk.incidents.service import NewIncident
+from desk.people.staff import NoStaffAccount
 from tests import dbtools
 
 

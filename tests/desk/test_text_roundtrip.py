@@ -5,9 +5,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desk.actor import Actor
-from desk.services.bundle import Services
-from desk.services.incident_read import journal
-from desk.services.incidents import NewIncident
+from desk.bootstrap import Services
+from desk.incidents.read import journal
+from desk.incidents.service import NewIncident
 
 # Cs = surrogates (not encodable as UTF-8); NUL cannot be stored by PostgreSQL.
 _ANY = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from desk.actor import Actor
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
+from desk.bootstrap import Services
+from desk.incidents.service import NewIncident
 from ui.context import DeskContext, build_context
 from ui.dialogs import ScriptedDialogs
 from ui.settings import Settings

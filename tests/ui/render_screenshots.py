@@ -18,8 +18,8 @@ def main(out: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([])
+    from desk.bootstrap import Services
     from desk.connection import choose, open_database
-    from desk.services.bundle import Services
     from ui.app import load_sla_service
     from ui.context import build_context
     from ui.dialogs import Dialogs
@@ -71,8 +71,8 @@ def main(out: Path) -> None:
 
 def _incident_with_a_known_error(services, ctx, actor) -> str | None:  # type: ignore[no-untyped-def]
     """An open incident, not yet linked, on which a known error's workaround is offered."""
-    from desk.services.problem_list import ProblemQuery
-    from desk.services.queue_spec import QueueFilter, QueueSpec
+    from desk.problems.listing import ProblemQuery
+    from desk.queue.spec import QueueFilter, QueueSpec
 
     for known in services.problems.page(ProblemQuery(scope="known_error"), 0, 20):
         if not known.service:

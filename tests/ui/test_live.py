@@ -7,8 +7,8 @@ import pytest
 
 from db.engine import Database
 from desk.actor import Actor
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
+from desk.bootstrap import Services
+from desk.incidents.service import NewIncident
 from ui.live import LiveBridge
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")

@@ -7,9 +7,9 @@ from PySide6.QtCore import Qt
 
 from db.models import Incident
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.counter.bundle import CounterServices
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
+from desk.incidents.service import NewIncident
 from tests.desk.counter.support import make_intake
 from ui.counter.checklist_widget import RepairChecklistWidget
 from ui.detail.panel import TicketDetailPanel
@@ -178,7 +178,7 @@ def test_new_problem_from_an_incident_and_known_errors_offered(window, services,
 
 
 def test_problem_model_passes_qtmodeltester(ctx, services, admin, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
-    from desk.services.problem_list import ProblemQuery
+    from desk.problems.listing import ProblemQuery
     from ui.problems import model as problem_model
 
     for i in range(5):

@@ -8,7 +8,7 @@ import pytest
 
 from db.engine import Database
 from desk.actor import Actor
-from desk.services.bundle import Services
+from desk.bootstrap import Services
 from ui.live import LiveBridge
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from desk.actor import Actor
-from desk.services.bundle import Services
-from desk.services.queue_spec import QueueFilter, QueueSpec
+from desk.bootstrap import Services
+from desk.queue.spec import QueueFilter, QueueSpec
 from ui.detail.panel import TicketDetailPanel
 from ui.queue.model import COLUMN_KEYS, QueueModel
 
@@ -90,7 +90,7 @@ def test_edit_validate_and_save(window, tickets, services: Services, qtbot) -> N
 def test_conflict_from_second_session_is_merged(window, tickets, services: Services, admin: Actor,  # type: ignore[no-untyped-def]
                                                 dialogs, database) -> None:
     from db.engine import Database
-    from desk.services.bundle import Services as Bundle
+    from desk.bootstrap import Services as Bundle
 
     panel = window.open_ticket(tickets[3])
     other = Database.connect(str(database.engine.url.render_as_string(hide_password=False)))
@@ -204,7 +204,7 @@ def test_attachments_and_task_checklist(window, tickets, services: Services, adm
     name, ctype, data = ctx.details.attachment_data(panel.attachments.item(0).data(Qt.ItemDataRole.UserRole))
     assert (name, ctype, data) == ("screen-crack.png", "image/png", image.read_bytes())
     # A ticket from an incident model carries its checklist; ticking it is recorded.
-    from desk.services.incidents import NewIncident
+    from desk.incidents.service import NewIncident
 
     number = services.incidents.open(admin, NewIncident(title="Laptop hinge", tasks=(("Intake check", None),
                                                                                   ("Back up data", "if consented")))).number

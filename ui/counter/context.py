@@ -6,7 +6,7 @@ from typing import Any
 
 from desk.actor import Actor
 from desk.counter.bundle import CounterServices
-from desk.services.people import PeopleService
+from desk.people.service import PeopleService
 from ui.dialogs import Dialogs
 from ui.settings import Settings
 from ui.tasks import SyncRunner, TaskRunner

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.common.records import PersonView
 from desk.errors import DeskError
-from desk.services.views import PersonView
 from ui.counter.context import CounterContext
 from ui.counter.page_base import IntakePage
 from ui.counter.state import IntakeState

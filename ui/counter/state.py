@@ -5,8 +5,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from desk.common.records import PersonView
 from desk.counter.views import DeviceInfo, IntakeRequest
-from desk.services.views import PersonView
 
 
 @dataclass

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.services.incidents import NewIncident
+from desk.incidents.service import NewIncident
 from ui.context import DeskContext
 from ui.errors import describe
 

@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from desk.errors import DeskError, InvalidInput
-from desk.services.problem_list import KnownErrorMatch
-from desk.services.ticket_detail import TicketDetail, TransitionOption
+from desk.problems.listing import KnownErrorMatch
+from desk.workstation.detail import TicketDetail, TransitionOption
 from ui.context import DeskContext
 from ui.detail.sections import caller_html, sla_html, timeline_entries
 from ui.errors import describe

@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from desk.services.ticket_detail import TicketDetail
-from desk.services.views import IncidentView
+from desk.common.records import IncidentView
+from desk.workstation.detail import TicketDetail
 from ui.queue.cells import DESK_TZ, duration, status_label
 
 

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.incidents.service import RESOLUTION_CODES
 from desk.major.service import MajorIncidentService, staff_choices
 from desk.major.views import MajorView
-from desk.services.incidents import RESOLUTION_CODES
 from ui.context import DeskContext
 from ui.errors import describe
 from ui.major.common import cell, fill, local, may, selected_column, table

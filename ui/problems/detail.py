@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.errors import ConflictError
-from desk.services.problems import ProblemDetail, ProblemTransition, problem_label
+from desk.problems.service import ProblemDetail, ProblemTransition, problem_label
 from ui.context import DeskContext
 from ui.queue.cells import DESK_TZ, status_label
 from ui.record_tab import RecordTab, esc

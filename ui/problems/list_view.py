@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.services.problem_list import ProblemQuery
+from desk.problems.listing import ProblemQuery
 from ui.context import DeskContext
 from ui.problems.model import COLUMN_KEYS, ProblemTableModel
 

@@ -12,8 +12,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from desk.live.watcher import Change
-from desk.services.problem_list import PROBLEM_COLUMNS, ProblemQuery, ProblemRow
-from desk.services.problems import problem_label
+from desk.problems.listing import PROBLEM_COLUMNS, ProblemQuery, ProblemRow
+from desk.problems.service import problem_label
 from ui.context import DeskContext
 from ui.queue.cells import DESK_TZ
 

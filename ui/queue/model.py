@@ -17,8 +17,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from desk.live.watcher import Change
-from desk.services.queue import Cursor, QueueRow
-from desk.services.queue_spec import COLUMNS, SORTABLE, QueueSpec
+from desk.queue.service import Cursor, QueueRow
+from desk.queue.spec import COLUMNS, SORTABLE, QueueSpec
 from ui.context import DeskContext
 from ui.queue.cells import DESK_TZ, sla_cell, status_label
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
-from desk.services.queue_spec import COLUMNS, DEFAULT_COLUMNS, SORTABLE
+from desk.queue.spec import COLUMNS, DEFAULT_COLUMNS, SORTABLE
 from ui import settings as S
 from ui.context import DeskContext
 from ui.queue.model import COLUMN_KEYS, QueueModel

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from desk.services.queue_spec import BUILTIN_VIEWS, QueueSpec
+from desk.queue.spec import BUILTIN_VIEWS, QueueSpec
 from ui.context import DeskContext
 
 log = logging.getLogger(__name__)

@@ -7,10 +7,10 @@ import pytest
 
 from db.engine import Database
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.counter.bundle import CounterServices
 from desk.counter.views import PickupRequest
 from desk.errors import InvalidInput
-from desk.services.bundle import Services
 from tests.conftest import FakeClock
 from tests.desk.counter.support import make_intake, signature_png
 

@@ -7,9 +7,9 @@ import pytest
 from pypdf import PdfReader
 
 from db.engine import Database
+from desk.bootstrap import Services
 from desk.cli.main import main
 from desk.counter.bundle import CounterServices
-from desk.services.bundle import Services
 from tests import factories
 from tests.desk.counter.support import make_intake
 

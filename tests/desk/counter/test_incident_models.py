@@ -5,9 +5,9 @@ import pytest
 
 from db.enums import Role
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.errors import InvalidInput, NotFound, PermissionDenied
 from desk.incident_models import IncidentModelService, ModelSpec, TaskTemplate
-from desk.services.bundle import Services
 from tests import factories
 
 SHIPPED = {"laptop-repair", "password-reset", "wifi", "printer", "account-lockout"}

@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 from db.engine import Database
 from db.models import AuditEntry, Device, Incident, Loan, Person, Repair
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.counter.bundle import CounterServices
 from desk.counter.errors import DeviceConflict
 from desk.counter.views import DeviceInfo
 from desk.errors import InvalidInput
-from desk.services.bundle import Services
 from tests import factories
 from tests.desk.counter.support import intake_request, make_intake
 

@@ -7,9 +7,9 @@ import pytest
 
 from db.enums import Role
 from desk.actor import Actor
+from desk.bootstrap import Services
+from desk.incidents.service import NewIncident
 from desk.major.service import MajorIncidentService
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
 from tests import factories
 
 

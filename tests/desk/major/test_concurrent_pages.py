@@ -6,9 +6,9 @@ import threading
 from sqlalchemy import func, select
 
 from db.models import Incident
+from desk.bootstrap import Services
 from desk.major.service import MajorIncidentService
 from desk.major.views import PageOutcome
-from desk.services.bundle import Services
 from tests.desk.major.conftest import Crew
 
 

@@ -8,9 +8,9 @@ import pypdf
 import pytest
 
 from db.engine import Database
+from desk.bootstrap import Services
 from desk.cli.main import main
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
+from desk.incidents.service import NewIncident
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

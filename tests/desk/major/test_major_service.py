@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from db.enums import Channel, JournalKind
 from db.models import AuditEntry, Incident, JournalEntry
+from desk.bootstrap import Services
 from desk.errors import InvalidInput, PermissionDenied
 from desk.major.service import MajorIncidentService
-from desk.services.bundle import Services
 from tests.desk.major.conftest import Crew, open_incident
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from desk.bootstrap import Services
 from desk.errors import InvalidInput, PermissionDenied
 from desk.major.report import build_post_incident_report, span
 from desk.major.service import MajorIncidentService
-from desk.services.bundle import Services
 from tests.desk.major.conftest import Crew, open_incident
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
+from desk.bootstrap import Services
 from desk.errors import NotFound, PermissionDenied
 from desk.major.service import MajorIncidentService
 from desk.major.surge import _surge_start
-from desk.services.bundle import Services
 from tests.desk.major.conftest import Crew, open_incident
 
 

@@ -11,9 +11,9 @@ from db.engine import Database
 from db.enums import Role
 from db.models import Incident, Team
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.errors import PermissionDenied
 from desk.reports.dashboard import DashboardService
-from desk.services.bundle import Services
 from tests import factories
 
 UTC = dt.UTC

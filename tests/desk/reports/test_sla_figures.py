@@ -10,11 +10,11 @@ import pytest
 from db.engine import Database
 from db.enums import Channel, Priority, Role
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.errors import InvalidInput, PermissionDenied
 from desk.reports.params import GroupBy, ReportParams
 from desk.reports.service import ReportService
 from desk.reports.sla_data import SlaReport
-from desk.services.bundle import Services
 from tests import factories
 from tests.desk.reports import independent, sla_dataset
 

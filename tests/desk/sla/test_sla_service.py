@@ -12,10 +12,10 @@ from sqlalchemy import select, text, update
 from db.enums import Role
 from db.models import AuditEntry, Incident, IncidentModel
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.errors import InvalidInput, PermissionDenied
-from desk.services.autoclose import auto_close
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
+from desk.incidents.autoclose import auto_close
+from desk.incidents.service import NewIncident
 from desk.sla import backfill, stored
 from desk.sla.admin import SlaAdmin
 from desk.sla.service import SlaService

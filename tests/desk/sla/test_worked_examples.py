@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from desk.actor import Actor
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
+from desk.bootstrap import Services
+from desk.incidents.service import NewIncident
 from desk.sla.admin import SlaAdmin
 from desk.sla.service import SlaService
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from db.engine import Database
+from desk.bootstrap import Services
 from desk.counter.bundle import CounterServices
-from desk.services.bundle import Services
 from tests.conftest import FakeClock
 from ui.counter.context import CounterContext
 from ui.dialogs import ScriptedDialogs

@@ -25,10 +25,10 @@ def shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
 def main() -> None:
     _app = QApplication.instance() or QApplication([])
     from db.engine import Database
+    from desk.bootstrap import Services
     from desk.counter.bundle import CounterServices
     from desk.counter.views import PickupRequest
     from desk.printing.jobs import render_for
-    from desk.services.bundle import Services
     from tests import factories
     from tests.conftest import FakeClock
     from tests.dbtools import migrated_seeded

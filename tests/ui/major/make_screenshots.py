@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication
 
 from db.engine import Database
 from db.enums import Role
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
+from desk.bootstrap import Services
+from desk.incidents.service import NewIncident
 from tests import dbtools, factories
 from tests.conftest import FakeClock
 from ui.app import install_features

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QPushButton
 
 from db.enums import Role
 from desk.actor import Actor
-from desk.services.bundle import Services
-from desk.services.incidents import NewIncident
+from desk.bootstrap import Services
+from desk.incidents.service import NewIncident
 from tests import factories
 from ui.context import DeskContext, build_context
 from ui.dialogs import ScriptedDialogs

@@ -1,7 +1,7 @@
 """What a queue shows: filters, sort and columns, plus the built-in views.
 
 A spec is plain data (JSON round-trip) so a saved view can live in the database and
-follow its owner to any workstation. The SQL for a spec is in ``desk.services.queue``.
+follow its owner to any workstation. The SQL for a spec is in ``desk.queue.service``.
 """
 from __future__ import annotations
 

@@ -19,8 +19,8 @@ from db.models import (
     Team,
     VipGrant,
 )
+from desk.common.records import AuditView, IncidentView, JournalView, TaskView
 from desk.errors import NotFound
-from desk.services.views import AuditView, IncidentView, JournalView, TaskView
 
 _Parent = aliased(Incident)
 
@@ -96,7 +96,7 @@ def list_incidents(
     if assignee:
         stmt = stmt.where(StaffAccount.username == assignee)
     if search:
-        from desk.services.search import matching_incident_ids
+        from desk.common.search import matching_incident_ids
 
         stmt = stmt.where(Incident.id.in_(matching_incident_ids(session, search)))
     stmt = stmt.order_by(Incident.updated_at.desc(), Incident.id.desc()).limit(limit)

@@ -18,13 +18,13 @@ from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.common import audit, lookups
 from desk.common.numbering import next_number
+from desk.common.records import EDITABLE_FIELDS, IncidentView
 from desk.common.text import clean_text
 from desk.errors import ConflictError, InvalidInput
+from desk.incidents.read import load_incident
 from desk.rules import lifecycle
 from desk.rules.permissions import require, transition_action
 from desk.rules.priority import derive_priority
-from desk.services.incident_read import load_incident
-from desk.services.views import EDITABLE_FIELDS, IncidentView
 from desk.sla import tracking
 
 TITLE_MAX = 300

@@ -23,8 +23,8 @@ from db.engine import Database
 from db.enums import ProblemStatus
 from db.models import Category, Incident, Problem, Service, StaffAccount, Team
 from desk.common import lookups
+from desk.common.search import tokens
 from desk.errors import InvalidInput
-from desk.services.search import tokens
 
 OPEN_PROBLEM_STATUSES = (ProblemStatus.NEW, ProblemStatus.INVESTIGATING, ProblemStatus.KNOWN_ERROR)
 PROBLEM_COLUMNS: dict[str, str] = {

@@ -53,8 +53,8 @@ from db.models import (
 from db.models.views import FINISHED_STATUS_SQL, MAJOR_PG, MAJOR_SQLITE, OPEN_STATUS_SQL
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
-from desk.services.queue_spec import FINISHED, QueueFilter, QueueSpec
-from desk.services.search import matching_incident_ids, tokens
+from desk.common.search import matching_incident_ids, tokens
+from desk.queue.spec import FINISHED, QueueFilter, QueueSpec
 
 
 class QueueRow(NamedTuple):

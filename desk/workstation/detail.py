@@ -18,20 +18,20 @@ from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.common import audit, lookups
 from desk.common.models import REPAIR_MODEL
+from desk.common.records import AuditView, IncidentView, JournalView, PersonView, TaskView
 from desk.errors import InvalidInput, NotFound
-from desk.rules import lifecycle
-from desk.rules.permissions import refusal, require, transition_action
-from desk.services.incident_read import (
+from desk.incidents.read import (
     audit_trail,
     journal,
     load_incident,
     open_incidents_of_person,
     tasks,
 )
-from desk.services.incidents import RESOLUTION_CODES
-from desk.services.people import load_person
-from desk.services.problem_list import KnownErrorMatch, known_errors_matching
-from desk.services.views import AuditView, IncidentView, JournalView, PersonView, TaskView
+from desk.incidents.service import RESOLUTION_CODES
+from desk.people.service import load_person
+from desk.problems.listing import KnownErrorMatch, known_errors_matching
+from desk.rules import lifecycle
+from desk.rules.permissions import refusal, require, transition_action
 
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 

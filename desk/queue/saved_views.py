@@ -12,7 +12,7 @@ from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.common.text import clean_text
 from desk.errors import InvalidInput, NotFound
-from desk.services.queue_spec import BUILTIN_VIEWS, QueueSpec
+from desk.queue.spec import BUILTIN_VIEWS, QueueSpec
 
 
 @dataclass(frozen=True)

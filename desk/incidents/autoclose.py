@@ -19,8 +19,8 @@ from db.engine import Database
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.errors import InvalidInput
+from desk.incidents.service import IncidentService
 from desk.rules.permissions import require
-from desk.services.incidents import IncidentService
 from desk.sla import catalogue, history
 from desk.sla.clock import from_epoch, to_epoch
 

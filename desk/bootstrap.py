@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 from db.engine import Database
 from desk.clock import Clock, utc_now
-from desk.services.incidents import IncidentService
-from desk.services.people import PeopleService
-from desk.services.problems import ProblemService
-from desk.services.staff import StaffService
+from desk.incidents.service import IncidentService
+from desk.people.service import PeopleService
+from desk.people.staff import StaffService
+from desk.problems.service import ProblemService
 
 
 @dataclass(frozen=True)

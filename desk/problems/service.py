@@ -22,12 +22,12 @@ from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.common import audit, lookups
 from desk.common.numbering import next_number
+from desk.common.records import ProblemView
 from desk.common.text import clean_text
 from desk.errors import ConflictError, IllegalTransition, InvalidInput
+from desk.problems.listing import KnownErrorMatch, ProblemListService, ProblemQuery, ProblemRow
 from desk.rules.lifecycle import PROBLEM_TRANSITIONS
 from desk.rules.permissions import require
-from desk.services.problem_list import KnownErrorMatch, ProblemListService, ProblemQuery, ProblemRow
-from desk.services.views import ProblemView
 
 PROBLEM_LABELS = {ProblemStatus.NEW: "New", ProblemStatus.INVESTIGATING: "Investigating",
                   ProblemStatus.KNOWN_ERROR: "Known error", ProblemStatus.RESOLVED: "Resolved",

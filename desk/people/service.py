@@ -11,10 +11,10 @@ from db.models import Affiliation, Department, Person, PersonStatus, VipGrant, V
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.common import audit
+from desk.common.records import AffiliationView, PersonStatusView, PersonView, VipView
 from desk.common.text import clean_text
 from desk.errors import InvalidInput, NotFound
 from desk.rules.permissions import require
-from desk.services.views import AffiliationView, PersonStatusView, PersonView, VipView
 
 EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 UNIVERSITY_ID = re.compile(r"^[0-9A-Za-z-]{3,32}$")
@@ -131,7 +131,7 @@ class PeopleService:
                 active.revoked_at, active.revoked_by_id, active.revoke_reason = now, actor.staff_id, why
             audit.record(s, actor, now, "person", p.id, "vip", str(not grant).lower(), str(grant).lower(), why)
             s.flush()
-            from desk.services.incidents import IncidentService
+            from desk.incidents.service import IncidentService
 
             IncidentService(self.db, self.clock).rederive_open_for_person(
                 s, actor, p.id, now, f"VIP {'granted' if grant else 'removed'}: {why}")

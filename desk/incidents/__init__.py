@@ -1,0 +1,1 @@
+"""Incidents: opening, editing, the lifecycle, assignment, reading them back, auto-close."""

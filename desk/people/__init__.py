@@ -1,0 +1,1 @@
+"""People (callers, VIP status) and staff accounts (who is acting)."""

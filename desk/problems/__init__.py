@@ -1,0 +1,1 @@
+"""Problem records and the known-error list."""

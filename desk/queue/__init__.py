@@ -1,0 +1,1 @@
+"""The technician's queue: views (built-in and saved), paging, counts."""

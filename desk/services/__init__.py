@@ -1,1 +1,0 @@
-"""Services: the only code that writes. One unit of work per action, plain data out."""
