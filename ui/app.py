@@ -5,7 +5,6 @@ constructors; nothing else in ``ui`` reaches the database layer.
 """
 from __future__ import annotations
 
-import importlib
 import logging
 import logging.handlers
 import sys
@@ -52,29 +51,6 @@ def setup_logging(debug: bool = False, secrets: list[str] | None = None) -> Path
     return log_file
 
 
-def load_sla_service(db: Any, clock: Any) -> Any | None:
-    """The SLA engine's service when installed (desk.sla.service), else None."""
-    try:
-        from desk.sla.service import SlaService  # type: ignore[import-not-found]
-    except ImportError:
-        log.info("SLA engine not installed; the queue shows stored due times")
-        return None
-    try:
-        return SlaService(db, clock)
-    except Exception:
-        log.exception("SLA engine failed to start")
-        return None
-
-
-def install_features(window: Any, ctx: Any, installers: list[str]) -> None:
-    for spec in installers:
-        module, _, func = spec.partition(":")
-        try:
-            getattr(importlib.import_module(module), func)(window, ctx)
-        except Exception:
-            log.exception("feature installer %s failed", spec)
-
-
 def run(argv: list[str]) -> int:
     missing = missing_libraries()
     if missing:
@@ -94,8 +70,9 @@ def run(argv: list[str]) -> int:
     from ui import crash
     from ui.context import build_context
     from ui.dialogs import Dialogs
+    from ui.features import install_features
     from ui.live import LiveBridge
-    from ui.main_window import FEATURE_INSTALLERS, MainWindow
+    from ui.main_window import MainWindow
     from ui.settings import Settings
     from ui.tasks import TaskRunner
 
@@ -135,8 +112,7 @@ def run(argv: list[str]) -> int:
         print(f"desk: {message}", file=sys.stderr)
         return 2
     log.info("signed in as %s on %s", actor.username, db.description)
-    ctx = build_context(services, actor, TaskRunner(), Settings(), Dialogs(), db.description,
-                        sla=load_sla_service(db, services.incidents.clock))
+    ctx = build_context(services, actor, TaskRunner(), Settings(), Dialogs(), db.description)
     window = MainWindow(ctx)
     window_ref.append(window)
     live = LiveBridge(db, window)
@@ -144,7 +120,7 @@ def run(argv: list[str]) -> int:
     live.problems_changed.connect(window.on_live_problem_change)
     live.state_changed.connect(window.on_live_state)
     live.start()
-    install_features(window, ctx, FEATURE_INSTALLERS)
+    install_features(window, ctx)
     window.show()
     try:
         return int(app.exec())

@@ -1,13 +1,17 @@
-"""Everything a window needs, built once in ui/app.py and passed in through constructors."""
+"""Everything a window needs, built once in ui/app.py and passed in through constructors.
+
+The services come from the composition root (desk.bootstrap); this adds what only the UI
+has: who is signed in, the task runner, settings and the dialog seam."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from desk.actor import Actor
 from desk.bootstrap import Services
+from desk.clock import Clock
 from desk.queue.saved_views import SavedViewService
 from desk.queue.service import QueueService
+from desk.sla.service import SlaService
 from desk.workstation.detail import TicketDetailService
 from desk.workstation.scan import ScanService
 from ui.dialogs import Dialogs
@@ -18,26 +22,39 @@ from ui.tasks import SyncRunner, TaskRunner
 @dataclass
 class DeskContext:
     services: Services
-    queue: QueueService
-    saved_views: SavedViewService
     actor: Actor
     runner: TaskRunner | SyncRunner
     settings: Settings
     dialogs: Dialogs
     connection: str            # "local SQLite …" / "PostgreSQL …" for the status bar
-    details: TicketDetailService
-    scan: ScanService
-    sla: Any | None = None     # desk.sla.service.SlaService once the SLA engine is installed
 
     @property
-    def clock(self) -> Any:
-        return self.queue.clock
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    # The services the workstation's widgets ask most, by their short names.
+    @property
+    def queue(self) -> QueueService:
+        return self.services.queue
+
+    @property
+    def saved_views(self) -> SavedViewService:
+        return self.services.saved_views
+
+    @property
+    def details(self) -> TicketDetailService:
+        return self.services.details
+
+    @property
+    def scan(self) -> ScanService:
+        return self.services.scan
+
+    @property
+    def sla(self) -> SlaService:
+        return self.services.sla
 
 
 def build_context(services: Services, actor: Actor, runner: TaskRunner | SyncRunner, settings: Settings,
-                  dialogs: Dialogs, connection: str, sla: Any | None = None) -> DeskContext:
-    db, clock = services.db, services.incidents.clock
-    return DeskContext(services=services, queue=QueueService(db, clock),
-                       saved_views=SavedViewService(db, clock), actor=actor, runner=runner,
-                       settings=settings, dialogs=dialogs, connection=connection,
-                       details=TicketDetailService(db, clock), scan=ScanService(db), sla=sla)
+                  dialogs: Dialogs, connection: str) -> DeskContext:
+    return DeskContext(services=services, actor=actor, runner=runner, settings=settings, dialogs=dialogs,
+                       connection=connection)

@@ -5,9 +5,7 @@ Extension point for other features (walk-in counter, reports, dashboard): call
 ``window.register_tool(menu, action)`` to put a QAction into a top-level menu
 ("File", "Tickets", "Counter", "Reports", ...; created on first use), and
 ``window.add_panel(title, widget)`` to add a tab beside the queue. ui/app.py calls
-every installer listed in ``FEATURE_INSTALLERS`` (``"module:function"`` taking the
-window and the DeskContext) after the window is built; a failing installer is
-logged and skipped, never fatal.
+the installers of ``ui.features`` after the window is built.
 """
 from __future__ import annotations
 
@@ -46,12 +44,6 @@ from ui.record_tab import RecordTab
 log = logging.getLogger(__name__)
 R = TypeVar("R", bound=RecordTab)   # a record tab class: ticket or problem
 
-# Installers of other features: "module:function", each called as function(window, ctx).
-FEATURE_INSTALLERS: list[str] = [
-    "ui.reports.install:install",
-    "ui.counter.install:install",
-    "ui.major.install:install",
-]
 
 
 

@@ -10,10 +10,8 @@ from zoneinfo import ZoneInfo
 from desk.cli.context import CliContext
 from desk.cli.output import to_json
 from desk.errors import InvalidInput
-from desk.sla.admin import SlaAdmin
 from desk.sla.calendar import format_weekly
 from desk.sla.clock import from_epoch, to_epoch
-from desk.sla.service import SlaService
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -94,7 +92,7 @@ def _effective(args: argparse.Namespace, zone: ZoneInfo) -> dt.datetime | None:
 
 
 def _zone(ctx: CliContext, name: str) -> ZoneInfo:
-    cat = SlaService(ctx.db).catalogue()
+    cat = ctx.services.sla.catalogue()
     info = cat.calendars.get(name)
     if info is None:
         raise InvalidInput(f"No calendar called {name!r} (calendars: {', '.join(sorted(cat.calendars))}).",
@@ -103,7 +101,7 @@ def _zone(ctx: CliContext, name: str) -> ZoneInfo:
 
 
 def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    cat = SlaService(ctx.db).catalogue()
+    cat = ctx.services.sla.catalogue()
     for name, info in sorted(cat.calendars.items()):
         _, version, _, spec = info.latest
         hol = f"{spec.holiday_country}-{spec.holiday_subdivision}" if spec.holiday_subdivision else (
@@ -115,7 +113,7 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    cat = SlaService(ctx.db).catalogue()
+    cat = ctx.services.sla.catalogue()
     if args.name not in cat.calendars:
         raise InvalidInput(f"No calendar called {args.name!r} (calendars: {', '.join(sorted(cat.calendars))}).",
                            "calendar")
@@ -167,7 +165,7 @@ def import_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.file.is_file():
         raise InvalidInput(f"No such file: {args.file}", "file")
     zone = _zone(ctx, args.calendar)
-    r = SlaAdmin(ctx.db).import_ics(ctx.actor, args.calendar, args.file, effective_from=_effective(args, zone))
+    r = ctx.services.sla_admin.import_ics(ctx.actor, args.calendar, args.file, effective_from=_effective(args, zone))
     print(f"{r.name} v{r.version} (effective {r.effective_from.isoformat()}): {r.summary}; "
           f"{r.open_tickets_remeasured} open tickets with new due times")
     return 0
@@ -191,21 +189,21 @@ def close_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     zone = _zone(ctx, args.name)
     start = _closure_bound(args.start, "--from", end=False)
     end = _closure_bound(args.end, "--to", end=True)
-    r = SlaAdmin(ctx.db).add_closure(ctx.actor, args.name, args.title, start, end,
+    r = ctx.services.sla_admin.add_closure(ctx.actor, args.name, args.title, start, end,
                                      effective_from=_effective(args, zone))
     print(f"{r.name} v{r.version}: {r.summary}; {r.open_tickets_remeasured} open tickets with new due times")
     return 0
 
 
 def remove_closure_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    r = SlaAdmin(ctx.db).remove_closure(ctx.actor, args.name, args.title)
+    r = ctx.services.sla_admin.remove_closure(ctx.actor, args.name, args.title)
     print(f"{r.name} v{r.version}: {r.summary}; {r.open_tickets_remeasured} open tickets with new due times")
     return 0
 
 
 def hours_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     zone = _zone(ctx, args.name)
-    r = SlaAdmin(ctx.db).set_hours(ctx.actor, args.name, args.hours, effective_from=_effective(args, zone))
+    r = ctx.services.sla_admin.set_hours(ctx.actor, args.name, args.hours, effective_from=_effective(args, zone))
     print(f"{r.name} v{r.version} (effective {r.effective_from.isoformat()}): {r.summary}; "
           f"{r.open_tickets_remeasured} open tickets with new due times")
     return 0
@@ -213,7 +211,7 @@ def hours_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def period_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     zone = _zone(ctx, args.name)
-    r = SlaAdmin(ctx.db).set_period(ctx.actor, args.name, args.title, parse_date(args.start, "--from"),
+    r = ctx.services.sla_admin.set_period(ctx.actor, args.name, args.title, parse_date(args.start, "--from"),
                                     parse_date(args.end, "--to"), args.hours, effective_from=_effective(args, zone))
     print(f"{r.name} v{r.version}: {r.summary}; {r.open_tickets_remeasured} open tickets with new due times")
     return 0

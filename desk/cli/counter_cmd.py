@@ -30,9 +30,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _loaners(ctx: CliContext):
-    from desk.counter.loaners import LoanerService
 
-    return LoanerService(ctx.db)
+    return ctx.services.counter.loaners
 
 
 def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -108,7 +108,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _svc(ctx: CliContext) -> MajorIncidentService:
-    return MajorIncidentService(ctx.db, incidents=ctx.services.incidents, problems=ctx.services.problems)
+    return ctx.services.major
 
 
 def _member(text: str) -> tuple[str, str]:

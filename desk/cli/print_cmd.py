@@ -21,7 +21,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def print_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desk.counter.intake import IntakeService
     from desk.printing import LabelSize, build_device_tag, build_intake_slip, build_pickup_receipt
 
     if args.out.suffix.lower() != ".pdf":
@@ -33,7 +32,7 @@ def print_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     except ValueError as exc:
         raise InvalidInput(str(exc), "label") from None
     ctx.require_staff()
-    repair = IntakeService(ctx.db).repair(args.number)
+    repair = ctx.services.counter.intake.repair(args.number)
     if args.kind == "receipt" and repair.picked_up_at is None:
         raise InvalidInput(f"{repair.number} has not been picked up yet; there is no receipt to print.", "number")
     tmp = args.out.with_name(args.out.name + ".part")

@@ -70,7 +70,6 @@ def params_from_args(args: argparse.Namespace) -> ReportParams:
 
 def sla_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     from desk.reports.csv_export import write_csv
-    from desk.reports.service import ReportService
     from desk.reports.sla_pdf import build_sla_report
 
     if args.out is None and args.csv is None:
@@ -78,7 +77,7 @@ def sla_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.out is not None and args.out.suffix.lower() != ".pdf":
         raise InvalidInput(f"--out {args.out} should end in .pdf.", "out")
     params = params_from_args(args)
-    reports = ReportService(ctx.db)
+    reports = ctx.services.reports
     report = reports.sla_report(ctx.actor, params)
     said: list[str] = []
     if args.out is not None:

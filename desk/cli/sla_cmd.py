@@ -11,7 +11,7 @@ from desk.cli.context import CliContext
 from desk.cli.output import to_json
 from desk.errors import InvalidInput
 from desk.sla.durations import format_duration, parse_duration
-from desk.sla.service import SlaService, TargetSla
+from desk.sla.service import TargetSla
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -83,7 +83,7 @@ def _local(t: dt.datetime | None, zone: dt.tzinfo) -> str:
 
 
 def due_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    svc = SlaService(ctx.db)
+    svc = ctx.services.sla
     cat = svc.catalogue()
     zone = _zone(ctx, args.calendar)
     start = parse_instant(args.start, "--start", zone)
@@ -106,7 +106,7 @@ def due_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def between_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    cat = SlaService(ctx.db).catalogue()
+    cat = ctx.services.sla.catalogue()
     zone = _zone(ctx, args.calendar)
     a, b = parse_instant(args.start, "--start", zone), parse_instant(args.end, "--end", zone)
     seconds = cat.clock(args.calendar).between(a, b)
@@ -127,7 +127,7 @@ def _target_line(t: TargetSla, zone: dt.tzinfo, per_day: int | None = None) -> s
 
 def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.require_staff()
-    svc = SlaService(ctx.db)
+    svc = ctx.services.sla
     zone: dt.tzinfo = dt.UTC
     cat = svc.catalogue()
     if "service-desk" in cat.calendars:
@@ -158,7 +158,7 @@ def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    cat = SlaService(ctx.db).catalogue()
+    cat = ctx.services.sla.catalogue()
     for name, versions in sorted(cat.slas.items()):
         p = versions[-1]
         print(f"{name} v{p.version} (effective {dt.datetime.fromtimestamp(p.effective_from, dt.UTC):%Y-%m-%d}"
@@ -172,12 +172,11 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def set_target_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desk.sla.admin import SlaAdmin
 
     if not (args.response or args.resolution or args.calendar or args.at_risk is not None):
         raise InvalidInput("Give --response, --resolution, --calendar or --at-risk.")
     eff = parse_instant(args.effective, "--effective", dt.UTC) if args.effective else None
-    r = SlaAdmin(ctx.db).set_target(ctx.actor, args.sla, args.priority, response=args.response,
+    r = ctx.services.sla_admin.set_target(ctx.actor, args.sla, args.priority, response=args.response,
                                     resolution=args.resolution, calendar=args.calendar,
                                     at_risk_percent=args.at_risk, effective_from=eff)
     print(f"{r.name} v{r.version} (tickets opened from {r.effective_from.isoformat()}): {r.summary}")
@@ -187,7 +186,7 @@ def set_target_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 def what_if_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     from desk.sla import whatif
 
-    cat = SlaService(ctx.db).catalogue()
+    cat = ctx.services.sla.catalogue()
     candidate = cat
     changes = []
     if args.calendar:

@@ -76,9 +76,8 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def new_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.model:
-        from desk.incident_models import IncidentModelService
 
-        v = IncidentModelService(ctx.db, incidents=ctx.services.incidents).open(
+        v = ctx.services.incident_models.open(
             ctx.actor, args.model, title=args.title, caller=args.caller,
             description=args.description or None, service=args.service, category=args.category,
             impact=args.impact, urgency=args.urgency, channel=args.channel, team=args.team,

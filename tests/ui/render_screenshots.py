@@ -20,7 +20,6 @@ def main(out: Path) -> None:
     app = QApplication([])
     from desk.bootstrap import Services
     from desk.connection import choose, open_database
-    from ui.app import load_sla_service
     from ui.context import build_context
     from ui.dialogs import Dialogs
     from ui.live import LiveBridge
@@ -32,7 +31,7 @@ def main(out: Path) -> None:
     services = Services.over(db)
     actor = services.staff.resolve_actor()
     ctx = build_context(services, actor, TaskRunner(), Settings(out / ".screenshot.ini"), Dialogs(),
-                        db.description, sla=load_sla_service(db, services.incidents.clock))
+                        db.description)
     matching = _incident_with_a_known_error(services, ctx, actor)
     w = MainWindow(ctx)
     live = LiveBridge(db, w)

@@ -171,9 +171,6 @@ def test_register_tool_extension_point(window, qtbot) -> None:  # type: ignore[n
 
 
 def test_sla_column_comes_from_the_engine_and_ticks(ctx, tickets, services: Services, clock) -> None:  # type: ignore[no-untyped-def]
-    from desk.sla.service import SlaService
-
-    ctx.sla = SlaService(services.db, clock)
     model = QueueModel(ctx)
     model.set_spec(QueueSpec(QueueFilter(open_only=True), "number"))
     col = COLUMN_KEYS.index("sla")
@@ -284,10 +281,9 @@ def test_triage_and_resolve_without_the_mouse(window, tickets, services: Service
 
 
 def test_no_two_actions_share_a_shortcut(window) -> None:  # type: ignore[no-untyped-def]
-    from ui.app import install_features
-    from ui.main_window import FEATURE_INSTALLERS
+    from ui.features import install_features
 
-    install_features(window, window.ctx, FEATURE_INSTALLERS)  # the counter's and reports' actions too
+    install_features(window, window.ctx)  # the counter's and reports' actions too
     keys = [a.shortcut().toString() for a in window.actions() if a.shortcut().toString()]
     assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
 

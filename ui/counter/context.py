@@ -25,9 +25,8 @@ class CounterContext:
     @classmethod
     def from_desk(cls, ctx: Any) -> CounterContext:
         services = ctx.services
-        clock = services.incidents.clock
-        return cls(CounterServices.over(services.db, clock, services.incidents), services.people, ctx.actor,
-                   ctx.runner, ctx.dialogs, ctx.settings, clock)
+        return cls(services.counter, services.people, ctx.actor, ctx.runner, ctx.dialogs, ctx.settings,
+                   services.clock)
 
     @property
     def initials(self) -> str:

@@ -1,6 +1,6 @@
 """Hooks the counter into the main window: a Counter menu with intake, pickup, loaner pool and reprint.
 
-Listed in ui.main_window.FEATURE_INSTALLERS as "ui.counter.install:install".
+One of the installers in ui.features.
 """
 from __future__ import annotations
 

@@ -383,11 +383,10 @@ class TicketDetailPanel(RecordTab):
 
     def _fill_sla(self, detail: TicketDetail) -> None:
         info = None
-        if self.ctx.sla is not None:
-            try:
-                info = self.ctx.sla.incident_sla(detail.incident.number, self.ctx.clock())
-            except (DeskError, AttributeError) as exc:
-                log.warning("SLA detail unavailable: %s", exc)
+        try:
+            info = self.ctx.sla.incident_sla(detail.incident.number, self.ctx.clock())
+        except DeskError as exc:
+            log.warning("SLA detail unavailable: %s", exc)
         self.sla.setText(sla_html(detail.incident, info, self.ctx.clock()))
 
     def _fill_known_errors(self, matches: tuple[KnownErrorMatch, ...]) -> None:

@@ -15,8 +15,7 @@ MENU = "&Major"
 
 
 def service_for(ctx: DeskContext) -> MajorIncidentService:
-    s = ctx.services
-    return MajorIncidentService(s.db, ctx.clock, s.incidents, s.problems)
+    return ctx.services.major
 
 
 class MajorTools:

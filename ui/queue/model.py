@@ -292,7 +292,7 @@ class QueueModel(QAbstractTableModel):
         sla, now, gen = self.ctx.sla, self.ctx.clock(), self._generation
 
         def work() -> dict[int, Any]:
-            return sla.snapshots(ids, now) if sla is not None else {}
+            return sla.snapshots(ids, now)
 
         def done(snaps: dict[int, Any]) -> None:
             if gen != self._generation:

@@ -159,10 +159,4 @@ class QueueView(QTableView):
         rows = self.visible_rows()
         if not rows:
             return
-        if self.ctx.sla is not None:
-            self.queue_model.refresh_sla(rows)
-        else:
-            # Stored due times: the text depends on "now" only; repaint the column.
-            col = COLUMN_KEYS.index("sla")
-            self.queue_model.dataChanged.emit(self.queue_model.index(rows[0], col),
-                                              self.queue_model.index(rows[-1], col))
+        self.queue_model.refresh_sla(rows)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.reports.dashboard import Dashboard, DashboardService, OpenTicket
+from desk.reports.dashboard import Dashboard, OpenTicket
 from desk.reports.params import DEFAULT_TZ, zone_named
 from desk.reports.sla_data import Counts
 from ui.context import DeskContext
@@ -77,7 +77,7 @@ class SupervisorDashboard(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setAccessibleName("Supervisor dashboard")
-        self.service = DashboardService(ctx.services.db, ctx.clock)
+        self.service = ctx.services.dashboard
         self.zone = zone_named(DEFAULT_TZ)
         self.data: Dashboard | None = None
         self._loading = False

@@ -42,7 +42,6 @@ from desk.reports.params import (
     preset_period,
     zone_named,
 )
-from desk.reports.service import ReportService
 from desk.reports.sla_data import SlaReport
 from ui.context import DeskContext
 from ui.errors import describe
@@ -82,7 +81,7 @@ class SlaReportDialog(QDialog):
         self.ctx = ctx
         self.setWindowTitle("SLA report")
         self.setAccessibleName("SLA report")
-        self.reports = ReportService(ctx.services.db, ctx.clock)
+        self.reports = ctx.services.reports
         self.job: ProgressJob | None = None
         self.report: SlaReport | None = None
         self._tmpdir = Path(tempfile.mkdtemp(prefix="desk-report-"))

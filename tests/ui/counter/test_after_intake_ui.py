@@ -136,8 +136,7 @@ def test_installer_adds_counter_menu_and_preview_follows_intake(qtbot: QtBot, cc
 
     win = Window()
     qtbot.addWidget(win)
-    ctx = SimpleNamespace(services=SimpleNamespace(db=cc.counter.intake.db, incidents=cc.counter.pickup.incidents,
-                                                   people=cc.people),
+    ctx = SimpleNamespace(services=SimpleNamespace(counter=cc.counter, people=cc.people, clock=cc.clock),
                           actor=cc.actor, runner=cc.runner, dialogs=cc.dialogs, settings=cc.settings)
     counter = install(win, ctx)
     names = [a.text() for _m, a in win.tools]  # type: ignore[attr-defined]
@@ -202,8 +201,7 @@ def test_unfinished_intake_is_offered_at_start(qtbot: QtBot, cc: CounterContext,
     win = Window()
     qtbot.addWidget(win)
     cc.dialogs = ScriptedDialogs([True])
-    ctx = SimpleNamespace(services=SimpleNamespace(db=cc.counter.intake.db, incidents=cc.counter.pickup.incidents,
-                                                   people=cc.people),
+    ctx = SimpleNamespace(services=SimpleNamespace(counter=cc.counter, people=cc.people, clock=cc.clock),
                           actor=cc.actor, runner=cc.runner, dialogs=cc.dialogs, settings=cc.settings)
     counter = install(win, ctx)
     qtbot.waitUntil(lambda: any(isinstance(w, IntakeWizard) for w in counter.open))

@@ -15,10 +15,10 @@ from desk.bootstrap import Services
 from desk.incidents.service import NewIncident
 from tests import dbtools, factories
 from tests.conftest import FakeClock
-from ui.app import install_features
 from ui.context import build_context
 from ui.dialogs import ScriptedDialogs
-from ui.main_window import FEATURE_INSTALLERS, MainWindow
+from ui.features import install_features
+from ui.main_window import MainWindow
 from ui.major.board import MajorBoard
 from ui.major.install import service_for
 from ui.major.panel import MajorIncidentPanel
@@ -69,7 +69,7 @@ def main(out: Path) -> None:
     shot(MajorIncidentPanel(ctx, num, m), "major-panel.png", 900, 760)
     shot(MajorBoard(ctx, m), "major-board.png", 1000, 520)
     window = MainWindow(ctx)
-    install_features(window, ctx, FEATURE_INSTALLERS)
+    install_features(window, ctx)
     window.major_tools.open_major(num)
     shot(window, "main-window-major.png", 1600, 900)
     svcs.incidents.transition(tina, num, "in_progress")
