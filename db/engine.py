@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import audit_chain
-from db.errors import DatabaseSetupError, RuleRefused, server_message
+from db.errors import DatabaseSetupError, classify
 from db.filesystems import filesystem_type, is_network_filesystem
 
 log = logging.getLogger(__name__)
@@ -157,19 +157,21 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self.read_sessions() as session, session.begin():
-            yield session
+        try:
+            with self.read_sessions() as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            raise classify(exc) or exc from exc
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
+        """One unit of work. A driver error that means something to the user (busy, disk
+        full, server gone, a rule the server refused) comes out as its typed error."""
         try:
             with self.write_sessions() as session, session.begin():
                 yield session
         except DBAPIError as exc:
-            message = server_message(exc)
-            if message is None:
-                raise
-            raise RuleRefused(message) from exc
+            raise classify(exc) or exc from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -4,15 +4,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-# Raised by the database layer when the shared server refuses a write by its own rules;
-# re-exported here so the UI can name it without reaching into db.
-from db.errors import RuleRefused
+# The database layer's expected errors, re-exported so the UI can name them without
+# reaching into db.
+from db.errors import (
+    DatabaseBusy,
+    DatabaseSetupError,
+    DatabaseUnavailable,
+    DiskFull,
+    ExpectedError,
+    RuleRefused,
+    SchemaMismatch,
+    classify,
+)
 
-
-class DeskError(Exception):
-    """An expected failure with a message meant for the person at the keyboard."""
-
-    exit_code = 1
+# The root of the tree lives in db (its setup and driver errors are expected failures
+# too); here it is called by the name the core and the UI use.
+DeskError = ExpectedError
 
 
 class InvalidInput(DeskError):
@@ -70,6 +77,18 @@ class ConflictError(DeskError):
         self.theirs = dict(theirs)
 
 
-__all__ = ["ConflictError", "DeskError", "IllegalTransition", "InvalidInput", "NotFound",
-           "PermissionDenied",
-           "RuleRefused"]
+__all__ = [
+    "ConflictError",
+    "DatabaseBusy",
+    "DatabaseSetupError",
+    "DatabaseUnavailable",
+    "DeskError",
+    "DiskFull",
+    "IllegalTransition",
+    "InvalidInput",
+    "NotFound",
+    "PermissionDenied",
+    "RuleRefused",
+    "SchemaMismatch",
+    "classify",
+]

@@ -62,7 +62,6 @@ def run(argv: list[str]) -> int:
         return 1
     from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
-    from db.errors import DatabaseSetupError
     from desk.bootstrap import Services
     from desk.connection import choose, open_database
     from desk.errors import DeskError
@@ -106,7 +105,7 @@ def run(argv: list[str]) -> int:
         secrets.extend(p for p in (db.engine.url.password,) if p)
         services = Services.over(db)
         actor = services.staff.resolve_actor()
-    except (DeskError, DatabaseSetupError) as exc:
+    except DeskError as exc:
         message = redact(str(exc), secrets)
         QMessageBox.critical(None, "Desk cannot start", message)
         print(f"desk: {message}", file=sys.stderr)

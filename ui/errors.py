@@ -1,37 +1,31 @@
-"""Expected failures shown in words through one function (qutebrowser's habit)."""
+"""Expected failures shown in words through one function (qutebrowser's habit).
+
+What counts as expected is decided once, in the core's error tree: typed Desk errors,
+and driver errors classified by their codes (db.errors.classify, re-exported as
+desk.errors.classify). Anything else is a bug and goes to the crash handler.
+"""
 from __future__ import annotations
 
 import logging
 
-from desk.errors import ConflictError, DeskError, InvalidInput, RuleRefused
+from desk.errors import ConflictError, DeskError, InvalidInput, classify
 
 log = logging.getLogger(__name__)
 
 
 def describe(exc: BaseException) -> str:
-    """The sentence to show for ``exc``; database errors in plain words."""
+    """The sentence to show for ``exc``."""
     if isinstance(exc, DeskError):
         return str(exc)
-    if isinstance(exc, RuleRefused):
-        return f"The database server refused this: {exc}"
-    name = type(exc).__name__
-    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    first = text[0] if text else name
-    low = first.lower()
-    if "database is locked" in low:
-        return "The database is busy (another workstation is writing). Try again in a moment."
-    if "disk" in low and "full" in low:
-        return "The disk holding the database is full; nothing was saved."
-    if name in {"OperationalError", "InterfaceError"} or "connection" in low:
-        return f"The database server cannot be reached: {first}"
-    return f"Unexpected error ({name}): {first}"
+    typed = classify(exc)
+    if typed is not None:
+        return str(typed)
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"Unexpected error ({type(exc).__name__}): {lines[0] if lines else ''}"
 
 
 def is_expected(exc: BaseException) -> bool:
-    if isinstance(exc, DeskError):
-        return True
-    return isinstance(exc, RuleRefused) or type(exc).__name__ in {"OperationalError", "InterfaceError",
-                                                                  "DatabaseError"}
+    return isinstance(exc, DeskError) or classify(exc) is not None
 
 
 __all__ = ["ConflictError", "InvalidInput", "describe", "is_expected"]

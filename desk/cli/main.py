@@ -15,11 +15,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib.metadata import entry_points
 
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
-from db.errors import DatabaseSetupError, RuleRefused
 from desk.cli.context import CliContext
-from desk.errors import DeskError
+from desk.errors import DeskError, classify
 from desk.redaction import RedactingFilter, redact
 
 COMMAND_MODULES = [
@@ -85,13 +84,12 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
 
     try:
         return int(args.func(args, ctx) or 0)
-    except DeskError as exc:
+    except DeskError as exc:  # setup, driver (classified in db.errors) and rule errors included
         return fail(str(exc), exc.exit_code)
-    except DatabaseSetupError as exc:
-        return fail(str(exc), 1)
-    except RuleRefused as exc:
-        return fail(f"the database server refused: {exc}", RuleRefused.exit_code)
-    except (OperationalError, DBAPIError) as exc:
+    except DBAPIError as exc:
+        typed = classify(exc)
+        if typed is not None:
+            return fail(str(typed), typed.exit_code)
         first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         return fail(f"database error: {first}", 1)
     except KeyboardInterrupt:
