@@ -34,7 +34,11 @@ test: install-test
 bench: install-test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/benchmarks -s -p no:cacheprovider $(PYTEST_ARGS)
 
+# The same checks the suite runs (tests/test_lint.py, test_types.py, test_layers.py), as
+# separate steps that name what failed.
 lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
 clean:

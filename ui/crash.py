@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import QObject, Qt, Signal
+
 from desk import paths
 
 log = logging.getLogger("desk.crash")
@@ -39,13 +41,30 @@ def save_unsaved(collect: UnsavedCollector | None) -> Path | None:
     return path
 
 
+class _GuiThread(QObject):
+    """Runs a function on the thread it was made on (the GUI thread): widgets, the unsaved
+    text in them and message boxes may be touched only there."""
+
+    call = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.call.connect(self._run, Qt.ConnectionType.QueuedConnection)
+
+    def _run(self, fn: Callable[[], None]) -> None:
+        fn()
+
+
+_relay: list[_GuiThread] = []  # kept alive for the process
+
+
 def install(log_file: Path, collect: UnsavedCollector | None = None,
             show: Callable[[str], None] | None = None) -> None:
-    def handle(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        if issubclass(kind, KeyboardInterrupt):
-            sys.__excepthook__(kind, exc, tb)
-            return
-        log.critical("unexpected error:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
+    """Route unexpected errors of every thread here; call it on the GUI thread."""
+    gui = _GuiThread()
+    _relay[:] = [gui]
+
+    def tell_user(kind: type[BaseException], exc: BaseException) -> None:
         kept = save_unsaved(collect)
         message = (f"Desk hit an unexpected error: {kind.__name__}: {exc}\n\n"
                    f"Details are in the log: {log_file}")
@@ -56,6 +75,16 @@ def install(log_file: Path, collect: UnsavedCollector | None = None,
                 show(message)
             except Exception:
                 log.exception("could not show the crash dialog")
+
+    def handle(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        log.critical("unexpected error:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
+        if threading.current_thread() is threading.main_thread():
+            tell_user(kind, exc)
+        else:  # a worker thread: log at once, reach the widgets from the GUI thread
+            gui.call.emit(lambda: tell_user(kind, exc))
 
     sys.excepthook = handle
 

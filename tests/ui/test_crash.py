@@ -24,3 +24,29 @@ def test_unexpected_error_keeps_unsaved_text(tmp_path: Path, monkeypatch: pytest
     kept = list((tmp_path / "data" / "recovered").glob("unsaved-*.txt"))
     assert len(kept) == 1 and "half-written note" in kept[0].read_text(encoding="utf-8")
     assert str(kept[0]) in shown[0]
+
+
+def test_a_worker_threads_error_reaches_the_user_on_the_gui_thread(
+        qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A message box or a widget touched from a worker thread can crash Qt itself."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    seen: list[tuple[str, bool]] = []
+
+    def collect() -> dict[str, str]:
+        seen.append(("collect", threading.current_thread() is threading.main_thread()))
+        return {"INC-000008": "typed in a tab"}
+
+    def show(message: str) -> None:
+        seen.append(("show", threading.current_thread() is threading.main_thread()))
+
+    crash.install(tmp_path / "desk.log", collect, show)
+
+    def fail() -> None:
+        raise RuntimeError("boom in a worker")
+
+    worker = threading.Thread(target=fail)
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=2000)
+    assert seen == [("collect", True), ("show", True)]
