@@ -1,6 +1,6 @@
 """Render the main window on a demo database to PNG (README screenshots).
 
-    DESK_DATA_DIR=... python -m tests.ui.render_screenshots resources/screenshots
+    DESK_DATA_DIR=... python -m tests.ui.render_screenshots docs/screenshots
 
 Uses the database Desk would open (see README, "Choosing the database").
 """
@@ -85,4 +85,4 @@ def _incident_with_a_known_error(services, ctx, actor) -> str | None:  # type: i
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "resources/screenshots"))
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))

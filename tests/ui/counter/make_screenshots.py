@@ -1,4 +1,4 @@
-"""Renders the counter's wizard pages, dialogs and printouts to resources/screenshots/counter/.
+"""Renders the counter's wizard pages, dialogs and printouts to docs/screenshots/counter/.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.ui.counter.make_screenshots
 """
@@ -14,7 +14,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-OUT = Path(__file__).resolve().parents[3] / "resources" / "screenshots" / "counter"
+OUT = Path(__file__).resolve().parents[3] / "docs" / "screenshots" / "counter"
 
 
 def shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from ui.dialogs import ScriptedDialogs
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
-SHOTS = Path(__file__).resolve().parents[3] / "resources" / "screenshots" / "counter"
+SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots" / "counter"
 
 
 def sign(qtbot: QtBot, pad) -> None:  # type: ignore[no-untyped-def]

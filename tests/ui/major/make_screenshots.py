@@ -1,5 +1,5 @@
 """Regenerates the major-incident pictures in the README:
-QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.ui.major.make_screenshots resources/screenshots/major
+QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.ui.major.make_screenshots docs/screenshots/major
 """
 from __future__ import annotations
 
@@ -80,4 +80,4 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "resources/screenshots/major"))
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots/major"))
