@@ -4,7 +4,7 @@ The services come from the composition root (desk.bootstrap); this adds what onl
 has: who is signed in, the task runner, settings and the dialog seam."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from desk.actor import Actor
 from desk.bootstrap import Services
@@ -14,6 +14,7 @@ from desk.queue.service import QueueService
 from desk.sla.service import SlaService
 from desk.workstation.detail import TicketDetailService
 from desk.workstation.scan import ScanService
+from ui.changes import ChangeHub
 from ui.dialogs import Dialogs
 from ui.settings import Settings
 from ui.tasks import SyncRunner, TaskRunner
@@ -27,6 +28,7 @@ class DeskContext:
     settings: Settings
     dialogs: Dialogs
     connection: str            # "local SQLite …" / "PostgreSQL …" for the status bar
+    changes: ChangeHub = field(default_factory=ChangeHub)   # "something changed", one channel
 
     @property
     def clock(self) -> Clock:

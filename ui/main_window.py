@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.live.watcher import Change
+from desk.live.watcher import PROBLEM, Change
 from desk.queue.spec import QueueFilter, QueueSpec
 from ui import settings as S
 from ui.context import DeskContext
@@ -59,7 +59,6 @@ class _OpenTabs(QTabWidget):
         self.setVisible(self.count() > 0)
 
 class MainWindow(QMainWindow):
-    ticket_saved = Signal(str)
 
     def __init__(self, ctx: DeskContext) -> None:
         super().__init__()
@@ -69,6 +68,7 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("Desk main window")
         self._menus: dict[str, QMenu] = {}
         self._view: ViewEntry | None = None
+        ctx.changes.changed.connect(self.on_change)
 
         # Left: views
         self.views = ViewsPanel(ctx, self)
@@ -339,7 +339,6 @@ class MainWindow(QMainWindow):
 
     def open_ticket(self, number: str) -> TicketDetailPanel:
         def wire(panel: TicketDetailPanel) -> None:
-            panel.saved.connect(self._on_panel_saved)
             panel.open_problem_requested.connect(self.open_problem)
 
         return self._open_record(TicketDetailPanel, number, wire)
@@ -348,10 +347,7 @@ class MainWindow(QMainWindow):
         return self._record_tabs(ProblemDetailPanel)
 
     def open_problem(self, number: str) -> ProblemDetailPanel:
-        def wire(panel: ProblemDetailPanel) -> None:
-            panel.saved.connect(lambda _n: self._after_problem_saved())
-
-        return self._open_record(ProblemDetailPanel, number, wire)
+        return self._open_record(ProblemDetailPanel, number, lambda _panel: None)
 
     def _record_tabs(self, cls: type[R]) -> list[R]:
         return [w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), cls)]
@@ -371,28 +367,19 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(index)
         return panel
 
-    def _after_problem_saved(self) -> None:
-        self.views.schedule_counts()
-        if self.problems_shown():
-            self._problems_reload.start()
-        for panel in self.detail_panels():   # links and known errors shown on open tickets
-            panel.reload_if_clean()
-
     def new_problem(self) -> None:
         title = self.ctx.dialogs.ask_text(self, "New problem", "Title of the problem:")
         if not title or not title.strip():
             return
         self.ctx.runner.write(lambda: self.ctx.services.problems.open(self.ctx.actor, title=title),
-                              lambda p: (self.open_problem(p.number), self._after_problem_saved()),
+                              lambda p: (self.open_problem(p.number),
+                                         self.ctx.changes.record_written(None, None, PROBLEM)),
                               self.show_error, owner=self)
 
     def _set_tab_title(self, panel: QWidget, title: str) -> None:
         i = self.tabs.indexOf(panel)
         if i >= 0:
             self.tabs.setTabText(i, title)
-
-    def _on_panel_saved(self, number: str) -> None:
-        self.ticket_saved.emit(number)
 
     def close_tab(self, index: int) -> None:
         w = self.tabs.widget(index)
@@ -438,7 +425,14 @@ class MainWindow(QMainWindow):
         dialog.created.connect(self.open_ticket)
         dialog.show()
 
-    # -- live updates ---------------------------------------------------------------------
+    # -- changes (made here, or heard from other workstations) ----------------------------
+    def on_change(self, change: Change) -> None:
+        """The change hub's subscriber for the workstation itself."""
+        if change.kind == PROBLEM:
+            self.on_live_problem_change(change)
+        else:
+            self.on_live_change(change)
+
     def on_live_change(self, change: Change) -> None:
         self.queue_model.apply_change(change)
         self.views.schedule_counts()

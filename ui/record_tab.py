@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.errors import ConflictError
+from desk.live.watcher import INCIDENT
 from ui.context import DeskContext
 from ui.errors import describe
 
@@ -51,7 +52,6 @@ class RecordTab(QScrollArea):
     ``transition``.
     """
 
-    saved = Signal(str)                   # the record's number, after a write of this tab
     loaded = Signal(str)
     title_changed = Signal(str)
     open_ticket_requested = Signal(str)   # an incident number
@@ -209,9 +209,21 @@ class RecordTab(QScrollArea):
         self.error.hide()
         self.ctx.runner.write(fn, self._on_written, self._on_write_failed, owner=self)
 
-    def _on_written(self, _result: Any) -> None:
-        self.saved.emit(self.number)
+    def _on_written(self, result: Any) -> None:
+        self.announce_written(getattr(result, "version", None))
         self.reload()
+
+    # What this tab's record is for the change hub (ticket tabs: INCIDENT; problem tabs: PROBLEM).
+    change_kind = INCIDENT
+
+    @property
+    def record_id(self) -> int | None:
+        return None
+
+    def announce_written(self, version: int | None = None) -> None:
+        """Tell the window (queue, counts, other tabs, features) at once that this record
+        changed here."""
+        self.ctx.changes.record_written(self.record_id, version, self.change_kind)
 
     def _on_write_failed(self, exc: BaseException) -> None:
         if isinstance(exc, ConflictError):

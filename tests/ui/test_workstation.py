@@ -298,3 +298,19 @@ def test_ticket_pane_shows_only_while_something_is_open(window, tickets, qtbot) 
     qtbot.waitUntil(lambda: window.splitter.sizes()[2] > 300)
     window.close_tab(0)
     assert window.tabs.count() == 0 and window.tabs.isHidden()
+
+
+def test_a_save_here_reaches_the_queue_and_the_dashboard_without_a_watcher(window, tickets, ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """There is no live-update watcher in this window: the change hub carries the write
+    to the queue (and to anything else subscribed) at once."""
+    heard = []
+    ctx.changes.changed.connect(heard.append)
+    model = window.queue_model
+    panel = window.open_ticket(tickets[1])
+    row = model.row_of(panel.incident_id)
+    assert row is not None
+    panel.f_title.setText("Printer jam in library (tray 2)")
+    panel.save()
+    assert heard and heard[-1].ids and heard[-1].ids[0][0] == panel.incident_id
+    title_col = COLUMN_KEYS.index("title")
+    qtbot.waitUntil(lambda: model.data(model.index(row, title_col)) == "Printer jam in library (tray 2)", timeout=2000)

@@ -84,6 +84,10 @@ class KnownErrorList(QListWidget):
 class TicketDetailPanel(RecordTab):
     open_problem_requested = Signal(str)   # a problem number
     kind = "ticket"
+
+    @property
+    def record_id(self) -> int | None:
+        return self.incident_id
     no_moves_message = "This ticket is final."
 
     def __init__(self, ctx: DeskContext, number: str, parent: QWidget | None = None) -> None:
@@ -465,7 +469,7 @@ class TicketDetailPanel(RecordTab):
 
     def _on_repair_checklist_changed(self, _number: str) -> None:
         # The checklist may have moved the status (In progress, Pending (parts)): re-read the ticket.
-        self.saved.emit(self.number)
+        self.announce_written()
         self.ctx.runner.read(lambda: self.ctx.details.load(self.number, self.ctx.actor), self._on_loaded_after_checklist,
                              self._on_load_failed, owner=self)
 

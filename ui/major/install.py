@@ -51,18 +51,11 @@ class MajorTools:
         panel.ticket_opened.connect(self.window.open_ticket)
         if hasattr(self.window, "open_problem"):
             panel.problem_opened.connect(self.window.open_problem)
-        panel.changed.connect(lambda n: self.window.ticket_saved.emit(n) if hasattr(self.window, "ticket_saved")
-                              else None)
-        bridge = self._bridge()
-        if bridge is not None:
-            bridge.changed.connect(panel.on_changed_elsewhere)
+        panel.changed.connect(lambda _n, p=panel: self.ctx.changes.record_written(
+            p.view.id if p.view is not None else None, None))
+        self.ctx.changes.changed.connect(panel.on_changed_elsewhere)
         self.window.add_panel(f"Major {number}", panel)
         return panel
-
-    def _bridge(self) -> Any:
-        from ui.live import LiveBridge
-
-        return self.window.findChild(LiveBridge)
 
     def open_board(self) -> MajorBoard:
         if self.board is None:
@@ -78,11 +71,7 @@ class MajorTools:
         return self.board
 
     def _follow_live_changes(self, board: MajorBoard) -> None:
-        bridge = self._bridge()
-        if bridge is not None:
-            bridge.changed.connect(board.on_changed_elsewhere)
-        if hasattr(self.window, "ticket_saved"):
-            self.window.ticket_saved.connect(board.on_changed_elsewhere)
+        self.ctx.changes.changed.connect(board.on_changed_elsewhere)
 
 
 def install(window: Any, ctx: DeskContext) -> MajorTools:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.errors import ConflictError
+from desk.live.watcher import PROBLEM
 from desk.problems.service import ProblemDetail, ProblemTransition, problem_label
 from ui.context import DeskContext
 from ui.queue.cells import DESK_TZ, status_label
@@ -52,6 +53,11 @@ class IncidentList(QListWidget):
 
 class ProblemDetailPanel(RecordTab):
     kind = "problem"
+    change_kind = PROBLEM
+
+    @property
+    def record_id(self) -> int | None:
+        return self.problem_id
     no_moves_message = "{number} is closed."
 
     def __init__(self, ctx: DeskContext, number: str, parent: QWidget | None = None) -> None:

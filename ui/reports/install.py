@@ -38,7 +38,7 @@ def install(window: Any, ctx: DeskContext) -> None:
             dash = SupervisorDashboard(ctx, window)
             dash.ticket_opened.connect(window.open_ticket)
             state["dashboard"] = dash
-            _follow_live_changes(window, dash)
+            _follow_live_changes(ctx, dash)
         index = window.tabs.indexOf(dash)
         if index < 0:
             window.add_panel("Dashboard", dash)
@@ -56,13 +56,6 @@ def install(window: Any, ctx: DeskContext) -> None:
     window.register_tool("&Reports", dashboard)
 
 
-def _follow_live_changes(window: Any, dash: Any) -> None:
-    """Refresh the dashboard whenever the window learns of a change: the live-update
-    bridge ui/app.py parents to the window (other workstations), and tickets saved here."""
-    from ui.live import LiveBridge
-
-    bridge = window.findChild(LiveBridge)
-    if bridge is not None:
-        bridge.changed.connect(dash.on_changed_elsewhere)
-    if hasattr(window, "ticket_saved"):
-        window.ticket_saved.connect(dash.on_changed_elsewhere)
+def _follow_live_changes(ctx: DeskContext, dash: Any) -> None:
+    """Refresh the dashboard whenever something changes, here or on another workstation."""
+    ctx.changes.changed.connect(dash.on_changed_elsewhere)
