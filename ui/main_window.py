@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -190,11 +190,15 @@ class MainWindow(QMainWindow):
         self.act_prev = a("&Tickets", "Pre&vious ticket", "Ctrl+K", lambda: self.step(-1))
         self.act_open = a("&Tickets", "&Open selected ticket", "Ctrl+O", self.open_selected)
         self._menus["&Tickets"].addSeparator()
-        self.act_assign_me = a("&Tickets", "Assign to &me", "Ctrl+M", lambda: self._detail_call("assign_to_me"))
-        self.act_comment = a("&Tickets", "&Comment…", "Ctrl+Shift+C", lambda: self._detail_call("comment"))
-        self.act_note = a("&Tickets", "Work &note…", "Ctrl+Shift+N", lambda: self._detail_call("work_note"))
-        self.act_save = a("&Tickets", "Sa&ve ticket", QKeySequence.StandardKey.Save, lambda: self._detail_call("save"))
-        self.act_status = a("&Tickets", "Change s&tatus…", "Ctrl+T", lambda: self._detail_call("change_status"))
+        T = TicketDetailPanel
+        self.act_assign_me = a("&Tickets", "Assign to &me", "Ctrl+M", lambda: self._on_ticket(T.assign_to_me))
+        self.act_comment = a("&Tickets", "&Comment…", "Ctrl+Shift+C", lambda: self._on_ticket(T.comment))
+        self.act_note = a("&Tickets", "Work &note…", "Ctrl+Shift+N", lambda: self._on_ticket(T.work_note))
+        # Saving and changing status are record-tab operations: a problem tab does them too.
+        self.act_save = a("&Tickets", "Sa&ve ticket", QKeySequence.StandardKey.Save,
+                          lambda: self._on_ticket(RecordTab.save, any_record=True))
+        self.act_status = a("&Tickets", "Change s&tatus…", "Ctrl+T",
+                            lambda: self._on_ticket(RecordTab.change_status, any_record=True))
         self.act_close_tab = a("&Tickets", "Close ticket tab", "Ctrl+W", lambda: self.close_tab(self.tabs.currentIndex()))
         self.act_views = a("&View", "Go to &views", "Ctrl+1", lambda: self.views.list.setFocus())
         self.act_queue = a("&View", "Go to &queue", "Ctrl+2", lambda: self.queue.setFocus())
@@ -395,11 +399,13 @@ class MainWindow(QMainWindow):
         w = self.tabs.currentWidget()
         return w if isinstance(w, TicketDetailPanel) else None
 
-    def _detail_call(self, name: str) -> None:
-        problem = self.tabs.currentWidget()
-        if isinstance(problem, ProblemDetailPanel):
-            if hasattr(problem, name):   # save and change status apply to a problem too
-                getattr(problem, name)()
+    def _on_ticket(self, operation: Callable[[Any], None], *, any_record: bool = False) -> None:
+        """Run a tab operation on the current ticket (opening the queue's selection when no
+        ticket tab is current); ``any_record``: a problem tab takes it too."""
+        current = self.tabs.currentWidget()
+        if isinstance(current, ProblemDetailPanel):
+            if any_record:
+                operation(current)
             else:
                 self.statusBar().showMessage("That action is for incidents; this tab is a problem.", 5000)
             return
@@ -410,7 +416,7 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage("Open a ticket first (select it and press Enter).", 5000)
                 return
             panel = self.open_ticket(row.number)
-        getattr(panel, name)()
+        operation(panel)
 
     def _focus_detail(self) -> None:
         panel = self.current_panel()
