@@ -39,7 +39,7 @@ bench: install-test
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
-	$(VENV)/bin/lint-imports
+	$(VENV)/bin/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis

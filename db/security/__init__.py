@@ -6,6 +6,7 @@ and why, is in ``db.security.tables``; the function bodies in ``db.security.func
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import re
@@ -46,26 +47,8 @@ def groups(conn: Connection) -> dict[str, str]:
     return {str(r): str(n) for r, n in conn.execute(text("SELECT role, rolname FROM security_groups")).all()}
 
 
-def audit_covered(entity: str, field: str) -> bool:
-    """True when PostgreSQL's audit trigger writes this entry for a staff login's change
-    itself, so the service must not write it too (it passes only the reason)."""
-    from db.base import Base
-
-    if any(link.entity == entity and link.field == field for link in LINKS):
-        return True
-    for g in GUARDED:
-        if g.entity != entity:
-            continue
-        if field == "created":
-            return g.created_from is not None
-        cols = Base.metadata.tables[g.table].columns
-        return field in cols and field not in g.ignored
-    return False
-
-
-def covered_fields() -> list[tuple[str, str]]:
-    """(entity, field) of every entry the server's triggers write themselves: a staff
-    login may not write these through desk_audit() (rule_audit_fields)."""
+@functools.cache
+def _covered() -> frozenset[tuple[str, str]]:
     from db.base import Base
 
     out = {(link.entity, link.field) for link in LINKS}
@@ -75,7 +58,19 @@ def covered_fields() -> list[tuple[str, str]]:
         if g.created_from:
             out.add((g.entity, "created"))
         out |= {(g.entity, c.name) for c in Base.metadata.tables[g.table].columns if c.name not in g.ignored}
-    return sorted(out)
+    return frozenset(out)
+
+
+def audit_covered(entity: str, field: str) -> bool:
+    """True when PostgreSQL's audit trigger writes this entry for a staff login's change
+    itself, so the service must not write it too (it passes only the reason)."""
+    return (entity, field) in _covered()
+
+
+def covered_fields() -> list[tuple[str, str]]:
+    """(entity, field) of every entry the server's triggers write themselves: a staff
+    login may not write these through desk_audit() (rule_audit_fields)."""
+    return sorted(_covered())
 
 
 def reason_setting(entity: str, entity_id: int, field: str) -> str:
