@@ -37,7 +37,7 @@ class Dialogs:
     def merge_conflict(self, parent: QWidget | None, number: str,
                        fields: list[tuple[str, Any, Any, Any]]) -> dict[str, Any] | str | None:
         """Merged values to save, "theirs" to reload, or None to go back to the form."""
-        from ui.detail.conflict import ConflictDialog
+        from ui.incidents.conflict import ConflictDialog
 
         dialog = ConflictDialog(parent, number, fields)
         if dialog.exec() != QDialog.DialogCode.Accepted:

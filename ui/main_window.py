@@ -32,7 +32,7 @@ from desk.live.watcher import PROBLEM, Change
 from desk.queue.spec import QueueFilter, QueueSpec
 from ui import settings as S
 from ui.context import DeskContext
-from ui.detail.panel import TicketDetailPanel
+from ui.incidents.page import TicketDetailPanel
 from ui.errors import describe
 from ui.problems.detail import ProblemDetailPanel
 from ui.problems.list_view import ProblemListView
@@ -425,7 +425,7 @@ class MainWindow(QMainWindow):
             panel.focusNextChild()
 
     def new_incident(self) -> None:
-        from ui.detail.new_incident import NewIncidentDialog
+        from ui.incidents.new_incident import NewIncidentDialog
 
         dialog = NewIncidentDialog(self.ctx, self)
         dialog.created.connect(self.open_ticket)

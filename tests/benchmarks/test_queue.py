@@ -98,7 +98,7 @@ def test_queue_at_scale(engine: str, qapp, tmp_path: Path) -> None:  # type: ign
     if not url:
         pytest.skip(f"set DESK_BENCH_{engine.upper()} to a database built with `desk demo --tickets 1000000`")
     from ui.context import build_context
-    from ui.detail.panel import TicketDetailPanel
+    from ui.incidents.page import TicketDetailPanel
     from ui.dialogs import ScriptedDialogs
     from ui.queue.model import QueueModel
     from ui.settings import Settings

@@ -12,7 +12,7 @@ from desk.counter.bundle import CounterServices
 from desk.incidents.service import NewIncident
 from tests.desk.counter.support import make_intake
 from ui.counter.checklist_widget import RepairChecklistWidget
-from ui.detail.panel import TicketDetailPanel
+from ui.incidents.page import TicketDetailPanel
 from ui.problems.detail import ProblemDetailPanel
 from ui.problems.model import COLUMN_KEYS
 

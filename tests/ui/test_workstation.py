@@ -8,7 +8,7 @@ from PySide6.QtTest import QTest
 from desk.actor import Actor
 from desk.bootstrap import Services
 from desk.queue.spec import QueueFilter, QueueSpec
-from ui.detail.panel import TicketDetailPanel
+from ui.incidents.page import TicketDetailPanel
 from ui.queue.model import COLUMN_KEYS, QueueModel
 
 # The offscreen platform says this whenever a top-level window is shown.
@@ -242,7 +242,7 @@ def test_large_counts_follow_the_first_rows(ctx, tickets, monkeypatch, qtmodelte
 
 
 def test_new_incident_from_the_keyboard(window, services: Services, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from ui.detail.new_incident import NewIncidentDialog
+    from ui.incidents.new_incident import NewIncidentDialog
 
     window.act_new.trigger()  # Ctrl+N
     dialog = window.findChild(NewIncidentDialog)

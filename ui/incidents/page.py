@@ -40,7 +40,7 @@ from desk.errors import DeskError, InvalidInput
 from desk.problems.listing import KnownErrorMatch
 from desk.workstation.detail import TicketDetail, TransitionOption
 from ui.context import DeskContext
-from ui.detail.sections import caller_html, sla_html, timeline_entries
+from ui.incidents.text import caller_html, sla_html, timeline_entries
 from ui.errors import describe
 from ui.queue.cells import status_label
 from ui.record_tab import RecordTab, esc
