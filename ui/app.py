@@ -85,9 +85,9 @@ def run(argv: list[str]) -> int:
     def unsaved() -> dict[str, str]:
         out: dict[str, str] = {}
         for w in window_ref:
-            for panel in w.detail_panels():
+            for panel in w.tabs.tickets():
                 if panel.is_dirty():
-                    out[panel.number] = repr(panel.changes()) + "\n" + panel.comment_box.toPlainText()
+                    out[panel.number] = repr(panel.changes()) + "\n" + panel.timeline.draft()
         return out
 
     crash.install(log_file, unsaved, lambda msg: QMessageBox.critical(None, "Desk", redact(msg, secrets)))

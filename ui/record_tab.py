@@ -28,6 +28,7 @@ from desk.errors import ConflictError
 from desk.live.watcher import INCIDENT
 from ui.context import DeskContext
 from ui.errors import describe
+from ui.operations import WriteOp
 
 
 class StatusMove(Protocol):
@@ -67,6 +68,7 @@ class RecordTab(QScrollArea):
         self.fields: dict[str, QWidget] = {}
         self.status_buttons: dict[str, QPushButton] = {}
         self.blocked_reasons: list[str] = []
+        self._writes_in_flight = 0      # our own writes not yet answered (their change is ours)
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName(f"{self.kind.capitalize()} {number}")
@@ -91,8 +93,8 @@ class RecordTab(QScrollArea):
     def _version(self) -> int:
         raise NotImplementedError
 
-    def _update(self, base_version: int, changes: dict[str, Any]) -> Any:
-        """Runs off the GUI thread: the service's versioned update of this record."""
+    def _update(self, base_version: int, changes: dict[str, Any]) -> WriteOp[Any]:
+        """The feature's versioned-update operation for this record."""
         raise NotImplementedError
 
     def form_values(self) -> dict[str, Any]:
@@ -205,12 +207,26 @@ class RecordTab(QScrollArea):
         self.blocked_reasons = blocked
 
     # -- writes --------------------------------------------------------------------------
-    def _run_write(self, fn: Callable[[], Any]) -> None:
+    def run(self, op: WriteOp[Any], done: Callable[[Any], None] | None = None) -> None:
+        """Run one of the feature's operations on this record: errors come back here (a
+        conflict becomes a merge), and the tab re-reads what was stored. The operation
+        itself has told the rest of the window (the change hub)."""
         self.error.hide()
-        self.ctx.runner.write(fn, self._on_written, self._on_write_failed, owner=self)
+        self._writes_in_flight += 1
+
+        def written(result: Any) -> None:
+            self._writes_in_flight -= 1
+            self._on_written(result)
+            if done is not None:
+                done(result)
+
+        def failed(exc: BaseException) -> None:
+            self._writes_in_flight -= 1
+            self._on_write_failed(exc)
+
+        op.run(self, done=written, failed=failed)
 
     def _on_written(self, result: Any) -> None:
-        self.announce_written(getattr(result, "version", None))
         self.reload()
 
     # What this tab's record is for the change hub (ticket tabs: INCIDENT; problem tabs: PROBLEM).
@@ -222,7 +238,8 @@ class RecordTab(QScrollArea):
 
     def announce_written(self, version: int | None = None) -> None:
         """Tell the window (queue, counts, other tabs, features) at once that this record
-        changed here."""
+        changed here, for writes made by a widget of another feature inside the tab (the
+        counter's repair checklist); the tab's own writes are operations, which do it."""
         self.ctx.changes.record_written(self.record_id, version, self.change_kind)
 
     def _on_write_failed(self, exc: BaseException) -> None:
@@ -249,7 +266,7 @@ class RecordTab(QScrollArea):
         if not self._check_changes(changes):
             return
         base = self._version()
-        self._run_write(lambda: self._update(base, changes))
+        self.run(self._update(base, changes))
 
     def _resolve_conflict(self, exc: ConflictError) -> None:
         """Both versions of the fields that collided; merge, keep theirs or leave the form as it
@@ -260,7 +277,7 @@ class RecordTab(QScrollArea):
         if choice is None:
             self._show_error(str(exc) + " Your edits are still in the form; Save again to choose.")
             return
-        if choice == "theirs":
+        if isinstance(choice, str):      # "theirs": take what is stored now
             self.reload()
             return
         merged = {k: v for k, v in choice.items() if exc.theirs.get(k) != v}
@@ -268,7 +285,7 @@ class RecordTab(QScrollArea):
             self.reload()
             return
         version = exc.current_version
-        self._run_write(lambda: self._update(version, merged))
+        self.run(self._update(version, merged))
 
     def change_status(self) -> None:
         """The status move chosen from a list (the keyboard way to the status buttons)."""
@@ -289,6 +306,8 @@ class RecordTab(QScrollArea):
         clean; with edits in it, keep them (``_keep_edits``)."""
         if self.detail is not None and version is not None and version == self._version():
             return           # our own save, already shown
+        if self._writes_in_flight:
+            return           # our own write's change: the tab re-reads when it is answered
         if not self.is_dirty():
             self.reload()
             return

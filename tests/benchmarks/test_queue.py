@@ -98,8 +98,8 @@ def test_queue_at_scale(engine: str, qapp, tmp_path: Path) -> None:  # type: ign
     if not url:
         pytest.skip(f"set DESK_BENCH_{engine.upper()} to a database built with `desk demo --tickets 1000000`")
     from ui.context import build_context
-    from ui.incidents.page import TicketDetailPanel
     from ui.dialogs import ScriptedDialogs
+    from ui.incidents.page import TicketPage
     from ui.queue.model import QueueModel
     from ui.settings import Settings
     from ui.tasks import SyncRunner
@@ -161,8 +161,8 @@ def test_queue_at_scale(engine: str, qapp, tmp_path: Path) -> None:  # type: ign
     it = iter(numbers * 2)
     results["ticket detail: load"] = _ms(lambda: ctx.details.load(next(it)))
     it2 = iter(numbers * 2)
-    panels: list[TicketDetailPanel] = []
-    results["ticket detail: load + build panel (offscreen)"] = _ms(lambda: panels.append(TicketDetailPanel(ctx, next(it2))))
+    panels: list[TicketPage] = []
+    results["ticket detail: load + build panel (offscreen)"] = _ms(lambda: panels.append(TicketPage(ctx, next(it2))))
     floor, ours = _floor_and_ours(url, lambda: ctx.queue.first_page(all_open, actor, PAGE))
     live = _live_latency(db, services, actor, numbers[0])
 

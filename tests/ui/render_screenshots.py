@@ -35,7 +35,7 @@ def main(out: Path) -> None:
     matching = _incident_with_a_known_error(services, ctx, actor)
     w = MainWindow(ctx)
     live = LiveBridge(db, w)
-    live.changed.connect(w.on_live_change)
+    live.changed.connect(w.ctx.changes.publish)
     live.state_changed.connect(w.on_live_state)
     live.start()
     w.resize(1680, 980)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 def test_live_update_from_another_workstation(window, tickets, database: Database, admin: Actor, qtbot) -> None:  # type: ignore[no-untyped-def]
     bridge = LiveBridge(database, window)
-    bridge.changed.connect(window.on_live_change)
+    bridge.changed.connect(window.ctx.changes.publish)
     bridge.state_changed.connect(window.on_live_state)
     states: list[str] = []
     bridge.state_changed.connect(states.append)
@@ -37,7 +37,7 @@ def test_live_update_from_another_workstation(window, tickets, database: Databas
             qtbot.waitUntil(lambda: window.queue_model.row_data(row).title == "Printer jam — tray 2", timeout=3000)
             latency = time.monotonic() - started
             assert latency < 1.0, latency
-            qtbot.waitUntil(lambda: panel.f_title.text() == "Printer jam — tray 2", timeout=3000)
+            qtbot.waitUntil(lambda: panel.form.f_title.text() == "Printer jam — tray 2", timeout=3000)
             # A new ticket elsewhere is inserted as a row; the selection stays on its ticket.
             theirs.open(admin, NewIncident(title="Brand new from the counter", impact="low", urgency="low"))
             qtbot.waitUntil(lambda: window.queue_model.rowCount() == 6, timeout=3000)

@@ -12,7 +12,7 @@ from desk.counter.bundle import CounterServices
 from desk.incidents.service import NewIncident
 from tests.desk.counter.support import make_intake
 from ui.counter.checklist_widget import RepairChecklistWidget
-from ui.incidents.page import TicketDetailPanel
+from ui.incidents.page import TicketPage
 from ui.problems.detail import ProblemDetailPanel
 from ui.problems.model import COLUMN_KEYS
 
@@ -31,25 +31,25 @@ def test_repair_checklist_in_the_detail_follows_the_counter_rule(window, service
     counter = CounterServices.over(services.db, services.incidents.clock, services.incidents)
     number = make_intake(services.db, counter, admin).number
     panel = window.open_ticket(number)
-    assert isinstance(panel.repair_checklist, RepairChecklistWidget)
-    assert panel.tasks.isHidden() and len(panel.repair_checklist.boxes) == 8
+    assert isinstance(panel.tasks.repair_checklist, RepairChecklistWidget)
+    assert panel.tasks.list.isHidden() and len(panel.tasks.repair_checklist.boxes) == 8
     dialogs.answers.extend([True, "SSD 512 GB"])          # accept Pending (parts), name the part
-    order = next(b for b in panel.repair_checklist.boxes if "Order parts" in b.text())
+    order = next(b for b in panel.tasks.repair_checklist.boxes if "Order parts" in b.text())
     order.setChecked(True)
     assert services.incidents.get(number).status == "pending_parts"
     assert counter.intake.repair(number).parts == ("SSD 512 GB",)
     assert "Pending (parts)" in panel.header.text()        # the detail re-read the ticket
     counter.checklist.parts_arrived(admin, number)
     panel.reload()
-    notify = next(b for b in panel.repair_checklist.boxes if "Notify customer" in b.text())
+    notify = next(b for b in panel.tasks.repair_checklist.boxes if "Notify customer" in b.text())
     notify.setChecked(True)
     assert counter.checklist.state(number).ready_for_pickup
-    assert "ready for pickup" in panel.repair_checklist.header.text()
+    assert "ready for pickup" in panel.tasks.repair_checklist.header.text()
 
 
 def test_other_tickets_keep_the_plain_task_list(window, tickets) -> None:  # type: ignore[no-untyped-def]
     panel = window.open_ticket(tickets[0])
-    assert panel.repair_checklist is None and not panel.tasks.isHidden()
+    assert panel.tasks.repair_checklist is None and not panel.tasks.list.isHidden()
 
 
 def test_links_open_problem_parent_and_children(window, services, admin, tickets, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -60,24 +60,24 @@ def test_links_open_problem_parent_and_children(window, services, admin, tickets
         s.query(Incident).filter_by(number=child).one().parent_id = p.id
     prb = services.problems.open(admin, title="Projector lamps", incidents=(child,)).number
     panel = window.open_ticket(child)
-    assert f"href='problem:{prb}'" in panel.links.text() and f"href='incident:{parent}'" in panel.links.text()
-    assert panel.links.focusPolicy() == Qt.FocusPolicy.StrongFocus
-    panel.links.linkActivated.emit(f"incident:{parent}")
-    assert isinstance(window.tabs.currentWidget(), TicketDetailPanel) and window.tabs.currentWidget().number == parent
+    assert f"href='problem:{prb}'" in panel.links.label.text() and f"href='incident:{parent}'" in panel.links.label.text()
+    assert panel.links.label.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    panel.links.label.linkActivated.emit(f"incident:{parent}")
+    assert isinstance(window.tabs.currentWidget(), TicketPage) and window.tabs.currentWidget().number == parent
     parent_panel = window.tabs.currentWidget()
-    assert f"href='incident:{child}'" in parent_panel.links.text()
-    parent_panel.links.linkActivated.emit(f"incident:{child}")
+    assert f"href='incident:{child}'" in parent_panel.links.label.text()
+    parent_panel.links.label.linkActivated.emit(f"incident:{child}")
     assert window.tabs.currentWidget() is panel                 # already open: its tab comes to the front
     # Keyboard only: Tab from the button before the links lands on the first link, Enter follows it.
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    before = panel.links.previousInFocusChain()
+    before = panel.links.label.previousInFocusChain()
     while not (before.focusPolicy() & Qt.FocusPolicy.TabFocus and before.isVisible() and before.isEnabled()):
         before = before.previousInFocusChain()
     before.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.keyClick(before, Qt.Key.Key_Tab)
-    assert panel.links.hasFocus()
-    qtbot.keyClick(panel.links, Qt.Key.Key_Return)
+    assert panel.links.label.hasFocus()
+    qtbot.keyClick(panel.links.label, Qt.Key.Key_Return)
     tab = window.tabs.currentWidget()
     assert isinstance(tab, ProblemDetailPanel) and tab.number == prb
     assert [tab.incidents.item(i).data(Qt.ItemDataRole.UserRole) for i in range(tab.incidents.count())] == [child]
@@ -131,7 +131,7 @@ def test_problem_tab_status_rules_links_and_conflicts(window, services, admin, t
     tab.incidents.setCurrentRow(0)
     tab.incidents.setFocus()
     qtbot.keyClick(tab.incidents, Qt.Key.Key_Return)
-    assert isinstance(window.tabs.currentWidget(), TicketDetailPanel)
+    assert isinstance(window.tabs.currentWidget(), TicketPage)
     assert window.tabs.currentWidget().number == tickets[1]
     window.open_problem(prb)
     tab.incidents.setCurrentRow(0)
@@ -157,18 +157,18 @@ def test_new_problem_from_an_incident_and_known_errors_offered(window, services,
     known = _known_error(services, admin, "Eduroam profile expired", "Wi-Fi & Network", "Eduroam",
                          "Remove the eduroam profile and run the installer again")
     panel = window.open_ticket(inc)
-    assert not panel.known_box.isHidden() and panel.known_errors.count() == 1
-    assert "run the installer again" in panel.known_errors.item(0).text()
-    panel.known_errors.setFocus()
-    qtbot.keyClick(panel.known_errors, Qt.Key.Key_Return)             # the one key: link to it
+    assert not panel.known.isHidden() and panel.known.list.count() == 1
+    assert "run the installer again" in panel.known.list.item(0).text()
+    panel.known.list.setFocus()
+    qtbot.keyClick(panel.known.list, Qt.Key.Key_Return)             # the one key: link to it
     assert services.incidents.get(inc).problem_number == known
-    assert f"problem:{known}" in panel.links.text() and "linked" in panel.known_errors.item(0).text()
-    assert not panel.new_problem_button.isEnabled()                    # already has a problem
+    assert f"problem:{known}" in panel.links.label.text() and "linked" in panel.known.list.item(0).text()
+    assert not panel.links.new_problem_button.isEnabled()                    # already has a problem
 
     wifi = window.open_ticket(other)                                   # same service, no category: matches
-    assert wifi.known_errors.count() == 1
+    assert wifi.known.list.count() == 1
     dialogs.answers.append("Wi-Fi slow in Davis after AP upgrade")
-    wifi.new_problem_button.click()
+    wifi.links.new_problem_button.click()
     tab = window.tabs.currentWidget()
     assert isinstance(tab, ProblemDetailPanel)
     created = services.problems.get(tab.number)

@@ -20,8 +20,8 @@ def test_problem_changed_elsewhere_updates_its_row_and_tab(window, services: Ser
     clock.advance(minutes=1)
     eduroam = services.problems.open(admin, title="Eduroam drops in Davis")
     bridge = LiveBridge(database, window)
-    bridge.changed.connect(window.on_live_change)
-    bridge.problems_changed.connect(window.on_live_problem_change)
+    bridge.changed.connect(window.ctx.changes.publish)
+    bridge.problems_changed.connect(window.ctx.changes.publish)
     states: list[str] = []
     bridge.state_changed.connect(states.append)
     bridge.start()

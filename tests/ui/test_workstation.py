@@ -8,7 +8,7 @@ from PySide6.QtTest import QTest
 from desk.actor import Actor
 from desk.bootstrap import Services
 from desk.queue.spec import QueueFilter, QueueSpec
-from ui.incidents.page import TicketDetailPanel
+from ui.incidents.page import TicketPage
 from ui.queue.model import COLUMN_KEYS, QueueModel
 
 # The offscreen platform says this whenever a top-level window is shown.
@@ -45,7 +45,7 @@ def test_views_sort_search_and_counts(window, tickets, qtbot) -> None:  # type: 
     QTest.keyClicks(window.search, "printer")
     QTest.keyClick(window.search, Qt.Key.Key_Return)
     assert _numbers(window.queue_model) == [tickets[1]]
-    assert window.queue_title.text() == "Search: printer"
+    assert window.area.title.text() == "Search: printer"
 
 
 def test_scan_opens_ticket_and_keyboard_flow(window, tickets, services: Services, admin: Actor, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -54,27 +54,27 @@ def test_scan_opens_ticket_and_keyboard_flow(window, tickets, services: Services
     window.scan.setText(tickets[2].split("-")[1].lstrip("0"))  # a scanner types digits + Enter
     QTest.keyClick(window.scan, Qt.Key.Key_Return)
     panel = window.current_panel()
-    assert isinstance(panel, TicketDetailPanel) and panel.number == tickets[2]
-    window.act_assign_me.trigger()  # Ctrl+M
+    assert isinstance(panel, TicketPage) and panel.number == tickets[2]
+    window.action("assign_to_me").trigger()  # Ctrl+M
     assert services.incidents.get(tickets[2]).assignee_id == admin.staff_id
-    panel.comment_box.setPlainText("Looking at it now")
-    window.act_comment.trigger()
-    assert panel.comment_box.toPlainText() == ""
-    assert any("Looking at it now" in panel.timeline.item(i).text() for i in range(panel.timeline.count()))
+    panel.timeline.comment_box.setPlainText("Looking at it now")
+    window.action("comment").trigger()
+    assert panel.timeline.comment_box.toPlainText() == ""
+    assert any("Looking at it now" in panel.timeline.list.item(i).text() for i in range(panel.timeline.list.count()))
     # next / previous ticket move through the queue and follow in the detail
     window.views.select("all_open")
     window.queue.setCurrentIndex(window.queue_model.index(0, 0))
-    window.act_next.trigger()
+    window.action("next_ticket").trigger()
     assert window.current_panel().number == window.queue_model.row_data(1).number
 
 
 def test_edit_validate_and_save(window, tickets, services: Services, qtbot) -> None:  # type: ignore[no-untyped-def]
     panel = window.open_ticket(tickets[0])
-    panel.f_title.setText("   ")
+    panel.form.f_title.setText("   ")
     panel.save()
     assert panel.error.isVisible() and "title" in panel.error.text().lower()
-    panel.f_title.setText("Projector dead in HUM 101 (lamp)")
-    panel.f_urgency.setCurrentText("high")
+    panel.form.f_title.setText("Projector dead in HUM 101 (lamp)")
+    panel.form.f_urgency.setCurrentText("high")
     assert panel.is_dirty()
     panel.save()
     view = services.incidents.get(tickets[0])
@@ -82,7 +82,7 @@ def test_edit_validate_and_save(window, tickets, services: Services, qtbot) -> N
     assert view.priority == "P1"
     assert not panel.is_dirty()
     assert "P1" in panel.priority.text() and "High impact" in panel.priority.text()
-    panel.f_caller.setText("000-nobody")
+    panel.form.f_caller.setText("000-nobody")
     panel.save()
     assert "university ID" in panel.error.text()
 
@@ -100,8 +100,8 @@ def test_conflict_from_second_session_is_merged(window, tickets, services: Servi
         theirs.update(admin, tickets[3], v.version, {"title": "Password reset loop (SSO)", "urgency": "high"})
     finally:
         other.dispose()
-    panel.f_title.setText("Password reset loop — MFA")
-    panel.f_description.setPlainText("Happens after MFA prompt")
+    panel.form.f_title.setText("Password reset loop — MFA")
+    panel.form.f_description.setPlainText("Happens after MFA prompt")
     dialogs.answers.append({"title": "Password reset loop — MFA", "description": "Happens after MFA prompt"})
     panel.save()
     number, fields = dialogs.conflicts[-1]
@@ -120,10 +120,10 @@ def test_conflict_from_second_session_is_merged(window, tickets, services: Servi
         theirs.update(admin, tickets[3], final.version, {"title": "Changed again"})
     finally:
         other.dispose()
-    panel.f_title.setText("My unsaved title")
+    panel.form.f_title.setText("My unsaved title")
     dialogs.answers.append(None)
     panel.save()
-    assert panel.f_title.text() == "My unsaved title"
+    assert panel.form.f_title.text() == "My unsaved title"
     assert "nothing was overwritten" in panel.error.text()
 
 
@@ -195,10 +195,10 @@ def test_attachments_and_task_checklist(window, tickets, services: Services, adm
     img.save(str(image))
     panel = window.open_ticket(tickets[0])
     panel.attach_file(str(image))
-    assert panel.attachments.count() == 1 and "screen-crack.png" in panel.attachments.item(0).text()
-    panel.attachments.setCurrentRow(0)
-    assert panel.preview.pixmap() is not None and not panel.preview.pixmap().isNull()
-    name, ctype, data = ctx.details.attachment_data(panel.attachments.item(0).data(Qt.ItemDataRole.UserRole))
+    assert panel.attachments.list.count() == 1 and "screen-crack.png" in panel.attachments.list.item(0).text()
+    panel.attachments.list.setCurrentRow(0)
+    assert panel.attachments.preview.pixmap() is not None and not panel.attachments.preview.pixmap().isNull()
+    name, ctype, data = ctx.details.attachment_data(panel.attachments.list.item(0).data(Qt.ItemDataRole.UserRole))
     assert (name, ctype, data) == ("screen-crack.png", "image/png", image.read_bytes())
     # A ticket from an incident model carries its checklist; ticking it is recorded.
     from desk.incidents.service import NewIncident
@@ -206,8 +206,8 @@ def test_attachments_and_task_checklist(window, tickets, services: Services, adm
     number = services.incidents.open(admin, NewIncident(title="Laptop hinge", tasks=(("Intake check", None),
                                                                                   ("Back up data", "if consented")))).number
     panel = window.open_ticket(number)
-    assert panel.tasks.count() == 2 and "(if consented)" in panel.tasks.item(1).text()
-    panel.tasks.item(0).setCheckState(Qt.CheckState.Checked)
+    assert panel.tasks.list.count() == 2 and "(if consented)" in panel.tasks.list.item(1).text()
+    panel.tasks.list.item(0).setCheckState(Qt.CheckState.Checked)
     detail = ctx.details.load(number)
     assert detail.tasks[0].done and not detail.tasks[1].done
     assert any(a.field == "task 1 done" for a in detail.audit)
@@ -244,7 +244,7 @@ def test_large_counts_follow_the_first_rows(ctx, tickets, monkeypatch, qtmodelte
 def test_new_incident_from_the_keyboard(window, services: Services, qtbot) -> None:  # type: ignore[no-untyped-def]
     from ui.incidents.new_incident import NewIncidentDialog
 
-    window.act_new.trigger()  # Ctrl+N
+    window.action("new_incident").trigger()  # Ctrl+N
     dialog = window.findChild(NewIncidentDialog)
     assert dialog is not None and dialog.service.count() > 1
     dialog.submit()  # no title yet: the rule's message, nothing created
@@ -261,16 +261,16 @@ def test_new_incident_from_the_keyboard(window, services: Services, qtbot) -> No
 def test_triage_and_resolve_without_the_mouse(window, tickets, services: Services, admin: Actor, dialogs) -> None:  # type: ignore[no-untyped-def]
     window.views.select("unassigned")
     window.queue.setFocus()
-    window.act_next.trigger()                      # Ctrl+J: first ticket
-    window.act_open.trigger()                      # Ctrl+O
+    window.action("next_ticket").trigger()                      # Ctrl+J: first ticket
+    window.action("open_selected").trigger()                      # Ctrl+O
     panel = window.current_panel()
     number = panel.number
-    window.act_assign_me.trigger()                 # Ctrl+M
+    window.action("assign_to_me").trigger()                 # Ctrl+M
     dialogs.answers += ["In progress"]
-    window.act_status.trigger()                    # Ctrl+T
+    window.action("change_status").trigger()                    # Ctrl+T
     assert services.incidents.get(number).status == "in_progress"
     dialogs.answers += ["Resolved", "workaround", "Reseated the cable; user confirmed"]
-    window.act_status.trigger()
+    window.action("change_status").trigger()
     view = services.incidents.get(number)
     assert (view.status, view.resolution_code, view.assignee_id) == ("resolved", "workaround", admin.staff_id)
     assert "Resolved" in panel.header.text()
@@ -309,7 +309,7 @@ def test_a_save_here_reaches_the_queue_and_the_dashboard_without_a_watcher(windo
     panel = window.open_ticket(tickets[1])
     row = model.row_of(panel.incident_id)
     assert row is not None
-    panel.f_title.setText("Printer jam in library (tray 2)")
+    panel.form.f_title.setText("Printer jam in library (tray 2)")
     panel.save()
     assert heard and heard[-1].ids and heard[-1].ids[0][0] == panel.incident_id
     title_col = COLUMN_KEYS.index("title")

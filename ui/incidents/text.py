@@ -1,4 +1,6 @@
-"""Text of the read-only sections: SLA, caller card, timeline entries."""
+"""The rich text of the ticket's read-only parts: SLA, caller card, links, timeline entries.
+
+User text is escaped before it reaches a rich-text label."""
 from __future__ import annotations
 
 import datetime as dt
@@ -112,3 +114,19 @@ def timeline_entries(detail: TicketDetail) -> list[tuple[str, str]]:
                                          f"{a.old_value or '—'} → {a.new_value or '—'}"))
     items.sort(key=lambda x: x[0], reverse=True)
     return [(k, t) for _at, k, t in items]
+
+
+def links_html(detail: TicketDetail) -> str:
+    """Problem, parent and children as links (href "problem:PRB-…" / "incident:INC-…")."""
+    inc = detail.incident
+    parts = []
+    if inc.problem_number:
+        parts.append(f"Problem: <a href='problem:{inc.problem_number}'>{inc.problem_number}</a>")
+    if inc.parent_number:
+        parts.append(f"Parent major incident: <a href='incident:{inc.parent_number}'>{inc.parent_number}</a>")
+    if detail.children:
+        parts.append(f"Children ({len(detail.children)}): " + ", ".join(
+            f"<a href='incident:{n}'>{n}</a> ({_e(status_label(s))})" for n, _t, s in detail.children))
+    if inc.model:
+        parts.append(f"Incident model: {_e(inc.model)}")
+    return "<br>".join(parts) or "No links."

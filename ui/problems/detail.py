@@ -30,6 +30,8 @@ from desk.errors import ConflictError
 from desk.live.watcher import PROBLEM
 from desk.problems.service import ProblemDetail, ProblemTransition, problem_label
 from ui.context import DeskContext
+from ui.operations import WriteOp
+from ui.problems import operations as ops
 from ui.queue.cells import DESK_TZ, status_label
 from ui.record_tab import RecordTab, esc
 
@@ -208,8 +210,8 @@ class ProblemDetailPanel(RecordTab):
                 "\n".join(blocked))
 
     # -- writes ----------------------------------------------------------------------
-    def _update(self, base_version: int, changes: dict[str, Any]) -> Any:
-        return self.ctx.services.problems.update(self.ctx.actor, self.number, base_version, changes)
+    def _update(self, base_version: int, changes: dict[str, Any]) -> WriteOp[Any]:
+        return ops.update(self.ctx, self.number, base_version, changes)
 
     def _resolve_conflict(self, exc: ConflictError) -> None:
         if "status" in exc.mine:     # a status move on a stale version: show what is there now
@@ -231,8 +233,7 @@ class ProblemDetailPanel(RecordTab):
         if changes:
             self._show_error("Save or undo your field edits before changing the status.")
             return
-        self._run_write(lambda: self.ctx.services.problems.transition(
-            self.ctx.actor, self.number, opt.status, **kwargs))
+        self.run(ops.transition(self.ctx, self.number, opt.status, **kwargs))
 
     def selected_incident(self) -> str | None:
         item = self.incidents.currentItem()
@@ -247,7 +248,7 @@ class ProblemDetailPanel(RecordTab):
         number = number or self.ctx.dialogs.ask_text(self, "Link incident", f"Incident to link to {self.number}:")
         if not number or not number.strip():
             return
-        self._run_write(lambda: self.ctx.services.problems.link(self.ctx.actor, self.number, number.strip()))
+        self.run(ops.link(self.ctx, self.number, number.strip()))
 
     def unlink_selected(self) -> None:
         number = self.selected_incident()
@@ -256,7 +257,7 @@ class ProblemDetailPanel(RecordTab):
             return
         if not self.ctx.dialogs.confirm(self, "Unlink", f"Unlink {number} from {self.number}?"):
             return
-        self._run_write(lambda: self.ctx.services.problems.unlink(self.ctx.actor, self.number, number))
+        self.run(ops.unlink(self.ctx, self.number, number))
 
     # -- live ------------------------------------------------------------------------
     @property

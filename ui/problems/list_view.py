@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.live.watcher import PROBLEM, Change
 from desk.problems.listing import ProblemQuery
 from ui.context import DeskContext
 from ui.problems.model import COLUMN_KEYS, ProblemTableModel
@@ -45,6 +46,10 @@ class ProblemListView(QWidget):
         self.ctx = ctx
         self.setAccessibleName("Problems")
         self.model = ProblemTableModel(ctx, self)
+        # Incident changes (links to problems) re-read the shown rows, once per burst.
+        self._incidents_changed = QTimer(self, singleShot=True, interval=800)
+        self._incidents_changed.timeout.connect(self.model.soft_refresh)
+        ctx.changes.changed.connect(self._on_change)
         self.scope = QComboBox()
         self.scope.setAccessibleName("Which problems")
         for key, label in SCOPES:
@@ -100,6 +105,15 @@ class ProblemListView(QWidget):
 
     def reload(self) -> None:
         self.model.set_query(self.current_query())
+
+    def _on_change(self, change: Change) -> None:
+        """From the change hub. Hidden, the list re-reads when it is next shown."""
+        if not self.isVisible():
+            return
+        if change.kind == PROBLEM:
+            self.model.apply_change(change)
+        else:
+            self._incidents_changed.start()
 
     def _on_loaded(self, total: int) -> None:
         self.summary.setText(f"{total:,} {self.scope.currentText().lower()}")

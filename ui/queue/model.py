@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from desk.live.watcher import Change
+from desk.live.watcher import INCIDENT, Change
 from desk.queue.service import Cursor, QueueRow
 from desk.queue.spec import COLUMNS, SORTABLE, QueueSpec
 from ui.context import DeskContext
@@ -53,6 +53,7 @@ class QueueModel(QAbstractTableModel):
         self.count_exact = True
         self._bold = QFont()
         self._bold.setBold(True)
+        ctx.changes.changed.connect(self._on_hub_change)
 
     # -- loading -----------------------------------------------------------------
     def set_spec(self, spec: QueueSpec) -> None:
@@ -307,6 +308,10 @@ class QueueModel(QAbstractTableModel):
         self.ctx.runner.read(work, done, lambda exc: log.warning("SLA snapshot failed: %s", exc), owner=self)
 
     # -- live updates ----------------------------------------------------------------
+    def _on_hub_change(self, change: Change) -> None:
+        if change.kind == INCIDENT:
+            self.apply_change(change)
+
     def apply_change(self, change: Change) -> None:
         if change.refresh:
             self.soft_refresh()

@@ -43,6 +43,7 @@ class ViewsPanel(QWidget):
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(400)  # coalesce bursts of live changes
         self._count_timer.timeout.connect(self.refresh_counts)
+        ctx.changes.changed.connect(lambda _change: self.schedule_counts())
         self.reload()
 
     def reload(self, select_key: str | None = None) -> None:

@@ -1,0 +1,84 @@
+"""The change hub and the operations that publish to it: one change per write, heard at
+once, the watcher's echo of it dropped, and the tab that wrote re-reading once."""
+from __future__ import annotations
+
+import pytest
+
+from desk.live.watcher import INCIDENT, PROBLEM, Change
+from ui.actions import ACTIONS
+from ui.changes import ChangeHub
+from ui.incidents import operations as ops
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def test_the_hub_drops_a_change_it_has_already_published(qapp) -> None:  # type: ignore[no-untyped-def]
+    hub = ChangeHub()
+    heard: list[Change] = []
+    hub.changed.connect(heard.append)
+    hub.publish(Change(ids=((7, 3),)))
+    hub.publish(Change(ids=((7, 3),)))                  # the watcher's echo of our own write
+    hub.publish(Change(ids=((7, 2),)))                  # an older version arriving late
+    hub.publish(Change(ids=((7, 3),), kind=PROBLEM))    # problem 7 is another record
+    hub.publish(Change(ids=((7, 4), (8, 1))))           # a newer version, and another ticket
+    hub.publish(Change(ids=((7, 4), (9, 1))))           # only ticket 9 is news
+    hub.publish(Change(ids=((7, -1),)))                 # version unknown: always re-read
+    hub.publish(Change(refresh=True))                   # "re-read everything" is never dropped
+    assert [(c.kind, c.ids, c.refresh) for c in heard] == [
+        (INCIDENT, ((7, 3),), False), (PROBLEM, ((7, 3),), False), (INCIDENT, ((7, 4), (8, 1)), False),
+        (INCIDENT, ((9, 1),), False), (INCIDENT, ((7, -1),), False), (INCIDENT, (), True)]
+
+
+def test_an_operation_publishes_its_change_before_the_callers_done(ctx, tickets, qtbot) -> None:  # type: ignore[no-untyped-def]
+    order: list[str] = []
+    ctx.changes.changed.connect(lambda change: order.append(f"change {change.ids}"))
+    view = ctx.services.incidents.get(tickets[0])
+    done: list[object] = []
+    ops.assign_to_me(ctx, tickets[0], base_version=view.version).run(
+        qtbot, done=lambda v: (order.append("done"), done.append(v)), failed=pytest.fail)
+    assert done and order == [f"change {((view.id, view.version + 1),)}", "done"]
+
+
+def test_an_operation_that_fails_publishes_nothing(ctx, tickets, qtbot) -> None:  # type: ignore[no-untyped-def]
+    heard: list[Change] = []
+    ctx.changes.changed.connect(heard.append)
+    errors: list[BaseException] = []
+    ops.comment(ctx, tickets[0], "   ", internal=False).run(qtbot, done=pytest.fail, failed=errors.append)
+    assert errors and "comment" in str(errors[0]).lower() and heard == []
+
+
+def test_a_write_here_is_read_back_once_by_its_tab_and_once_by_the_queue(window, tickets, ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    window.views.select("all_open")
+    page = window.open_ticket(tickets[1])
+    loads: list[str] = []
+    real_load = ctx.details.load
+    monkeypatch.setattr(ctx.details, "load", lambda number, actor=None: (loads.append(number),
+                                                                          real_load(number, actor))[1])
+    row_reads: list[list[int]] = []
+    real_rows = ctx.queue.rows
+    monkeypatch.setattr(ctx.queue, "rows", lambda ids: (row_reads.append(list(ids)), real_rows(ids))[1])
+
+    page.timeline.comment_box.setPlainText("On my way to the library")
+    page.comment()
+    assert loads == [tickets[1]]                       # the tab re-read once, not once more for its own change
+    assert row_reads == [[page.incident_id]]           # the queue re-read just that row
+    # A moment later the watcher sees the same write in the database: nobody re-reads.
+    ctx.changes.publish(Change(ids=((page.incident_id, page.detail.incident.version),)))
+    assert loads == [tickets[1]] and row_reads == [[page.incident_id]]
+
+
+def test_every_declared_action_is_in_a_menu_with_its_shortcut(window) -> None:  # type: ignore[no-untyped-def]
+    for spec in ACTIONS:
+        action = window.action(spec.key)
+        assert action in window.menu(spec.menu).actions()
+        if spec.shortcut is not None:
+            assert not action.shortcut().isEmpty(), spec.key
+
+
+def test_every_standard_shortcut_has_a_binding_where_the_platform_has_none() -> None:
+    from PySide6.QtGui import QKeySequence
+
+    from ui.actions import STANDARD_FALLBACK
+
+    standard = {s.shortcut for s in ACTIONS if isinstance(s.shortcut, QKeySequence.StandardKey)}
+    assert standard and standard <= set(STANDARD_FALLBACK)

@@ -1,0 +1,96 @@
+"""The ticket's editable fields (title, description, caller, service, category, impact,
+urgency, channel) and their Save button.
+
+Values go in and come out as the service names them (``IncidentView.editable()`` /
+``IncidentService.update``); whether a value is allowed is the service's call, shown
+beside the field it names.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
+
+LEVELS = ("high", "medium", "low")
+CHANNELS = ("walk_in", "phone", "email", "self_service", "monitoring")
+FIELD_LABELS = {"title": "Title", "description": "Description", "caller_university_id": "Caller ID",
+                "service": "Service", "category": "Category", "impact": "Impact", "urgency": "Urgency",
+                "channel": "Channel"}
+
+
+class TicketFields(QGroupBox):
+    def __init__(self, save: Callable[[], None], parent: QWidget | None = None) -> None:
+        super().__init__("Details", parent)
+        form = QFormLayout(self)
+        self.f_title = QLineEdit()
+        self.f_description = QPlainTextEdit()
+        self.f_description.setMaximumHeight(110)
+        self.f_caller = QLineEdit()
+        self.f_caller.setPlaceholderText("university ID")
+        self.f_service = QComboBox()
+        self.f_category = QLineEdit()
+        self.f_impact = QComboBox()
+        self.f_impact.addItems(LEVELS)
+        self.f_urgency = QComboBox()
+        self.f_urgency.addItems(LEVELS)
+        self.f_channel = QComboBox()
+        self.f_channel.addItems(CHANNELS)
+        self.fields: dict[str, QWidget] = {
+            "title": self.f_title, "description": self.f_description, "caller_university_id": self.f_caller,
+            "service": self.f_service, "category": self.f_category, "impact": self.f_impact,
+            "urgency": self.f_urgency, "channel": self.f_channel,
+        }
+        for key, w in self.fields.items():
+            if isinstance(w, QPlainTextEdit):
+                w.setTabChangesFocus(True)   # Tab leaves the box rather than typing a tab
+            w.setAccessibleName(FIELD_LABELS[key])
+            form.addRow(FIELD_LABELS[key], w)
+        self.save_button = QPushButton("&Save (Ctrl+S)")
+        self.save_button.setAccessibleName("Save ticket")
+        self.save_button.clicked.connect(save)
+        form.addRow("", self.save_button)
+
+    def set_services(self, names: Iterable[str]) -> None:
+        self.f_service.blockSignals(True)
+        self.f_service.clear()
+        self.f_service.addItem("")
+        self.f_service.addItems(list(names))
+        self.f_service.blockSignals(False)
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        for key, w in self.fields.items():
+            if key not in values:
+                continue
+            v = values[key] or ""
+            if isinstance(w, QLineEdit):
+                w.setText(str(v))
+            elif isinstance(w, QPlainTextEdit):
+                w.setPlainText(str(v))
+            elif isinstance(w, QComboBox):
+                i = w.findText(str(v))
+                if i < 0 and v:
+                    w.addItem(str(v))
+                    i = w.findText(str(v))
+                w.setCurrentIndex(max(i, 0))
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, w in self.fields.items():
+            if isinstance(w, QLineEdit):
+                out[key] = w.text().strip() or None
+            elif isinstance(w, QPlainTextEdit):
+                out[key] = w.toPlainText()
+            elif isinstance(w, QComboBox):
+                out[key] = w.currentText() or None
+        if out.get("description") is None:
+            out["description"] = ""
+        return out

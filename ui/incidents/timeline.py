@@ -1,0 +1,84 @@
+"""The ticket's story, newest first: comments, work notes, status changes and the audit
+trail, each kind filterable, with the box to write a comment or a work note."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk.workstation.detail import TicketDetail
+from ui.incidents.text import timeline_entries
+
+KINDS = (("public", "Comments"), ("internal", "Work notes"), ("status", "Status"), ("audit", "Audit"))
+
+
+class TimelineSection(QGroupBox):
+    post_requested = Signal(bool)     # internal?
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Timeline (newest first)", parent)
+        self.detail: TicketDetail | None = None
+        lay = QVBoxLayout(self)
+        filters = QHBoxLayout()
+        self.filters: dict[str, QCheckBox] = {}
+        for kind, label in KINDS:
+            box = QCheckBox(label)
+            box.setChecked(True)
+            box.toggled.connect(self._refill)
+            self.filters[kind] = box
+            filters.addWidget(box)
+        self.comment_box = QPlainTextEdit()
+        self.comment_box.setPlaceholderText("Write a comment or work note…")
+        self.comment_box.setAccessibleName("Comment text")
+        self.comment_box.setTabChangesFocus(True)
+        self.comment_box.setMaximumHeight(80)
+        buttons = QHBoxLayout()
+        public = QPushButton("Add &comment (public)")
+        public.clicked.connect(lambda: self.post_requested.emit(False))
+        note = QPushButton("Add work &note (internal)")
+        note.clicked.connect(lambda: self.post_requested.emit(True))
+        buttons.addWidget(public)
+        buttons.addWidget(note)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Timeline")
+        self.list.setWordWrap(True)
+        lay.addLayout(filters)
+        lay.addWidget(self.comment_box)
+        lay.addLayout(buttons)
+        lay.addWidget(self.list)
+
+    def draft(self) -> str:
+        return self.comment_box.toPlainText()
+
+    def fill(self, detail: TicketDetail) -> None:
+        self.detail = detail
+        self._refill()
+
+    def _refill(self) -> None:
+        if self.detail is None:
+            return
+        shown = {k for k, box in self.filters.items() if box.isChecked()}
+        self.list.clear()
+        for kind, text in timeline_entries(self.detail):
+            if kind not in shown:
+                continue
+            item = QListWidgetItem(text)
+            if kind == "internal":
+                item.setBackground(QBrush(QColor(255, 248, 220)))
+                item.setToolTip("Internal work note: staff only")
+            elif kind == "public":
+                item.setToolTip("Public comment: visible to the caller")
+            else:
+                item.setForeground(QBrush(QColor(90, 90, 90)))
+            item.setData(Qt.ItemDataRole.UserRole, kind)
+            self.list.addItem(item)

@@ -1,0 +1,127 @@
+"""The open records: ticket pages and problem tabs (several at once), plus the panels
+features add beside them (major-incident board, dashboard).
+
+It opens a record once (a second request shows the tab already there), asks before a tab
+with unsaved edits is closed, and hears the change hub for the records it shows: a tab
+whose record changed re-reads it, or keeps the user's typing and says so. It hides while
+nothing is open, so the queue gets the whole width.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from desk.live.watcher import PROBLEM, Change
+from ui.context import DeskContext
+from ui.incidents.page import TicketPage
+from ui.problems.detail import ProblemDetailPanel
+from ui.record_tab import RecordTab
+
+R = TypeVar("R", bound=RecordTab)   # a record tab class: ticket or problem
+
+
+class RecordTabs(QTabWidget):
+    problem_opened = Signal(str)     # a problem tab was opened or shown
+
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setTabsClosable(True)
+        self.setDocumentMode(True)
+        self.setAccessibleName("Open tickets")
+        self.tabCloseRequested.connect(self.close_tab)
+        self.setVisible(False)
+        ctx.changes.changed.connect(self.on_change)
+
+    def tabInserted(self, index: int) -> None:
+        super().tabInserted(index)
+        self.setVisible(True)
+
+    def tabRemoved(self, index: int) -> None:
+        super().tabRemoved(index)
+        self.setVisible(self.count() > 0)
+
+    # -- opening ---------------------------------------------------------------------
+    def open_ticket(self, number: str) -> TicketPage:
+        def wire(page: TicketPage) -> None:
+            page.open_problem_requested.connect(self.open_problem)
+
+        return self._open(TicketPage, number, wire)
+
+    def open_problem(self, number: str) -> ProblemDetailPanel:
+        return self._open(ProblemDetailPanel, number, lambda _tab: None)
+
+    def _open(self, cls: type[R], number: str, wire: Callable[[R], None]) -> R:
+        """The tab already showing ``number``, or a new one (``wire`` connects what is its own)."""
+        for tab in self.records(cls):
+            if tab.number == number:
+                self.setCurrentWidget(tab)
+                return tab
+        tab = cls(self.ctx, number, self)
+        wire(tab)
+        tab.open_ticket_requested.connect(self.open_ticket)
+        tab.title_changed.connect(lambda title, t=tab: self._set_title(t, title))
+        self.setCurrentIndex(self.addTab(tab, number))
+        return tab
+
+    def add_panel(self, title: str, widget: QWidget) -> int:
+        index = self.addTab(widget, title)
+        self.setCurrentIndex(index)
+        return index
+
+    def _set_title(self, tab: QWidget, title: str) -> None:
+        i = self.indexOf(tab)
+        if i >= 0:
+            self.setTabText(i, title)
+
+    def close_tab(self, index: int) -> None:
+        w = self.widget(index)
+        if w is None:
+            return
+        if isinstance(w, RecordTab) and w.is_dirty() and not self.ctx.dialogs.confirm(
+                self, "Unsaved changes", f"{w.number} has unsaved changes. Close it and lose them?"):
+            return
+        self.removeTab(index)
+        w.deleteLater()
+
+    # -- what is open ------------------------------------------------------------------
+    def records(self, cls: type[R]) -> list[R]:
+        return [w for i in range(self.count()) if isinstance(w := self.widget(i), cls)]
+
+    def tickets(self) -> list[TicketPage]:
+        return self.records(TicketPage)
+
+    def problems(self) -> list[ProblemDetailPanel]:
+        return self.records(ProblemDetailPanel)
+
+    def current_ticket(self) -> TicketPage | None:
+        w = self.currentWidget()
+        return w if isinstance(w, TicketPage) else None
+
+    def dirty_numbers(self) -> list[str]:
+        return [t.number for t in self.records(RecordTab) if t.is_dirty()]
+
+    def reload_clean(self) -> None:
+        for tab in self.records(RecordTab):
+            tab.reload_if_clean()
+
+    # -- changes -----------------------------------------------------------------------
+    def on_change(self, change: Change) -> None:
+        versions = dict(change.ids)
+        if change.kind == PROBLEM:
+            for problem in self.problems():
+                if change.refresh or problem.problem_id is None or problem.problem_id in versions:
+                    problem.on_changed_elsewhere(versions.get(problem.problem_id or -1))
+            # Known errors and problem links shown on tickets may have changed.
+            for ticket in self.tickets():
+                ticket.reload_if_clean()
+            return
+        for ticket in self.tickets():
+            if change.refresh or ticket.incident_id in versions:
+                ticket.on_changed_elsewhere(versions.get(ticket.incident_id or -1))
+        # Incident changes include links to problems; problem records are few, re-read them.
+        for problem in self.problems():
+            problem.on_changed_elsewhere()
