@@ -18,16 +18,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QObject
 
 from desk.live.watcher import INCIDENT, Change
 
 if TYPE_CHECKING:
-    from ui.context import DeskContext
+    from ui.changes import ChangeHub
+    from ui.tasks import SyncRunner, TaskRunner
 
 T = TypeVar("T")
+
+
+class Runs(Protocol):
+    """What an operation needs of the context it is given (the desk's or the counter's)."""
+
+    runner: TaskRunner | SyncRunner
+    changes: ChangeHub
 
 
 def versioned(result: Any, kind: str = INCIDENT) -> Change:
@@ -52,7 +60,7 @@ def nothing(_result: Any) -> None:
 
 @dataclass(frozen=True)
 class WriteOp(Generic[T]):
-    ctx: DeskContext
+    ctx: Runs
     label: str                                   # "Assign INC-000123 to me": for logs and status text
     work: Callable[[], T]                        # runs on the write thread; calls one desk service
     change: Callable[[T], Change | None] = field(default=versioned)

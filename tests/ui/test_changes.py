@@ -82,3 +82,21 @@ def test_every_standard_shortcut_has_a_binding_where_the_platform_has_none() -> 
 
     standard = {s.shortcut for s in ACTIONS if isinstance(s.shortcut, QKeySequence.StandardKey)}
     assert standard and standard <= set(STANDARD_FALLBACK)
+
+
+def test_a_repair_taken_in_at_the_counter_reaches_the_queue_at_once(window, ctx, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """No watcher runs here: the counter's intake operation tells the hub itself."""
+    from tests import factories
+    from tests.desk.counter.support import intake_request
+    from ui.counter import operations as counter_ops
+    from ui.counter.context import CounterContext
+
+    window.views.select("walk_in")
+    qtbot.waitUntil(lambda: window.queue_model.rowCount() == 0)
+    uid = factories.person(services.db, given="Grace", family="Hopper")
+    results: list[object] = []
+    counter_ops.intake(CounterContext.from_desk(ctx), intake_request(uid)).run(
+        qtbot, done=results.append, failed=pytest.fail)
+    assert results
+    qtbot.waitUntil(lambda: window.queue_model.rowCount() == 1)
+    assert window.queue_model.row_data(0).number == results[0].number  # type: ignore[attr-defined]

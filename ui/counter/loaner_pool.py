@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desk.counter.common import local
 from desk.counter.views import LoanerView
+from ui.counter import operations as ops
 from ui.counter.context import CounterContext
 from ui.errors import describe
 
@@ -109,15 +110,13 @@ class LoanerPoolWindow(QWidget):
         desc = self.cc.dialogs.ask_text(self, "Add loaner", "Make and model:")
         if not desc:
             return
-        self.cc.runner.write(lambda: self.cc.counter.loaners.add(self.cc.actor, tag, desc),
-                             lambda _v: self.refresh(), self._on_error, owner=self)
+        ops.add_loaner(self.cc, tag, desc).run(self, done=lambda _v: self.refresh(), failed=self._on_error)
 
     def take_back(self) -> None:
         tag = self.selected_tag()
         if tag is None:
             return
-        self.cc.runner.write(lambda: self.cc.counter.loaners.take_back(self.cc.actor, tag),
-                             lambda _v: self.refresh(), self._on_error, owner=self)
+        ops.take_back_loaner(self.cc, tag).run(self, done=lambda _v: self.refresh(), failed=self._on_error)
 
     def retire(self) -> None:
         tag = self.selected_tag()
@@ -126,5 +125,4 @@ class LoanerPoolWindow(QWidget):
         reason = self.cc.dialogs.ask_text(self, "Retire loaner", f"Why is {tag} retired (broken, lost, old)?")
         if not reason:
             return
-        self.cc.runner.write(lambda: self.cc.counter.loaners.retire(self.cc.actor, tag, reason),
-                             lambda _v: self.refresh(), self._on_error, owner=self)
+        ops.retire_loaner(self.cc, tag, reason).run(self, done=lambda _v: self.refresh(), failed=self._on_error)

@@ -19,6 +19,7 @@ from desk.counter.errors import DeviceConflict
 from desk.counter.intake import IntakeResult
 from desk.counter.terms import current_terms
 from desk.errors import InvalidInput
+from ui.counter import operations as ops
 from ui.counter.context import CounterContext
 from ui.counter.page_base import IntakePage
 from ui.counter.signature_pad import SignaturePad
@@ -151,8 +152,7 @@ class ReviewPage(IntakePage):
             self.show_message(describe(exc) + (" Go Back to fix it." if field not in (None, "signature",
                                                                                         "staff_initials") else ""))
 
-        self.cc.runner.write(lambda: self.cc.counter.intake.intake(self.cc.actor, request), done, failed,
-                             owner=self)
+        ops.intake(self.cc, request).run(self, done=done, failed=failed)
         return self.result is not None
 
 

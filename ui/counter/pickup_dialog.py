@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desk.counter.pickup import ID_KINDS
 from desk.counter.views import PickupRequest, RepairView
+from ui.counter import operations as ops
 from ui.counter.context import CounterContext
 from ui.counter.signature_pad import SignaturePad
 from ui.errors import describe
@@ -158,5 +159,4 @@ class PickupDialog(QDialog):
             self.picked_up.emit(view)
             self.accept()
 
-        self.cc.runner.write(lambda: self.cc.counter.pickup.pickup(self.cc.actor, req), done, self._on_error,
-                             owner=self)
+        ops.pickup(self.cc, req).run(self, done=done, failed=self._on_error)

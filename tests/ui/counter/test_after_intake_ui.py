@@ -137,7 +137,8 @@ def test_installer_adds_counter_menu_and_preview_follows_intake(qtbot: QtBot, cc
     win = Window()
     qtbot.addWidget(win)
     ctx = SimpleNamespace(services=SimpleNamespace(counter=cc.counter, people=cc.people, clock=cc.clock),
-                          actor=cc.actor, runner=cc.runner, dialogs=cc.dialogs, settings=cc.settings)
+                          actor=cc.actor, runner=cc.runner, dialogs=cc.dialogs, settings=cc.settings,
+                          changes=cc.changes)
     counter = install(win, ctx)
     names = [a.text() for _m, a in win.tools]  # type: ignore[attr-defined]
     assert names[:3] == ["New &walk-in repair…", "&Pickup…", "&Loaner pool"]
@@ -202,7 +203,8 @@ def test_unfinished_intake_is_offered_at_start(qtbot: QtBot, cc: CounterContext,
     qtbot.addWidget(win)
     cc.dialogs = ScriptedDialogs([True])
     ctx = SimpleNamespace(services=SimpleNamespace(counter=cc.counter, people=cc.people, clock=cc.clock),
-                          actor=cc.actor, runner=cc.runner, dialogs=cc.dialogs, settings=cc.settings)
+                          actor=cc.actor, runner=cc.runner, dialogs=cc.dialogs, settings=cc.settings,
+                          changes=cc.changes)
     counter = install(win, ctx)
     qtbot.waitUntil(lambda: any(isinstance(w, IntakeWizard) for w in counter.open))
     wizard = next(w for w in counter.open if isinstance(w, IntakeWizard))
