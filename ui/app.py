@@ -116,7 +116,6 @@ def run(argv: list[str]) -> int:
     window_ref.append(window)
     live = LiveBridge(db, window)
     live.changed.connect(ctx.changes.publish)
-    live.problems_changed.connect(ctx.changes.publish)
     live.state_changed.connect(window.on_live_state)
     live.start()
     install_features(window, ctx)

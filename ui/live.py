@@ -1,9 +1,9 @@
 """Bridges a desk.live watcher (its own thread) into Qt signals on the GUI thread.
 
 Changes arriving within a few milliseconds of each other (a burst of saves, a bulk
-edit) are merged into one emission per kind, so a view re-reads once. Incident
-changes go out on ``changed`` (the queue, ticket tabs, other features' panels);
-problem-record changes on ``problems_changed`` (the problem list and problem tabs).
+edit) are merged into one ``Change`` per kind (incidents, problem records), so a view
+re-reads once. ``ui/app.py`` connects ``changed`` to the window's change hub, where
+these meet the changes made here.
 """
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ COALESCE_MS = 25
 
 
 class LiveBridge(QObject):
-    changed = Signal(object)            # desk.live.watcher.Change about incidents
-    problems_changed = Signal(object)   # desk.live.watcher.Change about problem records
+    changed = Signal(object)            # desk.live.watcher.Change (incidents or problem records)
     state_changed = Signal(str)
     _arrived = Signal(object)           # emitted on the watcher thread, queued to ours
 
@@ -40,12 +39,12 @@ class LiveBridge(QObject):
             self._timer.start()
 
     def _flush(self) -> None:
-        for kind, signal in ((INCIDENT, self.changed), (PROBLEM, self.problems_changed)):
+        for kind in (INCIDENT, PROBLEM):
             pending, refresh = self._pending[kind], self._refresh[kind]
             if not pending and not refresh:
                 continue
             self._pending[kind], self._refresh[kind] = {}, False
-            signal.emit(Change(ids=tuple(pending.items()), refresh=refresh, kind=kind))
+            self.changed.emit(Change(ids=tuple(pending.items()), refresh=refresh, kind=kind))
 
     def start(self) -> None:
         if self.watcher is None:

@@ -21,7 +21,6 @@ def test_problem_changed_elsewhere_updates_its_row_and_tab(window, services: Ser
     eduroam = services.problems.open(admin, title="Eduroam drops in Davis")
     bridge = LiveBridge(database, window)
     bridge.changed.connect(window.ctx.changes.publish)
-    bridge.problems_changed.connect(window.ctx.changes.publish)
     states: list[str] = []
     bridge.state_changed.connect(states.append)
     bridge.start()
