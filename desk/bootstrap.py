@@ -53,11 +53,12 @@ class Services:
     @classmethod
     def over(cls, db: Database, clock: Clock = utc_now) -> Services:
         incidents = IncidentService(db, clock)
-        return cls(db=db, clock=clock, incidents=incidents, people=PeopleService(db, clock),
-                   problems=ProblemService(db, clock), staff=StaffService(db, clock),
+        problem_list = ProblemListService(db)
+        return cls(db=db, clock=clock, incidents=incidents, people=PeopleService(db, clock, incidents),
+                   problems=ProblemService(db, clock, problem_list), staff=StaffService(db, clock),
                    queue=QueueService(db, clock), saved_views=SavedViewService(db, clock),
                    details=TicketDetailService(db, clock), scan=ScanService(db),
-                   problem_list=ProblemListService(db), sla=SlaService(db, clock))
+                   problem_list=problem_list, sla=SlaService(db, clock))
 
     @cached_property
     def counter(self) -> CounterServices:

@@ -44,7 +44,8 @@ from db.models import (
     TeamMember,
 )
 from desk.actor import Actor
-from desk.clock import utc_now
+from desk.bootstrap import Services
+from desk.clock import SettableClock, utc_now
 from desk.common import audit
 from desk.common.lookups import current_vip_policy
 from desk.common.numbering import format_number, reserve_block
@@ -190,7 +191,11 @@ def build_demo(db: Database, *, tickets: int, seed: int, progress: Progress,
 
     # Walk-in repairs through the counter's own services, on their own random stream,
     # taken in by a demo counter account (so they count as demo records).
-    add_repairs(db, now=now, rng=random.Random(seed + 5), progress=progress, actor=_demo_counter(db, ctx))
+    clock = SettableClock(now)
+    services = Services.over(db, clock)
+    counter_account = _demo_counter(services, ctx)
+    if counter_account is not None:
+        add_repairs(db, services.counter, clock, counter_account, rng=random.Random(seed + 5), progress=progress)
     # Fresh statistics on both engines: without them PostgreSQL plans the queue and
     # problem lists as if the tables were empty (autovacuum may be off or late).
     with writer.begin() as conn:
@@ -204,30 +209,24 @@ def _operator_account(db: Database) -> Actor:
     """Who is running the demo. On a brand-new database they become the first admin, as
     on first start (otherwise the demo's staff would take that place and lock them out);
     on any other database they need a staff account (NoStaffAccount)."""
-    from desk.people.staff import StaffService
-
-    return StaffService(db).resolve_actor()
+    return Services.over(db).staff.resolve_actor()
 
 
-def _demo_counter(db: Database, ctx: DemoContext) -> Actor | None:
+def _demo_counter(services: Services, ctx: DemoContext) -> Actor | None:
     assert ctx.staffing is not None
-    from desk.people.staff import StaffService
-
     counters = set(ctx.staffing.counter_ids)
-    return next((a for a in StaffService(db).list() if a.staff_id in counters), None)
+    return next((a for a in services.staff.list() if a.staff_id in counters), None)
 
 
 def give_operator_work(db: Database, ctx: DemoContext, operator: Actor, count: int = 6) -> None:
     """Hand a few of the newest open tickets to the person trying Desk, through the
     incident service, so "My open work" is not empty on first start."""
-    from desk.incidents.service import IncidentService
-
     with db.reading() as s:
         numbers = s.execute(
             select(Incident.number).where(Incident.status.in_(["new", "assigned", "in_progress"]),
                                           Incident.is_major.is_(False))
             .order_by(Incident.opened_at.desc()).limit(count)).scalars().all()
-    service = IncidentService(db, lambda: ctx.now)
+    service = Services.over(db, lambda: ctx.now).incidents
     for number in numbers:
         service.assign(operator, number, assignee=operator.username)
     if numbers:

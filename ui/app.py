@@ -114,7 +114,7 @@ def run(argv: list[str]) -> int:
     ctx = build_context(services, actor, TaskRunner(), Settings(), Dialogs(), db.description)
     window = MainWindow(ctx)
     window_ref.append(window)
-    live = LiveBridge(db, window)
+    live = LiveBridge(services, window)
     live.changed.connect(ctx.changes.publish)
     live.state_changed.connect(window.on_live_state)
     live.start()

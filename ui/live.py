@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from desk.bootstrap import Services
 from desk.live.watcher import INCIDENT, PROBLEM, Change, Watcher, watcher_for
 
 COALESCE_MS = 25
@@ -19,7 +20,7 @@ class LiveBridge(QObject):
     state_changed = Signal(str)
     _arrived = Signal(object)           # emitted on the watcher thread, queued to ours
 
-    def __init__(self, db, parent: QObject | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, services: Services, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pending: dict[str, dict[int, int]] = {INCIDENT: {}, PROBLEM: {}}
         self._refresh: dict[str, bool] = {INCIDENT: False, PROBLEM: False}
@@ -28,7 +29,8 @@ class LiveBridge(QObject):
         self._timer.setInterval(COALESCE_MS)
         self._timer.timeout.connect(self._flush)
         self._arrived.connect(self._collect)
-        self.watcher: Watcher | None = watcher_for(db, self._arrived.emit, self.state_changed.emit)
+        self.watcher: Watcher | None = watcher_for(services.db, services.queue, services.problem_list,
+                                                         self._arrived.emit, self.state_changed.emit)
 
     @Slot(object)
     def _collect(self, change: Change) -> None:

@@ -255,7 +255,7 @@ def sweep_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 def auto_close_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     from desk.incidents.autoclose import auto_close
 
-    done = auto_close(ctx.db, ctx.actor, dry_run=args.dry_run)
+    done = auto_close(ctx.db, ctx.services.incidents, ctx.actor, dry_run=args.dry_run)
     verb = "would close" if args.dry_run else "closed"
     for item in done:
         print(f"{item.number}  resolved {item.resolved_at.isoformat()}  auto-close due {item.close_due_at.isoformat()}")

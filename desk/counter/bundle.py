@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from db.engine import Database
-from desk.clock import Clock, utc_now
+from desk.clock import Clock
 from desk.counter.checklist import ChecklistService
 from desk.counter.intake import IntakeService
 from desk.counter.loaners import LoanerService
@@ -22,7 +22,9 @@ class CounterServices:
     models: IncidentModelService
 
     @classmethod
-    def over(cls, db: Database, clock: Clock = utc_now, incidents: IncidentService | None = None) -> CounterServices:
-        inc = incidents or IncidentService(db, clock)
-        return cls(IntakeService(db, clock), PickupService(db, clock, inc), LoanerService(db, clock),
-                   ChecklistService(db, clock, inc), IncidentModelService(db, clock, inc))
+    def over(cls, db: Database, clock: Clock, incidents: IncidentService) -> CounterServices:
+        """Built by the composition root (``desk.bootstrap.Services.counter``), over its
+        incident service."""
+        models = IncidentModelService(db, clock, incidents)
+        return cls(IntakeService(db, clock, models), PickupService(db, clock, incidents), LoanerService(db, clock),
+                   ChecklistService(db, clock, incidents), models)

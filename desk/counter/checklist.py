@@ -9,7 +9,7 @@ from db.engine import Database
 from db.enums import IncidentStatus, JournalKind
 from db.models import JournalEntry, Repair, Task
 from desk.actor import Actor
-from desk.clock import Clock, utc_now
+from desk.clock import Clock
 from desk.common import audit, lookups
 from desk.common.records import TaskView
 from desk.common.text import clean_text
@@ -34,10 +34,10 @@ class ChecklistState:
 
 
 class ChecklistService:
-    def __init__(self, db: Database, clock: Clock = utc_now, incidents: IncidentService | None = None) -> None:
+    def __init__(self, db: Database, clock: Clock, incidents: IncidentService) -> None:
         self.db = db
         self.clock = clock
-        self.incidents = incidents or IncidentService(db, clock)
+        self.incidents = incidents
 
     def state(self, number: str, offer: str | None = None) -> ChecklistState:
         with self.db.reading() as s:

@@ -15,13 +15,12 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from db.engine import Database
-from db.enums import Role
 from db.models import Device, Person
 from desk.actor import Actor
+from desk.clock import SettableClock
 from desk.counter.bundle import CounterServices
 from desk.counter.common import DESK_TZ
 from desk.counter.views import DeviceInfo, IntakeRequest, PickupRequest
-from desk.people.staff import StaffService
 
 LOANERS = (
     "Lenovo ThinkPad T14 Gen 4", "Lenovo ThinkPad T14 Gen 4", "Lenovo ThinkPad E14", "Dell Latitude 5440",
@@ -76,14 +75,6 @@ def loaner_rows(loader: Any, now_s: int) -> list[dict[str, Any]]:
     return rows
 
 
-class _Clock:
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
 def _desk_time(day: dt.date, rng: random.Random) -> dt.datetime:
     while day.weekday() >= 5:
         day -= dt.timedelta(days=1)
@@ -91,18 +82,13 @@ def _desk_time(day: dt.date, rng: random.Random) -> dt.datetime:
     return local.astimezone(dt.UTC)
 
 
-def add_repairs(db: Database, *, now: dt.datetime, rng: random.Random, count: int = 36,
-                progress: Callable[[str], None] = lambda _m: None, actor: Actor | None = None) -> int:
+def add_repairs(db: Database, counter: CounterServices, clock: SettableClock, actor: Actor, *,
+                rng: random.Random, count: int = 36, progress: Callable[[str], None] = lambda _m: None) -> int:
     """``count`` repairs over the last six weeks: closed, pending parts, ready, just in; some with loaners.
 
-    ``actor`` takes them in (default: the first counter account)."""
-    clock = _Clock(now)
-    counter = CounterServices.over(db, clock)
-    if actor is None:
-        staff = [a for a in StaffService(db).list() if Role.COUNTER in a.roles or Role.TECHNICIAN in a.roles]
-        actor = next((a for a in staff if Role.COUNTER in a.roles), staff[0] if staff else None)
-    if actor is None:
-        return 0
+    ``counter`` is the composition root's counter over ``clock``, which this walks through
+    the weeks from where it stands now; ``actor`` takes the repairs in."""
+    now = clock.now
     with db.reading() as s:
         people = list(s.execute(select(Person.university_id).order_by(Person.id).limit(2000)).scalars())
         # A later load continues the tags: a tag names one laptop, and intake refuses a

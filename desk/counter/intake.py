@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import Repair, RepairAccessory, Signature, Task
 from desk.actor import Actor
-from desk.clock import Clock, utc_now
+from desk.clock import Clock
 from desk.common import audit, lookups
 from desk.common.models import REPAIR_MODEL
 from desk.common.text import clean_text
@@ -58,10 +58,10 @@ def _clean_device(info: DeviceInfo) -> DeviceInfo:
 
 
 class IntakeService:
-    def __init__(self, db: Database, clock: Clock = utc_now) -> None:
+    def __init__(self, db: Database, clock: Clock, models: IncidentModelService) -> None:
         self.db = db
         self.clock = clock
-        self.models = IncidentModelService(db, clock)
+        self.models = models
 
     # -- look-ups for the wizard ------------------------------------------------
     def find_device(self, asset_tag: str | None = None, serial: str | None = None) -> DeviceView | None:

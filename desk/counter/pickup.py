@@ -11,7 +11,7 @@ from db.engine import Database
 from db.enums import IncidentStatus
 from db.models import Incident, Loan, Person, Repair, RepairAccessory, Signature, Task
 from desk.actor import Actor
-from desk.clock import Clock, utc_now
+from desk.clock import Clock
 from desk.common import audit
 from desk.common.text import clean_text
 from desk.counter import loaners
@@ -28,10 +28,10 @@ ID_KINDS = ("University card", "Driver's licence", "Passport", "Other photo ID")
 
 
 class PickupService:
-    def __init__(self, db: Database, clock: Clock = utc_now, incidents: IncidentService | None = None) -> None:
+    def __init__(self, db: Database, clock: Clock, incidents: IncidentService) -> None:
         self.db = db
         self.clock = clock
-        self.incidents = incidents or IncidentService(db, clock)
+        self.incidents = incidents
 
     def find(self, scanned: str) -> RepairView:
         """The repair behind a scanned slip barcode or a typed number."""

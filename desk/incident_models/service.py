@@ -15,7 +15,7 @@ from db.engine import Database
 from db.enums import Channel, Impact, Urgency
 from db.models import Category, Incident, IncidentModel, IncidentModelTask, Service
 from desk.actor import Actor
-from desk.clock import Clock, utc_now
+from desk.clock import Clock
 from desk.common import audit, lookups
 from desk.common.records import IncidentView
 from desk.common.text import clean_text
@@ -54,10 +54,10 @@ def _enum(e: type[Enum], value: str, what: str) -> Any:
 
 
 class IncidentModelService:
-    def __init__(self, db: Database, clock: Clock = utc_now, incidents: IncidentService | None = None) -> None:
+    def __init__(self, db: Database, clock: Clock, incidents: IncidentService) -> None:
         self.db = db
         self.clock = clock
-        self.incidents = incidents or IncidentService(db, clock)
+        self.incidents = incidents
 
     # -- reading -------------------------------------------------------------
     def list(self, *, include_inactive: bool = False) -> list[ModelView]:

@@ -70,15 +70,16 @@ def due_for_closing(db: Database, now: dt.datetime) -> list[AutoClosed]:
     return out
 
 
-def auto_close(db: Database, actor: Actor, *, clock: Clock = utc_now, dry_run: bool = False) -> list[AutoClosed]:
-    """Close every resolved ticket whose auto-close time has passed; returns those closed."""
+def auto_close(db: Database, incidents: IncidentService, actor: Actor, *, clock: Clock = utc_now,
+               dry_run: bool = False) -> list[AutoClosed]:
+    """Close every resolved ticket whose auto-close time has passed, through ``incidents``
+    (the composition root's); returns those closed."""
     require(actor, "sla.jobs")
 
     now = clock()
     due = due_for_closing(db, now)
     if dry_run:
         return due
-    incidents = IncidentService(db, clock)
     closed: list[AutoClosed] = []
     for item in due:
         try:

@@ -119,15 +119,15 @@ class SqliteWatcher(Watcher):
     connection (another process, or this app's pool) commits. Then re-reads incidents
     and problems updated since the last one seen."""
 
-    def __init__(self, db: Database, on_change: ChangeCallback, on_state: StateCallback,
-                 *, interval: float = 0.1) -> None:
+    def __init__(self, db: Database, queue: QueueService, problems: ProblemListService,
+                 on_change: ChangeCallback, on_state: StateCallback, *, interval: float = 0.1) -> None:
         super().__init__(on_change, on_state)
         path = sqlite_path(db.engine.url)
         if path is None:
             raise ValueError("SqliteWatcher needs a file database")
         self.path = path
-        self.queue = QueueService(db)
-        self.problems = ProblemListService(db)
+        self.queue = queue          # what changed since the last commit seen: incidents …
+        self.problems = problems    # … and problem records
         self.interval = interval
         self._trackers: list[_Tracker] = []
 
@@ -220,11 +220,14 @@ def _parse(payload: str) -> tuple[int, int] | None:
     return int(data["id"]), int(data.get("version", 0))
 
 
-def watcher_for(db: Database, on_change: ChangeCallback, on_state: StateCallback) -> Watcher | None:
+def watcher_for(db: Database, queue: QueueService, problems: ProblemListService, on_change: ChangeCallback,
+                on_state: StateCallback) -> Watcher | None:
+    """The watcher for ``db``'s engine (the services are the composition root's), or None
+    for an in-memory database, which nobody else can change."""
     if db.dialect == "postgresql":
         return PostgresWatcher(db, on_change, on_state)
     if sqlite_path(db.engine.url) is not None:
-        return SqliteWatcher(db, on_change, on_state)
+        return SqliteWatcher(db, queue, problems, on_change, on_state)
     return None
 
 

@@ -26,7 +26,7 @@ from db.models import (
     Team,
 )
 from desk.actor import Actor
-from desk.clock import Clock, utc_now
+from desk.clock import Clock
 from desk.common import audit, lookups
 from desk.common.text import clean_text
 from desk.errors import DeskError, InvalidInput, NotFound
@@ -55,12 +55,11 @@ MAJOR_TEAM = "Major Incident Team"
 
 
 class MajorIncidentService:
-    def __init__(self, db: Database, clock: Clock = utc_now, incidents: IncidentService | None = None,
-                 problems: ProblemService | None = None) -> None:
+    def __init__(self, db: Database, clock: Clock, incidents: IncidentService, problems: ProblemService) -> None:
         self.db = db
         self.clock = clock
-        self.incidents = incidents or IncidentService(db, clock)
-        self.problems = problems or ProblemService(db, clock)
+        self.incidents = incidents
+        self.problems = problems
 
     # -- reading -----------------------------------------------------------------------
     def get(self, number: str) -> MajorView:

@@ -9,11 +9,12 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import Affiliation, Department, Person, PersonStatus, VipGrant, VipPolicy
 from desk.actor import Actor
-from desk.clock import Clock, utc_now
+from desk.clock import Clock
 from desk.common import audit
 from desk.common.records import AffiliationView, PersonStatusView, PersonView, VipView
 from desk.common.text import clean_text
 from desk.errors import InvalidInput, NotFound
+from desk.incidents.service import IncidentService
 from desk.rules.permissions import require
 
 EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
@@ -45,9 +46,10 @@ def load_person(s: Session, person_id: int) -> PersonView:
 
 
 class PeopleService:
-    def __init__(self, db: Database, clock: Clock = utc_now) -> None:
+    def __init__(self, db: Database, clock: Clock, incidents: IncidentService) -> None:
         self.db = db
         self.clock = clock
+        self.incidents = incidents   # re-derives open tickets' priority when VIP status changes
 
     def get(self, university_id: str) -> PersonView:
         with self.db.reading() as s:
@@ -131,9 +133,7 @@ class PeopleService:
                 active.revoked_at, active.revoked_by_id, active.revoke_reason = now, actor.staff_id, why
             audit.record(s, actor, now, "person", p.id, "vip", str(not grant).lower(), str(grant).lower(), why)
             s.flush()
-            from desk.incidents.service import IncidentService
-
-            IncidentService(self.db, self.clock).rederive_open_for_person(
+            self.incidents.rederive_open_for_person(
                 s, actor, p.id, now, f"VIP {'granted' if grant else 'removed'}: {why}")
             return load_person(s, p.id)
 

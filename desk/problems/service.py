@@ -19,7 +19,7 @@ from db.engine import Database
 from db.enums import ProblemStatus
 from db.models import Category, Incident, Problem, Service, StaffAccount, Team
 from desk.actor import Actor
-from desk.clock import Clock, utc_now
+from desk.clock import Clock
 from desk.common import audit, lookups
 from desk.common.numbering import next_number
 from desk.common.records import ProblemView
@@ -114,10 +114,10 @@ def _editable_now(s: Session, p: Problem) -> dict[str, Any]:
 
 
 class ProblemService:
-    def __init__(self, db: Database, clock: Clock = utc_now) -> None:
+    def __init__(self, db: Database, clock: Clock, listing: ProblemListService) -> None:
         self.db = db
         self.clock = clock
-        self.listing = ProblemListService(db)
+        self.listing = listing
 
     # -- reading -----------------------------------------------------------------------
     def count(self, q: ProblemQuery | None = None) -> int:

@@ -17,7 +17,6 @@ from pytestqt.qtbot import QtBot
 
 from db.engine import Database
 from desk.bootstrap import Services
-from desk.counter.bundle import CounterServices
 from desk.counter.views import DeviceInfo, PickupRequest
 from desk.printing import build_device_tag, build_intake_slip, build_pickup_receipt
 from tests import factories
@@ -34,7 +33,7 @@ def test_counter_service_and_printing_speed(db_url: str) -> None:
     db = Database.connect(db_url)
     services = Services.over(db)
     actor = services.staff.resolve_actor(os_username="bench")
-    counter = CounterServices.over(db)
+    counter = services.counter
     uid = factories.person(db, given="Zoë", family="Ørsted 王")
     intakes, slips, tags, receipts, pickups = [], [], [], [], []
     for i in range(20):
@@ -69,7 +68,7 @@ def test_wizard_known_customer_and_device(qtbot: QtBot, sqlite_url: str, tmp_pat
     db = Database.connect(sqlite_url)
     services = Services.over(db)
     actor = services.staff.resolve_actor(os_username="bench")
-    counter = CounterServices.over(db)
+    counter = services.counter
     uid = factories.person(db)
     counter.intake.intake(actor, intake_request(uid))  # the device is known from an earlier repair
     cc = CounterContext(counter, services.people, actor, SyncRunner(), ScriptedDialogs(),

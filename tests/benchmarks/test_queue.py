@@ -187,7 +187,7 @@ def _live_latency(db: Database, services: Services, actor, number: str) -> float
         if change.refresh or any(i == target.get("id") for i, _v in change.ids):
             got.set()
 
-    watcher = watcher_for(db, on_change, lambda _s: None)
+    watcher = watcher_for(db, services.queue, services.problem_list, on_change, lambda _s: None)
     assert watcher is not None
     watcher.start()
     time.sleep(0.5)

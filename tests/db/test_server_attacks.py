@@ -20,10 +20,8 @@ from db.models import AuditEntry, Incident
 from desk.actor import Actor
 from desk.bootstrap import Services
 from desk.common.audit import verify_chain
-from desk.counter.bundle import CounterServices
 from desk.counter.views import PickupRequest
 from desk.incidents.service import NewIncident
-from desk.major.service import MajorIncidentService
 from tests import factories
 from tests.desk.counter.support import intake_request, signature_png
 from tests.pg_logins import REFUSED, Login, admin_conn, refused, staff_logins
@@ -131,7 +129,7 @@ def test_counter_login_closes_only_the_walk_in_repair_it_hands_back(site: Site) 
     # A real intake, through the services on the counter login.
     db, svcs = site.counter.services()
     try:
-        counter = CounterServices.over(db, incidents=svcs.incidents)
+        counter = svcs.counter
         me = svcs.staff.resolve_actor()
         uid = factories.person(site.owner.db, given="Walk", family="In")
         number = counter.intake.intake(me, intake_request(uid)).number
@@ -156,12 +154,12 @@ def test_counter_login_closes_only_the_walk_in_repair_it_hands_back(site: Site) 
 def test_a_major_team_members_new_role_is_audited(site: Site) -> None:
     """major_team_members was audited on insert and delete only, and the service leaves
     the entry to the trigger: a role change (in Desk or in psql) left no audit row."""
-    MajorIncidentService(site.owner.db).promote(site.admin, site.number, reason="Whole building dark",
+    Services.over(site.owner.db).major.promote(site.admin, site.number, reason="Whole building dark",
                                                 team=[(site.tech.actor.username, "comms")])
     db = site.tech.services()[0]
     try:
         tech = Services.over(db).staff.resolve_actor()
-        MajorIncidentService(db).add_member(tech, site.number, site.tech.actor.username, "lead")
+        Services.over(db).major.add_member(tech, site.number, site.tech.actor.username, "lead")
     finally:
         db.dispose()
     with site.tech.sql() as c:

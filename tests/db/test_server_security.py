@@ -486,8 +486,6 @@ def test_every_table_is_classified_for_the_server() -> None:
 def test_more_of_desk_on_staff_logins_with_a_workstation_clock_two_seconds_behind(server: Server) -> None:
     """The server keeps a client's instants within its tolerance, so Desk's own rules that
     compare times (VIP status, SLA re-targeting) see one clock, as on SQLite."""
-    from desk.counter.bundle import CounterServices
-    from desk.sla.admin import SlaAdmin
     from tests.desk.counter.support import intake_request
 
     def behind() -> dt.datetime:
@@ -513,7 +511,7 @@ def test_more_of_desk_on_staff_logins_with_a_workstation_clock_two_seconds_behin
         assert sup.incidents.get(v.number).priority == "P3"   # re-derived by the grant, accepted by the server
         sup.people.revoke_vip(s_me, uid, reason="Term of office ended")
         assert sup.incidents.get(v.number).priority == "P4"
-        saved = SlaAdmin(sup.db, behind).set_target(s_me, "standard", "P4", response="2h", resolution="4d")
+        saved = sup.sla_admin.set_target(s_me, "standard", "P4", response="2h", resolution="4d")
         assert saved.version >= 2
         seen = tech.incidents.get(v.number)
         tech.incidents.update(t_me, v.number, seen.version, {"service": "Printing"})
@@ -523,7 +521,7 @@ def test_more_of_desk_on_staff_logins_with_a_workstation_clock_two_seconds_behin
         assert row.service_id is not None and row.sla_version_id is not None
         p = tech.problems.open(t_me, title="Dean laptops overheat", incidents=[v.number])
         assert p.number.startswith("PRB-")
-        counter_svcs = CounterServices.over(counter.db, behind)
+        counter_svcs = counter.counter
         result = counter_svcs.intake.intake(c_me, intake_request(uid))
         assert result.number.startswith("INC-")
         assert verify_chain(server.owner.db).ok

@@ -12,7 +12,6 @@ from db.enums import Role
 from desk.actor import Actor
 from desk.bootstrap import Services
 from desk.cli.main import main
-from desk.counter.bundle import CounterServices
 from desk.errors import PermissionDenied
 from desk.incidents.autoclose import auto_close
 from desk.incidents.service import NewIncident
@@ -40,7 +39,7 @@ class Desk:
                                                         teams=["Service Desk"])
         self.incident = self.services.incidents.open(self.admin, NewIncident(
             title="Projector dead", service="Classroom Technology")).number
-        self.repair = make_intake(self.db, CounterServices.over(self.db), self.admin).number
+        self.repair = make_intake(self.db, self.services.counter, self.admin).number
 
     def run(self, os_user: str, *argv: str) -> tuple[int, str, str]:
         self.monkeypatch.setattr(staff_module, "os_user", lambda: os_user)
@@ -119,8 +118,8 @@ def test_sla_jobs_check_the_role_in_the_core(desk: Desk) -> None:
         with pytest.raises(PermissionDenied, match="needs the supervisor role"):
             jobs.sweep(desk.db, who)
         with pytest.raises(PermissionDenied, match="needs the supervisor role"):
-            auto_close(desk.db, who, dry_run=True)
+            auto_close(desk.db, desk.services.incidents, who, dry_run=True)
     supervisor = desk.actors["sam"]
     assert jobs.sweep(desk.db, supervisor) == 0
-    assert auto_close(desk.db, supervisor, dry_run=True) == []
+    assert auto_close(desk.db, desk.services.incidents, supervisor, dry_run=True) == []
     assert jobs.recompute(desk.db, supervisor) >= 0

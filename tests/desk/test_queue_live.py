@@ -36,7 +36,7 @@ class Recorder:
 
 def test_other_connection_changes_arrive(database: Database, services: Services, admin: Actor, clock) -> None:  # type: ignore[no-untyped-def]
     rec = Recorder()
-    watcher = watcher_for(database, rec.change, rec.states.append)
+    watcher = watcher_for(database, services.queue, services.problem_list, rec.change, rec.states.append)
     assert watcher is not None
     watcher.start()
     try:
@@ -61,7 +61,7 @@ def test_problem_changes_arrive_as_their_own_kind(database: Database, services: 
                                                   clock) -> None:  # type: ignore[no-untyped-def]
     mine = services.problems.open(admin, title="Printers drop off the network")
     rec = Recorder()
-    watcher = watcher_for(database, rec.change, rec.states.append)
+    watcher = watcher_for(database, services.queue, services.problem_list, rec.change, rec.states.append)
     assert watcher is not None
     watcher.start()
     try:

@@ -34,7 +34,7 @@ def main(out: Path) -> None:
                         db.description)
     matching = _incident_with_a_known_error(services, ctx, actor)
     w = MainWindow(ctx)
-    live = LiveBridge(db, w)
+    live = LiveBridge(w.ctx.services, w)
     live.changed.connect(w.ctx.changes.publish)
     live.state_changed.connect(w.on_live_state)
     live.start()

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
 def test_live_update_from_another_workstation(window, tickets, database: Database, admin: Actor, qtbot) -> None:  # type: ignore[no-untyped-def]
-    bridge = LiveBridge(database, window)
+    bridge = LiveBridge(window.ctx.services, window)
     bridge.changed.connect(window.ctx.changes.publish)
     bridge.state_changed.connect(window.on_live_state)
     states: list[str] = []

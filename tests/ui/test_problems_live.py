@@ -19,7 +19,7 @@ def test_problem_changed_elsewhere_updates_its_row_and_tab(window, services: Ser
     lamps = services.problems.open(admin, title="Projector lamps fail")
     clock.advance(minutes=1)
     eduroam = services.problems.open(admin, title="Eduroam drops in Davis")
-    bridge = LiveBridge(database, window)
+    bridge = LiveBridge(window.ctx.services, window)
     bridge.changed.connect(window.ctx.changes.publish)
     states: list[str] = []
     bridge.state_changed.connect(states.append)

@@ -9,7 +9,6 @@ from pypdf import PdfReader
 from db.engine import Database
 from desk.bootstrap import Services
 from desk.cli.main import main
-from desk.counter.bundle import CounterServices
 from tests import factories
 from tests.desk.counter.support import make_intake
 
@@ -31,7 +30,7 @@ def test_print_commands(sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureF
     db = Database.connect(sqlite_url)
     services = Services.over(db)
     admin = services.staff.resolve_actor()  # this OS user, who runs the CLI below: printing needs a staff account
-    number = make_intake(db, CounterServices.over(db), admin).number
+    number = make_intake(db, services.counter, admin).number
     for kind in ("slip", "tag"):
         out = tmp_path / f"{kind}.pdf"
         assert main(["--database", sqlite_url, "print", kind, number, "--out", str(out), "--paper", "a4"]) == 0

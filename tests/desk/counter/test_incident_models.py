@@ -7,14 +7,14 @@ from db.enums import Role
 from desk.actor import Actor
 from desk.bootstrap import Services
 from desk.errors import InvalidInput, NotFound, PermissionDenied
-from desk.incident_models import IncidentModelService, ModelSpec, TaskTemplate
+from desk.incident_models import ModelSpec, TaskTemplate
 from tests import factories
 
 SHIPPED = {"laptop-repair", "password-reset", "wifi", "printer", "account-lockout"}
 
 
 def test_shipped_models_are_seeded(services: Services) -> None:
-    models = {m.name: m for m in IncidentModelService(services.db).list()}
+    models = {m.name: m for m in services.incident_models.list()}
     assert set(models) >= SHIPPED
     laptop = models["laptop-repair"]
     assert laptop.priority == "P4 Low" and laptop.service == "Laptop Repair"
@@ -23,7 +23,7 @@ def test_shipped_models_are_seeded(services: Services) -> None:
 
 def test_open_from_model(services: Services, admin: Actor) -> None:
     uid = factories.person(services.db)
-    svc = IncidentModelService(services.db, incidents=services.incidents)
+    svc = services.incident_models
     v = svc.open(admin, "password-reset", title="Forgot password", caller=uid)
     assert (v.model, v.service, v.category, v.priority) == ("password-reset", "Accounts & Passwords", "Access", "P3")
     with pytest.raises(InvalidInput, match="needs: caller"):
@@ -35,7 +35,7 @@ def test_open_from_model(services: Services, admin: Actor) -> None:
 
 
 def test_supervisor_creates_and_edits_models(services: Services, admin: Actor) -> None:
-    svc = IncidentModelService(services.db, incidents=services.incidents)
+    svc = services.incident_models
     spec = ModelSpec(name="projector", label="Projector fault", service="Classroom Technology",
                      category="Hardware", impact="medium", urgency="high", required_fields=("description",),
                      tasks=(TaskTemplate("Check input"), TaskTemplate("Swap lamp", "if lamp hours > 3000")))

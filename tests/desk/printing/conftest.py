@@ -5,8 +5,8 @@ from collections.abc import Iterator
 import pytest
 
 from db.engine import Database
+from desk.bootstrap import Services
 from desk.counter.bundle import CounterServices
-from tests.conftest import FakeClock
 
 
 @pytest.fixture
@@ -18,5 +18,5 @@ def database(sqlite_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture
-def counter(database: Database, clock: FakeClock) -> CounterServices:
-    return CounterServices.over(database, clock)
+def counter(services: Services) -> CounterServices:
+    return services.counter

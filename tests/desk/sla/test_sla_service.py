@@ -281,9 +281,9 @@ def test_auto_close_after_five_business_days_unless_reopened(services: Services,
     clock.set(ny(2026, 11, 3, 9, 0))
     services.incidents.transition(admin, b, "in_progress", reason="Not fixed")
     clock.set(ny(2026, 11, 9, 8, 59))  # 49 h 59 business hours (Veterans Day is the 11th)
-    assert auto_close(services.db, admin, clock=clock) == []
+    assert auto_close(services.db, services.incidents, admin, clock=clock) == []
     clock.set(ny(2026, 11, 9, 9, 0))
-    closed = auto_close(services.db, admin, clock=clock)
+    closed = auto_close(services.db, services.incidents, admin, clock=clock)
     assert [c.number for c in closed] == [a]
     assert services.incidents.get(a).status == "closed" and services.incidents.get(b).status == "in_progress"
     with services.db.reading() as s:
