@@ -8,9 +8,10 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desk.major.service import MajorIncidentService
-from desk.major.views import MajorSummary, Proposal
+from desk.major.views import LinkOutcome, MajorSummary, Proposal
 from ui.context import DeskContext
 from ui.errors import describe
+from ui.major import operations as ops
 from ui.major.common import cell, fill, local, may, selected_column, table
 
 OVERDUE = QColor("#b00020")
@@ -18,7 +19,6 @@ OVERDUE = QColor("#b00020")
 
 class MajorBoard(QWidget):
     major_opened = Signal(str)   # a major incident's number: open its panel
-    changed = Signal()
 
     def __init__(self, ctx: DeskContext, service: MajorIncidentService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,12 +120,9 @@ class MajorBoard(QWidget):
         if not reason or not reason.strip():
             return
 
-        def done(_: object) -> None:
-            self.refresh()
-            self.changed.emit()
-
-        self.ctx.runner.write(lambda: self.svc.dismiss_proposal(self.ctx.actor, p.service, reason=reason), done,
-                              lambda exc: self.ctx.dialogs.error(self, "Dismiss proposal", describe(exc)), owner=self)
+        ops.dismiss_proposal(self.ctx, p.service, reason).run(
+            self, done=lambda _p: self.refresh(),
+            failed=lambda exc: self.ctx.dialogs.error(self, "Dismiss proposal", describe(exc)))
 
     def confirm_selected(self) -> None:
         p = self._selected_proposal("confirm")
@@ -139,10 +136,9 @@ class MajorBoard(QWidget):
         if not self.ctx.dialogs.confirm(self, "Confirm proposal", question):
             return
 
-        def done(outcome) -> None:  # type: ignore[no-untyped-def]
+        def done(outcome: LinkOutcome) -> None:
             self.refresh()
-            self.changed.emit()
             self.major_opened.emit(outcome.major.number)
 
-        self.ctx.runner.write(lambda: self.svc.confirm_proposal(self.ctx.actor, p.service), done,
-                              lambda exc: self.ctx.dialogs.error(self, "Confirm proposal", describe(exc)), owner=self)
+        ops.confirm_proposal(self.ctx, p.service).run(
+            self, done=done, failed=lambda exc: self.ctx.dialogs.error(self, "Confirm proposal", describe(exc)))
