@@ -11,8 +11,8 @@ from db.engine import Database
 from desk.actor import Actor
 from desk.counter.bundle import CounterServices
 from desk.counter.views import DeviceInfo, PickupRequest, RepairView
+from desk.pdf.text import markup
 from desk.printing import LabelSize, build_device_tag, build_intake_slip, build_pickup_receipt
-from desk.printing.fonts import markup
 from tests.desk.counter.support import make_intake, signature_png
 from tests.desk.printing.render import decode_barcodes, pdf_text
 
