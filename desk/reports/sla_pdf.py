@@ -108,7 +108,8 @@ def build_sla_report(report: SlaReport, out: Path, *, progress: Progress | None 
     try:
         doc = Doc(tmp, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                   bottomMargin=MARGIN, title="SLA compliance report", author=prov.generated_by,
-                  subject=title, creator=f"Desk {prov.desk_version}")
+                  subject=title, creator=f"Desk {prov.desk_version}",
+                  initialFontName=BASE)  # no unembedded Helvetica in the file
         frame = Frame(MARGIN, MARGIN, PAGE[0] - 2 * MARGIN, PAGE[1] - 2 * MARGIN, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         doc.addPageTemplates([PageTemplate("page", [frame], onPage=page_decorator(title, footer))])
@@ -155,6 +156,7 @@ def _kv(rows: list[tuple[str, str]], st: dict[str, Any], widths: tuple[float, fl
     data = [[Paragraph(markup(k), st["small"]), Paragraph(markup(v), st["body"])] for k, v in rows]
     t = Table(data, colWidths=list(widths))
     t.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), BASE, 9),  # a Table sets its cells' font, Helvetica unless told
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -298,7 +300,8 @@ def _trends(r: SlaReport, st: dict[str, Any]) -> list[Flowable]:
     w = (PAGE[0] - 2 * MARGIN - 8 * mm) / 2
     charts = Table([[opened_resolved_chart(r.weeks, w, 70 * mm), compliance_chart(r.weeks, w, 70 * mm)]],
                    colWidths=[w + 4 * mm, w + 4 * mm])
-    charts.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    charts.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), BASE, 9), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     rows: list[list[Any]] = [["Week from", "Opened", "Resolved", "Response met", "Response met %",
                               "Resolution met", "Resolution met %", "Breaches"]]
     for wk in r.weeks:
