@@ -15,7 +15,8 @@ private-use code points ReportLab maps to ligature glyphs). Kept: reordered vowe
 conjuncts, half forms, reph. Lost: harfbuzz's mark positioning (marks sit at the font's
 default place, which Noto designs to fit most letters) and, in the PDF's text layer,
 the conjuncts (copying a Devanagari name out of the PDF gives private-use characters
-where they are), exactly as with ReportLab's own shaping.
+where they are), exactly as with ReportLab's own shaping. (ReportLab records a ligature
+glyph's width in font units: right for the 1000-unit Noto faces the chain shapes.)
 """
 from __future__ import annotations
 
