@@ -1,4 +1,4 @@
-"""Where the shipped resources live (icons, fonts, reference data, incident models)."""
+"""Where the shipped resources live (icons, reference data, incident models; fonts come from the system: desk.pdf)."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,4 @@
-"""Shipped data files (reference data, incident models, fonts, icons, templates).
+"""Shipped data files (reference data, incident models, icons, templates).
 
 A package only so that a normal (non-editable) install carries the files along.
 """

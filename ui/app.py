@@ -70,6 +70,7 @@ def run(argv: list[str]) -> int:
     from ui.context import build_context
     from ui.dialogs import Dialogs
     from ui.features import install_features
+    from ui.fonts import use_font_chain
     from ui.live import LiveBridge
     from ui.main_window import MainWindow
     from ui.settings import Settings
@@ -80,6 +81,7 @@ def run(argv: list[str]) -> int:
     app.setOrganizationName("Desk")
     secrets: list[str] = []  # the database password once known, masked in the log and dialogs
     log_file = setup_logging("--debug" in argv, secrets)
+    use_font_chain(app)  # before any widget (each takes the application font when made); logged
     window_ref: list[MainWindow] = []
 
     def unsaved() -> dict[str, str]:

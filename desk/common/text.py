@@ -19,7 +19,7 @@ def display_text(value: str | None) -> str:
     """User text as slips, reports and CSV exports show it: NFC, without hidden characters.
 
     What is stored stays as typed; this is for output only, and every printout and
-    export goes through it (desk.printing.fonts, desk.reports.styles, desk.reports.csv_export).
+    export goes through it (desk.pdf.text, desk.reports.csv_export).
     """
     return _HIDDEN.sub("", unicodedata.normalize("NFC", value or ""))
 

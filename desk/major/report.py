@@ -10,10 +10,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
 from desk.major.report_data import ReportData
+from desk.pdf.faces import BASE
+from desk.pdf.text import markup
 from desk.printing import styles as st
 from desk.printing.branding import load_branding
 from desk.printing.builders import when
-from desk.printing.fonts import BASE, markup
 
 Out = str | Path | BinaryIO
 

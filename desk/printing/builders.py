@@ -24,10 +24,11 @@ from reportlab.platypus import (
 
 from desk.counter.common import local
 from desk.counter.views import RepairView
+from desk.pdf.faces import BASE
+from desk.pdf.text import markup
 from desk.printing import styles as st
 from desk.printing.barcodes import code128_flowable, fit_code128, qr_drawing
 from desk.printing.branding import Branding, load_branding
-from desk.printing.fonts import BASE, markup
 
 Out = str | Path | BinaryIO
 YES_NO = {True: "Yes", False: "No"}

@@ -12,8 +12,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import TableStyle
 
+from desk.pdf.faces import BASE, BASE_BOLD
+from desk.pdf.fonts import register_fonts
+from desk.pdf.text import draw_text, markup
 from desk.printing.branding import Branding
-from desk.printing.fonts import BASE, BASE_BOLD, markup, register_fonts
 
 PAPER_SIZES: dict[str, tuple[float, float]] = {"letter": LETTER, "a4": A4}
 MARGIN = 16 * mm
@@ -96,10 +98,9 @@ def footer(branding: Branding, what: str):
         canvas.setLineWidth(0.6)
         canvas.line(MARGIN, 17 * mm, width - MARGIN, 17 * mm)
         canvas.setFillColor(INK)
-        canvas.setFont(BASE, 7.5)
-        canvas.drawString(MARGIN, 13 * mm, f"{branding.desk} · {branding.address}"[:150])
-        canvas.drawString(MARGIN, 9.5 * mm, f"Hours: {branding.hours} · {branding.contact}"[:150])
-        canvas.drawRightString(width - MARGIN, 6 * mm, f"{what} · page {doc.page}")
+        draw_text(canvas, MARGIN, 13 * mm, f"{branding.desk} · {branding.address}"[:150], BASE, 7.5)
+        draw_text(canvas, MARGIN, 9.5 * mm, f"Hours: {branding.hours} · {branding.contact}"[:150], BASE, 7.5)
+        draw_text(canvas, width - MARGIN, 6 * mm, f"{what} · page {doc.page}", BASE, 7.5, right=True)
         canvas.restoreState()
 
     return draw

@@ -9,8 +9,9 @@ from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.graphics.widgets.markers import makeMarker
 
+from desk.pdf.faces import BASE, BASE_BOLD
 from desk.reports.sla_data import WeekRow
-from desk.reports.styles import ACCENT, ACCENT_2, FONT, FONT_BOLD, INK, MUTED, RULE
+from desk.reports.styles import ACCENT, ACCENT_2, INK, MUTED, RULE
 
 
 def _category_labels(weeks: Sequence[WeekRow]) -> list[str]:
@@ -21,14 +22,14 @@ def _category_labels(weeks: Sequence[WeekRow]) -> list[str]:
 
 def _frame(width: float, height: float, title: str) -> Drawing:
     d = Drawing(width, height)
-    d.add(String(0, height - 12, title, fontName=FONT_BOLD, fontSize=10, fillColor=INK))
+    d.add(String(0, height - 12, title, fontName=BASE_BOLD, fontSize=10, fillColor=INK))
     return d
 
 
 def _legend(d: Drawing, x: float, y: float, items: list[tuple[object, str]]) -> None:
     lg = Legend()
     lg.x, lg.y = x, y
-    lg.fontName, lg.fontSize = FONT, 7.5
+    lg.fontName, lg.fontSize = BASE, 7.5
     lg.alignment = "right"
     lg.columnMaximum = 1
     lg.dx = lg.dy = 7
@@ -47,11 +48,11 @@ def opened_resolved_chart(weeks: Sequence[WeekRow], width: float, height: float)
     c.groupSpacing = 2 if len(weeks) > 20 else 6
     c.barSpacing = 0.5
     c.valueAxis.valueMin = 0
-    c.valueAxis.labels.fontName, c.valueAxis.labels.fontSize = FONT, 7
+    c.valueAxis.labels.fontName, c.valueAxis.labels.fontSize = BASE, 7
     c.valueAxis.gridStrokeColor, c.valueAxis.visibleGrid = RULE, True
     c.valueAxis.strokeColor = MUTED
     c.categoryAxis.categoryNames = _category_labels(weeks) or [""]
-    c.categoryAxis.labels.fontName, c.categoryAxis.labels.fontSize = FONT, 6.5
+    c.categoryAxis.labels.fontName, c.categoryAxis.labels.fontSize = BASE, 6.5
     c.categoryAxis.labels.angle, c.categoryAxis.labels.boxAnchor = 30, "ne"
     c.categoryAxis.strokeColor = MUTED
     d.add(c)
@@ -73,11 +74,11 @@ def compliance_chart(weeks: Sequence[WeekRow], width: float, height: float) -> D
         c.lines[i].strokeWidth = 1.5
         c.lines[i].symbol = makeMarker("FilledCircle", size=2.5, fillColor=colour, strokeColor=colour)
     c.valueAxis.valueMin, c.valueAxis.valueMax, c.valueAxis.valueStep = 0, 100, 20
-    c.valueAxis.labels.fontName, c.valueAxis.labels.fontSize = FONT, 7
+    c.valueAxis.labels.fontName, c.valueAxis.labels.fontSize = BASE, 7
     c.valueAxis.gridStrokeColor, c.valueAxis.visibleGrid = RULE, True
     c.valueAxis.strokeColor = MUTED
     c.categoryAxis.categoryNames = _category_labels(weeks) or [""]
-    c.categoryAxis.labels.fontName, c.categoryAxis.labels.fontSize = FONT, 6.5
+    c.categoryAxis.labels.fontName, c.categoryAxis.labels.fontSize = BASE, 6.5
     c.categoryAxis.labels.angle, c.categoryAxis.labels.boxAnchor = 30, "ne"
     c.categoryAxis.strokeColor = MUTED
     d.add(c)

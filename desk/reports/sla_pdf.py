@@ -29,6 +29,9 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
+from desk.pdf.faces import BASE, BASE_BOLD, NARROW, NARROW_BOLD
+from desk.pdf.fonts import register_fonts
+from desk.pdf.text import draw_text, fit, markup, plain, runs
 from desk.reports.charts import compliance_chart, opened_resolved_chart
 from desk.reports.errors import ReportCancelled
 from desk.reports.params import GroupBy
@@ -36,29 +39,18 @@ from desk.reports.sla_data import AGEING_BUCKETS, BreachRow, ComplianceRow, SlaR
 from desk.reports.styles import (
     ACCENT,
     BAD,
-    FONT,
-    FONT_BOLD,
-    FONT_FALLBACK,
-    FONT_NARROW,
-    FONT_NARROW_BOLD,
     INK,
     MARGIN,
     MUTED,
     PAGE,
     RULE,
     STRIPE,
-    draw_text,
-    fit,
     fmt_duration,
     fmt_int,
     fmt_local,
     fmt_pct,
     fmt_target,
-    markup,
-    needs_fallback,
     page_decorator,
-    register_fonts,
-    runs,
     styles,
 )
 
@@ -116,7 +108,8 @@ def build_sla_report(report: SlaReport, out: Path, *, progress: Progress | None 
     try:
         doc = Doc(tmp, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                   bottomMargin=MARGIN, title="SLA compliance report", author=prov.generated_by,
-                  subject=title, creator=f"Desk {prov.desk_version}")
+                  subject=title, creator=f"Desk {prov.desk_version}",
+                  initialFontName=BASE)  # no unembedded Helvetica in the file
         frame = Frame(MARGIN, MARGIN, PAGE[0] - 2 * MARGIN, PAGE[1] - 2 * MARGIN, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         doc.addPageTemplates([PageTemplate("page", [frame], onPage=page_decorator(title, footer))])
@@ -143,11 +136,11 @@ def _p(text: str, style: Any) -> Paragraph:
 
 
 def _grid(data: list[list[Any]], widths: Sequence[float], *, header_rows: int = 1,
-          extra: Sequence[tuple[Any, ...]] = (), font: str = FONT_NARROW, size: float = CELL) -> Table:
+          extra: Sequence[tuple[Any, ...]] = (), font: str = NARROW, size: float = CELL) -> Table:
     t = Table(data, colWidths=list(widths), repeatRows=header_rows, hAlign="LEFT")
     t.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), font, size),
-        ("FONT", (0, 0), (-1, header_rows - 1), FONT_NARROW_BOLD, size),
+        ("FONT", (0, 0), (-1, header_rows - 1), NARROW_BOLD, size),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.6, ACCENT),
         ("ROWBACKGROUNDS", (0, header_rows), (-1, -1), [None, STRIPE]),
@@ -163,6 +156,7 @@ def _kv(rows: list[tuple[str, str]], st: dict[str, Any], widths: tuple[float, fl
     data = [[Paragraph(markup(k), st["small"]), Paragraph(markup(v), st["body"])] for k, v in rows]
     t = Table(data, colWidths=list(widths))
     t.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), BASE, 9),  # a Table sets its cells' font, Helvetica unless told
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -188,8 +182,8 @@ def _summary(r: SlaReport, st: dict[str, Any]) -> list[Flowable]:
     ]
     ft = Table(figures, colWidths=[38 * mm, 78 * mm, 68 * mm, 71 * mm], hAlign="LEFT")
     ft.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT, 10), ("FONT", (1, 0), (1, -1), FONT_BOLD, 10),
-        ("FONT", (3, 0), (3, -1), FONT_BOLD, 10), ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("FONT", (0, 0), (-1, -1), BASE, 10), ("FONT", (1, 0), (1, -1), BASE_BOLD, 10),
+        ("FONT", (3, 0), (3, -1), BASE_BOLD, 10), ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("TEXTCOLOR", (0, 0), (0, -1), MUTED), ("TEXTCOLOR", (2, 0), (2, -1), MUTED),
         ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE), ("TOPPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4), ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -228,16 +222,16 @@ def _summary(r: SlaReport, st: dict[str, Any]) -> list[Flowable]:
     return out
 
 
-def _cell(text: str, width: float, font: str = FONT_NARROW, size: float = CELL) -> Any:
-    """A plain table cell for user text: fitted to width, in a font that has its glyphs."""
+def _cell(text: str, width: float, font: str = NARROW, size: float = CELL) -> Any:
+    """A plain table cell for user text: fitted to width, in fonts that have its glyphs."""
     fitted = fit(text, width - 6, font, size)
-    if needs_fallback(fitted, font):
-        return _Plain(fitted, font, size)
-    return fitted
+    if plain(fitted, font):
+        return fitted
+    return _Plain(fitted, font, size)
 
 
 class _Plain(Flowable):
-    """One line of text in a given font (for the rare cell the main font cannot set)."""
+    """One line of user text set per script (for the rare cell the table's font cannot set)."""
 
     def __init__(self, text: str, font: str, size: float) -> None:
         super().__init__()
@@ -278,7 +272,7 @@ def _compliance(r: SlaReport, st: dict[str, Any]) -> list[Flowable]:
         ("SPAN", (nl + 2, 0), (nl + 6, 0)), ("SPAN", (nl + 7, 0), (nl + 11, 0)),
         ("ALIGN", (nl, 1), (-1, -1), "RIGHT"), ("ALIGN", (nl, 0), (-1, 0), "CENTER"),
         ("LINEBELOW", (nl + 2, 0), (-1, 0), 0.3, RULE),
-        ("FONT", (0, -1), (-1, -1), FONT_NARROW_BOLD, CELL), ("LINEABOVE", (0, -1), (-1, -1), 0.6, ACCENT),
+        ("FONT", (0, -1), (-1, -1), NARROW_BOLD, CELL), ("LINEABOVE", (0, -1), (-1, -1), 0.6, ACCENT),
         ("TEXTCOLOR", (nl + 2, 2), (nl + 2, -1), MUTED), ("TEXTCOLOR", (nl + 7, 2), (nl + 7, -1), MUTED),
     ]
     heading = {GroupBy.SERVICE_PRIORITY: "service and priority", GroupBy.TEAM: "team",
@@ -306,7 +300,8 @@ def _trends(r: SlaReport, st: dict[str, Any]) -> list[Flowable]:
     w = (PAGE[0] - 2 * MARGIN - 8 * mm) / 2
     charts = Table([[opened_resolved_chart(r.weeks, w, 70 * mm), compliance_chart(r.weeks, w, 70 * mm)]],
                    colWidths=[w + 4 * mm, w + 4 * mm])
-    charts.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    charts.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), BASE, 9), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     rows: list[list[Any]] = [["Week from", "Opened", "Resolved", "Response met", "Response met %",
                               "Resolution met", "Resolution met %", "Breaches"]]
     for wk in r.weeks:
@@ -330,7 +325,7 @@ def _ageing(r: SlaReport, st: dict[str, Any]) -> list[Flowable]:
     rows.append(["All", *[fmt_int(n) for n in totals], fmt_int(sum(totals))])
     table = _grid(rows, [22 * mm] + [24 * mm] * (len(AGEING_BUCKETS) + 1),
                   extra=[("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-                         ("FONT", (0, -1), (-1, -1), FONT_NARROW_BOLD, CELL),
+                         ("FONT", (0, -1), (-1, -1), NARROW_BOLD, CELL),
                          ("LINEABOVE", (0, -1), (-1, -1), 0.6, ACCENT)])
     return [CondPageBreak(60 * mm), KeepTogether([
         Paragraph("Backlog ageing at the end of the period", st["h2"]),
@@ -365,15 +360,17 @@ class _TextOps:
     def __init__(self) -> None:
         self.doc: object | None = None
         self.cache: dict[tuple[str, str], tuple[float, str]] = {}
+        self.fonts: set[str] = set()  # every face the cached operators name
 
     def cell(self, canv: Any, font_name: str, text: str) -> tuple[float, str]:
         if canv._doc is not self.doc:  # a new document: subsets start afresh
-            self.doc, self.cache = canv._doc, {}
+            self.doc, self.cache, self.fonts = canv._doc, {}, set()
         key = (font_name, text)
         got = self.cache.get(key)
         if got is None:
             width, ops = 0.0, []
             for f, piece in runs(text, font_name):
+                self.fonts.add(f)
                 font = getFont(f)
                 width += stringWidth(piece, f, CELL)
                 ops += [f"{font.getSubsetInternalName(subset, canv._doc)} {fp_str(CELL)} Tf "
@@ -408,15 +405,15 @@ class BreachSheet(Flowable):
         c.setStrokeColor(ACCENT)
         c.setLineWidth(0.6)
         c.line(0, h - rh, w, h - rh)
+        out = ["BT", _INK_RG]
+        self._row(out, [h for h, _ in APPENDIX_COLS], h - rh, NARROW_BOLD)
+        for r, row in enumerate(self.rows):
+            self._row(out, row, h - (r + 2) * rh, NARROW)
+        out.append("ET")
         # Fonts used through raw operators must still be registered with the canvas's
         # document; setting each once through the public API does that.
-        for f in (FONT_NARROW, FONT_NARROW_BOLD, FONT_FALLBACK):
+        for f in sorted(self.ops.fonts):
             c.setFont(f, CELL)
-        out = ["BT", _INK_RG]
-        self._row(out, [h for h, _ in APPENDIX_COLS], h - rh, FONT_NARROW_BOLD)
-        for r, row in enumerate(self.rows):
-            self._row(out, row, h - (r + 2) * rh, FONT_NARROW)
-        out.append("ET")
         c._code.append("\n".join(out))
 
     def _row(self, out: list[str], cells: Sequence[str], top: float, font: str) -> None:
@@ -425,7 +422,7 @@ class BreachSheet(Flowable):
         for col, value in enumerate(cells):
             width, ops = self.ops.cell(self.canv, font, value)
             x = self.xs[col + 1] - self.PAD - width if col in self.RIGHT else self.xs[col] + self.PAD
-            if col == last and font == FONT_NARROW:
+            if col == last and font == NARROW:
                 out.append(f"{_BAD_RG} 1 0 0 1 {fp_str(x)} {base} Tm {ops} {_INK_RG}")
             else:
                 out.append(f"1 0 0 1 {fp_str(x)} {base} Tm {ops}")
@@ -449,7 +446,7 @@ def _appendix(breaches: Sequence[BreachRow], st: dict[str, Any], zone: Any) -> l
     def fit_cached(text: str, col: int) -> str:
         key = (text, col)
         if key not in fitted:
-            fitted[key] = fit(text, widths[col] - 2 * BreachSheet.PAD, FONT_NARROW, CELL)
+            fitted[key] = fit(text, widths[col] - 2 * BreachSheet.PAD, NARROW, CELL)
         return fitted[key]
 
     ops = _TextOps()

@@ -11,14 +11,15 @@ from db.engine import Database
 from desk.actor import Actor
 from desk.counter.bundle import CounterServices
 from desk.counter.views import DeviceInfo, PickupRequest, RepairView
+from desk.pdf.text import markup
 from desk.printing import LabelSize, build_device_tag, build_intake_slip, build_pickup_receipt
-from desk.printing.fonts import markup
 from tests.desk.counter.support import make_intake, signature_png
 from tests.desk.printing.render import decode_barcodes, pdf_text
 
 NAMES = {
     "latin": ("Zoë", "Ørsted-Ångström"), "cyrillic": ("Борис", "Пастернак"), "greek": ("Ελένη", "Παπαδοπούλου"),
     "arabic": ("محمد", "الفارسي"), "hebrew": ("שרה", "לוי"), "cjk": ("小明", "王"), "korean": ("철수", "김"),
+    "devanagari": ("प्रिया", "शर्मा"),
 }
 HOSTILE = '<b>bold</b> & <font size=40>big</font> <img src="x"/> ]]> \x07 &amp; ' + "W" * 400
 
@@ -93,7 +94,7 @@ def test_every_script_prints_with_an_embedded_font(database: Database, counter: 
             assert "/FontFile2" in desc, f"font {obj['/BaseFont']} is not embedded"
             fonts.add(str(obj["/BaseFont"]))
     expected = {"arabic": "NotoSansArabic", "hebrew": "NotoSansHebrew", "cjk": "DroidSansFallback",
-                "korean": "NanumGothic"}
+                "korean": "NanumGothic", "devanagari": "NotoSansDevanagari"}
     if script in expected:
         assert any(expected[script] in f for f in fonts), fonts
     text = pdf_text(out)

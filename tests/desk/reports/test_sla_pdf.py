@@ -98,7 +98,7 @@ def test_bidi_controls_are_dropped_from_pdf_and_csv_like_on_slips(sqlite_loaded:
     from sqlalchemy import select, update
 
     from db.models import Incident, StaffAccount
-    from desk.printing.fonts import markup
+    from desk.pdf.text import markup
     from desk.reports.csv_export import write_csv
 
     db, actor = sqlite_loaded
