@@ -15,7 +15,6 @@ from sqlalchemy import update
 from db.engine import Database
 from db.models import Incident
 from desk.bootstrap import Services
-from desk.counter.bundle import CounterServices
 from desk.errors import DeskError
 from desk.pdf.faces import BASE, BASE_FACE, CHAIN, NARROW_FACE
 from desk.pdf.fonts import FontBook, FontMissing, book
@@ -61,7 +60,7 @@ def test_a_label_and_the_sla_report_get_the_same_fonts_in_either_order(
     tag_url = db_templates.sqlite_copy(tmp_path / "counter.sqlite3")  # the data set numbers tickets itself
     counter_db = Database.connect(tag_url)
     clerk = Services.over(counter_db).staff.resolve_actor()
-    number = make_intake(counter_db, CounterServices.over(counter_db, FakeClock()), clerk, given="प्रिया 지훈",
+    number = make_intake(counter_db, Services.over(counter_db, FakeClock()).counter, clerk, given="प्रिया 지훈",
                          family="Шевченко").repair.number
     counter_db.dispose()
     got = {}
@@ -104,7 +103,7 @@ def test_an_empty_fontconfig_is_asked_and_finds_nothing(tmp_path: Path, monkeypa
 def test_the_command_line_says_which_package_to_install(sqlite_url: str, tmp_path: Path) -> None:
     db = Database.connect(sqlite_url)
     admin = Services.over(db).staff.resolve_actor()
-    number = make_intake(db, CounterServices.over(db, FakeClock()), admin).repair.number
+    number = make_intake(db, Services.over(db, FakeClock()).counter, admin).repair.number
     db.dispose()
     env = {**os.environ, **_empty_fontconfig(tmp_path)}
     done = subprocess.run([sys.executable, "-m", "desk.cli.main", "--database", sqlite_url, "print", "tag", number,
