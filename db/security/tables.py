@@ -31,7 +31,7 @@ and the hash chain shows whether anything bypassed them.
 Adding a table: a migration, then classify it here — ``GUARDED`` (audited and/or with
 server-stamped instants and "by" columns), ``LINKS`` (membership rows) or ``READ_ONLY`` —
 and give the roles that write it a line in ``WRITES``. A test fails for a table that is
-in none of them (tests/db/test_server_security.py), and the role matrix test lists what
+in none of them (tests/db/security/test_server_security.py), and the role matrix test lists what
 each role may do independently of this file.
 """
 from __future__ import annotations

@@ -19,7 +19,7 @@ from desk.importing.people import PeopleImporter
 from tests import factories
 from tests.conftest import FakeClock
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 PEOPLE = DATA / "people.csv"
 AFFS = DATA / "affiliations.csv"
 PEOPLE_HEADER = "university_id,given_name,family_name,preferred_name,email,phone\n"
