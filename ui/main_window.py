@@ -209,12 +209,12 @@ class MainWindow(QMainWindow):
 
     def step(self, delta: int) -> None:
         if self.problems_shown():
-            self.problems.move(delta)
+            self.problems.step_selection(delta)
             number = self.problems.selected_number()
             if number and self.tabs.count():
                 self.open_problem(number)
             return
-        self.area.queue.move(delta)
+        self.area.queue.step_selection(delta)
         row = self.area.queue.selected_row()
         if row is not None and self.tabs.count():
             self.open_ticket(row.number)

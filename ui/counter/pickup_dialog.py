@@ -40,7 +40,7 @@ class PickupDialog(QDialog):
         self.scan = QLineEdit()
         self.scan.setPlaceholderText("Scan the slip's barcode or type the ticket number, then Enter")
         self.scan.setAccessibleName("Ticket number")
-        self.scan.returnPressed.connect(self.find)
+        self.scan.returnPressed.connect(self.look_up)
         self.info = QLabel("")
         self.info.setWordWrap(True)
         self.info.setTextFormat(Qt.TextFormat.RichText)
@@ -96,7 +96,7 @@ class PickupDialog(QDialog):
             w.setEnabled(on)
         self.loaner.setEnabled(on and bool(self.repair and self.repair.loan and not self.repair.loan.returned_at))
 
-    def find(self) -> None:
+    def look_up(self) -> None:
         text = self.scan.text().strip()
         if not text:
             return

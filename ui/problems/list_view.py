@@ -144,7 +144,7 @@ class ProblemListView(QWidget):
         if idx.isValid():
             self.open_row(idx.row())
 
-    def move(self, delta: int) -> None:
+    def step_selection(self, delta: int) -> None:
         n = self.model.rowCount()
         if not n:
             return

@@ -2,9 +2,11 @@
 opened with Enter, and the SLA column re-ticked while visible."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
+from desk.queue.service import QueueRow
 from desk.queue.spec import COLUMNS, DEFAULT_COLUMNS, SORTABLE
 from ui import settings as S
 from ui.context import DeskContext
@@ -35,9 +37,9 @@ class QueueView(QTableView):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._on_header_menu)
         header.sectionMoved.connect(lambda *_: self.save_layout())
+        self._layout_timer = QTimer(self, singleShot=True, interval=500)
         header.sectionResized.connect(lambda *_: self._layout_timer.start())
         header.sortIndicatorChanged.connect(self._on_header_sort_indicator_changed)
-        self._layout_timer = QTimer(self, singleShot=True, interval=500)
         self._layout_timer.timeout.connect(self.save_layout)
         self._selected_id: int | None = None
         self._restore_layout()
@@ -82,8 +84,12 @@ class QueueView(QTableView):
             act = menu.addAction(COLUMNS[key])
             act.setCheckable(True)
             act.setChecked(not self.isColumnHidden(i))
-            act.toggled.connect(lambda on, i=i: (self.setColumnHidden(i, not on), self.save_layout()))
+            act.toggled.connect(lambda on, i=i: self._show_column(i, on))
         menu.exec(self.horizontalHeader().mapToGlobal(pos))
+
+    def _show_column(self, index: int, shown: bool) -> None:
+        self.setColumnHidden(index, not shown)
+        self.save_layout()
 
     def _on_header_sort_indicator_changed(self, section: int, _order: Qt.SortOrder) -> None:
         if COLUMN_KEYS[section] not in SORTABLE:
@@ -98,7 +104,8 @@ class QueueView(QTableView):
         header.blockSignals(False)
 
     # -- selection kept by id ------------------------------------------------------
-    def currentChanged(self, current: QModelIndex, previous: QModelIndex) -> None:
+    def currentChanged(self, current: QModelIndex | QPersistentModelIndex,
+                       previous: QModelIndex | QPersistentModelIndex) -> None:
         super().currentChanged(current, previous)
         row = self.queue_model.row_data(current.row()) if current.isValid() else None
         if row is not None:
@@ -119,11 +126,11 @@ class QueueView(QTableView):
             self.setCurrentIndex(self.queue_model.index(r, self.currentIndex().column() if
                                                         self.currentIndex().isValid() else 0))
 
-    def selected_row(self):  # type: ignore[no-untyped-def]
+    def selected_row(self) -> QueueRow | None:
         cur = self.currentIndex()
         return self.queue_model.row_data(cur.row()) if cur.isValid() else None
 
-    def move(self, step: int) -> None:
+    def step_selection(self, step: int) -> None:
         """Next/previous ticket (keyboard), loading pages as it goes."""
         if self.queue_model.rowCount() == 0:
             return
@@ -132,7 +139,7 @@ class QueueView(QTableView):
         self.setCurrentIndex(self.queue_model.index(r, cur.column() if cur.isValid() else 0))
         self.scrollTo(self.currentIndex())
 
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             row = self.selected_row()
             if row is not None:
