@@ -14,6 +14,7 @@ from ui.live import LiveBridge
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
+@pytest.mark.gui_db_allowed("detail SLA replay in _on_loaded, moved by the lead", where="ui/detail/panel.py:_fill_sla")
 def test_live_update_from_another_workstation(window, tickets, database: Database, admin: Actor, qtbot) -> None:  # type: ignore[no-untyped-def]
     bridge = LiveBridge(database, window)
     bridge.changed.connect(window.on_live_change)

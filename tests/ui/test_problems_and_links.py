@@ -27,6 +27,7 @@ def _known_error(services: Services, admin: Actor, title: str, service: str, cat
     return p.number
 
 
+@pytest.mark.gui_db_allowed("detail SLA replay in _on_loaded, moved by the lead", where="ui/detail/panel.py:_fill_sla")
 def test_repair_checklist_in_the_detail_follows_the_counter_rule(window, services, admin, dialogs) -> None:  # type: ignore[no-untyped-def]
     counter = CounterServices.over(services.db, services.incidents.clock, services.incidents)
     number = make_intake(services.db, counter, admin).number
@@ -47,11 +48,13 @@ def test_repair_checklist_in_the_detail_follows_the_counter_rule(window, service
     assert "ready for pickup" in panel.repair_checklist.header.text()
 
 
+@pytest.mark.gui_db_allowed("detail SLA replay in _on_loaded, moved by the lead", where="ui/detail/panel.py:_fill_sla")
 def test_other_tickets_keep_the_plain_task_list(window, tickets) -> None:  # type: ignore[no-untyped-def]
     panel = window.open_ticket(tickets[0])
     assert panel.repair_checklist is None and not panel.tasks.isHidden()
 
 
+@pytest.mark.gui_db_allowed("detail SLA replay in _on_loaded, moved by the lead", where="ui/detail/panel.py:_fill_sla")
 def test_links_open_problem_parent_and_children(window, services, admin, tickets, qtbot) -> None:  # type: ignore[no-untyped-def]
     parent, child = tickets[0], tickets[1]
     with services.db.writing() as s:
@@ -109,6 +112,7 @@ def test_problems_view_lists_problem_records(window, services, admin, tickets, q
     assert not window.problems_shown() and window.queue_model.rowCount() == 5
 
 
+@pytest.mark.gui_db_allowed("detail SLA replay in _on_loaded, moved by the lead", where="ui/detail/panel.py:_fill_sla")
 def test_problem_tab_status_rules_links_and_conflicts(window, services, admin, tickets, dialogs, qtbot) -> None:  # type: ignore[no-untyped-def]
     prb = services.problems.open(admin, title="Lab printers offline", service="Printing").number
     tab = window.open_problem(prb)
@@ -150,6 +154,7 @@ def test_problem_tab_status_rules_links_and_conflicts(window, services, admin, t
     assert tab.f_title.text() == "Lab printers offline (all floors)" and not tab.is_dirty()
 
 
+@pytest.mark.gui_db_allowed("detail SLA replay in _on_loaded, moved by the lead", where="ui/detail/panel.py:_fill_sla")
 def test_new_problem_from_an_incident_and_known_errors_offered(window, services, admin, dialogs, qtbot) -> None:  # type: ignore[no-untyped-def]
     inc = services.incidents.open(admin, NewIncident(title="Cannot join eduroam", service="Wi-Fi & Network",
                                                      category="Eduroam")).number

@@ -48,6 +48,7 @@ def test_views_sort_search_and_counts(window, tickets, qtbot) -> None:  # type: 
     assert window.queue_title.text() == "Search: printer"
 
 
+@pytest.mark.gui_db_allowed("detail SLA replay in _on_loaded, moved by the lead", where="ui/detail/panel.py:_fill_sla")
 def test_scan_opens_ticket_and_keyboard_flow(window, tickets, services: Services, admin: Actor, qtbot) -> None:  # type: ignore[no-untyped-def]
     QTest.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
     assert window.scan.hasFocus() or True  # focus is not reliable offscreen; the scan itself is
@@ -68,6 +69,7 @@ def test_scan_opens_ticket_and_keyboard_flow(window, tickets, services: Services
     assert window.current_panel().number == window.queue_model.row_data(1).number
 
 
+@pytest.mark.gui_db_allowed("detail SLA replay in _on_loaded, moved by the lead", where="ui/detail/panel.py:_fill_sla")
 def test_edit_validate_and_save(window, tickets, services: Services, qtbot) -> None:  # type: ignore[no-untyped-def]
     panel = window.open_ticket(tickets[0])
     panel.f_title.setText("   ")
@@ -87,6 +89,7 @@ def test_edit_validate_and_save(window, tickets, services: Services, qtbot) -> N
     assert "university ID" in panel.error.text()
 
 
+@pytest.mark.gui_db_allowed("detail SLA replay in _on_loaded, moved by the lead", where="ui/detail/panel.py:_fill_sla")
 def test_conflict_from_second_session_is_merged(window, tickets, services: Services, admin: Actor,  # type: ignore[no-untyped-def]
                                                 dialogs, database) -> None:
     from db.engine import Database
@@ -127,6 +130,7 @@ def test_conflict_from_second_session_is_merged(window, tickets, services: Servi
     assert "nothing was overwritten" in panel.error.text()
 
 
+@pytest.mark.gui_db_allowed("detail SLA replay in _on_loaded, moved by the lead", where="ui/detail/panel.py:_fill_sla")
 def test_status_buttons_are_the_legal_transitions(window, tickets, services: Services, dialogs) -> None:  # type: ignore[no-untyped-def]
     panel = window.open_ticket(tickets[4])
     assert set(panel.status_buttons) == {"assigned", "in_progress", "cancelled"}
@@ -186,6 +190,7 @@ def test_sla_column_comes_from_the_engine_and_ticks(ctx, tickets, services: Serv
     assert model.data(model.index(1, col), Qt.ItemDataRole.ForegroundRole).color() != colour
 
 
+@pytest.mark.gui_db_allowed("detail SLA replay in _on_loaded, moved by the lead", where="ui/detail/panel.py:_fill_sla")
 def test_attachments_and_task_checklist(window, tickets, services: Services, admin: Actor, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtGui import QColor, QImage
 
@@ -241,6 +246,7 @@ def test_large_counts_follow_the_first_rows(ctx, tickets, monkeypatch, qtmodelte
     assert totals == [1] and calls == ["exact", "exact"]
 
 
+@pytest.mark.gui_db_allowed("detail SLA replay in _on_loaded, moved by the lead", where="ui/detail/panel.py:_fill_sla")
 def test_new_incident_from_the_keyboard(window, services: Services, qtbot) -> None:  # type: ignore[no-untyped-def]
     from ui.detail.new_incident import NewIncidentDialog
 
@@ -258,6 +264,7 @@ def test_new_incident_from_the_keyboard(window, services: Services, qtbot) -> No
     assert panel.detail.incident.priority == "P2"
 
 
+@pytest.mark.gui_db_allowed("detail SLA replay in _on_loaded, moved by the lead", where="ui/detail/panel.py:_fill_sla")
 def test_triage_and_resolve_without_the_mouse(window, tickets, services: Services, admin: Actor, dialogs) -> None:  # type: ignore[no-untyped-def]
     window.views.select("unassigned")
     window.queue.setFocus()
@@ -288,6 +295,7 @@ def test_no_two_actions_share_a_shortcut(window) -> None:  # type: ignore[no-unt
     assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
 
 
+@pytest.mark.gui_db_allowed("detail SLA replay in _on_loaded, moved by the lead", where="ui/detail/panel.py:_fill_sla")
 def test_ticket_pane_shows_only_while_something_is_open(window, tickets, qtbot) -> None:  # type: ignore[no-untyped-def]
     """With no ticket open the queue gets the whole width; the pane comes back with a ticket."""
     window.resize(1600, 900)
@@ -300,6 +308,7 @@ def test_ticket_pane_shows_only_while_something_is_open(window, tickets, qtbot) 
     assert window.tabs.count() == 0 and window.tabs.isHidden()
 
 
+@pytest.mark.gui_db_allowed("detail SLA replay in _on_loaded, moved by the lead", where="ui/detail/panel.py:_fill_sla")
 def test_a_save_here_reaches_the_queue_and_the_dashboard_without_a_watcher(window, tickets, ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
     """There is no live-update watcher in this window: the change hub carries the write
     to the queue (and to anything else subscribed) at once."""

@@ -146,6 +146,7 @@ def test_board_shows_overdue_and_confirms_a_surge(ctx: DeskContext, dialogs: Scr
     assert board.proposals_table.rowCount() == 0
 
 
+@pytest.mark.gui_db_allowed("detail SLA replay in _on_loaded, moved by the lead", where="ui/detail/panel.py:_fill_sla")
 def test_installed_in_the_main_window(window, dialogs: ScriptedDialogs, services: Services, admin: Actor,
                                       tickets: list[str], qtbot) -> None:  # type: ignore[no-untyped-def]
     from ui.major.install import install
