@@ -66,6 +66,10 @@ class MajorIncidentService:
         with self.db.reading() as s:
             return read.load_major(s, lookups.incident_by_number(s, number).id, self.clock())
 
+    def staff_choices(self) -> list[tuple[str, str]]:
+        """(username, display name) of active staff, for the manager and team pickers."""
+        return staff_choices(self.db)
+
     def open_majors(self) -> list[MajorSummary]:
         with self.db.reading() as s:
             return read.open_majors(s, self.clock())

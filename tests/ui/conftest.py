@@ -1,8 +1,9 @@
 """Qt fixtures: a DeskContext over the test database with a synchronous runner and
-scripted dialogs; settings in a temp folder."""
+scripted dialogs; settings in a temp folder. Every UI test runs under the GUI-thread
+guard (tests/ui/gui_thread.py): a widget that queries the database itself fails it."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,59 @@ import pytest
 from desk.actor import Actor
 from desk.bootstrap import Services
 from desk.incidents.service import NewIncident
+from tests.ui.gui_thread import MARK, STALLS, SqlGuard, covered, report
 from ui.context import DeskContext, build_context
 from ui.dialogs import ScriptedDialogs
 from ui.settings import Settings
 from ui.tasks import SyncRunner
+
+_guard = SqlGuard()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sql_guard() -> Iterator[SqlGuard]:
+    _guard.install()
+    yield _guard
+    _guard.uninstall()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    # Armed from the fixtures on: a widget built by a fixture (the main window) counts too.
+    _guard.arm()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """Fails the test whose widgets queried on the GUI thread, with the SQL and the ui/ frame.
+
+    ``@pytest.mark.gui_db_allowed("why", where="ui/file.py:function")`` lets through the
+    queries of one known call site that is being moved elsewhere, and nothing else; it
+    fails once that site no longer queries, so the mark does not outlive the offence."""
+    outcome = yield
+    violations = _guard.disarm()
+    mark = item.get_closest_marker(MARK)
+    where = mark.kwargs.get("where", "") if mark is not None else ""
+    if mark is not None and not where:
+        pytest.fail(f"{item.nodeid}: {MARK} needs where='ui/file.py:function'", pytrace=False)
+    unexpected = [v for v in violations if not (where and covered(v, where))]
+    if unexpected:
+        pytest.fail(report(item.nodeid, unexpected), pytrace=False)
+    if mark is not None and len(unexpected) == len(violations):
+        pytest.fail(f"{item.nodeid} is marked {MARK}(where={where!r}) but that no longer queries on the "
+                    "GUI thread: remove the mark.", pytrace=False)
+    return outcome
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    _guard.disarm()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for test, longest, ticks, limit in STALLS:
+        terminalreporter.write_line(f"GUI heartbeat: longest stall {longest:.0f} ms over {ticks:,} ticks "
+                                    f"(limit {limit:.0f} ms) in {test}")
 
 
 @pytest.fixture

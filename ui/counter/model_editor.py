@@ -1,4 +1,8 @@
-"""Incident models editor (supervisors): defaults, required fields and the task checklist."""
+"""Incident models editor (supervisors): defaults, required fields and the task checklist.
+
+The models are read and saved through the runner: while it works the list and Save
+wait (disabled, "Loading…"/"Saving…"), and what was typed stays in the form when a
+save fails."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
@@ -107,18 +111,44 @@ class IncidentModelEditor(QDialog):
         lay.addLayout(left, 1)
         lay.addLayout(right, 3)
         self.resize(900, 640)
-        services, categories = cc.counter.models.choices()
+        models = cc.counter.models
+        self._set_busy("Loading…")
+        cc.runner.read(lambda: (models.choices(), models.list(include_inactive=True)), self._on_loaded,
+                       self._on_load_failed, owner=self)
+
+    # -- reading -----------------------------------------------------------------------
+    def _set_busy(self, words: str | None) -> None:
+        """``words`` while the runner reads or saves (the list and Save wait); None when done."""
+        for w in (self.list, self.new_btn, self.save_btn):
+            w.setEnabled(words is None)
+        if words is not None:
+            self.message.setText(words)
+
+    def _on_loaded(self, loaded: tuple[tuple[list[str], list[str]], list[ModelView]]) -> None:
+        (services, categories), models = loaded
         self.service.addItems(["", *services])
         self.category.addItems(["", *categories])
-        self.reload()
+        self._fill(models, None, "")
 
-    def reload(self, select: str | None = None) -> None:
-        self.models = self.cc.counter.models.list(include_inactive=True)
+    def _on_load_failed(self, exc: BaseException) -> None:
+        self._set_busy(None)
+        self.message.setText(describe(exc))
+
+    def reload(self, select: str | None = None, message: str = "") -> None:
+        """Re-read the models, then select ``select`` and say ``message``."""
+        self._set_busy("Loading…")
+        self.cc.runner.read(lambda: self.cc.counter.models.list(include_inactive=True),
+                            lambda models: self._fill(models, select, message), self._on_load_failed, owner=self)
+
+    def _fill(self, models: list[ModelView], select: str | None, message: str) -> None:
+        self._set_busy(None)
+        self.models = models
         self.list.clear()
         for m in self.models:
             self.list.addItem(f"{m.name}{'' if m.active else ' (retired)'} — {m.priority}")
         names = [m.name for m in self.models]
         self.list.setCurrentRow(names.index(select) if select in names else 0 if names else -1)
+        self.message.setText(message)  # after the row's form, which clears it
 
     def _on_list_current_row_changed(self, row: int) -> None:
         if 0 <= row < len(self.models):
@@ -164,16 +194,20 @@ class IncidentModelEditor(QDialog):
             active=self.active.isChecked(),
         )
 
+    # -- saving ------------------------------------------------------------------------
     def save(self) -> None:
         spec, base = self.spec(), self.current.version if self.current else None
-        try:
-            saved = self.cc.counter.models.save(self.cc.actor, spec, base_version=base)
-        except ConflictError:
-            self.message.setText("Someone else changed this model meanwhile; it has been reloaded.")
-            self.reload(spec.name)
+        actor, models = self.cc.actor, self.cc.counter.models
+        self._set_busy("Saving…")
+        self.cc.runner.write(lambda: models.save(actor, spec, base_version=base), self._on_saved,
+                             lambda exc: self._on_save_failed(spec.name, exc), owner=self)
+
+    def _on_saved(self, saved: ModelView) -> None:
+        self.reload(saved.name, f"Saved {saved.name} (version {saved.version}).")
+
+    def _on_save_failed(self, name: str, exc: BaseException) -> None:
+        if isinstance(exc, ConflictError):
+            self.reload(name, "Someone else changed this model meanwhile; it has been reloaded.")
             return
-        except Exception as exc:  # noqa: BLE001 - shown in words
-            self.message.setText(describe(exc))
-            return
-        self.reload(saved.name)
-        self.message.setText(f"Saved {saved.name} (version {saved.version}).")
+        self._set_busy(None)  # the form keeps what was typed: fix it and Save again
+        self.message.setText(describe(exc))

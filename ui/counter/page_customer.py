@@ -51,6 +51,7 @@ class CustomerPage(IntakePage):
         super().__init__(cc, state, "1 · Customer",
                          "Scan the university card, or type a name, e-mail or ID. Enter picks the first match.")
         self._request = 0
+        self._restoring: str | None = None  # the draft's customer ID while it is looked up
         self.search = QLineEdit()
         self.search.setPlaceholderText("Scan card or search: name, e-mail, university ID")
         self.search.setAccessibleName("Customer search")
@@ -206,6 +207,7 @@ class CustomerPage(IntakePage):
     def _choose(self, p: PersonView | None) -> None:
         if p is None:
             return
+        self._restoring = None  # a customer chosen by hand wins over a draft's late look-up
         self.state.person = p
         self.state.person_uid, self.state.person_label = p.university_id, p.display_name
         today = self.cc.clock().date()
@@ -223,19 +225,56 @@ class CustomerPage(IntakePage):
 
     def load_state(self) -> None:
         if self.state.person_uid and self.state.person is None:
-            try:
-                self._choose(self.cc.people.get(self.state.person_uid))
-            except DeskError as exc:
-                self.show_message(str(exc))
-                self.state.person_uid = ""
-        elif self.state.person is not None:
+            self._restore_person(self.state.person_uid)
+            return
+        if self.state.person is not None:
             self._choose(self.state.person)
-        if self.state.acting_status:
-            self.status.setCurrentText(self.state.acting_status)
-        if self.state.acting_department:
-            self.department.setCurrentText(self.state.acting_department)
+        self._show_acting(self.state.acting_status, self.state.acting_department)
+
+    def _show_acting(self, status: str, department: str) -> None:
+        if status:
+            self.status.setCurrentText(status)
+        if department:
+            self.department.setCurrentText(department)
+
+    def _restore_person(self, uid: str) -> None:
+        """A draft names its customer by ID: look them up off the GUI thread (the card says
+        so meanwhile), then show their acting status and department as the draft had them."""
+        if self._restoring == uid:
+            return  # already on its way (the wizard loads every page, then walks to the draft's)
+        self._restoring = uid
+        acting = (self.state.acting_status, self.state.acting_department)
+        label = self.state.person_label or uid
+        self.card.setText(f"Looking up {escape(label)}…")
+
+        def still_wanted() -> bool:
+            # Someone else may have been chosen (or the draft dropped) while it was looked up.
+            return self._restoring == uid and self.state.person_uid == uid and self.state.person is None
+
+        def found(p: PersonView) -> None:
+            if not still_wanted():
+                return
+            self._restoring = None
+            self._choose(p)
+            self._show_acting(*acting)
+            self.store_state()
+
+        def failed(exc: BaseException) -> None:
+            if not still_wanted():
+                return
+            self._restoring = None
+            self.state.person_uid = ""
+            # On the card as well: the wizard clears a page's message line when it walks on.
+            self.card.setText(f"{escape(label)} could not be looked up: {escape(describe(exc))}<br>"
+                              "Scan the card or search again.")
+            self.show_message(describe(exc))
+            self.completeChanged.emit()
+
+        self.cc.runner.read(lambda: self.cc.people.get(uid), found, failed, owner=self)
 
     def store_state(self) -> None:
+        if self._restoring is not None:
+            return  # the status and department lists fill when the customer arrives
         self.state.acting_status = self.status.currentText()
         dept = self.department.currentText()
         self.state.acting_department = "" if dept == NO_DEPARTMENT else dept

@@ -8,6 +8,7 @@ permission again); buttons the actor may not use are disabled with the reason.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.incidents.service import RESOLUTION_CODES
-from desk.major.service import MajorIncidentService, staff_choices
+from desk.major.service import MajorIncidentService
 from desk.major.views import MajorView
 from ui.context import DeskContext
 from ui.errors import describe
@@ -213,35 +214,52 @@ class MajorIncidentPanel(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self.ctx.dialogs.error(self, "Major incident", describe(exc))
 
-    def _pick_staff(self, title: str, label: str) -> str | None:
-        people = staff_choices(self.ctx.services.db)
-        choice = self.ctx.dialogs.ask_choice(self, title, label, [f"{n} ({u})" for u, n in people])
-        if not choice:
-            return None
-        m = re.search(r"\(([^()]*)\)\s*$", choice)
-        return m.group(1) if m else choice.strip()
+    def _pick_staff(self, button: QPushButton, title: str, label: str, then: Callable[[str | None], None]) -> None:
+        """Read the active staff off the GUI thread, then ask who; ``then(username or None)``.
+        ``button`` waits meanwhile, so a second click does not ask twice."""
+        button.setEnabled(False)
+
+        def ask(people: list[tuple[str, str]]) -> None:
+            button.setEnabled(True)
+            choice = self.ctx.dialogs.ask_choice(self, title, label, [f"{n} ({u})" for u, n in people])
+            if not choice:
+                then(None)
+                return
+            m = re.search(r"\(([^()]*)\)\s*$", choice)
+            then(m.group(1) if m else choice.strip())
+
+        def failed(exc: BaseException) -> None:
+            button.setEnabled(True)
+            self._failed(exc)
+
+        self.ctx.runner.read(self.svc.staff_choices, ask, failed, owner=self)
 
     def promote(self) -> None:
         reason = self.ctx.dialogs.ask_text(self, "Promote to major incident",
                                            "Why is this a major incident?", multiline=True)
         if not reason or not reason.strip():
             return
-        manager = self._pick_staff("Major incident manager", "Who manages it?")
-        self._write(lambda: self.svc.promote(self.ctx.actor, self.number, reason=reason, manager=manager))
+        self._pick_staff(self.promote_button, "Major incident manager", "Who manages it?",
+                         lambda manager: self._write(lambda: self.svc.promote(
+                             self.ctx.actor, self.number, reason=reason, manager=manager)))
 
     def set_manager(self) -> None:
-        manager = self._pick_staff("Major incident manager", "Who manages it?")
-        if manager:
-            self._write(lambda: self.svc.set_manager(self.ctx.actor, self.number, manager))
+        def chosen(manager: str | None) -> None:
+            if manager:
+                self._write(lambda: self.svc.set_manager(self.ctx.actor, self.number, manager))
+
+        self._pick_staff(self.manager_button, "Major incident manager", "Who manages it?", chosen)
 
     def add_member(self) -> None:
-        user = self._pick_staff("Add to the team", "Staff member:")
-        if not user:
-            return
-        role = self.ctx.dialogs.ask_text(self, "Add to the team", f"Role of {user} (e.g. communications, "
-                                         "technical lead, service owner):")
-        if role and role.strip():
-            self._write(lambda: self.svc.add_member(self.ctx.actor, self.number, user, role))
+        def chosen(user: str | None) -> None:
+            if not user:
+                return
+            role = self.ctx.dialogs.ask_text(self, "Add to the team", f"Role of {user} (e.g. communications, "
+                                             "technical lead, service owner):")
+            if role and role.strip():
+                self._write(lambda: self.svc.add_member(self.ctx.actor, self.number, user, role))
+
+        self._pick_staff(self.add_member_button, "Add to the team", "Staff member:", chosen)
 
     def remove_member(self) -> None:
         users = selected_column(self.team, 1)

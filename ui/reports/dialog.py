@@ -1,6 +1,6 @@
 """The SLA report dialog: parameters on the left, the preview on the right; the report
-is built in a worker thread with a progress bar and Cancel, then saved, exported to
-CSV or printed from the same figures."""
+is built off the GUI thread (the runner's long read) with a progress bar and Cancel,
+then saved, exported to CSV or printed from the same figures."""
 from __future__ import annotations
 
 import datetime as dt
@@ -45,8 +45,8 @@ from desk.reports.params import (
 from desk.reports.sla_data import SlaReport
 from ui.context import DeskContext
 from ui.errors import describe
-from ui.reports.jobs import ProgressJob
 from ui.reports.preview import PdfPreview, print_pdf
+from ui.tasks import Task
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class SlaReportDialog(QDialog):
         self.setWindowTitle("SLA report")
         self.setAccessibleName("SLA report")
         self.reports = ctx.services.reports
-        self.job: ProgressJob | None = None
+        self.job: Task | None = None
         self.report: SlaReport | None = None
         self._tmpdir = Path(tempfile.mkdtemp(prefix="desk-report-"))
         self._closing = False
@@ -227,16 +227,14 @@ class SlaReportDialog(QDialog):
             return
         out = self._tmpdir / f"sla-{params.date_from}-{params.date_to}.pdf"
         actor, reports = self.ctx.actor, self.reports
-        self.job = ProgressJob(lambda progress, cancelled: reports.write_sla_pdf(
-            actor, params, out, progress=progress, cancelled=cancelled), self)
-        self.job.progressed.connect(self._on_job_progressed)
-        self.job.finished.connect(lambda result: self._on_job_finished(result, out))
-        self.job.failed.connect(self._on_job_failed)
-        self.job.cancelled.connect(self._on_job_cancelled)
+        self._set_running(True)
         self.progress.setValue(0)
         self.status.setText("Counting…")
-        self._set_running(True)
-        self.job.start()
+        self.job = self.ctx.runner.read_with_progress(
+            lambda progress, cancelled: reports.write_sla_pdf(actor, params, out, progress=progress,
+                                                              cancelled=cancelled),
+            lambda result: self._on_job_finished(result, out), self._on_job_failed, owner=self,
+            on_progress=self._on_job_progressed, on_cancelled=self._on_job_cancelled)
 
     def cancel(self) -> None:
         if self.job is not None and self.job.running:
@@ -267,6 +265,7 @@ class SlaReportDialog(QDialog):
         self.report_ready.emit(pages)
 
     def _on_job_failed(self, exc: BaseException) -> None:
+        log.error("report job failed", exc_info=exc)
         if self._closed_meanwhile():
             return
         self.status.setText("The report failed.")
@@ -332,14 +331,12 @@ class SlaReportDialog(QDialog):
         if printer is None:
             return
         path = self.pdf_path
-        self.job = ProgressJob(lambda progress, cancelled: print_pdf(path, printer, progress, cancelled), self)
-        self.job.progressed.connect(self._on_job_progressed)
-        self.job.finished.connect(self._on_print_finished)
-        self.job.failed.connect(self._on_job_failed)
-        self.job.cancelled.connect(self._on_job_cancelled)
         self._printer = printer  # kept alive while the worker paints on it
         self._set_running(True)
-        self.job.start()
+        self.job = self.ctx.runner.read_with_progress(
+            lambda progress, cancelled: print_pdf(path, printer, progress, cancelled),
+            self._on_print_finished, self._on_job_failed, owner=self,
+            on_progress=self._on_job_progressed, on_cancelled=self._on_job_cancelled)
 
     def _on_print_finished(self, pages: int) -> None:
         if self._closed_meanwhile():

@@ -178,7 +178,7 @@ def test_model_editor_edits_and_creates(qtbot: QtBot, cc: CounterContext) -> Non
     d.name.setText("Bad Name")
     d.label.setText("x")
     d.save()
-    assert "only a–z" in d.message.text()
+    assert "only a–z" in d.message.text() and d.name.text() == "Bad Name" and d.save_btn.isEnabled()
 
 
 def test_unfinished_intake_is_offered_at_start(qtbot: QtBot, cc: CounterContext, database: Database) -> None:

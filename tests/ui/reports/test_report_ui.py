@@ -20,6 +20,7 @@ from ui.context import DeskContext
 from ui.reports.dashboard import SupervisorDashboard
 from ui.reports.dialog import SlaReportDialog
 from ui.reports.install import install
+from ui.tasks import TaskRunner
 
 # Showing a window on the offscreen platform says this; it is not a fault of ours.
 pytestmark = [pytest.mark.usefixtures("qapp"), pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
@@ -44,9 +45,12 @@ def test_generate_preview_save_export_print(ctx: DeskContext, qtbot, tmp_path: P
     p = d.params()
     assert p.services == (d.services.item(0).text(),) and p.group_by.value == "week" and len(p.priorities) == 1
 
+    # Whenever progress arrives, Cancel is the button to press and Generate is not.
+    buttons: list[tuple[bool, bool]] = []
+    d.progress.valueChanged.connect(lambda _v: buttons.append((d.cancel_btn.isEnabled(), d.generate_btn.isEnabled())))
     with qtbot.waitSignal(d.report_ready, timeout=30000) as ready:
         d.generate_btn.click()
-        assert d.cancel_btn.isEnabled() and not d.generate_btn.isEnabled()
+    assert len(buttons) > 3 and set(buttons) == {(True, False)} and not d.cancel_btn.isEnabled()
     pages = ready.args[0]
     assert d.preview.page_count == pages >= 4 and d.progress.value() == 1000
     assert d.save_btn.isEnabled() and "pages" in d.status.text()
@@ -71,10 +75,13 @@ def test_generate_preview_save_export_print(ctx: DeskContext, qtbot, tmp_path: P
 
 
 def test_cancel_and_bad_input(ctx: DeskContext, qtbot) -> None:  # type: ignore[no-untyped-def]
-    d = _dialog(ctx, qtbot)
+    # Cancel is pressed while the job runs: only a real worker lets the click come in meanwhile.
+    runner = TaskRunner()
+    d = _dialog(dataclasses.replace(ctx, runner=runner), qtbot)
     d.generate()
     d.cancel()
     qtbot.waitUntil(lambda: "Cancelled" in d.status.text(), timeout=30000)
+    assert runner.wait()
     assert d.preview.page_count == 0 and not d.save_btn.isEnabled()
 
     d.date_to.setDate(sla_dataset.PERIOD_FROM.replace(day=1))  # before the start
