@@ -89,7 +89,7 @@ def test_the_gui_thread_keeps_ticking_over_thousands_of_tickets(busy_desk: DeskC
     window.views.select("all_open")
     qtbot.waitUntil(lambda: model.rowCount() > 0 and rows_shown(), timeout=20000)
     # Most demo tickets are closed: every ticket is the long list to scroll.
-    window.show_spec(QueueSpec(QueueFilter(), "updated", True), "All tickets")
+    window.area.show_spec(QueueSpec(QueueFilter(), "updated", True), "All tickets")
     qtbot.waitUntil(lambda: model.rowCount() >= TICKETS and rows_shown(), timeout=20000)
     bar = view.verticalScrollBar()
     for step in range(1, 11):                   # down the queue, pages fetched on the way
@@ -102,7 +102,7 @@ def test_the_gui_thread_keeps_ticking_over_thousands_of_tickets(busy_desk: DeskC
     QTest.keyClicks(window.search, "printer")
     with qtbot.waitSignal(model.loaded, timeout=20000):
         QTest.keyClick(window.search, Qt.Key.Key_Return)
-    window.show_spec(QueueSpec(QueueFilter(), "updated", True), "All tickets")
+    window.area.show_spec(QueueSpec(QueueFilter(), "updated", True), "All tickets")
     qtbot.waitUntil(lambda: model.rowCount() >= TICKETS and rows_shown(), timeout=20000)
     numbers = [model.row_data(r).number for r in range(0, 200, 40)]  # type: ignore[union-attr]
     for number in numbers:
