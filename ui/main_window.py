@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("Desk main window")
         self._menus: dict[str, QMenu] = {}
         self.actions_by_key: dict[str, QAction] = {}
+        self.features: list[object] = []       # what ui.features installed, kept with the window
 
         self.views = ViewsPanel(ctx, self)
         self.area = QueueArea(ctx, self)

@@ -2,7 +2,7 @@
 Major incident of this ticket (Ctrl+Alt+M) and Major incidents board (Ctrl+Alt+I)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 
@@ -10,6 +10,9 @@ from desk.major.service import MajorIncidentService
 from ui.context import DeskContext
 from ui.major.board import MajorBoard
 from ui.major.panel import MajorIncidentPanel
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 MENU = "&Major"
 
@@ -19,7 +22,7 @@ def service_for(ctx: DeskContext) -> MajorIncidentService:
 
 
 class MajorTools:
-    def __init__(self, window: Any, ctx: DeskContext) -> None:
+    def __init__(self, window: MainWindow, ctx: DeskContext) -> None:
         self.window = window
         self.ctx = ctx
         self.svc = service_for(ctx)
@@ -38,8 +41,8 @@ class MajorTools:
     def open_major(self, number: str | None = None) -> MajorIncidentPanel | None:
         """The Major incident panel of ``number``, else of the ticket in front, else one asked for."""
         if number is None:
-            current = getattr(self.window, "current_panel", lambda: None)()
-            number = getattr(current, "number", None) or self.ctx.dialogs.ask_text(
+            current = self.window.current_panel()
+            number = (current.number if current is not None else None) or self.ctx.dialogs.ask_text(
                 self.window, "Major incident", "Ticket number:")
         if not number:
             return None
@@ -49,10 +52,7 @@ class MajorTools:
             return existing
         panel = MajorIncidentPanel(self.ctx, number, self.svc, self.window.tabs)
         panel.ticket_opened.connect(self.window.open_ticket)
-        if hasattr(self.window, "open_problem"):
-            panel.problem_opened.connect(self.window.open_problem)
-        panel.changed.connect(lambda _n, p=panel: self.ctx.changes.record_written(
-            p.view.id if p.view is not None else None, None))
+        panel.problem_opened.connect(self.window.open_problem)
         self.ctx.changes.changed.connect(panel.on_changed_elsewhere)
         self.window.add_panel(f"Major {number}", panel)
         return panel
@@ -74,9 +74,8 @@ class MajorTools:
         self.ctx.changes.changed.connect(board.on_changed_elsewhere)
 
 
-def install(window: Any, ctx: DeskContext) -> MajorTools:
+def install(window: MainWindow, ctx: DeskContext) -> MajorTools:
     tools = MajorTools(window, ctx)
-    window.major_tools = tools  # kept alive with the window (and reachable from tests)
     panel = QAction("Major incident of this &ticket…", window)
     panel.setShortcut(QKeySequence("Ctrl+Alt+M"))
     panel.setToolTip("Promote, team, communication log, children, resolve, post-incident report")

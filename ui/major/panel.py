@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -30,7 +31,9 @@ from desk.major.service import MajorIncidentService
 from desk.major.views import MajorView
 from ui.context import DeskContext
 from ui.errors import describe
+from ui.major import operations as ops
 from ui.major.common import cell, fill, local, may, selected_column, table
+from ui.operations import WriteOp
 
 OVERDUE_STYLE = "color: white; background: #b00020; padding: 3px 6px; font-weight: bold;"
 DUE_STYLE = "color: #1b2a4a; background: #e8eef8; padding: 3px 6px;"
@@ -39,7 +42,6 @@ DUE_STYLE = "color: #1b2a4a; background: #e8eef8; padding: 3px 6px;"
 class MajorIncidentPanel(QWidget):
     ticket_opened = Signal(str)
     problem_opened = Signal(str)
-    changed = Signal(str)
 
     def __init__(self, ctx: DeskContext, number: str, service: MajorIncidentService,
                  parent: QWidget | None = None) -> None:
@@ -48,6 +50,7 @@ class MajorIncidentPanel(QWidget):
         self.number = number
         self.svc = service
         self.view: MajorView | None = None
+        self._writes_in_flight = 0      # our own writes not yet answered
         self.setObjectName("MajorIncidentPanel")
         self.setAccessibleName(f"Major incident {number}")
         actor = ctx.actor
@@ -155,6 +158,8 @@ class MajorIncidentPanel(QWidget):
     def on_changed_elsewhere(self, change: object) -> None:
         """A live-update notification (desk.live.watcher.Change): re-read if it concerns this
         incident (linking children, updates and resolving all touch the major's row)."""
+        if self._writes_in_flight:
+            return          # our own write's change: its answer shows the new state
         ids = dict(getattr(change, "ids", ()))
         if getattr(change, "refresh", False) or (self.view is not None and self.view.id in ids):
             self.refresh()
@@ -198,18 +203,25 @@ class MajorIncidentPanel(QWidget):
         return bool(self.due.property("overdue"))
 
     # -- writing -----------------------------------------------------------------------
-    def _write(self, fn, after=None) -> None:  # type: ignore[no-untyped-def]
-        def done(result) -> None:  # type: ignore[no-untyped-def]
+    def _write(self, op: WriteOp[Any], after: Callable[[Any], None] | None = None) -> None:
+        """Run one of ``ui.major.operations``; it tells the window's hub, this shows the result."""
+        self._writes_in_flight += 1
+
+        def done(result: Any) -> None:
+            self._writes_in_flight -= 1
             view = getattr(result, "major", result)
             if isinstance(view, MajorView):
                 self.show_view(view)
             else:
                 self.refresh()
-            self.changed.emit(self.number)
             if after:
                 after(result)
 
-        self.ctx.runner.write(fn, done, self._failed, owner=self)
+        def failed(exc: BaseException) -> None:
+            self._writes_in_flight -= 1
+            self._failed(exc)
+
+        op.run(self, done=done, failed=failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.ctx.dialogs.error(self, "Major incident", describe(exc))
@@ -240,13 +252,12 @@ class MajorIncidentPanel(QWidget):
         if not reason or not reason.strip():
             return
         self._pick_staff(self.promote_button, "Major incident manager", "Who manages it?",
-                         lambda manager: self._write(lambda: self.svc.promote(
-                             self.ctx.actor, self.number, reason=reason, manager=manager)))
+                         lambda manager: self._write(ops.promote(self.ctx, self.number, reason=reason, manager=manager)))
 
     def set_manager(self) -> None:
         def chosen(manager: str | None) -> None:
             if manager:
-                self._write(lambda: self.svc.set_manager(self.ctx.actor, self.number, manager))
+                self._write(ops.set_manager(self.ctx, self.number, manager))
 
         self._pick_staff(self.manager_button, "Major incident manager", "Who manages it?", chosen)
 
@@ -257,7 +268,7 @@ class MajorIncidentPanel(QWidget):
             role = self.ctx.dialogs.ask_text(self, "Add to the team", f"Role of {user} (e.g. communications, "
                                              "technical lead, service owner):")
             if role and role.strip():
-                self._write(lambda: self.svc.add_member(self.ctx.actor, self.number, user, role))
+                self._write(ops.add_member(self.ctx, self.number, user, role))
 
         self._pick_staff(self.add_member_button, "Add to the team", "Staff member:", chosen)
 
@@ -267,7 +278,7 @@ class MajorIncidentPanel(QWidget):
             self.ctx.dialogs.info(self, "Team", "Select the team member to remove.")
             return
         for user in users:
-            self._write(lambda u=user: self.svc.remove_member(self.ctx.actor, self.number, u))
+            self._write(ops.remove_member(self.ctx, self.number, user))
 
     def post_update(self) -> None:
         text = self.update_text.toPlainText().strip()
@@ -275,7 +286,7 @@ class MajorIncidentPanel(QWidget):
             self.ctx.dialogs.error(self, "Post update", "Write the update first.")
             return
         minutes = self.next_minutes.value()
-        self._write(lambda: self.svc.post_update(self.ctx.actor, self.number, text, next_update_in_minutes=minutes),
+        self._write(ops.post_update(self.ctx, self.number, text, next_in_minutes=minutes),
                     lambda _: self.update_text.clear())
 
     def link_children(self) -> None:
@@ -283,11 +294,11 @@ class MajorIncidentPanel(QWidget):
                                          "Ticket numbers (separated by spaces or commas):")
         numbers = [n for n in re.split(r"[\s,;]+", text or "") if n]
         if numbers:
-            self._write(lambda: self.svc.link_children(self.ctx.actor, self.number, numbers), self._report_skipped)
+            self._write(ops.link_children(self.ctx, self.number, numbers), self._report_skipped)
 
     def unlink_children(self) -> None:
         for child in selected_column(self.children_table, 0):
-            self._write(lambda c=child: self.svc.unlink_child(self.ctx.actor, self.number, c))
+            self._write(ops.unlink_child(self.ctx, self.number, child))
 
     def _report_skipped(self, outcome) -> None:  # type: ignore[no-untyped-def]
         skipped = getattr(outcome, "skipped", None) or getattr(outcome, "skipped_children", ())
@@ -317,8 +328,7 @@ class MajorIncidentPanel(QWidget):
             lines += [f"{s.number}: {s.reason}" for s in outcome.skipped_children]
             self.ctx.dialogs.info(self, "Major incident resolved", "\n".join(lines))
 
-        self._write(lambda: self.svc.resolve(self.ctx.actor, self.number, code=code, note=note,
-                                             resolve_children=with_children), after)
+        self._write(ops.resolve(self.ctx, self.number, code=code, note=note, with_children=with_children), after)
 
     def ask_report_path(self) -> Path | None:
         name, _ = QFileDialog.getSaveFileName(self, "Save post-incident report",
@@ -344,5 +354,4 @@ class MajorIncidentPanel(QWidget):
                                           text=f"Root cause of {v.number}: {v.title}"[:300])
         if not title or not title.strip():
             return
-        self._write(lambda: self.svc.open_problem(self.ctx.actor, self.number, title=title),
-                    lambda number: self.problem_opened.emit(number))
+        self._write(ops.open_problem(self.ctx, self.number, title), lambda number: self.problem_opened.emit(number))

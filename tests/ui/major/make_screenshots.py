@@ -20,7 +20,7 @@ from ui.dialogs import ScriptedDialogs
 from ui.features import install_features
 from ui.main_window import MainWindow
 from ui.major.board import MajorBoard
-from ui.major.install import service_for
+from ui.major.install import MajorTools, service_for
 from ui.major.panel import MajorIncidentPanel
 from ui.settings import Settings
 from ui.tasks import SyncRunner
@@ -69,8 +69,8 @@ def main(out: Path) -> None:
     shot(MajorIncidentPanel(ctx, num, m), "major-panel.png", 900, 760)
     shot(MajorBoard(ctx, m), "major-board.png", 1000, 520)
     window = MainWindow(ctx)
-    install_features(window, ctx)
-    window.major_tools.open_major(num)
+    tools = next(t for t in install_features(window, ctx) if isinstance(t, MajorTools))
+    tools.open_major(num)
     shot(window, "main-window-major.png", 1600, 900)
     svcs.incidents.transition(tina, num, "in_progress")
     m.resolve(sup, num, code="fixed", note="RADIUS certificate renewed; authentication restored.")
