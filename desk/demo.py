@@ -54,6 +54,7 @@ from desk.demodata.clockwork import DAY, HOUR, MINUTE, DeskHours
 from desk.demodata.names import NamePicker
 from desk.demodata.timeline import Priorities, Staffing, Ticket, TicketWriter, weighted
 from desk.errors import DeskError, PermissionDenied
+from desk.rules import lifecycle
 from desk.rules.permissions import require
 from desk.rules.priority import VipPolicyRef
 
@@ -224,7 +225,7 @@ def give_operator_work(db: Database, ctx: DemoContext, operator: Actor, count: i
 
     with db.reading() as s:
         numbers = s.execute(
-            select(Incident.number).where(Incident.status.in_(["new", "assigned", "in_progress"]),
+            select(Incident.number).where(Incident.status.in_(lifecycle.values(lifecycle.WORKING)),
                                           Incident.is_major.is_(False))
             .order_by(Incident.opened_at.desc()).limit(count)).scalars().all()
     service = IncidentService(db, lambda: ctx.now)

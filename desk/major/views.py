@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from desk.rules.lifecycle import OPEN_STATUSES
+from desk.rules.lifecycle import FINISHED, OPEN_STATUSES
 
 OPEN_STATUS_VALUES = frozenset(s.value for s in OPEN_STATUSES)
 
@@ -62,7 +62,7 @@ class MajorView:
 
     @property
     def open_children(self) -> tuple[ChildView, ...]:
-        return tuple(c for c in self.children if c.status not in ("resolved", "closed", "cancelled"))
+        return tuple(c for c in self.children if c.status not in FINISHED)
 
 
 @dataclass(frozen=True)

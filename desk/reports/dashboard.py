@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select
 
 from db.engine import Database
-from db.enums import IncidentStatus
 from db.models import Incident, Service, StaffAccount, Team
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
@@ -17,12 +16,11 @@ from desk.reports import sla_queries as q
 from desk.reports.params import DEFAULT_TZ, local_midnight, zone_named
 from desk.reports.sla_data import Counts
 from desk.reports.sql_tools import at
+from desk.rules import lifecycle
 from desk.rules.permissions import require
 
 I = Incident.__table__.c
-OPEN_STATUSES = tuple(s.value for s in (
-    IncidentStatus.NEW, IncidentStatus.ASSIGNED, IncidentStatus.IN_PROGRESS,
-    IncidentStatus.PENDING_CUSTOMER, IncidentStatus.PENDING_VENDOR, IncidentStatus.PENDING_PARTS))
+OPEN_STATUSES = lifecycle.values(lifecycle.OPEN_STATUSES)
 
 
 @dataclass(frozen=True, slots=True)

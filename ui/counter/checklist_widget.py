@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
 from desk.common.lookups import normalise_number
 from desk.counter.checklist import ChecklistState
+from desk.rules import lifecycle
 from ui.counter.context import CounterContext
 from ui.errors import describe
 
@@ -53,7 +54,7 @@ class RepairChecklistWidget(QWidget):
         for b in self.boxes:
             b.deleteLater()
         self.boxes = []
-        closed = state.status in ("closed", "cancelled")
+        closed = state.status in lifecycle.FINAL
         for t in state.tasks:
             text = f"{t.position}. {t.title}" + (f"  ({t.condition})" if t.condition else "")
             if t.skipped:

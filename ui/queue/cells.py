@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtGui import QBrush, QColor
 
+from desk.rules import lifecycle
 from desk.rules.lifecycle import STATUS_LABELS
 
 DESK_TZ = ZoneInfo("America/New_York")
@@ -78,7 +79,7 @@ def sla_cell(row: Any, snapshot: Any | None, now: dt.datetime) -> SlaCell:
         if target == "response":
             text = "resp. " + text
         return SlaCell(text, state, f"{target.capitalize()} target: business time {text}; {due_text}")
-    if row.status in ("resolved", "closed", "cancelled"):
+    if row.status in lifecycle.FINISHED:
         return SlaCell("", "met", "Finished")
     if row.paused_at is not None:
         return SlaCell("paused", "paused", "Resolution clock paused (pending)")
