@@ -1,4 +1,4 @@
-"""Printing results for people (tables) and scripts (JSON)."""
+"""Printing results for people (tables, in words) and scripts (JSON, the stored values)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from desk.common.records import IncidentView
+from desk.rules import labels
 
 
 def to_json(data: Any) -> str:
@@ -29,18 +30,19 @@ def ticket_json(v: IncidentView) -> dict[str, Any]:
 
 def print_ticket(v: IncidentView) -> None:
     rows = [
-        ("Number", v.number), ("Title", v.title), ("Status", v.status), ("Priority", v.priority_explanation),
+        ("Number", v.number), ("Title", v.title), ("Status", labels.status(v.status)), ("Priority", v.priority_explanation),
         ("Caller", f"{v.caller_name} ({v.caller_university_id})" + (" [VIP]" if v.caller_is_vip else "")
          if v.caller_university_id else "—"),
-        ("Acting as", " / ".join(x for x in (v.acting_status, v.acting_department) if x) or "—"),
+        ("Acting as", " / ".join(x for x in (v.acting_status and labels.acting_status(v.acting_status),
+                                             v.acting_department) if x) or "—"),
         ("Service", v.service or "—"), ("Category", v.category or "—"), ("Team", v.team or "—"),
-        ("Assignee", v.assignee or "—"), ("Channel", v.channel), ("Opened", v.opened_at.isoformat()),
+        ("Assignee", v.assignee or "—"), ("Channel", labels.channel(v.channel)), ("Opened", v.opened_at.isoformat()),
         ("Updated", v.updated_at.isoformat()),
         ("Response due", v.response_due_at.isoformat() if v.response_due_at else "—"),
         ("Resolution due", v.resolution_due_at.isoformat() if v.resolution_due_at else "—"),
     ]
     if v.resolution_code:
-        rows.append(("Resolution", f"{v.resolution_code}: {v.resolution_note}"))
+        rows.append(("Resolution", f"{labels.resolution_code(v.resolution_code)}: {v.resolution_note}"))
     if v.problem_number:
         rows.append(("Problem", v.problem_number))
     width = max(len(k) for k, _ in rows)

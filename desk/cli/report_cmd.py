@@ -15,10 +15,10 @@ from desk.reports.params import (
     Preset,
     ReportParams,
     parse_date,
-    parse_enum,
     preset_period,
     zone_named,
 )
+from desk.rules import choices
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,7 +63,7 @@ def params_from_args(args: argparse.Namespace) -> ReportParams:
         first, last, services=tuple(args.service), teams=tuple(args.team),
         priorities=tuple(Priority(p) for p in args.priority),
         channels=tuple(Channel(c) for c in args.channel),
-        group_by=parse_enum(GroupBy, args.group_by, "group-by"),
+        group_by=choices.parse(GroupBy, args.group_by, "group-by"),
         tz=args.tz, label=label,
     )
 

@@ -10,6 +10,7 @@ from desk.cli.calendar_cmd import _zone, parse_date, parse_instant
 from desk.cli.context import CliContext
 from desk.cli.output import to_json
 from desk.errors import InvalidInput
+from desk.rules import labels
 from desk.sla.durations import format_duration, parse_duration
 from desk.sla.service import TargetSla
 
@@ -241,14 +242,14 @@ def recompute_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     from desk.sla import jobs
 
     n = jobs.recompute(ctx.db, ctx.actor, lambda m: print(m, file=sys.stderr))
-    print(f"{n:,} tickets had their SLA columns updated")
+    print(f"{labels.count(n, 'ticket')} had their SLA columns updated")
     return 0
 
 
 def sweep_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     from desk.sla import jobs
 
-    print(f"{jobs.sweep(ctx.db, ctx.actor):,} tickets had a breach recorded")
+    print(f"{labels.count(jobs.sweep(ctx.db, ctx.actor), 'ticket')} had a breach recorded")
     return 0
 
 

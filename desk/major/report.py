@@ -14,6 +14,7 @@ from desk.printing import styles as st
 from desk.printing.branding import load_branding
 from desk.printing.builders import when
 from desk.printing.fonts import BASE, markup
+from desk.rules import labels
 
 Out = str | Path | BinaryIO
 
@@ -66,7 +67,8 @@ def build_post_incident_report(data: ReportData, out: Out, *, paper: str = "lett
     ]))
     story.append(Paragraph("Resolution", s.section))
     story.append(Paragraph(
-        f"<b>{markup(data.resolution_code)}</b>: {markup(data.resolution_note)}" if data.resolution_code
+        f"<b>{markup(labels.resolution_code(data.resolution_code))}</b>: {markup(data.resolution_note)}"
+        if data.resolution_code
         else "Not resolved yet.", s.body))
     story.append(Paragraph("Root cause", s.section))
     if data.root_causes:

@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from db.enums import IncidentStatus
 from db.models import AuditEntry, Incident, Problem, StaffAccount, Team
 from desk.actor import Actor
 from desk.incidents.read import TIMELINE_HIDDEN
 from desk.major.read import load_major
 from desk.major.views import MajorView
-from desk.rules import lifecycle
+from desk.rules import labels
 from desk.sla.catalogue import load_cached
 from desk.sla.clock import BusinessClock, to_epoch
 
@@ -64,12 +63,7 @@ class ReportData:
 
 
 def _label(status: str | None) -> str:
-    if status is None:
-        return "—"
-    try:
-        return lifecycle.label(IncidentStatus(status))
-    except ValueError:
-        return status
+    return labels.value("status", status)
 
 
 def _calendar(s: Session, inc: Incident) -> tuple[str, BusinessClock]:
@@ -99,10 +93,11 @@ def _describe(a: AuditEntry, names: dict[int, str], teams: dict[int, str], child
     if f == "status":
         return f"Status {_label(old)} → {_label(new)}{why}"
     if f in ("major_manager_id", "assignee_id"):
-        what = "Manager" if f == "major_manager_id" else "Assignee"
+        # In a major incident's own report its manager is simply "Manager".
+        what = "Manager" if f == "major_manager_id" else labels.field(f)
         return f"{what}: {names.get(int(new), new) if new else 'none'}"
     if f == "team_id":
-        return f"Team: {teams.get(int(new), new) if new else 'none'}"
+        return f"{labels.field(f)}: {teams.get(int(new), new) if new else 'none'}"
     if f == "major_team":
         if old and new:
             return f"Team role changed: {old} → {new}"
@@ -110,10 +105,10 @@ def _describe(a: AuditEntry, names: dict[int, str], teams: dict[int, str], child
     if f == "page":
         return f"Page from {new}: {a.reason or ''}".rstrip(": ")
     if f == "priority":
-        return f"Priority {old or '—'} → {new}{why}"
+        return f"{labels.field(f)} {labels.value(f, old)} → {labels.value(f, new)}{why}"
     if f == "problem_id":
         return "Problem linked" if new else "Problem unlinked"
-    return f"{f.replace('_', ' ').capitalize()}: {old or '—'} → {new or '—'}{why}"
+    return f"{labels.field(f)}: {labels.value(f, old)} → {labels.value(f, new)}{why}"
 
 
 def gather(s: Session, number_id: int, now: dt.datetime, actor: Actor) -> ReportData:
@@ -147,7 +142,7 @@ def gather(s: Session, number_id: int, now: dt.datetime, actor: Actor) -> Report
     timeline.sort(key=lambda e: (e.at, e.comms))
 
     counts = Counter(c.status_label for c in view.children)
-    causes = tuple(RootCause(p.number, p.title, p.status.value.replace("_", " "), p.root_cause, p.workaround)
+    causes = tuple(RootCause(p.number, p.title, labels.problem_status(p.status), p.root_cause, p.workaround)
                    for p in s.execute(select(Problem).where(Problem.number.in_(view.problem_numbers))
                                       .order_by(Problem.number)).scalars())
     return ReportData(

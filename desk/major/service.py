@@ -44,7 +44,7 @@ from desk.major.views import (
     RuleView,
 )
 from desk.problems.service import ProblemService
-from desk.rules import lifecycle
+from desk.rules import labels, lifecycle
 from desk.rules.permissions import require
 
 ROLE_MAX = 60
@@ -131,7 +131,7 @@ class MajorIncidentService:
         if inc.is_major:
             raise InvalidInput(f"{inc.number} is already a major incident.", "number")
         if inc.status not in lifecycle.OPEN_STATUSES:
-            raise InvalidInput(f"{inc.number} is {lifecycle.label(inc.status)}; only an open incident can become "
+            raise InvalidInput(f"{inc.number} is {labels.status(inc.status)}; only an open incident can become "
                                "a major incident.", "number")
         if inc.parent_id is not None:
             parent = s.get(Incident, inc.parent_id)
@@ -340,7 +340,7 @@ class MajorIncidentService:
             elif c.parent_id is not None:
                 why = "it is a child of another incident"
             elif c.status in lifecycle.FINAL:
-                why = f"it is {lifecycle.label(c.status)}"
+                why = f"it is {labels.status(c.status)}"
             if why:
                 skipped.append(ChildSkipped(c.number, why))
                 continue
@@ -367,8 +367,9 @@ class MajorIncidentService:
                 audit.record(s, actor, now, "incident", major.id, "next_update_due_at", major.next_update_due_at, None)
                 major.next_update_due_at = None
             done, skipped = self._resolve_children_in(s, actor, major, now) if resolve_children else ((), ())
-            self._comms(s, actor, major, f"Resolved ({major.resolution_code}): {major.resolution_note}"
-                        + (f" — {len(done)} child incident(s) resolved with it" if done else ""), now)
+            self._comms(s, actor, major, f"Resolved ({labels.resolution_code(major.resolution_code or '')}): "
+                        f"{major.resolution_note}"
+                        + (f" — {labels.count(len(done), 'child incident')} resolved with it" if done else ""), now)
             s.flush()
             return ResolveOutcome(read.load_major(s, major.id, now), done, skipped)
 
@@ -379,7 +380,7 @@ class MajorIncidentService:
         with self.db.writing() as s:
             major = self._major(s, number)
             if major.status not in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
-                raise InvalidInput(f"{major.number} is {lifecycle.label(major.status)}; resolve it first.", "number")
+                raise InvalidInput(f"{major.number} is {labels.status(major.status)}; resolve it first.", "number")
             done, skipped = self._resolve_children_in(s, actor, major, now)
             s.flush()
             return ResolveOutcome(read.load_major(s, major.id, now), done, skipped)

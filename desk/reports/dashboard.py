@@ -37,7 +37,7 @@ class OpenTicket:
     title: str
     team: str
     priority: str
-    status: str
+    status: str                 # the stored value; the words are desk.rules.labels'
     opened_at: dt.datetime
     assignee: str
 
@@ -127,4 +127,4 @@ class DashboardService:
     def _ticket(r) -> OpenTicket:
         opened = r[5] if r[5].tzinfo else r[5].replace(tzinfo=dt.UTC)
         return OpenTicket(r[0], r[1], r[2] or "(no team)", str(getattr(r[3], "value", r[3])),
-                          str(getattr(r[4], "value", r[4])).replace("_", " "), opened, r[6] or "—")
+                          str(getattr(r[4], "value", r[4])), opened, r[6] or "—")

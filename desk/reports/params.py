@@ -9,15 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from db.enums import Channel, Priority
 from desk.errors import InvalidInput
+from desk.rules import choices
 
 __all__ = [
     "DEFAULT_TZ", "Channel", "GroupBy", "Preset", "Priority", "ReportParams", "last_term", "local_midnight",
-    "parse_date", "parse_enum", "preset_period", "zone_named",
+    "parse_date", "preset_period", "zone_named",
 ]
 
 DEFAULT_TZ = "America/New_York"
@@ -105,7 +105,7 @@ def local_midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
 
 def preset_period(preset: Preset | str, today: dt.date) -> tuple[dt.date, dt.date, str]:
     """(first day, last day, label) of a preset period relative to ``today``."""
-    p = parse_enum(Preset, preset, "period")
+    p = choices.parse(Preset, preset, "period")
     if p is Preset.LAST_WEEK:
         monday = today - dt.timedelta(days=today.weekday()) - dt.timedelta(days=7)
         return monday, monday + dt.timedelta(days=6), f"Week of {monday.isoformat()}"
@@ -124,20 +124,6 @@ def last_term(today: dt.date) -> tuple[dt.date, dt.date, str]:
              for i, (s, n) in enumerate(starts[:-1]) if starts[i + 1][0] <= today]
     first, last, name = ended[-1]
     return first, last, f"{name} term {first.year}"
-
-E = TypeVar("E", bound=enum.Enum)
-
-
-def parse_enum(e: type[E], value: object, field_name: str) -> E:
-    if isinstance(value, e):
-        return value
-    text = str(value).strip()
-    for m in e:
-        if text.lower() in (str(m.value).lower(), m.name.lower()):
-            return m
-    allowed = ", ".join(str(m.value) for m in e)
-    raise InvalidInput(f"{field_name.capitalize()} {text!r} is not one of: {allowed}.", field_name)
-
 
 def parse_date(text: str, field_name: str) -> dt.date:
     try:

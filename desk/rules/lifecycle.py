@@ -37,13 +37,6 @@ INCIDENT_TRANSITIONS: dict[S, tuple[S, ...]] = {
 INCIDENT_OPENING: tuple[S, ...] = (S.NEW, S.ASSIGNED)
 PROBLEM_OPENING: tuple[P, ...] = (P.NEW,)
 
-STATUS_LABELS: dict[S, str] = {
-    S.NEW: "New", S.ASSIGNED: "Assigned", S.IN_PROGRESS: "In progress",
-    S.PENDING_CUSTOMER: "Pending (customer)", S.PENDING_VENDOR: "Pending (vendor)",
-    S.PENDING_PARTS: "Pending (parts)", S.RESOLVED: "Resolved", S.CLOSED: "Closed",
-    S.CANCELLED: "Cancelled",
-}
-
 # Transitions that need a reason recorded with them.
 NEEDS_REASON = {(S.RESOLVED, S.IN_PROGRESS): "reopening", (None, S.CANCELLED): "cancelling"}
 
@@ -78,7 +71,3 @@ def reason_required(current: S, target: S) -> str | None:
     if current is S.RESOLVED and target is S.IN_PROGRESS:
         return "reopening"
     return None
-
-
-def label(status: S) -> str:
-    return STATUS_LABELS[status]

@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from db.enums import Channel
 from desk.actor import Actor
 from desk.bootstrap import Services
 from desk.queue.spec import QueueFilter, QueueSpec
@@ -250,8 +251,14 @@ def test_new_incident_from_the_keyboard(window, services: Services, qtbot) -> No
     dialog.submit()  # no title yet: the rule's message, nothing created
     assert "title" in dialog.error.text().lower()
     QTest.keyClicks(dialog.title, "Smartboard frozen in ENG 204")
-    dialog.impact.setCurrentText("medium")
-    dialog.urgency.setCurrentText("high")
+    # The core's defaults, in words; the raw values ride along as item data.
+    assert (dialog.impact.currentText(), dialog.urgency.currentText(), dialog.channel.currentText()) == (
+        "Low", "Medium", "Phone")
+    assert [dialog.channel.itemData(i) for i in range(dialog.channel.count())] == [c.value for c in Channel]
+    assert dialog.channel.itemText(0) == "Walk-in"
+    dialog.impact.setCurrentText("Medium")
+    dialog.urgency.setCurrentText("High")
+    assert (dialog.impact.currentData(), dialog.urgency.currentData()) == ("medium", "high")
     dialog.submit()
     panel = window.current_panel()
     assert panel is not None and panel.detail.incident.title == "Smartboard frozen in ENG 204"

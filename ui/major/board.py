@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from desk.major.service import MajorIncidentService
 from desk.major.views import MajorSummary, Proposal
+from desk.rules import labels
 from ui.context import DeskContext
 from ui.errors import describe
 from ui.major.common import cell, fill, local, may, selected_column, table
@@ -135,7 +136,7 @@ class MajorBoard(QWidget):
             question = (f"Open a major incident for {p.service}? {p.incidents[0]} (the first of {p.count}) "
                         f"becomes the major incident and the other {p.count - 1} its children.")
         else:
-            question = f"Link {p.count} incident(s) on {p.service} to {p.major_number}?"
+            question = f"Link {labels.count(p.count, 'incident')} on {p.service} to {p.major_number}?"
         if not self.ctx.dialogs.confirm(self, "Confirm proposal", question):
             return
 

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.incidents.service import RESOLUTION_CODES
 from desk.major.service import MajorIncidentService, staff_choices
 from desk.major.views import MajorView
+from desk.rules import labels
+from desk.rules.choices import RESOLUTION_CODES
 from ui.context import DeskContext
 from ui.errors import describe
 from ui.major.common import cell, fill, local, may, selected_column, table
@@ -280,7 +281,8 @@ class MajorIncidentPanel(QWidget):
         v = self.view
         if v is None:
             return
-        code = self.ctx.dialogs.ask_choice(self, "Resolve major incident", "Resolution code:", RESOLUTION_CODES)
+        code = self.ctx.dialogs.ask_choice(self, "Resolve major incident", "Resolution code:",
+                                           labels.options(RESOLUTION_CODES, labels.resolution_code))
         if not code:
             return
         note = self.ctx.dialogs.ask_text(self, "Resolve major incident", "Resolution (what fixed it):",

@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from desk.live.watcher import Change
 from desk.problems.listing import PROBLEM_COLUMNS, ProblemQuery, ProblemRow
-from desk.problems.service import problem_label
+from desk.rules import labels
 from ui.context import DeskContext
 from ui.queue.cells import DESK_TZ
 
@@ -197,7 +197,7 @@ class ProblemTableModel(QAbstractTableModel):
 
 def cell_text(row: ProblemRow, key: str) -> str:
     if key == "status":
-        return problem_label(row.status)
+        return labels.problem_status(row.status)
     if key == "updated":
         return row.updated_at.astimezone(DESK_TZ).strftime("%Y-%m-%d %H:%M")
     if key == "incidents":

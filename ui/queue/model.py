@@ -19,8 +19,9 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from desk.live.watcher import Change
 from desk.queue.service import Cursor, QueueRow
 from desk.queue.spec import COLUMNS, SORTABLE, QueueSpec
+from desk.rules import labels
 from ui.context import DeskContext
-from ui.queue.cells import DESK_TZ, sla_cell, status_label
+from ui.queue.cells import DESK_TZ, sla_cell
 
 log = logging.getLogger(__name__)
 
@@ -253,7 +254,7 @@ class QueueModel(QAbstractTableModel):
         if key == "service":
             return row.service or ""
         if key == "status":
-            return status_label(row.status)
+            return labels.status(row.status)
         if key == "team":
             return row.team or ""
         if key == "assignee":

@@ -43,6 +43,7 @@ from desk.reports.params import (
     zone_named,
 )
 from desk.reports.sla_data import SlaReport
+from desk.rules import labels
 from ui.context import DeskContext
 from ui.errors import describe
 from ui.reports.jobs import ProgressJob
@@ -105,7 +106,7 @@ class SlaReportDialog(QDialog):
         self.priority_boxes = {p: QCheckBox(p.value, self.priorities) for p in Priority}
         for box in self.priority_boxes.values():
             pl.addWidget(box)
-        self.channels = _checklist(self, "Channels", [(c.value.replace("_", " "), c) for c in Channel])
+        self.channels = _checklist(self, "Channels", [(labels.channel(c), c) for c in Channel])
         self.group_by = QComboBox(self)
         self.group_by.setAccessibleName("Group by")
         for text, g in GROUPS:

@@ -65,9 +65,11 @@ def test_panel_promote_team_comms_children_resolve_report_problem(
 
     services.incidents.transition(admin, number, "in_progress")
     panel.refresh()
-    dialogs.answers += ["fixed", "Controller rebooted", True]
+    dialogs.answers += ["Fixed", "Controller rebooted", True]         # the words shown are picked
     panel.resolve_button.click()
+    assert ("User education", "user_education") in dialogs.choices_offered[-1]
     assert services.incidents.get(number).status == "resolved"
+    assert services.incidents.get(number).resolution_code == "fixed"    # the value is stored
     assert services.incidents.get(kids[0]).status == "resolved"
     assert services.incidents.get(kids[1]).status == "new"              # reported, not forced
     title, text = dialogs.shown[-1]
