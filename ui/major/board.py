@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBox
 from desk.major.service import MajorIncidentService
 from desk.major.views import MajorSummary, Proposal
 from desk.rules import labels
+from desk.rules.permissions import may
 from ui.context import DeskContext
 from ui.errors import describe
-from ui.major.common import cell, fill, local, may, selected_column, table
+from ui.major.common import cell, fill, local, selected_column, table
 
 OVERDUE = QColor("#b00020")
 

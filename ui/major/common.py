@@ -12,8 +12,6 @@ from PySide6.QtWidgets import (
 )
 
 from desk.counter.common import DESK_TZ
-from desk.errors import PermissionDenied
-from desk.rules.permissions import require
 
 
 def local(value: dt.datetime | None) -> str:
@@ -21,14 +19,6 @@ def local(value: dt.datetime | None) -> str:
         return "—"
     t = value.astimezone(DESK_TZ)
     return f"{t:%a %d %b %H:%M}"
-
-
-def may(actor, action: str) -> bool:  # type: ignore[no-untyped-def]
-    try:
-        require(actor, action)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def table(parent: QWidget, headers: list[str], name: str) -> QTableWidget:

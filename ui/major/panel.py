@@ -28,9 +28,10 @@ from desk.major.service import MajorIncidentService, staff_choices
 from desk.major.views import MajorView
 from desk.rules import labels
 from desk.rules.choices import RESOLUTION_CODES
+from desk.rules.permissions import may
 from ui.context import DeskContext
 from ui.errors import describe
-from ui.major.common import cell, fill, local, may, selected_column, table
+from ui.major.common import cell, fill, local, selected_column, table
 
 OVERDUE_STYLE = "color: white; background: #b00020; padding: 3px 6px; font-weight: bold;"
 DUE_STYLE = "color: #1b2a4a; background: #e8eef8; padding: 3px 6px;"
