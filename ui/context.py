@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from desk.actor import Actor
 from desk.bootstrap import Services
 from desk.clock import Clock
+from desk.common.site import Site
 from desk.queue.saved_views import SavedViewService
 from desk.queue.service import QueueService
 from desk.sla.service import SlaService
@@ -33,6 +34,11 @@ class DeskContext:
     @property
     def clock(self) -> Clock:
         return self.services.clock
+
+    @property
+    def site(self) -> Site:
+        """The desk's settings: every time the window shows is on its clock."""
+        return self.services.site
 
     # The services the workstation's widgets ask most, by their short names.
     @property

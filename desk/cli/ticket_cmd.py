@@ -56,7 +56,7 @@ def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         print(to_json(ticket_json(v)))
     else:
-        print_ticket(v)
+        print_ticket(v, ctx.services.site)
     return 0
 
 

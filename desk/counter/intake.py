@@ -14,6 +14,7 @@ from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.common import audit, lookups
 from desk.common.models import REPAIR_MODEL
+from desk.common.site import Site, given_or_loaded
 from desk.common.text import clean_text
 from desk.counter import identity, loaners
 from desk.counter.common import check_signature, due_at
@@ -58,9 +59,10 @@ def _clean_device(info: DeviceInfo) -> DeviceInfo:
 
 
 class IntakeService:
-    def __init__(self, db: Database, clock: Clock = utc_now) -> None:
+    def __init__(self, db: Database, clock: Clock = utc_now, site: Site | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.site = given_or_loaded(site, db, clock())
         self.models = IncidentModelService(db, clock)
 
     # -- look-ups for the wizard ------------------------------------------------
@@ -80,7 +82,7 @@ class IntakeService:
 
     def repair(self, number: str) -> RepairView:
         with self.db.reading() as s:
-            return load_repair(s, repair_id_for(s, number))
+            return load_repair(s, repair_id_for(s, number), self.site)
 
     # -- the intake --------------------------------------------------------------
     def validate(self, req: IntakeRequest) -> None:
@@ -129,11 +131,11 @@ class IntakeService:
                             signed_at=now, png=req.signature_png))
             if req.loaner_asset_tag:
                 assert req.loan_due is not None
-                loaners.lend_in(s, actor, req.loaner_asset_tag, person, repair.id, due_at(req.loan_due), now)
+                loaners.lend_in(s, actor, req.loaner_asset_tag, person, repair.id, due_at(req.loan_due, self.site), now)
             self._prepare_tasks(s, actor, inc.id, req, now)
             audit.record(s, actor, now, "incident", inc.id, "intake", None, device.asset_tag or device.serial)
             s.flush()
-            return IntakeResult(inc.number, load_repair(s, repair.id))
+            return IntakeResult(inc.number, load_repair(s, repair.id, self.site))
 
     @staticmethod
     def _title(req: IntakeRequest, device: DeviceInfo) -> str:

@@ -13,6 +13,7 @@ from db.models import Incident, Loan, Person, Repair, RepairAccessory, Signature
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.common import audit
+from desk.common.site import Site, given_or_loaded
 from desk.common.text import clean_text
 from desk.counter import loaners
 from desk.counter.common import check_signature
@@ -28,15 +29,17 @@ ID_KINDS = ("University card", "Driver's licence", "Passport", "Other photo ID")
 
 
 class PickupService:
-    def __init__(self, db: Database, clock: Clock = utc_now, incidents: IncidentService | None = None) -> None:
+    def __init__(self, db: Database, clock: Clock = utc_now, incidents: IncidentService | None = None,
+                 site: Site | None = None) -> None:
         self.db = db
         self.clock = clock
         self.incidents = incidents or IncidentService(db, clock)
+        self.site = given_or_loaded(site, db, clock())
 
     def find(self, scanned: str) -> RepairView:
         """The repair behind a scanned slip barcode or a typed number."""
         with self.db.reading() as s:
-            return load_repair(s, repair_id_for(s, scanned))
+            return load_repair(s, repair_id_for(s, scanned), self.site)
 
     def pickup(self, actor: Actor, req: PickupRequest) -> RepairView:
         require(actor, "repair.pickup")
@@ -82,7 +85,7 @@ class PickupService:
             self._resolve_and_close(s, actor, inc, req.resolution_code, work, missing, note, now)
             audit.record(s, actor, now, "incident", inc.id, "pickup", None, id_checked, note or None)
             s.flush()
-            return load_repair(s, rid)
+            return load_repair(s, rid, self.site)
 
     def _resolve_and_close(self, s: Session, actor: Actor, inc: Incident, code: str, work: str,
                            missing: list[str], note: str, now: dt.datetime) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditEntry, Incident, Problem, StaffAccount, Team
 from desk.actor import Actor
+from desk.common.site import DESK_CALENDAR, Site
 from desk.incidents.read import TIMELINE_HIDDEN
 from desk.major.read import load_major
 from desk.major.views import MajorView
@@ -19,8 +20,6 @@ from desk.rules import labels
 from desk.sla.catalogue import load_cached
 from desk.sla.clock import BusinessClock, to_epoch
 
-# Calendar used when the incident has no SLA (no service): the desk's business hours.
-FALLBACK_CALENDAR = "service-desk"
 # Audit fields the timeline leaves out: bookkeeping that the comms log (pages) or the
 # summary already shows, and instants a status row already says (the server's audit of a
 # staff login's change records them as columns of their own).
@@ -60,6 +59,7 @@ class ReportData:
     root_causes: tuple[RootCause, ...]
     generated_at: dt.datetime
     generated_by: str
+    time_zone: str                   # the desk's (Site): the report prints its times in it
 
 
 def _label(status: str | None) -> str:
@@ -71,7 +71,7 @@ def _calendar(s: Session, inc: Incident) -> tuple[str, BusinessClock]:
     policy = cat.by_version_id.get(inc.sla_version_id) if inc.sla_version_id else None
     if policy is None:
         policy = cat.policy(cat.sla_name_for(inc.service_id, inc.model_id), to_epoch(inc.opened_at))
-    name = FALLBACK_CALENDAR
+    name = DESK_CALENDAR  # no SLA (no service): the desk's own business hours
     if policy is not None:
         rule = policy.targets.get(inc.priority.value)
         name = rule.calendar if rule else policy.calendar
@@ -111,7 +111,7 @@ def _describe(a: AuditEntry, names: dict[int, str], teams: dict[int, str], child
     return f"{labels.field(f)}: {labels.value(f, old)} → {labels.value(f, new)}{why}"
 
 
-def gather(s: Session, number_id: int, now: dt.datetime, actor: Actor) -> ReportData:
+def gather(s: Session, number_id: int, now: dt.datetime, actor: Actor, site: Site) -> ReportData:
     inc = s.get(Incident, number_id)
     assert inc is not None
     view = load_major(s, inc.id, now)
@@ -149,5 +149,5 @@ def gather(s: Session, number_id: int, now: dt.datetime, actor: Actor) -> Report
         major=view, resolution_code=inc.resolution_code, resolution_note=inc.resolution_note, ended_at=ended,
         wall_seconds=int((ended - inc.opened_at).total_seconds()), business_seconds=int(business),
         calendar=calendar, children_by_status=tuple(sorted(counts.items())), timeline=tuple(timeline),
-        root_causes=causes, generated_at=now, generated_by=actor.display_name,
+        root_causes=causes, generated_at=now, generated_by=actor.display_name, time_zone=site.time_zone,
     )

@@ -28,6 +28,7 @@ from db.models import (
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.common import audit, lookups
+from desk.common.site import Site, given_or_loaded
 from desk.common.text import clean_text
 from desk.errors import DeskError, InvalidInput, NotFound
 from desk.incidents.service import IncidentService, NewIncident
@@ -56,11 +57,12 @@ MAJOR_TEAM = "Major Incident Team"
 
 class MajorIncidentService:
     def __init__(self, db: Database, clock: Clock = utc_now, incidents: IncidentService | None = None,
-                 problems: ProblemService | None = None) -> None:
+                 problems: ProblemService | None = None, site: Site | None = None) -> None:
         self.db = db
         self.clock = clock
         self.incidents = incidents or IncidentService(db, clock)
         self.problems = problems or ProblemService(db, clock)
+        self.site = given_or_loaded(site, db, clock())
 
     # -- reading -----------------------------------------------------------------------
     def get(self, number: str) -> MajorView:
@@ -79,7 +81,7 @@ class MajorIncidentService:
         """Everything the post-incident report prints (anyone who may work a major may print it)."""
         require(actor, "major.manage")
         with self.db.reading() as s:
-            return gather(s, self._major(s, number).id, self.clock(), actor)
+            return gather(s, self._major(s, number).id, self.clock(), actor, self.site)
 
     def write_report(self, actor: Actor, number: str, out: Path, *, paper: str = "letter") -> Path:
         """Build the PDF beside ``out`` and rename it into place: a failed build leaves no file."""

@@ -12,8 +12,9 @@ from db.engine import Database
 from db.models import Incident, Service, StaffAccount, Team
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
+from desk.common.site import Site, given_or_loaded
 from desk.reports import sla_queries as q
-from desk.reports.params import DEFAULT_TZ, local_midnight, zone_named
+from desk.reports.params import local_midnight
 from desk.reports.sla_data import Counts
 from desk.reports.sql_tools import at
 from desk.rules import lifecycle
@@ -81,10 +82,11 @@ def at_risk_now(now: dt.datetime):
 
 
 class DashboardService:
-    def __init__(self, db: Database, clock: Clock = utc_now, tz: str = DEFAULT_TZ) -> None:
+    def __init__(self, db: Database, clock: Clock = utc_now, site: Site | None = None) -> None:
         self.db = db
         self.clock = clock
-        self.zone = zone_named(tz)
+        # "This week" starts on Monday at midnight on the desk's clock.
+        self.zone = given_or_loaded(site, db, clock()).zone
 
     def snapshot(self, actor: Actor, *, oldest: int = 10) -> Dashboard:
         require(actor, "report.run")

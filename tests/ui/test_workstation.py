@@ -1,6 +1,8 @@
 """The real widgets, offscreen: views, sort, search, scan, edit/save, conflicts, status, keyboard."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -321,3 +323,22 @@ def test_a_save_here_reaches_the_queue_and_the_dashboard_without_a_watcher(windo
     assert heard and heard[-1].ids and heard[-1].ids[0][0] == panel.incident_id
     title_col = COLUMN_KEYS.index("title")
     qtbot.waitUntil(lambda: model.data(model.index(row, title_col)) == "Printer jam in library (tray 2)", timeout=2000)
+
+
+def test_queue_times_are_on_the_desks_clock(ctx, tickets, services: Services) -> None:  # type: ignore[no-untyped-def]
+    """A desk whose calendar is in another zone shows the queue's dates in that zone."""
+    from tests import factories
+
+    factories.move_desk_to(services.db, "Asia/Tokyo")  # before the site is first read
+    model = QueueModel(ctx)
+    model.set_spec(QueueSpec(QueueFilter(open_only=True), "number"))
+    opened = services.incidents.get(tickets[0]).opened_at
+    tokyo = opened.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert model.data(model.index(0, COLUMN_KEYS.index("opened"))) == f"{tokyo:%Y-%m-%d %H:%M}"
+    assert model.data(model.index(0, COLUMN_KEYS.index("status"))) == "New"
+    # The SLA tooltip names the due time on the same clock (tickets[1] has an SLA).
+    inc = services.incidents.get(tickets[1])
+    due = inc.resolution_due_at if inc.response_due_at is None else inc.response_due_at
+    assert due is not None
+    tip = model.data(model.index(1, COLUMN_KEYS.index("sla")), Qt.ItemDataRole.ToolTipRole)
+    assert f"{due.astimezone(ZoneInfo('Asia/Tokyo')):%a %d %b %H:%M}" in tip

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from desk.counter.errors import DeviceConflict
 from desk.counter.views import DeviceInfo, DeviceView
+from desk.rules import labels
 from ui.counter.context import CounterContext
 from ui.counter.page_base import IntakePage
 from ui.counter.state import IntakeState
@@ -195,7 +196,9 @@ class DevicePage(IntakePage):
             self.has_warranty.setChecked(True)
             self.warranty.setDate(QDate(d.warranty_until.year, d.warranty_until.month, d.warranty_until.day))
         lines = [f"<b>Known device</b> — owner {escape(d.owner_name or 'unknown')}. Earlier repairs:"]
-        lines += [f"• {escape(r.number)} ({escape(r.status)}, {r.intake_at:%Y-%m-%d}): {escape(r.title)}"
+        site = self.cc.counter.site
+        lines += [f"• {escape(r.number)} ({escape(labels.status(r.status))}, {site.local(r.intake_at):%Y-%m-%d}): "
+                  f"{escape(r.title)}"
                   for r in d.repairs[:8]] or ["• none"]
         self.history.setText("<br>".join(lines))
 

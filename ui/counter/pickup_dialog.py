@@ -126,7 +126,7 @@ class PickupDialog(QDialog):
             self.accessories_lay.addWidget(none)
             self.accessory_checks.append(none)
         loan = r.loan
-        self.loaner.setText(f"Loaner {loan.loaner_asset_tag} returned (due {loan.due_at:%Y-%m-%d})"
+        self.loaner.setText(f"Loaner {loan.loaner_asset_tag} returned (due {r.local(loan.due_at):%Y-%m-%d})"
                             if loan and not loan.returned_at else "No loaner to return")
         self.loaner.setChecked(False)
         self.work.setPlainText(r.work_done or r.resolution_note or "")

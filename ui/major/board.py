@@ -89,7 +89,7 @@ class MajorBoard(QWidget):
     def _show(self, result: tuple[list[MajorSummary], list[Proposal]]) -> None:
         self.majors, self.proposals = result
         fill(self.majors_table, [[m.number, m.service or "—", m.status_label, m.manager or "—", str(m.children),
-                                  local(m.next_update_due_at) + ("  OVERDUE" if m.update_overdue else ""), m.title]
+                                  local(m.next_update_due_at, self.ctx.site) + ("  OVERDUE" if m.update_overdue else ""), m.title]
                                  for m in self.majors])
         for r, m in enumerate(self.majors):
             item = self.majors_table.item(r, 5)

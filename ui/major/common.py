@@ -11,14 +11,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.counter.common import DESK_TZ
+from desk.common.site import Site
 
 
-def local(value: dt.datetime | None) -> str:
+def local(value: dt.datetime | None, site: Site) -> str:
+    """An instant on the desk's clock, short: "Mon 02 Mar 09:15"."""
     if value is None:
         return "—"
-    t = value.astimezone(DESK_TZ)
-    return f"{t:%a %d %b %H:%M}"
+    return f"{site.local(value):%a %d %b %H:%M}"
 
 
 def table(parent: QWidget, headers: list[str], name: str) -> QTableWidget:

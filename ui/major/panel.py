@@ -166,7 +166,7 @@ class MajorIncidentPanel(QWidget):
         kind = "MAJOR INCIDENT" if v.is_major else "Not a major incident"
         self.header.setText(f"{kind}  {v.number} — {v.title}\n"
                             f"{v.status_label} · {v.priority} · {v.service or 'no service'} · "
-                            f"manager: {v.manager or '—'} · opened {local(v.opened_at)} · "
+                            f"manager: {v.manager or '—'} · opened {local(v.opened_at, self.ctx.site)} · "
                             f"{len(v.children)} children ({len(v.open_children)} open)"
                             + (f" · problem {', '.join(v.problem_numbers)}" if v.problem_numbers else ""))
         self.promote_button.setVisible(not v.is_major)
@@ -175,8 +175,8 @@ class MajorIncidentPanel(QWidget):
                   self.unlink_button):
             b.setVisible(v.is_major)
         fill(self.team, [[m.name, m.username, m.role] for m in v.team])
-        fill(self.comms, [[local(e.at), e.author or "system", e.body] for e in reversed(v.comms)])
-        fill(self.children_table, [[c.number, c.status_label, local(c.opened_at), c.title] for c in v.children])
+        fill(self.comms, [[local(e.at, self.ctx.site), e.author or "system", e.body] for e in reversed(v.comms)])
+        fill(self.children_table, [[c.number, c.status_label, local(c.opened_at, self.ctx.site), c.title] for c in v.children])
         self._show_due()
 
     def _show_due(self) -> None:
@@ -187,10 +187,10 @@ class MajorIncidentPanel(QWidget):
             return
         overdue = v.overdue_at(self.ctx.clock())
         if overdue:
-            self.due.setText(f"Next update OVERDUE — was due {local(v.next_update_due_at)}")
+            self.due.setText(f"Next update OVERDUE — was due {local(v.next_update_due_at, self.ctx.site)}")
             self.due.setStyleSheet(OVERDUE_STYLE)
         else:
-            self.due.setText(f"Next update due {local(v.next_update_due_at)}")
+            self.due.setText(f"Next update due {local(v.next_update_due_at, self.ctx.site)}")
             self.due.setStyleSheet(DUE_STYLE)
         self.due.setProperty("overdue", overdue)
 

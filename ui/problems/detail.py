@@ -31,7 +31,6 @@ from desk.live.watcher import PROBLEM
 from desk.problems.service import EDITABLE_FIELDS, ProblemDetail, ProblemTransition
 from desk.rules import labels
 from ui.context import DeskContext
-from ui.queue.cells import DESK_TZ
 from ui.record_tab import RecordTab, esc
 
 FIELD_LABELS = {key: labels.field(key) for key in EDITABLE_FIELDS}
@@ -132,8 +131,8 @@ class ProblemDetailPanel(RecordTab):
         self.number = p.number
         self.banner.hide()
         self.error.hide()
-        opened = p.opened_at.astimezone(DESK_TZ).strftime("%Y-%m-%d")
-        updated = p.updated_at.astimezone(DESK_TZ).strftime("%Y-%m-%d %H:%M")
+        opened = self.ctx.site.local(p.opened_at).strftime("%Y-%m-%d")
+        updated = self.ctx.site.local(p.updated_at).strftime("%Y-%m-%d %H:%M")
         self.header.setText(f"<b>{p.number}</b> — {esc(p.title)}<br>Status: <b>{labels.problem_status(p.status)}</b>"
                             f" · {len(detail.incidents)} linked incident(s) · opened {opened} · updated {updated}"
                             f" · version {p.version}")

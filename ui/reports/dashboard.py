@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from desk.reports.dashboard import Dashboard, OpenTicket
-from desk.reports.params import DEFAULT_TZ, zone_named
 from desk.reports.sla_data import Counts
 from desk.rules import labels
 from ui.context import DeskContext
@@ -79,7 +78,7 @@ class SupervisorDashboard(QWidget):
         self.ctx = ctx
         self.setAccessibleName("Supervisor dashboard")
         self.service = ctx.services.dashboard
-        self.zone = zone_named(DEFAULT_TZ)
+        self.zone = ctx.site.zone  # the desk's clock, as the service counts its weeks
         self.data: Dashboard | None = None
         self._loading = False
 

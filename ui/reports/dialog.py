@@ -33,14 +33,12 @@ from PySide6.QtWidgets import (
 
 from desk.reports.csv_export import write_csv
 from desk.reports.params import (
-    DEFAULT_TZ,
     Channel,
     GroupBy,
     Preset,
     Priority,
     ReportParams,
     preset_period,
-    zone_named,
 )
 from desk.reports.sla_data import SlaReport
 from desk.rules import labels
@@ -181,7 +179,7 @@ class SlaReportDialog(QDialog):
 
     # -- parameters ----------------------------------------------------------------------
     def _today(self) -> dt.date:
-        return self.ctx.clock().astimezone(zone_named(DEFAULT_TZ)).date()
+        return self.ctx.site.today(self.ctx.clock())
 
     def _set_dates(self, first: dt.date, last: dt.date) -> None:
         self.date_from.setDate(QDate(first.year, first.month, first.day))
