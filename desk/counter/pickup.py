@@ -43,7 +43,9 @@ class PickupService:
 
     def pickup(self, actor: Actor, req: PickupRequest) -> RepairView:
         require(actor, "repair.pickup")
-        id_checked = clean_text(req.id_checked, "ID checked", required=True, single_line=True, max_length=120)
+        if not (req.id_checked or "").strip():
+            raise InvalidInput("Check the customer's photo ID and choose which one you saw.", "id_checked")
+        id_checked = clean_text(req.id_checked, "ID checked", single_line=True, max_length=120)
         work = clean_text(req.work_done, "work done", required=True, max_length=20_000)
         note = clean_text(req.missing_note, "note on missing accessories", max_length=4000)
         now = self.clock()

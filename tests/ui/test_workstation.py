@@ -250,8 +250,9 @@ def test_new_incident_from_the_keyboard(window, services: Services, qtbot) -> No
     window.act_new.trigger()  # Ctrl+N
     dialog = window.findChild(NewIncidentDialog)
     assert dialog is not None and dialog.service.count() > 1
-    dialog.submit()  # no title yet: the rule's message, nothing created
-    assert "title" in dialog.error.text().lower()
+    dialog.submit()  # no title yet: the rule's message beside the title, nothing created
+    assert dialog.errors.labels["title"].text() == "Title is required." and not dialog.error.text()
+    assert not dialog.errors.labels["title"].isHidden() and dialog.errors.labels["impact"].isHidden()
     QTest.keyClicks(dialog.title, "Smartboard frozen in ENG 204")
     # The core's defaults, in words; the raw values ride along as item data.
     assert (dialog.impact.currentText(), dialog.urgency.currentText(), dialog.channel.currentText()) == (

@@ -17,7 +17,7 @@ from desk.incidents.service import NewIncident
 from desk.rules import choices, labels
 from ui import combos
 from ui.context import DeskContext
-from ui.errors import describe
+from ui.field_errors import FieldErrors
 
 SERVICES_HINT = "Service (leave empty if unknown)"
 
@@ -60,10 +60,13 @@ class NewIncidentDialog(QDialog):
         self.error = QLabel()
         self.error.setStyleSheet("color:#b00020;")
         self.error.setWordWrap(True)
-        for label, w in (("&Title", self.title), ("&Description", self.description),
-                         ("&Caller ID", self.caller), ("&Service", self.service), ("&Impact", self.impact),
-                         ("&Urgency", self.urgency), ("C&hannel", self.channel)):
-            form.addRow(label, w)
+        # Each field's error shows beside it; the names are the ones the service's errors use.
+        self.errors = FieldErrors(form, self.error)
+        for name, label, w in (("title", "&Title", self.title), ("description", "&Description", self.description),
+                               ("caller_university_id", "&Caller ID", self.caller),
+                               ("service", "&Service", self.service), ("impact", "&Impact", self.impact),
+                               ("urgency", "&Urgency", self.urgency), ("channel", "C&hannel", self.channel)):
+            self.errors.add_row(name, label, w)
         form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.submit)
@@ -83,7 +86,7 @@ class NewIncidentDialog(QDialog):
                           impact=self.impact.currentData(), urgency=self.urgency.currentData(),
                           channel=self.channel.currentData())
         self.ctx.runner.write(lambda: self.ctx.services.incidents.open(self.ctx.actor, new),
-                              self._on_created, lambda exc: self.error.setText(describe(exc)), owner=self)
+                              self._on_created, self.errors.show, owner=self)
 
     def _on_created(self, view) -> None:  # type: ignore[no-untyped-def]
         self.created.emit(view.number)

@@ -119,7 +119,7 @@ class MajorBoard(QWidget):
             return
         reason = self.ctx.dialogs.ask_text(self, "Dismiss proposal", f"Why is the surge on {p.service} not a "
                                            "major incident?")
-        if not reason or not reason.strip():
+        if reason is None:  # cancelled; an empty reason is the service's to refuse
             return
 
         def done(_: object) -> None:

@@ -226,7 +226,7 @@ class MajorIncidentPanel(QWidget):
     def promote(self) -> None:
         reason = self.ctx.dialogs.ask_text(self, "Promote to major incident",
                                            "Why is this a major incident?", multiline=True)
-        if not reason or not reason.strip():
+        if reason is None:  # cancelled; an empty reason is the service's to refuse, in its words
             return
         manager = self._pick_staff("Major incident manager", "Who manages it?")
         self._write(lambda: self.svc.promote(self.ctx.actor, self.number, reason=reason, manager=manager))
@@ -242,7 +242,7 @@ class MajorIncidentPanel(QWidget):
             return
         role = self.ctx.dialogs.ask_text(self, "Add to the team", f"Role of {user} (e.g. communications, "
                                          "technical lead, service owner):")
-        if role and role.strip():
+        if role is not None:
             self._write(lambda: self.svc.add_member(self.ctx.actor, self.number, user, role))
 
     def remove_member(self) -> None:
@@ -254,10 +254,7 @@ class MajorIncidentPanel(QWidget):
             self._write(lambda u=user: self.svc.remove_member(self.ctx.actor, self.number, u))
 
     def post_update(self) -> None:
-        text = self.update_text.toPlainText().strip()
-        if not text:
-            self.ctx.dialogs.error(self, "Post update", "Write the update first.")
-            return
+        text = self.update_text.toPlainText().strip()  # "Update is required" is the service's to say
         minutes = self.next_minutes.value()
         self._write(lambda: self.svc.post_update(self.ctx.actor, self.number, text, next_update_in_minutes=minutes),
                     lambda _: self.update_text.clear())
@@ -288,7 +285,7 @@ class MajorIncidentPanel(QWidget):
             return
         note = self.ctx.dialogs.ask_text(self, "Resolve major incident", "Resolution (what fixed it):",
                                          multiline=True)
-        if not note or not note.strip():
+        if note is None:
             return
         with_children = bool(v.open_children) and self.ctx.dialogs.confirm(
             self, "Resolve child incidents",
@@ -327,7 +324,7 @@ class MajorIncidentPanel(QWidget):
             return
         title = self.ctx.dialogs.ask_text(self, "Open a problem", "Problem title:",
                                           text=f"Root cause of {v.number}: {v.title}"[:300])
-        if not title or not title.strip():
+        if title is None:  # cancelled; left empty, the service names the problem after the incident
             return
         self._write(lambda: self.svc.open_problem(self.ctx.actor, self.number, title=title),
                     lambda number: self.problem_opened.emit(number))

@@ -39,6 +39,10 @@ def test_panel_promote_team_comms_children_resolve_report_problem(
     qtbot.addWidget(panel)
     assert "Not a major incident" in panel.header.text() and not panel.resolve_button.isVisibleTo(panel)
 
+    dialogs.answers += ["", None]   # no reason given: the service's rule answers, in its words
+    panel.promote_button.click()
+    assert dialogs.shown[-1] == ("Major incident", "Reason is required.") and not services.incidents.get(
+        number).is_major
     dialogs.answers += ["All access points down", "Tina (tina)"]
     panel.promote_button.click()
     assert panel.view is not None and panel.view.is_major and panel.view.manager == "Tina"
