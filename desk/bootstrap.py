@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from db.engine import Database
 from desk.clock import Clock, utc_now
+from desk.common import site as site_settings
+from desk.common.site import Site
 from desk.incidents.service import IncidentService
 from desk.people.service import PeopleService
 from desk.people.staff import StaffService
@@ -61,10 +63,15 @@ class Services:
                    problem_list=problem_list, sla=SlaService(db, clock))
 
     @cached_property
+    def site(self) -> Site:
+        """The desk's settings (its time zone), read once from the database when first asked."""
+        return site_settings.load(self.db, self.clock())
+
+    @cached_property
     def counter(self) -> CounterServices:
         from desk.counter.bundle import CounterServices
 
-        return CounterServices.over(self.db, self.clock, self.incidents)
+        return CounterServices.over(self.db, self.clock, self.incidents, self.site)
 
     @cached_property
     def incident_models(self) -> IncidentModelService:
@@ -74,19 +81,19 @@ class Services:
     def major(self) -> MajorIncidentService:
         from desk.major.service import MajorIncidentService
 
-        return MajorIncidentService(self.db, self.clock, self.incidents, self.problems)
+        return MajorIncidentService(self.db, self.clock, self.incidents, self.problems, self.site)
 
     @cached_property
     def reports(self) -> ReportService:
         from desk.reports.service import ReportService
 
-        return ReportService(self.db, self.clock)
+        return ReportService(self.db, self.clock, self.site)
 
     @cached_property
     def dashboard(self) -> DashboardService:
         from desk.reports.dashboard import DashboardService
 
-        return DashboardService(self.db, self.clock)
+        return DashboardService(self.db, self.clock, self.site)
 
     @cached_property
     def sla_admin(self) -> SlaAdmin:

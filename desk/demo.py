@@ -46,7 +46,7 @@ from db.models import (
 from desk.actor import Actor
 from desk.bootstrap import Services
 from desk.clock import SettableClock, utc_now
-from desk.common import audit
+from desk.common import audit, site
 from desk.common.lookups import current_vip_policy
 from desk.common.numbering import format_number, reserve_block
 from desk.demodata import population, texts
@@ -55,6 +55,7 @@ from desk.demodata.clockwork import DAY, HOUR, MINUTE, DeskHours
 from desk.demodata.names import NamePicker
 from desk.demodata.timeline import Priorities, Staffing, Ticket, TicketWriter, weighted
 from desk.errors import DeskError, PermissionDenied
+from desk.rules import lifecycle
 from desk.rules.permissions import require
 from desk.rules.priority import VipPolicyRef
 
@@ -135,12 +136,19 @@ class DemoContext:
     staffing: Staffing | None = None
     problems: list[dict[str, Any]] = field(default_factory=list)
     policy: VipPolicyRef | None = None
+    # The desk's hours on its own calendar's clock (the seeded reference data names the zone).
+    hours: DeskHours | None = None
     audit_rows: int = 0
     journal_rows: int = 0
 
     @property
     def now_s(self) -> int:
         return int(self.now.timestamp())
+
+    @property
+    def desk_hours(self) -> DeskHours:
+        assert self.hours is not None, "build_demo reads the desk's zone before it writes tickets"
+        return self.hours
 
 
 def build_demo(db: Database, *, tickets: int, seed: int, progress: Progress,
@@ -172,6 +180,7 @@ def build_demo(db: Database, *, tickets: int, seed: int, progress: Progress,
     first_load = not has_incidents(db)
     with db.reading() as s:
         ctx.policy = current_vip_policy(s, now)
+        ctx.hours = DeskHours(site.read(s, now).zone)
     writer = db.engine.execution_options(**{WRITE_OPTION: True})
     with writer.begin() as conn:
         _tune(conn)
@@ -223,7 +232,7 @@ def give_operator_work(db: Database, ctx: DemoContext, operator: Actor, count: i
     incident service, so "My open work" is not empty on first start."""
     with db.reading() as s:
         numbers = s.execute(
-            select(Incident.number).where(Incident.status.in_(["new", "assigned", "in_progress"]),
+            select(Incident.number).where(Incident.status.in_(lifecycle.values(lifecycle.WORKING)),
                                           Incident.is_major.is_(False))
             .order_by(Incident.opened_at.desc()).limit(count)).scalars().all()
     service = Services.over(db, lambda: ctx.now).incidents
@@ -490,7 +499,7 @@ class Slot:
 
 def _opening_times(ctx: DemoContext, count: int) -> list[int]:
     """Opening times over two years: weekdays, term time and a slow growth weigh in."""
-    rng, hours = ctx.rng, DeskHours()
+    rng, hours = ctx.rng, ctx.desk_hours
     now = ctx.now_s
     start_day = now // DAY - HISTORY_DAYS + 1
     cum: list[float] = []
@@ -563,7 +572,7 @@ def add_incidents(db: Database, writer: Engine, ctx: DemoContext) -> None:
         # Reserved up front, in its own transaction: numbers are never reused even if the
         # load stops half-way, and the sequence ends at the highest number used.
         first_number = reserve_block(s, "INC", total)
-    tickets = TicketWriter(rng, DeskHours(), ctx.staffing, Priorities(ctx.policy), ctx.now_s)
+    tickets = TicketWriter(rng, ctx.desk_hours, ctx.staffing, Priorities(ctx.policy), ctx.now_s)
     svcs = [sv for sv in texts.SERVICES if sv.service in ctx.services]
     svc_by_name = {sv.service: sv for sv in svcs}
     svc_weights = tuple((sv, sv.weight) for sv in svcs)

@@ -5,7 +5,7 @@ import datetime as dt
 
 from db.engine import Database
 from db.enums import PersonStatusKind, Role
-from db.models import Affiliation, Department, Person, PersonStatus
+from db.models import Affiliation, Calendar, CalendarVersion, Department, Person, PersonStatus
 from desk.actor import Actor
 from desk.bootstrap import Services
 
@@ -34,3 +34,14 @@ def person(db: Database, *, given: str = "Ada", family: str = "Lovelace", univer
 def staff(services: Services, admin: Actor, username: str, *roles: Role, teams: tuple[str, ...] = ()) -> Actor:
     return services.staff.add(admin, username, display_name=username.title(), roles=[r.value for r in roles],
                               teams=list(teams))
+
+
+def move_desk_to(db: Database, time_zone: str) -> None:
+    """Put the desk's own calendar (and with it the site) in another time zone, as an
+    administrator of a desk elsewhere would have it."""
+    from desk.common.site import DESK_CALENDAR
+
+    with db.writing() as s:
+        cal = s.query(Calendar).filter_by(name=DESK_CALENDAR).one()
+        for v in s.query(CalendarVersion).filter_by(calendar_id=cal.id):
+            v.time_zone = time_zone

@@ -113,7 +113,7 @@ def run(argv: list[str]) -> int:
         print(f"desk: {message}", file=sys.stderr)
         return 2
     log.info("signed in as %s on %s", actor.username, db.description)
-    ctx = build_context(services, actor, TaskRunner(), Settings(), Dialogs(), db.description)
+    ctx = build_context(services, actor, TaskRunner(), Settings(), Dialogs(), db.description, services.site)
     window = MainWindow(ctx)
     window_ref.append(window)
     live = LiveBridge(services, window)

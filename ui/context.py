@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from desk.actor import Actor
 from desk.bootstrap import Services
 from desk.clock import Clock
+from desk.common.site import Site
 from desk.queue.saved_views import SavedViewService
 from desk.queue.service import QueueService
 from desk.sla.service import SlaService
@@ -28,6 +29,9 @@ class DeskContext:
     settings: Settings
     dialogs: Dialogs
     connection: str            # "local SQLite …" / "PostgreSQL …" for the status bar
+    # The desk's settings (its time zone: every time the window shows is on its clock),
+    # read before the window opens, so no widget reads it on the GUI thread.
+    site: Site
     changes: ChangeHub = field(default_factory=ChangeHub)   # "something changed", one channel
 
     @property
@@ -57,6 +61,7 @@ class DeskContext:
 
 
 def build_context(services: Services, actor: Actor, runner: TaskRunner | SyncRunner, settings: Settings,
-                  dialogs: Dialogs, connection: str) -> DeskContext:
+                  dialogs: Dialogs, connection: str, site: Site) -> DeskContext:
+    """``site``: ``services.site``, read by the caller at start-up (one query, before any window)."""
     return DeskContext(services=services, actor=actor, runner=runner, settings=settings, dialogs=dialogs,
-                       connection=connection)
+                       connection=connection, site=site)

@@ -10,6 +10,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
 
+# A plain string, or (words shown, value returned).
+Choice = str | tuple[str, str]
+
 
 class Dialogs:
     def ask_text(self, parent: QWidget | None, title: str, label: str, text: str = "",
@@ -21,9 +24,14 @@ class Dialogs:
         return value if ok else None
 
     def ask_choice(self, parent: QWidget | None, title: str, label: str,
-                   choices: Sequence[str]) -> str | None:
-        value, ok = QInputDialog.getItem(parent, title, label, list(choices), 0, False)
-        return value if ok else None
+                   choices: Sequence[Choice]) -> str | None:
+        """The chosen value, or None. A choice is a plain string, or a (words, value) pair
+        whose words are shown and whose value is returned (``desk.rules.labels.options``)."""
+        pairs = [c if isinstance(c, tuple) else (c, c) for c in choices]
+        words, ok = QInputDialog.getItem(parent, title, label, [w for w, _v in pairs], 0, False)
+        if not ok:
+            return None
+        return next((v for w, v in pairs if w == words), words)
 
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
         return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
@@ -60,8 +68,14 @@ class ScriptedDialogs(Dialogs):
         return self._next()  # type: ignore[return-value]
 
     def ask_choice(self, parent: QWidget | None, title: str, label: str,
-                   choices: Sequence[str]) -> str | None:
-        return self._next()  # type: ignore[return-value]
+                   choices: Sequence[Choice]) -> str | None:
+        """An answer is the value (or, for a (words, value) choice, the words shown)."""
+        self.choices_offered = getattr(self, "choices_offered", []) + [list(choices)]
+        answer = self._next()
+        for c in choices:
+            if isinstance(c, tuple) and answer == c[0]:
+                return c[1]
+        return answer  # type: ignore[return-value]
 
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
         return bool(self._next())

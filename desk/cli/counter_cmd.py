@@ -36,7 +36,6 @@ def _loaners(ctx: CliContext):
 
 def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     from desk.clock import utc_now
-    from desk.counter.common import local
 
     ctx.require_staff()  # who has which loaner, for which repair
     svc = _loaners(ctx)
@@ -57,7 +56,7 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         loan = r.current_loan
         state = "available" if loan is None else ("OVERDUE" if loan.overdue(now) else "lent")
         who = f"{loan.person_name} ({loan.person_university_id}) {loan.repair_number or ''} due " \
-              f"{local(loan.due_at):%Y-%m-%d %H:%M}" if loan else ""
+              f"{ctx.services.site.local(loan.due_at):%Y-%m-%d %H:%M}" if loan else ""
         print(f"{r.asset_tag:<10} {state:<9} {r.description[:32]:<32} {who}")
     return 0
 

@@ -10,6 +10,7 @@ from db.engine import Database
 from desk.cli.context import CliContext
 from desk.connection import describe
 from desk.connection import upgrade as upgrade_database
+from desk.rules import labels
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,7 +32,7 @@ def upgrade(args: argparse.Namespace, ctx: CliContext) -> int:
         before = migrate.current_revision(engine)
         repinned = upgrade_database(Database.from_engine(engine))
         after = migrate.current_revision(engine)
-        pins = f"; {repinned} tickets measured against their SLA again" if repinned else ""
+        pins = f"; {labels.count(repinned, 'ticket')} measured against their SLA again" if repinned else ""
         print(f"{describe(engine.url)}: {before or 'empty'} → {after}{pins}")
     finally:
         engine.dispose()

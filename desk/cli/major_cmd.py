@@ -15,6 +15,7 @@ from desk.cli.output import to_json
 from desk.errors import InvalidInput
 from desk.major.service import MajorIncidentService
 from desk.major.views import MajorView
+from desk.rules import choices
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -83,7 +84,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     a = msub.add_parser("resolve", help="resolve the major incident and its open children with its resolution")
     a.add_argument("number")
-    a.add_argument("--code", required=True)
+    a.add_argument("--code", required=True, choices=choices.RESOLUTION_CODES)
     a.add_argument("--note", required=True)
     a.add_argument("--no-children", action="store_true", help="leave the children as they are")
     a.set_defaults(func=resolve)

@@ -1,4 +1,4 @@
-"""Printing results for people (tables) and scripts (JSON)."""
+"""Printing results for people (tables, in words) and scripts (JSON, the stored values)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,6 +7,8 @@ import sys
 from typing import Any
 
 from desk.common.records import IncidentView
+from desk.common.site import Site
+from desk.rules import labels
 
 
 def to_json(data: Any) -> str:
@@ -27,20 +29,29 @@ def ticket_json(v: IncidentView) -> dict[str, Any]:
     return d
 
 
-def print_ticket(v: IncidentView) -> None:
+def local_time(when: dt.datetime | None, site: Site) -> str:
+    """An instant as people at the desk read it: "2026-03-02 09:15 EST"."""
+    if when is None:
+        return "—"
+    t = site.local(when)
+    return f"{t:%Y-%m-%d %H:%M} {t.tzname()}"
+
+
+def print_ticket(v: IncidentView, site: Site) -> None:
     rows = [
-        ("Number", v.number), ("Title", v.title), ("Status", v.status), ("Priority", v.priority_explanation),
+        ("Number", v.number), ("Title", v.title), ("Status", labels.status(v.status)), ("Priority", v.priority_explanation),
         ("Caller", f"{v.caller_name} ({v.caller_university_id})" + (" [VIP]" if v.caller_is_vip else "")
          if v.caller_university_id else "—"),
-        ("Acting as", " / ".join(x for x in (v.acting_status, v.acting_department) if x) or "—"),
+        ("Acting as", " / ".join(x for x in (v.acting_status and labels.acting_status(v.acting_status),
+                                             v.acting_department) if x) or "—"),
         ("Service", v.service or "—"), ("Category", v.category or "—"), ("Team", v.team or "—"),
-        ("Assignee", v.assignee or "—"), ("Channel", v.channel), ("Opened", v.opened_at.isoformat()),
-        ("Updated", v.updated_at.isoformat()),
-        ("Response due", v.response_due_at.isoformat() if v.response_due_at else "—"),
-        ("Resolution due", v.resolution_due_at.isoformat() if v.resolution_due_at else "—"),
+        ("Assignee", v.assignee or "—"), ("Channel", labels.channel(v.channel)), ("Opened", local_time(v.opened_at, site)),
+        ("Updated", local_time(v.updated_at, site)),
+        ("Response due", local_time(v.response_due_at, site)),
+        ("Resolution due", local_time(v.resolution_due_at, site)),
     ]
     if v.resolution_code:
-        rows.append(("Resolution", f"{v.resolution_code}: {v.resolution_note}"))
+        rows.append(("Resolution", f"{labels.resolution_code(v.resolution_code)}: {v.resolution_note}"))
     if v.problem_number:
         rows.append(("Problem", v.problem_number))
     width = max(len(k) for k, _ in rows)

@@ -8,17 +8,17 @@ from pathlib import Path
 from db.enums import Channel, Priority
 from desk.cli.context import CliContext
 from desk.clock import utc_now
+from desk.common.site import Site
 from desk.errors import InvalidInput
 from desk.reports.params import (
-    DEFAULT_TZ,
     GroupBy,
     Preset,
     ReportParams,
     parse_date,
-    parse_enum,
     preset_period,
     zone_named,
 )
+from desk.rules import choices
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sla.add_argument("--priority", action="append", default=[], choices=[x.value for x in Priority])
     sla.add_argument("--channel", action="append", default=[], choices=[x.value for x in Channel])
     sla.add_argument("--group-by", default=GroupBy.SERVICE_PRIORITY.value, choices=[x.value for x in GroupBy])
-    sla.add_argument("--tz", default=DEFAULT_TZ, help=f"time zone of the dates (default {DEFAULT_TZ})")
+    sla.add_argument("--tz", help="time zone of the dates (default: the desk's, its calendar's)")
     sla.add_argument("--out", type=Path, metavar="FILE.pdf", help="write the PDF here")
     sla.add_argument("--csv", type=Path, metavar="DIR|FILE.zip",
                      help="also write the tables as CSV files into DIR (or into one .zip)")
@@ -48,11 +48,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sla.set_defaults(func=sla_cmd)
 
 
-def params_from_args(args: argparse.Namespace) -> ReportParams:
+def params_from_args(args: argparse.Namespace, site: Site) -> ReportParams:
     if args.period and (args.date_from or args.date_to):
         raise InvalidInput("Give either --period or --from/--to, not both.", "period")
     if args.period:
-        today = utc_now().astimezone(zone_named(args.tz)).date()
+        zone = zone_named(args.tz) if args.tz else site.zone
+        today = utc_now().astimezone(zone).date()
         first, last, label = preset_period(args.period, today)
     elif args.date_from and args.date_to:
         first, last, label = parse_date(args.date_from, "--from"), parse_date(args.date_to, "--to"), None
@@ -63,7 +64,7 @@ def params_from_args(args: argparse.Namespace) -> ReportParams:
         first, last, services=tuple(args.service), teams=tuple(args.team),
         priorities=tuple(Priority(p) for p in args.priority),
         channels=tuple(Channel(c) for c in args.channel),
-        group_by=parse_enum(GroupBy, args.group_by, "group-by"),
+        group_by=choices.parse(GroupBy, args.group_by, "group-by"),
         tz=args.tz, label=label,
     )
 
@@ -76,7 +77,7 @@ def sla_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         raise InvalidInput("Say where to write the report: --out FILE.pdf and/or --csv DIR.", "out")
     if args.out is not None and args.out.suffix.lower() != ".pdf":
         raise InvalidInput(f"--out {args.out} should end in .pdf.", "out")
-    params = params_from_args(args)
+    params = params_from_args(args, ctx.services.site)
     reports = ctx.services.reports
     report = reports.sla_report(ctx.actor, params)
     said: list[str] = []

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from desk.cli.calendar_cmd import _zone, parse_date, parse_instant
 from desk.cli.context import CliContext
-from desk.cli.output import to_json
+from desk.cli.output import local_time, to_json
 from desk.errors import InvalidInput
+from desk.rules import labels
 from desk.sla.durations import format_duration, parse_duration
 from desk.sla.service import TargetSla
 
@@ -128,10 +129,8 @@ def _target_line(t: TargetSla, zone: dt.tzinfo, per_day: int | None = None) -> s
 def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.require_staff()
     svc = ctx.services.sla
-    zone: dt.tzinfo = dt.UTC
+    zone: dt.tzinfo = ctx.services.site.zone
     cat = svc.catalogue()
-    if "service-desk" in cat.calendars:
-        zone = cat.calendars["service-desk"].latest[3].zone
     as_of = parse_instant(args.as_of, "--as-of", zone) if args.as_of else dt.datetime.now(dt.UTC)
     r = svc.incident_sla(args.number, as_of)
     if args.json:
@@ -217,8 +216,7 @@ def what_if_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         changes.append(f"SLA {args.sla} targets {', '.join(args.target)}")
     if candidate is cat:
         raise InvalidInput("Nothing to try: give --calendar with --ics/--hours, or --sla with --target.")
-    zone = _zone(ctx, args.calendar or "service-desk") if (args.calendar or "service-desk" in cat.calendars) \
-        else dt.UTC
+    zone = _zone(ctx, args.calendar) if args.calendar else ctx.services.site.zone
     start = dt.datetime.combine(parse_date(args.start, "--from"), dt.time(), tzinfo=zone)
     end = dt.datetime.combine(parse_date(args.end, "--to") + dt.timedelta(days=1), dt.time(), tzinfo=zone)
     r = whatif.what_if(ctx.db, ctx.actor, candidate, start, end, now=dt.datetime.now(dt.UTC), base=cat)
@@ -241,14 +239,14 @@ def recompute_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     from desk.sla import jobs
 
     n = jobs.recompute(ctx.db, ctx.actor, lambda m: print(m, file=sys.stderr))
-    print(f"{n:,} tickets had their SLA columns updated")
+    print(f"{labels.count(n, 'ticket')} had their SLA columns updated")
     return 0
 
 
 def sweep_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     from desk.sla import jobs
 
-    print(f"{jobs.sweep(ctx.db, ctx.actor):,} tickets had a breach recorded")
+    print(f"{labels.count(jobs.sweep(ctx.db, ctx.actor), 'ticket')} had a breach recorded")
     return 0
 
 
@@ -257,7 +255,9 @@ def auto_close_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
     done = auto_close(ctx.db, ctx.services.incidents, ctx.actor, dry_run=args.dry_run)
     verb = "would close" if args.dry_run else "closed"
+    site = ctx.services.site
     for item in done:
-        print(f"{item.number}  resolved {item.resolved_at.isoformat()}  auto-close due {item.close_due_at.isoformat()}")
-    print(f"{verb} {len(done)} resolved tickets")
+        print(f"{item.number}  resolved {local_time(item.resolved_at, site)}  "
+              f"auto-close due {local_time(item.close_due_at, site)}")
+    print(f"{verb} {labels.count(len(done), 'resolved ticket')}")
     return 0

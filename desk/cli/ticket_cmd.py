@@ -9,6 +9,7 @@ from desk.cli.output import print_ticket, ticket_json, to_json
 from desk.errors import InvalidInput
 from desk.incidents.read import list_incidents
 from desk.incidents.service import NewIncident
+from desk.rules import choices, labels
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,9 +39,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     new.add_argument("--caller", help="university ID")
     new.add_argument("--service")
     new.add_argument("--category")
-    new.add_argument("--impact", choices=[x.value for x in Impact], help="default: low (or the model's)")
-    new.add_argument("--urgency", choices=[x.value for x in Urgency], help="default: medium (or the model's)")
-    new.add_argument("--channel", choices=[x.value for x in Channel], help="default: phone (or the model's)")
+    new.add_argument("--impact", choices=[x.value for x in choices.IMPACTS], help="default: low (or the model's)")
+    new.add_argument("--urgency", choices=[x.value for x in choices.URGENCIES], help="default: medium (or the model's)")
+    new.add_argument("--channel", choices=[x.value for x in choices.CHANNELS], help="default: phone (or the model's)")
     new.add_argument("--team")
     new.add_argument("--assignee")
     new.add_argument("--acting-status")
@@ -55,7 +56,7 @@ def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         print(to_json(ticket_json(v)))
     else:
-        print_ticket(v)
+        print_ticket(v, ctx.services.site)
     return 0
 
 
@@ -70,7 +71,7 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         print(to_json([ticket_json(v) for v in rows]))
         return 0
     for v in rows:
-        print(f"{v.number}  {v.priority}  {v.status:<16} {(v.team or '—')[:18]:<18} {v.title}")
+        print(f"{v.number}  {v.priority}  {labels.status(v.status):<18} {(v.team or '—')[:18]:<18} {v.title}")
     return 0
 
 

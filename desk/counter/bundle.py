@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from db.engine import Database
 from desk.clock import Clock
+from desk.common.site import Site
 from desk.counter.checklist import ChecklistService
 from desk.counter.intake import IntakeService
 from desk.counter.loaners import LoanerService
@@ -20,11 +21,12 @@ class CounterServices:
     loaners: LoanerService
     checklist: ChecklistService
     models: IncidentModelService
+    site: Site        # the desk's time zone: loaners' due-back times, the printouts' times
 
     @classmethod
-    def over(cls, db: Database, clock: Clock, incidents: IncidentService) -> CounterServices:
+    def over(cls, db: Database, clock: Clock, incidents: IncidentService, site: Site) -> CounterServices:
         """Built by the composition root (``desk.bootstrap.Services.counter``), over its
-        incident service."""
+        incident service and site settings."""
         models = IncidentModelService(db, clock, incidents)
-        return cls(IntakeService(db, clock, models), PickupService(db, clock, incidents), LoanerService(db, clock),
-                   ChecklistService(db, clock, incidents), models)
+        return cls(IntakeService(db, clock, models, site), PickupService(db, clock, incidents, site),
+                   LoanerService(db, clock), ChecklistService(db, clock, incidents), models, site)

@@ -16,7 +16,7 @@ from desk.common.text import clean_text
 from desk.errors import ConflictError, InvalidInput, NotFound
 from desk.incidents.read import tasks as read_tasks
 from desk.incidents.service import IncidentService
-from desk.rules import lifecycle
+from desk.rules import labels, lifecycle
 from desk.rules.permissions import require
 
 ORDER_PARTS = "Order parts"
@@ -55,7 +55,7 @@ class ChecklistService:
         with self.db.writing() as s:
             inc = lookups.incident_by_number(s, number, for_update=True)
             if inc.status in lifecycle.FINAL:
-                raise InvalidInput(f"{inc.number} is {lifecycle.label(inc.status)}; its checklist is closed.")
+                raise InvalidInput(f"{inc.number} is {labels.status(inc.status)}; its checklist is closed.")
             task = s.get(Task, task_id)
             if task is None or task.incident_id != inc.id:
                 raise NotFound(f"No task {task_id} on {inc.number}.")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
+from desk.common.site import Site
 from desk.errors import InvalidInput
 
-DESK_TZ = ZoneInfo("America/New_York")
 # Loaners are due back by the end of the desk's day.
 DESK_CLOSES = dt.time(18, 0)
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -35,10 +34,6 @@ def check_signature(png: bytes, what: str = "signature") -> bytes:
     return png
 
 
-def due_at(day: dt.date) -> dt.datetime:
-    """The UTC instant the desk closes on ``day`` (desk time zone, DST-aware)."""
-    return dt.datetime.combine(day, DESK_CLOSES, DESK_TZ).astimezone(dt.UTC)
-
-
-def local(when: dt.datetime) -> dt.datetime:
-    return when.astimezone(DESK_TZ)
+def due_at(day: dt.date, site: Site) -> dt.datetime:
+    """The UTC instant the desk closes on ``day`` (the desk's time zone, DST-aware)."""
+    return site.at(day, DESK_CLOSES)

@@ -18,8 +18,8 @@ from db.engine import Database
 from db.models import Device, Person
 from desk.actor import Actor
 from desk.clock import SettableClock
+from desk.common.site import Site
 from desk.counter.bundle import CounterServices
-from desk.counter.common import DESK_TZ
 from desk.counter.views import DeviceInfo, IntakeRequest, PickupRequest
 
 LOANERS = (
@@ -75,11 +75,10 @@ def loaner_rows(loader: Any, now_s: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _desk_time(day: dt.date, rng: random.Random) -> dt.datetime:
+def _desk_time(day: dt.date, rng: random.Random, site: Site) -> dt.datetime:
     while day.weekday() >= 5:
         day -= dt.timedelta(days=1)
-    local = dt.datetime.combine(day, dt.time(rng.randint(8, 16), rng.randint(0, 59)), DESK_TZ)
-    return local.astimezone(dt.UTC)
+    return site.at(day, dt.time(rng.randint(8, 16), rng.randint(0, 59)))
 
 
 def add_repairs(db: Database, counter: CounterServices, clock: SettableClock, actor: Actor, *,
@@ -98,7 +97,9 @@ def add_repairs(db: Database, counter: CounterServices, clock: SettableClock, ac
     first_tag = max([104000, *(int(t[3:]) + 7 for t in tags)])
     if not people:
         return 0
-    starts = sorted(_desk_time((now - dt.timedelta(days=rng.uniform(0.2, 42))).astimezone(DESK_TZ).date(), rng)
+    # Repairs come in during the desk's hours, on its own calendar's clock.
+    site = counter.site
+    starts = sorted(_desk_time(site.today(now - dt.timedelta(days=rng.uniform(0.2, 42))), rng, site)
                     for _ in range(count))
     starts = [min(t, now - dt.timedelta(hours=1)) for t in starts]
     made = 0
@@ -109,7 +110,7 @@ def add_repairs(db: Database, counter: CounterServices, clock: SettableClock, ac
         free = counter.loaners.available() if age_days < 16 else []
         # One loan in a few is left out past its due date, so the overdue view has something to show.
         lend = bool(free) and (rng.random() < 0.45 or 7.5 < age_days < 9.5)
-        due = (at.astimezone(DESK_TZ) + dt.timedelta(days=7)).date()
+        due = site.today(at) + dt.timedelta(days=7)
         req = IntakeRequest(
             caller_university_id=rng.choice(people),
             device=DeviceInfo(asset_tag=f"NU-{first_tag + n * 7}" if rng.random() < 0.6 else None,

@@ -14,6 +14,7 @@ from desk.actor import Actor
 from desk.clock import Clock
 from desk.common import audit, lookups
 from desk.common.models import REPAIR_MODEL
+from desk.common.site import Site
 from desk.common.text import clean_text
 from desk.counter import identity, loaners
 from desk.counter.common import check_signature, due_at
@@ -43,7 +44,8 @@ class IntakeResult:
     repair: RepairView
 
 
-def _clean_device(info: DeviceInfo) -> DeviceInfo:
+def clean_device(info: DeviceInfo) -> DeviceInfo:
+    """The device as it is stored; the wizard's Device page asks this rule too."""
     tag = clean_text(info.asset_tag, "asset tag", single_line=True, max_length=64) or None
     serial = clean_text(info.serial, "serial number", single_line=True, max_length=64) or None
     if not tag and not serial:
@@ -57,11 +59,20 @@ def _clean_device(info: DeviceInfo) -> DeviceInfo:
     )
 
 
+def clean_initials(text: str) -> str:
+    """Staff initials as stored: letters (dots allowed, "A.N."); the Review page asks this too."""
+    initials = clean_text(text, "staff initials", required=True, single_line=True, max_length=8)
+    if not initials.replace(".", "").isalpha():
+        raise InvalidInput("Staff initials must be letters (e.g. AN).", "staff_initials")
+    return initials
+
+
 class IntakeService:
-    def __init__(self, db: Database, clock: Clock, models: IncidentModelService) -> None:
+    def __init__(self, db: Database, clock: Clock, models: IncidentModelService, site: Site) -> None:
         self.db = db
         self.clock = clock
         self.models = models
+        self.site = site
 
     # -- look-ups for the wizard ------------------------------------------------
     def find_device(self, asset_tag: str | None = None, serial: str | None = None) -> DeviceView | None:
@@ -75,30 +86,38 @@ class IntakeService:
         when what was typed does not name one device, exactly as ``intake`` would."""
         with self.db.reading() as s:
             person = lookups.person_id(s, caller_university_id) if caller_university_id.strip() else None
-            found = identity.identify(s, _clean_device(info), person, device_id=device_id, new_device=new_device)
+            found = identity.identify(s, clean_device(info), person, device_id=device_id, new_device=new_device)
             return load_device(s, found.id) if found is not None else None
 
     def repair(self, number: str) -> RepairView:
         with self.db.reading() as s:
-            return load_repair(s, repair_id_for(s, number))
+            return load_repair(s, repair_id_for(s, number), self.site)
 
     # -- the intake --------------------------------------------------------------
     def validate(self, req: IntakeRequest) -> None:
         """The checks that need no database; the wizard runs them page by page too."""
         clean_text(req.caller_university_id, "customer", required=True, single_line=True)
-        _clean_device(req.device)
+        clean_device(req.device)
         clean_text(req.symptoms, "reported problem", required=True, max_length=20_000)
-        initials = clean_text(req.staff_initials, "staff initials", required=True, single_line=True, max_length=8)
-        if not initials.replace(".", "").isalpha():
-            raise InvalidInput("Staff initials must be letters (e.g. AN).", "staff_initials")
+        clean_initials(req.staff_initials)
         check_signature(req.signature_png)
-        if req.loaner_asset_tag and req.loan_due is None:
+        if req.loaner_asset_tag:
+            self.check_loan_due(req.loan_due)
+
+    def check_loan_due(self, day: dt.date | None) -> dt.datetime:
+        """The instant a loaner lent now is due back: the desk's closing time on ``day``,
+        which must still be ahead (the wizard's Loaner page asks this too)."""
+        if day is None:
             raise InvalidInput("Choose the date the loaner is due back.", "loan_due")
+        due = due_at(day, self.site)
+        if due <= self.clock():
+            raise InvalidInput("The loaner's due date must be in the future.", "loan_due")
+        return due
 
     def intake(self, actor: Actor, req: IntakeRequest) -> IntakeResult:
         require(actor, "incident.open")
         self.validate(req)
-        device_info = _clean_device(req.device)
+        device_info = clean_device(req.device)
         now = self.clock()
         title = clean_text(req.title, "title", single_line=True, max_length=300) or self._title(req, device_info)
         with self.db.writing() as s:
@@ -129,11 +148,11 @@ class IntakeService:
                             signed_at=now, png=req.signature_png))
             if req.loaner_asset_tag:
                 assert req.loan_due is not None
-                loaners.lend_in(s, actor, req.loaner_asset_tag, person, repair.id, due_at(req.loan_due), now)
+                loaners.lend_in(s, actor, req.loaner_asset_tag, person, repair.id, due_at(req.loan_due, self.site), now)
             self._prepare_tasks(s, actor, inc.id, req, now)
             audit.record(s, actor, now, "incident", inc.id, "intake", None, device.asset_tag or device.serial)
             s.flush()
-            return IntakeResult(inc.number, load_repair(s, repair.id))
+            return IntakeResult(inc.number, load_repair(s, repair.id, self.site))
 
     @staticmethod
     def _title(req: IntakeRequest, device: DeviceInfo) -> str:

@@ -13,6 +13,7 @@ from db.models import Incident, Loan, Person, Repair, RepairAccessory, Signature
 from desk.actor import Actor
 from desk.clock import Clock
 from desk.common import audit
+from desk.common.site import Site
 from desk.common.text import clean_text
 from desk.counter import loaners
 from desk.counter.common import check_signature
@@ -28,19 +29,22 @@ ID_KINDS = ("University card", "Driver's licence", "Passport", "Other photo ID")
 
 
 class PickupService:
-    def __init__(self, db: Database, clock: Clock, incidents: IncidentService) -> None:
+    def __init__(self, db: Database, clock: Clock, incidents: IncidentService, site: Site) -> None:
         self.db = db
         self.clock = clock
         self.incidents = incidents
+        self.site = site
 
     def find(self, scanned: str) -> RepairView:
         """The repair behind a scanned slip barcode or a typed number."""
         with self.db.reading() as s:
-            return load_repair(s, repair_id_for(s, scanned))
+            return load_repair(s, repair_id_for(s, scanned), self.site)
 
     def pickup(self, actor: Actor, req: PickupRequest) -> RepairView:
         require(actor, "repair.pickup")
-        id_checked = clean_text(req.id_checked, "ID checked", required=True, single_line=True, max_length=120)
+        if not (req.id_checked or "").strip():
+            raise InvalidInput("Check the customer's photo ID and choose which one you saw.", "id_checked")
+        id_checked = clean_text(req.id_checked, "ID checked", single_line=True, max_length=120)
         work = clean_text(req.work_done, "work done", required=True, max_length=20_000)
         note = clean_text(req.missing_note, "note on missing accessories", max_length=4000)
         now = self.clock()
@@ -82,7 +86,7 @@ class PickupService:
             self._resolve_and_close(s, actor, inc, req.resolution_code, work, missing, note, now)
             audit.record(s, actor, now, "incident", inc.id, "pickup", None, id_checked, note or None)
             s.flush()
-            return load_repair(s, rid)
+            return load_repair(s, rid, self.site)
 
     def _resolve_and_close(self, s: Session, actor: Actor, inc: Incident, code: str, work: str,
                            missing: list[str], note: str, now: dt.datetime) -> None:

@@ -18,6 +18,7 @@ from db.models import (
     StaffAccount,
 )
 from desk.common import lookups
+from desk.common.site import Site
 from desk.counter.common import is_placeholder_serial
 from desk.counter.views import (
     AccessoryView,
@@ -107,7 +108,7 @@ def repair_id_for(s: Session, number: str) -> int:
     return int(rid)
 
 
-def load_repair(s: Session, repair_id: int) -> RepairView:
+def load_repair(s: Session, repair_id: int, site: Site) -> RepairView:
     r = s.get(Repair, repair_id)
     if r is None:
         raise NotFound(f"No repair with id {repair_id}.")
@@ -136,6 +137,7 @@ def load_repair(s: Session, repair_id: int) -> RepairView:
         intake_by=names.get(r.intake_by_id) if r.intake_by_id else None, ready_at=r.ready_at,
         work_done=r.work_done, parts=tuple(r.parts or ()), resolution_note=inc.resolution_note,
         picked_up_at=r.picked_up_at, pickup_by=names.get(r.pickup_by_id) if r.pickup_by_id else None,
-        pickup_id_checked=r.pickup_id_checked, loans=tuple(loans(s, repair_id=r.id)),
+        pickup_id_checked=r.pickup_id_checked, time_zone=site.time_zone,
+        loans=tuple(loans(s, repair_id=r.id)),
         signatures=tuple(SignatureView(p, n, at, png) for p, n, at, png in sigs), version=r.version,
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -152,9 +153,15 @@ class RepairView:
     picked_up_at: dt.datetime | None
     pickup_by: str | None
     pickup_id_checked: str | None
+    # The desk's time zone (Site): the slip, tag and receipt print their times in it.
+    time_zone: str
     loans: tuple[LoanView, ...] = ()
     signatures: tuple[SignatureView, ...] = field(default_factory=tuple)
     version: int = 1
+
+    def local(self, when: dt.datetime) -> dt.datetime:
+        """``when`` on the desk's wall clock."""
+        return when.astimezone(ZoneInfo(self.time_zone))
 
     def signature(self, purpose: str) -> SignatureView | None:
         return next((s for s in self.signatures if s.purpose == purpose), None)

@@ -1,4 +1,4 @@
-"""Desk-time arithmetic for the generator: business hours in America/New_York, cheaply.
+"""Desk-time arithmetic for the generator: business hours in the desk's time zone, cheaply.
 
 Times are whole seconds since the epoch (UTC). The UTC offset is looked up once per
 day, so daylight-saving changes are honoured without a zoneinfo call per event.
@@ -11,12 +11,11 @@ from zoneinfo import ZoneInfo
 DAY = 86_400
 HOUR = 3_600
 MINUTE = 60
-DESK_TZ = ZoneInfo("America/New_York")
 OPEN_HOUR, CLOSE_HOUR = 8, 18
 
 
 class DeskHours:
-    def __init__(self, tz: ZoneInfo = DESK_TZ) -> None:
+    def __init__(self, tz: ZoneInfo) -> None:
         self.tz = tz
         self._offsets: dict[int, int] = {}
 

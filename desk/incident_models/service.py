@@ -4,7 +4,6 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 from dataclasses import replace
-from enum import Enum
 from typing import Any
 
 from sqlalchemy import select
@@ -22,8 +21,9 @@ from desk.common.text import clean_text
 from desk.errors import ConflictError, InvalidInput, NotFound
 from desk.incident_models.views import ModelSpec, ModelView, TaskTemplate
 from desk.incidents.service import IncidentService, NewIncident
+from desk.rules import choices, labels
 from desk.rules.permissions import require
-from desk.rules.priority import matrix_priority, priority_label
+from desk.rules.priority import matrix_priority
 
 # Fields a model may require, and the NewIncident attribute each one checks.
 REQUIRABLE = {
@@ -41,16 +41,8 @@ def _view(s: Session, m: IncidentModel) -> ModelView:
         urgency=m.urgency.value, description=m.description, channel=m.channel.value if m.channel else None,
         required_fields=tuple(m.required_fields or ()), sla_override=m.sla_override,
         tasks=tuple(TaskTemplate(t.title, t.condition) for t in m.tasks), active=m.active,
-        id=m.id, version=m.version, priority=priority_label(matrix_priority(m.impact, m.urgency)),
+        id=m.id, version=m.version, priority=labels.priority(matrix_priority(m.impact, m.urgency)),
     )
-
-
-def _enum(e: type[Enum], value: str, what: str) -> Any:
-    try:
-        return e(value.strip().lower().replace(" ", "_").replace("-", "_"))
-    except ValueError:
-        raise InvalidInput(f"{what.capitalize()} {value!r} is not one of: "
-                           f"{', '.join(x.value for x in e)}.", what) from None
 
 
 class IncidentModelService:
@@ -168,9 +160,9 @@ def write_model(s: Session, spec: ModelSpec, *, base_version: int | None = None)
     row.description = clean_text(spec.description, "description", max_length=20_000)
     row.service_id = lookups.service_id(s, spec.service) if spec.service else None
     row.category_id = lookups.category_id(s, spec.category, create=True) if spec.category else None
-    row.impact = _enum(Impact, spec.impact, "impact")
-    row.urgency = _enum(Urgency, spec.urgency, "urgency")
-    row.channel = _enum(Channel, spec.channel, "channel") if spec.channel else None
+    row.impact = choices.parse(Impact, spec.impact, "impact")
+    row.urgency = choices.parse(Urgency, spec.urgency, "urgency")
+    row.channel = choices.parse(Channel, spec.channel, "channel") if spec.channel else None
     row.required_fields = list(spec.required_fields)
     row.sla_override = (spec.sla_override or "").strip() or None
     row.active = spec.active
@@ -184,4 +176,5 @@ def write_model(s: Session, spec: ModelSpec, *, base_version: int | None = None)
 
 def priority_preview(impact: str, urgency: str) -> str:
     """"P4 Low" for an impact and urgency typed in the editor (the matrix is the only rule)."""
-    return priority_label(matrix_priority(_enum(Impact, impact, "impact"), _enum(Urgency, urgency, "urgency")))
+    return labels.priority(matrix_priority(choices.parse(Impact, impact, "impact"),
+                                           choices.parse(Urgency, urgency, "urgency")))

@@ -18,6 +18,7 @@ from sqlalchemy import text
 from db.engine import Database
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
+from desk.common.site import DESK_CALENDAR
 from desk.errors import InvalidInput
 from desk.incidents.service import IncidentService
 from desk.rules.permissions import require
@@ -26,7 +27,6 @@ from desk.sla.clock import from_epoch, to_epoch
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CALENDAR = "service-desk"
 DEFAULT_DAYS = 5
 
 
@@ -58,7 +58,7 @@ def due_for_closing(db: Database, now: dt.datetime) -> list[AutoClosed]:
         policy = cat.by_version_id.get(version_id) if version_id is not None else None
         if policy is None:
             policy = cat.policy(cat.sla_name_for(service_id, model_id), history.epoch_of(opened_at) or 0)
-        cal_name = policy.calendar if policy else DEFAULT_CALENDAR
+        cal_name = policy.calendar if policy else DESK_CALENDAR
         days = policy.auto_close_business_days if policy else DEFAULT_DAYS
         if cal_name not in cat.calendars:
             continue

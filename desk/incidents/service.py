@@ -4,8 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -22,30 +21,13 @@ from desk.common.records import EDITABLE_FIELDS, IncidentView
 from desk.common.text import clean_text
 from desk.errors import ConflictError, InvalidInput
 from desk.incidents.read import load_incident
-from desk.rules import lifecycle
+from desk.rules import choices, labels, lifecycle
 from desk.rules.permissions import require, transition_action
 from desk.rules.priority import derive_priority
 from desk.sla import tracking
 
 TITLE_MAX = 300
 DESCRIPTION_MAX = 100_000
-E = TypeVar("E", bound=Enum)
-RESOLUTION_CODES = (
-    "fixed", "workaround", "replaced", "user_education", "duplicate", "no_fault_found",
-    "not_reproducible", "vendor_fix",
-)
-
-
-def _enum(e: type[E], value: Any, field_name: str) -> E:
-    if isinstance(value, e):
-        return value
-    try:
-        return e(str(value).strip().lower().replace(" ", "_").replace("-", "_"))
-    except ValueError:
-        allowed = ", ".join(m.value for m in e)
-        raise InvalidInput(f"{field_name.capitalize()} {value!r} is not one of: {allowed}.", field_name) from None
-
-
 @dataclass(frozen=True)
 class NewIncident:
     title: str
@@ -102,11 +84,11 @@ class IncidentService:
     def _build(self, s: Session, actor: Actor, new: NewIncident, now: dt.datetime) -> Incident:
         title = clean_text(new.title, "title", required=True, max_length=TITLE_MAX, single_line=True)
         description = clean_text(new.description, "description", max_length=DESCRIPTION_MAX)
-        impact = _enum(Impact, new.impact, "impact")
-        urgency = _enum(Urgency, new.urgency, "urgency")
-        channel = _enum(Channel, new.channel, "channel")
+        impact = choices.parse(Impact, new.impact, "impact")
+        urgency = choices.parse(Urgency, new.urgency, "urgency")
+        channel = choices.parse(Channel, new.channel, "channel")
         caller = lookups.person_id(s, new.caller_university_id) if new.caller_university_id else None
-        acting_status = _enum(PersonStatusKind, new.acting_status, "acting_status") if new.acting_status else None
+        acting_status = choices.parse(PersonStatusKind, new.acting_status, "acting_status") if new.acting_status else None
         acting_department = lookups.department_id(s, new.acting_department) if new.acting_department else None
         service = lookups.service_id(s, new.service) if new.service else None
         team = lookups.team_id(s, new.team) if new.team else None
@@ -151,7 +133,7 @@ class IncidentService:
                 inc = lookups.incident_by_number(s, number, for_update=True)
                 self._check_version(s, inc, base_version, changes)
                 if inc.status in lifecycle.FINAL:
-                    raise InvalidInput(f"{inc.number} is {lifecycle.label(inc.status)} and can no longer be edited.")
+                    raise InvalidInput(f"{inc.number} is {labels.status(inc.status)} and can no longer be edited.")
                 changed = self._apply(s, actor, inc, changes, now)
                 if changed:
                     inc.updated_at = now
@@ -185,7 +167,7 @@ class IncidentService:
             elif key == "caller_university_id":
                 inc.caller_id = lookups.person_id(s, value) if value else None
             elif key == "acting_status":
-                inc.acting_status = _enum(PersonStatusKind, value, "acting_status") if value else None
+                inc.acting_status = choices.parse(PersonStatusKind, value, "acting_status") if value else None
             elif key == "acting_department":
                 inc.acting_department_id = lookups.department_id(s, value) if value else None
             elif key == "service":
@@ -193,11 +175,11 @@ class IncidentService:
             elif key == "category":
                 inc.category_id = lookups.category_id(s, value, create=True) if value else None
             elif key == "impact":
-                inc.impact = _enum(Impact, value, "impact")
+                inc.impact = choices.parse(Impact, value, "impact")
             elif key == "urgency":
-                inc.urgency = _enum(Urgency, value, "urgency")
+                inc.urgency = choices.parse(Urgency, value, "urgency")
             elif key == "channel":
-                inc.channel = _enum(Channel, value, "channel")
+                inc.channel = choices.parse(Channel, value, "channel")
         after = {k: getattr(inc, k) for k in before}
         changed = {k for k in before if before[k] != after[k]}
         for k in sorted(changed):
@@ -221,7 +203,7 @@ class IncidentService:
         resolution_code: str | None = None, resolution_note: str | None = None,
         base_version: int | None = None,
     ) -> IncidentView:
-        target_status = _enum(IncidentStatus, target, "status")
+        target_status = choices.parse(IncidentStatus, target, "status")
         require(actor, transition_action(target_status))
         now = self.clock()
         with self.db.writing() as s:
@@ -240,7 +222,7 @@ class IncidentService:
     ) -> None:
         """A lifecycle step inside the caller's unit of work (pickup resolves and closes at
         once, under its own action: ``repair.pickup``)."""
-        target_status = _enum(IncidentStatus, target, "status")
+        target_status = choices.parse(IncidentStatus, target, "status")
         require(actor, action or transition_action(target_status))
         self._transition(s, actor, inc, target_status, now, reason=reason,
                          resolution_code=resolution_code, resolution_note=resolution_note)
@@ -259,12 +241,7 @@ class IncidentService:
                 raise InvalidInput(f"A reason is required for {why}.", "reason")
             reason = clean_text(reason, "reason", max_length=4000)
         if target is IncidentStatus.RESOLVED:
-            code = (resolution_code or "").strip()
-            if code not in RESOLUTION_CODES:
-                raise InvalidInput(
-                    f"Resolving needs a resolution code, one of: {', '.join(RESOLUTION_CODES)}.",
-                    "resolution_code",
-                )
+            code = choices.resolution_code(resolution_code)
             note = clean_text(resolution_note, "resolution note", required=True, max_length=DESCRIPTION_MAX)
             for f, value in (("resolution_code", code), ("resolution_note", note)):
                 audit.record(s, actor, now, "incident", inc.id, f, getattr(inc, f), value)
@@ -304,7 +281,7 @@ class IncidentService:
             if base_version is not None:
                 self._check_version(s, inc, base_version, {"team": team, "assignee": assignee})
             if inc.status in lifecycle.FINAL:
-                raise InvalidInput(f"{inc.number} is {lifecycle.label(inc.status)}; it cannot be reassigned.")
+                raise InvalidInput(f"{inc.number} is {labels.status(inc.status)}; it cannot be reassigned.")
             new_team = lookups.team_id(s, team) if team else inc.team_id
             new_assignee = lookups.staff_id(s, assignee) if assignee else None
             if new_assignee is not None and new_team is not None and team is None:
@@ -386,7 +363,7 @@ def lifecycle_error(current: IncidentStatus, target: IncidentStatus) -> InvalidI
     from desk.errors import IllegalTransition
 
     return IllegalTransition(
-        lifecycle.label(current), lifecycle.label(target),
-        [lifecycle.label(a) for a in lifecycle.allowed_incident_transitions(current)],
+        labels.status(current), labels.status(target),
+        [labels.status(a) for a in lifecycle.allowed_incident_transitions(current)],
     )
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, aliased
 from db.enums import JournalKind
 from db.models import Incident, JournalEntry, MajorTeamMember, Problem, Service, StaffAccount
 from desk.major.views import ChildView, CommsEntry, MajorSummary, MajorView, TeamMemberView
-from desk.rules import lifecycle
+from desk.rules import labels, lifecycle
 
 
 def overdue(next_due: dt.datetime | None, status: object, now: dt.datetime) -> bool:
@@ -37,7 +37,7 @@ def load_major(s: Session, incident_id: int, now: dt.datetime) -> MajorView:
             .order_by(JournalEntry.at, JournalEntry.id))
     )
     children = tuple(
-        ChildView(c.number, c.title, c.status.value, lifecycle.label(c.status), c.opened_at)
+        ChildView(c.number, c.title, c.status.value, labels.status(c.status), c.opened_at)
         for c in s.execute(select(Incident).where(Incident.parent_id == inc.id)
                            .order_by(Incident.opened_at, Incident.id)).scalars()
     )
@@ -47,7 +47,7 @@ def load_major(s: Session, incident_id: int, now: dt.datetime) -> MajorView:
     problems = tuple(s.execute(select(Problem.number).where(or_(*linked)).order_by(Problem.number)).scalars())
     return MajorView(
         id=inc.id, number=inc.number, title=inc.title, status=inc.status.value,
-        status_label=lifecycle.label(inc.status), service=service.name if service else None,
+        status_label=labels.status(inc.status), service=service.name if service else None,
         priority=inc.priority.value, is_major=inc.is_major,
         manager=manager.display_name if manager else None, manager_username=manager.username if manager else None,
         opened_at=inc.opened_at, resolved_at=inc.resolved_at, next_update_due_at=inc.next_update_due_at,
@@ -68,6 +68,6 @@ def open_majors(s: Session, now: dt.datetime) -> list[MajorSummary]:
         .where(Incident.is_major.is_(True), Incident.status.in_(list(lifecycle.OPEN_STATUSES)))
         .order_by(Incident.opened_at, Incident.id)
     ).all()
-    return [MajorSummary(i.number, i.title, svc, lifecycle.label(i.status), mgr, int(n or 0), i.opened_at,
+    return [MajorSummary(i.number, i.title, svc, labels.status(i.status), mgr, int(n or 0), i.opened_at,
                          i.next_update_due_at, overdue(i.next_update_due_at, i.status, now))
             for i, svc, mgr, n in rows]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import BinaryIO
+from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -15,6 +16,7 @@ from desk.pdf.text import markup
 from desk.printing import styles as st
 from desk.printing.branding import load_branding
 from desk.printing.builders import when
+from desk.rules import labels
 
 Out = str | Path | BinaryIO
 
@@ -39,6 +41,7 @@ def _kv(s: st.Styles, rows: list[tuple[str, str]]) -> Table:
 def build_post_incident_report(data: ReportData, out: Out, *, paper: str = "letter") -> None:
     s = st.Styles()
     b = load_branding()
+    zone = ZoneInfo(data.time_zone)
     m = data.major
     pagesize = st.paper(paper)
     width = pagesize[0] - 2 * st.MARGIN
@@ -58,8 +61,8 @@ def build_post_incident_report(data: ReportData, out: Out, *, paper: str = "lett
         ("Service", markup(m.service or "—")),
         ("Status / priority", f"{markup(m.status_label)} / {markup(m.priority)}"),
         ("Manager", markup(m.manager or "—")),
-        ("Opened", markup(when(m.opened_at))),
-        (ended, markup(when(data.ended_at))),
+        ("Opened", markup(when(m.opened_at, zone))),
+        (ended, markup(when(data.ended_at, zone))),
         ("Duration", (f"{span(data.wall_seconds)} elapsed; {span(data.business_seconds)} business time "
                      f"(calendar {markup(data.calendar)})")),
         ("Child incidents", f"{len(m.children)} ({children})"),
@@ -67,7 +70,8 @@ def build_post_incident_report(data: ReportData, out: Out, *, paper: str = "lett
     ]))
     story.append(Paragraph("Resolution", s.section))
     story.append(Paragraph(
-        f"<b>{markup(data.resolution_code)}</b>: {markup(data.resolution_note)}" if data.resolution_code
+        f"<b>{markup(labels.resolution_code(data.resolution_code))}</b>: {markup(data.resolution_note)}"
+        if data.resolution_code
         else "Not resolved yet.", s.body))
     story.append(Paragraph("Root cause", s.section))
     if data.root_causes:
@@ -89,7 +93,7 @@ def build_post_incident_report(data: ReportData, out: Out, *, paper: str = "lett
     shaded: list[tuple] = []
     for i, e in enumerate(data.timeline, start=1):
         what = ("<b>Update:</b> " if e.comms else "") + markup(e.what, max_chars=4000)
-        rows.append([Paragraph(markup(when(e.at)), s.small), Paragraph(markup(e.who), s.small),
+        rows.append([Paragraph(markup(when(e.at, zone)), s.small), Paragraph(markup(e.who), s.small),
                      Paragraph(what, s.body)])
         if e.comms:
             shaded.append(("BACKGROUND", (0, i), (-1, i), st.SHADE))
@@ -100,7 +104,7 @@ def build_post_incident_report(data: ReportData, out: Out, *, paper: str = "lett
                                       *shaded]))
     story.append(timeline)
     story.append(Spacer(1, 4 * mm))
-    story.append(Paragraph(f"Generated {markup(when(data.generated_at))} by {markup(data.generated_by)}. "
+    story.append(Paragraph(f"Generated {markup(when(data.generated_at, zone))} by {markup(data.generated_by)}. "
                            "Times in the desk time zone; business time from the SLA engine's calendar.", s.small))
     footer = st.footer(b, f"Post-incident report {m.number}")
     doc.build(story, onFirstPage=footer, onLaterPages=footer)

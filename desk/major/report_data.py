@@ -10,18 +10,16 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from db.enums import IncidentStatus
 from db.models import AuditEntry, Incident, Problem, StaffAccount, Team
 from desk.actor import Actor
+from desk.common.site import DESK_CALENDAR, Site
 from desk.incidents.read import TIMELINE_HIDDEN
 from desk.major.read import load_major
 from desk.major.views import MajorView
-from desk.rules import lifecycle
+from desk.rules import labels
 from desk.sla.catalogue import load_cached
 from desk.sla.clock import BusinessClock, to_epoch
 
-# Calendar used when the incident has no SLA (no service): the desk's business hours.
-FALLBACK_CALENDAR = "service-desk"
 # Audit fields the timeline leaves out: bookkeeping that the comms log (pages) or the
 # summary already shows, and instants a status row already says (the server's audit of a
 # staff login's change records them as columns of their own).
@@ -61,15 +59,11 @@ class ReportData:
     root_causes: tuple[RootCause, ...]
     generated_at: dt.datetime
     generated_by: str
+    time_zone: str                   # the desk's (Site): the report prints its times in it
 
 
 def _label(status: str | None) -> str:
-    if status is None:
-        return "—"
-    try:
-        return lifecycle.label(IncidentStatus(status))
-    except ValueError:
-        return status
+    return labels.value("status", status)
 
 
 def _calendar(s: Session, inc: Incident) -> tuple[str, BusinessClock]:
@@ -77,7 +71,7 @@ def _calendar(s: Session, inc: Incident) -> tuple[str, BusinessClock]:
     policy = cat.by_version_id.get(inc.sla_version_id) if inc.sla_version_id else None
     if policy is None:
         policy = cat.policy(cat.sla_name_for(inc.service_id, inc.model_id), to_epoch(inc.opened_at))
-    name = FALLBACK_CALENDAR
+    name = DESK_CALENDAR  # no SLA (no service): the desk's own business hours
     if policy is not None:
         rule = policy.targets.get(inc.priority.value)
         name = rule.calendar if rule else policy.calendar
@@ -99,10 +93,11 @@ def _describe(a: AuditEntry, names: dict[int, str], teams: dict[int, str], child
     if f == "status":
         return f"Status {_label(old)} → {_label(new)}{why}"
     if f in ("major_manager_id", "assignee_id"):
-        what = "Manager" if f == "major_manager_id" else "Assignee"
+        # In a major incident's own report its manager is simply "Manager".
+        what = "Manager" if f == "major_manager_id" else labels.field(f)
         return f"{what}: {names.get(int(new), new) if new else 'none'}"
     if f == "team_id":
-        return f"Team: {teams.get(int(new), new) if new else 'none'}"
+        return f"{labels.field(f)}: {teams.get(int(new), new) if new else 'none'}"
     if f == "major_team":
         if old and new:
             return f"Team role changed: {old} → {new}"
@@ -110,13 +105,13 @@ def _describe(a: AuditEntry, names: dict[int, str], teams: dict[int, str], child
     if f == "page":
         return f"Page from {new}: {a.reason or ''}".rstrip(": ")
     if f == "priority":
-        return f"Priority {old or '—'} → {new}{why}"
+        return f"{labels.field(f)} {labels.value(f, old)} → {labels.value(f, new)}{why}"
     if f == "problem_id":
         return "Problem linked" if new else "Problem unlinked"
-    return f"{f.replace('_', ' ').capitalize()}: {old or '—'} → {new or '—'}{why}"
+    return f"{labels.field(f)}: {labels.value(f, old)} → {labels.value(f, new)}{why}"
 
 
-def gather(s: Session, number_id: int, now: dt.datetime, actor: Actor) -> ReportData:
+def gather(s: Session, number_id: int, now: dt.datetime, actor: Actor, site: Site) -> ReportData:
     inc = s.get(Incident, number_id)
     assert inc is not None
     view = load_major(s, inc.id, now)
@@ -147,12 +142,12 @@ def gather(s: Session, number_id: int, now: dt.datetime, actor: Actor) -> Report
     timeline.sort(key=lambda e: (e.at, e.comms))
 
     counts = Counter(c.status_label for c in view.children)
-    causes = tuple(RootCause(p.number, p.title, p.status.value.replace("_", " "), p.root_cause, p.workaround)
+    causes = tuple(RootCause(p.number, p.title, labels.problem_status(p.status), p.root_cause, p.workaround)
                    for p in s.execute(select(Problem).where(Problem.number.in_(view.problem_numbers))
                                       .order_by(Problem.number)).scalars())
     return ReportData(
         major=view, resolution_code=inc.resolution_code, resolution_note=inc.resolution_note, ended_at=ended,
         wall_seconds=int((ended - inc.opened_at).total_seconds()), business_seconds=int(business),
         calendar=calendar, children_by_status=tuple(sorted(counts.items())), timeline=tuple(timeline),
-        root_causes=causes, generated_at=now, generated_by=actor.display_name,
+        root_causes=causes, generated_at=now, generated_by=actor.display_name, time_zone=site.time_zone,
     )

@@ -28,6 +28,7 @@ from db.models import (
 from desk.actor import Actor
 from desk.clock import Clock
 from desk.common import audit, lookups
+from desk.common.site import Site
 from desk.common.text import clean_text
 from desk.errors import DeskError, InvalidInput, NotFound
 from desk.incidents.service import IncidentService, NewIncident
@@ -44,7 +45,7 @@ from desk.major.views import (
     RuleView,
 )
 from desk.problems.service import ProblemService
-from desk.rules import lifecycle
+from desk.rules import labels, lifecycle
 from desk.rules.permissions import require
 
 ROLE_MAX = 60
@@ -55,11 +56,13 @@ MAJOR_TEAM = "Major Incident Team"
 
 
 class MajorIncidentService:
-    def __init__(self, db: Database, clock: Clock, incidents: IncidentService, problems: ProblemService) -> None:
+    def __init__(self, db: Database, clock: Clock, incidents: IncidentService, problems: ProblemService,
+                 site: Site) -> None:
         self.db = db
         self.clock = clock
         self.incidents = incidents
         self.problems = problems
+        self.site = site
 
     # -- reading -----------------------------------------------------------------------
     def get(self, number: str) -> MajorView:
@@ -82,7 +85,7 @@ class MajorIncidentService:
         """Everything the post-incident report prints (anyone who may work a major may print it)."""
         require(actor, "major.manage")
         with self.db.reading() as s:
-            return gather(s, self._major(s, number).id, self.clock(), actor)
+            return gather(s, self._major(s, number).id, self.clock(), actor, self.site)
 
     def write_report(self, actor: Actor, number: str, out: Path, *, paper: str = "letter") -> Path:
         """Build the PDF beside ``out`` and rename it into place: a failed build leaves no file."""
@@ -134,7 +137,7 @@ class MajorIncidentService:
         if inc.is_major:
             raise InvalidInput(f"{inc.number} is already a major incident.", "number")
         if inc.status not in lifecycle.OPEN_STATUSES:
-            raise InvalidInput(f"{inc.number} is {lifecycle.label(inc.status)}; only an open incident can become "
+            raise InvalidInput(f"{inc.number} is {labels.status(inc.status)}; only an open incident can become "
                                "a major incident.", "number")
         if inc.parent_id is not None:
             parent = s.get(Incident, inc.parent_id)
@@ -343,7 +346,7 @@ class MajorIncidentService:
             elif c.parent_id is not None:
                 why = "it is a child of another incident"
             elif c.status in lifecycle.FINAL:
-                why = f"it is {lifecycle.label(c.status)}"
+                why = f"it is {labels.status(c.status)}"
             if why:
                 skipped.append(ChildSkipped(c.number, why))
                 continue
@@ -370,8 +373,9 @@ class MajorIncidentService:
                 audit.record(s, actor, now, "incident", major.id, "next_update_due_at", major.next_update_due_at, None)
                 major.next_update_due_at = None
             done, skipped = self._resolve_children_in(s, actor, major, now) if resolve_children else ((), ())
-            self._comms(s, actor, major, f"Resolved ({major.resolution_code}): {major.resolution_note}"
-                        + (f" — {len(done)} child incident(s) resolved with it" if done else ""), now)
+            self._comms(s, actor, major, f"Resolved ({labels.resolution_code(major.resolution_code or '')}): "
+                        f"{major.resolution_note}"
+                        + (f" — {labels.count(len(done), 'child incident')} resolved with it" if done else ""), now)
             s.flush()
             return ResolveOutcome(read.load_major(s, major.id, now), done, skipped)
 
@@ -382,7 +386,7 @@ class MajorIncidentService:
         with self.db.writing() as s:
             major = self._major(s, number)
             if major.status not in (IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
-                raise InvalidInput(f"{major.number} is {lifecycle.label(major.status)}; resolve it first.", "number")
+                raise InvalidInput(f"{major.number} is {labels.status(major.status)}; resolve it first.", "number")
             done, skipped = self._resolve_children_in(s, actor, major, now)
             s.flush()
             return ResolveOutcome(read.load_major(s, major.id, now), done, skipped)

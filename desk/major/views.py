@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from desk.rules.lifecycle import OPEN_STATUSES
+from desk.rules import labels
+from desk.rules.lifecycle import FINISHED, OPEN_STATUSES
 
 OPEN_STATUS_VALUES = frozenset(s.value for s in OPEN_STATUSES)
 
@@ -62,7 +63,7 @@ class MajorView:
 
     @property
     def open_children(self) -> tuple[ChildView, ...]:
-        return tuple(c for c in self.children if c.status not in ("resolved", "closed", "cancelled"))
+        return tuple(c for c in self.children if c.status not in FINISHED)
 
 
 @dataclass(frozen=True)
@@ -134,9 +135,9 @@ class Proposal:
 
     def describe(self) -> str:
         if self.kind == "open":
-            return (f"{self.count} incidents on {self.service} within {self.window_minutes} min "
+            return (f"{labels.count(self.count, 'incident')} on {self.service} within {self.window_minutes} min "
                     f"(rule: {self.threshold}) — open a major incident?")
-        return f"{self.count} open incidents on {self.service} not yet linked to {self.major_number}"
+        return f"{labels.count(self.count, 'open incident')} on {self.service} not yet linked to {self.major_number}"
 
 
 @dataclass(frozen=True)

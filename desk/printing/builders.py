@@ -9,6 +9,7 @@ import datetime as dt
 import io
 from pathlib import Path
 from typing import BinaryIO
+from zoneinfo import ZoneInfo
 
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -22,7 +23,6 @@ from reportlab.platypus import (
     Table,
 )
 
-from desk.counter.common import local
 from desk.counter.views import RepairView
 from desk.pdf.faces import BASE
 from desk.pdf.text import markup
@@ -34,10 +34,11 @@ Out = str | Path | BinaryIO
 YES_NO = {True: "Yes", False: "No"}
 
 
-def when(value: dt.datetime | None) -> str:
+def when(value: dt.datetime | None, zone: ZoneInfo) -> str:
+    """An instant as the desk's wall clock shows it, zone named."""
     if value is None:
         return "—"
-    t = local(value)
+    t = value.astimezone(zone)
     return f"{t:%a %d %b %Y, %H:%M} {t.tzname()}"
 
 
@@ -123,11 +124,12 @@ def _signature(s: st.Styles, png: bytes | None, caption: str, max_w: float = 70 
 def build_intake_slip(r: RepairView, out: Out, *, paper: str = "letter", branding: Branding | None = None) -> None:
     """The customer's copy of the intake: what was handed in, in what state, on what terms."""
     s, b = st.Styles(), branding or load_branding()
+    zone = ZoneInfo(r.time_zone)  # the desk's, as the repair was read
     size = st.paper(paper)
     width = size[0] - 2 * st.MARGIN - 12  # the frame pads 6 pt on each side
     doc = _doc(out, size, "Intake slip", r.number)
     story: list[Flowable] = _header(s, b, r, "Laptop repair — intake slip (customer copy)", width)
-    story += [_line(s, "Received", when(r.intake_at))]
+    story += [_line(s, "Received", when(r.intake_at, zone))]
     story.append(_columns(_customer(s, r), _device(s, r), width))
     story += [
         Paragraph("Reported problem", s.section), Paragraph(markup(r.symptoms), s.body),
@@ -147,7 +149,7 @@ def build_intake_slip(r: RepairView, out: Out, *, paper: str = "letter", brandin
     loan = r.loan
     if loan:
         loaner += [_line(s, "Lent", f"{loan.loaner_asset_tag} — {loan.loaner_description}"),
-                   _line(s, "Due back", when(loan.due_at))]
+                   _line(s, "Due back", when(loan.due_at, zone))]
     else:
         loaner.append(Paragraph("None lent.", s.body))
     story.append(_columns(data, loaner, width))
@@ -156,7 +158,7 @@ def build_intake_slip(r: RepairView, out: Out, *, paper: str = "letter", brandin
     sig = r.signature("intake")
     terms += [Spacer(1, 3 * mm)] + _signature(
         s, sig.png if sig else None,
-        f"Customer signature accepting these terms — {r.caller_name}, {when(sig.signed_at if sig else None)}")
+        f"Customer signature accepting these terms — {r.caller_name}, {when(sig.signed_at if sig else None, zone)}")
     terms += [Spacer(1, 2 * mm), _line(s, "Received by (staff initials)", r.staff_initials)]
     story.append(KeepTogether(terms))
     story += [Spacer(1, 3 * mm), Paragraph(markup(
@@ -179,7 +181,7 @@ def build_device_tag(r: RepairView, out: Out, *, label: st.LabelSize = st.DEFAUL
     barcode.hAlign = "CENTER"
     text = [
         barcode,
-        Paragraph(f"<b>{markup(r.number)}</b> · {markup(f'{local(r.intake_at):%Y-%m-%d}')}", s.tag_small),
+        Paragraph(f"<b>{markup(r.number)}</b> · {markup(f'{r.local(r.intake_at):%Y-%m-%d}')}", s.tag_small),
         Paragraph(markup(r.caller_name, max_chars=60), s.tag_name),
         Paragraph(markup(r.device.asset_tag or r.device.serial, max_chars=40), s.tag_small),
     ]
@@ -190,11 +192,12 @@ def build_device_tag(r: RepairView, out: Out, *, label: st.LabelSize = st.DEFAUL
 def build_pickup_receipt(r: RepairView, out: Out, *, paper: str = "letter", branding: Branding | None = None) -> None:
     """What was done, what was handed back, and the customer's signature at pickup."""
     s, b = st.Styles(), branding or load_branding()
+    zone = ZoneInfo(r.time_zone)  # the desk's, as the repair was read
     size = st.paper(paper)
     width = size[0] - 2 * st.MARGIN - 12  # the frame pads 6 pt on each side
     doc = _doc(out, size, "Pickup receipt", r.number)
     story: list[Flowable] = _header(s, b, r, "Laptop repair — pickup receipt", width)
-    story += [_line(s, "Received", when(r.intake_at)), _line(s, "Picked up", when(r.picked_up_at)),
+    story += [_line(s, "Received", when(r.intake_at, zone)), _line(s, "Picked up", when(r.picked_up_at, zone)),
               _line(s, "Identification checked", r.pickup_id_checked)]
     story.append(_columns(_customer(s, r), _device(s, r), width))
     story += [Paragraph("Work done", s.section), Paragraph(markup(r.work_done or r.resolution_note or "—"), s.body),
@@ -214,15 +217,15 @@ def build_pickup_receipt(r: RepairView, out: Out, *, paper: str = "letter", bran
     story.append(Paragraph("Loaner laptop", s.section))
     loan = r.loan
     if loan:
-        story.append(_line(s, loan.loaner_asset_tag, f"returned {when(loan.returned_at)}" if loan.returned_at
-                           else f"NOT returned — due {when(loan.due_at)}"))
+        story.append(_line(s, loan.loaner_asset_tag, f"returned {when(loan.returned_at, zone)}" if loan.returned_at
+                           else f"NOT returned — due {when(loan.due_at, zone)}"))
     else:
         story.append(Paragraph("None lent.", s.body))
     sig = r.signature("pickup")
     story.append(KeepTogether([Spacer(1, 4 * mm)] + _signature(
         s, sig.png if sig else None,
         f"Customer signature: laptop and the items above received — {r.caller_name}, "
-        f"{when(sig.signed_at if sig else None)}") + [_line(s, "Handed over by", r.pickup_by)]))
+        f"{when(sig.signed_at if sig else None, zone)}") + [_line(s, "Handed over by", r.pickup_by)]))
     doc.build(story, onFirstPage=st.footer(b, f"Pickup receipt {r.number}"),
               onLaterPages=st.footer(b, f"Pickup receipt {r.number}"))
 

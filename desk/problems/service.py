@@ -26,18 +26,12 @@ from desk.common.records import ProblemView
 from desk.common.text import clean_text
 from desk.errors import ConflictError, IllegalTransition, InvalidInput
 from desk.problems.listing import KnownErrorMatch, ProblemListService, ProblemQuery, ProblemRow
+from desk.rules import labels
 from desk.rules.lifecycle import PROBLEM_TRANSITIONS
 from desk.rules.permissions import require
 
-PROBLEM_LABELS = {ProblemStatus.NEW: "New", ProblemStatus.INVESTIGATING: "Investigating",
-                  ProblemStatus.KNOWN_ERROR: "Known error", ProblemStatus.RESOLVED: "Resolved",
-                  ProblemStatus.CLOSED: "Closed"}
 # Fields a technician edits on the problem form (status goes through transition()).
 EDITABLE_FIELDS = ("title", "description", "service", "category", "team", "assignee", "root_cause", "workaround")
-
-
-def problem_label(status: str | ProblemStatus) -> str:
-    return PROBLEM_LABELS[ProblemStatus(status)]
 
 
 @dataclass(frozen=True)
@@ -82,10 +76,10 @@ def problem_transitions(status: ProblemStatus) -> tuple[ProblemTransition, ...]:
         if target is status:
             continue
         ok = target in allowed
-        why = None if ok else (f"{PROBLEM_LABELS[status]} is final." if not allowed else
-                               f"Not reachable from {PROBLEM_LABELS[status]}; allowed: "
-                               f"{', '.join(PROBLEM_LABELS[a] for a in allowed)}.")
-        out.append(ProblemTransition(target.value, PROBLEM_LABELS[target], ok, why,
+        why = None if ok else (f"{labels.problem_status(status)} is final." if not allowed else
+                               f"Not reachable from {labels.problem_status(status)}; allowed: "
+                               f"{', '.join(labels.problem_status(a) for a in allowed)}.")
+        out.append(ProblemTransition(target.value, labels.problem_status(target), ok, why,
                                      target is ProblemStatus.KNOWN_ERROR))
     return tuple(out)
 

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from desk.errors import InvalidInput
+from desk.rules import lifecycle
 
 # Column keys in their default order, with headers. The UI chooses, reorders and
 # resizes them; the service always returns every field (they are cheap).
@@ -32,9 +33,10 @@ DEFAULT_COLUMNS = ("number", "priority", "sla", "title", "caller", "department",
 # Columns the queue can sort by in SQL with an index behind the keyset walk.
 SORTABLE = ("number", "priority", "sla", "updated", "opened", "status")
 
-OPEN = ("new", "assigned", "in_progress", "pending_customer", "pending_parts", "pending_vendor")
-PENDING = ("pending_customer", "pending_parts", "pending_vendor")
-FINISHED = ("resolved", "closed", "cancelled")
+# Status filters of the built-in views, spelled in the lifecycle's order: a saved view
+# stores them as JSON, and the queue service recognises FINISHED by this exact tuple.
+PENDING = lifecycle.values(lifecycle.PENDING)
+FINISHED = lifecycle.values(lifecycle.FINISHED)
 
 
 @dataclass(frozen=True)

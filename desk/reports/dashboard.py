@@ -9,20 +9,19 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select
 
 from db.engine import Database
-from db.enums import IncidentStatus
 from db.models import Incident, Service, StaffAccount, Team
 from desk.actor import Actor
-from desk.clock import Clock, utc_now
+from desk.clock import Clock
+from desk.common.site import Site
 from desk.reports import sla_queries as q
-from desk.reports.params import DEFAULT_TZ, local_midnight, zone_named
+from desk.reports.params import local_midnight
 from desk.reports.sla_data import Counts
 from desk.reports.sql_tools import at
+from desk.rules import lifecycle
 from desk.rules.permissions import require
 
 I = Incident.__table__.c
-OPEN_STATUSES = tuple(s.value for s in (
-    IncidentStatus.NEW, IncidentStatus.ASSIGNED, IncidentStatus.IN_PROGRESS,
-    IncidentStatus.PENDING_CUSTOMER, IncidentStatus.PENDING_VENDOR, IncidentStatus.PENDING_PARTS))
+OPEN_STATUSES = lifecycle.values(lifecycle.OPEN_STATUSES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +38,7 @@ class OpenTicket:
     title: str
     team: str
     priority: str
-    status: str
+    status: str                 # the stored value; the words are desk.rules.labels'
     opened_at: dt.datetime
     assignee: str
 
@@ -83,10 +82,11 @@ def at_risk_now(now: dt.datetime):
 
 
 class DashboardService:
-    def __init__(self, db: Database, clock: Clock = utc_now, tz: str = DEFAULT_TZ) -> None:
+    def __init__(self, db: Database, clock: Clock, site: Site) -> None:
         self.db = db
         self.clock = clock
-        self.zone = zone_named(tz)
+        # "This week" starts on Monday at midnight on the desk's clock.
+        self.zone = site.zone
 
     def snapshot(self, actor: Actor, *, oldest: int = 10) -> Dashboard:
         require(actor, "report.run")
@@ -129,4 +129,4 @@ class DashboardService:
     def _ticket(r) -> OpenTicket:
         opened = r[5] if r[5].tzinfo else r[5].replace(tzinfo=dt.UTC)
         return OpenTicket(r[0], r[1], r[2] or "(no team)", str(getattr(r[3], "value", r[3])),
-                          str(getattr(r[4], "value", r[4])).replace("_", " "), opened, r[6] or "—")
+                          str(getattr(r[4], "value", r[4])), opened, r[6] or "—")

@@ -1,6 +1,7 @@
 """What an SLA report covers: period (dates or a preset), filters and grouping.
 
-Dates are whole days in the desk time zone, both ends included; the report period is
+Dates are whole days in the desk's time zone (the site's, unless a report names
+another), both ends included; the report period is
 the half-open UTC interval [from 00:00, day after `to` 00:00) in that zone, so DST days
 are 23 or 25 hours long as they really are.
 """
@@ -8,19 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass, field
-from typing import TypeVar
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from db.enums import Channel, Priority
+from desk.common.site import Site
 from desk.errors import InvalidInput
+from desk.rules import choices
 
 __all__ = [
-    "DEFAULT_TZ", "Channel", "GroupBy", "Preset", "Priority", "ReportParams", "last_term", "local_midnight",
-    "parse_date", "parse_enum", "preset_period", "zone_named",
+    "Channel", "GroupBy", "Preset", "Priority", "ReportParams", "last_term", "local_midnight",
+    "parse_date", "preset_period", "zone_named",
 ]
 
-DEFAULT_TZ = "America/New_York"
 MAX_DAYS = 3 * 366 + 1
 
 
@@ -53,7 +54,8 @@ class ReportParams:
     priorities: tuple[Priority, ...] = ()
     channels: tuple[Channel, ...] = ()
     group_by: GroupBy = GroupBy.SERVICE_PRIORITY
-    tz: str = DEFAULT_TZ
+    # None: the desk's own zone (desk.common.site), filled in by the report service.
+    tz: str | None = None
     label: str | None = field(default=None, compare=False)  # e.g. "Fall 2026" for a preset
 
     def __post_init__(self) -> None:
@@ -62,10 +64,17 @@ class ReportParams:
                 f"The period ends ({self.date_to}) before it starts ({self.date_from}).", "to")
         if (self.date_to - self.date_from).days + 1 > MAX_DAYS:
             raise InvalidInput("A report covers at most three years; choose a shorter period.", "from")
-        zone_named(self.tz)
+        if self.tz is not None:
+            zone_named(self.tz)
+
+    def in_zone_of(self, site: Site) -> ReportParams:
+        """These parameters with the site's zone where none was named."""
+        return self if self.tz is not None else replace(self, tz=site.time_zone)
 
     @property
     def zone(self) -> ZoneInfo:
+        if self.tz is None:
+            raise ValueError("A report's zone is the site's until one is named: in_zone_of(site) first.")
         return ZoneInfo(self.tz)
 
     @property
@@ -96,7 +105,7 @@ def zone_named(tz: str) -> ZoneInfo:
     try:
         return ZoneInfo(tz)
     except Exception:  # noqa: BLE001 - any lookup failure means an unknown zone
-        raise InvalidInput(f"Unknown time zone {tz!r} (expected e.g. {DEFAULT_TZ}).", "tz") from None
+        raise InvalidInput(f"Unknown time zone {tz!r} (use an IANA name such as Europe/Berlin).", "tz") from None
 
 
 def local_midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
@@ -105,7 +114,7 @@ def local_midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
 
 def preset_period(preset: Preset | str, today: dt.date) -> tuple[dt.date, dt.date, str]:
     """(first day, last day, label) of a preset period relative to ``today``."""
-    p = parse_enum(Preset, preset, "period")
+    p = choices.parse(Preset, preset, "period")
     if p is Preset.LAST_WEEK:
         monday = today - dt.timedelta(days=today.weekday()) - dt.timedelta(days=7)
         return monday, monday + dt.timedelta(days=6), f"Week of {monday.isoformat()}"
@@ -124,20 +133,6 @@ def last_term(today: dt.date) -> tuple[dt.date, dt.date, str]:
              for i, (s, n) in enumerate(starts[:-1]) if starts[i + 1][0] <= today]
     first, last, name = ended[-1]
     return first, last, f"{name} term {first.year}"
-
-E = TypeVar("E", bound=enum.Enum)
-
-
-def parse_enum(e: type[E], value: object, field_name: str) -> E:
-    if isinstance(value, e):
-        return value
-    text = str(value).strip()
-    for m in e:
-        if text.lower() in (str(m.value).lower(), m.name.lower()):
-            return m
-    allowed = ", ".join(str(m.value) for m in e)
-    raise InvalidInput(f"{field_name.capitalize()} {text!r} is not one of: {allowed}.", field_name)
-
 
 def parse_date(text: str, field_name: str) -> dt.date:
     try:

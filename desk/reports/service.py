@@ -8,7 +8,8 @@ from typing import Any
 from db import audit_chain
 from db.engine import Database
 from desk.actor import Actor
-from desk.clock import Clock, utc_now
+from desk.clock import Clock
+from desk.common.site import Site
 from desk.reports import sla_queries as q
 from desk.reports.errors import ReportCancelled
 from desk.reports.params import ReportParams
@@ -26,14 +27,16 @@ def _noop(_f: float, _m: str) -> None:
 
 
 class ReportService:
-    def __init__(self, db: Database, clock: Clock = utc_now) -> None:
+    def __init__(self, db: Database, clock: Clock, site: Site) -> None:
         self.db = db
         self.clock = clock
+        self.site = site
 
     def sla_report(self, actor: Actor, params: ReportParams, *, progress: Progress = _noop,
                    cancelled: Cancelled = lambda: False) -> SlaReport:
         """All figures of the report; ``progress`` gets 0..1 with a word on the step."""
         require(actor, "report.run")
+        params = params.in_zone_of(self.site)
         # Each step's own result type; SlaReport's constructor is where they meet again.
         got: dict[str, Any] = {}
         steps: list[tuple[str, Callable[..., object]]] = [

@@ -1,12 +1,25 @@
 """The incident and problem lifecycles: which status may follow which, and why not."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from db.enums import IncidentStatus as S
 from db.enums import ProblemStatus as P
 
+# The status sets, each stated once; every other module (queue filters, the SLA engine,
+# the reports, the bulk recompute's SQL) takes them from here.
+# Waiting on someone outside the desk: the SLA's resolution clock pauses.
 PENDING = frozenset({S.PENDING_CUSTOMER, S.PENDING_VENDOR, S.PENDING_PARTS})
-OPEN_STATUSES = frozenset({S.NEW, S.ASSIGNED, S.IN_PROGRESS} | PENDING)
+# Open and being worked: the resolution clock runs.
+WORKING = frozenset({S.NEW, S.ASSIGNED, S.IN_PROGRESS})
+# Still to be done (the queue's open views, the dashboard's load).
+OPEN_STATUSES = WORKING | PENDING
+# No way out: nothing about the record changes any more.
 FINAL = frozenset({S.CLOSED, S.CANCELLED})
+# Ended with a resolution given (the SLA's resolution target met or missed).
+RESOLVED_OR_CLOSED = frozenset({S.RESOLVED, S.CLOSED})
+# The work is over, a reopening aside: every SLA clock has stopped ("Recently finished").
+FINISHED = frozenset({S.RESOLVED}) | FINAL
 
 INCIDENT_TRANSITIONS: dict[S, tuple[S, ...]] = {
     S.NEW: (S.ASSIGNED, S.IN_PROGRESS, S.CANCELLED),
@@ -24,13 +37,6 @@ INCIDENT_TRANSITIONS: dict[S, tuple[S, ...]] = {
 INCIDENT_OPENING: tuple[S, ...] = (S.NEW, S.ASSIGNED)
 PROBLEM_OPENING: tuple[P, ...] = (P.NEW,)
 
-STATUS_LABELS: dict[S, str] = {
-    S.NEW: "New", S.ASSIGNED: "Assigned", S.IN_PROGRESS: "In progress",
-    S.PENDING_CUSTOMER: "Pending (customer)", S.PENDING_VENDOR: "Pending (vendor)",
-    S.PENDING_PARTS: "Pending (parts)", S.RESOLVED: "Resolved", S.CLOSED: "Closed",
-    S.CANCELLED: "Cancelled",
-}
-
 # Transitions that need a reason recorded with them.
 NEEDS_REASON = {(S.RESOLVED, S.IN_PROGRESS): "reopening", (None, S.CANCELLED): "cancelling"}
 
@@ -41,6 +47,13 @@ PROBLEM_TRANSITIONS: dict[P, tuple[P, ...]] = {
     P.RESOLVED: (P.INVESTIGATING, P.CLOSED),
     P.CLOSED: (),
 }
+
+
+def values(statuses: Iterable[S]) -> tuple[str, ...]:
+    """The stored values of ``statuses`` in the enum's order: a stable spelling for SQL
+    text and saved queue filters, whatever order a set iterates in."""
+    wanted = frozenset(statuses)
+    return tuple(s.value for s in S if s in wanted)
 
 
 def allowed_incident_transitions(current: S) -> tuple[S, ...]:
@@ -58,7 +71,3 @@ def reason_required(current: S, target: S) -> str | None:
     if current is S.RESOLVED and target is S.IN_PROGRESS:
         return "reopening"
     return None
-
-
-def label(status: S) -> str:
-    return STATUS_LABELS[status]

@@ -85,6 +85,11 @@ def refusal(actor: Actor, action: str) -> str | None:
     return f"{actor.display_name} ({actor.role_label or 'no role'}) may not {what}: that needs the {role.value} role."
 
 
+def may(actor: Actor, action: str) -> bool:
+    """Whether ``actor`` may do ``action`` (to enable a button; the service still checks)."""
+    return refusal(actor, action) is None
+
+
 def require(actor: Actor, action: str) -> None:
     why = refusal(actor, action)
     if why is not None:

@@ -8,11 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from db.enums import Impact, Priority, Urgency
-
-PRIORITY_LABELS: dict[Priority, str] = {
-    Priority.P1: "Critical", Priority.P2: "High", Priority.P3: "Medium",
-    Priority.P4: "Low", Priority.P5: "Planning",
-}
+from desk.rules import labels
 
 MATRIX: dict[tuple[Impact, Urgency], Priority] = {
     (Impact.HIGH, Urgency.HIGH): Priority.P1,
@@ -50,11 +46,7 @@ class PriorityResult:
 
     @property
     def label(self) -> str:
-        return priority_label(self.priority)
-
-
-def priority_label(priority: Priority) -> str:
-    return f"{priority.value} {PRIORITY_LABELS[priority]}"
+        return labels.priority(self.priority)
 
 
 def matrix_priority(impact: Impact, urgency: Urgency) -> Priority:
@@ -82,12 +74,12 @@ def derive_priority(
             applied = vip_policy
     priority = MATRIX[(impact, effective)]
     text = (
-        f"{priority_label(priority)} — {impact.value.capitalize()} impact × "
-        f"{effective.value.capitalize()} urgency"
+        f"{labels.priority(priority)} — {labels.impact(impact)} impact × "
+        f"{labels.urgency(effective)} urgency"
     )
     if applied is not None:
         text += (
-            f" (raised from {urgency.value.capitalize()} by VIP policy v{applied.version}, "
+            f" (raised from {labels.urgency(urgency)} by VIP policy v{applied.version}, "
             f"published {applied.published_at.date().isoformat()})"
         )
     elif vip_policy is not None:

@@ -13,14 +13,16 @@ import logging
 import multiprocessing
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import column, text
 
 from db.engine import Database
+from db.enums import IncidentStatus
+from desk.rules import lifecycle
 from desk.sla import catalogue, history, stored
 from desk.sla.clock import to_epoch
 from desk.sla.measure import evaluate
@@ -28,8 +30,17 @@ from desk.sla.measure import evaluate
 log = logging.getLogger(__name__)
 
 BATCH = 20_000
-OPEN_WHERE = ("status IN ('new', 'assigned', 'in_progress', 'pending_customer', 'pending_vendor', "
-              "'pending_parts')")
+
+
+def status_in(statuses: Iterable[IncidentStatus]) -> str:
+    """``status IN ('new', …)`` as SQL text. The condition travels as text into worker
+    processes and three query styles (DB-API ``?``, ``%s`` and SQLAlchemy's ``:name``), so
+    it carries its values; SQLAlchemy renders them as escaped literals, and only
+    lifecycle statuses can be in it."""
+    return str(column("status").in_(lifecycle.values(statuses)).compile(compile_kwargs={"literal_binds": True}))
+
+
+OPEN_WHERE = status_in(lifecycle.OPEN_STATUSES)
 
 
 def _stamp_sqlite(epoch: int | None) -> str | None:

@@ -12,9 +12,9 @@ has to write the same rows the services write, then call
 
 ``audit_log`` rows with ``entity = 'incident'`` and ``entity_id`` = the incident id:
     * ``field = 'status'``: ``old_value`` → ``new_value`` as ``IncidentStatus`` values
-      ('new', 'assigned', 'in_progress', 'pending_customer', 'pending_vendor',
-      'pending_parts', 'resolved', 'closed', 'cancelled'); the opening row has
-      ``old_value`` NULL and ``at = opened_at``.
+      (``db.enums``; which of them run, pause or stop a clock is
+      ``desk.rules.lifecycle``'s); the opening row has ``old_value`` NULL and
+      ``at = opened_at``.
     * ``field = 'priority'``: 'P1' … 'P5' (opening row with ``old_value`` NULL).
     * ``field = 'assignee_id'``: staff id as text, NULL when unassigned.
     * ``field = 'service_id'``: service id as text (a changed service re-targets).

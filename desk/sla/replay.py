@@ -24,13 +24,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from desk.errors import InvalidInput
+from desk.rules import lifecycle
 from desk.sla.clock import BusinessClock
 from desk.sla.history import REPLY, TicketHistory
 
-RUNNING = frozenset({"new", "assigned", "in_progress"})
-PENDING = frozenset({"pending_customer", "pending_vendor", "pending_parts"})
-DONE = frozenset({"resolved", "closed"})
-STOPPED = frozenset({"resolved", "closed", "cancelled"})
+# The lifecycle's sets as plain strings: histories arrive as raw database values, and
+# this loop runs for every event of a million tickets.
+RUNNING = frozenset(lifecycle.values(lifecycle.WORKING))
+PENDING = frozenset(lifecycle.values(lifecycle.PENDING))
+DONE = frozenset(lifecycle.values(lifecycle.RESOLVED_OR_CLOSED))
+STOPPED = frozenset(lifecycle.values(lifecycle.FINISHED))
 
 Run = tuple[int, int]  # [start, end) of time the clock was running
 

@@ -12,14 +12,12 @@ from sqlalchemy import text
 from db.engine import Database
 from desk.clock import Clock, utc_now
 from desk.errors import NotFound
+from desk.rules import lifecycle
 from desk.sla import catalogue, history
 from desk.sla.catalogue import Catalogue
 from desk.sla.clock import BusinessClock, from_epoch, to_epoch
 from desk.sla.measure import evaluate
 from desk.sla.replay import ClockResult
-
-OPEN = frozenset({"new", "assigned", "in_progress", "pending_customer", "pending_vendor", "pending_parts"})
-PENDING = frozenset({"pending_customer", "pending_vendor", "pending_parts"})
 
 
 @dataclass(frozen=True)
@@ -134,7 +132,7 @@ class SlaService:
             return NO_SLA
         clock = target.clock
         e = history.epoch_of
-        if responded_at is None and status in OPEN and r_due is not None:
+        if responded_at is None and status in lifecycle.OPEN_STATUSES and r_due is not None:
             due = e(r_due)
             assert due is not None
             risk = e(r_risk)
@@ -147,11 +145,11 @@ class SlaService:
             return SlaSnapshot("response", state, _left(clock, t, due), from_epoch(due))
         used = int(s_used or 0)
         left = int(s_target) - used
-        if status in ("resolved", "closed"):
+        if status in lifecycle.RESOLVED_OR_CLOSED:
             return SlaSnapshot("resolution", "missed" if s_breach is not None else "met", left, _dt(e(s_due)))
         if status == "cancelled":
             return SlaSnapshot("resolution", "missed" if s_breach is not None else "none", None, None)
-        if paused_at is not None or status in PENDING:
+        if paused_at is not None or status in lifecycle.PENDING:
             return SlaSnapshot("resolution", "breached" if s_breach is not None else "paused", left, None)
         due = e(s_due)
         if due is None:

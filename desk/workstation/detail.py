@@ -27,10 +27,10 @@ from desk.incidents.read import (
     open_incidents_of_person,
     tasks,
 )
-from desk.incidents.service import RESOLUTION_CODES
 from desk.people.service import load_person
 from desk.problems.listing import KnownErrorMatch, known_errors_matching
-from desk.rules import lifecycle
+from desk.rules import labels, lifecycle
+from desk.rules.choices import RESOLUTION_CODES
 from desk.rules.permissions import refusal, require, transition_action
 
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
@@ -90,15 +90,15 @@ def transition_options(status: IncidentStatus, actor: Actor | None = None, *,
             continue
         ok = target in allowed
         why = None if ok else (
-            f"{lifecycle.label(status)} is final." if not allowed else
-            f"Not reachable from {lifecycle.label(status)}; allowed: "
-            f"{', '.join(lifecycle.label(a) for a in allowed)}.")
+            f"{labels.status(status)} is final." if not allowed else
+            f"Not reachable from {labels.status(status)}; allowed: "
+            f"{', '.join(labels.status(a) for a in allowed)}.")
         if ok and actor is not None:
             why = refusal(actor, transition_action(target))
             if why and is_repair:
                 why += " A walk-in repair closes when it is handed back (Counter → Pickup)."
             ok = why is None
-        out.append(TransitionOption(target.value, lifecycle.label(target), ok, why,
+        out.append(TransitionOption(target.value, labels.status(target), ok, why,
                                     lifecycle.reason_required(status, target) if ok else None,
                                     target is IncidentStatus.RESOLVED))
     return tuple(out)
@@ -182,7 +182,7 @@ class TicketDetailService:
             inc = s.get(Incident, task.incident_id)
             assert inc is not None
             if inc.status in lifecycle.FINAL:
-                raise InvalidInput(f"{inc.number} is {lifecycle.label(inc.status)}; its tasks cannot change.")
+                raise InvalidInput(f"{inc.number} is {labels.status(inc.status)}; its tasks cannot change.")
             if done is not None and done != task.done:
                 audit.record(s, actor, now, "incident", inc.id, f"task {task.position} done", task.done, done)
                 task.done = done

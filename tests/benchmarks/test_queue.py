@@ -109,7 +109,7 @@ def test_queue_at_scale(engine: str, qapp, tmp_path: Path) -> None:  # type: ign
     staff = [a for a in services.staff.list() if Role.TECHNICIAN in a.roles] or services.staff.list()
     actor = staff[0]
     ctx = build_context(services, actor, SyncRunner(), Settings(tmp_path / "b.ini"), ScriptedDialogs(),
-                        db.description)
+                        db.description, services.site)
     model = QueueModel(ctx, page_size=PAGE)
     total_all = ctx.queue.count(QueueSpec(), actor)
     results: dict[str, float] = {}

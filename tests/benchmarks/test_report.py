@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from desk.bootstrap import Services
+
 ENGINES = {
     "sqlite": os.environ.get("DESK_BENCH_SQLITE", "sqlite:////tmp/bench1m.sqlite3"),
     "postgres": os.environ.get("DESK_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/bench1m"),
@@ -43,7 +45,6 @@ def _probe(url: str, date_from: str, date_to: str, priorities: str, trace: bool)
     from db.enums import Priority, Role
     from desk.actor import Actor
     from desk.reports.params import ReportParams
-    from desk.reports.service import ReportService
     from desk.reports.sla_pdf import appendix_pages, build_sla_report
 
     if trace:
@@ -54,7 +55,7 @@ def _probe(url: str, date_from: str, date_to: str, priorities: str, trace: bool)
                           priorities=tuple(Priority(p) for p in priorities.split(",") if p))
     out = Path(os.environ.get("TMPDIR", "/tmp")) / f"desk-bench-report-{os.getpid()}.pdf"
     t0 = time.perf_counter()
-    report = ReportService(db).sla_report(actor, params)
+    report = Services.over(db).reports.sla_report(actor, params)
     t1 = time.perf_counter()
     pages = build_sla_report(report, out)
     t2 = time.perf_counter()

@@ -32,7 +32,8 @@ from desk.bootstrap import Services
 from desk.common.lookups import vip_policy_for
 from desk.errors import PermissionDenied
 from desk.incidents.read import list_incidents
-from desk.incidents.service import RESOLUTION_CODES, NewIncident
+from desk.incidents.service import NewIncident
+from desk.rules.choices import RESOLUTION_CODES
 from desk.rules.lifecycle import OPEN_STATUSES
 from desk.rules.priority import derive_priority
 from tests import dbtools

@@ -74,7 +74,7 @@ def dialogs() -> ScriptedDialogs:
 @pytest.fixture
 def ctx(services: Services, admin: Actor, dialogs: ScriptedDialogs, tmp_path: Path, qapp) -> DeskContext:  # type: ignore[no-untyped-def]
     return build_context(services, admin, SyncRunner(), Settings(tmp_path / "desk.ini"), dialogs,
-                         services.db.description)
+                         services.db.description, services.site)
 
 
 @pytest.fixture

@@ -90,7 +90,7 @@ class SqlGuard:
 
 
 def covered(v: Violation, where: str) -> bool:
-    """Whether ``where`` ("ui/detail/panel.py:_fill_sla", a file and a function in it) is on
+    """Whether ``where`` ("ui/incidents/page.py:_fill_sla", a file and a function in it) is on
     the violation's stack: what a ``gui_db_allowed`` mark lets through, and nothing more."""
     path, _, function = where.partition(":")
     return any(f.startswith(f"{path}:") and f" in {function}: " in f for f in v.frames)

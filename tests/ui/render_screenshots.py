@@ -31,7 +31,7 @@ def main(out: Path) -> None:
     services = Services.over(db)
     actor = services.staff.resolve_actor()
     ctx = build_context(services, actor, TaskRunner(), Settings(out / ".screenshot.ini"), Dialogs(),
-                        db.description)
+                        db.description, services.site)
     matching = _incident_with_a_known_error(services, ctx, actor)
     w = MainWindow(ctx)
     live = LiveBridge(w.ctx.services, w)

@@ -56,7 +56,7 @@ def busy_desk(database: Database, tmp_path: Path, qapp) -> Iterator[DeskContext]
     demo.build_demo(database, tickets=TICKETS, seed=7, progress=lambda _m: None, now=NOW, actor=actor)
     runner = TaskRunner()
     yield build_context(services, actor, runner, Settings(tmp_path / "desk.ini"), ScriptedDialogs(),
-                        database.description)
+                        database.description, services.site)
     assert runner.wait(30000)   # nothing may still read when the database goes
 
 

@@ -1,12 +1,16 @@
 """The real widgets, offscreen: views, sort, search, scan, edit/save, conflicts, status, keyboard."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from db.enums import Channel
 from desk.actor import Actor
 from desk.bootstrap import Services
+from desk.queue.spec import QueueFilter, QueueSpec
 from ui.incidents.page import TicketPage
 from ui.queue.model import COLUMN_KEYS, QueueModel
 
@@ -191,11 +195,18 @@ def test_new_incident_from_the_keyboard(window, services: Services, qtbot) -> No
     window.action("new_incident").trigger()  # Ctrl+N
     dialog = window.findChild(NewIncidentDialog)
     assert dialog is not None and dialog.service.count() > 1
-    dialog.submit()  # no title yet: the rule's message, nothing created
-    assert "title" in dialog.error.text().lower()
+    dialog.submit()  # no title yet: the rule's message beside the title, nothing created
+    assert dialog.errors.labels["title"].text() == "Title is required." and not dialog.error.text()
+    assert not dialog.errors.labels["title"].isHidden() and dialog.errors.labels["impact"].isHidden()
     QTest.keyClicks(dialog.title, "Smartboard frozen in ENG 204")
-    dialog.impact.setCurrentText("medium")
-    dialog.urgency.setCurrentText("high")
+    # The core's defaults, in words; the raw values ride along as item data.
+    assert (dialog.impact.currentText(), dialog.urgency.currentText(), dialog.channel.currentText()) == (
+        "Low", "Medium", "Phone")
+    assert [dialog.channel.itemData(i) for i in range(dialog.channel.count())] == [c.value for c in Channel]
+    assert dialog.channel.itemText(0) == "Walk-in"
+    dialog.impact.setCurrentText("Medium")
+    dialog.urgency.setCurrentText("High")
+    assert (dialog.impact.currentData(), dialog.urgency.currentData()) == ("medium", "high")
     dialog.submit()
     panel = window.current_panel()
     assert panel is not None and panel.detail.incident.title == "Smartboard frozen in ENG 204"
@@ -258,3 +269,25 @@ def test_a_save_here_reaches_the_queue_and_the_dashboard_without_a_watcher(windo
     assert heard and heard[-1].ids and heard[-1].ids[0][0] == panel.incident_id
     title_col = COLUMN_KEYS.index("title")
     qtbot.waitUntil(lambda: model.data(model.index(row, title_col)) == "Printer jam in library (tray 2)", timeout=2000)
+
+
+def test_queue_times_are_on_the_desks_clock(ctx, tickets, services: Services) -> None:  # type: ignore[no-untyped-def]
+    """A desk whose calendar is in another zone shows the queue's dates in that zone."""
+    import dataclasses
+
+    from tests import factories
+
+    factories.move_desk_to(services.db, "Asia/Tokyo")
+    ctx = dataclasses.replace(ctx, site=Services.over(services.db).site)   # the desk as it starts now
+    model = QueueModel(ctx)
+    model.set_spec(QueueSpec(QueueFilter(open_only=True), "number"))
+    opened = services.incidents.get(tickets[0]).opened_at
+    tokyo = opened.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert model.data(model.index(0, COLUMN_KEYS.index("opened"))) == f"{tokyo:%Y-%m-%d %H:%M}"
+    assert model.data(model.index(0, COLUMN_KEYS.index("status"))) == "New"
+    # The SLA tooltip names the due time on the same clock (tickets[1] has an SLA).
+    inc = services.incidents.get(tickets[1])
+    due = inc.resolution_due_at if inc.response_due_at is None else inc.response_due_at
+    assert due is not None
+    tip = model.data(model.index(1, COLUMN_KEYS.index("sla")), Qt.ItemDataRole.ToolTipRole)
+    assert f"{due.astimezone(ZoneInfo('Asia/Tokyo')):%a %d %b %H:%M}" in tip

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
 from desk.common.lookups import normalise_number
 from desk.counter.checklist import ChecklistState
+from desk.rules import labels, lifecycle
 from ui.counter.context import CounterContext
 from ui.errors import describe
 
@@ -53,13 +54,13 @@ class RepairChecklistWidget(QWidget):
         for b in self.boxes:
             b.deleteLater()
         self.boxes = []
-        closed = state.status in ("closed", "cancelled")
+        closed = state.status in lifecycle.FINAL
         for t in state.tasks:
             text = f"{t.position}. {t.title}" + (f"  ({t.condition})" if t.condition else "")
             if t.skipped:
                 text += " — not needed"
             if t.done and t.done_by:
-                text += f" — {t.done_by}, {t.done_at:%Y-%m-%d}" if t.done_at else ""
+                text += f" — {t.done_by}, {self.cc.counter.site.local(t.done_at):%Y-%m-%d}" if t.done_at else ""
             box = QCheckBox(text)
             box.setChecked(t.done)
             box.setEnabled(not closed)
@@ -69,7 +70,7 @@ class RepairChecklistWidget(QWidget):
             self.list_lay.addWidget(box)
             self.boxes.append(box)
         ready = " · <b style='color:#0a6b2a'>ready for pickup</b>" if state.ready_for_pickup else ""
-        self.header.setText(f"<b>Repair checklist</b> — status {state.status.replace('_', ' ')}{ready}")
+        self.header.setText(f"<b>Repair checklist</b> — status {labels.status(state.status)}{ready}")
 
     def _on_task_toggled(self, task_id: int, version: int, on: bool) -> None:
         self.cc.runner.write(

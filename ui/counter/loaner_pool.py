@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.counter.common import local
 from desk.counter.views import LoanerView
 from ui.counter import operations as ops
 from ui.counter.context import CounterContext
@@ -87,7 +86,7 @@ class LoanerPoolWindow(QWidget):
             state = "OVERDUE" if overdue else "lent" if loan else "available"
             values = (r.asset_tag, r.description, state, f"{loan.person_name} ({loan.person_university_id})"
                       if loan else "", loan.repair_number or "" if loan else "",
-                      f"{local(loan.due_at):%a %Y-%m-%d %H:%M}" if loan else "")
+                      f"{self.cc.counter.site.local(loan.due_at):%a %Y-%m-%d %H:%M}" if loan else "")
             for j, v in enumerate(values):
                 item = QTableWidgetItem(v)
                 item.setData(Qt.ItemDataRole.UserRole, r.asset_tag)

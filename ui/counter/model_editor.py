@@ -23,11 +23,14 @@ from PySide6.QtWidgets import (
 from desk.errors import ConflictError
 from desk.incident_models import ModelSpec, ModelView, TaskTemplate
 from desk.incident_models.service import REQUIRABLE, priority_preview
+from desk.rules import choices, labels
+from ui import combos
 from ui.counter.context import CounterContext
 from ui.errors import describe
 
-LEVELS = ("high", "medium", "low")
-CHANNELS = ("", "walk_in", "phone", "email", "self_service", "monitoring")
+# No channel of its own: a ticket opened from the model takes the channel it is opened
+# with (phone when none is given).
+NO_CHANNEL = ("(no default)", "")
 
 
 def tasks_text(tasks: tuple[TaskTemplate, ...]) -> str:
@@ -63,13 +66,13 @@ class IncidentModelEditor(QDialog):
         self.category = QComboBox()
         self.category.setEditable(True)
         self.impact = QComboBox()
-        self.impact.addItems(LEVELS)
+        combos.fill(self.impact, labels.options(choices.IMPACTS, labels.impact))
         self.urgency = QComboBox()
-        self.urgency.addItems(LEVELS)
+        combos.fill(self.urgency, labels.options(choices.URGENCIES, labels.urgency))
         self.priority = QLabel("")
         self.channel = QComboBox()
-        self.channel.addItems(CHANNELS)
-        self.required = {f: QCheckBox(f.replace("_", " ")) for f in REQUIRABLE}
+        combos.fill(self.channel, (NO_CHANNEL, *labels.options(choices.CHANNELS, labels.channel)))
+        self.required = {f: QCheckBox(labels.field(f)) for f in REQUIRABLE}
         self.sla = QLineEdit()
         self.sla.setPlaceholderText("empty: the service's SLA")
         self.active = QCheckBox("Active (offered when opening tickets)")
@@ -82,7 +85,7 @@ class IncidentModelEditor(QDialog):
         self.save_btn = QPushButton("&Save")
         self.save_btn.clicked.connect(self.save)
         for box in (self.impact, self.urgency):
-            box.currentTextChanged.connect(self._show_priority)
+            box.currentIndexChanged.connect(self._show_priority)
         req = QHBoxLayout()
         for box in self.required.values():
             req.addWidget(box)
@@ -162,9 +165,9 @@ class IncidentModelEditor(QDialog):
         self.label.setText(spec.label)
         self.service.setCurrentText(spec.service or "")
         self.category.setCurrentText(spec.category or "")
-        self.impact.setCurrentText(spec.impact)
-        self.urgency.setCurrentText(spec.urgency)
-        self.channel.setCurrentText(spec.channel or "")
+        combos.select(self.impact, spec.impact)
+        combos.select(self.urgency, spec.urgency)
+        combos.select(self.channel, spec.channel or "")
         for f, box in self.required.items():
             box.setChecked(f in spec.required_fields)
         self.sla.setText(spec.sla_override or "")
@@ -175,7 +178,7 @@ class IncidentModelEditor(QDialog):
         self._show_priority()
 
     def _show_priority(self) -> None:
-        label = priority_preview(self.impact.currentText(), self.urgency.currentText())
+        label = priority_preview(self.impact.currentData(), self.urgency.currentData())
         self.priority.setText(f"{label} (derived from impact × urgency)")
 
     def new_model(self) -> None:
@@ -186,9 +189,9 @@ class IncidentModelEditor(QDialog):
     def spec(self) -> ModelSpec:
         return ModelSpec(
             name=self.name.text().strip(), label=self.label.text().strip(), service=self.service.currentText() or None,
-            category=self.category.currentText().strip() or None, impact=self.impact.currentText(),
-            urgency=self.urgency.currentText(), description=self.description.toPlainText(),
-            channel=self.channel.currentText() or None,
+            category=self.category.currentText().strip() or None, impact=self.impact.currentData(),
+            urgency=self.urgency.currentData(), description=self.description.toPlainText(),
+            channel=combos.value(self.channel),
             required_fields=tuple(f for f, b in self.required.items() if b.isChecked()),
             sla_override=self.sla.text().strip() or None, tasks=parse_tasks(self.tasks.toPlainText()),
             active=self.active.isChecked(),

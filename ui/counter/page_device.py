@@ -24,7 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from desk.counter.errors import DeviceConflict
+from desk.counter.intake import clean_device
 from desk.counter.views import DeviceInfo, DeviceView
+from desk.errors import InvalidInput
+from desk.rules import labels
 from ui.counter.context import CounterContext
 from ui.counter.page_base import IntakePage
 from ui.counter.state import IntakeState
@@ -195,7 +198,9 @@ class DevicePage(IntakePage):
             self.has_warranty.setChecked(True)
             self.warranty.setDate(QDate(d.warranty_until.year, d.warranty_until.month, d.warranty_until.day))
         lines = [f"<b>Known device</b> — owner {escape(d.owner_name or 'unknown')}. Earlier repairs:"]
-        lines += [f"• {escape(r.number)} ({escape(r.status)}, {r.intake_at:%Y-%m-%d}): {escape(r.title)}"
+        site = self.cc.counter.site
+        lines += [f"• {escape(r.number)} ({escape(labels.status(r.status))}, {site.local(r.intake_at):%Y-%m-%d}): "
+                  f"{escape(r.title)}"
                   for r in d.repairs[:8]] or ["• none"]
         self.history.setText("<br>".join(lines))
 
@@ -225,8 +230,10 @@ class DevicePage(IntakePage):
 
     def check(self) -> tuple[str, QWidget | None] | None:
         s = self.state
-        if not s.asset_tag and not s.serial:
-            return "Scan or type the asset tag or the serial number.", self.asset_tag
+        try:
+            clean_device(s.device())  # the intake's own rule: a tag or a serial, of sane length
+        except InvalidInput as exc:
+            return str(exc), self.serial if exc.field == "serial number" else self.asset_tag
         if self.conflict is not None:
             focus = self.choice_buttons[0] if self.choice_buttons else self.asset_tag
             return self._conflict_text(self.conflict), focus

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desk.counter.intake import ACCESSORY_CHOICES, CONDITION_ITEMS
 from desk.counter.views import LoanerView
+from desk.errors import InvalidInput
 from ui.counter.context import CounterContext
 from ui.counter.page_base import IntakePage
 from ui.counter.settings import LOAN_DAYS
@@ -214,8 +215,9 @@ class LoanerPage(IntakePage):
         self.due.setEnabled(on)
 
     def initializePage(self) -> None:
-        today = self.cc.clock().date()
-        self.due.setMinimumDate(QDate(today.year, today.month, today.day).addDays(1))
+        # The desk's today; whether a loan may still fall due today is the intake's rule (check()).
+        today = self.cc.counter.site.today(self.cc.clock())
+        self.due.setMinimumDate(QDate(today.year, today.month, today.day))
         if not self.state.loan_due:
             d = today + dt.timedelta(days=self.cc.settings.get(LOAN_DAYS))
             self.due.setDate(QDate(d.year, d.month, d.day))
@@ -251,6 +253,9 @@ class LoanerPage(IntakePage):
     def check(self) -> tuple[str, QWidget | None] | None:
         if self.lend.isChecked() and not self.state.loaner:
             return "Choose which loaner laptop to lend, or pick No loaner.", self.loaners
-        if self.state.loaner and self.state.loan_due <= self.cc.clock().date().isoformat():
-            return "The due date must be after today.", self.due
+        if self.state.loaner:
+            try:  # the intake's rule: due back at the desk's closing time, still ahead
+                self.cc.counter.intake.check_loan_due(dt.date.fromisoformat(self.state.loan_due))
+            except InvalidInput as exc:
+                return str(exc), self.due
         return None

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.counter.common import check_signature
 from desk.counter.errors import DeviceConflict
-from desk.counter.intake import IntakeResult
+from desk.counter.intake import IntakeResult, clean_initials
 from desk.counter.terms import current_terms
 from desk.errors import InvalidInput
 from ui.counter import operations as ops
@@ -118,11 +119,13 @@ class ReviewPage(IntakePage):
     def check(self) -> tuple[str, QWidget | None] | None:
         if not self.accept_box.isChecked():
             return "Tick that the customer has read and accepts the terms.", self.accept_box
-        if self.pad.is_empty():
-            return "The customer has not signed yet: ask them to sign on the pad.", self.pad
-        initials = self.state.staff_initials.replace(".", "")
-        if not initials or not initials.isalpha():
-            return "Add your initials (letters only).", self.initials
+        # The intake's own rules, asked before the write so each shows beside its field.
+        for check, widget in ((lambda: check_signature(self.pad.to_png()), self.pad),
+                              (lambda: clean_initials(self.state.staff_initials), self.initials)):
+            try:
+                check()
+            except InvalidInput as exc:
+                return str(exc), widget
         return None
 
     def validatePage(self) -> bool:

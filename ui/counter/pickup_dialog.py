@@ -127,7 +127,7 @@ class PickupDialog(QDialog):
             self.accessories_lay.addWidget(none)
             self.accessory_checks.append(none)
         loan = r.loan
-        self.loaner.setText(f"Loaner {loan.loaner_asset_tag} returned (due {loan.due_at:%Y-%m-%d})"
+        self.loaner.setText(f"Loaner {loan.loaner_asset_tag} returned (due {r.local(loan.due_at):%Y-%m-%d})"
                             if loan and not loan.returned_at else "No loaner to return")
         self.loaner.setChecked(False)
         self.work.setPlainText(r.work_done or r.resolution_note or "")
@@ -136,18 +136,20 @@ class PickupDialog(QDialog):
 
     def _on_error(self, exc: BaseException) -> None:
         self.message.setText(describe(exc))
+        # The service names the field it refused: the cursor goes there.
+        fields = {"id_checked": self.id_kind, "signature": self.pad, "accessories": self.missing_note}
+        widget = fields.get(getattr(exc, "field", None) or "")
+        if widget is not None:
+            widget.setFocus()
 
     def complete(self) -> None:
         r = self.repair
         if r is None:
             return
-        if self.id_kind.currentIndex() <= 0:
-            self.message.setText("Check the customer's photo ID and choose which one you saw.")
-            self.id_kind.setFocus()
-            return
         loan_open = bool(r.loan and not r.loan.returned_at)
         req = PickupRequest(
-            number=r.number, id_checked=self.id_kind.currentText(),
+            # The first entry is the prompt, not an ID: nothing chosen, which the service refuses.
+            number=r.number, id_checked=self.id_kind.currentText() if self.id_kind.currentIndex() > 0 else "",
             accessories_returned=tuple(b.text() for b in self.accessory_checks if b.isEnabled() and b.isChecked()),
             signature_png=self.pad.to_png(), work_done=self.work.toPlainText().strip(),
             loaner_returned=self.loaner.isChecked() if loan_open else True,

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.rules import labels
+
 ConflictField = tuple[str, Any, Any, Any]  # field, as loaded, mine, theirs
 
 
@@ -35,15 +37,17 @@ class ConflictDialog(QDialog):
         for col, text in enumerate(("Field", "Yours", "Theirs (saved)")):
             grid.addWidget(QLabel(f"<b>{text}</b>"), 0, col)
         for row, (name, _base, mine, theirs) in enumerate(fields, start=1):
+            # Words for the field and its values; the raw values are what gets merged.
+            title = labels.field(name)
             group = QButtonGroup(self)
-            a = QRadioButton(str(mine if mine is not None else "—")[:200])
-            b = QRadioButton(str(theirs if theirs is not None else "—")[:200])
-            a.setAccessibleName(f"{name}: keep yours")
-            b.setAccessibleName(f"{name}: take theirs")
+            a = QRadioButton(labels.value(name, mine)[:200])
+            b = QRadioButton(labels.value(name, theirs)[:200])
+            a.setAccessibleName(f"{title}: keep yours")
+            b.setAccessibleName(f"{title}: take theirs")
             a.setChecked(True)
             group.addButton(a, 0)
             group.addButton(b, 1)
-            grid.addWidget(QLabel(name), row, 0)
+            grid.addWidget(QLabel(title), row, 0)
             grid.addWidget(a, row, 1)
             grid.addWidget(b, row, 2)
             self._groups[name] = (group, mine, theirs)

@@ -14,10 +14,18 @@ from PySide6.QtWidgets import (
 )
 
 from desk.incidents.service import NewIncident
+from desk.rules import choices, labels
+from ui import combos
 from ui.context import DeskContext
-from ui.errors import describe
+from ui.field_errors import FieldErrors
 
 SERVICES_HINT = "Service (leave empty if unknown)"
+
+
+def _default(name: str) -> str:
+    """The value a new incident gets when nobody chooses (NewIncident's default)."""
+    default = NewIncident.__dataclass_fields__[name].default
+    return str(getattr(default, "value", default))
 
 
 class NewIncidentDialog(QDialog):
@@ -39,22 +47,26 @@ class NewIncidentDialog(QDialog):
         self.service = QComboBox()
         self.service.setEditable(True)
         self.service.setAccessibleName(SERVICES_HINT)
+        # The choices and their defaults are the core's (NewIncident); the words are desk's labels.
         self.impact = QComboBox()
-        self.impact.addItems(["low", "medium", "high"])
+        combos.fill(self.impact, labels.options(choices.IMPACTS, labels.impact), _default("impact"))
         self.impact.setAccessibleName("Impact")
         self.urgency = QComboBox()
-        self.urgency.addItems(["medium", "high", "low"])
+        combos.fill(self.urgency, labels.options(choices.URGENCIES, labels.urgency), _default("urgency"))
         self.urgency.setAccessibleName("Urgency")
         self.channel = QComboBox()
-        self.channel.addItems(["phone", "walk_in", "email", "self_service", "monitoring"])
+        combos.fill(self.channel, labels.options(choices.CHANNELS, labels.channel), _default("channel"))
         self.channel.setAccessibleName("Channel")
         self.error = QLabel()
         self.error.setStyleSheet("color:#b00020;")
         self.error.setWordWrap(True)
-        for label, w in (("&Title", self.title), ("&Description", self.description),
-                         ("&Caller ID", self.caller), ("&Service", self.service), ("&Impact", self.impact),
-                         ("&Urgency", self.urgency), ("C&hannel", self.channel)):
-            form.addRow(label, w)
+        # Each field's error shows beside it; the names are the ones the service's errors use.
+        self.errors = FieldErrors(form, self.error)
+        for name, label, w in (("title", "&Title", self.title), ("description", "&Description", self.description),
+                               ("caller_university_id", "&Caller ID", self.caller),
+                               ("service", "&Service", self.service), ("impact", "&Impact", self.impact),
+                               ("urgency", "&Urgency", self.urgency), ("channel", "C&hannel", self.channel)):
+            self.errors.add_row(name, label, w)
         form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.submit)
@@ -71,10 +83,10 @@ class NewIncidentDialog(QDialog):
         new = NewIncident(title=self.title.text(), description=self.description.toPlainText(),
                           caller_university_id=self.caller.text().strip() or None,
                           service=self.service.currentText().strip() or None,
-                          impact=self.impact.currentText(), urgency=self.urgency.currentText(),
-                          channel=self.channel.currentText())
+                          impact=self.impact.currentData(), urgency=self.urgency.currentData(),
+                          channel=self.channel.currentData())
         self.ctx.runner.write(lambda: self.ctx.services.incidents.open(self.ctx.actor, new),
-                              self._on_created, lambda exc: self.error.setText(describe(exc)), owner=self)
+                              self._on_created, self.errors.show, owner=self)
 
     def _on_created(self, view) -> None:  # type: ignore[no-untyped-def]
         self.created.emit(view.number)

@@ -9,10 +9,12 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from desk.major.service import MajorIncidentService
 from desk.major.views import LinkOutcome, MajorSummary, Proposal
+from desk.rules import labels
+from desk.rules.permissions import may
 from ui.context import DeskContext
 from ui.errors import describe
 from ui.major import operations as ops
-from ui.major.common import cell, fill, local, may, selected_column, table
+from ui.major.common import cell, fill, local, selected_column, table
 
 OVERDUE = QColor("#b00020")
 
@@ -87,7 +89,7 @@ class MajorBoard(QWidget):
     def _show(self, result: tuple[list[MajorSummary], list[Proposal]]) -> None:
         self.majors, self.proposals = result
         fill(self.majors_table, [[m.number, m.service or "—", m.status_label, m.manager or "—", str(m.children),
-                                  local(m.next_update_due_at) + ("  OVERDUE" if m.update_overdue else ""), m.title]
+                                  local(m.next_update_due_at, self.ctx.site) + ("  OVERDUE" if m.update_overdue else ""), m.title]
                                  for m in self.majors])
         for r, m in enumerate(self.majors):
             item = self.majors_table.item(r, 5)
@@ -117,7 +119,7 @@ class MajorBoard(QWidget):
             return
         reason = self.ctx.dialogs.ask_text(self, "Dismiss proposal", f"Why is the surge on {p.service} not a "
                                            "major incident?")
-        if not reason or not reason.strip():
+        if reason is None:  # cancelled; an empty reason is the service's to refuse
             return
 
         ops.dismiss_proposal(self.ctx, p.service, reason).run(
@@ -132,7 +134,7 @@ class MajorBoard(QWidget):
             question = (f"Open a major incident for {p.service}? {p.incidents[0]} (the first of {p.count}) "
                         f"becomes the major incident and the other {p.count - 1} its children.")
         else:
-            question = f"Link {p.count} incident(s) on {p.service} to {p.major_number}?"
+            question = f"Link {labels.count(p.count, 'incident')} on {p.service} to {p.major_number}?"
         if not self.ctx.dialogs.confirm(self, "Confirm proposal", question):
             return
 

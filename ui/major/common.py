@@ -11,24 +11,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.counter.common import DESK_TZ
-from desk.errors import PermissionDenied
-from desk.rules.permissions import require
+from desk.common.site import Site
 
 
-def local(value: dt.datetime | None) -> str:
+def local(value: dt.datetime | None, site: Site) -> str:
+    """An instant on the desk's clock, short: "Mon 02 Mar 09:15"."""
     if value is None:
         return "—"
-    t = value.astimezone(DESK_TZ)
-    return f"{t:%a %d %b %H:%M}"
-
-
-def may(actor, action: str) -> bool:  # type: ignore[no-untyped-def]
-    try:
-        require(actor, action)
-    except PermissionDenied:
-        return False
-    return True
+    return f"{site.local(value):%a %d %b %H:%M}"
 
 
 def table(parent: QWidget, headers: list[str], name: str) -> QTableWidget:

@@ -26,13 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.incidents.service import RESOLUTION_CODES
 from desk.major.service import MajorIncidentService
 from desk.major.views import MajorView
+from desk.rules import labels
+from desk.rules.choices import RESOLUTION_CODES
+from desk.rules.permissions import may
 from ui.context import DeskContext
 from ui.errors import describe
 from ui.major import operations as ops
-from ui.major.common import cell, fill, local, may, selected_column, table
+from ui.major.common import cell, fill, local, selected_column, table
 from ui.operations import WriteOp
 
 OVERDUE_STYLE = "color: white; background: #b00020; padding: 3px 6px; font-weight: bold;"
@@ -170,7 +172,7 @@ class MajorIncidentPanel(QWidget):
         kind = "MAJOR INCIDENT" if v.is_major else "Not a major incident"
         self.header.setText(f"{kind}  {v.number} — {v.title}\n"
                             f"{v.status_label} · {v.priority} · {v.service or 'no service'} · "
-                            f"manager: {v.manager or '—'} · opened {local(v.opened_at)} · "
+                            f"manager: {v.manager or '—'} · opened {local(v.opened_at, self.ctx.site)} · "
                             f"{len(v.children)} children ({len(v.open_children)} open)"
                             + (f" · problem {', '.join(v.problem_numbers)}" if v.problem_numbers else ""))
         self.promote_button.setVisible(not v.is_major)
@@ -179,8 +181,8 @@ class MajorIncidentPanel(QWidget):
                   self.unlink_button):
             b.setVisible(v.is_major)
         fill(self.team, [[m.name, m.username, m.role] for m in v.team])
-        fill(self.comms, [[local(e.at), e.author or "system", e.body] for e in reversed(v.comms)])
-        fill(self.children_table, [[c.number, c.status_label, local(c.opened_at), c.title] for c in v.children])
+        fill(self.comms, [[local(e.at, self.ctx.site), e.author or "system", e.body] for e in reversed(v.comms)])
+        fill(self.children_table, [[c.number, c.status_label, local(c.opened_at, self.ctx.site), c.title] for c in v.children])
         self._show_due()
 
     def _show_due(self) -> None:
@@ -191,10 +193,10 @@ class MajorIncidentPanel(QWidget):
             return
         overdue = v.overdue_at(self.ctx.clock())
         if overdue:
-            self.due.setText(f"Next update OVERDUE — was due {local(v.next_update_due_at)}")
+            self.due.setText(f"Next update OVERDUE — was due {local(v.next_update_due_at, self.ctx.site)}")
             self.due.setStyleSheet(OVERDUE_STYLE)
         else:
-            self.due.setText(f"Next update due {local(v.next_update_due_at)}")
+            self.due.setText(f"Next update due {local(v.next_update_due_at, self.ctx.site)}")
             self.due.setStyleSheet(DUE_STYLE)
         self.due.setProperty("overdue", overdue)
 
@@ -249,7 +251,7 @@ class MajorIncidentPanel(QWidget):
     def promote(self) -> None:
         reason = self.ctx.dialogs.ask_text(self, "Promote to major incident",
                                            "Why is this a major incident?", multiline=True)
-        if not reason or not reason.strip():
+        if reason is None:  # cancelled; an empty reason is the service's to refuse, in its words
             return
         self._pick_staff(self.promote_button, "Major incident manager", "Who manages it?",
                          lambda manager: self._write(ops.promote(self.ctx, self.number, reason=reason, manager=manager)))
@@ -267,7 +269,7 @@ class MajorIncidentPanel(QWidget):
                 return
             role = self.ctx.dialogs.ask_text(self, "Add to the team", f"Role of {user} (e.g. communications, "
                                              "technical lead, service owner):")
-            if role and role.strip():
+            if role is not None:     # the service refuses an empty role, in words
                 self._write(ops.add_member(self.ctx, self.number, user, role))
 
         self._pick_staff(self.add_member_button, "Add to the team", "Staff member:", chosen)
@@ -281,10 +283,7 @@ class MajorIncidentPanel(QWidget):
             self._write(ops.remove_member(self.ctx, self.number, user))
 
     def post_update(self) -> None:
-        text = self.update_text.toPlainText().strip()
-        if not text:
-            self.ctx.dialogs.error(self, "Post update", "Write the update first.")
-            return
+        text = self.update_text.toPlainText().strip()  # "Update is required" is the service's to say
         minutes = self.next_minutes.value()
         self._write(ops.post_update(self.ctx, self.number, text, next_in_minutes=minutes),
                     lambda _: self.update_text.clear())
@@ -309,12 +308,13 @@ class MajorIncidentPanel(QWidget):
         v = self.view
         if v is None:
             return
-        code = self.ctx.dialogs.ask_choice(self, "Resolve major incident", "Resolution code:", RESOLUTION_CODES)
+        code = self.ctx.dialogs.ask_choice(self, "Resolve major incident", "Resolution code:",
+                                           labels.options(RESOLUTION_CODES, labels.resolution_code))
         if not code:
             return
         note = self.ctx.dialogs.ask_text(self, "Resolve major incident", "Resolution (what fixed it):",
                                          multiline=True)
-        if not note or not note.strip():
+        if note is None:
             return
         with_children = bool(v.open_children) and self.ctx.dialogs.confirm(
             self, "Resolve child incidents",
@@ -352,6 +352,6 @@ class MajorIncidentPanel(QWidget):
             return
         title = self.ctx.dialogs.ask_text(self, "Open a problem", "Problem title:",
                                           text=f"Root cause of {v.number}: {v.title}"[:300])
-        if not title or not title.strip():
+        if title is None:  # cancelled; left empty, the service names the problem after the incident
             return
         self._write(ops.open_problem(self.ctx, self.number, title), lambda number: self.problem_opened.emit(number))

@@ -28,15 +28,14 @@ from PySide6.QtWidgets import (
 
 from desk.errors import ConflictError
 from desk.live.watcher import PROBLEM
-from desk.problems.service import ProblemDetail, ProblemTransition, problem_label
+from desk.problems.service import EDITABLE_FIELDS, ProblemDetail, ProblemTransition
+from desk.rules import labels
 from ui.context import DeskContext
 from ui.operations import WriteOp
 from ui.problems import operations as ops
-from ui.queue.cells import DESK_TZ, status_label
 from ui.record_tab import RecordTab, esc
 
-FIELD_LABELS = {"title": "Title", "description": "Description", "service": "Service", "category": "Category",
-                "team": "Team", "assignee": "Assignee", "root_cause": "Root cause", "workaround": "Workaround"}
+FIELD_LABELS = {key: labels.field(key) for key in EDITABLE_FIELDS}
 NUMBER_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -134,9 +133,9 @@ class ProblemDetailPanel(RecordTab):
         self.number = p.number
         self.banner.hide()
         self.error.hide()
-        opened = p.opened_at.astimezone(DESK_TZ).strftime("%Y-%m-%d")
-        updated = p.updated_at.astimezone(DESK_TZ).strftime("%Y-%m-%d %H:%M")
-        self.header.setText(f"<b>{p.number}</b> — {esc(p.title)}<br>Status: <b>{problem_label(p.status)}</b>"
+        opened = self.ctx.site.local(p.opened_at).strftime("%Y-%m-%d")
+        updated = self.ctx.site.local(p.updated_at).strftime("%Y-%m-%d %H:%M")
+        self.header.setText(f"<b>{p.number}</b> — {esc(p.title)}<br>Status: <b>{labels.problem_status(p.status)}</b>"
                             f" · {len(detail.incidents)} linked incident(s) · opened {opened} · updated {updated}"
                             f" · version {p.version}")
         self.title_changed.emit(p.number)
@@ -144,7 +143,7 @@ class ProblemDetailPanel(RecordTab):
         self._fill_status(detail.transitions, p.status)
         self.incidents.clear()
         for inc in detail.incidents:
-            item = QListWidgetItem(f"{inc.number}  {inc.priority}  {status_label(inc.status)} — {inc.title}")
+            item = QListWidgetItem(f"{inc.number}  {inc.priority}  {labels.status(inc.status)} — {inc.title}")
             item.setData(NUMBER_ROLE, inc.number)
             self.incidents.addItem(item)
         if not detail.incidents:

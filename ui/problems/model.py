@@ -11,11 +11,11 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from desk.common.site import Site
 from desk.live.watcher import Change
 from desk.problems.listing import PROBLEM_COLUMNS, ProblemQuery, ProblemRow
-from desk.problems.service import problem_label
+from desk.rules import labels
 from ui.context import DeskContext
-from ui.queue.cells import DESK_TZ
 
 COLUMN_KEYS = tuple(PROBLEM_COLUMNS)
 PAGE = 200
@@ -178,7 +178,7 @@ class ProblemTableModel(QAbstractTableModel):
         row = self.rows[index.row()]
         key = COLUMN_KEYS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return cell_text(row, key)
+            return cell_text(row, key, self.ctx.site)
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "incidents":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and key == "title":
@@ -195,11 +195,11 @@ class ProblemTableModel(QAbstractTableModel):
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
 
-def cell_text(row: ProblemRow, key: str) -> str:
+def cell_text(row: ProblemRow, key: str, site: Site) -> str:
     if key == "status":
-        return problem_label(row.status)
+        return labels.problem_status(row.status)
     if key == "updated":
-        return row.updated_at.astimezone(DESK_TZ).strftime("%Y-%m-%d %H:%M")
+        return site.local(row.updated_at).strftime("%Y-%m-%d %H:%M")
     if key == "incidents":
         return str(row.incidents)
     value = getattr(row, key)

@@ -1,4 +1,4 @@
-"""How queue cells read: status labels, SLA time left / overdue and its colour."""
+"""How queue cells read: SLA time left / overdue and its colour."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +8,11 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtGui import QBrush, QColor
 
-from desk.rules.lifecycle import STATUS_LABELS
+from desk.common.site import Site
+from desk.rules import labels, lifecycle
 
+# Only ui/incidents/text.py (being split by the lead) still reads this; it moves to
+# ctx.site there and then goes. Everything else formats times with the desk's Site.
 DESK_TZ = ZoneInfo("America/New_York")
 
 COLOURS = {
@@ -22,6 +25,9 @@ COLOURS = {
     "none": QColor(120, 120, 120),
 }
 
+# ui/detail (being split by the lead) still reads the status words from here; they are desk's.
+status_label = labels.status
+
 
 @dataclass(frozen=True)
 class SlaCell:
@@ -32,13 +38,6 @@ class SlaCell:
     @property
     def brush(self) -> QBrush:
         return QBrush(COLOURS.get(self.state, COLOURS["none"]))
-
-
-_LABELS = {status.value: text for status, text in STATUS_LABELS.items()}
-
-
-def status_label(value: str) -> str:
-    return _LABELS.get(value, value)
 
 
 def duration(seconds: float, *, business: bool = False) -> str:
@@ -58,14 +57,14 @@ def duration(seconds: float, *, business: bool = False) -> str:
     return f"{minutes}m"
 
 
-def sla_cell(row: Any, snapshot: Any | None, now: dt.datetime) -> SlaCell:
+def sla_cell(row: Any, snapshot: Any | None, now: dt.datetime, site: Site) -> SlaCell:
     """From the SLA engine's snapshot when we have one (business time), else from the
     stored due time (wall-clock time to the due instant)."""
     if snapshot is not None:
         state = snapshot.state
         left = snapshot.business_seconds_left
         due = getattr(snapshot, "due_at", None)
-        due_text = f"due {due.astimezone(DESK_TZ):%a %d %b %H:%M}" if due else "no due time"
+        due_text = f"due {site.local(due):%a %d %b %H:%M}" if due else "no due time"
         if state == "paused":
             return SlaCell("paused", state,
                            f"Resolution clock paused; {duration(left or 0, business=True)} business time left")
@@ -78,7 +77,7 @@ def sla_cell(row: Any, snapshot: Any | None, now: dt.datetime) -> SlaCell:
         if target == "response":
             text = "resp. " + text
         return SlaCell(text, state, f"{target.capitalize()} target: business time {text}; {due_text}")
-    if row.status in ("resolved", "closed", "cancelled"):
+    if row.status in lifecycle.FINISHED:
         return SlaCell("", "met", "Finished")
     if row.paused_at is not None:
         return SlaCell("paused", "paused", "Resolution clock paused (pending)")
@@ -92,5 +91,5 @@ def sla_cell(row: Any, snapshot: Any | None, now: dt.datetime) -> SlaCell:
     else:
         state = "on_track"
     text = f"{duration(left)} left" if left >= 0 else f"{duration(left)} over"
-    due_text = row.due_at.astimezone(DESK_TZ).strftime("%a %d %b %H:%M")
+    due_text = site.local(row.due_at).strftime("%a %d %b %H:%M")
     return SlaCell(text, state, f"Resolution due {due_text} ({state.replace('_', ' ')})")

@@ -16,11 +16,13 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from desk.common.site import Site
 from desk.live.watcher import INCIDENT, Change
 from desk.queue.service import Cursor, QueueRow
 from desk.queue.spec import COLUMNS, SORTABLE, QueueSpec
+from desk.rules import labels
 from ui.context import DeskContext
-from ui.queue.cells import DESK_TZ, sla_cell, status_label
+from ui.queue.cells import sla_cell
 
 log = logging.getLogger(__name__)
 
@@ -254,19 +256,19 @@ class QueueModel(QAbstractTableModel):
         if key == "service":
             return row.service or ""
         if key == "status":
-            return status_label(row.status)
+            return labels.status(row.status)
         if key == "team":
             return row.team or ""
         if key == "assignee":
             return row.assignee or ""
         if key == "updated":
-            return _local(row.updated_at)
+            return _local(row.updated_at, self.ctx.site)
         if key == "opened":
-            return _local(row.opened_at)
+            return _local(row.opened_at, self.ctx.site)
         return ""
 
     def _sla_cell(self, row: QueueRow) -> Any:
-        return sla_cell(row, self._sla.get(row.id), self.ctx.clock())
+        return sla_cell(row, self._sla.get(row.id), self.ctx.clock(), self.ctx.site)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMN_KEYS[column] if 0 <= column < len(COLUMN_KEYS) else None
@@ -413,7 +415,7 @@ class QueueModel(QAbstractTableModel):
         self.ctx.runner.read(work, done, self._on_failed, owner=self)
 
 
-def _local(when: dt.datetime | None) -> str:
+def _local(when: dt.datetime | None, site: Site) -> str:
     if when is None:
         return ""
-    return when.astimezone(DESK_TZ).strftime("%Y-%m-%d %H:%M")
+    return site.local(when).strftime("%Y-%m-%d %H:%M")

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from desk.reports.dashboard import Dashboard, OpenTicket
-from desk.reports.params import DEFAULT_TZ, zone_named
 from desk.reports.sla_data import Counts
+from desk.rules import labels
 from ui.context import DeskContext
 from ui.errors import describe
 
@@ -78,7 +78,7 @@ class SupervisorDashboard(QWidget):
         self.ctx = ctx
         self.setAccessibleName("Supervisor dashboard")
         self.service = ctx.services.dashboard
-        self.zone = zone_named(DEFAULT_TZ)
+        self.zone = ctx.site.zone  # the desk's clock, as the service counts its weeks
         self.data: Dashboard | None = None
         self._loading = False
 
@@ -168,9 +168,10 @@ class SupervisorDashboard(QWidget):
             self.labels[f"resolution.{week}"].setText(_pct(c, "resolution"))
             self.labels[f"opened.{week}"].setText(f"{c.opened:,}")
             self.labels[f"resolved.{week}"].setText(f"{c.resolved:,}")
-        self._fill(self.oldest, d.oldest, lambda o: [o.number, self._age(o), o.priority, o.status, o.team,
-                                                     o.assignee, o.title])
-        self._fill(self.majors, d.majors, lambda o: [o.number, self._age(o), o.status, o.team, o.title])
+        self._fill(self.oldest, d.oldest, lambda o: [o.number, self._age(o), o.priority, labels.status(o.status),
+                                                     o.team, o.assignee, o.title])
+        self._fill(self.majors, d.majors, lambda o: [o.number, self._age(o), labels.status(o.status), o.team,
+                                                     o.title])
         self.refreshed.emit()
 
     def _age(self, o: OpenTicket) -> str:

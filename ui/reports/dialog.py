@@ -33,16 +33,15 @@ from PySide6.QtWidgets import (
 
 from desk.reports.csv_export import write_csv
 from desk.reports.params import (
-    DEFAULT_TZ,
     Channel,
     GroupBy,
     Preset,
     Priority,
     ReportParams,
     preset_period,
-    zone_named,
 )
 from desk.reports.sla_data import SlaReport
+from desk.rules import labels
 from ui.context import DeskContext
 from ui.errors import describe
 from ui.reports.preview import PdfPreview, print_pdf
@@ -105,7 +104,7 @@ class SlaReportDialog(QDialog):
         self.priority_boxes = {p: QCheckBox(p.value, self.priorities) for p in Priority}
         for box in self.priority_boxes.values():
             pl.addWidget(box)
-        self.channels = _checklist(self, "Channels", [(c.value.replace("_", " "), c) for c in Channel])
+        self.channels = _checklist(self, "Channels", [(labels.channel(c), c) for c in Channel])
         self.group_by = QComboBox(self)
         self.group_by.setAccessibleName("Group by")
         for text, g in GROUPS:
@@ -180,7 +179,7 @@ class SlaReportDialog(QDialog):
 
     # -- parameters ----------------------------------------------------------------------
     def _today(self) -> dt.date:
-        return self.ctx.clock().astimezone(zone_named(DEFAULT_TZ)).date()
+        return self.ctx.site.today(self.ctx.clock())
 
     def _set_dates(self, first: dt.date, last: dt.date) -> None:
         self.date_from.setDate(QDate(first.year, first.month, first.day))

@@ -6,17 +6,12 @@ from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
 
-from desk.errors import PermissionDenied
-from desk.rules.permissions import require
+from desk.rules.permissions import may
 from ui.context import DeskContext
 
 
 def may_run_reports(ctx: DeskContext) -> bool:
-    try:
-        require(ctx.actor, "report.run")
-    except PermissionDenied:
-        return False
-    return True
+    return may(ctx.actor, "report.run")
 
 
 def install(window: Any, ctx: DeskContext) -> None:

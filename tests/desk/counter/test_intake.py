@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 from sqlalchemy import func, select
@@ -80,12 +81,20 @@ def test_known_device_shows_earlier_repairs(database: Database, counter: Counter
     ({"staff_initials": "4"}, "initials must be letters"),
     ({"loaner_asset_tag": "LN-9", "loan_due": None}, "due back"),
 ])
-def test_intake_refuses_incomplete_input(change: dict[str, object], message: str) -> None:
-    # Checked before any database work (and page by page in the wizard); intake() runs the same checks.
-    from desk.counter.intake import IntakeService
-
+def test_intake_refuses_incomplete_input(counter: CounterServices, change: dict[str, object], message: str) -> None:
+    # Checked before any write (and page by page in the wizard); intake() runs the same checks.
     with pytest.raises(InvalidInput, match=message):
-        IntakeService.validate(None, dataclasses.replace(intake_request("900000001"), **change))  # type: ignore[arg-type]
+        counter.intake.validate(dataclasses.replace(intake_request("900000001"), **change))
+
+
+def test_a_loaner_falls_due_at_the_desks_closing_time_still_ahead(counter: CounterServices, clock) -> None:  # type: ignore[no-untyped-def]
+    site = counter.site
+    today = site.today(clock())
+    assert counter.intake.check_loan_due(today) == site.at(today, dt.time(18, 0))  # before closing: fine
+    clock.set(site.at(today, dt.time(18, 0)))
+    with pytest.raises(InvalidInput, match="must be in the future") as err:
+        counter.intake.check_loan_due(today)
+    assert err.value.field == "loan_due"
 
 
 def test_unknown_customer_is_refused(counter: CounterServices, admin: Actor) -> None:

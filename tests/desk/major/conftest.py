@@ -33,7 +33,7 @@ def crew(services: Services, admin: Actor) -> Crew:
 
 @pytest.fixture
 def major(services: Services, clock) -> MajorIncidentService:  # type: ignore[no-untyped-def]
-    return MajorIncidentService(services.db, clock, services.incidents, services.problems)
+    return services.major
 
 
 def open_incident(services: Services, actor: Actor, title: str, service: str = "Wi-Fi & Network") -> str:

@@ -14,7 +14,6 @@ from db.engine import Database
 from desk.bootstrap import Services
 from desk.printing import build_device_tag
 from desk.reports.params import ReportParams
-from desk.reports.service import ReportService
 from tests.desk.reports import sla_dataset
 
 
@@ -26,7 +25,7 @@ def main(tag_url: str, number: str, report_url: str, out: str, order: str) -> No
         build_device_tag(Services.over(counter_db).counter.intake.repair(number), Path(out, "tag.pdf"))
 
     def report() -> None:
-        ReportService(report_db).write_sla_pdf(
+        Services.over(report_db).reports.write_sla_pdf(
             actor, ReportParams(sla_dataset.PERIOD_FROM, sla_dataset.PERIOD_TO), Path(out, "sla.pdf"))
 
     for step in (tag, report) if order == "tag-first" else (report, tag):

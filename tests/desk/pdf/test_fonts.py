@@ -21,7 +21,6 @@ from desk.pdf.fonts import FontBook, FontMissing, book
 from desk.pdf.locate import bundled_dir, locate
 from desk.pdf.text import markup, runs
 from desk.reports.params import ReportParams
-from desk.reports.service import ReportService
 from tests import dbtools
 from tests.conftest import FakeClock
 from tests.desk.counter.support import make_intake
@@ -53,7 +52,7 @@ def test_a_label_and_the_sla_report_get_the_same_fonts_in_either_order(
     admin = Services.over(report_db).staff.resolve_actor()  # this OS user: the first account, admin
     sla_dataset.build(report_db, tickets=80)
     params = ReportParams(sla_dataset.PERIOD_FROM, sla_dataset.PERIOD_TO)
-    breached = ReportService(report_db).sla_report(admin, params).breaches[0].number
+    breached = Services.over(report_db).reports.sla_report(admin, params).breaches[0].number
     with report_db.writing() as s:  # the appendix then prints a title in three more scripts
         s.execute(update(Incident).where(Incident.number == breached).values(title="Laptop प्रिया 지훈 王伟"))
     report_db.dispose()

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from db.engine import Database
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.counter.bundle import CounterServices
 from desk.counter.views import DeviceInfo, PickupRequest, RepairView
 from desk.pdf.text import markup
@@ -146,3 +147,18 @@ def test_times_print_in_desk_time_zone(database: Database, counter: CounterServi
     r = _repair(database, counter, admin)
     build_intake_slip(r, tmp_path / "s.pdf")
     assert "Wed 01 Jul 2026, 09:05 EDT" in pdf_text(tmp_path / "s.pdf")
+
+
+def test_a_desk_in_another_zone_prints_its_own_times(database: Database, clock, admin: Actor,  # type: ignore[no-untyped-def]
+                                                     tmp_path: Path) -> None:
+    from tests import factories
+
+    factories.move_desk_to(database, "Asia/Tokyo")
+    counter = Services.over(database, clock).counter  # a fresh root reads the site
+    r = _repair(database, counter, admin)
+    assert r.time_zone == "Asia/Tokyo"
+    out = tmp_path / "slip.pdf"
+    build_intake_slip(r, out)
+    text = pdf_text(out)
+    assert f"{r.intake_at.astimezone(dt.timezone(dt.timedelta(hours=9))):%a %d %b %Y, %H:%M} JST" in text
+    assert r.loan is not None and r.loan.due_at.astimezone(dt.timezone(dt.timedelta(hours=9))).hour == 18

@@ -10,9 +10,9 @@ import pytest
 
 from db.engine import Database
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.reports.csv_export import neutralise, write_csv
 from desk.reports.params import GroupBy, ReportParams
-from desk.reports.service import ReportService
 from tests.desk.reports import sla_dataset
 
 FILES = {"parameters.csv", "summary.csv", "compliance.csv", "weekly.csv", "backlog_ageing.csv",
@@ -34,7 +34,7 @@ def _read(text: str) -> list[dict[str, str]]:
 
 def test_folder_and_zip_hold_the_same_tables(sqlite_loaded: tuple[Database, Actor], tmp_path: Path) -> None:
     db, actor = sqlite_loaded
-    report = ReportService(db).sla_report(
+    report = Services.over(db).reports.sla_report(
         actor, ReportParams(sla_dataset.PERIOD_FROM, sla_dataset.PERIOD_TO, group_by=GroupBy.SERVICE_PRIORITY))
     files = write_csv(report, tmp_path / "csv")
     assert {f.name for f in files} == FILES

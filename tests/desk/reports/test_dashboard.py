@@ -13,7 +13,6 @@ from db.models import Incident, Team
 from desk.actor import Actor
 from desk.bootstrap import Services
 from desk.errors import PermissionDenied
-from desk.reports.dashboard import DashboardService
 from tests import factories
 
 UTC = dt.UTC
@@ -60,7 +59,7 @@ def build(db: Database) -> tuple[str, str]:
 
 def test_dashboard_counts(services: Services, admin: Actor) -> None:
     net, desk = build(services.db)
-    d = DashboardService(services.db, clock=lambda: NOW).snapshot(admin)
+    d = Services.over(services.db, lambda: NOW).dashboard.snapshot(admin)
     by_team = {t.team: (t.open, t.at_risk, t.breached) for t in d.teams}
     assert by_team == {net: (5, 1, 2), desk: (1, 0, 0), "(no team)": (1, 0, 0)}
     assert (d.totals.open, d.totals.at_risk, d.totals.breached) == (7, 1, 2)
@@ -75,4 +74,4 @@ def test_dashboard_counts(services: Services, admin: Actor) -> None:
 def test_dashboard_is_for_supervisors(services: Services, admin: Actor) -> None:
     tech = factories.staff(services, admin, "tech-dash", Role.TECHNICIAN)
     with pytest.raises(PermissionDenied):
-        DashboardService(services.db, clock=lambda: NOW).snapshot(tech)
+        Services.over(services.db, lambda: NOW).dashboard.snapshot(tech)

@@ -13,7 +13,6 @@ from desk.actor import Actor
 from desk.bootstrap import Services
 from desk.errors import InvalidInput, PermissionDenied
 from desk.reports.params import GroupBy, ReportParams
-from desk.reports.service import ReportService
 from desk.reports.sla_data import SlaReport
 from tests import factories
 from tests.desk.reports import independent, sla_dataset
@@ -104,7 +103,7 @@ def _check(report: SlaReport, exp: independent.Expected, rows: list[dict[str, An
 def test_figures_match_independent_computation(loaded: tuple[Database, Actor], group_by: GroupBy) -> None:
     db, admin = loaded
     params = ReportParams(sla_dataset.PERIOD_FROM, sla_dataset.PERIOD_TO, group_by=group_by)
-    report = ReportService(db).sla_report(admin, params)
+    report = Services.over(db).reports.sla_report(admin, params)
     rows = independent.raw_rows(db)
     exp = independent.compute(rows, sla_dataset.PERIOD_FROM, sla_dataset.PERIOD_TO)
     assert exp.total.opened > 300 and len(exp.breaches) > 200  # the data set exercises the figures
@@ -125,7 +124,7 @@ def test_filters_match_independent_computation(loaded: tuple[Database, Actor]) -
     params = ReportParams(dt.date(2026, 10, 1), dt.date(2026, 11, 15), services=tuple(services),
                           teams=tuple(teams), priorities=tuple(Priority(p) for p in sorted(prios)),
                           channels=tuple(Channel(c) for c in sorted(chans)), group_by=GroupBy.TEAM)
-    report = ReportService(db).sla_report(admin, params)
+    report = Services.over(db).reports.sla_report(admin, params)
     exp = independent.compute(
         rows, params.date_from, params.date_to,
         keep=lambda r: r["service_id"] in service_ids and r["team_id"] in team_ids
@@ -138,7 +137,7 @@ def test_period_edges_and_empty_period(loaded: tuple[Database, Actor]) -> None:
     """Opened at exactly local midnight counts; a microsecond earlier does not."""
     db, admin = loaded
     day = sla_dataset.PERIOD_FROM
-    svc = ReportService(db)
+    svc = Services.over(db).reports
     r = svc.sla_report(admin, ReportParams(day, day))
     exp = independent.compute(independent.raw_rows(db), day, day)
     assert r.summary.counts.opened == exp.total.opened >= 2
@@ -154,13 +153,13 @@ def test_only_supervisors_run_reports(loaded: tuple[Database, Actor], services: 
     db, admin = loaded
     tech = factories.staff(services, admin, "tech-report", Role.TECHNICIAN)
     with pytest.raises(PermissionDenied, match="supervisor"):
-        ReportService(db).sla_report(tech, ReportParams(sla_dataset.PERIOD_FROM, sla_dataset.PERIOD_TO))
+        Services.over(db).reports.sla_report(tech, ReportParams(sla_dataset.PERIOD_FROM, sla_dataset.PERIOD_TO))
     sup = factories.staff(services, admin, "sup-report", Role.SUPERVISOR)
-    assert ReportService(db).sla_report(sup, ReportParams(sla_dataset.PERIOD_FROM, sla_dataset.PERIOD_TO))
+    assert Services.over(db).reports.sla_report(sup, ReportParams(sla_dataset.PERIOD_FROM, sla_dataset.PERIOD_TO))
 
 
 def test_unknown_filter_names_say_what_exists(loaded: tuple[Database, Actor]) -> None:
     db, admin = loaded
     with pytest.raises(InvalidInput, match="Unknown service 'Nope'.*Printing"):
-        ReportService(db).sla_report(admin, ReportParams(sla_dataset.PERIOD_FROM, sla_dataset.PERIOD_TO,
+        Services.over(db).reports.sla_report(admin, ReportParams(sla_dataset.PERIOD_FROM, sla_dataset.PERIOD_TO,
                                                          services=("Nope",)))

@@ -10,9 +10,9 @@ from pypdf import PdfReader
 from db import audit_chain
 from db.engine import Database
 from desk.actor import Actor
+from desk.bootstrap import Services
 from desk.reports.errors import ReportCancelled
 from desk.reports.params import GroupBy, ReportParams
-from desk.reports.service import ReportService
 from desk.reports.styles import fmt_duration, fmt_int, fmt_pct
 from tests.desk.reports import sla_dataset
 
@@ -25,7 +25,7 @@ def test_pdf_prints_the_figures(sqlite_loaded: tuple[Database, Actor], tmp_path:
     db, actor = sqlite_loaded
     out = tmp_path / "sla.pdf"
     steps: list[float] = []
-    report, pages = ReportService(db).write_sla_pdf(
+    report, pages = Services.over(db).reports.write_sla_pdf(
         actor, ReportParams(sla_dataset.PERIOD_FROM, sla_dataset.PERIOD_TO, group_by=GroupBy.TEAM),
         out, progress=lambda f, _m: steps.append(f))
     text = _text(out)
@@ -75,7 +75,7 @@ def test_cancel_leaves_no_file(sqlite_loaded: tuple[Database, Actor], tmp_path: 
     out = tmp_path / "reports" / "sla.pdf"
     calls = iter(range(10**6))
     with pytest.raises(ReportCancelled):
-        ReportService(db).write_sla_pdf(actor, ReportParams(sla_dataset.PERIOD_FROM, sla_dataset.PERIOD_TO),
+        Services.over(db).reports.write_sla_pdf(actor, ReportParams(sla_dataset.PERIOD_FROM, sla_dataset.PERIOD_TO),
                                         out, cancelled=lambda: next(calls) > 20)
     assert not out.exists() and list(out.parent.iterdir()) == []  # no half-written temp file either
 
@@ -85,7 +85,7 @@ def test_empty_period_still_makes_a_report(sqlite_loaded: tuple[Database, Actor]
 
     db, actor = sqlite_loaded
     out = tmp_path / "empty.pdf"
-    _, pages = ReportService(db).write_sla_pdf(actor, ReportParams(dt.date(2025, 1, 6), dt.date(2025, 1, 6)), out)
+    _, pages = Services.over(db).reports.write_sla_pdf(actor, ReportParams(dt.date(2025, 1, 6), dt.date(2025, 1, 6)), out)
     text = " ".join(_text(out))
     assert pages >= 4 and "No breaches were recorded" in text and "Tickets opened 0" in text
 
@@ -103,7 +103,7 @@ def test_bidi_controls_are_dropped_from_pdf_and_csv_like_on_slips(sqlite_loaded:
 
     db, actor = sqlite_loaded
     params = ReportParams(sla_dataset.PERIOD_FROM, sla_dataset.PERIOD_TO, group_by=GroupBy.ASSIGNEE)
-    before = ReportService(db).sla_report(actor, params)
+    before = Services.over(db).reports.sla_report(actor, params)
     breached, major = before.breaches[0].number, before.summary.majors[0].number
     with db.writing() as s:
         s.execute(update(Incident).where(Incident.number == breached).values(title=f"Invoice {RLO}gnp.exe"))
@@ -114,7 +114,7 @@ def test_bidi_controls_are_dropped_from_pdf_and_csv_like_on_slips(sqlite_loaded:
     assert RLO not in markup(f"Invoice {RLO}gnp.exe")  # what slips have always done
 
     out = tmp_path / "sla.pdf"
-    report, _ = ReportService(db).write_sla_pdf(actor, params, out)
+    report, _ = Services.over(db).reports.write_sla_pdf(actor, params, out)
     body = "\n".join(p.extract_text() or "" for p in PdfReader(out).pages)
     assert "Invoice gnp.exe" in body and "Outage in HUM 101" in body and "Ana azuoS" in body
     for ch in (RLO, "\u2066", "\u2069", "\u200f", "\u061c", "\u200b"):

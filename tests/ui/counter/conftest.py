@@ -7,7 +7,6 @@ import pytest
 
 from db.engine import Database
 from desk.bootstrap import Services
-from desk.counter.bundle import CounterServices
 from tests.conftest import FakeClock
 from ui.counter.context import CounterContext
 from ui.dialogs import ScriptedDialogs
@@ -27,5 +26,5 @@ def database(sqlite_url: str) -> Iterator[Database]:
 def cc(database: Database, clock: FakeClock, tmp_path: Path) -> CounterContext:
     services = Services.over(database, clock)
     actor = services.staff.resolve_actor(os_username="first-admin")
-    return CounterContext(CounterServices.over(database, clock, services.incidents), services.people, actor,
+    return CounterContext(services.counter, services.people, actor,
                           SyncRunner(), ScriptedDialogs(), Settings(tmp_path / "desk.ini"), clock)

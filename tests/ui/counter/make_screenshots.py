@@ -26,7 +26,6 @@ def main() -> None:
     _app = QApplication.instance() or QApplication([])
     from db.engine import Database
     from desk.bootstrap import Services
-    from desk.counter.bundle import CounterServices
     from desk.counter.views import PickupRequest
     from desk.printing.jobs import render_for
     from tests import factories
@@ -51,7 +50,7 @@ def main() -> None:
     clock = FakeClock(dt.datetime(2026, 11, 24, 15, 20, tzinfo=dt.UTC))
     services = Services.over(db, clock)
     actor = services.staff.resolve_actor(os_username="anna-nguyen")
-    cc = CounterContext(CounterServices.over(db, clock, services.incidents), services.people, actor, SyncRunner(),
+    cc = CounterContext(services.counter, services.people, actor, SyncRunner(),
                         ScriptedDialogs(), Settings(tmp / "desk.ini"), clock)
     for tag, desc in (("LN-0007", "Lenovo ThinkPad T14 Gen 4"), ("LN-0011", "Apple MacBook Air M2"),
                       ("LN-0012", "Dell Latitude 5440")):

@@ -162,8 +162,9 @@ def test_model_editor_edits_and_creates(qtbot: QtBot, cc: CounterContext) -> Non
     assert {"laptop-repair", "password-reset", "wifi", "printer", "account-lockout"} <= set(names)
     d.list.setCurrentRow(names.index("laptop-repair"))
     assert d.priority.text().startswith("P4 Low") and "Back up data | if backup consented" in d.tasks.toPlainText()
-    d.urgency.setCurrentText("high")
-    assert d.priority.text().startswith("P3 Medium")
+    assert (d.impact.currentText(), d.channel.currentText()) == ("Low", "Walk-in")
+    d.urgency.setCurrentText("High")
+    assert d.urgency.currentData() == "high" and d.priority.text().startswith("P3 Medium")
     d.save()
     assert "Saved laptop-repair" in d.message.text() and cc.counter.models.get("laptop-repair").urgency == "high"
     d.new_model()

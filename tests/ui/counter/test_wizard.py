@@ -1,6 +1,7 @@
 """The intake wizard end to end: scan, search, create person, every page's validation, finish; drafts."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,7 @@ def test_full_intake_by_keyboard_and_scanner(qtbot: QtBot, cc: CounterContext, d
 
     # 2 · Device: nothing typed → refused; scan a tag, then make and model.
     w.next()
-    assert w.currentId() == 1 and "asset tag or the serial" in p2.message.text()
+    assert w.currentId() == 1 and "asset tag or serial number" in p2.message.text()  # the intake's rule
     qtbot.keyClicks(p2.asset_tag, "NU-555001")
     qtbot.keyClick(p2.asset_tag, Qt.Key.Key_Return)
     assert "New device" in p2.history.text()
@@ -97,6 +98,13 @@ def test_full_intake_by_keyboard_and_scanner(qtbot: QtBot, cc: CounterContext, d
     # 5 · Loaner from the pool.
     assert p5.loaners.count() == 1
     p5.lend.setChecked(True)
+    chosen, opened = p5.due.date(), cc.clock()
+    p5.due.setDate(p5.due.minimumDate())                 # today, on the desk's clock
+    cc.clock.set(cc.counter.site.at(cc.counter.site.today(opened), dt.time(18, 30)))  # after closing time
+    w.next()  # the intake's own rule, in its words, beside the date
+    assert w.currentId() == 4 and "due date must be in the future" in p5.message.text()
+    cc.clock.set(opened)
+    p5.due.setDate(chosen)
     w.next()
     assert w.currentId() == 5
 
@@ -105,9 +113,13 @@ def test_full_intake_by_keyboard_and_scanner(qtbot: QtBot, cc: CounterContext, d
     assert "&lt;b&gt;" in p6.summary.toHtml() or "<b>since" in p6.summary.toPlainText()
     assert not p6.validatePage() and "accepts the terms" in p6.message.text()
     p6.accept_box.setChecked(True)
-    assert not p6.validatePage() and "not signed" in p6.message.text()
+    assert not p6.validatePage() and "signature is missing" in p6.message.text()
     sign(qtbot, p6.pad)
     assert not p6.pad.is_empty()
+    initials = p6.initials.text()
+    p6.initials.setText("A1")
+    assert not p6.validatePage() and "Staff initials must be letters" in p6.message.text()
+    p6.initials.setText(initials)
     w.button(w.WizardButton.FinishButton).click()
     assert done, p6.message.text()
     result = done[0]

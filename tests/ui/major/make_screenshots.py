@@ -39,7 +39,7 @@ def main(out: Path) -> None:
     tina = factories.staff(svcs, admin, "tnguyen", Role.TECHNICIAN)
     factories.staff(svcs, admin, "okafor", Role.TECHNICIAN)
     app = QApplication.instance() or QApplication([])
-    ctx = build_context(svcs, sup, SyncRunner(), Settings(work / "desk.ini"), ScriptedDialogs(), "demo")
+    ctx = build_context(svcs, sup, SyncRunner(), Settings(work / "desk.ini"), ScriptedDialogs(), "demo", svcs.site)
     m = service_for(ctx)
     num = svcs.incidents.open(tina, NewIncident(title="Eduroam unavailable in all libraries",
                                                 service="Wi-Fi & Network", impact="high", urgency="high")).number

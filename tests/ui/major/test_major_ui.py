@@ -39,6 +39,10 @@ def test_panel_promote_team_comms_children_resolve_report_problem(
     qtbot.addWidget(panel)
     assert "Not a major incident" in panel.header.text() and not panel.resolve_button.isVisibleTo(panel)
 
+    dialogs.answers += ["", None]   # no reason given: the service's rule answers, in its words
+    panel.promote_button.click()
+    assert dialogs.shown[-1] == ("Major incident", "Reason is required.") and not services.incidents.get(
+        number).is_major
     dialogs.answers += ["All access points down", "Tina (tina)"]
     panel.promote_button.click()
     assert panel.view is not None and panel.view.is_major and panel.view.manager == "Tina"
@@ -65,9 +69,11 @@ def test_panel_promote_team_comms_children_resolve_report_problem(
 
     services.incidents.transition(admin, number, "in_progress")
     panel.refresh()
-    dialogs.answers += ["fixed", "Controller rebooted", True]
+    dialogs.answers += ["Fixed", "Controller rebooted", True]         # the words shown are picked
     panel.resolve_button.click()
+    assert ("User education", "user_education") in dialogs.choices_offered[-1]
     assert services.incidents.get(number).status == "resolved"
+    assert services.incidents.get(number).resolution_code == "fixed"    # the value is stored
     assert services.incidents.get(kids[0]).status == "resolved"
     assert services.incidents.get(kids[1]).status == "new"              # reported, not forced
     title, text = dialogs.shown[-1]
@@ -105,7 +111,8 @@ def test_panel_follows_live_changes(ctx: DeskContext, services: Services, admin:
 
 def test_technician_cannot_promote_and_sees_why(services: Services, admin: Actor, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
     tech = factories.staff(services, admin, "theo", Role.TECHNICIAN)
-    ctx = build_context(services, tech, SyncRunner(), Settings(tmp_path / "t.ini"), ScriptedDialogs(), "test")
+    ctx = build_context(services, tech, SyncRunner(), Settings(tmp_path / "t.ini"), ScriptedDialogs(), "test",
+                        services.site)
     panel = MajorIncidentPanel(ctx, new(services, admin, "Printer jam"), service_for(ctx))
     qtbot.addWidget(panel)
     assert not panel.promote_button.isEnabled() and "supervisor" in panel.promote_button.toolTip()

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from db.models import Incident
 from desk.actor import Actor
 from desk.bootstrap import Services
-from desk.counter.bundle import CounterServices
 from desk.incidents.service import NewIncident
 from tests.desk.counter.support import make_intake
 from ui.counter.checklist_widget import RepairChecklistWidget
@@ -28,7 +27,7 @@ def _known_error(services: Services, admin: Actor, title: str, service: str, cat
 
 
 def test_repair_checklist_in_the_detail_follows_the_counter_rule(window, services, admin, dialogs) -> None:  # type: ignore[no-untyped-def]
-    counter = CounterServices.over(services.db, services.incidents.clock, services.incidents)
+    counter = services.counter
     number = make_intake(services.db, counter, admin).number
     panel = window.open_ticket(number)
     assert isinstance(panel.tasks.repair_checklist, RepairChecklistWidget)
