@@ -21,6 +21,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QMenu, QSplitter, QStackedWidget, QWidget
 
+from desk.rules import labels
 from ui import settings as S
 from ui.actions import ACTIONS, MENUS, ActionSpec
 from ui.context import DeskContext
@@ -203,7 +204,8 @@ class MainWindow(QMainWindow):
 
     def _on_queue_loaded(self, total: int) -> None:
         exact = self.area.model.count_exact
-        self.status_rows.setText(f"{total:,} tickets" if exact else f"over {total - 1:,} tickets (counting…)")
+        self.status_rows.setText(labels.count(total, "ticket") if exact
+                                 else f"over {labels.count(total - 1, 'ticket')} (counting…)")
 
     def problems_shown(self) -> bool:
         return self.centre.currentWidget() is self.problems

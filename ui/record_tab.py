@@ -295,8 +295,8 @@ class RecordTab(QScrollArea):
         if not allowed:
             self.ctx.dialogs.info(self, "Change status", self.no_moves_message.format(number=self.number))
             return
-        label = self.ctx.dialogs.ask_choice(self, "Change status", "Move to:", [o.label for o in allowed])
-        opt = next((o for o in allowed if o.label == label), None)
+        status = self.ctx.dialogs.ask_choice(self, "Change status", "Move to:", [(o.label, o.status) for o in allowed])
+        opt = next((o for o in allowed if o.status == status), None)
         if opt is not None:
             self.transition(opt)
 

@@ -66,7 +66,7 @@ def test_edit_validate_and_save(window, tickets, services: Services, qtbot) -> N
     panel.save()
     assert panel.error.isVisible() and "title" in panel.error.text().lower()
     panel.form.f_title.setText("Projector dead in HUM 101 (lamp)")
-    panel.form.f_urgency.setCurrentText("high")
+    panel.form.f_urgency.setCurrentText("High")           # the words; the stored value is "high"
     assert panel.is_dirty()
     panel.save()
     view = services.incidents.get(tickets[0])

@@ -10,6 +10,7 @@ from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desk.common.records import IncidentView
+from desk.common.site import Site
 from desk.workstation.detail import TicketDetail
 from ui.incidents.text import caller_html, links_html, sla_html
 
@@ -22,9 +23,9 @@ class SlaCard(QGroupBox):
         self.label.setAccessibleName("SLA")
         QVBoxLayout(self).addWidget(self.label)
 
-    def fill(self, incident: IncidentView, info: Any | None, now: dt.datetime) -> None:
+    def fill(self, incident: IncidentView, info: Any | None, now: dt.datetime, site: Site) -> None:
         """``info``: the SLA engine's replay when it could be made, else the stored columns speak."""
-        self.label.setText(sla_html(incident, info, now))
+        self.label.setText(sla_html(incident, info, now, site))
 
 
 class CallerCard(QGroupBox):
@@ -36,8 +37,8 @@ class CallerCard(QGroupBox):
         self.label.setTextFormat(Qt.TextFormat.RichText)
         QVBoxLayout(self).addWidget(self.label)
 
-    def fill(self, detail: TicketDetail) -> None:
-        self.label.setText(caller_html(detail))
+    def fill(self, detail: TicketDetail, today: dt.date) -> None:
+        self.label.setText(caller_html(detail, today))
 
 
 class LinkLabel(QLabel):

@@ -20,11 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-LEVELS = ("high", "medium", "low")
-CHANNELS = ("walk_in", "phone", "email", "self_service", "monitoring")
-FIELD_LABELS = {"title": "Title", "description": "Description", "caller_university_id": "Caller ID",
-                "service": "Service", "category": "Category", "impact": "Impact", "urgency": "Urgency",
-                "channel": "Channel"}
+from desk.rules import choices, labels
+from ui import combos
+
+# Combos of the rules' choices: the words shown, the stored value carried (ui.combos).
+CHOICES = {
+    "impact": labels.options(choices.IMPACTS, labels.impact),
+    "urgency": labels.options(choices.URGENCIES, labels.urgency),
+    "channel": labels.options(choices.CHANNELS, labels.channel),
+}
 
 
 class TicketFields(QGroupBox):
@@ -39,21 +43,22 @@ class TicketFields(QGroupBox):
         self.f_service = QComboBox()
         self.f_category = QLineEdit()
         self.f_impact = QComboBox()
-        self.f_impact.addItems(LEVELS)
         self.f_urgency = QComboBox()
-        self.f_urgency.addItems(LEVELS)
         self.f_channel = QComboBox()
-        self.f_channel.addItems(CHANNELS)
         self.fields: dict[str, QWidget] = {
             "title": self.f_title, "description": self.f_description, "caller_university_id": self.f_caller,
             "service": self.f_service, "category": self.f_category, "impact": self.f_impact,
             "urgency": self.f_urgency, "channel": self.f_channel,
         }
+        self.choice_boxes: dict[str, QComboBox] = {"impact": self.f_impact, "urgency": self.f_urgency,
+                                                    "channel": self.f_channel}
+        for key, options in CHOICES.items():
+            combos.fill(self.choice_boxes[key], options)
         for key, w in self.fields.items():
             if isinstance(w, QPlainTextEdit):
                 w.setTabChangesFocus(True)   # Tab leaves the box rather than typing a tab
-            w.setAccessibleName(FIELD_LABELS[key])
-            form.addRow(FIELD_LABELS[key], w)
+            w.setAccessibleName(labels.field(key))
+            form.addRow(labels.field(key), w)
         self.save_button = QPushButton("&Save (Ctrl+S)")
         self.save_button.setAccessibleName("Save ticket")
         self.save_button.clicked.connect(save)
@@ -75,7 +80,9 @@ class TicketFields(QGroupBox):
                 w.setText(str(v))
             elif isinstance(w, QPlainTextEdit):
                 w.setPlainText(str(v))
-            elif isinstance(w, QComboBox):
+            elif key in self.choice_boxes:
+                combos.select(self.choice_boxes[key], str(v) if v else None)
+            elif isinstance(w, QComboBox):         # the service: its name is its value
                 i = w.findText(str(v))
                 if i < 0 and v:
                     w.addItem(str(v))
@@ -89,6 +96,8 @@ class TicketFields(QGroupBox):
                 out[key] = w.text().strip() or None
             elif isinstance(w, QPlainTextEdit):
                 out[key] = w.toPlainText()
+            elif key in self.choice_boxes:
+                out[key] = combos.value(self.choice_boxes[key])
             elif isinstance(w, QComboBox):
                 out[key] = w.currentText() or None
         if out.get("description") is None:

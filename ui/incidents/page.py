@@ -21,6 +21,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desk.errors import DeskError
+from desk.rules import labels, lifecycle
 from desk.sla.service import IncidentSla
 from desk.workstation.detail import TicketDetail, TransitionOption
 from ui.context import DeskContext
@@ -34,7 +35,6 @@ from ui.incidents.known_errors import KnownErrorsSection
 from ui.incidents.tasks import TasksSection
 from ui.incidents.timeline import TimelineSection
 from ui.operations import WriteOp
-from ui.queue.cells import status_label
 from ui.record_tab import RecordTab, esc
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class TicketPage(RecordTab):
         self.attachments = AttachmentsSection(self.ctx, self.number)
         self.attachments.attach_requested.connect(self.attach_file)
         self.attachments.failed.connect(self._show_error)
-        self.timeline = TimelineSection()
+        self.timeline = TimelineSection(self.ctx.site)
         self.timeline.post_requested.connect(lambda internal: self._post_comment(internal=internal))
         for section in (self.form, self.assignment, self.sla_card, self.caller_card, self.links, self.known,
                         self.tasks, self.attachments, self.timeline):
@@ -128,21 +128,22 @@ class TicketPage(RecordTab):
         vip = " <span style='color:#a0522d'>★ VIP caller</span>" if inc.caller_is_vip else ""
         major = " <span style='color:#b00020'>MAJOR INCIDENT</span>" if inc.is_major else ""
         self.header.setText(f"<b>{inc.number}</b> — {esc(inc.title)}{vip}{major}<br>"
-                            f"Status: <b>{status_label(inc.status)}</b> · version {inc.version}")
+                            f"Status: <b>{labels.status(inc.status)}</b> · version {inc.version}")
         self.title_changed.emit(inc.number)
         why = inc.priority_explanation
         if detail.vip_policy and "VIP policy" not in why:
             version, _text, published = detail.vip_policy
             why += f" (VIP policy v{version}, published {published:%Y-%m-%d})"
         self.priority.setText(f"<b>Priority {inc.priority}</b>: {esc(why)}")
-        final = inc.status in ("closed", "cancelled")
+        final = inc.status in lifecycle.values(lifecycle.FINAL)
         self.form.set_services(detail.services)
         self.form.set_values(inc.editable())
         self._set_form_enabled(not final)
         self._fill_status(detail.transitions, inc.status)
         self.assignment.fill(detail)
-        self.sla_card.fill(inc, loaded.sla, self.ctx.clock())
-        self.caller_card.fill(detail)
+        now = self.ctx.clock()
+        self.sla_card.fill(inc, loaded.sla, now, self.ctx.site)
+        self.caller_card.fill(detail, self.ctx.site.today(now))
         self.links.fill(detail, final=final)
         self.known.fill(detail.known_errors)
         self.tasks.fill(detail)
@@ -171,7 +172,7 @@ class TicketPage(RecordTab):
     def _why_not_text(self, blocked: list[str], current: str) -> tuple[str, str]:
         if blocked:
             return "Why not others?", "\n".join(blocked)
-        return "Final: no further status changes.", f"{status_label(current)} is final."
+        return "Final: no further status changes.", f"{labels.status(current)} is final."
 
     def _on_repair_checklist_changed(self) -> None:
         # The checklist may have moved the status (In progress, Pending (parts)): re-read the ticket.
@@ -223,12 +224,6 @@ class TicketPage(RecordTab):
         # "caller" outlines the caller ID field, "title_…" the title.
         return bool(field) and key.startswith((field or "").split("_")[0])
 
-    def _check_changes(self, changes: dict[str, Any]) -> bool:
-        if "title" in changes and not (changes["title"] or "").strip():
-            self._show_error("The title cannot be empty.", "title")
-            return False
-        return True
-
     def _update(self, base_version: int, changes: dict[str, Any]) -> WriteOp[Any]:
         return ops.update(self.ctx, self.number, base_version, changes)
 
@@ -242,7 +237,8 @@ class TicketPage(RecordTab):
                 self._show_error(f"A reason is required for {opt.needs_reason}.", "reason")
                 return
         if opt.needs_resolution:
-            code = self.ctx.dialogs.ask_choice(self, "Resolve", "Resolution code:", self.detail.resolution_codes)
+            code = self.ctx.dialogs.ask_choice(self, "Resolve", "Resolution code:", labels.options(
+                self.detail.resolution_codes, labels.resolution_code))
             if not code:
                 return
             note = self.ctx.dialogs.ask_text(self, "Resolve", "Resolution note (what fixed it):", multiline=True)

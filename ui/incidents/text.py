@@ -1,26 +1,33 @@
 """The rich text of the ticket's read-only parts: SLA, caller card, links, timeline entries.
 
-User text is escaped before it reaches a rich-text label."""
+User text is escaped before it reaches a rich-text label; times are on the desk's clock
+(``site``); statuses, fields and values are in words (``desk.rules.labels``)."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
 from desk.common.records import IncidentView
+from desk.common.site import Site
+from desk.rules import labels
 from desk.workstation.detail import TicketDetail
-from ui.queue.cells import DESK_TZ, duration, status_label
+from ui.queue.cells import duration
 
 
-def _t(when: dt.datetime | None) -> str:
-    return when.astimezone(DESK_TZ).strftime("%a %Y-%m-%d %H:%M") if when else "—"
+def _clock(site: Site) -> Any:
+    """A formatter of instants on the desk's wall clock ("—" for none)."""
+    def t(when: dt.datetime | None) -> str:
+        return site.local(when).strftime("%a %Y-%m-%d %H:%M") if when else "—"
+    return t
 
 
 def _e(text: Any) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def sla_html(inc: IncidentView, info: Any | None, now: dt.datetime) -> str:
+def sla_html(inc: IncidentView, info: Any | None, now: dt.datetime, site: Site) -> str:
     """From the SLA engine's IncidentSla when available, else from the stored columns."""
+    _t = _clock(site)
     if info is not None:
         lines = []
         for name in ("response", "resolution"):
@@ -34,7 +41,7 @@ def sla_html(inc: IncidentView, info: Any | None, now: dt.datetime) -> str:
             breached = getattr(part, "breached_at", None)
             line = (f"<b>{name.capitalize()}</b>: target {duration(target, business=True) if target else '—'}, "
                     f"due {_t(due)}, used {duration(used, business=True) if used is not None else '—'} "
-                    f"— {_e(str(state).replace('_', ' '))}")
+                    f"— {_e(str(state).replace('_', ' ').capitalize() if state else '')}")
             if breached:
                 line += f" <span style='color:#c81e1e'>⚑ breached {_t(breached)}</span>"
             lines.append(line)
@@ -43,10 +50,10 @@ def sla_html(inc: IncidentView, info: Any | None, now: dt.datetime) -> str:
             start = getattr(p, "start", None) or getattr(p, "started_at", None)
             end = getattr(p, "end", None) or getattr(p, "ended_at", None)
             why = getattr(p, "reason", None) or getattr(p, "status", "")
-            lines.append(f"Paused {_t(start)} → {_t(end) if end else 'now'} {_e(why or '')}")
+            lines.append(f"Paused {_t(start)} → {_t(end) if end else 'now'} {_e(labels.status(why) if why else '')}")
         for b in getattr(info, "breaches", ()) or ():
-            lines.append(f"<span style='color:#c81e1e'>⚑ {b.target} target breached {_t(b.at)} "
-                         f"(at {b.priority})</span>")
+            lines.append(f"<span style='color:#c81e1e'>⚑ {_e(str(b.target).capitalize())} target breached "
+                         f"{_t(b.at)} (at {b.priority})</span>")
         if getattr(info, "sla_name", None):
             lines.append(f"SLA {_e(info.sla_name)} v{info.sla_version}, calendar "
                          f"{_e(info.calendar_name or '—')} v{info.calendar_version}")
@@ -65,39 +72,42 @@ def sla_html(inc: IncidentView, info: Any | None, now: dt.datetime) -> str:
     if inc.responded_at:
         rows.append(f"Responded {_t(inc.responded_at)}")
     if inc.sla_paused_at:
-        rows.append(f"Clock paused since {_t(inc.sla_paused_at)} ({status_label(inc.status)})")
+        rows.append(f"Clock paused since {_t(inc.sla_paused_at)} ({labels.status(inc.status)})")
     if inc.resolved_at:
         rows.append(f"Resolved {_t(inc.resolved_at)}")
     return "<br>".join(rows)
 
 
-def caller_html(detail: TicketDetail) -> str:
+def caller_html(detail: TicketDetail, today: dt.date) -> str:
+    """``today``: the desk's date, which decides which of the caller's statuses have ended."""
     p = detail.caller
     inc = detail.incident
     if p is None:
         return "No caller recorded."
-    today = dt.date.today()
-    statuses = ", ".join(s.kind + ("" if s.active_on(today) else " (ended)") for s in p.statuses) or "—"
+    statuses = ", ".join(labels.acting_status(s.kind) + ("" if s.active_on(today) else " (ended)")
+                         for s in p.statuses) or "—"
     depts = ", ".join(a.department + (f" — {a.title}" if a.title else "") + (" (primary)" if a.is_primary else "")
                       for a in p.affiliations) or "—"
     out = [f"<b>{_e(p.display_name)}</b> · {p.university_id}",
            f"{_e(p.email or '')} {_e(p.phone or '')}",
            f"Statuses: {_e(statuses)}", f"Departments: {_e(depts)}"]
     if inc.acting_status or inc.acting_department:
-        out.append(f"Acting as: {_e(inc.acting_status or '')} {_e(inc.acting_department or '')}")
+        acting = labels.acting_status(inc.acting_status) if inc.acting_status else ""
+        out.append(f"Acting as: {_e(acting)} {_e(inc.acting_department or '')}")
     if p.vip is not None:
         out.append(f"<span style='color:#a0522d'><b>★ VIP</b> {_e(p.vip.office or '')}</span> — policy "
                    f"v{p.vip.policy_version}: <i>{_e(p.vip.policy_text)}</i>")
     if detail.caller_open:
         out.append("Other open tickets: " + ", ".join(
-            f"{n} {_e(t[:40])} ({status_label(s)})" for n, t, s in detail.caller_open))
+            f"{n} {_e(t[:40])} ({labels.status(s)})" for n, t, s in detail.caller_open))
     else:
         out.append("No other open tickets.")
     return "<br>".join(out)
 
 
-def timeline_entries(detail: TicketDetail) -> list[tuple[str, str]]:
+def timeline_entries(detail: TicketDetail, site: Site) -> list[tuple[str, str]]:
     """(kind, text) newest first; kind in public, internal, status, audit."""
+    _t = _clock(site)
     items: list[tuple[dt.datetime, str, str]] = []
     for j in detail.journal:
         kind = "internal" if j.kind in ("internal", "comms") else "public"
@@ -105,13 +115,15 @@ def timeline_entries(detail: TicketDetail) -> list[tuple[str, str]]:
         items.append((j.at, kind, f"{_t(j.at)} · {label} by {j.author or 'system'}\n{j.body}"))
     for a in detail.audit:
         if a.field == "status":
-            text = f"{_t(a.at)} · {a.actor or 'system'}: status {status_label(a.old_value or '') if a.old_value else '—'} → {status_label(a.new_value or '')}"
+            text = (f"{_t(a.at)} · {a.actor or 'system'}: status {labels.value('status', a.old_value)} → "
+                    f"{labels.value('status', a.new_value)}")
             if a.reason:
                 text += f" ({a.reason})"
             items.append((a.at, "status", text))
         else:
-            items.append((a.at, "audit", f"{_t(a.at)} · {a.actor or 'system'}: {a.field} "
-                                         f"{a.old_value or '—'} → {a.new_value or '—'}"))
+            items.append((a.at, "audit", f"{_t(a.at)} · {a.actor or 'system'}: {labels.field(a.field)} "
+                                         f"{labels.value(a.field, a.old_value)} → "
+                                         f"{labels.value(a.field, a.new_value)}"))
     items.sort(key=lambda x: x[0], reverse=True)
     return [(k, t) for _at, k, t in items]
 
@@ -126,7 +138,7 @@ def links_html(detail: TicketDetail) -> str:
         parts.append(f"Parent major incident: <a href='incident:{inc.parent_number}'>{inc.parent_number}</a>")
     if detail.children:
         parts.append(f"Children ({len(detail.children)}): " + ", ".join(
-            f"<a href='incident:{n}'>{n}</a> ({_e(status_label(s))})" for n, _t, s in detail.children))
+            f"<a href='incident:{n}'>{n}</a> ({_e(labels.status(s))})" for n, _title, s in detail.children))
     if inc.model:
         parts.append(f"Incident model: {_e(inc.model)}")
     return "<br>".join(parts) or "No links."

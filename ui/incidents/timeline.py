@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.common.site import Site
 from desk.workstation.detail import TicketDetail
 from ui.incidents.text import timeline_entries
 
@@ -25,8 +26,9 @@ KINDS = (("public", "Comments"), ("internal", "Work notes"), ("status", "Status"
 class TimelineSection(QGroupBox):
     post_requested = Signal(bool)     # internal?
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, site: Site, parent: QWidget | None = None) -> None:
         super().__init__("Timeline (newest first)", parent)
+        self.site = site
         self.detail: TicketDetail | None = None
         lay = QVBoxLayout(self)
         filters = QHBoxLayout()
@@ -69,7 +71,7 @@ class TimelineSection(QGroupBox):
             return
         shown = {k for k, box in self.filters.items() if box.isChecked()}
         self.list.clear()
-        for kind, text in timeline_entries(self.detail):
+        for kind, text in timeline_entries(self.detail, self.site):
             if kind not in shown:
                 continue
             item = QListWidgetItem(text)

@@ -4,16 +4,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtGui import QBrush, QColor
 
 from desk.common.site import Site
-from desk.rules import labels, lifecycle
-
-# Only ui/incidents/text.py (being split by the lead) still reads this; it moves to
-# ctx.site there and then goes. Everything else formats times with the desk's Site.
-DESK_TZ = ZoneInfo("America/New_York")
+from desk.rules import lifecycle
 
 COLOURS = {
     "on_track": QColor(30, 120, 50),
@@ -25,8 +20,6 @@ COLOURS = {
     "none": QColor(120, 120, 120),
 }
 
-# ui/detail (being split by the lead) still reads the status words from here; they are desk's.
-status_label = labels.status
 
 
 @dataclass(frozen=True)
