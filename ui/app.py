@@ -76,7 +76,8 @@ def run(argv: list[str]) -> int:
     from ui.settings import Settings
     from ui.tasks import TaskRunner
 
-    app = QApplication.instance() or QApplication(argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv[:1])
     app.setApplicationName("Desk")
     app.setOrganizationName("Desk")
     secrets: list[str] = []  # the database password once known, masked in the log and dialogs
@@ -92,7 +93,10 @@ def run(argv: list[str]) -> int:
                     out[panel.number] = repr(panel.changes()) + "\n" + panel.timeline.draft()
         return out
 
-    crash.install(log_file, unsaved, lambda msg: QMessageBox.critical(None, "Desk", redact(msg, secrets)))
+    def tell(msg: str) -> None:
+        QMessageBox.critical(None, "Desk", redact(msg, secrets))
+
+    crash.install(log_file, unsaved, tell)
 
     def ask_password(key: str) -> str | None:
         # Asked once; desk.connection stores it in the system keyring.

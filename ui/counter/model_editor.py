@@ -87,8 +87,8 @@ class IncidentModelEditor(QDialog):
         for box in (self.impact, self.urgency):
             box.currentIndexChanged.connect(self._show_priority)
         req = QHBoxLayout()
-        for box in self.required.values():
-            req.addWidget(box)
+        for tick in self.required.values():
+            req.addWidget(tick)
         form = QFormLayout()
         form.addRow("Name", self.name)
         form.addRow("Label", self.label)

@@ -77,7 +77,8 @@ class CustomerPage(IntakePage):
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.search.returnPressed.connect(self._on_search_return_pressed)
         self.results.itemActivated.connect(self._on_results_item_activated)
-        self.results.currentItemChanged.connect(lambda cur, _prev: cur and self._choose(cur.data(Qt.ItemDataRole.UserRole)))
+        self.results.currentItemChanged.connect(
+            lambda cur, _prev: self._choose(cur.data(Qt.ItemDataRole.UserRole)) if cur is not None else None)
         self.new_btn.clicked.connect(self._on_new_clicked)
         form = QFormLayout()
         form.addRow("Acting as", self.status)
@@ -191,16 +192,16 @@ class CustomerPage(IntakePage):
             self.new_uid.setFocus()
 
     def _on_create_clicked(self) -> None:
-        values = dict(university_id=self.new_uid.text(), given_name=self.new_given.text(),
-                      family_name=self.new_family.text(), email=self.new_email.text() or None,
-                      phone=self.new_phone.text() or None)
+        uid, given, family = self.new_uid.text(), self.new_given.text(), self.new_family.text()
+        email, phone = self.new_email.text() or None, self.new_phone.text() or None
 
         def created(p: PersonView) -> None:
             self.new_box.hide()
             self.search.setText(p.university_id)
             self._choose(p)
 
-        self.cc.runner.write(lambda: self.cc.people.create(self.cc.actor, **values), created,
+        self.cc.runner.write(lambda: self.cc.people.create(
+            self.cc.actor, university_id=uid, given_name=given, family_name=family, email=email, phone=phone), created,
                              self._on_error, owner=self)
 
     # -- choosing ----------------------------------------------------------------------

@@ -141,8 +141,8 @@ class DataPage(IntakePage):
         for b in (self.backup_no, self.wipe_yes):
             b.toggled.connect(self._warn)
         lay = QVBoxLayout(self)
-        for b in (b1, b2, b3):
-            lay.addWidget(b)
+        for group in (b1, b2, b3):
+            lay.addWidget(group)
         lay.addWidget(self.warning)
         lay.addStretch(1)
         lay.addWidget(self.message)

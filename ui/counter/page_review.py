@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QTextBrowser,
     QVBoxLayout,
     QWidget,
+    QWizard,
 )
 
 from desk.counter.common import check_signature
@@ -57,7 +58,7 @@ class ReviewPage(IntakePage):
     def __init__(self, cc: CounterContext, state: IntakeState) -> None:
         super().__init__(cc, state, "6 · Review and sign",
                          "Read it back to the customer. They sign to accept the terms; you add your initials.")
-        self.result: IntakeResult | None = None
+        self.outcome: IntakeResult | None = None
         self.busy = False
         self.summary = QTextBrowser()
         self.summary.setAccessibleName("Intake summary")
@@ -94,9 +95,7 @@ class ReviewPage(IntakePage):
         self.setButtonText(self.wizard_button(), "&Finish and print")
 
     @staticmethod
-    def wizard_button():  # type: ignore[no-untyped-def]
-        from PySide6.QtWidgets import QWizard
-
+    def wizard_button() -> QWizard.WizardButton:
         return QWizard.WizardButton.FinishButton
 
     def initializePage(self) -> None:
@@ -129,7 +128,7 @@ class ReviewPage(IntakePage):
         return None
 
     def validatePage(self) -> bool:
-        if self.result is not None:
+        if self.outcome is not None:
             return True
         if self.busy or not super().validatePage():
             return False
@@ -141,7 +140,7 @@ class ReviewPage(IntakePage):
         def done(result: IntakeResult) -> None:
             self.busy = False
             self.setEnabled(True)
-            self.result = result
+            self.outcome = result
             self.wizard_().finish_with(result)
 
         def failed(exc: BaseException) -> None:
@@ -156,7 +155,7 @@ class ReviewPage(IntakePage):
                                                                                         "staff_initials") else ""))
 
         ops.intake(self.cc, request).run(self, done=done, failed=failed)
-        return self.result is not None
+        return self.outcome is not None
 
 
 __all__ = ["Qt", "ReviewPage", "summary_html"]

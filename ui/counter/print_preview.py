@@ -27,6 +27,7 @@ from desk.printing.jobs import KINDS
 from ui.counter.context import CounterContext
 from ui.counter.settings import LABEL_PRINTER, SLIP_PRINTER
 from ui.errors import describe
+from ui.settings import Setting
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ class PdfPage(QWidget):
         lay.addLayout(row)
 
     @property
-    def printer_setting(self):  # type: ignore[no-untyped-def]
+    def printer_setting(self) -> Setting[str]:
         return LABEL_PRINTER if self.kind == "tag" else SLIP_PRINTER
 
     def ask_save_path(self) -> str:

@@ -5,7 +5,7 @@ to the services is rendered from the strokes on a white background.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QTabletEvent,
+    QTouchEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -65,7 +66,7 @@ class SignaturePad(QWidget):
         data = QByteArray()
         buf = QBuffer(data)
         buf.open(QIODevice.OpenModeFlag.WriteOnly)
-        img.save(buf, "PNG")
+        img.save(buf, "PNG")  # type: ignore[call-overload]  # the stubs say bytes; PySide 6 wants str
         buf.close()
         return bytes(data.data())
 
@@ -109,9 +110,10 @@ class SignaturePad(QWidget):
             self._end()
         event.accept()
 
-    def event(self, event) -> bool:  # type: ignore[no-untyped-def]
+    def event(self, event: QEvent) -> bool:
         t = event.type()
-        if t in (event.Type.TouchBegin, event.Type.TouchUpdate, event.Type.TouchEnd):
+        if isinstance(event, QTouchEvent) and t in (event.Type.TouchBegin, event.Type.TouchUpdate,
+                                                    event.Type.TouchEnd):
             points = event.points()
             if points:
                 pos = points[0].position()

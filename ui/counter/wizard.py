@@ -32,7 +32,7 @@ class IntakeWizard(QWizard):
         self.cc = cc
         self.drafts = drafts or DraftStore()
         self.state = IntakeState(started_at=cc.clock().isoformat(), staff_initials="")
-        self.result: IntakeResult | None = None
+        self.outcome: IntakeResult | None = None
         self._closed = False  # after finish or a decided close, nothing more is saved
         self.setWindowTitle("New walk-in repair")
         self.setObjectName("IntakeWizard")
@@ -83,7 +83,7 @@ class IntakeWizard(QWizard):
         self.pages[self.currentId()].load_state()
 
     def save_draft(self) -> None:
-        if self.result is not None or self._closed:
+        if self.outcome is not None or self._closed:
             return
         page = self.currentPage()
         if isinstance(page, IntakePage):
@@ -111,7 +111,7 @@ class IntakeWizard(QWizard):
 
     # -- finishing ------------------------------------------------------------------------
     def finish_with(self, result: IntakeResult) -> None:
-        self.result = result
+        self.outcome = result
         self._closed = True
         self._autosave.stop()
         self.drafts.discard()
@@ -121,7 +121,7 @@ class IntakeWizard(QWizard):
     def reject(self) -> None:
         """Closing asks; a kept draft is offered back next time."""
         self.save_draft()
-        if self.result is None and self.drafts.load() is not None:
+        if self.outcome is None and self.drafts.load() is not None:
             keep = self.cc.dialogs.confirm(self, "Close intake",
                                            "Keep this unfinished intake to resume later? (No discards it.)")
             if not keep:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.common.records import IncidentView
 from desk.incidents.service import NewIncident
 from desk.rules import choices, labels
 from ui import combos
@@ -88,7 +89,7 @@ class NewIncidentDialog(QDialog):
         self.ctx.runner.write(lambda: self.ctx.services.incidents.open(self.ctx.actor, new),
                               self._on_created, self.errors.show, owner=self)
 
-    def _on_created(self, view) -> None:  # type: ignore[no-untyped-def]
+    def _on_created(self, view: IncidentView) -> None:
         self.created.emit(view.number)
         self.accept()
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.major.service import MajorIncidentService
-from desk.major.views import MajorView
+from desk.major.views import LinkOutcome, MajorView, ResolveOutcome
 from desk.rules import labels
 from desk.rules.choices import RESOLUTION_CODES
 from desk.rules.permissions import may
@@ -66,7 +66,7 @@ class MajorIncidentPanel(QWidget):
         self.due = QLabel(self)
         self.due.setAccessibleName("Next update due")
 
-        def button(text: str, slot, allowed: bool, why: str) -> QPushButton:  # type: ignore[no-untyped-def]
+        def button(text: str, slot: Callable[[], None], allowed: bool, why: str) -> QPushButton:
             b = QPushButton(text, self)
             b.clicked.connect(slot)
             b.setEnabled(allowed)
@@ -299,7 +299,7 @@ class MajorIncidentPanel(QWidget):
         for child in selected_column(self.children_table, 0):
             self._write(ops.unlink_child(self.ctx, self.number, child))
 
-    def _report_skipped(self, outcome) -> None:  # type: ignore[no-untyped-def]
+    def _report_skipped(self, outcome: LinkOutcome) -> None:
         skipped = getattr(outcome, "skipped", None) or getattr(outcome, "skipped_children", ())
         if skipped:
             self.ctx.dialogs.info(self, "Not all incidents", "\n".join(f"{s.number}: {s.reason}" for s in skipped))
@@ -321,7 +321,7 @@ class MajorIncidentPanel(QWidget):
             f"Also resolve the {len(v.open_children)} open child incident(s) with this resolution? "
             "Children the lifecycle does not allow to resolve yet are listed, not forced.")
 
-        def after(outcome) -> None:  # type: ignore[no-untyped-def]
+        def after(outcome: ResolveOutcome) -> None:
             lines = [f"{outcome.major.number} resolved."]
             if with_children:
                 lines.append(f"Children resolved: {len(outcome.resolved_children)}.")

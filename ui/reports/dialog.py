@@ -91,8 +91,10 @@ class SlaReportDialog(QDialog):
         self.preset.setAccessibleName("Period")
         for text, p in PRESETS:
             self.preset.addItem(text, p)
-        self.date_from = QDateEdit(self, calendarPopup=True)
-        self.date_to = QDateEdit(self, calendarPopup=True)
+        self.date_from = QDateEdit(self)
+        self.date_from.setCalendarPopup(True)
+        self.date_to = QDateEdit(self)
+        self.date_to.setCalendarPopup(True)
         for w, name in ((self.date_from, "From"), (self.date_to, "To")):
             w.setDisplayFormat("yyyy-MM-dd")
             w.setAccessibleName(name)
@@ -121,8 +123,8 @@ class SlaReportDialog(QDialog):
         form.addRow("Group by", self.group_by)
         hint = QLabel("Nothing ticked in a list means all of it.", self)
         hint.setWordWrap(True)
-        box = QGroupBox("Parameters", self)
-        bl = QVBoxLayout(box)
+        params = QGroupBox("Parameters", self)
+        bl = QVBoxLayout(params)
         bl.addLayout(form)
         bl.addWidget(hint)
 
@@ -206,8 +208,10 @@ class SlaReportDialog(QDialog):
     def params(self) -> ReportParams:
         preset = self.preset.currentData()
         label = preset_period(preset, self._today())[2] if preset is not None else None
+        start, end = self.date_from.date().toPython(), self.date_to.date().toPython()
+        assert isinstance(start, dt.date) and isinstance(end, dt.date)
         return ReportParams(
-            self.date_from.date().toPython(), self.date_to.date().toPython(),
+            start, end,
             services=tuple(_checked(self.services)), teams=tuple(_checked(self.teams)),
             priorities=tuple(p for p, b in self.priority_boxes.items() if b.isChecked()),
             # Qt hands str-enums back as plain strings: convert them back.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtGui import QCloseEvent, QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -54,9 +54,9 @@ class PdfPreview(QWidget):
         self.image = QLabel("No report yet.", self)
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image.setAccessibleName("Page image")
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidget(self.image)
-        self.scroll.setWidgetResizable(True)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidget(self.image)
+        self.scroll_area.setWidgetResizable(True)
         nav = QHBoxLayout()
         for w in (self.prev_btn, QLabel("Page", self), self.page, self.of, self.next_btn):
             nav.addWidget(w)
@@ -64,7 +64,7 @@ class PdfPreview(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(nav)
-        lay.addWidget(self.scroll, 1)
+        lay.addWidget(self.scroll_area, 1)
         self._set_enabled(False)
 
     @property
@@ -97,14 +97,14 @@ class PdfPreview(QWidget):
         if self._pdf is None:
             return
         index = self.page.value() - 1
-        width = max(400, self.scroll.viewport().width() - 24)
+        width = max(400, self.scroll_area.viewport().width() - 24)
         page_w = self._pdf[index].get_width()
         dpi = 72.0 * width / page_w * self.devicePixelRatioF()
         img = render_page(self._pdf, index, dpi)
         img.setDevicePixelRatio(self.devicePixelRatioF())
         self.image.setPixmap(QPixmap.fromImage(img))
 
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.clear()
         super().closeEvent(event)
 
