@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWidget
 from desk.counter.intake import IntakeResult
 from desk.counter.views import RepairView
 from desk.printing.jobs import render_for
+from desk.rules.permissions import may
 from ui.counter.context import CounterContext
 from ui.counter.draft import DraftStore
 from ui.counter.loaner_pool import LoanerPoolWindow
@@ -136,7 +137,7 @@ def install(window: Any, ctx: Any) -> Counter:
             action.setShortcut(QKeySequence(keys))
         action.triggered.connect(lambda _checked=False, f=slot: f())
         window.register_tool(MENU, action)
-    if "supervisor" in {r.value for r in cc.actor.roles} or "admin" in {r.value for r in cc.actor.roles}:
+    if may(cc.actor, "model.manage"):
         # Permissions are enforced in the service; the menu only spares others a refusal.
         action = QAction("Incident &models…", window)
         action.triggered.connect(lambda _checked=False: counter.models())
