@@ -31,10 +31,17 @@ def _constructions(classes: set[str]) -> list[str]:
                 if not isinstance(node, ast.Call):
                     continue
                 f = node.func
-                name = f.id if isinstance(f, ast.Name) else (
-                    f.value.id if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name)
-                    and f.attr == "over" else None)
-                if name in classes and not (name == "Services" and isinstance(f, ast.Attribute)):
+                if isinstance(f, ast.Name):                      # IncidentService(…)
+                    name = f.id
+                elif isinstance(f, ast.Attribute) and f.attr == "over" and isinstance(f.value, ast.Name):
+                    name = f.value.id                            # CounterServices.over(…)
+                    if name == "Services":                       # the root itself
+                        continue
+                elif isinstance(f, ast.Attribute):               # module.IncidentService(…)
+                    name = f.attr
+                else:
+                    continue
+                if name in classes:
                     found.append(f"{rel}:{node.lineno}: {name}(…)")
     return found
 

@@ -41,8 +41,7 @@ class ChangeHub(QObject):
         self.changed.emit(Change(ids=fresh, refresh=change.refresh, kind=change.kind))
 
     def _is_news(self, kind: str, record_id: int, version: int) -> bool:
-        if version < 0:            # version unknown: always news (and forget what we knew)
-            self._published.pop((kind, record_id), None)
+        if version < 0:            # version unknown: always news; what we knew still holds
             return True
         key = (kind, record_id)
         known = self._published.get(key)

@@ -68,7 +68,9 @@ class RecordTab(QScrollArea):
         self.fields: dict[str, QWidget] = {}
         self.status_buttons: dict[str, QPushButton] = {}
         self.blocked_reasons: list[str] = []
-        self._writes_in_flight = 0      # our own writes not yet answered (their change is ours)
+        self._writes_in_flight = 0      # our own writes not yet answered
+        self._error_field: str | None = None
+        self._missed: tuple[int | None] | None = None   # a change heard meanwhile (its version)
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName(f"{self.kind.capitalize()} {number}")
@@ -154,14 +156,25 @@ class RecordTab(QScrollArea):
         form.addRow("", self.save_button)
 
     # -- loading -------------------------------------------------------------------------
-    def reload(self) -> None:
+    def reload(self, *, keep_error: bool = False) -> None:
+        """Re-read the record; ``keep_error``: the error line showing now stays after it."""
         number = self.number
-        self.ctx.runner.read(lambda: self._load(number), self._on_loaded, self._on_load_failed, owner=self)
+        shown = (self.error.text(), self._error_field) if keep_error and not self.error.isHidden() else None
+
+        def loaded(detail: Any) -> None:
+            self._on_loaded(detail)
+            if shown is not None:
+                self._show_error(*shown)
+
+        self.ctx.runner.read(lambda: self._load(number), loaded, self._on_load_failed, owner=self)
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self._show_error(describe(exc))
 
     def reload_if_clean(self) -> None:
+        if self._writes_in_flight:
+            self._missed = (None,)       # our write's answer re-reads (or _catch_up does)
+            return
         if not self.is_dirty():
             self.reload()
 
@@ -216,6 +229,7 @@ class RecordTab(QScrollArea):
 
         def written(result: Any) -> None:
             self._writes_in_flight -= 1
+            self._missed = None          # the re-read below shows whatever came meanwhile
             self._on_written(result)
             if done is not None:
                 done(result)
@@ -223,8 +237,19 @@ class RecordTab(QScrollArea):
         def failed(exc: BaseException) -> None:
             self._writes_in_flight -= 1
             self._on_write_failed(exc)
+            self._catch_up()
 
         op.run(self, done=written, failed=failed)
+
+    def _catch_up(self) -> None:
+        """A change heard while our write was under way, and the write then failed: it
+        may have been someone else's, so take it now."""
+        if self._missed is not None and not self._writes_in_flight:
+            (version,), self._missed = self._missed, None
+            if self.is_dirty():
+                self._keep_edits(version)
+            else:
+                self.reload(keep_error=True)   # the refusal stays in sight over the fresh record
 
     def _on_written(self, result: Any) -> None:
         self.reload()
@@ -249,6 +274,7 @@ class RecordTab(QScrollArea):
         self._show_error(describe(exc), getattr(exc, "field", None))
 
     def _show_error(self, message: str, field: str | None = None) -> None:
+        self._error_field = field
         self.error.setText(message)
         self.error.show()
         for key, w in self.fields.items():
@@ -307,7 +333,10 @@ class RecordTab(QScrollArea):
         if self.detail is not None and version is not None and version == self._version():
             return           # our own save, already shown
         if self._writes_in_flight:
-            return           # our own write's change: the tab re-reads when it is answered
+            # Ours, most likely: the tab re-reads when its write is answered; if that write
+            # fails, the change is taken then (_catch_up), since it may have been another's.
+            self._missed = (version,)
+            return
         if not self.is_dirty():
             self.reload()
             return

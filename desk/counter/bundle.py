@@ -21,6 +21,7 @@ class CounterServices:
     loaners: LoanerService
     checklist: ChecklistService
     models: IncidentModelService
+    incidents: IncidentService   # the root's: the tickets the counter's repairs are
     site: Site        # the desk's time zone: loaners' due-back times, the printouts' times
 
     @classmethod
@@ -29,4 +30,4 @@ class CounterServices:
         incident service and site settings."""
         models = IncidentModelService(db, clock, incidents)
         return cls(IntakeService(db, clock, models, site), PickupService(db, clock, incidents, site),
-                   LoanerService(db, clock), ChecklistService(db, clock, incidents), models, site)
+                   LoanerService(db, clock), ChecklistService(db, clock, incidents), models, incidents, site)

@@ -9,17 +9,17 @@ from __future__ import annotations
 from desk.counter.intake import IntakeResult
 from desk.counter.views import IntakeRequest, LoanerView, PickupRequest, RepairView
 from ui.counter.context import CounterContext
-from ui.operations import WriteOp, nothing, of_record
+from ui.operations import WriteOp, incident, nothing
 
 
 def intake(cc: CounterContext, request: IntakeRequest) -> WriteOp[IntakeResult]:
     return WriteOp(cc, "Take in a repair", lambda: cc.counter.intake.intake(cc.actor, request),
-                   change=lambda result: of_record(result.repair.id)(result))
+                   change=lambda result: incident(cc.counter.incidents, result.number)(result))
 
 
 def pickup(cc: CounterContext, request: PickupRequest) -> WriteOp[RepairView]:
     return WriteOp(cc, "Hand back a repair", lambda: cc.counter.pickup.pickup(cc.actor, request),
-                   change=lambda repair: of_record(repair.id)(repair))
+                   change=lambda repair: incident(cc.counter.incidents, repair.number)(repair))
 
 
 def add_loaner(cc: CounterContext, asset_tag: str, description: str) -> WriteOp[LoanerView]:

@@ -15,7 +15,7 @@ from desk.incidents.service import NewIncident
 from desk.live.watcher import PROBLEM
 from desk.workstation.detail import AttachmentInfo
 from ui.context import DeskContext
-from ui.operations import WriteOp, of_record, versioned
+from ui.operations import WriteOp, incident, versioned
 
 
 def open_incident(ctx: DeskContext, new: NewIncident) -> WriteOp[IncidentView]:
@@ -60,18 +60,18 @@ def link_problem(ctx: DeskContext, number: str, problem_number: str | None) -> W
 
 
 def open_problem(ctx: DeskContext, number: str, title: str) -> WriteOp[ProblemView]:
-    """A new problem record for this incident's cause, linked to it (same service, category, team)."""
+    """A new problem record for this incident's cause, linked to it (same service, category,
+    team): a new problem, and the incident now points at it."""
+    linked = incident(ctx.services.incidents, number)
     return WriteOp(ctx, f"Open a problem from {number}", lambda: ctx.services.problems.open_from_incident(
-        ctx.actor, number, title=title), change=lambda p: versioned(p, PROBLEM))
+        ctx.actor, number, title=title), change=lambda p: (versioned(p, PROBLEM), linked(p)))
 
 
-def set_task(ctx: DeskContext, incident_id: int | None, task_id: int, *, done: bool,
-             base_version: int) -> WriteOp[TaskView]:
+def set_task(ctx: DeskContext, number: str, task_id: int, *, done: bool, base_version: int) -> WriteOp[TaskView]:
     return WriteOp(ctx, "Tick a task" if done else "Untick a task", lambda: ctx.details.set_task(
-        ctx.actor, task_id, done=done, base_version=base_version), change=of_record(incident_id))
+        ctx.actor, task_id, done=done, base_version=base_version), change=incident(ctx.services.incidents, number))
 
 
-def attach(ctx: DeskContext, number: str, incident_id: int | None, filename: str,
-           data: bytes) -> WriteOp[AttachmentInfo]:
+def attach(ctx: DeskContext, number: str, filename: str, data: bytes) -> WriteOp[AttachmentInfo]:
     return WriteOp(ctx, f"Attach {filename} to {number}", lambda: ctx.details.add_attachment(
-        ctx.actor, number, filename, data), change=of_record(incident_id))
+        ctx.actor, number, filename, data), change=incident(ctx.services.incidents, number))

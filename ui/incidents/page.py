@@ -175,19 +175,31 @@ class TicketPage(RecordTab):
         return "Final: no further status changes.", f"{labels.status(current)} is final."
 
     def _on_repair_checklist_changed(self) -> None:
-        # The checklist may have moved the status (In progress, Pending (parts)): re-read the ticket.
-        self.announce_written()
+        """The counter's checklist saved a tick (it may have moved the status: In progress,
+        Pending (parts)): re-read the ticket, then tell the window with the version read.
+        Until then a change to this ticket is the checklist's own."""
         number = self.number
-        self.ctx.runner.read(lambda: self._load(number), self._on_loaded_after_checklist,
-                             self._on_load_failed, owner=self)
+        self._writes_in_flight += 1
+
+        def failed(exc: BaseException) -> None:
+            self._writes_in_flight -= 1
+            self._on_load_failed(exc)
+            self.announce_written()
+            self._catch_up()
+
+        self.ctx.runner.read(lambda: self._load(number), self._on_loaded_after_checklist, failed, owner=self)
 
     def _on_loaded_after_checklist(self, loaded: TicketLoad) -> None:
+        self._writes_in_flight -= 1
+        self._missed = None
         if self.is_dirty():   # keep the user's typing: only the read-only parts would change under it
             self.detail = loaded.detail
             self.banner.setText("The checklist changed the ticket; your field edits are kept.")
             self.banner.show()
-            return
-        self._on_loaded(loaded)
+        else:
+            self._on_loaded(loaded)
+        # Told after the page holds this version, so its own copy of the change is old news.
+        self.announce_written(loaded.detail.incident.version)
 
     # -- links and problems ------------------------------------------------------------
     def follow_link(self, href: str) -> None:
@@ -285,7 +297,7 @@ class TicketPage(RecordTab):
                  done=lambda _view: self.timeline.comment_box.clear())
 
     def set_task(self, task_id: int, version: int, done: bool) -> None:
-        self.run(ops.set_task(self.ctx, self.incident_id, task_id, done=done, base_version=version))
+        self.run(ops.set_task(self.ctx, self.number, task_id, done=done, base_version=version))
 
     def attach_file(self, path: str) -> None:
         p = Path(path)
@@ -294,7 +306,7 @@ class TicketPage(RecordTab):
         except OSError as exc:
             self._show_error(f"Cannot read {p}: {exc.strerror}.")
             return
-        self.run(ops.attach(self.ctx, self.number, self.incident_id, p.name, data))
+        self.run(ops.attach(self.ctx, self.number, p.name, data))
 
 
 __all__ = ["TicketLoad", "TicketPage"]

@@ -7,51 +7,52 @@ the outcome.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from desk.live.watcher import PROBLEM, Change
 from desk.major.service import MajorIncidentService
 from desk.major.views import LinkOutcome, MajorView, Proposal, ResolveOutcome
 from ui.context import DeskContext
-from ui.operations import WriteOp, of_record
-
-
-def _major(view: MajorView) -> Change:
-    return of_record(view.id)(view)
-
-
-def _children_too(_result: Any) -> Change:
-    return Change(refresh=True)
+from ui.operations import WriteOp, versioned
 
 
 def _svc(ctx: DeskContext) -> MajorIncidentService:
     return ctx.services.major
 
 
+def _major(ctx: DeskContext) -> Callable[[MajorView], Change]:
+    """The major incident's row as it stands after the write (read on the write thread)."""
+    return lambda view: versioned(ctx.services.incidents.get(view.number))
+
+
+def _children_too(_result: Any) -> Change:
+    return Change(refresh=True)
+
+
 def promote(ctx: DeskContext, number: str, *, reason: str, manager: str | None = None) -> WriteOp[MajorView]:
     return WriteOp(ctx, f"Promote {number} to a major incident", lambda: _svc(ctx).promote(
-        ctx.actor, number, reason=reason, manager=manager), change=_major)
+        ctx.actor, number, reason=reason, manager=manager), change=_major(ctx))
 
 
 def set_manager(ctx: DeskContext, number: str, username: str) -> WriteOp[MajorView]:
     return WriteOp(ctx, f"Make {username} manager of {number}", lambda: _svc(ctx).set_manager(
-        ctx.actor, number, username), change=_major)
+        ctx.actor, number, username), change=_major(ctx))
 
 
 def add_member(ctx: DeskContext, number: str, username: str, role: str) -> WriteOp[MajorView]:
     return WriteOp(ctx, f"Add {username} to {number}'s team", lambda: _svc(ctx).add_member(
-        ctx.actor, number, username, role), change=_major)
+        ctx.actor, number, username, role), change=_major(ctx))
 
 
 def remove_member(ctx: DeskContext, number: str, username: str) -> WriteOp[MajorView]:
     return WriteOp(ctx, f"Remove {username} from {number}'s team", lambda: _svc(ctx).remove_member(
-        ctx.actor, number, username), change=_major)
+        ctx.actor, number, username), change=_major(ctx))
 
 
 def post_update(ctx: DeskContext, number: str, text: str, *, next_in_minutes: int | None) -> WriteOp[MajorView]:
     return WriteOp(ctx, f"Post an update on {number}", lambda: _svc(ctx).post_update(
-        ctx.actor, number, text, next_update_in_minutes=next_in_minutes), change=_major)
+        ctx.actor, number, text, next_update_in_minutes=next_in_minutes), change=_major(ctx))
 
 
 def link_children(ctx: DeskContext, number: str, children: Iterable[str]) -> WriteOp[LinkOutcome]:
@@ -69,7 +70,7 @@ def resolve(ctx: DeskContext, number: str, *, code: str, note: str,
             with_children: bool) -> WriteOp[ResolveOutcome]:
     return WriteOp(ctx, f"Resolve {number}", lambda: _svc(ctx).resolve(
         ctx.actor, number, code=code, note=note, resolve_children=with_children),
-        change=_children_too if with_children else (lambda outcome: _major(outcome.major)))
+        change=_children_too if with_children else (lambda outcome: _major(ctx)(outcome.major)))
 
 
 def open_problem(ctx: DeskContext, number: str, title: str) -> WriteOp[str]:

@@ -222,6 +222,7 @@ class MajorIncidentPanel(QWidget):
         def failed(exc: BaseException) -> None:
             self._writes_in_flight -= 1
             self._failed(exc)
+            self.refresh()   # changes heard meanwhile were skipped as ours; this one failed
 
         op.run(self, done=done, failed=failed)
 

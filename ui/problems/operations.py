@@ -1,17 +1,17 @@
 """What a user can do to a problem record, one function per action (see ``ui.operations``).
 
-Linking and unlinking change the incident as well; the problem's change is published
-here, and the problem tab re-reads its incidents list.
+Linking and unlinking change the incident's row as well: both changes are published, so
+the queue and the incident's open tab hear of it too.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from desk.common.records import ProblemView
 from desk.live.watcher import PROBLEM, Change
 from ui.context import DeskContext
-from ui.operations import WriteOp, versioned
+from ui.operations import WriteOp, incident, versioned
 
 
 def _problem(result: ProblemView) -> Change:
@@ -37,10 +37,18 @@ def transition(ctx: DeskContext, number: str, status: str, *, base_version: int,
 
 
 def link(ctx: DeskContext, number: str, incident_number: str) -> WriteOp[ProblemView]:
+    both = _and_incident(ctx, incident_number)
     return WriteOp(ctx, f"Link {incident_number} to {number}", lambda: ctx.services.problems.link(
-        ctx.actor, number, incident_number), change=_problem)
+        ctx.actor, number, incident_number), change=both)
 
 
 def unlink(ctx: DeskContext, number: str, incident_number: str) -> WriteOp[ProblemView]:
+    both = _and_incident(ctx, incident_number)
     return WriteOp(ctx, f"Unlink {incident_number} from {number}", lambda: ctx.services.problems.unlink(
-        ctx.actor, number, incident_number), change=_problem)
+        ctx.actor, number, incident_number), change=both)
+
+
+def _and_incident(ctx: DeskContext, incident_number: str) -> Callable[[ProblemView], tuple[Change, Change]]:
+    """A link is on the incident's row: the problem changed, and so did the incident."""
+    linked = incident(ctx.services.incidents, incident_number)
+    return lambda problem: (_problem(problem), linked(problem))
