@@ -41,8 +41,8 @@ class Server:
 
 
 @pytest.fixture
-def server(postgres_url: str) -> Iterator[Server]:
-    with staff_logins(postgres_url, [(r.value, r) for r in Role]) as (owner, admin, logins):
+def server(db_templates: dbtools.Templates, postgres_url: str) -> Iterator[Server]:
+    with staff_logins(db_templates, postgres_url, [(r.value, r) for r in Role]) as (owner, admin, logins):
         other = owner.staff.add(admin, "bystander", display_name="Bystander", roles=["technician"])
         inc = owner.incidents.open(admin, NewIncident(title="Projector dead in HUM 101", impact="low",
                                                       urgency="low"))
