@@ -23,7 +23,7 @@ from desk.common.audit import verify_chain
 from desk.counter.views import PickupRequest
 from desk.incidents.service import NewIncident
 from tests import dbtools, factories
-from tests.desk.counter.support import intake_request, signature_png
+from tests.factories import intake_request, signature_png
 from tests.pg_logins import REFUSED, Login, admin_conn, refused, staff_logins
 
 pytestmark = pytest.mark.postgres

@@ -486,7 +486,7 @@ def test_every_table_is_classified_for_the_server() -> None:
 def test_more_of_desk_on_staff_logins_with_a_workstation_clock_two_seconds_behind(server: Server) -> None:
     """The server keeps a client's instants within its tolerance, so Desk's own rules that
     compare times (VIP status, SLA re-targeting) see one clock, as on SQLite."""
-    from tests.desk.counter.support import intake_request
+    from tests.factories import intake_request
 
     def behind() -> dt.datetime:
         return dt.datetime.now(dt.UTC) - dt.timedelta(seconds=2)

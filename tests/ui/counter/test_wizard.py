@@ -201,9 +201,9 @@ def _finish(qtbot: QtBot, w: IntakeWizard) -> None:
 
 def test_a_shared_serial_is_shown_in_words_and_staff_choose(qtbot: QtBot, cc: CounterContext, database: Database,
                                                             tmp_path: Path) -> None:
-    from tests.desk.counter.support import make_intake
+    from tests.factories import repair
 
-    first = make_intake(database, cc.counter, cc.actor)  # Ada's laptop: NU-104233, 5CG1234XYZ
+    first = repair(database, cc.counter, cc.actor)  # Ada's laptop: NU-104233, 5CG1234XYZ
     grace = factories.person(database, given="Grace", family="Hopper")
     w = make_wizard(qtbot, cc, tmp_path)
     done: list[object] = []
@@ -236,7 +236,7 @@ def test_a_shared_serial_is_shown_in_words_and_staff_choose(qtbot: QtBot, cc: Co
 def test_a_conflict_found_at_finish_goes_back_to_the_device_page_keeping_everything(
         qtbot: QtBot, cc: CounterContext, database: Database, tmp_path: Path) -> None:
     from desk.counter.views import DeviceInfo
-    from tests.desk.counter.support import make_intake
+    from tests.factories import repair
 
     grace = factories.person(database, given="Grace", family="Hopper")
     w = make_wizard(qtbot, cc, tmp_path)
@@ -248,8 +248,8 @@ def test_a_conflict_found_at_finish_goes_back_to_the_device_page_keeping_everyth
     w.next()
     _finish(qtbot, w)
     # Meanwhile another workstation takes in Ada's laptop with the same serial.
-    other = make_intake(database, cc.counter, cc.actor, device=DeviceInfo(asset_tag="NU-104233",
-                                                                          serial="SHARED-77"))
+    other = repair(database, cc.counter, cc.actor, device=DeviceInfo(asset_tag="NU-104233",
+                                                                     serial="SHARED-77"))
     w.button(w.WizardButton.FinishButton).click()
     assert not done and w.currentId() == 1
     p2 = w.pages[1]
