@@ -11,7 +11,6 @@ import psycopg
 import pytest
 from sqlalchemy import make_url
 
-from db import security
 from db.engine import Database, make_engine
 from db.enums import Role
 from desk.actor import Actor
@@ -53,16 +52,21 @@ def admin_conn(database: str | None = None) -> psycopg.Connection:
 
 
 @contextmanager
-def staff_logins(postgres_url: str, roles: Sequence[tuple[str, Role]]
+def staff_logins(templates: dbtools.Templates, postgres_url: str, roles: Sequence[tuple[str, Role]]
                  ) -> Iterator[tuple[Services, Actor, dict[str, Login]]]:
     """Logins named ``desk_t<tag>_<key>`` with staff accounts of the given roles; yields the
     owner's services, the owner's admin account and the logins by key. The test database
-    (given by the ``postgres_url`` fixture) is dropped afterwards, then the logins."""
+    (given by the ``postgres_url`` fixture) is dropped after the test, then the logins
+    (grants made in it would keep them), in the background with the other copies."""
     tag = uuid.uuid4().hex[:8]
+    database = make_url(postgres_url).database or ""
     owner_db = Database.connect(postgres_url)
-    # The template's groups belong to the template database: this copy makes its own.
-    with owner_db.engine.begin() as conn:
-        security.apply(conn)
+    # The copy keeps the template's group roles (desk_<template>_<role>): its grants, triggers
+    # and security_groups rows came over with CREATE DATABASE … TEMPLATE, so the logins get
+    # exactly the rights `desk db upgrade` gives on a database of its own, without
+    # re-running security.apply (and dropping five groups) for every test. Those groups
+    # also hold rights in the other copies, but no test connects to another test's copy,
+    # and the template takes no connections at all (dbtools), so none can change it.
     owner = Services.over(owner_db)
     admin = owner.staff.resolve_actor()
     names = {key: f"desk_t{tag}_{key}" for key, _ in roles}
@@ -79,7 +83,4 @@ def staff_logins(postgres_url: str, roles: Sequence[tuple[str, Role]]
         yield owner, admin, logins
     finally:
         owner_db.dispose()
-        dbtools.pg_drop(make_url(postgres_url).database or "")
-        with admin_conn() as c:
-            for name in names.values():
-                c.execute(f'DROP ROLE IF EXISTS "{name}"')
+        templates.pg_release(database, roles=names.values())

@@ -20,7 +20,7 @@ from desk.bootstrap import Services
 from desk.counter.views import DeviceInfo, PickupRequest
 from desk.printing import build_device_tag, build_intake_slip, build_pickup_receipt
 from tests import factories
-from tests.desk.counter.support import intake_request, signature_png
+from tests.factories import intake_request, signature_png
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 

@@ -26,6 +26,7 @@ from db.enums import Role
 from desk.bootstrap import Services
 from desk.common.audit import verify_chain
 from desk.incidents.service import NewIncident
+from tests import dbtools
 from tests.pg_logins import staff_logins
 
 TICKETS = int(os.environ.get("DESK_BENCH_TICKETS", "1000"))
@@ -92,8 +93,8 @@ def test_write_path_sqlite(sqlite_url: str, tmp_path: Path) -> None:
     _report("SQLite, services write and chain the audit", "sqlite", seconds, _floor_sqlite(tmp_path / "f.db", TICKETS))
 
 
-def test_write_path_postgres_staff_login(postgres_url: str) -> None:
-    with staff_logins(postgres_url, [("tech", Role.TECHNICIAN)]) as (owner, _admin, logins):
+def test_write_path_postgres_staff_login(db_templates: dbtools.Templates, postgres_url: str) -> None:
+    with staff_logins(db_templates, postgres_url, [("tech", Role.TECHNICIAN)]) as (owner, _admin, logins):
         db, services = logins["tech"].services()
         try:
             seconds = _open_many(services, TICKETS)
@@ -105,9 +106,9 @@ def test_write_path_postgres_staff_login(postgres_url: str) -> None:
             seconds, floor)
 
 
-def test_twenty_concurrent_staff_logins_lose_nothing(postgres_url: str) -> None:
+def test_twenty_concurrent_staff_logins_lose_nothing(db_templates: dbtools.Templates, postgres_url: str) -> None:
     keys = [(f"w{i:02d}", Role.COUNTER) for i in range(WRITERS)]
-    with staff_logins(postgres_url, keys) as (owner, _admin, logins):
+    with staff_logins(db_templates, postgres_url, keys) as (owner, _admin, logins):
         numbers: list[str] = []
         errors: list[BaseException] = []
         barrier = threading.Barrier(WRITERS)

@@ -60,7 +60,7 @@ def test_a_new_or_empty_sqlite_file_is_set_up(tmp_path: Path, existing: bool) ->
 
 
 @pytest.mark.postgres
-def test_upgrade_refuses_a_postgres_database_of_another_application(postgres_ready: bool,
+def test_upgrade_refuses_a_postgres_database_of_another_application(postgres_ready: bool, db_templates: dbtools.Templates,
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     if not postgres_ready:
         pytest.skip("PostgreSQL not reachable")
@@ -80,11 +80,12 @@ def test_upgrade_refuses_a_postgres_database_of_another_application(postgres_rea
         finally:
             engine.dispose()
     finally:
-        dbtools.pg_drop(name)
+        db_templates.pg_release(name)
 
 
 @pytest.mark.postgres
-def test_upgrade_sets_up_an_empty_postgres_database(postgres_ready: bool, capsys: pytest.CaptureFixture[str]) -> None:
+def test_upgrade_sets_up_an_empty_postgres_database(postgres_ready: bool, db_templates: dbtools.Templates,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
     if not postgres_ready:
         pytest.skip("PostgreSQL not reachable")
     name = f"desk_empty_{uuid.uuid4().hex[:8]}"
@@ -93,4 +94,4 @@ def test_upgrade_sets_up_an_empty_postgres_database(postgres_ready: bool, capsys
         assert main(["--database", dbtools.pg_url(name), "db", "upgrade"]) == 0
         assert f"empty → {migrate.head_revision()}" in capsys.readouterr().out
     finally:
-        dbtools.pg_drop(name)
+        db_templates.pg_release(name)

@@ -43,7 +43,7 @@ class Login:
 
 
 @pytest.fixture
-def login(postgres_ready: bool) -> Iterator[Login]:
+def login(postgres_ready: bool, db_templates: dbtools.Templates) -> Iterator[Login]:
     """A login with the password PASSWORD, owning an empty database, behind a server that checks it."""
     if not postgres_ready:
         pytest.skip("PostgreSQL not reachable")
@@ -58,9 +58,8 @@ def login(postgres_ready: bool) -> Iterator[Login]:
         yield Login(name, name, proxy)
     finally:
         proxy.close()
-        dbtools.pg_drop(name)  # the database, then the groups `desk db upgrade` made for it
-        with psycopg.connect(dbtools._pg_conninfo(), autocommit=True) as conn:
-            conn.execute(f"DROP ROLE IF EXISTS {name}")
+        # The database, then the groups `desk db upgrade` made for it, then its owner.
+        db_templates.pg_release(name, roles=[name])
 
 
 class CountingKeyring(MemoryKeyring):

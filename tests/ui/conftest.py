@@ -10,7 +10,7 @@ import pytest
 
 from desk.actor import Actor
 from desk.bootstrap import Services
-from desk.incidents.service import NewIncident
+from tests import factories
 from tests.ui.gui_thread import MARK, STALLS, SqlGuard, covered, report
 from ui.context import DeskContext, build_context
 from ui.dialogs import ScriptedDialogs
@@ -84,8 +84,8 @@ def tickets(services: Services, admin: Actor, clock) -> list[str]:  # type: igno
                                          ("Eduroam drops in Davis", "medium"), ("Password reset loop", "low"),
                                          ("Canvas quiz not loading", "medium")]):
         clock.advance(minutes=3)
-        out.append(services.incidents.open(admin, NewIncident(title=title, impact=impact, urgency="medium",
-                                                              service="Printing" if i == 1 else None)).number)
+        out.append(factories.incident(services, admin, title, impact=impact,
+                                      service="Printing" if i == 1 else None).number)
     return out
 
 

@@ -89,7 +89,7 @@ def test_every_standard_shortcut_has_a_binding_where_the_platform_has_none() -> 
 def test_a_repair_taken_in_at_the_counter_reaches_the_queue_at_once(window, ctx, services, qtbot) -> None:  # type: ignore[no-untyped-def]
     """No watcher runs here: the counter's intake operation tells the hub itself."""
     from tests import factories
-    from tests.desk.counter.support import intake_request
+    from tests.factories import intake_request
     from ui.counter import operations as counter_ops
     from ui.counter.context import CounterContext
 

@@ -27,7 +27,7 @@ class IntakeWizard(QWizard):
     intake_completed = Signal(object)  # IntakeResult
 
     def __init__(self, cc: CounterContext, parent: QWidget | None = None, *, drafts: DraftStore | None = None,
-                 offer_draft: bool = True) -> None:
+                 offer_draft: bool = True, autosave_ms: int = AUTOSAVE_MS) -> None:
         super().__init__(parent)
         self.cc = cc
         self.drafts = drafts or DraftStore()
@@ -49,7 +49,7 @@ class IntakeWizard(QWizard):
             self.setPage(i, page)
         self.currentIdChanged.connect(self._on_current_id_changed)
         self._autosave = QTimer(self)
-        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.setInterval(autosave_ms)  # tests pass a short one instead of waiting
         self._autosave.timeout.connect(self.save_draft)
         self._autosave.start()
         if offer_draft:

@@ -22,8 +22,8 @@ from desk.bootstrap import Services
 from desk.common.audit import verify_chain
 from desk.counter.views import PickupRequest
 from desk.incidents.service import NewIncident
-from tests import factories
-from tests.desk.counter.support import intake_request, signature_png
+from tests import dbtools, factories
+from tests.factories import intake_request, signature_png
 from tests.pg_logins import REFUSED, Login, admin_conn, refused, staff_logins
 
 pytestmark = pytest.mark.postgres
@@ -41,8 +41,8 @@ class Site:
 
 
 @pytest.fixture
-def site(postgres_url: str) -> Iterator[Site]:
-    with staff_logins(postgres_url, [("counter", Role.COUNTER), ("tech", Role.TECHNICIAN)]) as (owner, admin, logins):
+def site(db_templates: dbtools.Templates, postgres_url: str) -> Iterator[Site]:
+    with staff_logins(db_templates, postgres_url, [("counter", Role.COUNTER), ("tech", Role.TECHNICIAN)]) as (owner, admin, logins):
         inc = owner.incidents.open(admin, NewIncident(title="Projector dead in HUM 101", impact="low",
                                                       urgency="low", service="Classroom Technology"))
         with owner.db.reading() as s:

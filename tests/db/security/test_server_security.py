@@ -41,8 +41,8 @@ class Server:
 
 
 @pytest.fixture
-def server(postgres_url: str) -> Iterator[Server]:
-    with staff_logins(postgres_url, [(r.value, r) for r in Role]) as (owner, admin, logins):
+def server(db_templates: dbtools.Templates, postgres_url: str) -> Iterator[Server]:
+    with staff_logins(db_templates, postgres_url, [(r.value, r) for r in Role]) as (owner, admin, logins):
         other = owner.staff.add(admin, "bystander", display_name="Bystander", roles=["technician"])
         inc = owner.incidents.open(admin, NewIncident(title="Projector dead in HUM 101", impact="low",
                                                       urgency="low"))
@@ -486,7 +486,7 @@ def test_every_table_is_classified_for_the_server() -> None:
 def test_more_of_desk_on_staff_logins_with_a_workstation_clock_two_seconds_behind(server: Server) -> None:
     """The server keeps a client's instants within its tolerance, so Desk's own rules that
     compare times (VIP status, SLA re-targeting) see one clock, as on SQLite."""
-    from tests.desk.counter.support import intake_request
+    from tests.factories import intake_request
 
     def behind() -> dt.datetime:
         return dt.datetime.now(dt.UTC) - dt.timedelta(seconds=2)

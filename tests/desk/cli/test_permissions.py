@@ -17,7 +17,7 @@ from desk.incidents.autoclose import auto_close
 from desk.incidents.service import NewIncident
 from desk.people import staff as staff_module
 from desk.sla import jobs
-from tests.desk.counter.support import make_intake
+from tests.factories import repair
 
 STAFF = {"casey": Role.COUNTER, "tess": Role.TECHNICIAN, "sam": Role.SUPERVISOR}
 
@@ -39,7 +39,7 @@ class Desk:
                                                         teams=["Service Desk"])
         self.incident = self.services.incidents.open(self.admin, NewIncident(
             title="Projector dead", service="Classroom Technology")).number
-        self.repair = make_intake(self.db, self.services.counter, self.admin).number
+        self.repair = repair(self.db, self.services.counter, self.admin).number
 
     def run(self, os_user: str, *argv: str) -> tuple[int, str, str]:
         self.monkeypatch.setattr(staff_module, "os_user", lambda: os_user)

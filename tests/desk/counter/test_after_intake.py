@@ -12,7 +12,7 @@ from desk.counter.bundle import CounterServices
 from desk.counter.views import PickupRequest
 from desk.errors import InvalidInput
 from tests.conftest import FakeClock
-from tests.desk.counter.support import make_intake, signature_png
+from tests.factories import repair, signature_png
 
 
 def _task(counter: CounterServices, number: str, title: str) -> int:
@@ -21,7 +21,7 @@ def _task(counter: CounterServices, number: str, title: str) -> int:
 
 def test_order_parts_offers_pending_parts_and_notify_marks_ready(
         database: Database, services: Services, counter: CounterServices, admin: Actor) -> None:
-    number = make_intake(database, counter, admin).number
+    number = repair(database, counter, admin).number
     assert counter.checklist.state(number).status == "new"
     state = counter.checklist.set_done(admin, number, _task(counter, number, "Diagnose"), True)
     assert state.offer is None and state.status == "in_progress"  # ticking off work starts it
@@ -41,7 +41,7 @@ def test_order_parts_offers_pending_parts_and_notify_marks_ready(
 def test_stale_tick_is_a_conflict(database: Database, counter: CounterServices, admin: Actor) -> None:
     from desk.errors import ConflictError
 
-    number = make_intake(database, counter, admin).number
+    number = repair(database, counter, admin).number
     task = next(t for t in counter.checklist.state(number).tasks if t.title == "Repair")
     counter.checklist.set_done(admin, number, task.id, True, base_version=task.version)
     with pytest.raises(ConflictError):
@@ -51,7 +51,7 @@ def test_stale_tick_is_a_conflict(database: Database, counter: CounterServices, 
 def test_pickup_returns_loaner_checks_accessories_and_closes(
         database: Database, services: Services, counter: CounterServices, admin: Actor) -> None:
     counter.loaners.add(admin, "LN-1", "ThinkPad loaner")
-    number = make_intake(database, counter, admin, loaner="LN-1").number
+    number = repair(database, counter, admin, loaner="LN-1").number
     found = counter.pickup.find(f"  {number.lower()} ")  # as a scanner or a person types it
     assert found.number == number
     with pytest.raises(InvalidInput, match="Not handed back: Bag"):
@@ -85,7 +85,7 @@ def test_loaner_pool_overdue_and_retire(database: Database, counter: CounterServ
     counter.loaners.add(admin, "LN-B", "Dell loaner")
     with pytest.raises(InvalidInput, match="already exists"):
         counter.loaners.add(admin, "ln-a", "dup")
-    number = make_intake(database, counter, admin, loaner="LN-A", loan_due=dt.date(2026, 11, 4)).number
+    number = repair(database, counter, admin, loaner="LN-A", loan_due=dt.date(2026, 11, 4)).number
     pool = {x.asset_tag: x for x in counter.loaners.pool()}
     assert pool["LN-A"].current_loan is not None and pool["LN-A"].current_loan.repair_number == number
     assert pool["LN-A"].current_loan.person_name == "Ada Lovelace"
@@ -97,6 +97,6 @@ def test_loaner_pool_overdue_and_retire(database: Database, counter: CounterServ
     counter.loaners.retire(admin, "LN-B", "battery swollen")
     assert [x.asset_tag for x in counter.loaners.pool()] == ["LN-A"]
     with pytest.raises(InvalidInput, match="retired"):
-        make_intake(database, counter, admin, given="Grace", loaner="LN-B")
+        repair(database, counter, admin, given="Grace", loaner="LN-B")
     counter.loaners.take_back(admin, "LN-A", "returned early")
     assert counter.loaners.overdue() == [] and [x.asset_tag for x in counter.loaners.available()] == ["LN-A"]

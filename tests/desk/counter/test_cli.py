@@ -10,7 +10,7 @@ from db.engine import Database
 from desk.bootstrap import Services
 from desk.cli.main import main
 from tests import factories
-from tests.desk.counter.support import make_intake
+from tests.factories import repair
 
 
 def test_ticket_new_with_model(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -30,7 +30,7 @@ def test_print_commands(sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureF
     db = Database.connect(sqlite_url)
     services = Services.over(db)
     admin = services.staff.resolve_actor()  # this OS user, who runs the CLI below: printing needs a staff account
-    number = make_intake(db, services.counter, admin).number
+    number = repair(db, services.counter, admin).number
     for kind in ("slip", "tag"):
         out = tmp_path / f"{kind}.pdf"
         assert main(["--database", sqlite_url, "print", kind, number, "--out", str(out), "--paper", "a4"]) == 0

@@ -10,7 +10,7 @@ from desk.counter.bundle import CounterServices
 from desk.counter.views import DeviceInfo
 from desk.errors import InvalidInput
 from tests import factories
-from tests.desk.counter.support import intake_request
+from tests.factories import intake_request
 
 
 def test_one_loaner_cannot_be_lent_twice(database: Database, counter: CounterServices, admin: Actor) -> None:

@@ -16,13 +16,13 @@ from desk.counter.errors import DeviceConflict
 from desk.counter.views import DeviceInfo
 from desk.errors import InvalidInput
 from tests import factories
-from tests.desk.counter.support import intake_request, make_intake
+from tests.factories import intake_request, repair
 
 
 def test_intake_creates_repair_ticket_from_the_model(database: Database, services: Services,
                                                       counter: CounterServices, admin: Actor) -> None:
     counter.loaners.add(admin, "LN-01", "Lenovo ThinkPad T14 loaner")
-    res = make_intake(database, counter, admin, loaner="LN-01")
+    res = repair(database, counter, admin, loaner="LN-01")
     v = services.incidents.get(res.number)
     assert (v.model, v.service, v.category, v.channel) == ("laptop-repair", "Laptop Repair", "Hardware", "walk_in")
     assert v.priority == "P4" and v.team == "Repair Bench"
@@ -41,7 +41,7 @@ def test_intake_creates_repair_ticket_from_the_model(database: Database, service
 
 
 def test_backup_task_skipped_without_consent(database: Database, counter: CounterServices, admin: Actor) -> None:
-    res = make_intake(database, counter, admin, backup_wanted=False)
+    res = repair(database, counter, admin, backup_wanted=False)
     backup = next(t for t in counter.checklist.state(res.number).tasks if t.title == "Back up data")
     assert backup.skipped
 
@@ -49,7 +49,7 @@ def test_backup_task_skipped_without_consent(database: Database, counter: Counte
 def test_intake_is_one_transaction(database: Database, counter: CounterServices, admin: Actor) -> None:
     """A loaner that is already out fails the whole intake: no incident, device or repair is left."""
     counter.loaners.add(admin, "LN-02", "HP EliteBook loaner")
-    make_intake(database, counter, admin, loaner="LN-02")
+    repair(database, counter, admin, loaner="LN-02")
     with database.reading() as s:
         before = [s.execute(select(func.count()).select_from(t)).scalar() for t in (Incident, Device, Repair, Loan)]
     uid = factories.person(database, given="Борис", family="Пастернак")
@@ -63,11 +63,11 @@ def test_intake_is_one_transaction(database: Database, counter: CounterServices,
 
 
 def test_known_device_shows_earlier_repairs(database: Database, counter: CounterServices, admin: Actor) -> None:
-    first = make_intake(database, counter, admin)
+    first = repair(database, counter, admin)
     found = counter.intake.find_device(serial="5cg1234xyz")
     assert found is not None and [r.number for r in found.repairs] == [first.number]
-    second = make_intake(database, counter, admin, given="Grace", family="Hopper",
-                         device=DeviceInfo(asset_tag="NU-104233", os="Ubuntu 24.04"))
+    second = repair(database, counter, admin, given="Grace", family="Hopper",
+                    device=DeviceInfo(asset_tag="NU-104233", os="Ubuntu 24.04"))
     assert second.repair.device.id == found.id
     assert second.repair.device.os == "Ubuntu 24.04" and second.repair.device.make == "Dell"
     assert [r.number for r in second.repair.device.repairs] == [second.number, first.number]
@@ -120,7 +120,7 @@ def test_two_customers_laptops_sharing_a_serial_never_become_one(database: Datab
     from desk.printing import build_device_tag
     from tests.desk.printing.render import pdf_text
 
-    first = make_intake(database, counter, admin)  # Ada: NU-104233, serial 5CG1234XYZ
+    first = repair(database, counter, admin)  # Ada: NU-104233, serial 5CG1234XYZ
     devices, audits = _devices(database), _device_audit(database)
     with database.reading() as s:
         incidents = s.execute(select(func.count(Incident.id))).scalar_one()
@@ -154,7 +154,7 @@ def test_two_customers_laptops_sharing_a_serial_never_become_one(database: Datab
 
 def test_choosing_the_device_on_record_changes_it_with_an_audit_row(database: Database, counter: CounterServices,
                                                                     admin: Actor) -> None:
-    first = make_intake(database, counter, admin)
+    first = repair(database, counter, admin)
     grace = factories.person(database, given="Grace", family="Hopper")
     retagged = DeviceInfo(asset_tag="NU-300003", serial="5cg1234xyz", make="Dell", model="Latitude 7440",
                           os="Windows 11")
@@ -172,7 +172,7 @@ def test_choosing_the_device_on_record_changes_it_with_an_audit_row(database: Da
 def test_serial_alone_matching_another_customers_device_is_a_conflict(database: Database,
                                                                      counter: CounterServices,
                                                                      admin: Actor) -> None:
-    make_intake(database, counter, admin)
+    repair(database, counter, admin)
     grace = factories.person(database, given="Grace", family="Hopper")
     with pytest.raises(DeviceConflict, match="on record for another customer's device"):
         counter.intake.intake(admin, intake_request(grace, device=DeviceInfo(serial="5CG1234XYZ", make="Dell",
@@ -189,10 +189,10 @@ def test_serial_alone_matching_another_customers_device_is_a_conflict(database: 
 
 def test_tag_and_serial_of_different_devices_is_a_conflict(database: Database, counter: CounterServices,
                                                            admin: Actor) -> None:
-    a = make_intake(database, counter, admin, device=DeviceInfo(asset_tag="NU-1", serial="SER-A", make="Dell",
-                                                                model="A")).repair.device
-    b = make_intake(database, counter, admin, given="Grace", family="Hopper",
-                    device=DeviceInfo(asset_tag="NU-2", serial="SER-B", make="HP", model="B")).repair.device
+    a = repair(database, counter, admin, device=DeviceInfo(asset_tag="NU-1", serial="SER-A", make="Dell",
+                                                           model="A")).repair.device
+    b = repair(database, counter, admin, given="Grace", family="Hopper",
+               device=DeviceInfo(asset_tag="NU-2", serial="SER-B", make="HP", model="B")).repair.device
     uid = factories.person(database, given="Alan", family="Turing")
     with pytest.raises(DeviceConflict, match="Asset tag NU-1 is on record with serial SER-A, not SER-B") as caught:
         counter.intake.intake(admin, intake_request(uid, device=DeviceInfo(asset_tag="nu-1", serial="SER-B")))
@@ -203,8 +203,8 @@ def test_tag_and_serial_of_different_devices_is_a_conflict(database: Database, c
     with pytest.raises(InvalidInput, match="Asset tag NU-1 is already on"):  # a new device cannot take its tag
         counter.intake.intake(admin, intake_request(uid, device=DeviceInfo(asset_tag="NU-1", serial="SER-C"),
                                                     new_device=True))
-    c = make_intake(database, counter, admin, given="Ida", family="Noddack",
-                    device=DeviceInfo(asset_tag="NU-3", make="Lenovo", model="C")).repair.device  # no serial
+    c = repair(database, counter, admin, given="Ida", family="Noddack",
+               device=DeviceInfo(asset_tag="NU-3", make="Lenovo", model="C")).repair.device  # no serial
     with pytest.raises(DeviceConflict, match="Asset tag NU-3 and serial SER-A belong to different devices") as c2:
         counter.intake.intake(admin, intake_request(uid, device=DeviceInfo(asset_tag="NU-3", serial="SER-A")))
     assert [d.id for d in c2.value.candidates] == [c.id, a.id]
@@ -214,8 +214,8 @@ def test_tag_and_serial_of_different_devices_is_a_conflict(database: Database, c
 @pytest.mark.parametrize("placeholder", ["N/A", "n/a", "unknown", "NONE", "-", "0", "000000", "  "])
 def test_placeholder_serials_never_match(database: Database, counter: CounterServices, admin: Actor,
                                          placeholder: str) -> None:
-    first = make_intake(database, counter, admin, device=DeviceInfo(asset_tag="NU-9", serial=placeholder,
-                                                                    make="Acer", model="Swift"))
+    first = repair(database, counter, admin, device=DeviceInfo(asset_tag="NU-9", serial=placeholder,
+                                                               make="Acer", model="Swift"))
     assert counter.intake.find_device(serial=placeholder) is None
     grace = factories.person(database, given="Grace", family="Hopper")
     second = counter.intake.intake(admin, intake_request(grace, device=DeviceInfo(
@@ -232,15 +232,15 @@ def test_placeholder_serials_never_match(database: Database, counter: CounterSer
 
 def test_every_change_to_a_known_device_is_audited(database: Database, counter: CounterServices,
                                                    admin: Actor) -> None:
-    first = make_intake(database, counter, admin)
+    first = repair(database, counter, admin)
     before = len(_device_audit(database))
-    second = make_intake(database, counter, admin, given="Grace", family="Hopper",
-                         device=DeviceInfo(asset_tag="NU-104233", os="Ubuntu 24.04", model="Latitude 7450"))
+    second = repair(database, counter, admin, given="Grace", family="Hopper",
+                    device=DeviceInfo(asset_tag="NU-104233", os="Ubuntu 24.04", model="Latitude 7450"))
     assert second.repair.device.id == first.repair.device.id
     changes = [(i, f, old, new, why) for i, f, old, new, why in _device_audit(database)[before:]]
     device = first.repair.device.id
     assert changes == [(device, "model", "Latitude 7440", "Latitude 7450", f"counter intake {second.number}"),
                        (device, "os", "Windows 11", "Ubuntu 24.04", f"counter intake {second.number}")]
-    third = make_intake(database, counter, admin, given="Alan", family="Turing",
-                        device=DeviceInfo(asset_tag="NU-104233"))
+    third = repair(database, counter, admin, given="Alan", family="Turing",
+                   device=DeviceInfo(asset_tag="NU-104233"))
     assert third.repair.device.id == device and len(_device_audit(database)) == before + 2  # nothing changed

@@ -23,8 +23,8 @@ from desk.pdf.text import markup, runs
 from desk.reports.params import ReportParams
 from tests import dbtools
 from tests.conftest import FakeClock
-from tests.desk.counter.support import make_intake
 from tests.desk.reports import sla_dataset
+from tests.factories import repair
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -59,8 +59,8 @@ def test_a_label_and_the_sla_report_get_the_same_fonts_in_either_order(
     tag_url = db_templates.sqlite_copy(tmp_path / "counter.sqlite3")  # the data set numbers tickets itself
     counter_db = Database.connect(tag_url)
     clerk = Services.over(counter_db).staff.resolve_actor()
-    number = make_intake(counter_db, Services.over(counter_db, FakeClock()).counter, clerk, given="प्रिया 지훈",
-                         family="Шевченко").repair.number
+    number = repair(counter_db, Services.over(counter_db, FakeClock()).counter, clerk, given="प्रिया 지훈",
+                    family="Шевченко").repair.number
     counter_db.dispose()
     got = {}
     for order in ("tag-first", "report-first"):
@@ -102,7 +102,7 @@ def test_an_empty_fontconfig_is_asked_and_finds_nothing(tmp_path: Path, monkeypa
 def test_the_command_line_says_which_package_to_install(sqlite_url: str, tmp_path: Path) -> None:
     db = Database.connect(sqlite_url)
     admin = Services.over(db).staff.resolve_actor()
-    number = make_intake(db, Services.over(db, FakeClock()).counter, admin).repair.number
+    number = repair(db, Services.over(db, FakeClock()).counter, admin).repair.number
     db.dispose()
     env = {**os.environ, **_empty_fontconfig(tmp_path)}
     done = subprocess.run([sys.executable, "-m", "desk.cli.main", "--database", sqlite_url, "print", "tag", number,

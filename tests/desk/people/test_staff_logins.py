@@ -31,7 +31,8 @@ def test_first_os_user_becomes_admin_others_are_refused(sqlite_url: str) -> None
 
 
 @pytest.mark.postgres
-def test_postgres_login_maps_to_staff_account_and_is_audited(postgres_url: str) -> None:
+def test_postgres_login_maps_to_staff_account_and_is_audited(db_templates: dbtools.Templates,
+                                                             postgres_url: str) -> None:
     login = f"desk_tech_{uuid.uuid4().hex[:8]}"
     admin_conn = make_url(dbtools.PG_ADMIN_URL).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin_conn, autocommit=True) as c:
@@ -59,7 +60,5 @@ def test_postgres_login_maps_to_staff_account_and_is_audited(postgres_url: str) 
         if as_tech is not None:
             as_tech.dispose()
         owner.dispose()
-        # The grants live in the test database; drop it before the role.
-        dbtools.pg_drop(make_url(postgres_url).database or "")
-        with psycopg.connect(admin_conn, autocommit=True) as c:
-            c.execute(f'DROP ROLE IF EXISTS "{login}"')
+        # The grants live in the test database: the role goes after it.
+        db_templates.pg_release(make_url(postgres_url).database or "", roles=[login])

@@ -5,8 +5,6 @@ from collections.abc import Iterator
 import pytest
 
 from db.engine import Database
-from desk.bootstrap import Services
-from desk.counter.bundle import CounterServices
 
 
 @pytest.fixture
@@ -15,8 +13,3 @@ def database(sqlite_url: str) -> Iterator[Database]:
     db = Database.connect(sqlite_url)
     yield db
     db.dispose()
-
-
-@pytest.fixture
-def counter(services: Services) -> CounterServices:
-    return services.counter

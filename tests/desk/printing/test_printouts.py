@@ -14,8 +14,8 @@ from desk.counter.bundle import CounterServices
 from desk.counter.views import DeviceInfo, PickupRequest, RepairView
 from desk.pdf.text import markup
 from desk.printing import LabelSize, build_device_tag, build_intake_slip, build_pickup_receipt
-from tests.desk.counter.support import make_intake, signature_png
 from tests.desk.printing.render import decode_barcodes, pdf_text
+from tests.factories import repair, signature_png
 
 NAMES = {
     "latin": ("Zoë", "Ørsted-Ångström"), "cyrillic": ("Борис", "Пастернак"), "greek": ("Ελένη", "Παπαδοπούλου"),
@@ -27,7 +27,7 @@ HOSTILE = '<b>bold</b> & <font size=40>big</font> <img src="x"/> ]]> \x07 &amp; 
 
 def _repair(database: Database, counter: CounterServices, admin: Actor, **kw: object) -> RepairView:
     counter.loaners.add(admin, "LN-7", "Dell Latitude 5440 loaner")
-    return make_intake(database, counter, admin, loaner="LN-7", **kw).repair
+    return repair(database, counter, admin, loaner="LN-7", **kw).repair
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
@@ -107,13 +107,13 @@ def test_hostile_text_in_every_field_is_printed_literally(database: Database, co
                                                           admin: Actor, tmp_path: Path) -> None:
     long_line = "x" * 5000
     counter.loaners.add(admin, "<LN&9>", "<b>Loaner</b> & " + HOSTILE[:150])
-    r = make_intake(
+    r = repair(
         database, counter, admin, loaner="<LN&9>", given=HOSTILE[:190], family="O'Brien <script>",
         title="<title> & " + "T" * 280,
         symptoms=HOSTILE + "\n" + long_line + "\n" + "Line\n" * 300 + "王小明 Борис שלום محمد",
         damage_notes=HOSTILE, condition=(HOSTILE[:110],), accessories=("<b>Charger</b> & co", HOSTILE[:110]),
         device=DeviceInfo(asset_tag="<TAG&1>", serial="]]>&lt;", make=HOSTILE[:110], model="<i>m</i>",
-                          os="Windows & <Linux>"),
+                     os="Windows & <Linux>"),
     ).repair
     out = tmp_path / "slip.pdf"
     build_intake_slip(r, out)

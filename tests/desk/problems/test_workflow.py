@@ -11,15 +11,8 @@ from desk.errors import ConflictError, IllegalTransition, InvalidInput
 from desk.incidents.service import NewIncident
 from desk.problems.listing import ProblemQuery
 from desk.problems.service import problem_transitions
+from tests import factories
 from tests.conftest import FakeClock
-
-
-def _known_error(services: Services, admin: Actor, title: str, service: str | None, category: str | None,
-                 workaround: str = "Forget the network and rejoin") -> str:
-    p = services.problems.open(admin, title=title, service=service, category=category)
-    services.problems.transition(admin, p.number, "investigating")
-    services.problems.transition(admin, p.number, "known_error", root_cause="cause", workaround=workaround)
-    return p.number
 
 
 def test_list_counts_sorts_and_filters_in_sql(services: Services, admin: Actor, clock: FakeClock) -> None:
@@ -107,12 +100,14 @@ def test_link_unlink_and_open_from_incident(services: Services, admin: Actor) ->
 
 
 def test_known_errors_match_on_service_and_category(services: Services, admin: Actor) -> None:
-    both = _known_error(services, admin, "Eduroam cert", "Wi-Fi & Network", "Eduroam", "Reinstall the profile")
-    svc_only = _known_error(services, admin, "AP firmware", "Wi-Fi & Network", None)
-    _known_error(services, admin, "Guest portal", "Wi-Fi & Network", "Guest Wi-Fi")   # other category
-    _known_error(services, admin, "Printer driver", "Printing", None)                  # other service
-    investigating = services.problems.open(admin, title="Not yet known", service="Wi-Fi & Network")
-    services.problems.transition(admin, investigating.number, "investigating")
+    wifi = "Wi-Fi & Network"
+    both = factories.problem(services, admin, "Eduroam cert", status="known_error", service=wifi, category="Eduroam",
+                             workaround="Reinstall the profile").number
+    svc_only = factories.problem(services, admin, "AP firmware", status="known_error", service=wifi).number
+    # Known errors of another category, of another service, and a problem not yet known.
+    factories.problem(services, admin, "Guest portal", status="known_error", service=wifi, category="Guest Wi-Fi")
+    factories.problem(services, admin, "Printer driver", status="known_error", service="Printing")
+    factories.problem(services, admin, "Not yet known", status="investigating", service=wifi)
 
     inc = services.incidents.open(admin, NewIncident(title="Cannot join eduroam", service="Wi-Fi & Network",
                                                      category="Eduroam"))

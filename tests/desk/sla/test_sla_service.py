@@ -273,11 +273,7 @@ def test_what_if_counts_outcomes_that_would_flip(services: Services, clock, admi
 
 def test_auto_close_after_five_business_days_unless_reopened(services: Services, clock, admin: Actor) -> None:  # type: ignore[no-untyped-def]
     clock.set(ny(2026, 11, 2, 9, 0))
-    a = open_ticket(services, admin)
-    b = open_ticket(services, admin)
-    for n in (a, b):
-        services.incidents.transition(admin, n, "in_progress")
-        services.incidents.transition(admin, n, "resolved", resolution_code="fixed", resolution_note="x")
+    a, b = (factories.incident(services, admin, service="Printing", status="resolved").number for _ in range(2))
     clock.set(ny(2026, 11, 3, 9, 0))
     services.incidents.transition(admin, b, "in_progress", reason="Not fixed")
     clock.set(ny(2026, 11, 9, 8, 59))  # 49 h 59 business hours (Veterans Day is the 11th)

@@ -31,7 +31,7 @@ def main() -> None:
     from tests import factories
     from tests.conftest import FakeClock
     from tests.dbtools import migrated_seeded
-    from tests.desk.counter.support import intake_request, make_intake, signature_png
+    from tests.factories import intake_request, repair, signature_png
     from ui.counter.checklist_widget import RepairChecklistWidget
     from ui.counter.context import CounterContext
     from ui.counter.draft import DraftStore
@@ -141,8 +141,8 @@ def main() -> None:
     subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(tmp / "receipt.pdf"),
                     str(OUT / "receipt")], check=True)
 
-    make_intake(db, cc.counter, actor, given="Li", family="Wei 李伟", loaner="LN-0011",
-                loan_due=(clock().date() - dt.timedelta(days=2)) if False else clock().date() + dt.timedelta(days=1))
+    repair(db, cc.counter, actor, given="Li", family="Wei 李伟", loaner="LN-0011",
+           loan_due=(clock().date() - dt.timedelta(days=2)) if False else clock().date() + dt.timedelta(days=1))
     clock.advance(days=3)
     pool = LoanerPoolWindow(cc)
     pool.show()

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from db.engine import Database
 from desk.printing.jobs import render_for
 from tests.conftest import FakeClock
-from tests.desk.counter.support import make_intake
+from tests.factories import repair
 from ui.counter.checklist_widget import RepairChecklistWidget
 from ui.counter.context import CounterContext
 from ui.counter.loaner_pool import LoanerPoolWindow
@@ -33,7 +33,7 @@ def sign(qtbot: QtBot, pad) -> None:  # type: ignore[no-untyped-def]
 
 def test_pickup_dialog_checks_and_completes(qtbot: QtBot, cc: CounterContext, database: Database) -> None:
     cc.counter.loaners.add(cc.actor, "LN-9", "HP loaner")
-    number = make_intake(database, cc.counter, cc.actor, loaner="LN-9").number
+    number = repair(database, cc.counter, cc.actor, loaner="LN-9").number
     d = PickupDialog(cc)
     qtbot.addWidget(d)
     done: list[object] = []
@@ -63,7 +63,7 @@ def test_pickup_dialog_checks_and_completes(qtbot: QtBot, cc: CounterContext, da
 def test_loaner_pool_shows_overdue(qtbot: QtBot, cc: CounterContext, database: Database, clock: FakeClock) -> None:
     cc.counter.loaners.add(cc.actor, "LN-1", "Dell loaner")
     cc.counter.loaners.add(cc.actor, "LN-2", "HP loaner")
-    make_intake(database, cc.counter, cc.actor, loaner="LN-1", loan_due=dt.date(2026, 11, 3))
+    repair(database, cc.counter, cc.actor, loaner="LN-1", loan_due=dt.date(2026, 11, 3))
     clock.advance(days=3)
     w = LoanerPoolWindow(cc)
     qtbot.addWidget(w)
@@ -81,7 +81,7 @@ def test_loaner_pool_shows_overdue(qtbot: QtBot, cc: CounterContext, database: D
 
 
 def test_checklist_widget_offers_pending_parts(qtbot: QtBot, cc: CounterContext, database: Database) -> None:
-    number = make_intake(database, cc.counter, cc.actor).number
+    number = repair(database, cc.counter, cc.actor).number
     cc.dialogs = ScriptedDialogs([True, "SSD 512 GB"])
     w = RepairChecklistWidget(cc, number)
     qtbot.addWidget(w)
@@ -99,7 +99,7 @@ def test_checklist_widget_offers_pending_parts(qtbot: QtBot, cc: CounterContext,
 
 def test_preview_and_print_to_pdf_printer(qtbot: QtBot, cc: CounterContext, database: Database,
                                           tmp_path: Path) -> None:
-    number = make_intake(database, cc.counter, cc.actor).number
+    number = repair(database, cc.counter, cc.actor).number
     jobs = render_for(cc.counter.intake, number, ["slip", "tag"])
     d = PrintPreviewDialog(cc, jobs)
     qtbot.addWidget(d)
@@ -143,7 +143,7 @@ def test_installer_adds_counter_menu_and_preview_follows_intake(qtbot: QtBot, cc
     names = [a.text() for _m, a in win.tools]  # type: ignore[attr-defined]
     assert names[:3] == ["New &walk-in repair…", "&Pickup…", "&Loaner pool"]
     assert {m for m, _a in win.tools} == {"&Counter"}
-    number = make_intake(database, cc.counter, cc.actor).number
+    number = repair(database, cc.counter, cc.actor).number
     counter.preview(number, ["slip", "tag"])
     previews = [w for w in counter.open if isinstance(w, PrintPreviewDialog)]
     assert previews and previews[0].tabs.count() == 2

@@ -12,7 +12,7 @@ from db.engine import Database
 from tests import factories
 from ui.counter.context import CounterContext
 from ui.counter.draft import DraftStore
-from ui.counter.wizard import IntakeWizard
+from ui.counter.wizard import AUTOSAVE_MS, IntakeWizard
 from ui.dialogs import ScriptedDialogs
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -28,8 +28,9 @@ def sign(qtbot: QtBot, pad) -> None:  # type: ignore[no-untyped-def]
     qtbot.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=points[-1])
 
 
-def make_wizard(qtbot: QtBot, cc: CounterContext, tmp_path: Path, offer: bool = True) -> IntakeWizard:
-    w = IntakeWizard(cc, drafts=DraftStore(tmp_path / "draft.json"), offer_draft=offer)
+def make_wizard(qtbot: QtBot, cc: CounterContext, tmp_path: Path, offer: bool = True,
+                autosave_ms: int = AUTOSAVE_MS) -> IntakeWizard:
+    w = IntakeWizard(cc, drafts=DraftStore(tmp_path / "draft.json"), offer_draft=offer, autosave_ms=autosave_ms)
     qtbot.addWidget(w)
     w.show()
     return w
@@ -152,7 +153,7 @@ def test_create_person_inline(qtbot: QtBot, cc: CounterContext, tmp_path: Path) 
 def test_draft_survives_a_crash_and_is_offered_back(qtbot: QtBot, cc: CounterContext, database: Database,
                                                     tmp_path: Path) -> None:
     uid = factories.person(database, given="Grace", family="Hopper")
-    w = make_wizard(qtbot, cc, tmp_path)
+    w = make_wizard(qtbot, cc, tmp_path, autosave_ms=20)
     w.pages[0].search.setText(uid)
     qtbot.keyClick(w.pages[0].search, Qt.Key.Key_Return)
     w.pages[1].serial.setText("SN-CRASH-1")
@@ -160,7 +161,9 @@ def test_draft_survives_a_crash_and_is_offered_back(qtbot: QtBot, cc: CounterCon
     w.pages[1].model.setText("MacBook Air")
     w.next()
     w.pages[2].symptoms.setPlainText("Battery drains in one hour")
-    qtbot.wait(1700)  # the autosave timer fires
+    # Only the autosave timer saves now (the page change saved before the symptoms were typed).
+    draft = tmp_path / "draft.json"
+    qtbot.waitUntil(lambda: draft.exists() and "Battery drains" in draft.read_text(encoding="utf-8"))
     # A crash: the process dies, no close handler runs.
     w.hide()
     w.deleteLater()
@@ -210,9 +213,9 @@ def _finish(qtbot: QtBot, w: IntakeWizard) -> None:
 
 def test_a_shared_serial_is_shown_in_words_and_staff_choose(qtbot: QtBot, cc: CounterContext, database: Database,
                                                             tmp_path: Path) -> None:
-    from tests.desk.counter.support import make_intake
+    from tests.factories import repair
 
-    first = make_intake(database, cc.counter, cc.actor)  # Ada's laptop: NU-104233, 5CG1234XYZ
+    first = repair(database, cc.counter, cc.actor)  # Ada's laptop: NU-104233, 5CG1234XYZ
     grace = factories.person(database, given="Grace", family="Hopper")
     w = make_wizard(qtbot, cc, tmp_path)
     done: list[object] = []
@@ -245,7 +248,7 @@ def test_a_shared_serial_is_shown_in_words_and_staff_choose(qtbot: QtBot, cc: Co
 def test_a_conflict_found_at_finish_goes_back_to_the_device_page_keeping_everything(
         qtbot: QtBot, cc: CounterContext, database: Database, tmp_path: Path) -> None:
     from desk.counter.views import DeviceInfo
-    from tests.desk.counter.support import make_intake
+    from tests.factories import repair
 
     grace = factories.person(database, given="Grace", family="Hopper")
     w = make_wizard(qtbot, cc, tmp_path)
@@ -257,8 +260,8 @@ def test_a_conflict_found_at_finish_goes_back_to_the_device_page_keeping_everyth
     w.next()
     _finish(qtbot, w)
     # Meanwhile another workstation takes in Ada's laptop with the same serial.
-    other = make_intake(database, cc.counter, cc.actor, device=DeviceInfo(asset_tag="NU-104233",
-                                                                          serial="SHARED-77"))
+    other = repair(database, cc.counter, cc.actor, device=DeviceInfo(asset_tag="NU-104233",
+                                                                     serial="SHARED-77"))
     w.button(w.WizardButton.FinishButton).click()
     assert not done and w.currentId() == 1
     p2 = w.pages[1]

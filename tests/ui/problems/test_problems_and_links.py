@@ -6,10 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from db.models import Incident
-from desk.actor import Actor
-from desk.bootstrap import Services
 from desk.incidents.service import NewIncident
-from tests.desk.counter.support import make_intake
+from tests import factories
 from ui.counter.checklist_widget import RepairChecklistWidget
 from ui.incidents.page import TicketPage
 from ui.problems.detail import ProblemDetailPanel
@@ -18,17 +16,9 @@ from ui.problems.model import COLUMN_KEYS
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
-def _known_error(services: Services, admin: Actor, title: str, service: str, category: str | None,
-                 workaround: str) -> str:
-    p = services.problems.open(admin, title=title, service=service, category=category)
-    services.problems.transition(admin, p.number, "investigating")
-    services.problems.transition(admin, p.number, "known_error", root_cause="cause", workaround=workaround)
-    return p.number
-
-
 def test_repair_checklist_in_the_detail_follows_the_counter_rule(window, services, admin, dialogs) -> None:  # type: ignore[no-untyped-def]
     counter = services.counter
-    number = make_intake(services.db, counter, admin).number
+    number = factories.repair(services.db, counter, admin).number
     panel = window.open_ticket(number)
     assert isinstance(panel.tasks.repair_checklist, RepairChecklistWidget)
     assert panel.tasks.list.isHidden() and len(panel.tasks.repair_checklist.boxes) == 8
@@ -153,8 +143,9 @@ def test_new_problem_from_an_incident_and_known_errors_offered(window, services,
     inc = services.incidents.open(admin, NewIncident(title="Cannot join eduroam", service="Wi-Fi & Network",
                                                      category="Eduroam")).number
     other = services.incidents.open(admin, NewIncident(title="Wi-Fi slow", service="Wi-Fi & Network")).number
-    known = _known_error(services, admin, "Eduroam profile expired", "Wi-Fi & Network", "Eduroam",
-                         "Remove the eduroam profile and run the installer again")
+    known = factories.problem(services, admin, "Eduroam profile expired", status="known_error",
+                              service="Wi-Fi & Network", category="Eduroam",
+                              workaround="Remove the eduroam profile and run the installer again").number
     panel = window.open_ticket(inc)
     assert not panel.known.isHidden() and panel.known.list.count() == 1
     assert "run the installer again" in panel.known.list.item(0).text()

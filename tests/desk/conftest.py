@@ -1,3 +1,4 @@
+"""Fixtures shared by the core's tests."""
 from __future__ import annotations
 
 import pytest
@@ -8,4 +9,5 @@ from desk.counter.bundle import CounterServices
 
 @pytest.fixture
 def counter(services: Services) -> CounterServices:
+    """The counter's services of the composition root, over the test database."""
     return services.counter
