@@ -89,7 +89,6 @@ def test_every_standard_shortcut_has_a_binding_where_the_platform_has_none() -> 
 def test_a_repair_taken_in_at_the_counter_reaches_the_queue_at_once(window, ctx, services, qtbot) -> None:  # type: ignore[no-untyped-def]
     """No watcher runs here: the counter's intake operation tells the hub itself."""
     from tests import factories
-    from tests.factories import intake_request
     from ui.counter import operations as counter_ops
     from ui.counter.context import CounterContext
 
@@ -97,7 +96,7 @@ def test_a_repair_taken_in_at_the_counter_reaches_the_queue_at_once(window, ctx,
     qtbot.waitUntil(lambda: window.queue_model.rowCount() == 0)
     uid = factories.person(services.db, given="Grace", family="Hopper")
     results: list[object] = []
-    counter_ops.intake(CounterContext.from_desk(ctx), intake_request(uid)).run(
+    counter_ops.intake(CounterContext.from_desk(ctx), factories.intake_request(uid)).run(
         qtbot, done=results.append, failed=pytest.fail)
     assert results
     qtbot.waitUntil(lambda: window.queue_model.rowCount() == 1)
@@ -175,7 +174,6 @@ def test_a_tab_closed_before_its_save_is_answered_still_tells_the_window(window,
 
 def test_a_counter_intake_names_its_incident(window, ctx, services, qtbot) -> None:  # type: ignore[no-untyped-def]
     from tests import factories
-    from tests.desk.counter.support import intake_request
     from ui.counter import operations as counter_ops
     from ui.counter.context import CounterContext
 
@@ -183,7 +181,7 @@ def test_a_counter_intake_names_its_incident(window, ctx, services, qtbot) -> No
     ctx.changes.changed.connect(heard.append)
     uid = factories.person(services.db, given="Grace", family="Hopper")
     results: list[object] = []
-    counter_ops.intake(CounterContext.from_desk(ctx), intake_request(uid)).run(
+    counter_ops.intake(CounterContext.from_desk(ctx), factories.intake_request(uid)).run(
         qtbot, done=results.append, failed=pytest.fail)
     inc_id = services.incidents.get(results[0].number).id  # type: ignore[attr-defined]
     assert heard[-1].kind == INCIDENT
@@ -215,9 +213,9 @@ def test_linking_from_a_problem_tab_tells_the_queue(window, ctx, services, admin
 
 
 def test_a_repair_checklist_tick_reads_the_ticket_once(window, ctx, services, admin, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from tests.desk.counter.support import make_intake
+    from tests import factories
 
-    number = make_intake(services.db, services.counter, admin).number
+    number = factories.repair(services.db, services.counter, admin).number
     page = window.open_ticket(number)
     loads = _count_loads(ctx, monkeypatch)
     box = page.tasks.repair_checklist.boxes[0]
