@@ -11,6 +11,7 @@ from db.enums import Channel
 from desk.actor import Actor
 from desk.bootstrap import Services
 from desk.queue.spec import QueueFilter, QueueSpec
+from ui import combos
 from ui.incidents.page import TicketPage
 from ui.queue.model import COLUMN_KEYS, QueueModel
 
@@ -126,14 +127,22 @@ def test_status_buttons_are_the_legal_transitions(window, tickets, services: Ser
     panel.status_buttons["in_progress"].click()
     assert services.incidents.get(tickets[4]).status == "in_progress"
     assert "resolved" in panel.status_buttons
-    dialogs.answers += ["fixed", ""]  # code, then an empty note
+    # Resolving opens a panel on the page; the service refuses an empty note there, and
+    # the code already chosen stays chosen.
     panel.status_buttons["resolved"].click()
+    move = panel.move_panel
+    assert move.isVisible() and move.code.isVisible() and move.note.isVisible() and not move.reason.isVisible()
+    combos.select(move.code, "user_education")
+    assert move.code.currentText() == "User education"          # the words; the value is stored
+    move.confirm.click()
     assert services.incidents.get(tickets[4]).status == "in_progress"
-    assert "resolution note" in panel.error.text()
-    dialogs.answers += ["fixed", "Cleared the browser cache"]
-    panel.status_buttons["resolved"].click()
+    assert "resolution note" in move.error.text().lower() and move.isVisible()
+    assert combos.value(move.code) == "user_education"            # nothing typed is lost
+    move.note.setPlainText("Showed how to clear the browser cache")
+    move.confirm.click()
     view = services.incidents.get(tickets[4])
-    assert view.status == "resolved" and view.resolution_note == "Cleared the browser cache"
+    assert (view.status, view.resolution_code) == ("resolved", "user_education")
+    assert view.resolution_note == "Showed how to clear the browser cache" and not move.isVisible()
 
 
 def test_saved_view_follows_the_account(window, ctx, dialogs) -> None:  # type: ignore[no-untyped-def]
@@ -224,8 +233,11 @@ def test_triage_and_resolve_without_the_mouse(window, tickets, services: Service
     dialogs.answers += ["In progress"]
     window.action("change_status").trigger()                    # Ctrl+T
     assert services.incidents.get(number).status == "in_progress"
-    dialogs.answers += ["Resolved", "workaround", "Reseated the cable; user confirmed"]
-    window.action("change_status").trigger()
+    dialogs.answers += ["Resolved"]
+    window.action("change_status").trigger()                    # the resolve panel, focus in it
+    combos.select(panel.move_panel.code, "workaround")
+    panel.move_panel.note.setPlainText("Reseated the cable; user confirmed")
+    panel.move_panel.confirm.click()
     view = services.incidents.get(number)
     assert (view.status, view.resolution_code, view.assignee_id) == ("resolved", "workaround", admin.staff_id)
     assert "Resolved" in panel.header.text()
@@ -291,3 +303,21 @@ def test_queue_times_are_on_the_desks_clock(ctx, tickets, services: Services) ->
     assert due is not None
     tip = model.data(model.index(1, COLUMN_KEYS.index("sla")), Qt.ItemDataRole.ToolTipRole)
     assert f"{due.astimezone(ZoneInfo('Asia/Tokyo')):%a %d %b %H:%M}" in tip
+
+
+def test_the_reply_box_is_in_sight_after_the_comment_shortcut(window, tickets, services, admin, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The conversation is the page's main column and its reply box sits below it, so
+    Ctrl+Shift+C lands in a box the user can see, however long the ticket's story is."""
+    from PySide6.QtCore import QPoint
+
+    for n in range(25):                                   # a long story
+        services.incidents.comment(admin, tickets[0], f"Update {n}: still looking\n" * 3, internal=bool(n % 2))
+    window.resize(1280, 800)
+    panel = window.open_ticket(tickets[0])
+    window.action("comment").trigger()
+    box = panel.timeline.comment_box
+    qtbot.waitUntil(lambda: box.isVisible() and box.height() > 0)
+    viewport = panel.viewport()
+    top = box.mapTo(viewport, QPoint(0, 0)).y()
+    assert top >= 0 and top + box.height() <= viewport.height(), (top, box.height(), viewport.height())
+    assert panel.verticalScrollBar().value() == 0          # nothing had to scroll to get there

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
-from desk.errors import DeskError
+from desk.errors import ConflictError, DeskError
 from desk.rules import labels, lifecycle
 from desk.sla.service import IncidentSla
 from desk.workstation.detail import TicketDetail, TransitionOption
@@ -32,6 +32,7 @@ from ui.incidents.attachments import AttachmentsSection
 from ui.incidents.cards import CallerCard, LinksCard, SlaCard
 from ui.incidents.fields import TicketFields
 from ui.incidents.known_errors import KnownErrorsSection
+from ui.incidents.move_panel import MovePanel
 from ui.incidents.tasks import TasksSection
 from ui.incidents.timeline import TimelineSection
 from ui.operations import WriteOp
@@ -98,10 +99,31 @@ class TicketPage(RecordTab):
         self.attachments.failed.connect(self._show_error)
         self.timeline = TimelineSection(self.ctx.site)
         self.timeline.post_requested.connect(lambda internal: self._post_comment(internal=internal))
-        for section in (self.form, self.assignment, self.sla_card, self.caller_card, self.links, self.known,
-                        self.tasks, self.attachments, self.timeline):
-            lay.addWidget(section)
-        lay.addStretch(1)
+        self.move_panel = MovePanel()
+        self.move_panel.submitted.connect(self._move_with_words)
+        self.move_panel.dismissed.connect(self.move_panel.hide)
+        lay.addWidget(self.move_panel)
+        # The conversation is the main column, its reply box always in sight; the fields
+        # and cards scroll in a side column of their own.
+        side_body = QWidget()
+        side = QVBoxLayout(side_body)
+        side.setContentsMargins(0, 0, 0, 0)
+        for section in (self.sla_card, self.caller_card, self.assignment, self.form, self.links, self.known,
+                        self.tasks, self.attachments):
+            side.addWidget(section)
+        side.addStretch(1)
+        self.side = QScrollArea()
+        self.side.setWidgetResizable(True)
+        self.side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.side.setWidget(side_body)
+        self.side.setAccessibleName("Ticket fields")
+        self.columns = QSplitter(Qt.Orientation.Horizontal)
+        self.columns.addWidget(self.timeline)
+        self.columns.addWidget(self.side)
+        self.columns.setStretchFactor(0, 3)
+        self.columns.setStretchFactor(1, 2)
+        self.columns.setChildrenCollapsible(False)
+        lay.addWidget(self.columns, 1)
 
     # -- loading -------------------------------------------------------------------
     def _load(self, number: str) -> TicketLoad:
@@ -166,8 +188,8 @@ class TicketPage(RecordTab):
         return super().is_dirty() or bool(self.timeline.draft().strip())
 
     def _move_hint(self, opt: TransitionOption) -> str:
-        return ((f" (asks for the reason for {opt.needs_reason})" if opt.needs_reason else "")
-                + (" (asks for resolution code and note)" if opt.needs_resolution else ""))
+        return ((f" (opens a panel for the reason for {opt.needs_reason})" if opt.needs_reason else "")
+                + (" (opens a panel for the resolution code and note)" if opt.needs_resolution else ""))
 
     def _why_not_text(self, blocked: list[str], current: str) -> tuple[str, str]:
         if blocked:
@@ -240,28 +262,36 @@ class TicketPage(RecordTab):
         return ops.update(self.ctx, self.number, base_version, changes)
 
     def transition(self, opt: TransitionOption) -> None:
+        """A move that needs words (a reason; a resolution code and note) opens the panel on
+        the page; the others are made at once."""
         if self.detail is None:
             return
-        reason = code = note = None
-        if opt.needs_reason:
-            reason = self.ctx.dialogs.ask_text(self, opt.label, f"Reason for {opt.needs_reason}:", multiline=True)
-            if not reason or not reason.strip():
-                self._show_error(f"A reason is required for {opt.needs_reason}.", "reason")
-                return
-        if opt.needs_resolution:
-            code = self.ctx.dialogs.ask_choice(self, "Resolve", "Resolution code:", labels.options(
-                self.detail.resolution_codes, labels.resolution_code))
-            if not code:
-                return
-            note = self.ctx.dialogs.ask_text(self, "Resolve", "Resolution note (what fixed it):", multiline=True)
-            if not note or not note.strip():
-                self._show_error("Resolving needs a resolution note.", "resolution_note")
-                return
         if self.changes():
             self._show_error("Save or undo your field edits before changing the status.")
             return
+        if opt.needs_reason or opt.needs_resolution:
+            self.move_panel.open_for(opt, self.detail.resolution_codes)
+            self.ensureWidgetVisible(self.move_panel)
+            return
+        self.run(ops.transition(self.ctx, self.number, opt.status, base_version=self.detail.incident.version))
+
+    def _move_with_words(self, opt: TransitionOption, reason: str | None, code: str | None,
+                         note: str | None) -> None:
+        if self.detail is None:
+            return
+        if self.changes():
+            self.move_panel.show_error("Save or undo your field edits before changing the status.", None)
+            return
         self.run(ops.transition(self.ctx, self.number, opt.status, base_version=self.detail.incident.version,
-                                reason=reason, resolution_code=code, resolution_note=note))
+                                reason=reason, resolution_code=code, resolution_note=note),
+                 done=lambda _view: self.move_panel.done())
+
+    def _on_write_failed(self, exc: BaseException) -> None:
+        if self.move_panel.isVisible() and not isinstance(exc, ConflictError):
+            # A refused move: said in the panel, where everything typed still is.
+            self.move_panel.show_error(describe(exc), getattr(exc, "field", None))
+            return
+        super()._on_write_failed(exc)
 
     def assign(self, team: str | None = None, assignee: str | None = None) -> None:
         if self.detail is None:
@@ -284,8 +314,7 @@ class TicketPage(RecordTab):
         if self.timeline.draft().strip():
             self._post_comment(internal=internal)
             return
-        self.ensureWidgetVisible(self.timeline.comment_box)
-        self.timeline.comment_box.setFocus()
+        self.timeline.comment_box.setFocus()   # always in sight below the conversation
 
     def _post_comment(self, *, internal: bool) -> None:
         text = self.timeline.draft()

@@ -111,7 +111,7 @@ def timeline_entries(detail: TicketDetail, site: Site) -> list[tuple[str, str]]:
     items: list[tuple[dt.datetime, str, str]] = []
     for j in detail.journal:
         kind = "internal" if j.kind in ("internal", "comms") else "public"
-        label = "Work note" if kind == "internal" else "Comment"
+        label = "INTERNAL work note (staff only)" if kind == "internal" else "Public comment"
         items.append((j.at, kind, f"{_t(j.at)} · {label} by {j.author or 'system'}\n{j.body}"))
     for a in detail.audit:
         if a.field == "status":

@@ -1,5 +1,7 @@
-"""The ticket's story, newest first: comments, work notes, status changes and the audit
-trail, each kind filterable, with the box to write a comment or a work note."""
+"""The ticket's conversation: comments, work notes, status changes and the audit trail in
+the order they happened (the newest at the bottom, beside the reply box), each kind
+filterable; the reply box below it is always in sight, with Public (the caller reads it)
+and Internal (staff only) as two unmistakable buttons."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
@@ -27,7 +29,7 @@ class TimelineSection(QGroupBox):
     post_requested = Signal(bool)     # internal?
 
     def __init__(self, site: Site, parent: QWidget | None = None) -> None:
-        super().__init__("Timeline (newest first)", parent)
+        super().__init__("Conversation", parent)
         self.site = site
         self.detail: TicketDetail | None = None
         lay = QVBoxLayout(self)
@@ -43,21 +45,24 @@ class TimelineSection(QGroupBox):
         self.comment_box.setPlaceholderText("Write a comment or work note…")
         self.comment_box.setAccessibleName("Comment text")
         self.comment_box.setTabChangesFocus(True)
-        self.comment_box.setMaximumHeight(80)
+        self.comment_box.setMaximumHeight(110)
+        self.comment_box.setMinimumHeight(60)
         buttons = QHBoxLayout()
-        public = QPushButton("Add &comment (public)")
+        public = QPushButton("Send &comment (public: the caller reads it)")
         public.clicked.connect(lambda: self.post_requested.emit(False))
-        note = QPushButton("Add work &note (internal)")
+        note = QPushButton("Add work &note (internal: staff only)")
         note.clicked.connect(lambda: self.post_requested.emit(True))
         buttons.addWidget(public)
         buttons.addWidget(note)
         self.list = QListWidget()
         self.list.setAccessibleName("Timeline")
         self.list.setWordWrap(True)
+        self.list.setSpacing(3)
+        self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         lay.addLayout(filters)
+        lay.addWidget(self.list, 1)
         lay.addWidget(self.comment_box)
         lay.addLayout(buttons)
-        lay.addWidget(self.list)
 
     def draft(self) -> str:
         return self.comment_box.toPlainText()
@@ -71,7 +76,7 @@ class TimelineSection(QGroupBox):
             return
         shown = {k for k, box in self.filters.items() if box.isChecked()}
         self.list.clear()
-        for kind, text in timeline_entries(self.detail, self.site):
+        for kind, text in reversed(timeline_entries(self.detail, self.site)):   # oldest first
             if kind not in shown:
                 continue
             item = QListWidgetItem(text)
@@ -84,3 +89,4 @@ class TimelineSection(QGroupBox):
                 item.setForeground(QBrush(QColor(90, 90, 90)))
             item.setData(Qt.ItemDataRole.UserRole, kind)
             self.list.addItem(item)
+        self.list.scrollToBottom()       # the latest is next to the reply box
