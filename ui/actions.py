@@ -68,6 +68,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("go_views", VIEW, "Go to &views", "Ctrl+1"),
     ActionSpec("go_queue", VIEW, "Go to &queue", "Ctrl+2"),
     ActionSpec("go_ticket", VIEW, "Go to &ticket", "Ctrl+3"),
+    ActionSpec("split_view", VIEW, "Tickets &beside the queue", "Ctrl+\\",
+               "Open tickets beside the queue instead of as full pages in its place"),
     ActionSpec("refresh", VIEW, "&Refresh", QKeySequence.StandardKey.Refresh),
     ActionSpec("save_view", VIEW, "Save view &as…", "Ctrl+Shift+S"),
     ActionSpec("delete_view", VIEW, "&Delete saved view", "Ctrl+Shift+X"),

@@ -61,6 +61,11 @@ class MainWindow(QMainWindow):
         self.centre.addWidget(self.area)
         self.centre.addWidget(self.problems)
         self.tabs = RecordTabs(ctx, self)
+        self.tabs.count_changed.connect(lambda _n: self._arrange())
+        # Open records are full pages in the queue's place (the queue is Ctrl+2 away), or,
+        # when the user prefers, beside it.
+        self.split_view = bool(ctx.settings.get(S.SPLIT_VIEW))
+        self._records_in_front = False
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         for part in (self.views, self.centre, self.tabs):
@@ -129,9 +134,16 @@ class MainWindow(QMainWindow):
         self.addAction(action)  # shortcuts work wherever the focus is
         return action
 
+    def show_panel(self, widget: QWidget) -> None:
+        """Bring a feature's panel (already added) to the front."""
+        self.tabs.setCurrentWidget(widget)
+        self.show_records()
+
     def add_panel(self, title: str, widget: QWidget) -> int:
         """Add a feature's widget as a tab beside the open records; returns its index."""
-        return self.tabs.add_panel(title, widget)
+        index = self.tabs.add_panel(title, widget)
+        self.show_records()
+        return index
 
     # -- actions -------------------------------------------------------------------------
     def _handlers(self) -> dict[str, Callable[[], object]]:
@@ -151,8 +163,9 @@ class MainWindow(QMainWindow):
             "change_status": lambda: self._on_record(RecordTab.change_status),
             "close_tab": lambda: self.tabs.close_tab(self.tabs.currentIndex()),
             "go_views": self.views.list.setFocus,
-            "go_queue": self.area.queue.setFocus,
+            "go_queue": self.show_queue,
             "go_ticket": self._focus_ticket,
+            "split_view": lambda: self.set_split_view(not self.split_view),
             "refresh": self.refresh,
             "save_view": self.save_view_as,
             "delete_view": self.delete_view,
@@ -170,6 +183,9 @@ class MainWindow(QMainWindow):
                                f"handlers without actions: {sorted(set(handlers) - declared)}")
         for spec in ACTIONS:
             self.actions_by_key[spec.key] = self._action(spec, handlers[spec.key])
+        split = self.actions_by_key["split_view"]
+        split.setCheckable(True)
+        split.setChecked(self.split_view)
 
     def _action(self, spec: ActionSpec, handler: Callable[[], object]) -> QAction:
         action = QAction(spec.text, self)
@@ -193,8 +209,39 @@ class MainWindow(QMainWindow):
         self.ctx.dialogs.info(self, "Keyboard shortcuts", "\n".join(lines))
 
     # -- views -----------------------------------------------------------------------------
+    # -- where the open records show --------------------------------------------------
+    def _arrange(self) -> None:
+        """Split: the queue and, when any is open, the records beside it. Pages: either the
+        records (full width) or the queue, whichever the user went to last."""
+        have_records = self.tabs.count() > 0
+        if self.split_view:
+            self.centre.setVisible(True)
+            self.tabs.setVisible(have_records)
+        else:
+            front = self._records_in_front and have_records
+            self.tabs.setVisible(front)
+            self.centre.setVisible(not front)
+
+    def show_records(self) -> None:
+        self._records_in_front = True
+        self._arrange()
+
+    def show_queue(self) -> None:
+        """The queue (or the Problems list) in front, its table focused: Ctrl+2 from anywhere."""
+        self._records_in_front = False
+        self._arrange()
+        (self.problems if self.problems_shown() else self.area.queue).setFocus()
+
+    def set_split_view(self, on: bool) -> None:
+        self.split_view = on
+        self.ctx.settings.set(S.SPLIT_VIEW, on)
+        self.action("split_view").setChecked(on)
+        self._arrange()
+
     def _on_view_chosen(self, entry: ViewEntry) -> None:
         self.ctx.settings.set(S.LAST_VIEW, entry.key)
+        self._records_in_front = False
+        self._arrange()
         if entry.kind == "problems":
             self.centre.setCurrentWidget(self.problems)
             self.problems.reload()
@@ -258,10 +305,14 @@ class MainWindow(QMainWindow):
 
     # -- records ---------------------------------------------------------------------------
     def open_ticket(self, number: str) -> TicketPage:
-        return self.tabs.open_ticket(number)
+        page = self.tabs.open_ticket(number)
+        self.show_records()
+        return page
 
     def open_problem(self, number: str) -> ProblemDetailPanel:
-        return self.tabs.open_problem(number)
+        tab = self.tabs.open_problem(number)
+        self.show_records()
+        return tab
 
     def current_panel(self) -> TicketPage | None:
         return self.tabs.current_ticket()
@@ -310,6 +361,7 @@ class MainWindow(QMainWindow):
         operation(page)
 
     def _focus_ticket(self) -> None:
+        self.show_records()
         page = self.tabs.current_ticket()
         if page is not None:
             page.setFocus()

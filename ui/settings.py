@@ -32,6 +32,8 @@ LAST_VIEW = Setting("queue/last_view", "my_open", str)
 GEOMETRY = Setting("window/geometry", QByteArray(), QByteArray)
 WINDOW_STATE = Setting("window/state", QByteArray(), QByteArray)
 SPLITTER = Setting("window/splitter", QByteArray(), QByteArray)
+# Open records beside the queue (a split) rather than as full pages in its place.
+SPLIT_VIEW = Setting("window/split_view", False, bool)
 QUEUE_HEADER = Setting("queue/header_state", QByteArray(), QByteArray)
 
 

@@ -3,8 +3,8 @@ features add beside them (major-incident board, dashboard).
 
 It opens a record once (a second request shows the tab already there), asks before a tab
 with unsaved edits is closed, and hears the change hub for the records it shows: a tab
-whose record changed re-reads it, or keeps the user's typing and says so. It hides while
-nothing is open, so the queue gets the whole width.
+whose record changed re-reads it, or keeps the user's typing and says so. Where it shows
+(a full page in the queue's place, or beside it) is the main window's call.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ R = TypeVar("R", bound=RecordTab)   # a record tab class: ticket or problem
 
 class RecordTabs(QTabWidget):
     problem_opened = Signal(str)     # a problem tab was opened or shown
+    count_changed = Signal(int)      # tabs open now: the window decides where they show
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,11 +39,11 @@ class RecordTabs(QTabWidget):
 
     def tabInserted(self, index: int) -> None:
         super().tabInserted(index)
-        self.setVisible(True)
+        self.count_changed.emit(self.count())
 
     def tabRemoved(self, index: int) -> None:
         super().tabRemoved(index)
-        self.setVisible(self.count() > 0)
+        self.count_changed.emit(self.count())
 
     # -- opening ---------------------------------------------------------------------
     def open_ticket(self, number: str) -> TicketPage:

@@ -255,16 +255,33 @@ def test_no_two_actions_share_a_shortcut(window) -> None:  # type: ignore[no-unt
     assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
 
 
-def test_ticket_pane_shows_only_while_something_is_open(window, tickets, qtbot) -> None:  # type: ignore[no-untyped-def]
-    """With no ticket open the queue gets the whole width; the pane comes back with a ticket."""
+def test_tickets_open_as_full_pages_and_the_queue_is_one_keystroke_away(window, tickets, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A ticket takes the queue's place, full width; Ctrl+2 brings the queue back, Ctrl+3
+    the ticket; with nothing open the queue has the whole width."""
     window.resize(1600, 900)
-    assert window.tabs.count() == 0 and window.tabs.isHidden()
-    qtbot.waitUntil(lambda: window.splitter.sizes()[2] == 0 and window.splitter.sizes()[1] > 1000)
-    window.open_ticket(tickets[0])
-    assert not window.tabs.isHidden()
-    qtbot.waitUntil(lambda: window.splitter.sizes()[2] > 300)
+    assert window.tabs.count() == 0 and window.tabs.isHidden() and not window.centre.isHidden()
+    page = window.open_ticket(tickets[0])
+    assert not window.tabs.isHidden() and window.centre.isHidden()
+    qtbot.waitUntil(lambda: window.splitter.sizes()[2] > 1000)        # the page has the width
+    window.action("go_queue").trigger()                                 # Ctrl+2
+    assert window.tabs.isHidden() and not window.centre.isHidden()
+    window.action("go_ticket").trigger()                                # Ctrl+3
+    assert window.tabs.currentWidget() is page and not window.tabs.isHidden()
     window.close_tab(0)
-    assert window.tabs.count() == 0 and window.tabs.isHidden()
+    assert window.tabs.count() == 0 and window.tabs.isHidden() and not window.centre.isHidden()
+
+
+def test_tickets_beside_the_queue_when_the_user_splits(window, tickets, qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    from ui import settings as S
+
+    window.resize(1600, 900)
+    window.action("split_view").trigger()                               # Ctrl+\\
+    assert window.action("split_view").isChecked() and ctx.settings.get(S.SPLIT_VIEW)
+    window.open_ticket(tickets[0])
+    assert not window.tabs.isHidden() and not window.centre.isHidden()
+    qtbot.waitUntil(lambda: window.splitter.sizes()[2] > 300 and window.splitter.sizes()[1] > 300)
+    window.close_tab(0)
+    assert window.tabs.isHidden() and not window.centre.isHidden()
 
 
 def test_a_save_here_reaches_the_queue_and_the_dashboard_without_a_watcher(window, tickets, ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -321,3 +338,17 @@ def test_the_reply_box_is_in_sight_after_the_comment_shortcut(window, tickets, s
     top = box.mapTo(viewport, QPoint(0, 0)).y()
     assert top >= 0 and top + box.height() <= viewport.height(), (top, box.height(), viewport.height())
     assert panel.verticalScrollBar().value() == 0          # nothing had to scroll to get there
+
+
+def test_the_problems_list_catches_up_when_it_comes_back_to_the_front(window, services, admin, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from desk.live.watcher import PROBLEM, Change
+
+    lamps = services.problems.open(admin, title="Projector lamps fail")
+    window.views.select("problems")
+    qtbot.waitUntil(lambda: bool(window.problems.model.rows))
+    window.open_problem(lamps.number)                       # a full page: the list is hidden
+    assert window.problems.isHidden() or not window.problems.isVisible()
+    changed = services.problems.update(admin, lamps.number, lamps.version, {"title": "Projector lamps fail in HUM"})
+    window.ctx.changes.publish(Change(ids=((changed.id, changed.version),), kind=PROBLEM))
+    window.action("go_queue").trigger()                      # Ctrl+2: the list is back
+    qtbot.waitUntil(lambda: window.problems.model.rows[0].title == "Projector lamps fail in HUM")

@@ -33,7 +33,7 @@ class MajorTools:
         for i in range(tabs.count()):
             w = tabs.widget(i)
             if isinstance(w, MajorIncidentPanel) and w.number == number:
-                tabs.setCurrentIndex(i)
+                self.window.show_panel(w)
                 w.refresh()
                 return w
         return None
@@ -66,7 +66,7 @@ class MajorTools:
         if index < 0:
             self.window.add_panel("Major incidents", self.board)
         else:
-            self.window.tabs.setCurrentIndex(index)
+            self.window.show_panel(self.board)
             self.board.refresh()
         return self.board
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,6 +46,7 @@ class ProblemListView(QWidget):
         self.ctx = ctx
         self.setAccessibleName("Problems")
         self.model = ProblemTableModel(ctx, self)
+        self._stale = False
         # Incident changes (links to problems) re-read the shown rows, once per burst.
         self._incidents_changed = QTimer(self, singleShot=True, interval=800)
         self._incidents_changed.timeout.connect(self.model.soft_refresh)
@@ -104,11 +105,19 @@ class ProblemListView(QWidget):
         self.model.set_query(self.current_query())
 
     def reload(self) -> None:
+        self._stale = False
         self.model.set_query(self.current_query())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:          # changes came while a ticket page stood in front
+            self._stale = False
+            self.model.soft_refresh()
 
     def _on_change(self, change: Change) -> None:
         """From the change hub. Hidden, the list re-reads when it is next shown."""
         if not self.isVisible():
+            self._stale = True
             return
         if change.kind == PROBLEM:
             self.model.apply_change(change)

@@ -38,7 +38,7 @@ def install(window: Any, ctx: DeskContext) -> None:
         if index < 0:
             window.add_panel("Dashboard", dash)
         else:
-            window.tabs.setCurrentIndex(index)
+            window.show_panel(dash)
             dash.refresh()
 
     report = QAction("&SLA report…", window)

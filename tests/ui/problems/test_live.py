@@ -26,6 +26,7 @@ def test_problem_changed_elsewhere_updates_its_row_and_tab(window, services: Ser
     bridge.start()
     try:
         qtbot.waitUntil(lambda: any(s.startswith("live") for s in states), timeout=5000)
+        window.set_split_view(True)                      # the list and the problem's tab side by side
         window.views.select("problems")
         model, table = window.problems.model, window.problems.table
         assert [r.number for r in model.rows] == [eduroam.number, lamps.number]   # newest first
