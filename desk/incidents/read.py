@@ -1,6 +1,8 @@
 """Reading incidents into plain views (one joined query, no ORM objects handed out)."""
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
@@ -143,7 +145,41 @@ def audit_trail(session: Session, entity: str, entity_id: int) -> list[AuditView
                     AuditEntry.field.not_in(TIMELINE_HIDDEN)))
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     )
-    return [AuditView(a.at, who, a.field, a.old_value, a.new_value, a.reason) for a, who in rows]
+    entries = [(a.at, who, a.field, a.old_value, a.new_value, a.reason) for a, who in rows]
+    names = _names_of_ids(session, [(f, v) for _at, _who, f, old, new, _r in entries for v in (old, new)])
+    def named(field: str, value: str | None) -> str | None:
+        return names.get((field, value), value) if value is not None else None
+
+    return [AuditView(at, who, f, named(f, old), named(f, new), why) for at, who, f, old, new, why in entries]
+
+
+def _names_of_ids(session: Session, values: list[tuple[str, str | None]]) -> dict[tuple[str, str], str]:
+    """What an id in the audit log refers to, in words: "assignee_id 3 → 1" reads as the
+    two people's names, "problem_id" as the problem's number. One query per kind of id;
+    an id that no longer resolves is shown as it is stored."""
+    wanted: dict[str, set[int]] = {}
+    for field, value in values:
+        if field in _ID_FIELDS and value is not None and str(value).isdigit():
+            wanted.setdefault(field, set()).add(int(value))
+    out: dict[tuple[str, str], str] = {}
+    for field, ids in wanted.items():
+        key, label = _ID_FIELDS[field]
+        for rid, text in session.execute(select(key, label).where(key.in_(ids))):
+            out[(field, str(rid))] = str(text)
+    return out
+
+
+# audit field -> (the id column it refers to, the words for that row)
+_ID_FIELDS: dict[str, tuple[Any, Any]] = {
+    "assignee_id": (StaffAccount.id, StaffAccount.display_name),
+    "team_id": (Team.id, Team.name),
+    "service_id": (Service.id, Service.name),
+    "category_id": (Category.id, Category.name),
+    "problem_id": (Problem.id, Problem.number),
+    "parent_id": (Incident.id, Incident.number),
+    "caller_id": (Person.id, Person.given_name + " " + Person.family_name),
+    "acting_department_id": (Department.id, Department.name),
+}
 
 
 def open_incidents_of_person(session: Session, person_id: int, exclude_id: int | None = None) -> list[IncidentView]:

@@ -193,3 +193,16 @@ def test_resolving_and_closing_are_technician_work(services: Services, admin: Ac
     options = {o.status: o for o in details.load(v.number, tech).transitions}
     assert options["resolved"].allowed
     services.incidents.transition(tech, v.number, "resolved", resolution_code="fixed", resolution_note="Reseated RAM")
+
+
+def test_the_audit_trail_names_what_an_id_refers_to(services: Services, admin: Actor) -> None:
+    """The timeline reads "Assignee: — → Nina", not "assignee_id — → 7"."""
+    nina = factories.staff(services, admin, "nina", Role.TECHNICIAN)
+    v = factories.incident(services, admin, "Projector dead in HUM 101")
+    services.incidents.assign(admin, v.number, assignee=nina.username)
+    problem = factories.problem(services, admin, "Projector lamps", incidents=(v.number,))
+    with services.db.reading() as s:
+        trail = {a.field: a for a in audit_trail(s, "incident", v.id)}
+    assert trail["assignee_id"].new_value == "Nina"
+    assert trail["problem_id"].new_value == problem.number
+    assert trail["assignee_id"].old_value is None
