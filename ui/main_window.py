@@ -92,6 +92,11 @@ class MainWindow(QMainWindow):
         self.area.problem_opened.connect(self.open_problem)
         self.area.message.connect(self.statusBar().showMessage)
         self.area.model.loaded.connect(self._on_queue_loaded)
+        # Live changes add and remove rows without a reload: the count follows them.
+        self.area.model.rowsInserted.connect(lambda *_: self._on_queue_loaded(self.area.model.total))
+        self.area.model.rowsRemoved.connect(lambda *_: self._on_queue_loaded(self.area.model.total))
+        self.area.left_view.connect(self.views.clear_selection)
+        self.area.back_to_view.connect(self.views.highlight)
         self.area.model.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
         self.problems.problem_opened.connect(self.open_problem)
         self.problems.new_problem_requested.connect(self.new_problem)

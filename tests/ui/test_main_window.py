@@ -11,6 +11,7 @@ from db.enums import Channel
 from desk.actor import Actor
 from desk.bootstrap import Services
 from desk.queue.spec import QueueFilter, QueueSpec
+from tests import factories
 from ui import combos
 from ui.incidents.page import TicketPage
 from ui.queue.model import COLUMN_KEYS, QueueModel
@@ -352,3 +353,22 @@ def test_the_problems_list_catches_up_when_it_comes_back_to_the_front(window, se
     window.ctx.changes.publish(Change(ids=((changed.id, changed.version),), kind=PROBLEM))
     window.action("go_queue").trigger()                      # Ctrl+2: the list is back
     qtbot.waitUntil(lambda: window.problems.model.rows[0].title == "Projector lamps fail in HUM")
+
+
+def test_after_a_search_or_a_scan_the_views_and_the_search_box_say_what_is_shown(window, tickets, services, admin, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.views.select("all_open")
+    QTest.keyClicks(window.search, "printer")
+    QTest.keyClick(window.search, Qt.Key.Key_Return)
+    assert window.views.current_key() is None                 # no view pretends to be the search
+    window.search.clear()                                      # back to the view
+    assert window.views.current_key() == "all_open" and window.queue_model.rowCount() == 5
+
+
+def test_the_status_bar_count_follows_live_changes(window, tickets, services, admin, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from desk.live.watcher import Change
+
+    window.views.select("all_open")
+    qtbot.waitUntil(lambda: window.status_rows.text() == "5 tickets")
+    v = factories.incident(services, admin, "Scanner offline in the library")
+    window.ctx.changes.publish(Change(ids=((v.id, v.version),)))     # heard from another workstation
+    qtbot.waitUntil(lambda: window.status_rows.text() == "6 tickets")

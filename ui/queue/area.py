@@ -23,6 +23,8 @@ class QueueArea(QWidget):
     ticket_opened = Signal(str)      # an incident number to open
     problem_opened = Signal(str)     # a problem number to open
     message = Signal(str, int)       # words for the status bar, how long (ms)
+    left_view = Signal()             # the queue shows a list of its own (search, scan), no view
+    back_to_view = Signal(str)       # the search was cleared: the view's key is shown again
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,9 +85,18 @@ class QueueArea(QWidget):
         if not text:
             if self.view is not None:
                 self.show_spec(self.view.spec, self.view.name)
+                self.back_to_view.emit(self.view.key)
             return
         # Newest tickets first: id order needs no table visit per match.
         self.show_spec(QueueSpec(QueueFilter(search=text), sort="number", descending=True), f"Search: {text}")
+        self.left_view.emit()
+
+    def _show_scanned(self, spec: QueueSpec, title: str, search: str) -> None:
+        self.search.blockSignals(True)
+        self.search.setText(search)
+        self.search.blockSignals(False)
+        self.show_spec(spec, title)
+        self.left_view.emit()
 
     def _on_scan(self) -> None:
         code = self.scan.text().strip()
@@ -100,10 +111,11 @@ class QueueArea(QWidget):
         if result.kind == "incident":
             self.ticket_opened.emit(result.key)
         elif result.kind == "person":
-            self.show_spec(QueueSpec(QueueFilter(caller=result.key), sort="updated", descending=True),
-                           f"Tickets of {result.label}")
+            self._show_scanned(QueueSpec(QueueFilter(caller=result.key), sort="updated", descending=True),
+                               f"Tickets of {result.label}", "")
         elif result.kind == "device":
-            self.show_spec(QueueSpec(QueueFilter(search=result.key), sort="updated", descending=True),
-                           f"Device history: {result.label}")
+            # The device's history is a search for its tag: the search box says so.
+            self._show_scanned(QueueSpec(QueueFilter(search=result.key), sort="updated", descending=True),
+                               f"Device history: {result.label}", result.key)
         elif result.kind == "problem":
             self.problem_opened.emit(result.key)

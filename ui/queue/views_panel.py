@@ -95,6 +95,20 @@ class ViewsPanel(QWidget):
                 self.list.setCurrentItem(item)
                 return
 
+    def clear_selection(self) -> None:
+        """No view is what the queue shows now (a scan's or a search's own list): none
+        stays highlighted as if it were."""
+        self.list.blockSignals(True)
+        self.list.setCurrentRow(-1)
+        self.list.clearSelection()
+        self.list.blockSignals(False)
+
+    def highlight(self, key: str) -> None:
+        """Show ``key`` as the current view without choosing it again (the queue shows it already)."""
+        self.list.blockSignals(True)
+        self.select(key)
+        self.list.blockSignals(False)
+
     def schedule_counts(self) -> None:
         self._count_timer.start()
 
