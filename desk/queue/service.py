@@ -184,6 +184,15 @@ class QueueService:
             # due time, so one indexed comparison covers both. A paused ticket has no
             # running clock (the SLA engine clears its instants) and is not listed.
             where.append(Incident.resolution_at_risk_at <= now)
+        if f.at_risk:
+            # Warned (the at-risk instant has passed) but still in time.
+            where.append(Incident.resolution_at_risk_at <= now)
+            where.append(Incident.resolution_breached_at.is_(None))
+            where.append(or_(Incident.resolution_due_at.is_(None), Incident.resolution_due_at > now))
+        if f.breached:
+            # Missed: recorded as breached, or due and not met yet (the sweep records it
+            # at its next run; the list does not wait for it).
+            where.append(or_(Incident.resolution_breached_at.is_not(None), Incident.resolution_due_at <= now))
         if f.major:
             # Spelled like the partial index's condition on each engine.
             where.append(text(MAJOR_PG if s.get_bind().dialect.name == "postgresql"

@@ -50,7 +50,9 @@ class QueueFilter:
     team: str | None = None
     service: str | None = None
     priorities: tuple[str, ...] = ()
-    breaching: bool = False         # resolution target at risk or breached now
+    breaching: bool = False         # resolution target at risk or breached now (older saved views)
+    at_risk: bool = False           # past 75 % of the resolution target, not yet due
+    breached: bool = False          # the resolution target is missed (recorded, or due and not met)
     major: bool = False
     walk_in: bool = False           # walk-in channel (counter repairs)
     with_problem: bool = False      # linked to a problem record
@@ -117,10 +119,12 @@ BUILTIN_VIEWS: tuple[BuiltinView, ...] = (
     BuiltinView("my_open", "My open work", QueueSpec(QueueFilter(open_only=True, assignee="me"))),
     BuiltinView("my_team", "My team", QueueSpec(QueueFilter(open_only=True, my_teams=True))),
     BuiltinView("unassigned", "Unassigned", QueueSpec(QueueFilter(open_only=True, assignee="none"))),
-    BuiltinView("breaching", "Breaching soon", QueueSpec(QueueFilter(open_only=True, breaching=True))),
+    BuiltinView("at_risk", "At risk", QueueSpec(QueueFilter(open_only=True, at_risk=True))),
+    BuiltinView("breached", "Breached", QueueSpec(QueueFilter(open_only=True, breached=True))),
     BuiltinView("pending", "Pending", QueueSpec(QueueFilter(statuses=PENDING), sort="updated", descending=True)),
     BuiltinView("walk_in", "Walk-in repairs", QueueSpec(QueueFilter(open_only=True, walk_in=True))),
-    BuiltinView("major", "Major incidents", QueueSpec(QueueFilter(major=True), sort="updated", descending=True)),
+    BuiltinView("major", "Major incidents", QueueSpec(QueueFilter(open_only=True, major=True), sort="updated",
+                                                      descending=True)),
     BuiltinView("problems", "Problems", QueueSpec(QueueFilter(open_only=True, with_problem=True)), "problems"),
     BuiltinView("all_open", "All open", QueueSpec(QueueFilter(open_only=True))),
     BuiltinView("recently_closed", "Recently closed",

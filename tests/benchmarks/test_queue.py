@@ -136,7 +136,7 @@ def test_queue_at_scale(engine: str, qapp, tmp_path: Path) -> None:  # type: ign
     results["re-sort All open by priority"] = show_ms(all_open.sorted_by("priority", False))
     results["re-sort All open by updated desc"] = show_ms(all_open.sorted_by("updated", True))
     results["re-filter: Unassigned"] = show_ms(builtin("unassigned").spec)
-    results["re-filter: Breaching soon"] = show_ms(builtin("breaching").spec)
+    results["re-filter: At risk"] = show_ms(builtin("at_risk").spec)
     for words in ("projector", "eduroam library"):
         spec = QueueSpec(QueueFilter(search=words), "number", True)
         results[f"search '{words}': first rows"] = show_ms(spec)

@@ -109,7 +109,13 @@ def test_filters_of_builtin_views(filled: list[str], services: Services, admin: 
     assert counts["my_open"] == 1
     assert counts["unassigned"] == N - 1
     assert counts["walk_in"] == len([i for i in range(N) if i % 5 == 0])
-    assert counts["breaching"] == len([i for i in range(N) if i % 7 == 0])
+    # The fixture's clock stands at ``base``: ticket i is due at base + (i % 5) h (none when
+    # i % 4 == 1) and warned a minute ago when i % 7 == 0.
+    due_passed = [i for i in range(N) if i % 4 != 1 and i % 5 == 0]
+    warned_in_time = [i for i in range(N) if i % 7 == 0 and (i % 4 == 1 or i % 5 != 0)]
+    assert counts["at_risk"] == len(warned_in_time)
+    assert counts["breached"] == len(due_passed)
+    assert counts["major"] == 0
     assert counts["recently_closed"] == 0
     services.incidents.transition(admin, filled[0], "in_progress")
     services.incidents.transition(admin, filled[0], "resolved", resolution_code="fixed", resolution_note="Swapped lamp")
