@@ -49,13 +49,19 @@ class DevicePage(IntakePage):
         self.os.setEditable(True)
         self.os.addItems(OS_CHOICES)
         self.os.setCurrentText("")
-        self.has_warranty = QCheckBox("Under warranty until")
+        # A warranty on record, with its end date; whether it still runs is said beside it
+        # (a warranty that ended in August must not read "under warranty" today).
+        self.has_warranty = QCheckBox("Warranty until")
         self.warranty = QDateEdit()
         self.warranty.setCalendarPopup(True)
         self.warranty.setDisplayFormat("yyyy-MM-dd")
         self.warranty.setDate(QDate.currentDate().addYears(1))
         self.warranty.setEnabled(False)
         self.has_warranty.toggled.connect(self.warranty.setEnabled)
+        self.warranty_state = QLabel("")
+        self.warranty_state.setAccessibleName("Warranty state")
+        self.has_warranty.toggled.connect(self._show_warranty_state)
+        self.warranty.dateChanged.connect(self._show_warranty_state)
         self.history = QLabel("")
         self.history.setWordWrap(True)
         self.history.setTextFormat(Qt.TextFormat.RichText)
@@ -78,6 +84,7 @@ class DevicePage(IntakePage):
         row = QHBoxLayout()
         row.addWidget(self.has_warranty)
         row.addWidget(self.warranty)
+        row.addWidget(self.warranty_state)
         row.addStretch(1)
         form.addRow("Warranty", row)
         # Which device is this? Shown when the tag and serial do not name one (DeviceConflict).
@@ -99,6 +106,19 @@ class DevicePage(IntakePage):
         self.asset_tag.textEdited.connect(self._on_identity_edited)
         self.serial.textEdited.connect(self._on_identity_edited)
 
+
+    def _show_warranty_state(self, *_: object) -> None:
+        if not self.has_warranty.isChecked():
+            self.warranty_state.setText("")
+            return
+        today = self.cc.counter.site.today(self.cc.clock())
+        ends = self.warranty.date().toPython()
+        if isinstance(ends, dt.date) and ends < today:
+            self.warranty_state.setText(f"expired {ends:%d %b %Y}: not under warranty")
+            self.warranty_state.setStyleSheet("color:#b00020; font-weight:bold;")
+        else:
+            self.warranty_state.setText("under warranty")
+            self.warranty_state.setStyleSheet("color:#0a6b2a;")
     def initializePage(self) -> None:
         if self._looked_up[0] and self._looked_up[0] != self.state.person_uid:  # another customer: ask again
             self._forget_choice()

@@ -1,6 +1,7 @@
 """Page 6 — Review and sign: everything on one page, the terms, the customer's signature, staff initials."""
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -31,7 +32,9 @@ from ui.errors import describe
 YES_NO = {True: "Yes", False: "No", None: "—"}
 
 
-def summary_html(s: IntakeState) -> str:
+def summary_html(s: IntakeState, today: dt.date) -> str:
+    """What the customer signs for; ``today`` is the desk's date (a warranty that ended
+    before it reads as expired)."""
     def row(label: str, value: str) -> str:
         return f"<tr><td style='color:#44506a;padding-right:10px'><b>{escape(label)}</b></td><td>{value}</td></tr>"
 
@@ -41,7 +44,9 @@ def summary_html(s: IntakeState) -> str:
         row("Acting as", e(" / ".join(x for x in (s.acting_status, s.acting_department) if x) or "—")),
         row("Device", e(" ".join(x for x in (s.make, s.model) if x)) + f" · tag {e(s.asset_tag or '—')} · "
             f"S/N {e(s.serial or '—')} · {e(s.os or 'OS ?')}"
-            + (f" · warranty until {e(s.warranty_until)}" if s.warranty_until else "")),
+            + (f" · warranty until {e(s.warranty_until)}"
+               + (" <b style='color:#b00020'>(expired)</b>" if dt.date.fromisoformat(s.warranty_until) < today
+                  else "") if s.warranty_until else "")),
         row("Problem", e(s.symptoms).replace("\n", "<br>")),
         row("Category", e(s.category)),
         row("Condition", e(", ".join(s.condition) or "no visible damage")
@@ -99,7 +104,7 @@ class ReviewPage(IntakePage):
         return QWizard.WizardButton.FinishButton
 
     def initializePage(self) -> None:
-        self.summary.setHtml(summary_html(self.state))
+        self.summary.setHtml(summary_html(self.state, self.cc.counter.site.today(self.cc.clock())))
         if not self.initials.text():
             self.initials.setText(self.state.staff_initials or self.cc.initials)
 

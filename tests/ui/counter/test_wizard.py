@@ -276,3 +276,22 @@ def test_a_conflict_found_at_finish_goes_back_to_the_device_page_keeping_everyth
     w.button(w.WizardButton.FinishButton).click()
     assert done, w.pages[5].message.text()
     assert cc.counter.intake.repair(other.number).device.asset_tag == "NU-104233"
+
+
+def test_a_warranty_that_has_ended_reads_as_expired(qtbot: QtBot, cc: CounterContext, tmp_path: Path) -> None:
+    """The fixture's desk date is 2026-11-02: a warranty that ended in August is not one."""
+    from PySide6.QtCore import QDate
+
+    from ui.counter.page_review import summary_html
+
+    w = make_wizard(qtbot, cc, tmp_path)
+    page = w.device_page
+    page.has_warranty.setChecked(True)
+    page.warranty.setDate(QDate(2026, 8, 31))
+    assert "expired" in page.warranty_state.text() and "not under warranty" in page.warranty_state.text()
+    page.warranty.setDate(QDate(2027, 6, 30))
+    assert page.warranty_state.text() == "under warranty"
+    w.state.warranty_until = "2026-08-31"
+    assert "(expired)" in summary_html(w.state, dt.date(2026, 11, 2))
+    w.state.warranty_until = "2027-06-30"
+    assert "(expired)" not in summary_html(w.state, dt.date(2026, 11, 2))
