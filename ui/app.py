@@ -66,7 +66,7 @@ def run(argv: list[str]) -> int:
     from desk.connection import choose, open_database
     from desk.errors import DeskError
     from desk.redaction import redact
-    from ui import crash
+    from ui import crash, wheel_guard
     from ui.context import build_context
     from ui.dialogs import Dialogs
     from ui.features import install_features
@@ -83,6 +83,7 @@ def run(argv: list[str]) -> int:
     secrets: list[str] = []  # the database password once known, masked in the log and dialogs
     log_file = setup_logging("--debug" in argv, secrets)
     use_font_chain(app)  # before any widget (each takes the application font when made); logged
+    wheel_guard.install(app)  # before any widget: the wheel changes only a focused box
     window_ref: list[MainWindow] = []
 
     def unsaved() -> dict[str, str]:
