@@ -283,6 +283,11 @@ class RecordTab(QScrollArea):
             self.fields[field].setFocus()
 
     def save(self) -> None:
+        self.save_then(None)
+
+    def save_then(self, saved: Callable[[], None] | None) -> None:
+        """Save the form; ``saved`` runs once the save is stored (not when it is refused, a
+        conflict included: the tab then shows why, and the edits stay)."""
         if self.detail is None:
             return
         changes = self.changes()
@@ -292,7 +297,7 @@ class RecordTab(QScrollArea):
         if not self._check_changes(changes):
             return
         base = self._version()
-        self.run(self._update(base, changes))
+        self.run(self._update(base, changes), None if saved is None else (lambda _result: saved()))
 
     def _resolve_conflict(self, exc: ConflictError) -> None:
         """Both versions of the fields that collided; merge, keep theirs or leave the form as it
