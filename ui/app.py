@@ -66,7 +66,7 @@ def run(argv: list[str]) -> int:
     from desk.connection import choose, open_database
     from desk.errors import DeskError
     from desk.redaction import redact
-    from ui import crash, wheel_guard
+    from ui import crash, screen_fit, wheel_guard
     from ui.context import build_context
     from ui.dialogs import Dialogs
     from ui.features import install_features
@@ -84,6 +84,7 @@ def run(argv: list[str]) -> int:
     log_file = setup_logging("--debug" in argv, secrets)
     use_font_chain(app)  # before any widget (each takes the application font when made); logged
     wheel_guard.install(app)  # before any widget: the wheel changes only a focused box
+    screen_fit.install(app)   # every dialog fits the screen it opens on
     window_ref: list[MainWindow] = []
 
     def unsaved() -> dict[str, str]:
