@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ui.qt_check import explain, missing_libraries, no_display
+from ui.qt_check import explain, explain_display, missing_libraries, no_display, unreachable_display
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,10 @@ def run(argv: list[str]) -> int:
     if no_display():
         print("Desk needs a display: no DISPLAY or WAYLAND_DISPLAY is set. Run it in a desktop session "
               "(or under Xvfb: xvfb-run desk).", file=sys.stderr)
+        return 1
+    unreachable = unreachable_display()
+    if unreachable is not None:
+        print(explain_display(unreachable), file=sys.stderr)
         return 1
     from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
