@@ -44,3 +44,21 @@ def test_a_team_chosen_but_not_assigned_survives_a_reload(window, ctx, services,
     ctx.changes.publish(Change(ids=((after.id, after.version),)))
     assert team.currentText() == after.team == third
     assert not page.assignment.is_pending()
+
+
+@pytest.mark.parametrize("action", ["assign_to_me", "assign"])
+def test_unsaved_edits_survive_another_write_from_the_same_tab(window, tickets, services, action: str) -> None:  # type: ignore[no-untyped-def]
+    """Assigning re-reads the ticket; the edits not yet saved stay in the form (and are
+    still unsaved), where that write did not change the field."""
+    page = window.open_ticket(tickets[2])
+    page.form.f_title.setText("Eduroam drops in Davis, 3rd floor")
+    combos.select(page.form.f_urgency, "high")
+    if action == "assign_to_me":
+        page.assign_to_me()
+    else:
+        page.assign(team=next(t for t in page.detail.teams if t != page.detail.incident.team))
+    view = services.incidents.get(tickets[2])
+    assert view.version > 1 and view.title == "Eduroam drops in Davis"
+    assert page.form.f_title.text() == "Eduroam drops in Davis, 3rd floor"
+    assert combos.value(page.form.f_urgency) == "high"
+    assert page.changes() == {"title": "Eduroam drops in Davis, 3rd floor", "urgency": "high"}
