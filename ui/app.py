@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ui.qt_check import explain, missing_libraries, no_display
+from ui.qt_check import explain, explain_display, missing_libraries, no_display, unreachable_display
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +60,17 @@ def run(argv: list[str]) -> int:
         print("Desk needs a display: no DISPLAY or WAYLAND_DISPLAY is set. Run it in a desktop session "
               "(or under Xvfb: xvfb-run desk).", file=sys.stderr)
         return 1
+    unreachable = unreachable_display()
+    if unreachable is not None:
+        print(explain_display(unreachable), file=sys.stderr)
+        return 1
     from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
     from desk.bootstrap import Services
     from desk.connection import choose, open_database
     from desk.errors import DeskError
     from desk.redaction import redact
-    from ui import crash
+    from ui import crash, screen_fit, wheel_guard
     from ui.context import build_context
     from ui.dialogs import Dialogs
     from ui.features import install_features
@@ -83,6 +87,8 @@ def run(argv: list[str]) -> int:
     secrets: list[str] = []  # the database password once known, masked in the log and dialogs
     log_file = setup_logging("--debug" in argv, secrets)
     use_font_chain(app)  # before any widget (each takes the application font when made); logged
+    wheel_guard.install(app)  # before any widget: the wheel changes only a focused box
+    screen_fit.install(app)   # every dialog fits the screen it opens on
     window_ref: list[MainWindow] = []
 
     def unsaved() -> dict[str, str]:

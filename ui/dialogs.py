@@ -6,12 +6,15 @@ inline; tests install a ``ScriptedDialogs`` with the answers.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
 
 # A plain string, or (words shown, value returned).
 Choice = str | tuple[str, str]
+
+# The answer to "unsaved changes: save, discard or cancel?".
+SaveAnswer = Literal["save", "discard", "cancel"]
 
 
 class Dialogs:
@@ -35,6 +38,17 @@ class Dialogs:
 
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
         return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
+
+    def save_discard_cancel(self, parent: QWidget | None, title: str, text: str) -> SaveAnswer:
+        """Unsaved edits are about to go: save them first, throw them away, or stay.
+        Escape (and closing the box) is Cancel: nothing is lost by accident."""
+        B = QMessageBox.StandardButton
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, B.Save | B.Discard | B.Cancel, parent)
+        box.setDefaultButton(B.Save)
+        box.setEscapeButton(B.Cancel)
+        box.exec()
+        answer = box.standardButton(box.clickedButton()) if box.clickedButton() is not None else B.Cancel
+        return "save" if answer == B.Save else "discard" if answer == B.Discard else "cancel"
 
     def error(self, parent: QWidget | None, title: str, text: str) -> None:
         QMessageBox.warning(parent, title, text)
@@ -79,6 +93,12 @@ class ScriptedDialogs(Dialogs):
 
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
         return bool(self._next())
+
+    def save_discard_cancel(self, parent: QWidget | None, title: str, text: str) -> SaveAnswer:
+        """An answer is "save", "discard" or "cancel"; none left (or anything else) is Cancel."""
+        self.asked = getattr(self, "asked", []) + [(title, text)]
+        answer = self._next()
+        return "save" if answer == "save" else "discard" if answer == "discard" else "cancel"
 
     def error(self, parent: QWidget | None, title: str, text: str) -> None:
         self.shown.append((title, text))

@@ -389,9 +389,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: self.views.select(self.ctx.settings.get(S.LAST_VIEW)))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        dirty = self.tabs.dirty_numbers()
-        if dirty and not self.ctx.dialogs.confirm(
-                self, "Unsaved changes", f"Unsaved changes in {', '.join(dirty)}. Quit and lose them?"):
+        if not self.tabs.before_quit(self.close):   # unsaved edits: Save, Discard or Cancel
             event.ignore()
             return
         S.save_geometry(self.ctx.settings, self)

@@ -59,3 +59,34 @@ def no_display() -> bool:
     platform = os.environ.get("QT_QPA_PLATFORM", "")
     return (os.name == "posix" and not platform.startswith(("offscreen", "minimal", "vnc", "eglfs"))
             and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"))
+
+
+def unreachable_display() -> str | None:
+    """The X display Qt would use if it cannot be opened, else None.
+
+    Qt's xcb plugin aborts (rc 134) on a display it cannot reach, and its message wrongly
+    suggests a missing libxcb-cursor0; opening the display with libX11 first lets Desk say
+    what is wrong in one line. Not checked when Qt will not use X (offscreen, Wayland), or
+    when libX11 itself is missing (``missing_libraries`` names that)."""
+    display = os.environ.get("DISPLAY")
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    uses_x = platform.startswith("xcb") or (not platform and not os.environ.get("WAYLAND_DISPLAY"))
+    if os.name != "posix" or not display or not uses_x:
+        return None
+    try:
+        xlib = ctypes.CDLL("libX11.so.6")
+    except OSError:
+        return None
+    xlib.XOpenDisplay.restype = ctypes.c_void_p
+    xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    xlib.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    connection = xlib.XOpenDisplay(display.encode())
+    if not connection:
+        return display
+    xlib.XCloseDisplay(connection)
+    return None
+
+
+def explain_display(display: str) -> str:
+    return (f"Desk cannot open the display {display} (DISPLAY): no X server answers there, or this user "
+            "may not use it. Start Desk from the desktop session, or under Xvfb: xvfb-run desk.")

@@ -13,10 +13,12 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -156,13 +158,23 @@ class RecordTab(QScrollArea):
         form.addRow("", self.save_button)
 
     # -- loading -------------------------------------------------------------------------
-    def reload(self, *, keep_error: bool = False) -> None:
-        """Re-read the record; ``keep_error``: the error line showing now stays after it."""
+    def reload(self, *, keep_error: bool = False, keep_edits: bool = False) -> None:
+        """Re-read the record; ``keep_error``: the error line showing now stays after it;
+        ``keep_edits``: the unsaved edits in the form now stay in it, in each field the record
+        still holds as it did (after one of this tab's own writes, an assignment say, which
+        re-reads the record but did not store the typing)."""
         number = self.number
         shown = (self.error.text(), self._error_field) if keep_error and not self.error.isHidden() else None
+        before = self._editable() if keep_edits and self.detail is not None else {}
+        pending = self.changes() if before else {}
 
         def loaded(detail: Any) -> None:
             self._on_loaded(detail)
+            if pending and self.detail is not None:
+                now = self._editable()
+                for key, mine in pending.items():
+                    if (now.get(key) or None) == (before.get(key) or None) and key in self.fields:
+                        _put_back(self.fields[key], mine)
             if shown is not None:
                 self._show_error(*shown)
 
@@ -252,7 +264,7 @@ class RecordTab(QScrollArea):
                 self.reload(keep_error=True)   # the refusal stays in sight over the fresh record
 
     def _on_written(self, result: Any) -> None:
-        self.reload()
+        self.reload(keep_edits=True)
 
     # What this tab's record is for the change hub (ticket tabs: INCIDENT; problem tabs: PROBLEM).
     change_kind = INCIDENT
@@ -283,6 +295,11 @@ class RecordTab(QScrollArea):
             self.fields[field].setFocus()
 
     def save(self) -> None:
+        self.save_then(None)
+
+    def save_then(self, saved: Callable[[], None] | None) -> None:
+        """Save the form; ``saved`` runs once the save is stored (not when it is refused, a
+        conflict included: the tab then shows why, and the edits stay)."""
         if self.detail is None:
             return
         changes = self.changes()
@@ -292,7 +309,7 @@ class RecordTab(QScrollArea):
         if not self._check_changes(changes):
             return
         base = self._version()
-        self.run(self._update(base, changes))
+        self.run(self._update(base, changes), None if saved is None else (lambda _result: saved()))
 
     def _resolve_conflict(self, exc: ConflictError) -> None:
         """Both versions of the fields that collided; merge, keep theirs or leave the form as it
@@ -349,6 +366,18 @@ class RecordTab(QScrollArea):
         self.banner.setText(f"This {self.kind} was changed on another workstation. Your edits are kept; "
                             "Save will show both versions so you can merge.")
         self.banner.show()
+
+
+def _put_back(w: QWidget, value: Any) -> None:
+    """Show ``value`` (as ``form_values`` gives it) in the form field ``w`` again."""
+    if isinstance(w, QLineEdit):
+        w.setText("" if value is None else str(value))
+    elif isinstance(w, QPlainTextEdit):
+        w.setPlainText("" if value is None else str(value))
+    elif isinstance(w, QComboBox):
+        # Choice combos carry the value as item data; the others show it as their text.
+        i = w.findData(value) if value is not None else -1
+        w.setCurrentIndex(i if i >= 0 else max(w.findText("" if value is None else str(value)), 0))
 
 
 def esc(text: str) -> str:

@@ -9,9 +9,10 @@ whose record changed re-reads it, or keeps the user's typing and says so. Where 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from desk.live.watcher import PROBLEM, Change
@@ -35,6 +36,7 @@ class RecordTabs(QTabWidget):
         self.setAccessibleName("Open tickets")
         self.tabCloseRequested.connect(self.close_tab)
         self.setVisible(False)
+        self._saved_for_quit = False     # before_quit: every tab saved, the window may go
         ctx.changes.changed.connect(self.on_change)
 
     def tabInserted(self, index: int) -> None:
@@ -79,14 +81,80 @@ class RecordTabs(QTabWidget):
             self.setTabText(i, title)
 
     def close_tab(self, index: int) -> None:
+        """Close the tab at ``index``; one with unsaved edits asks first: Save (closes once
+        the save is stored; a refused save, a conflict say, keeps the tab with the error),
+        Discard, or Cancel."""
         w = self.widget(index)
         if w is None:
             return
-        if isinstance(w, RecordTab) and w.is_dirty() and not self.ctx.dialogs.confirm(
-                self, "Unsaved changes", f"{w.number} has unsaved changes. Close it and lose them?"):
+        if isinstance(w, RecordTab) and w.is_dirty():
+            answer = self.ctx.dialogs.save_discard_cancel(
+                self, "Unsaved changes", f"{w.number} has unsaved changes{self._draft_note([w])}. "
+                "Save them before closing?")
+            if answer == "cancel":
+                return
+            if answer == "save" and w.changes():
+                w.save_then(lambda: self._remove(w))
+                return
+        self._remove(w)
+
+    def _remove(self, w: QWidget) -> None:
+        i = self.indexOf(w)
+        if i >= 0:
+            self.removeTab(i)
+            w.deleteLater()
+
+    def before_quit(self, quit_again: Callable[[], object]) -> bool:
+        """Whether the window may close now. With unsaved edits in tabs, one question for all:
+        Discard (True), Cancel (False) or Save (False now; every tab with edits saves, and
+        ``quit_again`` is called once all are stored; a refused save keeps the window open
+        on that tab, with the error)."""
+        if self._saved_for_quit:
+            # Just saved for this quit: the tabs' re-reads may still be under way, so the
+            # forms would look unsaved against the old records for a moment.
+            self._saved_for_quit = False
+            return True
+        dirty = [t for t in self.records(RecordTab) if t.is_dirty()]
+        if not dirty:
+            return True
+        answer = self.ctx.dialogs.save_discard_cancel(
+            self.window(), "Unsaved changes",
+            f"Unsaved changes in {', '.join(t.number for t in dirty)}{self._draft_note(dirty)}. "
+            "Save them before quitting?")
+        if answer == "discard":
+            return True
+        if answer == "save":
+            self._save_all([t for t in dirty if t.changes()], quit_again)
+        return False
+
+    def _save_all(self, tabs: list[RecordTab], then: Callable[[], object]) -> None:
+        waiting = set(map(id, tabs))
+
+        def all_stored() -> None:
+            self._saved_for_quit = True
+            # Later, not now: the saves may be answered inside the closeEvent that asked,
+            # and Qt ignores a close() made from within a close.
+            QTimer.singleShot(0, then)
+
+        def stored(tab: RecordTab) -> None:
+            waiting.discard(id(tab))
+            if not waiting:
+                all_stored()
+
+        if not tabs:                      # only unsent comments: nothing to store
+            all_stored()
             return
-        self.removeTab(index)
-        w.deleteLater()
+        for tab in tabs:
+            tab.save_then(partial(stored, tab))
+            if id(tab) in waiting and not tab.error.isHidden():
+                self.setCurrentWidget(tab)   # refused at once: show which tab, and why
+
+    def _draft_note(self, tabs: list[RecordTab]) -> str:
+        """Save stores the form, not a comment still being written: say so."""
+        drafts = [t.number for t in tabs if isinstance(t, TicketPage) and t.timeline.draft().strip()]
+        if not drafts:
+            return ""
+        return f" (Save does not post the unsent comment in {', '.join(drafts)})"
 
     # -- what is open ------------------------------------------------------------------
     def records(self, cls: type[R]) -> list[R]:

@@ -163,7 +163,7 @@ def test_a_tab_closed_before_its_save_is_answered_still_tells_the_window(window,
     ctx.runner = Deferred(real)
     page.form.f_title.setText("Printer jam, 2nd floor")
     page.save()                                             # stored, answer not yet delivered
-    dialogs.answers.append(True)                            # "Close it and lose them?" (they are being saved)
+    dialogs.answers.append("discard")                       # "Save, Discard, Cancel?" (they are being saved)
     window.tabs.close_tab(window.tabs.indexOf(page))        # Ctrl+W
     qtbot.waitUntil(lambda: not shiboken6.isValid(page))
     ctx.runner.flush()

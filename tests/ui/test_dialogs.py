@@ -40,3 +40,19 @@ def test_merge_dialog_names_fields_and_values_in_words_and_merges_values(qapp) -
     theirs.setChecked(True)
     d._merge()
     assert d.merged == {"channel": "walk_in", "impact": "medium"}
+
+
+@pytest.mark.parametrize("button, answer", [("Save", "save"), ("Discard", "discard"), ("Cancel", "cancel"),
+                                            (None, "cancel")])
+def test_save_discard_cancel_answers_with_the_button_pressed(qapp, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                                             button: str | None, answer: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    def press(box: QMessageBox) -> int:
+        assert box.defaultButton() is box.button(QMessageBox.StandardButton.Save)
+        if button is not None:
+            box.button(getattr(QMessageBox.StandardButton, button)).click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", press)
+    assert Dialogs().save_discard_cancel(None, "Unsaved changes", "INC-000001 has unsaved changes.") == answer

@@ -27,6 +27,7 @@ from desk.printing.jobs import KINDS
 from ui.counter.context import CounterContext
 from ui.counter.settings import LABEL_PRINTER, SLIP_PRINTER
 from ui.errors import describe
+from ui.screen_fit import in_documents
 from ui.settings import Setting
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,8 @@ class PdfPage(QWidget):
 
     def ask_save_path(self) -> str:
         name = f"{self.number}-{self.kind}.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, f"Save {KINDS[self.kind].lower()}", name, "PDF (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(self, f"Save {KINDS[self.kind].lower()}", in_documents(name),
+                                              "PDF (*.pdf)")
         return path
 
     def save(self) -> Path | None:

@@ -30,16 +30,34 @@ class AssignmentSection(QGroupBox):
         grid.addWidget(self.assign_button, 0, 2)
         grid.addWidget(self.assign_me_button, 1, 2)
         grid.setColumnStretch(1, 1)
+        self._loaded: tuple[str, str] | None = None   # (team, person) as last filled from the ticket
 
     def fill(self, detail: TicketDetail) -> None:
+        """Show the ticket's team and person. A choice the user made here and has not yet
+        assigned survives a refill (a live reload after someone else's change), unless the
+        assignment itself changed meanwhile: then the stored one is shown."""
         inc = detail.incident
+        stored = (inc.team or "", inc.assignee or "")
+        keep = self._loaded == stored and self.is_pending()
+        team = self.f_team.currentText() if keep else stored[0]
+        person = self.f_assignee.currentText() if keep else stored[1]
         self.f_team.clear()
         self.f_team.addItem("")
         self.f_team.addItems(list(detail.teams))
-        self.f_team.setCurrentText(inc.team or "")
+        _select_text(self.f_team, team, stored[0])
         self.f_assignee.clear()
         self.f_assignee.addItem("", None)
         for username, name in detail.staff:
             self.f_assignee.addItem(name, username)
-        i = self.f_assignee.findText(inc.assignee or "")
-        self.f_assignee.setCurrentIndex(max(i, 0))
+        _select_text(self.f_assignee, person, stored[1])
+        self._loaded = stored
+
+    def is_pending(self) -> bool:
+        """A team or person chosen here that differs from the ticket's and is not yet assigned."""
+        return self._loaded is not None and (self.f_team.currentText(), self.f_assignee.currentText()) != self._loaded
+
+
+def _select_text(box: QComboBox, wanted: str, otherwise: str) -> None:
+    """Select ``wanted``; if the list no longer has it, ``otherwise``; else the empty first item."""
+    i = box.findText(wanted)
+    box.setCurrentIndex(i if i >= 0 else max(box.findText(otherwise), 0))

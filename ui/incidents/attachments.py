@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desk.workstation.detail import AttachmentInfo
 from ui.errors import describe
+from ui.screen_fit import in_documents
 
 if TYPE_CHECKING:
     from ui.context import DeskContext
@@ -68,7 +69,7 @@ class AttachmentsSection(QGroupBox):
         self.preview.clear()
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, f"Attach a file to {self.number}")
+        path, _ = QFileDialog.getOpenFileName(self, f"Attach a file to {self.number}", in_documents())
         if path:
             self.attach_requested.emit(path)
 
@@ -88,7 +89,7 @@ class AttachmentsSection(QGroupBox):
     def save_current(self) -> None:
         def got(res: Content) -> None:
             name, _ctype, data = res
-            path, _ = QFileDialog.getSaveFileName(self, "Save attachment", name)
+            path, _ = QFileDialog.getSaveFileName(self, "Save attachment", in_documents(name))
             if path:
                 try:
                     Path(path).write_bytes(data)

@@ -1,6 +1,7 @@
 """Both versions of the fields that collided, side by side: keep mine, take theirs, per field."""
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -19,6 +20,22 @@ from desk.rules import labels
 
 ConflictField = tuple[str, Any, Any, Any]  # field, as loaded, mine, theirs
 
+# A value is shown wrapped at this many characters, up to SHOWN_LINES lines (the whole of it in
+# the tooltip), so two long descriptions side by side still fit a laptop's screen.
+WRAP_AT = 50
+SHOWN_LINES = 8
+
+
+def _choice(words: str) -> QRadioButton:
+    """A radio button showing ``words`` wrapped (a radio button's text does not wrap itself)."""
+    lines = [line for paragraph in words.splitlines() or [""]
+             for line in (textwrap.wrap(paragraph, WRAP_AT, break_long_words=True) or [""])]
+    shown = "\n".join(lines[:SHOWN_LINES]) + (" …" if len(lines) > SHOWN_LINES else "")
+    button = QRadioButton(shown)
+    if shown != words:
+        button.setToolTip(words)
+    return button
+
 
 class ConflictDialog(QDialog):
     """Result: ``merged`` (dict of chosen values), or ``keep_theirs`` True, or rejected."""
@@ -31,8 +48,10 @@ class ConflictDialog(QDialog):
         self.merged: dict[str, Any] = {}
         self._groups: dict[str, tuple[QButtonGroup, Any, Any]] = {}
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel("Another workstation saved this ticket after you opened it. Nothing was "
-                             "overwritten. Choose, field by field, which value to keep."))
+        intro = QLabel("Another workstation saved this ticket after you opened it. Nothing was "
+                       "overwritten. Choose, field by field, which value to keep.")
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
         grid = QGridLayout()
         for col, text in enumerate(("Field", "Yours", "Theirs (saved)")):
             grid.addWidget(QLabel(f"<b>{text}</b>"), 0, col)
@@ -40,8 +59,8 @@ class ConflictDialog(QDialog):
             # Words for the field and its values; the raw values are what gets merged.
             title = labels.field(name)
             group = QButtonGroup(self)
-            a = QRadioButton(labels.value(name, mine)[:200])
-            b = QRadioButton(labels.value(name, theirs)[:200])
+            a = _choice(labels.value(name, mine))
+            b = _choice(labels.value(name, theirs))
             a.setAccessibleName(f"{title}: keep yours")
             b.setAccessibleName(f"{title}: take theirs")
             a.setChecked(True)

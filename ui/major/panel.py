@@ -36,6 +36,7 @@ from ui.errors import describe
 from ui.major import operations as ops
 from ui.major.common import cell, fill, local, selected_column, table
 from ui.operations import WriteOp
+from ui.screen_fit import in_documents
 
 OVERDUE_STYLE = "color: white; background: #b00020; padding: 3px 6px; font-weight: bold;"
 DUE_STYLE = "color: #1b2a4a; background: #e8eef8; padding: 3px 6px;"
@@ -333,7 +334,7 @@ class MajorIncidentPanel(QWidget):
 
     def ask_report_path(self) -> Path | None:
         name, _ = QFileDialog.getSaveFileName(self, "Save post-incident report",
-                                              f"post-incident-{self.number}.pdf", "PDF (*.pdf)")
+                                              in_documents(f"post-incident-{self.number}.pdf"), "PDF (*.pdf)")
         return Path(name) if name else None
 
     def print_report(self) -> None:

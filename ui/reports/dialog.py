@@ -45,6 +45,7 @@ from desk.rules import labels
 from ui.context import DeskContext
 from ui.errors import describe
 from ui.reports.preview import PdfPreview, print_pdf
+from ui.screen_fit import in_documents
 from ui.tasks import Task
 
 log = logging.getLogger(__name__)
@@ -287,7 +288,7 @@ class SlaReportDialog(QDialog):
 
     # -- outputs (file and printer choices go through these two seams) -----------------------
     def ask_save_path(self, title: str, suggested: str, filters: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), filters)
+        path, _ = QFileDialog.getSaveFileName(self, title, in_documents(suggested), filters)
         return Path(path) if path else None
 
     def ask_printer(self) -> QPrinter | None:
