@@ -10,13 +10,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     vip = sub.add_parser("vip", help="the published VIP list (supervisors)")
     s = vip.add_subparsers(dest="vip_command", required=True, metavar="ACTION")
     g = s.add_parser("grant")
-    g.add_argument("university_id")
-    g.add_argument("--reason", required=True)
-    g.add_argument("--office")
+    g.add_argument("university_id", help="the person's university ID")
+    g.add_argument("--reason", required=True, help="why (recorded in the audit log)")
+    g.add_argument("--office", help="the office they hold")
     g.set_defaults(func=grant_cmd)
     r = s.add_parser("revoke")
-    r.add_argument("university_id")
-    r.add_argument("--reason", required=True)
+    r.add_argument("university_id", help="the person's university ID")
+    r.add_argument("--reason", required=True, help="why (recorded in the audit log)")
     r.set_defaults(func=revoke_cmd)
 
 
