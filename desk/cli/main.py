@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "desk.cli.report_cmd",
     "desk.cli.print_cmd",
     "desk.cli.counter_cmd",
+    "desk.cli.device_cmd",
     "desk.cli.sla_cmd",
     "desk.cli.calendar_cmd",
     "desk.cli.major_cmd",
