@@ -36,6 +36,7 @@ COMMAND_MODULES = [
     "desk.cli.sla_cmd",
     "desk.cli.calendar_cmd",
     "desk.cli.major_cmd",
+    "desk.cli.problem_cmd",
     "desk.cli.audit_cmd",
 ]
 
