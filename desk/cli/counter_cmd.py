@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 
 from desk.cli.context import CliContext
-from desk.cli.output import to_json
+from desk.cli.output import local_time, to_json
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,7 +56,7 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         loan = r.current_loan
         state = "available" if loan is None else ("OVERDUE" if loan.overdue(now) else "lent")
         who = f"{loan.person_name} ({loan.person_university_id}) {loan.repair_number or ''} due " \
-              f"{ctx.services.site.local(loan.due_at):%Y-%m-%d %H:%M}" if loan else ""
+              f"{local_time(loan.due_at, ctx.services.site)}" if loan else ""
         print(f"{r.asset_tag:<10} {state:<9} {r.description[:32]:<32} {who}")
     return 0
 

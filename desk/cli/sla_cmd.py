@@ -158,9 +158,11 @@ def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     cat = ctx.services.sla.catalogue()
+    site = ctx.services.site
     for name, versions in sorted(cat.slas.items()):
         p = versions[-1]
-        print(f"{name} v{p.version} (effective {dt.datetime.fromtimestamp(p.effective_from, dt.UTC):%Y-%m-%d}"
+        effective = local_time(dt.datetime.fromtimestamp(p.effective_from, dt.UTC), site)
+        print(f"{name} v{p.version} (effective {effective}"
               f"), calendar {p.calendar}, at risk from {p.at_risk_percent} %, auto-close after "
               f"{p.auto_close_business_days} business days")
         for prio, t in sorted(p.targets.items()):
@@ -178,7 +180,8 @@ def set_target_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     r = ctx.services.sla_admin.set_target(ctx.actor, args.sla, args.priority, response=args.response,
                                     resolution=args.resolution, calendar=args.calendar,
                                     at_risk_percent=args.at_risk, effective_from=eff)
-    print(f"{r.name} v{r.version} (tickets opened from {r.effective_from.isoformat()}): {r.summary}")
+    print(f"{r.name} v{r.version} (tickets opened from {local_time(r.effective_from, ctx.services.site)}): "
+          f"{r.summary}")
     return 0
 
 
