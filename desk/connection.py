@@ -131,7 +131,7 @@ def open_database(target: Target, *, prompt: PasswordPrompt | None = None, migra
         if current != migrate.head_revision():
             upgrade(db, workers=1)  # no worker processes forked from the window's process
     else:
-        migrate.check_schema(engine, how_to_upgrade=f"desk db upgrade --database '{describe(url)}'")
+        migrate.check_schema(engine, how_to_upgrade=f"desk --database '{describe(url)}' db upgrade")
     return db
 
 

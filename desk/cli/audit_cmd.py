@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s = p.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     v = s.add_parser("verify", help="check every entry of the audit log against its hash chain "
                                     "(exit code 1 when an entry was changed, removed or bypassed the server)")
-    v.add_argument("--json", action="store_true")
+    v.add_argument("--json", action="store_true", help="print the result as JSON for scripts (times in UTC)")
     v.set_defaults(func=verify_cmd)
 
 

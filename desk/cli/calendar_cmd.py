@@ -22,20 +22,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ls.set_defaults(func=list_cmd)
 
     show = s.add_parser("show", help="working intervals of a calendar between two dates (local time)")
-    show.add_argument("name")
+    show.add_argument("name", help="calendar name (service-desk, …)")
     show.add_argument("--from", dest="start", required=True, help="first date, YYYY-MM-DD")
     show.add_argument("--to", dest="end", required=True, help="last date (inclusive), YYYY-MM-DD")
-    show.add_argument("--json", action="store_true")
+    show.add_argument("--json", action="store_true", help="the intervals as JSON for scripts (times in UTC)")
     show.set_defaults(func=show_cmd)
 
     imp = s.add_parser("import-ics", help="import university closures from an iCalendar file")
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--calendar", required=True)
+    imp.add_argument("file", type=Path, help="the .ics file")
+    imp.add_argument("--calendar", required=True, help="calendar that gets the closures")
     imp.add_argument("--effective", help="when the change takes effect (ISO time; default now)")
     imp.set_defaults(func=import_cmd)
 
     close = s.add_parser("close", help="add a closure (whole or part days, local wall-clock time)")
-    close.add_argument("name")
+    close.add_argument("name", help="calendar name")
     close.add_argument("--title", required=True, help="e.g. 'Snow day'")
     close.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD or YYYY-MM-DDTHH:MM (local)")
     close.add_argument("--to", dest="end", required=True,
@@ -44,19 +44,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     close.set_defaults(func=close_cmd)
 
     unclose = s.add_parser("remove-closure", help="remove a closure by its title")
-    unclose.add_argument("name")
-    unclose.add_argument("--title", required=True)
+    unclose.add_argument("name", help="calendar name")
+    unclose.add_argument("--title", required=True, help="the closure's title")
     unclose.set_defaults(func=remove_closure_cmd)
 
     hours = s.add_parser("hours", help="set the regular weekly hours")
-    hours.add_argument("name")
+    hours.add_argument("name", help="calendar name")
     hours.add_argument("--set", dest="hours", required=True,
                        help="e.g. 'mon-fri 08:00-12:00,13:00-18:00; sat 10:00-14:00' or '24x7'")
     hours.add_argument("--effective", help="when the change takes effect (ISO time; default now)")
     hours.set_defaults(func=hours_cmd)
 
     period = s.add_parser("period", help="hours for a date range (summer hours, exam weeks)")
-    period.add_argument("name")
+    period.add_argument("name", help="calendar name")
     period.add_argument("--title", required=True, help="e.g. 'Summer 2027'")
     period.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
     period.add_argument("--to", dest="end", required=True, help="last day (inclusive), YYYY-MM-DD")
@@ -65,7 +65,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     period.set_defaults(func=period_cmd)
 
     hist = s.add_parser("history", help="versions of a calendar")
-    hist.add_argument("name")
+    hist.add_argument("name", help="calendar name")
     hist.set_defaults(func=history_cmd)
 
 

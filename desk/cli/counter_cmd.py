@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 
 from desk.cli.context import CliContext
-from desk.cli.output import to_json
+from desk.cli.output import local_time, to_json
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -12,20 +12,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s = p.add_subparsers(dest="loaner_command", required=True, metavar="ACTION")
     ls = s.add_parser("list", help="the pool: who has which, due and overdue")
     ls.add_argument("--overdue", action="store_true", help="only loans past their due time")
-    ls.add_argument("--json", action="store_true")
+    ls.add_argument("--json", action="store_true", help="the pool as JSON for scripts (times in UTC)")
     ls.set_defaults(func=list_cmd)
     add = s.add_parser("add", help="add a loaner laptop to the pool")
-    add.add_argument("asset_tag")
+    add.add_argument("asset_tag", help="the loaner's asset tag")
     add.add_argument("--description", required=True, help='make and model, e.g. "Dell Latitude 5440"')
-    add.add_argument("--serial")
+    add.add_argument("--serial", help="its serial number")
     add.set_defaults(func=add_cmd)
     ret = s.add_parser("retire", help="take a loaner out of the pool for good")
-    ret.add_argument("asset_tag")
-    ret.add_argument("--reason", required=True)
+    ret.add_argument("asset_tag", help="the loaner's asset tag")
+    ret.add_argument("--reason", required=True, help="why it leaves the pool")
     ret.set_defaults(func=retire_cmd)
     back = s.add_parser("return", help="a loaner handed back on its own (not at a repair pickup)")
-    back.add_argument("asset_tag")
-    back.add_argument("--note")
+    back.add_argument("asset_tag", help="the loaner's asset tag")
+    back.add_argument("--note", help="what was noticed when it came back")
     back.set_defaults(func=return_cmd)
 
 
@@ -56,7 +56,7 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         loan = r.current_loan
         state = "available" if loan is None else ("OVERDUE" if loan.overdue(now) else "lent")
         who = f"{loan.person_name} ({loan.person_university_id}) {loan.repair_number or ''} due " \
-              f"{ctx.services.site.local(loan.due_at):%Y-%m-%d %H:%M}" if loan else ""
+              f"{local_time(loan.due_at, ctx.services.site)}" if loan else ""
         print(f"{r.asset_tag:<10} {state:<9} {r.description[:32]:<32} {who}")
     return 0
 

@@ -10,8 +10,8 @@ from desk.errors import InvalidInput
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help="fill the database with a synthetic university (admins; "
                                     "the first account of a new database is one)")
-    p.add_argument("--tickets", type=int, default=2000)
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--tickets", type=int, default=2000, help="how many tickets to generate (default: 2000)")
+    p.add_argument("--seed", type=int, default=1, help="random seed: the same seed gives the same data")
     p.add_argument("--if-empty", action="store_true", help="do nothing if the database already has incidents")
     p.add_argument("--force", action="store_true",
                    help="load even into a database that holds real (non-demo) records")

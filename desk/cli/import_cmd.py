@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "people", help="import the people directory feed (re-import updates in place)",
         description="Bad rows are listed on stderr as FILE:LINE: reason; good rows still import. "
                     "Exit code 2 if any row was rejected.")
-    people.add_argument("people_csv", type=Path, metavar="PEOPLE.csv")
+    people.add_argument("people_csv", type=Path, metavar="PEOPLE.csv", help="the directory feed's people file")
     people.add_argument("--affiliations", type=Path, metavar="AFFILIATIONS.csv",
                         help="statuses and departments of the people (full set per person listed)")
     people.set_defaults(func=people_cmd)

@@ -32,22 +32,52 @@ COMMAND_MODULES = [
     "desk.cli.report_cmd",
     "desk.cli.print_cmd",
     "desk.cli.counter_cmd",
+    "desk.cli.device_cmd",
     "desk.cli.sla_cmd",
     "desk.cli.calendar_cmd",
     "desk.cli.major_cmd",
+    "desk.cli.problem_cmd",
     "desk.cli.audit_cmd",
 ]
 
 
+DATABASE_HELP = "database URL (default: DESK_DATABASE_URL, the saved profile, or local SQLite)"
+DEBUG_HELP = "show tracebacks and debug logging"
+QUIET_HELP = "no warnings on stderr, errors only"
+
+
+def _global_options(parser: argparse.ArgumentParser, *, default: object) -> None:
+    """--database, --debug and -q/--quiet: before the command, and (``default`` SUPPRESS)
+    after it, so ``desk db upgrade --database URL`` means what it says. A command with an
+    option of the same spelling (``report sla --quiet``) keeps its own."""
+    taken = parser._option_string_actions
+    if "--database" not in taken:
+        parser.add_argument("--database", metavar="URL", default=default, help=DATABASE_HELP)
+    if "--debug" not in taken:
+        parser.add_argument("--debug", action="store_true", default=default, help=DEBUG_HELP)
+    if "--quiet" not in taken and "-q" not in taken:
+        parser.add_argument("-q", "--quiet", action="store_true", default=default, help=QUIET_HELP)
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):  # aliases map to one parser
+                yield child
+                yield from _subparsers(child)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="desk", description="Desk — university IT service desk.")
-    parser.add_argument("--database", metavar="URL",
-                        help="database URL (default: DESK_DATABASE_URL, the saved profile, or local SQLite)")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no warnings on stderr, errors only")
+    _global_options(parser, default=None)
+    parser.set_defaults(debug=False, quiet=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    for child in _subparsers(parser):
+        # Not given after the command: the attribute stays unset there, and the value
+        # from before the command (or the default) stands.
+        _global_options(child, default=argparse.SUPPRESS)
     return parser
 
 
@@ -63,7 +93,10 @@ def launch_gui(argv: Sequence[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error already printed: its exit code (2)
+        return exc.code if isinstance(exc.code, int) else 2
     ctx = CliContext(args)
     with _console_log(args, ctx):
         try:

@@ -7,11 +7,13 @@ already open there. The account it runs as needs the supervisor role.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
 from desk.cli.context import CliContext
-from desk.cli.output import to_json
+from desk.cli.output import local_time, to_json
+from desk.common.site import Site
 from desk.errors import InvalidInput
 from desk.major.service import MajorIncidentService
 from desk.major.views import MajorView
@@ -23,81 +25,81 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     msub = p.add_subparsers(dest="major_command", metavar="ACTION", required=True)
 
     a = msub.add_parser("page", help="a monitoring alert for a service (opens or appends to its major incident)")
-    a.add_argument("--service", required=True)
+    a.add_argument("--service", required=True, help="the service the alert is about")
     a.add_argument("--summary", required=True, help="what the alert says (first line becomes the title)")
     a.add_argument("--source", help="the monitoring system (default: monitoring)")
     a.set_defaults(func=page)
 
     a = msub.add_parser("promote", help="declare an incident a major incident (supervisors)")
-    a.add_argument("number")
-    a.add_argument("--reason", required=True)
+    a.add_argument("number", help="incident number")
+    a.add_argument("--reason", required=True, help="why it is a major incident")
     a.add_argument("--manager", help="username of the major incident manager")
     a.add_argument("--member", action="append", default=[], metavar="USER:ROLE", help="team member (repeatable)")
     a.set_defaults(func=promote)
 
     a = msub.add_parser("proposals", help="surge proposals: many incidents on one service in a short time")
-    a.add_argument("--json", action="store_true")
+    a.add_argument("--json", action="store_true", help="the proposals as JSON for scripts (times in UTC)")
     a.set_defaults(func=proposals)
 
     a = msub.add_parser("confirm", help="confirm the surge proposal for a service (supervisors)")
-    a.add_argument("service")
-    a.add_argument("--manager")
-    a.add_argument("--reason")
+    a.add_argument("service", help="the service the surge is on")
+    a.add_argument("--manager", help="staff username who manages it")
+    a.add_argument("--reason", help="why (recorded with the confirmation)")
     a.set_defaults(func=confirm)
 
     a = msub.add_parser("dismiss", help="dismiss the surge proposal for a service: not a major incident")
-    a.add_argument("service")
-    a.add_argument("--reason", required=True)
+    a.add_argument("service", help="the service the surge is on")
+    a.add_argument("--reason", required=True, help="why it is not a major incident")
     a.set_defaults(func=dismiss)
 
     a = msub.add_parser("list", help="open major incidents (overdue updates marked)")
-    a.add_argument("--json", action="store_true")
+    a.add_argument("--json", action="store_true", help="the list as JSON for scripts (times in UTC)")
     a.set_defaults(func=list_open)
 
     a = msub.add_parser("show", help="a major incident: manager, team, comms log, children")
-    a.add_argument("number")
-    a.add_argument("--json", action="store_true")
+    a.add_argument("number", help="major incident number")
+    a.add_argument("--json", action="store_true", help="the major incident as JSON for scripts (times in UTC)")
     a.set_defaults(func=show)
 
     a = msub.add_parser("update", help="post to the communication log and set when the next update is due")
-    a.add_argument("number")
-    a.add_argument("--text", required=True)
+    a.add_argument("number", help="major incident number")
+    a.add_argument("--text", required=True, help="the update (goes to the communication log)")
     a.add_argument("--next", type=int, metavar="MINUTES", help="next update due in (default: the rule's interval)")
     a.set_defaults(func=update)
 
     a = msub.add_parser("team", help="add or remove team members, or set the manager")
-    a.add_argument("number")
-    a.add_argument("--add", action="append", default=[], metavar="USER:ROLE")
-    a.add_argument("--remove", action="append", default=[], metavar="USER")
-    a.add_argument("--manager", metavar="USER")
+    a.add_argument("number", help="major incident number")
+    a.add_argument("--add", action="append", default=[], metavar="USER:ROLE", help="add a team member with a role (repeatable)")
+    a.add_argument("--remove", action="append", default=[], metavar="USER", help="remove a team member (repeatable)")
+    a.add_argument("--manager", metavar="USER", help="make this staff member the manager")
     a.set_defaults(func=team)
 
     a = msub.add_parser("link", help="link child incidents")
-    a.add_argument("number")
-    a.add_argument("children", nargs="+")
+    a.add_argument("number", help="major incident number")
+    a.add_argument("children", nargs="+", help="child incident numbers")
     a.set_defaults(func=link)
 
     a = msub.add_parser("unlink", help="unlink a child incident")
-    a.add_argument("number")
-    a.add_argument("child")
+    a.add_argument("number", help="major incident number")
+    a.add_argument("child", help="child incident number")
     a.set_defaults(func=unlink)
 
     a = msub.add_parser("resolve", help="resolve the major incident and its open children with its resolution")
-    a.add_argument("number")
-    a.add_argument("--code", required=True, choices=choices.RESOLUTION_CODES)
-    a.add_argument("--note", required=True)
+    a.add_argument("number", help="major incident number")
+    a.add_argument("--code", required=True, choices=choices.RESOLUTION_CODES, help="resolution code, for it and its children")
+    a.add_argument("--note", required=True, help="what was done (the callers read it)")
     a.add_argument("--no-children", action="store_true", help="leave the children as they are")
     a.set_defaults(func=resolve)
 
     a = msub.add_parser("report", help="post-incident report as PDF")
-    a.add_argument("number")
-    a.add_argument("--out", required=True, type=Path)
-    a.add_argument("--paper", choices=("letter", "a4"), default="letter")
+    a.add_argument("number", help="major incident number")
+    a.add_argument("--out", required=True, type=Path, help="the PDF file to write")
+    a.add_argument("--paper", choices=("letter", "a4"), default="letter", help="paper size (default: letter)")
     a.set_defaults(func=report)
 
     a = msub.add_parser("problem", help="open a problem from the major incident")
-    a.add_argument("number")
-    a.add_argument("--title")
+    a.add_argument("number", help="major incident number")
+    a.add_argument("--title", help="the problem's title (default: the incident's)")
     a.set_defaults(func=problem)
 
     a = msub.add_parser("rules", help="show or change the surge rule and update interval (data, not code)")
@@ -119,11 +121,10 @@ def _member(text: str) -> tuple[str, str]:
     return user.strip(), role.strip()
 
 
-def _when(v) -> str:
-    return v.isoformat(timespec="minutes") if v else "—"
+def _print_major(v: MajorView, site: Site) -> None:
+    def _when(when: dt.datetime | None) -> str:
+        return local_time(when, site)
 
-
-def _print_major(v: MajorView) -> None:
     w = sys.stdout.write
     w(f"{v.number}  {v.title}\n")
     w(f"Status       {v.status_label}{'' if v.is_major else ' (not major)'}   Priority {v.priority}\n")
@@ -202,9 +203,11 @@ def list_open(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     if not rows:
         print("No open major incidents.")
+    site = ctx.services.site
     for r in rows:
+        due = local_time(r.next_update_due_at, site)
         print(f"{r.number}  {r.status_label:<12} {r.service or '—':<24} children {r.children:<4} "
-              f"next update {_when(r.next_update_due_at)}{' OVERDUE' if r.update_overdue else ''}  {r.title}")
+              f"next update {due}{' OVERDUE' if r.update_overdue else ''}  {r.title}")
     return 0
 
 
@@ -214,13 +217,13 @@ def show(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         print(to_json(_major_json(v)))
     else:
-        _print_major(v)
+        _print_major(v, ctx.services.site)
     return 0
 
 
 def update(args: argparse.Namespace, ctx: CliContext) -> int:
     v = _svc(ctx).post_update(ctx.actor, args.number, args.text, next_update_in_minutes=args.next)
-    print(f"{v.number}: next update due {_when(v.next_update_due_at)}")
+    print(f"{v.number}: next update due {local_time(v.next_update_due_at, ctx.services.site)}")
     return 0
 
 
@@ -237,7 +240,7 @@ def team(args: argparse.Namespace, ctx: CliContext) -> int:
     for user in args.remove:
         v = svc.remove_member(ctx.actor, args.number, user)
     assert v is not None
-    _print_major(v)
+    _print_major(v, ctx.services.site)
     return 0
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from dataclasses import asdict
 from typing import Any
 
 from desk.common.records import IncidentView
 from desk.common.site import Site
+from desk.counter.views import DeviceView, RepairView
 from desk.rules import labels
 
 
@@ -26,6 +28,20 @@ def ticket_json(v: IncidentView) -> dict[str, Any]:
         if v.caller_university_id else None
     d["opened"] = d["opened_at"]
     d["updated"] = d["updated_at"]
+    return d
+
+
+def device_json(d: DeviceView) -> dict[str, Any]:
+    """A device on record with its repair history, newest first (times UTC ISO)."""
+    return asdict(d)
+
+
+def repair_json(r: RepairView) -> dict[str, Any]:
+    """A counter repair as stored; signatures by who and when (the images stay in the database)."""
+    d = asdict(r)
+    d["device"] = device_json(r.device)
+    d["signatures"] = [{"purpose": x.purpose, "signer_name": x.signer_name, "signed_at": x.signed_at}
+                       for x in r.signatures]
     return d
 
 

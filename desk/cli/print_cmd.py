@@ -12,7 +12,7 @@ KINDS = ("slip", "tag", "receipt")
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("print", help="intake slip, device tag or pickup receipt of a repair, as PDF")
-    p.add_argument("kind", choices=KINDS)
+    p.add_argument("kind", choices=KINDS, help="what to print")
     p.add_argument("number", help="ticket number (INC-000123, 123, or a scanned slip barcode)")
     p.add_argument("--out", required=True, type=Path, help="PDF file to write")
     p.add_argument("--paper", choices=("letter", "a4"), default="letter", help="slip and receipt paper")

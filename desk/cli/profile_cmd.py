@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("profile", help="saved database connections")
     s = p.add_subparsers(dest="profile_command", required=True, metavar="ACTION")
     add = s.add_parser("add", help="save a connection (becomes the default if none is set)")
-    add.add_argument("name")
+    add.add_argument("name", help="a name for the connection")
     add.add_argument("--url", required=True, help="postgresql://user@host[:port]/database (no password)")
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from standard input and keep it in the system keyring")
@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ls = s.add_parser("list", help="saved connections; * marks the default")
     ls.set_defaults(func=list_cmd)
     use = s.add_parser("use", help="make a saved connection the default")
-    use.add_argument("name")
+    use.add_argument("name", help="the saved connection's name")
     use.set_defaults(func=use_cmd)
 
 

@@ -35,9 +35,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                      help="instead of --from/--to: the last full week, month or academic term")
     sla.add_argument("--service", action="append", default=[], metavar="NAME", help="repeat for several")
     sla.add_argument("--team", action="append", default=[], metavar="NAME", help="repeat for several")
-    sla.add_argument("--priority", action="append", default=[], choices=[x.value for x in Priority])
-    sla.add_argument("--channel", action="append", default=[], choices=[x.value for x in Channel])
-    sla.add_argument("--group-by", default=GroupBy.SERVICE_PRIORITY.value, choices=[x.value for x in GroupBy])
+    sla.add_argument("--priority", action="append", default=[], choices=[x.value for x in Priority], help="only this priority (repeatable)")
+    sla.add_argument("--channel", action="append", default=[], choices=[x.value for x in Channel], help="only this channel (repeatable)")
+    sla.add_argument("--group-by", default=GroupBy.SERVICE_PRIORITY.value, choices=[x.value for x in GroupBy], help="rows per (default: service-priority)")
     sla.add_argument("--tz", help="time zone of the dates (default: the desk's, its calendar's)")
     sla.add_argument("--out", type=Path, metavar="FILE.pdf", help="write the PDF here")
     sla.add_argument("--csv", type=Path, metavar="DIR|FILE.zip",

@@ -20,31 +20,31 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s = p.add_subparsers(dest="sla_command", required=True, metavar="ACTION")
 
     due = s.add_parser("due", help="when a target falls due: START plus business time on a calendar")
-    due.add_argument("--calendar", required=True)
+    due.add_argument("--calendar", required=True, help="calendar name (service-desk, …)")
     due.add_argument("--start", required=True, help="ISO time; without an offset, the calendar's local time")
     amount = due.add_mutually_exclusive_group(required=True)
     amount.add_argument("--hours", type=float, help="business hours")
     amount.add_argument("--duration", help="e.g. 15m, 4h, 1h30m, 3bd (business days)")
-    due.add_argument("--json", action="store_true")
+    due.add_argument("--json", action="store_true", help="the result as JSON for scripts (times in UTC)")
     due.set_defaults(func=due_cmd)
 
     btw = s.add_parser("between", help="business time between two instants on a calendar")
-    btw.add_argument("--calendar", required=True)
-    btw.add_argument("--start", required=True)
-    btw.add_argument("--end", required=True)
+    btw.add_argument("--calendar", required=True, help="calendar name (service-desk, …)")
+    btw.add_argument("--start", required=True, help="first instant (ISO time; local to the calendar unless it has an offset)")
+    btw.add_argument("--end", required=True, help="last instant (same form)")
     btw.set_defaults(func=between_cmd)
 
     show = s.add_parser("show", help="a ticket's SLA: targets, due, used, state, pauses, breaches")
-    show.add_argument("number")
+    show.add_argument("number", help="incident number")
     show.add_argument("--as-of", help="ISO time (default now): the SLA as it stood then")
-    show.add_argument("--json", action="store_true")
+    show.add_argument("--json", action="store_true", help="the SLA as JSON for scripts (times in UTC)")
     show.set_defaults(func=show_cmd)
 
     ls = s.add_parser("list", help="SLAs and their current targets")
     ls.set_defaults(func=list_cmd)
 
     st = s.add_parser("set-target", help="change a priority's targets (adds an SLA version)")
-    st.add_argument("sla")
+    st.add_argument("sla", help="SLA name")
     st.add_argument("priority", help="P1 … P5")
     st.add_argument("--response", help="e.g. 30m, 4h, 1bd")
     st.add_argument("--resolution", help="e.g. 8h, 3bd")
@@ -63,7 +63,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     help="P3:response=2h or P3:resolution=2bd (repeatable); needs --sla")
     wi.add_argument("--from", dest="start", required=True, help="tickets opened from this date (YYYY-MM-DD)")
     wi.add_argument("--to", dest="end", required=True, help="… up to and including this date")
-    wi.add_argument("--json", action="store_true")
+    wi.add_argument("--json", action="store_true", help="the comparison as JSON for scripts (times in UTC)")
     wi.set_defaults(func=what_if_cmd)
 
     rc = s.add_parser("recompute", help="recompute the stored SLA columns of every ticket (supervisors)")
@@ -158,9 +158,11 @@ def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     cat = ctx.services.sla.catalogue()
+    site = ctx.services.site
     for name, versions in sorted(cat.slas.items()):
         p = versions[-1]
-        print(f"{name} v{p.version} (effective {dt.datetime.fromtimestamp(p.effective_from, dt.UTC):%Y-%m-%d}"
+        effective = local_time(dt.datetime.fromtimestamp(p.effective_from, dt.UTC), site)
+        print(f"{name} v{p.version} (effective {effective}"
               f"), calendar {p.calendar}, at risk from {p.at_risk_percent} %, auto-close after "
               f"{p.auto_close_business_days} business days")
         for prio, t in sorted(p.targets.items()):
@@ -178,7 +180,8 @@ def set_target_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     r = ctx.services.sla_admin.set_target(ctx.actor, args.sla, args.priority, response=args.response,
                                     resolution=args.resolution, calendar=args.calendar,
                                     at_risk_percent=args.at_risk, effective_from=eff)
-    print(f"{r.name} v{r.version} (tickets opened from {r.effective_from.isoformat()}): {r.summary}")
+    print(f"{r.name} v{r.version} (tickets opened from {local_time(r.effective_from, ctx.services.site)}): "
+          f"{r.summary}")
     return 0
 
 

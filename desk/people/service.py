@@ -1,13 +1,15 @@
 """People: look up, search as you type, create, and the VIP list (supervisors only)."""
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import Affiliation, Department, Person, PersonStatus, VipGrant, VipPolicy
+from db.models import Affiliation, Department, Person, PersonStatus, StaffAccount, VipGrant, VipPolicy
 from desk.actor import Actor
 from desk.clock import Clock
 from desk.common import audit
@@ -43,6 +45,15 @@ def load_person(s: Session, person_id: int) -> PersonView:
         affiliations=tuple(AffiliationView(name, a.department_id, a.title, a.is_primary) for a, name in affs),
         vip=vip, version=p.version,
     )
+
+
+@dataclass(frozen=True)
+class VipPolicyView:
+    version: int
+    text: str
+    urgency_levels_raised: int
+    published_at: dt.datetime
+    published_by: str | None
 
 
 class PeopleService:
@@ -102,6 +113,25 @@ class PeopleService:
             return load_person(s, p.id)
 
     # -- VIP -----------------------------------------------------------------
+    def vip_list(self) -> list[PersonView]:
+        """Everyone holding VIP status now, by family name (the published list, desk vip list)."""
+        with self.db.reading() as s:
+            ids = s.execute(select(Person.id).join(VipGrant, VipGrant.person_id == Person.id)
+                            .where(VipGrant.revoked_at.is_(None))
+                            .order_by(Person.family_name, Person.given_name, Person.id)).scalars().all()
+            return [load_person(s, pid) for pid in dict.fromkeys(ids)]
+
+    def vip_policy(self) -> VipPolicyView | None:
+        """The VIP policy in force (its latest published version); None before the first."""
+        with self.db.reading() as s:
+            row = s.execute(select(VipPolicy, StaffAccount.display_name)
+                            .outerjoin(StaffAccount, StaffAccount.id == VipPolicy.published_by_id)
+                            .order_by(VipPolicy.version.desc()).limit(1)).first()
+            if row is None:
+                return None
+            policy, by = row
+            return VipPolicyView(policy.version, policy.text, policy.urgency_levels_raised, policy.published_at, by)
+
     def grant_vip(self, actor: Actor, university_id: str, *, reason: str, office: str | None = None) -> PersonView:
         return self._change_vip(actor, university_id, reason, grant=True, office=office)
 

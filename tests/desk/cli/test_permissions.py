@@ -66,6 +66,9 @@ def _reads(d: Desk) -> list[list[str]]:
         ["major", "show", d.incident],
         ["print", "slip", d.repair, "--out", str(d.tmp_path / "slip.pdf")],
         ["loaner", "list"],
+        ["device", "show", "NU-104233"],
+        ["vip", "list"],
+        ["vip", "policy"],
     ]
 
 
