@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtGui import QAction, QKeySequence
 
 from desk.rules.permissions import may
+from ui.actions import icon
 from ui.context import DeskContext
 
 
@@ -41,14 +42,15 @@ def install(window: Any, ctx: DeskContext) -> None:
             window.tabs.setCurrentIndex(index)
             dash.refresh()
 
-    report = QAction("&SLA report…", window)
+    report = QAction(icon("mdi6.chart-bar"), "&SLA report…", window)
     report.setShortcut(QKeySequence("Ctrl+Shift+R"))
     report.triggered.connect(open_report)
     window.register_tool("&Reports", report)
-    dashboard = QAction("Supervisor &dashboard", window)
+    dashboard = QAction(icon("mdi6.view-dashboard-outline"), "Supervisor &dashboard", window)
     dashboard.setShortcut(QKeySequence("Ctrl+Shift+D"))
+    dashboard.setToolTip("Queue health, SLA risk and team load at a glance")
     dashboard.triggered.connect(open_dashboard)
-    window.register_tool("&Reports", dashboard)
+    window.register_tool("&Reports", dashboard, toolbar=True)
 
 
 def _follow_live_changes(ctx: DeskContext, dash: Any) -> None:
