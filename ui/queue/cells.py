@@ -26,7 +26,8 @@ PRIORITY_COLOURS = {
     "P1": QColor(200, 30, 30),
     "P2": QColor(215, 110, 0),
     "P3": QColor(35, 100, 180),
-    "P4": QColor(110, 110, 110),
+    "P4": QColor(0, 115, 115),
+    "P5": QColor(110, 110, 110),
 }
 
 

@@ -46,8 +46,13 @@ class ChipDelegate(QStyledItemDelegate):
             fill = opt.palette.color(opt.palette.ColorRole.Mid)
         metrics = QFontMetrics(opt.font)
         cell = opt.rect.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
-        width = min(cell.width(), metrics.horizontalAdvance(text) + 2 * H_PAD)
+        advance = metrics.horizontalAdvance(text)
+        width = min(cell.width(), advance + 2 * H_PAD)
         height = min(cell.height(), metrics.height() + 2)
+        room = cell.width() - 2 * H_PAD
+        # Elide only when the column is really too narrow: elidedText() measures a little
+        # wider than horizontalAdvance() and would cut "P3" to "…" in a chip made for it.
+        shown = text if advance <= room else metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0, room))
         chip = QRectF(cell.x(), cell.y() + (cell.height() - height) / 2, width, height)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -56,8 +61,7 @@ class ChipDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(chip, height / 2, height / 2)
         painter.setPen(text_on(fill))
         painter.setFont(opt.font)
-        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0, int(width) - 2 * H_PAD))
-        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, shown)
+        painter.drawText(chip.adjusted(-H_PAD / 2, 0, H_PAD / 2, 0), Qt.AlignmentFlag.AlignCenter, shown)
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:

@@ -238,6 +238,8 @@ class QueueModel(QAbstractTableModel):
                 return "VIP caller (VIP policy applies to urgency)"
             if key == "title":
                 return row.title
+            if key == "priority":
+                return labels.priority(row.priority)     # "P3 Medium": the chip says only "P3"
         if role == Qt.ItemDataRole.FontRole and key == "priority" and row.priority in ("P1", "P2"):
             return self._bold
         if role == Qt.ItemDataRole.BackgroundRole and row.is_major:
