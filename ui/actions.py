@@ -13,10 +13,11 @@ palette's text colour so they follow a light or dark scheme (Picard's
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import qtawesome
-from PySide6.QtGui import QGuiApplication, QIcon, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence, QPalette
 
 Shortcut = str | QKeySequence.StandardKey | None
 
@@ -69,6 +70,23 @@ def icon(name: str) -> QIcon:
         color_active=palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText),
         color_selected=palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.HighlightedText),
     )
+
+
+ICON_PROPERTY = "deskIcon"     # the qtawesome name an action's icon is redrawn from
+
+
+def set_icon(action: QAction, name: str) -> QAction:
+    """Give ``action`` the icon ``name`` and remember the name, so a switch between light
+    and dark redraws it in the new text colour (``refresh_icons``)."""
+    action.setProperty(ICON_PROPERTY, name)
+    action.setIcon(icon(name))
+    return action
+
+
+def refresh_icons(actions: Iterable[QAction]) -> None:
+    for action in actions:
+        if name := action.property(ICON_PROPERTY):
+            action.setIcon(icon(str(name)))
 
 
 def tooltip(text: str, shortcut: QKeySequence | None) -> str:

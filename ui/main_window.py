@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 
 from desk.rules import labels
 from ui import settings as S
-from ui.actions import ACTIONS, MENUS, ActionSpec, icon, tooltip
+from ui import theme
+from ui.actions import ACTIONS, MENUS, ActionSpec, refresh_icons, set_icon, tooltip
 from ui.context import DeskContext
 from ui.errors import describe
 from ui.incidents.page import TicketPage
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: DeskContext) -> None:
         super().__init__()
         self.ctx = ctx
+        theme.follow_scheme()   # before the icons are drawn: they take the palette's colours
         self.setObjectName("MainWindow")
         self.setWindowTitle(f"Desk — {ctx.actor.display_name}")
         self.setAccessibleName("Desk main window")
@@ -208,7 +210,7 @@ class MainWindow(QMainWindow):
     def _action(self, spec: ActionSpec, handler: Callable[[], object]) -> QAction:
         action = QAction(spec.text, self)
         if spec.icon:
-            action.setIcon(icon(spec.icon))
+            set_icon(action, spec.icon)
         if (keys := spec.key_sequence()) is not None:
             action.setShortcut(keys)
         action.setToolTip(spec.tip or spec.plain_text)
@@ -219,6 +221,12 @@ class MainWindow(QMainWindow):
         if spec.toolbar:
             self._add_to_toolbar(action)
         return action
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            # Light <-> dark: the icons were drawn in the old text colour.
+            refresh_icons(self.actions())
 
     def action(self, key: str) -> QAction:
         return self.actions_by_key[key]

@@ -15,7 +15,7 @@ from desk.counter.intake import IntakeResult
 from desk.counter.views import RepairView
 from desk.printing.jobs import render_for
 from desk.rules.permissions import may
-from ui.actions import icon
+from ui.actions import set_icon
 from ui.counter.context import CounterContext
 from ui.counter.draft import DraftStore
 from ui.counter.loaner_pool import LoanerPoolWindow
@@ -136,7 +136,7 @@ def install(window: Any, ctx: Any) -> Counter:
         ("&Reprint slip and tag…", "Ctrl+Alt+R", "mdi6.printer-outline", False, "", counter.reprint),
         ("Printing &settings…", None, "mdi6.cog-outline", False, "", counter.settings),
     ):
-        action = QAction(icon(glyph), text, window)
+        action = set_icon(QAction(text, window), glyph)
         if keys:
             action.setShortcut(QKeySequence(keys))
         if tip:
@@ -145,7 +145,7 @@ def install(window: Any, ctx: Any) -> Counter:
         window.register_tool(MENU, action, toolbar=on_toolbar)
     if may(cc.actor, "model.manage"):
         # Permissions are enforced in the service; the menu only spares others a refusal.
-        action = QAction(icon("mdi6.playlist-check"), "Incident &models…", window)
+        action = set_icon(QAction("Incident &models…", window), "mdi6.playlist-check")
         action.triggered.connect(lambda _checked=False: counter.models())
         window.register_tool(MENU, action)
     if DraftStore().path.exists():

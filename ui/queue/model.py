@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from desk.common.site import Site
 from desk.live.watcher import INCIDENT, Change
@@ -23,6 +23,7 @@ from desk.queue.spec import COLUMNS, SORTABLE, QueueSpec
 from desk.rules import labels
 from ui.context import DeskContext
 from ui.queue.cells import priority_colour, sla_cell
+from ui.theme import major_row_background
 
 log = logging.getLogger(__name__)
 
@@ -243,7 +244,7 @@ class QueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.FontRole and key == "priority" and row.priority in ("P1", "P2"):
             return self._bold
         if role == Qt.ItemDataRole.BackgroundRole and row.is_major:
-            return QBrush(QColor(255, 235, 235))
+            return QBrush(major_row_background())
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{COLUMNS[key]}: {self._display(row, key)}"
         return None

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtGui import QAction, QKeySequence
 
 from desk.rules.permissions import may
-from ui.actions import icon
+from ui.actions import set_icon
 from ui.context import DeskContext
 
 
@@ -42,11 +42,11 @@ def install(window: Any, ctx: DeskContext) -> None:
             window.tabs.setCurrentIndex(index)
             dash.refresh()
 
-    report = QAction(icon("mdi6.chart-bar"), "&SLA report…", window)
+    report = set_icon(QAction("&SLA report…", window), "mdi6.chart-bar")
     report.setShortcut(QKeySequence("Ctrl+Shift+R"))
     report.triggered.connect(open_report)
     window.register_tool("&Reports", report)
-    dashboard = QAction(icon("mdi6.view-dashboard-outline"), "Supervisor &dashboard", window)
+    dashboard = set_icon(QAction("Supervisor &dashboard", window), "mdi6.view-dashboard-outline")
     dashboard.setShortcut(QKeySequence("Ctrl+Shift+D"))
     dashboard.setToolTip("Queue health, SLA risk and team load at a glance")
     dashboard.triggered.connect(open_dashboard)
