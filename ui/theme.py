@@ -70,4 +70,4 @@ def follow_scheme() -> None:
 
 def major_row_background() -> QColor:
     """The major-incident row's tint: a pale red on light, a deep red on dark, text readable on both."""
-    return QColor(95, 35, 38) if is_dark() else QColor(255, 235, 235)
+    return QColor(80, 36, 40) if is_dark() else QColor(255, 235, 235)

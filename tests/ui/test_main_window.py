@@ -192,6 +192,13 @@ def test_toolbar_comes_from_the_action_table_and_the_features(window) -> None:  
         assert isinstance(button, QToolButton) and button.text() == action.iconText()
     # The menus carry the same icons: every action of the table has one.
     assert [spec.key for spec in ACTIONS if window.action(spec.key).icon().isNull()] == []
+    # Each button is also in a menu, so the shortcut list (F1, built from the menus) names it.
+    in_menus = {a for top in window.menuBar().actions() for a in top.menu().actions()}
+    assert [a.text() for a in _toolbar_actions(window) if a not in in_menus] == []
+    window.action("shortcuts").trigger()
+    _title, listed = window.ctx.dialogs.shown[-1]
+    for action in _toolbar_actions(window):
+        assert f"{action.shortcut().toString():<18} {action.text().replace('&', '')}" in listed
 
 
 def test_attachments_and_task_checklist(window, tickets, services: Services, admin: Actor, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
