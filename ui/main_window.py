@@ -8,7 +8,8 @@ each action to its handler.
 
 Extension point for other features (walk-in counter, reports, dashboard): call
 ``window.register_tool(menu, action)`` to put a QAction into a top-level menu
-("File", "Tickets", "Counter", "Reports", ...; created on first use), and
+("File", "Tickets", "Counter", "Reports", ...; created on first use; ``toolbar=True``
+puts it on the main toolbar too, after the table's own buttons), and
 ``window.add_panel(title, widget)`` to add a tab beside the open records. ui/app.py calls
 the installers of ``ui.features`` after the window is built.
 """
@@ -17,13 +18,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QMenu, QSplitter, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
 
 from desk.rules import labels
 from ui import settings as S
-from ui.actions import ACTIONS, MENUS, ActionSpec
+from ui import theme
+from ui.actions import ACTIONS, MENUS, ActionSpec, refresh_icons, set_icon, tooltip
 from ui.context import DeskContext
 from ui.errors import describe
 from ui.incidents.page import TicketPage
@@ -46,12 +57,22 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: DeskContext) -> None:
         super().__init__()
         self.ctx = ctx
+        theme.follow_scheme()   # before the icons are drawn: they take the palette's colours
         self.setObjectName("MainWindow")
         self.setWindowTitle(f"Desk — {ctx.actor.display_name}")
         self.setAccessibleName("Desk main window")
         self._menus: dict[str, QMenu] = {}
         self.actions_by_key: dict[str, QAction] = {}
         self.features: list[object] = []       # what ui.features installed, kept with the window
+        self.toolbar = QToolBar("Main toolbar", self)
+        self.toolbar.setObjectName("MainToolbar")    # saveState() needs a name
+        self.toolbar.setAccessibleName("Main toolbar")
+        # Text under the icons: a new technician reads what a button does without hovering.
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        self.toolbar.setIconSize(QSize(22, 22))
+        self.toolbar.setMovable(False)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self._feature_on_toolbar = False
 
         self.views = ViewsPanel(ctx, self)
         self.area = QueueArea(ctx, self)
@@ -132,17 +153,32 @@ class MainWindow(QMainWindow):
             self._menus[title] = menu
         return self._menus[title]
 
-    def register_tool(self, menu: str, action: QAction) -> QAction:
-        """Add a feature's action to a top-level menu; the window keeps it alive."""
+    def register_tool(self, menu: str, action: QAction, *, toolbar: bool = False) -> QAction:
+        """Add a feature's action to a top-level menu (and, with ``toolbar``, to the main
+        toolbar after the window's own buttons); the window keeps it alive."""
         action.setParent(self)
         self.menu(menu).addAction(action)
         self.addAction(action)  # shortcuts work wherever the focus is
+        if toolbar:
+            if not self._feature_on_toolbar:
+                self.toolbar.addSeparator()     # the features' buttons as a group of their own
+                self._feature_on_toolbar = True
+            self._add_to_toolbar(action)
         return action
 
     def show_panel(self, widget: QWidget) -> None:
         """Bring a feature's panel (already added) to the front."""
         self.tabs.setCurrentWidget(widget)
         self.show_records()
+
+    def _add_to_toolbar(self, action: QAction) -> None:
+        # The button's tip names the shortcut (the menu shows it beside the text already).
+        shortcut = action.shortcut()
+        action.setToolTip(tooltip(action.toolTip() or action.iconText(),
+                                  shortcut if not shortcut.isEmpty() else None))
+        # Under an icon "Change status…" reads better without the dots and the mnemonic.
+        action.setIconText(action.text().replace("&", "").removesuffix("…"))
+        self.toolbar.addAction(action)
 
     def add_panel(self, title: str, widget: QWidget) -> int:
         """Add a feature's widget as a tab beside the open records; returns its index."""
@@ -194,13 +230,24 @@ class MainWindow(QMainWindow):
 
     def _action(self, spec: ActionSpec, handler: Callable[[], object]) -> QAction:
         action = QAction(spec.text, self)
+        if spec.icon:
+            set_icon(action, spec.icon)
         if (keys := spec.key_sequence()) is not None:
             action.setShortcut(keys)
         action.setToolTip(spec.tip or spec.plain_text)
         action.triggered.connect(lambda _checked=False: handler())
         if spec.separator_before:
             self.menu(spec.menu).addSeparator()
-        return self.register_tool(spec.menu, action)
+        self.register_tool(spec.menu, action)
+        if spec.toolbar:
+            self._add_to_toolbar(action)
+        return action
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            # Light <-> dark: the icons were drawn in the old text colour.
+            refresh_icons(self.actions())
 
     def action(self, key: str) -> QAction:
         return self.actions_by_key[key]

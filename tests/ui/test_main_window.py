@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
 from db.enums import Channel
@@ -170,6 +171,44 @@ def test_register_tool_extension_point(window, qtbot) -> None:  # type: ignore[n
     assert hits == [1]
     titles = [a.text() for a in window.menuBar().actions()]
     assert titles.index("Counter") < titles.index("&Help")
+    assert action not in window.toolbar.actions()       # the menu only, unless asked
+    button = QAction("Walk-in")
+    window.register_tool("&Counter", button, toolbar=True)
+    assert window.toolbar.actions()[-1] is button and button in window.menu("&Counter").actions()
+
+
+def _toolbar_actions(window):  # type: ignore[no-untyped-def]
+    return [a for a in window.toolbar.actions() if not a.isSeparator()]
+
+
+def test_toolbar_comes_from_the_action_table_and_the_features(window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QToolButton
+
+    from ui.actions import ACTIONS
+    from ui.features import install_features
+
+    own = [window.action(spec.key) for spec in ACTIONS if spec.toolbar]
+    assert own and _toolbar_actions(window) == own
+    install_features(window, window.ctx)   # admin: counter, major board and dashboard join in
+    features = {a.text() for a in _toolbar_actions(window)[len(own):]}   # in the installers' order
+    assert features == {"New &walk-in repair…", "Major incidents &board", "Supervisor &dashboard"}
+    assert window.toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextUnderIcon
+    for action in _toolbar_actions(window):
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        assert not action.icon().isNull() and not action.icon().pixmap(22, 22).isNull(), action.text()
+        assert action.iconText() and "&" not in action.iconText(), action.text()
+        assert keys and f"({keys})" in action.toolTip(), (action.text(), action.toolTip())
+        button = window.toolbar.widgetForAction(action)
+        assert isinstance(button, QToolButton) and button.text() == action.iconText()
+    # The menus carry the same icons: every action of the table has one.
+    assert [spec.key for spec in ACTIONS if window.action(spec.key).icon().isNull()] == []
+    # Each button is also in a menu, so the shortcut list (F1, built from the menus) names it.
+    in_menus = {a for top in window.menuBar().actions() for a in top.menu().actions()}
+    assert [a.text() for a in _toolbar_actions(window) if a not in in_menus] == []
+    window.action("shortcuts").trigger()
+    _title, listed = window.ctx.dialogs.shown[-1]
+    for action in _toolbar_actions(window):
+        assert f"{action.shortcut().toString():<18} {action.text().replace('&', '')}" in listed
 
 
 def test_attachments_and_task_checklist(window, tickets, services: Services, admin: Actor, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ from desk.counter.intake import IntakeResult
 from desk.counter.views import RepairView
 from desk.printing.jobs import render_for
 from desk.rules.permissions import may
+from ui.actions import set_icon
 from ui.counter.context import CounterContext
 from ui.counter.draft import DraftStore
 from ui.counter.loaner_pool import LoanerPoolWindow
@@ -124,22 +125,27 @@ def install(window: Any, ctx: Any) -> Counter:
     cc = CounterContext.from_desk(ctx)
     counter = Counter(cc, window)
     window.counter = counter  # the window keeps it (and its actions' slots) alive
-    for text, keys, slot in (
-        ("New &walk-in repair…", "Ctrl+Alt+N", counter.new_intake),
-        ("&Pickup…", "Ctrl+Alt+P", counter.pickup),
-        ("&Loaner pool", "Ctrl+Alt+L", counter.loaner_pool),
-        ("Repair &checklist…", "Ctrl+Alt+K", counter.checklist),
-        ("&Reprint slip and tag…", "Ctrl+Alt+R", counter.reprint),
-        ("Printing &settings…", None, counter.settings),
+    # (words, shortcut, icon, on the toolbar, what it does): the walk-in is the counter's
+    # main task, so it gets a toolbar button; the rest live in the Counter menu.
+    for text, keys, glyph, on_toolbar, tip, slot in (
+        ("New &walk-in repair…", "Ctrl+Alt+N", "mdi6.laptop", True,
+         "Take in a device for repair at the counter", counter.new_intake),
+        ("&Pickup…", "Ctrl+Alt+P", "mdi6.hand-extended-outline", False, "", counter.pickup),
+        ("&Loaner pool", "Ctrl+Alt+L", "mdi6.card-account-details-outline", False, "", counter.loaner_pool),
+        ("Repair &checklist…", "Ctrl+Alt+K", "mdi6.clipboard-check-outline", False, "", counter.checklist),
+        ("&Reprint slip and tag…", "Ctrl+Alt+R", "mdi6.printer-outline", False, "", counter.reprint),
+        ("Printing &settings…", None, "mdi6.cog-outline", False, "", counter.settings),
     ):
-        action = QAction(text, window)
+        action = set_icon(QAction(text, window), glyph)
         if keys:
             action.setShortcut(QKeySequence(keys))
+        if tip:
+            action.setToolTip(tip)
         action.triggered.connect(lambda _checked=False, f=slot: f())
-        window.register_tool(MENU, action)
+        window.register_tool(MENU, action, toolbar=on_toolbar)
     if may(cc.actor, "model.manage"):
         # Permissions are enforced in the service; the menu only spares others a refusal.
-        action = QAction("Incident &models…", window)
+        action = set_icon(QAction("Incident &models…", window), "mdi6.playlist-check")
         action.triggered.connect(lambda _checked=False: counter.models())
         window.register_tool(MENU, action)
     if DraftStore().path.exists():

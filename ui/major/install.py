@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 
 from desk.major.service import MajorIncidentService
+from ui.actions import set_icon
 from ui.context import DeskContext
 from ui.major.board import MajorBoard
 from ui.major.panel import MajorIncidentPanel
@@ -76,14 +77,14 @@ class MajorTools:
 
 def install(window: MainWindow, ctx: DeskContext) -> MajorTools:
     tools = MajorTools(window, ctx)
-    panel = QAction("Major incident of this &ticket…", window)
+    panel = set_icon(QAction("Major incident of this &ticket…", window), "mdi6.alert-octagon-outline")
     panel.setShortcut(QKeySequence("Ctrl+Alt+M"))
     panel.setToolTip("Promote, team, communication log, children, resolve, post-incident report")
     panel.triggered.connect(lambda: tools.open_major())
     window.register_tool(MENU, panel)
-    board = QAction("Major incidents &board", window)
+    board = set_icon(QAction("Major incidents &board", window), "mdi6.fire")
     board.setShortcut(QKeySequence("Ctrl+Alt+I"))
     board.setToolTip("Open major incidents, overdue updates and surge proposals")
     board.triggered.connect(tools.open_board)
-    window.register_tool(MENU, board)
+    window.register_tool(MENU, board, toolbar=True)
     return tools

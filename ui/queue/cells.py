@@ -1,4 +1,5 @@
-"""How queue cells read: SLA time left / overdue and its colour."""
+"""How queue cells read: SLA time left / overdue, and the colours of the SLA and priority
+chips (ui.queue.chips draws them; the words are always there too, never colour alone)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -20,6 +21,39 @@ COLOURS = {
     "none": QColor(120, 120, 120),
 }
 
+# Hot to cool, so P1 and P2 catch the eye; the chip's text says the priority anyway.
+PRIORITY_COLOURS = {
+    "P1": QColor(200, 30, 30),
+    "P2": QColor(215, 110, 0),
+    "P3": QColor(35, 100, 180),
+    "P4": QColor(0, 115, 115),
+    "P5": QColor(110, 110, 110),
+}
+
+
+def priority_colour(priority: str) -> QColor:
+    return PRIORITY_COLOURS.get(priority, COLOURS["none"])
+
+
+def _luminance(colour: QColor) -> float:
+    """WCAG 2 relative luminance."""
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    return (0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF())
+            + 0.0722 * channel(colour.blueF()))
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio, 1 to 21."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_on(fill: QColor) -> QColor:
+    """Black or white, whichever reads better on ``fill`` (at least 4.5:1 for any fill)."""
+    white, black = QColor(255, 255, 255), QColor(0, 0, 0)
+    return white if contrast(fill, white) >= contrast(fill, black) else black
+
 
 
 @dataclass(frozen=True)
@@ -29,8 +63,12 @@ class SlaCell:
     tooltip: str
 
     @property
+    def colour(self) -> QColor:
+        return COLOURS.get(self.state, COLOURS["none"])
+
+    @property
     def brush(self) -> QBrush:
-        return QBrush(COLOURS.get(self.state, COLOURS["none"]))
+        return QBrush(self.colour)
 
 
 def duration(seconds: float, *, business: bool = False) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from desk.common.site import Site
 from desk.live.watcher import INCIDENT, Change
@@ -22,13 +22,15 @@ from desk.queue.service import Cursor, QueueRow
 from desk.queue.spec import COLUMNS, SORTABLE, QueueSpec
 from desk.rules import labels
 from ui.context import DeskContext
-from ui.queue.cells import sla_cell
+from ui.queue.cells import priority_colour, sla_cell
+from ui.theme import major_row_background
 
 log = logging.getLogger(__name__)
 
 COLUMN_KEYS: tuple[str, ...] = tuple(COLUMNS)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+CHIP_ROLE = Qt.ItemDataRole.UserRole + 3   # QColor of the priority / SLA chip (ui.queue.chips)
 MAX_CACHED_ROWS = 6000
 # A view shows its first rows after counting at most this many tickets; a larger
 # exact count follows in the background.
@@ -225,6 +227,11 @@ class QueueModel(QAbstractTableModel):
             return row
         if role == Qt.ItemDataRole.ForegroundRole and key == "sla":
             return self._sla_cell(row).brush
+        if role == CHIP_ROLE:
+            if key == "sla":
+                return self._sla_cell(row).colour
+            if key == "priority":
+                return priority_colour(row.priority)
         if role == Qt.ItemDataRole.ToolTipRole:
             if key == "sla":
                 return self._sla_cell(row).tooltip
@@ -232,10 +239,12 @@ class QueueModel(QAbstractTableModel):
                 return "VIP caller (VIP policy applies to urgency)"
             if key == "title":
                 return row.title
+            if key == "priority":
+                return labels.priority(row.priority)     # "P3 Medium": the chip says only "P3"
         if role == Qt.ItemDataRole.FontRole and key == "priority" and row.priority in ("P1", "P2"):
             return self._bold
         if role == Qt.ItemDataRole.BackgroundRole and row.is_major:
-            return QBrush(QColor(255, 235, 235))
+            return QBrush(major_row_background())
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{COLUMNS[key]}: {self._display(row, key)}"
         return None
@@ -305,7 +314,7 @@ class QueueModel(QAbstractTableModel):
             rows_now = [self._row_of[i] for i in ids if i in self._row_of]
             if rows_now:
                 self.dataChanged.emit(self.index(min(rows_now), col), self.index(max(rows_now), col),
-                                      [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole])
+                                      [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, CHIP_ROLE])
 
         self.ctx.runner.read(work, done, lambda exc: log.warning("SLA snapshot failed: %s", exc), owner=self)
 

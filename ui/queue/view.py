@@ -1,16 +1,26 @@
-"""The queue table: columns chosen, reordered and resized (layout persists), rows
-opened with Enter, and the SLA column re-ticked while visible."""
+"""The queue table: columns chosen, reordered and resized (layout persists; on a first
+run, with no saved layout, sized to the first page's content), rows opened with Enter,
+priority and SLA drawn as chips, and the SLA column re-ticked while visible."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from desk.queue.service import QueueRow
 from desk.queue.spec import COLUMNS, DEFAULT_COLUMNS, SORTABLE
 from ui import settings as S
 from ui.context import DeskContext
+from ui.queue.chips import ChipDelegate, chip_width
 from ui.queue.model import COLUMN_KEYS, QueueModel
+
+# First-run sizing: no column wider than this (a long title or department elides and the
+# user can widen it), the title a little more, and the SLA column wide enough for its
+# longest usual text, which the SLA snapshot brings in only after the first paint.
+MAX_WIDTH = 260
+MAX_WIDTHS = {"title": 420}
+SLA_SAMPLE = "resp. 99h 59m over"
+FIT_ROWS = 200      # the first page: never a query, only rows already cached
 
 
 class QueueView(QTableView):
@@ -42,7 +52,12 @@ class QueueView(QTableView):
         header.sortIndicatorChanged.connect(self._on_header_sort_indicator_changed)
         self._layout_timer.timeout.connect(self.save_layout)
         self._selected_id: int | None = None
+        self.chips = ChipDelegate(self)
+        for key in ("priority", "sla"):
+            self.setItemDelegateForColumn(COLUMN_KEYS.index(key), self.chips)
+        self._fit_pending = False     # True until a first run's columns are sized to content
         self._restore_layout()
+        model.loaded.connect(self._fit_first_run)
         self.doubleClicked.connect(self._on_double_clicked)
         model.modelAboutToBeReset.connect(self._remember_selection)
         model.modelReset.connect(self._restore_selection)
@@ -64,6 +79,32 @@ class QueueView(QTableView):
         state = self.ctx.settings.get(S.QUEUE_HEADER)
         if state and not state.isEmpty():
             self.horizontalHeader().restoreState(state)
+        else:
+            self._fit_pending = True
+
+    def _fit_first_run(self, _total: int = 0) -> None:
+        """Size the columns to their header and the first rows, once, on a first run; the
+        user's widths are saved from then on and restored instead."""
+        if not self._fit_pending or self.queue_model.cached_count() == 0:
+            return
+        self._fit_pending = False
+        self.fit_columns()
+        self.save_layout()
+
+    def fit_columns(self) -> None:
+        header = self.horizontalHeader()
+        metrics = QFontMetrics(self.font())
+        rows = [r for r in range(min(self.queue_model.rowCount(), FIT_ROWS))
+                if self.queue_model.row_data(r) is not None]
+        for col, key in enumerate(COLUMN_KEYS):
+            if self.isColumnHidden(col):
+                continue
+            # sizeHintForIndex goes through the column's delegate (the chips' padding).
+            width = max([header.sectionSizeHint(col)]
+                        + [self.sizeHintForIndex(self.queue_model.index(r, col)).width() for r in rows])
+            if key == "sla":
+                width = max(width, chip_width(metrics, SLA_SAMPLE))
+            self.setColumnWidth(col, min(width + 4, MAX_WIDTHS.get(key, MAX_WIDTH)))
 
     def save_layout(self) -> None:
         self.ctx.settings.set(S.QUEUE_HEADER, self.horizontalHeader().saveState())

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtGui import QAction, QKeySequence
 
 from desk.rules.permissions import may
+from ui.actions import set_icon
 from ui.context import DeskContext
 
 
@@ -41,14 +42,15 @@ def install(window: Any, ctx: DeskContext) -> None:
             window.show_panel(dash)
             dash.refresh()
 
-    report = QAction("&SLA report…", window)
+    report = set_icon(QAction("&SLA report…", window), "mdi6.chart-bar")
     report.setShortcut(QKeySequence("Ctrl+Shift+R"))
     report.triggered.connect(open_report)
     window.register_tool("&Reports", report)
-    dashboard = QAction("Supervisor &dashboard", window)
+    dashboard = set_icon(QAction("Supervisor &dashboard", window), "mdi6.view-dashboard-outline")
     dashboard.setShortcut(QKeySequence("Ctrl+Shift+D"))
+    dashboard.setToolTip("Queue health, SLA risk and team load at a glance")
     dashboard.triggered.connect(open_dashboard)
-    window.register_tool("&Reports", dashboard)
+    window.register_tool("&Reports", dashboard, toolbar=True)
 
 
 def _follow_live_changes(ctx: DeskContext, dash: Any) -> None:

@@ -130,7 +130,7 @@ def test_installer_adds_counter_menu_and_preview_follows_intake(qtbot: QtBot, cc
             super().__init__()
             self.tools: list[tuple[str, object]] = []
 
-        def register_tool(self, menu: str, action: object) -> object:
+        def register_tool(self, menu: str, action: object, *, toolbar: bool = False) -> object:
             self.tools.append((menu, action))
             return action
 
@@ -197,7 +197,7 @@ def test_unfinished_intake_is_offered_at_start(qtbot: QtBot, cc: CounterContext,
     DraftStore().save(IntakeState(page=1, person_uid=uid, person_label="Left Behind", serial="SN-1").to_json())
 
     class Window(QMainWindow):
-        def register_tool(self, menu: str, action: object) -> object:
+        def register_tool(self, menu: str, action: object, *, toolbar: bool = False) -> object:
             return action
 
     win = Window()

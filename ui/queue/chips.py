@@ -1,0 +1,73 @@
+"""Priority and SLA cells drawn as small coloured chips with their words inside.
+
+The text is the model's DisplayRole, unchanged (sorting, copying, screen readers and
+tests read it); the chip's fill is the model's ``CHIP_ROLE`` colour (from
+``ui.queue.cells``) and its text black or white, whichever contrasts more, so the state
+is never told by colour alone and stays readable on every fill, light or dark scheme.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from ui.queue.cells import text_on
+from ui.queue.model import CHIP_ROLE
+
+_Index = QModelIndex | QPersistentModelIndex
+
+H_PAD = 6      # text to the chip's edge
+MARGIN = 3     # chip to the cell's edge
+
+
+def chip_width(metrics: QFontMetrics, text: str) -> int:
+    """The cell width a chip showing ``text`` needs (the column sizing uses it too)."""
+    return metrics.horizontalAdvance(text) + 2 * (H_PAD + MARGIN)
+
+
+class ChipDelegate(QStyledItemDelegate):
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        text = opt.text
+        fill = index.data(CHIP_ROLE)
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        # The cell itself (selection, alternate row, focus) without its text.
+        opt.text = ""
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        if not text:
+            return
+        if not isinstance(fill, QColor):
+            fill = opt.palette.color(opt.palette.ColorRole.Mid)
+        metrics = QFontMetrics(opt.font)
+        cell = opt.rect.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
+        advance = metrics.horizontalAdvance(text)
+        width = min(cell.width(), advance + 2 * H_PAD)
+        height = min(cell.height(), metrics.height() + 2)
+        room = cell.width() - 2 * H_PAD
+        # Elide only when the column is really too narrow: elidedText() measures a little
+        # wider than horizontalAdvance() and would cut "P3" to "…" in a chip made for it.
+        shown = text if advance <= room else metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0, room))
+        chip = QRectF(cell.x(), cell.y() + (cell.height() - height) / 2, width, height)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(chip, height / 2, height / 2)
+        painter.setPen(text_on(fill))
+        painter.setFont(opt.font)
+        painter.drawText(chip.adjusted(-H_PAD / 2, 0, H_PAD / 2, 0), Qt.AlignmentFlag.AlignCenter, shown)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        base = super().sizeHint(option, index)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)     # the cell's own font (P1 and P2 are bold)
+        if not opt.text:
+            return base
+        return QSize(max(base.width(), chip_width(QFontMetrics(opt.font), opt.text)), base.height())
