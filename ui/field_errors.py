@@ -9,9 +9,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from desk.errors import InvalidInput
+from ui import theme
 from ui.errors import describe
-
-STYLE = "color:#b00020;"
 
 
 class FieldErrors:
@@ -25,7 +24,8 @@ class FieldErrors:
         """A labelled row for the field the service calls ``name``, with its error line below."""
         self.form.addRow(text, widget)
         error = QLabel()
-        error.setStyleSheet(STYLE)
+        # Picked for the palette in use: the error must read in a dark scheme too.
+        error.setStyleSheet(f"color:{theme.error_colour().name()};")
         error.setWordWrap(True)
         error.setAccessibleName(f"{name} error")
         error.setVisible(False)

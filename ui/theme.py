@@ -71,3 +71,9 @@ def follow_scheme() -> None:
 def major_row_background() -> QColor:
     """The major-incident row's tint: a pale red on light, a deep red on dark, text readable on both."""
     return QColor(80, 36, 40) if is_dark() else QColor(255, 235, 235)
+
+
+def error_colour() -> QColor:
+    """Text that says something went wrong: a deep red on light, a light red on dark
+    (#b00020 on the dark window reads at about 2:1; these are above 5:1)."""
+    return QColor(255, 120, 120) if is_dark() else QColor(176, 0, 32)

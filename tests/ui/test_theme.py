@@ -44,3 +44,15 @@ def test_a_dark_palette_from_the_platform_is_left_alone(qapp) -> None:  # type: 
         assert theme.is_dark()
     finally:
         qapp.setPalette(before)
+
+
+def test_error_text_reads_on_either_scheme(qapp) -> None:  # type: ignore[no-untyped-def]
+    from ui.queue.cells import contrast
+
+    try:
+        for scheme in (Qt.ColorScheme.Light, Qt.ColorScheme.Dark):
+            theme.apply_scheme(scheme)
+            window = qapp.palette().color(qapp.palette().ColorRole.Window)
+            assert contrast(theme.error_colour(), window) >= 4.5, scheme
+    finally:
+        theme.apply_scheme(Qt.ColorScheme.Light)
