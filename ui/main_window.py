@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
         self.actions_by_key: dict[str, QAction] = {}
         self.features: list[object] = []       # what ui.features installed, kept with the window
+        self._pages: dict[str, Callable[[], object]] = {}   # the navigation's feature pages
         self.toolbar = QToolBar("Main toolbar", self)
         self.toolbar.setObjectName("MainToolbar")    # saveState() needs a name
         self.toolbar.setAccessibleName("Main toolbar")
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self.views.view_chosen.connect(self._on_view_chosen)
+        self.views.page_chosen.connect(lambda key: self._pages[key]())
         self.area.ticket_opened.connect(self.open_ticket)
         self.area.problem_opened.connect(self.open_problem)
         self.area.message.connect(self.statusBar().showMessage)
@@ -165,6 +167,12 @@ class MainWindow(QMainWindow):
                 self._feature_on_toolbar = True
             self._add_to_toolbar(action)
         return action
+
+    def register_page(self, key: str, name: str, show: Callable[[], object]) -> None:
+        """A feature's page in the navigation (under "Pages"): choosing it calls ``show``,
+        which brings the feature's panel forward."""
+        self._pages[key] = show
+        self.views.add_page(key, name)
 
     def show_panel(self, widget: QWidget) -> None:
         """Bring a feature's panel (already added) to the front."""

@@ -411,3 +411,24 @@ def test_the_status_bar_count_follows_live_changes(window, tickets, services, ad
     v = factories.incident(services, admin, "Scanner offline in the library")
     window.ctx.changes.publish(Change(ids=((v.id, v.version),)))     # heard from another workstation
     qtbot.waitUntil(lambda: window.status_rows.text() == "6 tickets")
+
+
+def test_feature_pages_are_in_the_navigation(window) -> None:  # type: ignore[no-untyped-def]
+    """The major-incident board and the dashboard are pages: chosen in the navigation,
+    they take the main area like a ticket does."""
+    from ui.features import install_features
+    from ui.major.board import MajorBoard
+    from ui.queue.views_panel import PAGE_PREFIX
+    from ui.reports.dashboard import SupervisorDashboard
+
+    install_features(window, window.ctx)
+    listed = {window.views.list.item(i).data(Qt.ItemDataRole.UserRole + 1): window.views.list.item(i).text()
+              for i in range(window.views.list.count())}
+    assert listed.get(PAGE_PREFIX + "major_board") == "Major incidents board"
+    assert listed.get(PAGE_PREFIX + "dashboard") == "Supervisor dashboard"
+    window.views.select(PAGE_PREFIX + "major_board")
+    assert isinstance(window.tabs.currentWidget(), MajorBoard) and window.centre.isHidden()
+    window.views.select(PAGE_PREFIX + "dashboard")
+    assert isinstance(window.tabs.currentWidget(), SupervisorDashboard)
+    window.views.select("all_open")                       # back to a queue view
+    assert not window.centre.isHidden() and window.tabs.isHidden()

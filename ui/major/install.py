@@ -87,4 +87,5 @@ def install(window: MainWindow, ctx: DeskContext) -> MajorTools:
     board.setToolTip("Open major incidents, overdue updates and surge proposals")
     board.triggered.connect(tools.open_board)
     window.register_tool(MENU, board, toolbar=True)
+    window.register_page("major_board", "Major incidents board", tools.open_board)
     return tools

@@ -24,13 +24,21 @@ class ViewEntry:
     kind: str = "incidents"     # "problems": the Problems view lists problem records
 
 
+PAGE_PREFIX = "page:"
+
+
 class ViewsPanel(QWidget):
+    """The navigation: the queue's views with their counts, the user's saved views, then
+    the pages features bring (major-incident board, dashboard, loaner pool)."""
+
     view_chosen = Signal(object)  # ViewEntry
+    page_chosen = Signal(str)     # a page's key, as given to add_page
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.entries: dict[str, ViewEntry] = {}
+        self.pages: dict[str, str] = {}        # key -> name, in the order added
         self.counts: dict[str, int] = {}
         self.list = QListWidget(self)
         self.list.setAccessibleName("Views")
@@ -72,9 +80,36 @@ class ViewsPanel(QWidget):
             item.setData(KEY_ROLE, entry.key)
             item.setToolTip(entry.name)
             self.list.addItem(item)
+        self._add_pages()
         self.list.blockSignals(False)
         self.select(current or BUILTIN_VIEWS[0].key)
         self.refresh_counts()
+
+    def add_page(self, key: str, name: str) -> None:
+        """A page of a feature's, listed under "Pages"; choosing it emits ``page_chosen``."""
+        self.pages[key] = name
+        self.list.blockSignals(True)
+        for i in reversed(range(self.list.count())):     # rebuild the pages section only
+            data = self.list.item(i).data(KEY_ROLE)
+            if (data is None and self.list.item(i).text() == "Pages") or str(data).startswith(PAGE_PREFIX):
+                self.list.takeItem(i)
+        self._add_pages()
+        self.list.blockSignals(False)
+
+    def _add_pages(self) -> None:
+        if not self.pages:
+            return
+        header = QListWidgetItem("Pages")
+        header.setFlags(Qt.ItemFlag.NoItemFlags)
+        font = QFont()
+        font.setBold(True)
+        header.setFont(font)
+        self.list.addItem(header)
+        for key, name in self.pages.items():
+            item = QListWidgetItem(name)
+            item.setData(KEY_ROLE, PAGE_PREFIX + key)
+            item.setToolTip(name)
+            self.list.addItem(item)
 
     def _label(self, entry: ViewEntry) -> str:
         count = self.counts.get(entry.key)
@@ -137,6 +172,10 @@ class ViewsPanel(QWidget):
     def _on_list_current_changed(self, current: QListWidgetItem | None, _prev: object) -> None:
         if current is None:
             return
-        entry = self.entries.get(current.data(KEY_ROLE))
+        key = str(current.data(KEY_ROLE))
+        if key.startswith(PAGE_PREFIX):
+            self.page_chosen.emit(key.removeprefix(PAGE_PREFIX))
+            return
+        entry = self.entries.get(key)
         if entry is not None:
             self.view_chosen.emit(entry)

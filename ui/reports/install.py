@@ -51,6 +51,7 @@ def install(window: Any, ctx: DeskContext) -> None:
     dashboard.setToolTip("Queue health, SLA risk and team load at a glance")
     dashboard.triggered.connect(open_dashboard)
     window.register_tool("&Reports", dashboard, toolbar=True)
+    window.register_page("dashboard", "Supervisor dashboard", open_dashboard)
 
 
 def _follow_live_changes(ctx: DeskContext, dash: Any) -> None:
