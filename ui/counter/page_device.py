@@ -218,6 +218,12 @@ class DevicePage(IntakePage):
             self.has_warranty.setChecked(True)
             self.warranty.setDate(QDate(d.warranty_until.year, d.warranty_until.month, d.warranty_until.day))
         lines = [f"<b>Known device</b> — owner {escape(d.owner_name or 'unknown')}. Earlier repairs:"]
+        if d.owner_university_id and self.state.person_uid and d.owner_university_id != self.state.person_uid:
+            # Someone else's laptop (a department's, a friend's): fine, but on purpose.
+            lines.insert(0, f"<b style='color:#b00020'>⚠ This device is on record as "
+                            f"{escape(d.owner_name or d.owner_university_id)}'s, not "
+                            f"{escape(self.state.person_label or self.state.person_uid)}'s.</b> "
+                            "Check it is theirs to hand in.")
         site = self.cc.counter.site
         lines += [f"• {escape(r.number)} ({escape(labels.status(r.status))}, {site.local(r.intake_at):%Y-%m-%d}): "
                   f"{escape(r.title)}"

@@ -295,3 +295,20 @@ def test_a_warranty_that_has_ended_reads_as_expired(qtbot: QtBot, cc: CounterCon
     assert "(expired)" in summary_html(w.state, dt.date(2026, 11, 2))
     w.state.warranty_until = "2027-06-30"
     assert "(expired)" not in summary_html(w.state, dt.date(2026, 11, 2))
+
+
+def test_a_device_on_record_as_someone_elses_is_flagged(qtbot: QtBot, cc: CounterContext, database: Database,
+                                                        tmp_path: Path) -> None:
+    factories.repair(database, cc.counter, cc.actor, given="Ada", family="Lovelace")   # NU-104233, Ada's
+    grace = factories.person(database, given="Grace", family="Hopper")
+    w = make_wizard(qtbot, cc, tmp_path)
+    w.state.person_uid, w.state.person_label = grace, "Grace Hopper"
+    page = w.device_page
+    page.asset_tag.setText("NU-104233")
+    page.lookup()
+    qtbot.waitUntil(lambda: "Known device" in page.history.text())
+    assert "not Grace Hopper's" in page.history.text() and "Ada Lovelace" in page.history.text()
+    # Ada bringing her own laptop again: no warning.
+    w.state.person_uid, w.state.person_label = page.known.owner_university_id or "", "Ada Lovelace"  # type: ignore[union-attr]
+    page._on_found(page.known)
+    assert "⚠" not in page.history.text()
