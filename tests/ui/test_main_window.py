@@ -432,3 +432,10 @@ def test_feature_pages_are_in_the_navigation(window) -> None:  # type: ignore[no
     assert isinstance(window.tabs.currentWidget(), SupervisorDashboard)
     window.views.select("all_open")                       # back to a queue view
     assert not window.centre.isHidden() and window.tabs.isHidden()
+
+
+def test_the_ticket_header_shows_both_sla_clocks(window, tickets) -> None:  # type: ignore[no-untyped-def]
+    page = window.open_ticket(tickets[1])                 # on the Printing service: it has targets
+    text = page.clocks.text()
+    assert "Response:" in text and "Resolution:" in text and "due " in text
+    assert not page.clocks.isHidden()

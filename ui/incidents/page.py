@@ -34,6 +34,7 @@ from ui.incidents.fields import TicketFields
 from ui.incidents.known_errors import KnownErrorsSection
 from ui.incidents.move_panel import MovePanel
 from ui.incidents.tasks import TasksSection
+from ui.incidents.text import clocks_html
 from ui.incidents.timeline import TimelineSection
 from ui.operations import WriteOp
 from ui.record_tab import RecordTab, esc
@@ -73,7 +74,9 @@ class TicketPage(RecordTab):
         self.priority = QLabel()
         self.priority.setWordWrap(True)
         self.priority.setAccessibleName("Priority and why")
-        for w in (self.header, self.priority, self.banner, self.error):
+        self.clocks = QLabel()
+        self.clocks.setAccessibleName("SLA clocks")
+        for w in (self.header, self.priority, self.clocks, self.banner, self.error):
             lay.addWidget(w)
         self._build_status_box()
 
@@ -165,6 +168,8 @@ class TicketPage(RecordTab):
         self.assignment.fill(detail)
         now = self.ctx.clock()
         self.sla_card.fill(inc, loaded.sla, now, self.ctx.site)
+        self.clocks.setText(clocks_html(loaded.sla, self.ctx.site))
+        self.clocks.setVisible(bool(self.clocks.text()))
         self.caller_card.fill(detail, self.ctx.site.today(now))
         self.links.fill(detail, final=final)
         self.known.fill(detail.known_errors)

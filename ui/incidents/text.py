@@ -78,6 +78,27 @@ def sla_html(inc: IncidentView, info: Any | None, now: dt.datetime, site: Site) 
     return "<br>".join(rows)
 
 
+def clocks_html(info: Any | None, site: Site) -> str:
+    """The two SLA clocks in one line for the page's header: "Response: met · Resolution:
+    due Thu 18:00, on track" (colour only beside the words, never instead of them)."""
+    if info is None:
+        return ""
+    colours = {"breached": "#c81e1e", "missed": "#c81e1e", "at_risk": "#b45f00"}
+    parts = []
+    for name in ("response", "resolution"):
+        part = getattr(info, name, None)
+        if part is None or part.target_s is None:
+            continue
+        state = str(part.state or "")
+        words = _e(state.replace("_", " "))
+        if part.done_at is None and part.due_at is not None and state not in ("paused",):
+            words = f"due {site.local(part.due_at):%a %d %b %H:%M}, {words}"
+        colour = colours.get(state)
+        shown = f"<span style='color:{colour}'><b>{words}</b></span>" if colour else words
+        parts.append(f"{name.capitalize()}: {shown}")
+    return " · ".join(parts)
+
+
 def caller_html(detail: TicketDetail, today: dt.date) -> str:
     """``today``: the desk's date, which decides which of the caller's statuses have ended."""
     p = detail.caller
