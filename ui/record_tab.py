@@ -297,6 +297,10 @@ class RecordTab(QScrollArea):
     def save(self) -> None:
         self.save_then(None)
 
+    def needs_saving(self) -> bool:
+        """Whether Save would store something (a draft comment is not saved by Save)."""
+        return bool(self.changes())
+
     def save_then(self, saved: Callable[[], None] | None) -> None:
         """Save the form; ``saved`` runs once the save is stored (not when it is refused, a
         conflict included: the tab then shows why, and the edits stay)."""

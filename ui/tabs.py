@@ -87,13 +87,13 @@ class RecordTabs(QTabWidget):
         w = self.widget(index)
         if w is None:
             return
-        if isinstance(w, RecordTab) and w.is_dirty():
+        if isinstance(w, RecordTab) and (w.is_dirty() or w.needs_saving()):
             answer = self.ctx.dialogs.save_discard_cancel(
                 self, "Unsaved changes", f"{w.number} has unsaved changes{self._draft_note([w])}. "
                 "Save them before closing?")
             if answer == "cancel":
                 return
-            if answer == "save" and w.changes():
+            if answer == "save" and w.needs_saving():
                 w.save_then(lambda: self._remove(w))
                 return
         self._remove(w)
@@ -114,7 +114,7 @@ class RecordTabs(QTabWidget):
             # forms would look unsaved against the old records for a moment.
             self._saved_for_quit = False
             return True
-        dirty = [t for t in self.records(RecordTab) if t.is_dirty()]
+        dirty = [t for t in self.records(RecordTab) if t.is_dirty() or t.needs_saving()]
         if not dirty:
             return True
         answer = self.ctx.dialogs.save_discard_cancel(
@@ -124,7 +124,7 @@ class RecordTabs(QTabWidget):
         if answer == "discard":
             return True
         if answer == "save":
-            self._save_all([t for t in dirty if t.changes()], quit_again)
+            self._save_all([t for t in dirty if t.needs_saving()], quit_again)
         return False
 
     def _save_all(self, tabs: list[RecordTab], then: Callable[[], object]) -> None:
@@ -171,7 +171,7 @@ class RecordTabs(QTabWidget):
         return w if isinstance(w, TicketPage) else None
 
     def dirty_numbers(self) -> list[str]:
-        return [t.number for t in self.records(RecordTab) if t.is_dirty()]
+        return [t.number for t in self.records(RecordTab) if t.is_dirty() or t.needs_saving()]
 
     def reload_clean(self) -> None:
         for tab in self.records(RecordTab):

@@ -82,3 +82,15 @@ def test_quitting_when_one_save_is_refused_stays_open(window, tickets, services,
     assert window.isVisible()
     assert services.incidents.get(tickets[1]).title == "Stored"
     assert window.tabs.currentWidget() is b and b.form.f_title.text() == "Collides"
+
+
+def test_a_team_chosen_but_not_assigned_is_saved_by_save_on_close(window, tickets, services, dialogs) -> None:  # type: ignore[no-untyped-def]
+    """Choosing a team and closing the tab asks; Save makes the assignment, then closes."""
+    page = window.open_ticket(tickets[1])
+    team = page.assignment.f_team
+    other = next(team.itemText(i) for i in range(1, team.count()) if team.itemText(i) != team.currentText())
+    team.setCurrentText(other)
+    dialogs.answers.append("save")
+    window.close_tab(window.tabs.indexOf(page))
+    assert dialogs.asked and services.incidents.get(tickets[1]).team == other
+    assert window.tabs.indexOf(page) < 0

@@ -13,6 +13,7 @@ them (``open_ticket_requested`` / ``open_problem_requested``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -191,6 +192,32 @@ class TicketPage(RecordTab):
 
     def is_dirty(self) -> bool:
         return super().is_dirty() or bool(self.timeline.draft().strip())
+
+    def needs_saving(self) -> bool:
+        # A team or person chosen and not assigned yet: not an edit a live reload must
+        # guard (the section keeps the choice), but one Save should not lose.
+        return super().needs_saving() or self.assignment.is_pending()
+
+    def save_then(self, saved: Callable[[], None] | None) -> None:
+        """Save the fields, then make the assignment chosen but not yet made (two writes,
+        as the user made two edits); ``saved`` once both are stored."""
+        if self.detail is None:
+            return
+        if not self.assignment.is_pending():
+            super().save_then(saved)
+            return
+        team = self.assignment.f_team.currentText() or None
+        who = self.assignment.f_assignee.currentData()
+
+        def assign(version: int) -> None:
+            self.run(ops.assign(self.ctx, self.number, base_version=version, team=team, assignee=who),
+                     done=lambda _view: saved() if saved is not None else None)
+
+        changes = self.changes()
+        if changes:
+            self.run(self._update(self._version(), changes), done=lambda view: assign(view.version))
+        else:
+            assign(self._version())
 
     def _move_hint(self, opt: TransitionOption) -> str:
         return ((f" (opens a panel for the reason for {opt.needs_reason})" if opt.needs_reason else "")
