@@ -65,6 +65,11 @@ class PickupService:
             if missing and not note.strip():
                 raise InvalidInput(f"Not handed back: {', '.join(missing)}. Note why before completing pickup.",
                                    "accessories")
+            why_unworked = clean_text(req.unworked_reason, "reason", max_length=4000)
+            unworked = inc.status is IncidentStatus.NEW
+            if unworked and not why_unworked.strip():
+                raise InvalidInput(f"Nobody has started work on {inc.number} (it is still New). Say why it is "
+                                   "handed back as it is; the reason is recorded.", "unworked_reason")
             for a in accessories:
                 a.returned = a.name in req.accessories_returned
             open_loan = s.execute(select(Loan).where(Loan.repair_id == rid, Loan.returned_at.is_(None))).scalar()
@@ -84,7 +89,8 @@ class PickupService:
                 if t.title == PICKUP_TASK and not t.done:
                     t.done, t.done_at, t.done_by_id = True, now, actor.staff_id
             self._resolve_and_close(s, actor, inc, req.resolution_code, work, missing, note, now)
-            audit.record(s, actor, now, "incident", inc.id, "pickup", None, id_checked, note or None)
+            reasons = [x for x in (note, f"Handed back unworked: {why_unworked}" if unworked else "") if x.strip()]
+            audit.record(s, actor, now, "incident", inc.id, "pickup", None, id_checked, "; ".join(reasons) or None)
             s.flush()
             return load_repair(s, rid, self.site)
 

@@ -181,3 +181,5 @@ class PickupRequest:
     loaner_returned: bool = True
     missing_note: str = ""
     resolution_code: str = "fixed"
+    # Why a repair nobody started work on (still New) is handed back as it is.
+    unworked_reason: str = ""

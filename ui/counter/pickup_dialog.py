@@ -135,6 +135,13 @@ class PickupDialog(QDialog):
         self.id_kind.setFocus()
 
     def _on_error(self, exc: BaseException) -> None:
+        if getattr(exc, "field", None) == "unworked_reason":
+            # Never worked on: handed back only on purpose, with the reason on record.
+            reason = self.cc.dialogs.ask_text(self, "Hand back unworked?", f"{describe(exc)}\n\nReason:",
+                                              multiline=True)
+            if reason and reason.strip():
+                self.complete(unworked_reason=reason)
+                return
         self.message.setText(describe(exc))
         # The service names the field it refused: the cursor goes there.
         fields = {"id_checked": self.id_kind, "signature": self.pad, "accessories": self.missing_note}
@@ -142,7 +149,7 @@ class PickupDialog(QDialog):
         if widget is not None:
             widget.setFocus()
 
-    def complete(self) -> None:
+    def complete(self, *, unworked_reason: str = "") -> None:
         r = self.repair
         if r is None:
             return
@@ -153,7 +160,7 @@ class PickupDialog(QDialog):
             accessories_returned=tuple(b.text() for b in self.accessory_checks if b.isEnabled() and b.isChecked()),
             signature_png=self.pad.to_png(), work_done=self.work.toPlainText().strip(),
             loaner_returned=self.loaner.isChecked() if loan_open else True,
-            missing_note=self.missing_note.text().strip(),
+            missing_note=self.missing_note.text().strip(), unworked_reason=unworked_reason,
         )
 
         def done(view: RepairView) -> None:

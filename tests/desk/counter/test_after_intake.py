@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -11,6 +12,7 @@ from desk.bootstrap import Services
 from desk.counter.bundle import CounterServices
 from desk.counter.views import PickupRequest
 from desk.errors import InvalidInput
+from desk.incidents.read import audit_trail
 from tests.conftest import FakeClock
 from tests.factories import repair, signature_png
 
@@ -52,6 +54,7 @@ def test_pickup_returns_loaner_checks_accessories_and_closes(
         database: Database, services: Services, counter: CounterServices, admin: Actor) -> None:
     counter.loaners.add(admin, "LN-1", "ThinkPad loaner")
     number = repair(database, counter, admin, loaner="LN-1").number
+    counter.incidents.transition(admin, number, "in_progress")     # the bench worked on it
     found = counter.pickup.find(f"  {number.lower()} ")  # as a scanner or a person types it
     assert found.number == number
     with pytest.raises(InvalidInput, match="Not handed back: Bag"):
@@ -100,3 +103,17 @@ def test_loaner_pool_overdue_and_retire(database: Database, counter: CounterServ
         repair(database, counter, admin, given="Grace", loaner="LN-B")
     counter.loaners.take_back(admin, "LN-A", "returned early")
     assert counter.loaners.overdue() == [] and [x.asset_tag for x in counter.loaners.available()] == ["LN-A"]
+
+
+def test_a_repair_nobody_worked_on_is_handed_back_only_with_a_reason(
+        database: Database, services: Services, counter: CounterServices, admin: Actor) -> None:
+    number = repair(database, counter, admin).number                    # still New
+    request = PickupRequest(number, "University card", ("Charger", "Bag"), signature_png(), "Nothing done")
+    with pytest.raises(InvalidInput, match="still New") as refused:
+        counter.pickup.pickup(admin, request)
+    assert refused.value.field == "unworked_reason"
+    done = counter.pickup.pickup(admin, replace(request, unworked_reason="Customer needs it back for an exam"))
+    assert done.picked_up_at is not None
+    with services.db.reading() as s:
+        trail = {a.field: a for a in audit_trail(s, "incident", services.incidents.get(number).id)}
+    assert "Handed back unworked: Customer needs it back for an exam" in (trail["pickup"].reason or "")

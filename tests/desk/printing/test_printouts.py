@@ -67,6 +67,7 @@ def test_device_tag_is_one_small_label_with_a_readable_barcode(database: Databas
 
 def test_pickup_receipt(database: Database, counter: CounterServices, admin: Actor, tmp_path: Path) -> None:
     r = _repair(database, counter, admin)
+    counter.incidents.transition(admin, r.number, "in_progress")
     done = counter.pickup.pickup(admin, PickupRequest(r.number, "University card", ("Charger",), signature_png(2),
                                                       "Replaced display cable; burn-in test 2 h.",
                                                       missing_note="Customer left the bag at home"))
@@ -124,6 +125,7 @@ def test_hostile_text_in_every_field_is_printed_literally(database: Database, co
     assert "<LN&9>" in text and "<b>Loaner</b> &" in text
     assert len(PdfReader(str(out)).pages) > 2  # the long problem text flowed over pages instead of failing
     assert len(PdfReader(str(tmp_path / "tag.pdf")).pages) == 1
+    counter.incidents.transition(admin, r.number, "in_progress")
     done = counter.pickup.pickup(admin, PickupRequest(r.number, "Passport", tuple(a.name for a in r.accessories),
                                                       signature_png(), HOSTILE + "\n" + long_line))
     build_pickup_receipt(done, tmp_path / "receipt.pdf")

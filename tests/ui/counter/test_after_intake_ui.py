@@ -34,6 +34,7 @@ def sign(qtbot: QtBot, pad) -> None:  # type: ignore[no-untyped-def]
 def test_pickup_dialog_checks_and_completes(qtbot: QtBot, cc: CounterContext, database: Database) -> None:
     cc.counter.loaners.add(cc.actor, "LN-9", "HP loaner")
     number = repair(database, cc.counter, cc.actor, loaner="LN-9").number
+    cc.counter.incidents.transition(cc.actor, number, "in_progress")
     d = PickupDialog(cc)
     qtbot.addWidget(d)
     done: list[object] = []
@@ -212,3 +213,20 @@ def test_unfinished_intake_is_offered_at_start(qtbot: QtBot, cc: CounterContext,
     assert wizard.currentId() == 1 and wizard.pages[1].serial.text() == "SN-1"
     wizard._closed = True
     wizard.close()
+
+
+def test_the_pickup_dialog_asks_why_a_repair_nobody_worked_on_goes_back(qtbot: QtBot, cc: CounterContext,
+                                                                       database: Database) -> None:
+    number = repair(database, cc.counter, cc.actor).number            # still New
+    d = PickupDialog(cc)
+    qtbot.addWidget(d)
+    d.scan.setText(number)
+    d.look_up()
+    d.id_kind.setCurrentIndex(1)
+    for box in d.accessory_checks:
+        box.setChecked(True)
+    sign(qtbot, d.pad)
+    d.work.setPlainText("Nothing done: the customer changed their mind")
+    cc.dialogs.answers.append("Customer changed their mind")            # the reason asked for
+    d.complete_btn.click()
+    assert cc.counter.intake.repair(number).picked_up_at is not None
