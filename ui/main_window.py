@@ -38,10 +38,8 @@ from ui.actions import ACTIONS, MENUS, ActionSpec, refresh_icons, set_icon, tool
 from ui.context import DeskContext
 from ui.errors import describe
 from ui.incidents.page import TicketPage
-from ui.problems import operations as problem_ops
 from ui.problems.detail import ProblemDetailPanel
 from ui.problems.list_view import ProblemListView
-from ui.queue import operations as queue_ops
 from ui.queue.area import QueueArea
 from ui.queue.model import QueueModel
 from ui.queue.view import QueueView
@@ -122,7 +120,6 @@ class MainWindow(QMainWindow):
         self.area.back_to_view.connect(self.views.highlight)
         self.area.model.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
         self.problems.problem_opened.connect(self.open_problem)
-        self.problems.new_problem_requested.connect(self.new_problem)
         self._restore_state()
 
     # The parts tests and features reach by their old names.
@@ -217,7 +214,7 @@ class MainWindow(QMainWindow):
             "split_view": lambda: self.set_split_view(not self.split_view),
             "refresh": self.refresh,
             "save_view": self.save_view_as,
-            "delete_view": self.delete_view,
+            "delete_view": self.views.delete_current,
             "quit": self.close,
             "shortcuts": self.show_shortcuts,
         }
@@ -345,23 +342,7 @@ class MainWindow(QMainWindow):
             self.problems.reload()
 
     def save_view_as(self) -> None:
-        entry = self.area.view
-        name = self.ctx.dialogs.ask_text(self, "Save view", "Name of the view:",
-                                         entry.name if entry and entry.saved_id else "")
-        if not name:
-            return
-        queue_ops.save_view(self.ctx, name, self.area.current_spec()).run(
-            self, done=lambda v: self.views.reload(select_key=f"saved:{v.id}"), failed=self.show_error)
-
-    def delete_view(self) -> None:
-        entry = self.views.current_entry()
-        if entry is None or entry.saved_id is None:
-            self.ctx.dialogs.error(self, "Delete view", "Only your own saved views can be deleted.")
-            return
-        if not self.ctx.dialogs.confirm(self, "Delete view", f"Delete the view {entry.name!r}?"):
-            return
-        queue_ops.delete_view(self.ctx, entry.saved_id, entry.name).run(
-            self, done=lambda _r: self.views.reload(select_key="my_open"), failed=self.show_error)
+        self.views.save_view_as(self.area.current_spec(), self.area.view)
 
     # -- records ---------------------------------------------------------------------------
     def open_ticket(self, number: str) -> TicketPage:
@@ -379,16 +360,6 @@ class MainWindow(QMainWindow):
 
     def close_tab(self, index: int) -> None:
         self.tabs.close_tab(index)
-
-    def new_problem(self) -> None:
-        title = self.ctx.dialogs.ask_text(self, "New problem", "Title of the problem:")
-        if not title or not title.strip():
-            return
-        problem_ops.open_problem(self.ctx, title.strip()).run(
-            self, done=lambda p: self._show_new_problem(p.number), failed=self.show_error)
-
-    def _show_new_problem(self, number: str) -> None:
-        self.open_problem(number)
 
     def new_incident(self) -> None:
         from ui.incidents.new_incident import NewIncidentDialog

@@ -439,3 +439,14 @@ def test_the_ticket_header_shows_both_sla_clocks(window, tickets) -> None:  # ty
     text = page.clocks.text()
     assert "Response:" in text and "Resolution:" in text and "due " in text
     assert not page.clocks.isHidden()
+
+
+def test_a_new_problem_from_the_problems_list_opens_as_a_page(window, services, dialogs, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from ui.problems.detail import ProblemDetailPanel
+
+    window.views.select("problems")
+    dialogs.answers.append("Printers drop off the network")
+    window.problems.new_button.click()
+    tab = window.tabs.currentWidget()
+    assert isinstance(tab, ProblemDetailPanel) and not window.tabs.isHidden()
+    assert services.problems.get(tab.number).title == "Printers drop off the network"

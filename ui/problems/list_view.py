@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 from desk.live.watcher import PROBLEM, Change
 from desk.problems.listing import ProblemQuery
 from ui.context import DeskContext
+from ui.errors import describe
+from ui.problems import operations as ops
 from ui.problems.model import COLUMN_KEYS, ProblemTableModel
 
 SCOPES = (("open", "Open problems"), ("known_error", "Known errors"), ("all", "All problems"))
@@ -39,7 +41,6 @@ class ProblemTable(QTableView):
 
 class ProblemListView(QWidget):
     problem_opened = Signal(str)
-    new_problem_requested = Signal()
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,7 +65,7 @@ class ProblemListView(QWidget):
         self.search.textChanged.connect(lambda t: None if t else self._on_filters_changed())
         self.new_button = QPushButton("New problem…")
         self.new_button.setAccessibleName("New problem")
-        self.new_button.clicked.connect(self.new_problem_requested.emit)
+        self.new_button.clicked.connect(self.new_problem)
         self.summary = QLabel("")
         self.summary.setAccessibleName("Problem count")
         self.table = ProblemTable(self)
@@ -103,6 +104,15 @@ class ProblemListView(QWidget):
 
     def _on_filters_changed(self, *_args: object) -> None:
         self.model.set_query(self.current_query())
+
+    def new_problem(self) -> None:
+        """A problem record opened from the list (not from an incident): asks its title."""
+        title = self.ctx.dialogs.ask_text(self, "New problem", "Title of the problem:")
+        if not title or not title.strip():
+            return
+        ops.open_problem(self.ctx, title.strip()).run(
+            self, done=lambda p: self.problem_opened.emit(p.number),
+            failed=lambda exc: self.ctx.dialogs.error(self, "New problem", describe(exc)))
 
     def reload(self) -> None:
         self._stale = False

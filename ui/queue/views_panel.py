@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from desk.queue.spec import BUILTIN_VIEWS, QueueSpec
 from ui.context import DeskContext
+from ui.errors import describe
+from ui.queue import operations as ops
 
 log = logging.getLogger(__name__)
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -129,6 +131,28 @@ class ViewsPanel(QWidget):
             if item.data(KEY_ROLE) == key:
                 self.list.setCurrentItem(item)
                 return
+
+    def save_view_as(self, spec: QueueSpec, shown: ViewEntry | None) -> None:
+        """Save what the queue shows (``spec``, with its columns) under a name asked for."""
+        name = self.ctx.dialogs.ask_text(self, "Save view", "Name of the view:",
+                                         shown.name if shown and shown.saved_id else "")
+        if not name:
+            return
+        ops.save_view(self.ctx, name, spec).run(
+            self, done=lambda v: self.reload(select_key=f"saved:{v.id}"), failed=self._failed)
+
+    def delete_current(self) -> None:
+        entry = self.current_entry()
+        if entry is None or entry.saved_id is None:
+            self.ctx.dialogs.error(self, "Delete view", "Only your own saved views can be deleted.")
+            return
+        if not self.ctx.dialogs.confirm(self, "Delete view", f"Delete the view {entry.name!r}?"):
+            return
+        ops.delete_view(self.ctx, entry.saved_id, entry.name).run(
+            self, done=lambda _r: self.reload(select_key="my_open"), failed=self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.ctx.dialogs.error(self, "Desk", describe(exc))
 
     def clear_selection(self) -> None:
         """No view is what the queue shows now (a scan's or a search's own list): none
