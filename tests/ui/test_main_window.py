@@ -417,6 +417,7 @@ def test_feature_pages_are_in_the_navigation(window) -> None:  # type: ignore[no
     """The major-incident board and the dashboard are pages: chosen in the navigation,
     they take the main area like a ticket does."""
     from ui.features import install_features
+    from ui.counter.loaner_pool import LoanerPoolWindow
     from ui.major.board import MajorBoard
     from ui.queue.views_panel import PAGE_PREFIX
     from ui.reports.dashboard import SupervisorDashboard
@@ -426,10 +427,15 @@ def test_feature_pages_are_in_the_navigation(window) -> None:  # type: ignore[no
               for i in range(window.views.list.count())}
     assert listed.get(PAGE_PREFIX + "major_board") == "Major incidents board"
     assert listed.get(PAGE_PREFIX + "dashboard") == "Supervisor dashboard"
+    assert listed.get(PAGE_PREFIX + "loaner_pool") == "Loaner pool"
     window.views.select(PAGE_PREFIX + "major_board")
     assert isinstance(window.tabs.currentWidget(), MajorBoard) and window.centre.isHidden()
     window.views.select(PAGE_PREFIX + "dashboard")
     assert isinstance(window.tabs.currentWidget(), SupervisorDashboard)
+    window.views.select(PAGE_PREFIX + "loaner_pool")
+    assert isinstance(window.tabs.currentWidget(), LoanerPoolWindow)
+    window.views.select(PAGE_PREFIX + "major_board")        # each page once: the board again
+    assert isinstance(window.tabs.currentWidget(), MajorBoard) and window.tabs.count() == 3
     window.views.select("all_open")                       # back to a queue view
     assert not window.centre.isHidden() and window.tabs.isHidden()
 

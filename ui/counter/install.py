@@ -32,10 +32,11 @@ MENU = "&Counter"
 class Counter:
     """The counter's actions; keeps its windows alive while they are shown."""
 
-    def __init__(self, cc: CounterContext, parent: QWidget) -> None:
+    def __init__(self, cc: CounterContext, parent: Any) -> None:
         self.cc = cc
-        self.parent = parent
+        self.parent = parent       # the main window: dialogs' parent, and the host of the loaner pool page
         self.open: list[QWidget] = []
+        self.pool: LoanerPoolWindow | None = None
 
     def _keep(self, w: QWidget) -> QWidget:
         self.open = [x for x in self.open if x.isVisible()]
@@ -61,9 +62,15 @@ class Counter:
         self.preview(repair.number, ["receipt"])
 
     def loaner_pool(self) -> LoanerPoolWindow:
-        w = LoanerPoolWindow(self.cc)
-        self._keep(w).show()
-        return w
+        """The loaner pool as a page of the window, like the board and the dashboard (one;
+        re-read when it comes forward again)."""
+        if self.pool is None:
+            self.pool = LoanerPoolWindow(self.cc)
+            self.parent.add_panel("Loaner pool", self.pool)
+        else:
+            self.pool.refresh()
+            self.parent.show_panel(self.pool)
+        return self.pool
 
     def checklist(self, number: str | None = None) -> QWidget | None:
         """The repair checklist of the ticket open in front (or a scanned number), in its own window."""
@@ -143,6 +150,7 @@ def install(window: Any, ctx: Any) -> Counter:
             action.setToolTip(tip)
         action.triggered.connect(lambda _checked=False, f=slot: f())
         window.register_tool(MENU, action, toolbar=on_toolbar)
+    window.register_page("loaner_pool", "Loaner pool", counter.loaner_pool)
     if may(cc.actor, "model.manage"):
         # Permissions are enforced in the service; the menu only spares others a refusal.
         action = set_icon(QAction("Incident &models…", window), "mdi6.playlist-check")

@@ -135,6 +135,9 @@ def test_installer_adds_counter_menu_and_preview_follows_intake(qtbot: QtBot, cc
             self.tools.append((menu, action))
             return action
 
+        def register_page(self, key: str, name: str, show: object) -> None:
+            self.pages = getattr(self, "pages", []) + [name]
+
     win = Window()
     qtbot.addWidget(win)
     ctx = SimpleNamespace(services=SimpleNamespace(counter=cc.counter, people=cc.people, clock=cc.clock),
@@ -200,6 +203,9 @@ def test_unfinished_intake_is_offered_at_start(qtbot: QtBot, cc: CounterContext,
     class Window(QMainWindow):
         def register_tool(self, menu: str, action: object, *, toolbar: bool = False) -> object:
             return action
+
+        def register_page(self, key: str, name: str, show: object) -> None:
+            pass
 
     win = Window()
     qtbot.addWidget(win)
