@@ -416,8 +416,8 @@ def test_the_status_bar_count_follows_live_changes(window, tickets, services, ad
 def test_feature_pages_are_in_the_navigation(window) -> None:  # type: ignore[no-untyped-def]
     """The major-incident board and the dashboard are pages: chosen in the navigation,
     they take the main area like a ticket does."""
-    from ui.features import install_features
     from ui.counter.loaner_pool import LoanerPoolWindow
+    from ui.features import install_features
     from ui.major.board import MajorBoard
     from ui.queue.views_panel import PAGE_PREFIX
     from ui.reports.dashboard import SupervisorDashboard
