@@ -1,6 +1,8 @@
-"""The technician's workstation, assembled: views on the left, the queue (with search and
-scan) or the Problems list in the centre, open records in tabs on the right, state in the
-status bar, and the menus built from the action table (``ui.actions``).
+"""The technician's workstation, assembled: the navigation on the left (views, saved views,
+feature pages), and the main area, where the queue (with search and scan) or the Problems
+list and the open records take turns as full pages, or sit side by side when the user
+splits them; state in the status bar; menus and toolbar built from the action table
+(``ui.actions``).
 
 The parts do their own work and hear the change hub themselves (the queue model, the
 views' counts, the tabs, the Problems list); this window wires them together and maps
@@ -10,8 +12,10 @@ Extension point for other features (walk-in counter, reports, dashboard): call
 ``window.register_tool(menu, action)`` to put a QAction into a top-level menu
 ("File", "Tickets", "Counter", "Reports", ...; created on first use; ``toolbar=True``
 puts it on the main toolbar too, after the table's own buttons), and
-``window.add_panel(title, widget)`` to add a tab beside the open records. ui/app.py calls
-the installers of ``ui.features`` after the window is built.
+``window.add_panel(title, widget)`` to add a page among the open records
+(``window.show_panel`` brings it forward again), and ``window.register_page(key, name, show)``
+to list it in the navigation. ui/app.py calls the installers of ``ui.features`` after the
+window is built.
 """
 from __future__ import annotations
 
@@ -186,7 +190,7 @@ class MainWindow(QMainWindow):
         self.toolbar.addAction(action)
 
     def add_panel(self, title: str, widget: QWidget) -> int:
-        """Add a feature's widget as a tab beside the open records; returns its index."""
+        """Add a feature's widget as a page among the open records, in front; returns its index."""
         index = self.tabs.add_panel(title, widget)
         self.show_records()
         return index
