@@ -13,7 +13,8 @@ Extension point for other features (walk-in counter, reports, dashboard): call
 ("File", "Tickets", "Counter", "Reports", ...; created on first use; ``toolbar=True``
 puts it on the main toolbar too, after the table's own buttons), and
 ``window.add_panel(title, widget)`` to add a page among the open records
-(``window.show_panel`` brings it forward again), and ``window.register_page(key, name, show)``
+(``window.show_panel`` brings it forward again; ``window.open_panel(key, title, make)`` for a
+feature's one page of its kind, kept when its tab closes), and ``window.register_page(key, name, show)``
 to list it in the navigation. ui/app.py calls the installers of ``ui.features`` after the
 window is built.
 """
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.actions_by_key: dict[str, QAction] = {}
         self.features: list[object] = []       # what ui.features installed, kept with the window
         self._pages: dict[str, Callable[[], object]] = {}   # the navigation's feature pages
+        self._panels: dict[str, QWidget] = {}               # open_panel's, by key
         self.toolbar = QToolBar("Main toolbar", self)
         self.toolbar.setObjectName("MainToolbar")    # saveState() needs a name
         self.toolbar.setAccessibleName("Main toolbar")
@@ -174,6 +176,21 @@ class MainWindow(QMainWindow):
         which brings the feature's panel forward."""
         self._pages[key] = show
         self.views.add_page(key, name)
+
+    def open_panel(self, key: str, title: str, make: Callable[[], QWidget]) -> QWidget:
+        """A feature's one panel of its kind (the board, the dashboard, the Counter page):
+        brought forward if it is open, put back if its tab was closed (closing hides it, so
+        what it held is still there), made with ``make`` the first time."""
+        widget = self._panels.get(key)
+        if widget is None:
+            widget = make()
+            self._panels[key] = widget
+            self.tabs.keep(widget)
+        if self.tabs.indexOf(widget) < 0:
+            self.add_panel(title, widget)
+        else:
+            self.show_panel(widget)
+        return widget
 
     def show_panel(self, widget: QWidget) -> None:
         """Bring a feature's panel (already added) to the front."""

@@ -13,7 +13,7 @@ from functools import partial
 from typing import TypeVar
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QDialog, QTabWidget, QWidget
 
 from desk.live.watcher import PROBLEM, Change
 from ui.context import DeskContext
@@ -37,6 +37,7 @@ class RecordTabs(QTabWidget):
         self.tabCloseRequested.connect(self.close_tab)
         self.setVisible(False)
         self._saved_for_quit = False     # before_quit: every tab saved, the window may go
+        self._kept: set[int] = set()     # panels closing only hides (keep): ids of their widgets
         ctx.changes.changed.connect(self.on_change)
 
     def tabInserted(self, index: int) -> None:
@@ -75,6 +76,11 @@ class RecordTabs(QTabWidget):
         self.setCurrentIndex(index)
         return index
 
+    def keep(self, widget: QWidget) -> None:
+        """Closing ``widget``'s tab takes it out of the tabs without deleting it: a feature's
+        one page (the Counter, the board) comes back as it was left."""
+        self._kept.add(id(widget))
+
     def _set_title(self, tab: QWidget, title: str) -> None:
         i = self.indexOf(tab)
         if i >= 0:
@@ -102,6 +108,15 @@ class RecordTabs(QTabWidget):
         i = self.indexOf(w)
         if i >= 0:
             self.removeTab(i)
+            if id(w) in self._kept:
+                w.hide()
+                return
+            if isinstance(w, QDialog) and not w.property("ended"):
+                # A dialog shown as a page (the SLA report) whose tab was closed: ended as
+                # its Close would end it, so it stops its work and cleans up. (Its finished
+                # signal comes back here and finds no tab.)
+                w.setProperty("ended", True)
+                w.done(QDialog.DialogCode.Rejected)
             w.deleteLater()
 
     def before_quit(self, quit_again: Callable[[], object]) -> bool:

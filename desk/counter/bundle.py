@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from db.engine import Database
 from desk.clock import Clock
 from desk.common.site import Site
+from desk.counter.board import CounterBoardService
 from desk.counter.checklist import ChecklistService
 from desk.counter.intake import IntakeService
 from desk.counter.loaners import LoanerService
@@ -23,6 +24,7 @@ class CounterServices:
     models: IncidentModelService
     incidents: IncidentService   # the root's: the tickets the counter's repairs are
     site: Site        # the desk's time zone: loaners' due-back times, the printouts' times
+    board: CounterBoardService   # what is waiting at the desk: the counter's home page
 
     @classmethod
     def over(cls, db: Database, clock: Clock, incidents: IncidentService, site: Site) -> CounterServices:
@@ -30,4 +32,5 @@ class CounterServices:
         incident service and site settings."""
         models = IncidentModelService(db, clock, incidents)
         return cls(IntakeService(db, clock, models, site), PickupService(db, clock, incidents, site),
-                   LoanerService(db, clock), ChecklistService(db, clock, incidents), models, incidents, site)
+                   LoanerService(db, clock), ChecklistService(db, clock, incidents), models, incidents, site,
+                   CounterBoardService(db, clock))

@@ -18,6 +18,7 @@ from desk.rules.permissions import may
 from ui.actions import set_icon
 from ui.counter.context import CounterContext
 from ui.counter.draft import DraftStore
+from ui.counter.home import CounterHome
 from ui.counter.loaner_pool import LoanerPoolWindow
 from ui.counter.pickup_dialog import PickupDialog
 from ui.counter.print_preview import PrintPreviewDialog
@@ -37,25 +38,61 @@ class Counter:
         self.parent = parent       # the main window: dialogs' parent, and the host of the loaner pool page
         self.open: list[QWidget] = []
         self.pool: LoanerPoolWindow | None = None
+        self.page: CounterHome | None = None
 
     def _keep(self, w: QWidget) -> QWidget:
         self.open = [x for x in self.open if x.isVisible()]
         self.open.append(w)
         return w
 
+    def home(self) -> CounterHome:
+        """The Counter page, brought forward (made on first use; kept while the window lives,
+        so closing its tab loses no intake under way)."""
+        def make() -> CounterHome:
+            page = CounterHome(self.cc)
+            page.intake_requested.connect(self.new_intake)
+            page.pickup_requested.connect(self.pickup)
+            page.loaner_pool_requested.connect(self.loaner_pool)
+            page.reprint_requested.connect(self.reprint)
+            page.ticket_opened.connect(self.parent.open_ticket)
+            return page
+
+        page = self.parent.open_panel("counter", "Counter", make)
+        assert isinstance(page, CounterHome)
+        self.page = page
+        return page
+
     def new_intake(self) -> IntakeWizard:
-        w = IntakeWizard(self.cc, self.parent)
+        """The intake on the Counter page: the one under way if there is one (one customer
+        at the desk at a time; its draft is single too), else a new one."""
+        page = self.home()
+        under_way = page.hosted(IntakeWizard)
+        if isinstance(under_way, IntakeWizard):
+            page.bring_forward(under_way)
+            return under_way
+        w = IntakeWizard(self.cc, page)
         w.intake_completed.connect(self._on_intake_completed)
-        self._keep(w).show()
+        page.host(w)
         return w
 
     def _on_intake_completed(self, result: IntakeResult) -> None:
         self.preview(result.number, ["slip", "tag"])
 
-    def pickup(self) -> PickupDialog:
-        d = PickupDialog(self.cc, self.parent)
-        d.picked_up.connect(self._on_picked_up)
-        self._keep(d).show()
+    def pickup(self, number: str = "") -> PickupDialog:
+        """The pickup form on the Counter page, looking up ``number`` (a scan) if given."""
+        page = self.home()
+        d = page.hosted(PickupDialog)
+        if not isinstance(d, PickupDialog):
+            d = PickupDialog(self.cc, page)
+            d.picked_up.connect(self._on_picked_up)
+            page.host(d)
+        else:
+            page.bring_forward(d)
+        if number:
+            d.scan.setText(number)
+            d.look_up()
+        else:
+            d.scan.setFocus()
         return d
 
     def _on_picked_up(self, repair: RepairView) -> None:
@@ -64,13 +101,12 @@ class Counter:
     def loaner_pool(self) -> LoanerPoolWindow:
         """The loaner pool as a page of the window, like the board and the dashboard (one;
         re-read when it comes forward again)."""
-        if self.pool is None:
-            self.pool = LoanerPoolWindow(self.cc)
-            self.parent.add_panel("Loaner pool", self.pool)
-        else:
-            self.pool.refresh()
-            self.parent.show_panel(self.pool)
-        return self.pool
+        pool = self.parent.open_panel("loaner_pool", "Loaner pool", lambda: LoanerPoolWindow(self.cc))
+        assert isinstance(pool, LoanerPoolWindow)
+        if pool is self.pool:
+            pool.refresh()
+        self.pool = pool
+        return pool
 
     def checklist(self, number: str | None = None) -> QWidget | None:
         """The repair checklist of the ticket open in front (or a scanned number), in its own window."""
@@ -139,6 +175,8 @@ def install(window: Any, ctx: Any) -> Counter:
          "Take in a device for repair at the counter", counter.new_intake),
         ("&Pickup…", "Ctrl+Alt+P", "mdi6.hand-extended-outline", False, "", counter.pickup),
         ("&Loaner pool", "Ctrl+Alt+L", "mdi6.card-account-details-outline", False, "", counter.loaner_pool),
+        ("Counter &page", "Ctrl+Alt+H", "mdi6.storefront-outline", False,
+         "What is waiting at the desk: ready for pickup, in the workshop, loaners overdue", counter.home),
         ("Repair &checklist…", "Ctrl+Alt+K", "mdi6.clipboard-check-outline", False, "", counter.checklist),
         ("&Reprint slip and tag…", "Ctrl+Alt+R", "mdi6.printer-outline", False, "", counter.reprint),
         ("Printing &settings…", None, "mdi6.cog-outline", False, "", counter.settings),
@@ -150,6 +188,7 @@ def install(window: Any, ctx: Any) -> Counter:
             action.setToolTip(tip)
         action.triggered.connect(lambda _checked=False, f=slot: f())
         window.register_tool(MENU, action, toolbar=on_toolbar)
+    window.register_page("counter", "Counter", counter.home)
     window.register_page("loaner_pool", "Loaner pool", counter.loaner_pool)
     if may(cc.actor, "model.manage"):
         # Permissions are enforced in the service; the menu only spares others a refusal.

@@ -8,10 +8,11 @@ import logging
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QImage, QKeySequence, QPainter, QPixmap, QResizeEvent, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -71,39 +73,121 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
     return len(images)
 
 
+ZOOM_STEPS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0)
+FIT_WIDTH, FIT_PAGE = "width", "page"
+
+
 class PdfPage(QWidget):
-    """One printout: its pages stacked in a scroll area, and its actions."""
+    """One printout: its pages stacked in a scroll area, zoomable (fit to the width, the whole
+    page, or a size where 100 % is the paper's own), and its actions."""
 
     def __init__(self, cc: CounterContext, kind: str, number: str, pdf: bytes, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.cc, self.kind, self.number, self.pdf = cc, kind, number, pdf
         self.setAccessibleName(f"{KINDS[kind]} preview")
+        # Rendered once, sharp enough for 200 % on a slip and for a tag's small print;
+        # zooming scales these.
+        self.render_dpi = 150 if kind != "tag" else 300
+        self.images = page_images(pdf, self.render_dpi)
+        self.labels: list[QLabel] = []
         body = QWidget()
         col = QVBoxLayout(body)
-        dpi = 110 if kind != "tag" else 300
-        self.images = page_images(pdf, dpi)
-        for img in self.images:
+        for _img in self.images:
             label = QLabel()
-            label.setPixmap(QPixmap.fromImage(img))
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             label.setStyleSheet("background: white; border: 1px solid #99a;")
-            col.addWidget(label)
+            self.labels.append(label)
+            col.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
         col.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
+        self.pages_area = QScrollArea()
+        self.pages_area.setWidget(body)
+        self.pages_area.setWidgetResizable(True)
+        self.pages_area.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.zoom_box = QComboBox()
+        self.zoom_box.setAccessibleName("Zoom")
+        self.zoom_box.addItem("Fit width", FIT_WIDTH)
+        self.zoom_box.addItem("Whole page", FIT_PAGE)
+        for step in ZOOM_STEPS:
+            self.zoom_box.addItem(f"{step:.0%}", step)
+        self.zoom_box.currentIndexChanged.connect(lambda _i: self.apply_zoom())
+        zoom_out = QToolButton()
+        zoom_out.setText("−")
+        zoom_out.setToolTip("Zoom out (Ctrl+−)")
+        zoom_out.setAccessibleName("Zoom out")
+        zoom_in = QToolButton()
+        zoom_in.setText("+")
+        zoom_in.setToolTip("Zoom in (Ctrl++)")
+        zoom_in.setAccessibleName("Zoom in")
+        zoom_out.clicked.connect(lambda: self.zoom_by(-1))
+        zoom_in.clicked.connect(lambda: self.zoom_by(+1))
+        for keys, step in ((QKeySequence.StandardKey.ZoomIn, +1), (QKeySequence.StandardKey.ZoomOut, -1)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda s=step: self.zoom_by(s))
+        fit = QShortcut(QKeySequence("Ctrl+0"), self)
+        fit.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        fit.activated.connect(lambda: self.zoom_box.setCurrentIndex(0))
         self.save_btn = QPushButton("&Save PDF…")
         self.print_btn = QPushButton("&Print…")
         self.status = QLabel("")
         self.save_btn.clicked.connect(self.save)
         self.print_btn.clicked.connect(self.print_)
         row = QHBoxLayout()
+        row.addWidget(zoom_out)
+        row.addWidget(self.zoom_box)
+        row.addWidget(zoom_in)
         row.addWidget(self.status, 1)
         row.addWidget(self.save_btn)
         row.addWidget(self.print_btn)
         lay = QVBoxLayout(self)
-        lay.addWidget(scroll, 1)
+        lay.addWidget(self.pages_area, 1)
         lay.addLayout(row)
+        self.apply_zoom()
+
+    # -- zoom ------------------------------------------------------------------------------
+    def _paper_px(self) -> tuple[float, float]:
+        """The first page's size on this screen at 100 % (its paper size)."""
+        if not self.images:
+            return 1.0, 1.0
+        screen_dpi = self.logicalDpiX() or 96
+        img = self.images[0]
+        return img.width() / self.render_dpi * screen_dpi, img.height() / self.render_dpi * screen_dpi
+
+    def zoom(self) -> float:
+        """The zoom shown now, 1.0 being the paper's own size."""
+        mode = self.zoom_box.currentData()
+        if mode not in (FIT_WIDTH, FIT_PAGE):
+            return float(mode)
+        width, height = self._paper_px()
+        # The room the scroll area gives, less the frame, the layout's margins and a scroll bar.
+        room_w = max(self.pages_area.viewport().width() - 40, 50)
+        room_h = max(self.pages_area.viewport().height() - 24, 50)
+        factor = room_w / width
+        if mode == FIT_PAGE:
+            factor = min(factor, room_h / height)
+        return max(min(factor, ZOOM_STEPS[-1]), 0.05)
+
+    def zoom_by(self, steps: int) -> None:
+        now = self.zoom()
+        if steps > 0:
+            target = next((z for z in ZOOM_STEPS if z > now + 1e-6), ZOOM_STEPS[-1])
+        else:
+            target = next((z for z in reversed(ZOOM_STEPS) if z < now - 1e-6), ZOOM_STEPS[0])
+        self.zoom_box.setCurrentIndex(self.zoom_box.findData(target))
+
+    def apply_zoom(self) -> None:
+        screen_dpi = self.logicalDpiX() or 96
+        scale = self.zoom() * screen_dpi / self.render_dpi
+        for img, label in zip(self.images, self.labels, strict=True):
+            size = QSize(max(int(img.width() * scale), 1), max(int(img.height() * scale), 1))
+            label.setPixmap(QPixmap.fromImage(img).scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
+                                                          Qt.TransformationMode.SmoothTransformation))
+            label.setFixedSize(size)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.zoom_box.currentData() in (FIT_WIDTH, FIT_PAGE):
+            self.apply_zoom()
 
     @property
     def printer_setting(self) -> Setting[str]:

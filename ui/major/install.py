@@ -59,17 +59,19 @@ class MajorTools:
         return panel
 
     def open_board(self) -> MajorBoard:
-        if self.board is None:
-            self.board = MajorBoard(self.ctx, self.svc, self.window.tabs)
-            self.board.major_opened.connect(self.open_major)
-            self._follow_live_changes(self.board)
-        index = self.window.tabs.indexOf(self.board)
-        if index < 0:
-            self.window.add_panel("Major incidents", self.board)
-        else:
-            self.window.show_panel(self.board)
-            self.board.refresh()
-        return self.board
+        def make() -> MajorBoard:
+            board = MajorBoard(self.ctx, self.svc, self.window.tabs)
+            board.major_opened.connect(self.open_major)
+            self._follow_live_changes(board)
+            return board
+
+        fresh = self.board is None
+        board = self.window.open_panel("major_board", "Major incidents", make)
+        assert isinstance(board, MajorBoard)
+        self.board = board
+        if not fresh:
+            board.refresh()
+        return board
 
     def _follow_live_changes(self, board: MajorBoard) -> None:
         self.ctx.changes.changed.connect(board.on_changed_elsewhere)

@@ -349,6 +349,7 @@ class SlaReportDialog(QDialog):
         self._set_running(False)
 
     def done(self, result: int) -> None:
+        self.setProperty("ended", True)   # shown as a page: its tab goes without ending it again
         self.preview.clear()
         if self.job is not None and self.job.running:
             # The worker still writes into the temp folder: clean up when it has stopped.

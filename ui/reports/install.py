@@ -1,10 +1,13 @@
 """Puts the supervisor tools into the main window: Reports → SLA report… and
-Reports → Supervisor dashboard (supervisors only; the rule is desk's 'report.run')."""
+Reports → Supervisor dashboard, both pages of the window and in the navigation
+(supervisors only; the rule is desk's 'report.run')."""
 from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
+from shiboken6 import isValid
 
 from desk.rules.permissions import may
 from ui.actions import set_icon
@@ -24,22 +27,28 @@ def install(window: Any, ctx: DeskContext) -> None:
     state: dict[str, Any] = {}
 
     def open_report() -> None:
+        """The SLA report as a page among the open records (one at a time); its Close, or
+        closing its tab, ends it (and cancels a report still being built)."""
+        page = state.get("report")
+        if page is not None and isValid(page) and window.tabs.indexOf(page) >= 0:
+            window.show_panel(page)
+            return
         dialog = SlaReportDialog(ctx, window)
-        state["dialog"] = dialog  # parented, and referenced: not collected while shown
-        dialog.show()
+        dialog.setWindowFlags(Qt.WindowType.Widget)    # a page, not a window of its own
+        dialog.finished.connect(lambda _result: window.tabs.close_tab(window.tabs.indexOf(dialog)))
+        state["report"] = dialog
+        window.add_panel("SLA report", dialog)
 
     def open_dashboard() -> None:
-        dash = state.get("dashboard")
-        if dash is None:
+        def make() -> SupervisorDashboard:
             dash = SupervisorDashboard(ctx, window)
             dash.ticket_opened.connect(window.open_ticket)
-            state["dashboard"] = dash
             _follow_live_changes(ctx, dash)
-        index = window.tabs.indexOf(dash)
-        if index < 0:
-            window.add_panel("Dashboard", dash)
-        else:
-            window.show_panel(dash)
+            return dash
+
+        fresh = "dashboard" not in state
+        state["dashboard"] = dash = window.open_panel("dashboard", "Dashboard", make)
+        if not fresh:
             dash.refresh()
 
     report = set_icon(QAction("&SLA report…", window), "mdi6.chart-bar")
@@ -52,6 +61,7 @@ def install(window: Any, ctx: DeskContext) -> None:
     dashboard.triggered.connect(open_dashboard)
     window.register_tool("&Reports", dashboard, toolbar=True)
     window.register_page("dashboard", "Supervisor dashboard", open_dashboard)
+    window.register_page("sla_report", "SLA report", open_report)
 
 
 def _follow_live_changes(ctx: DeskContext, dash: Any) -> None:

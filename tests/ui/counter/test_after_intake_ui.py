@@ -138,6 +138,12 @@ def test_installer_adds_counter_menu_and_preview_follows_intake(qtbot: QtBot, cc
         def register_page(self, key: str, name: str, show: object) -> None:
             self.pages = getattr(self, "pages", []) + [name]
 
+        def open_panel(self, key: str, title: str, make):  # type: ignore[no-untyped-def]
+            return make()
+
+        def open_ticket(self, number: str) -> None:
+            pass
+
     win = Window()
     qtbot.addWidget(win)
     ctx = SimpleNamespace(services=SimpleNamespace(counter=cc.counter, people=cc.people, clock=cc.clock),
@@ -207,6 +213,13 @@ def test_unfinished_intake_is_offered_at_start(qtbot: QtBot, cc: CounterContext,
         def register_page(self, key: str, name: str, show: object) -> None:
             pass
 
+        def open_panel(self, key: str, title: str, make):  # type: ignore[no-untyped-def]
+            self.page = getattr(self, "page", None) or make()
+            return self.page
+
+        def open_ticket(self, number: str) -> None:
+            pass
+
     win = Window()
     qtbot.addWidget(win)
     cc.dialogs = ScriptedDialogs([True])
@@ -214,8 +227,11 @@ def test_unfinished_intake_is_offered_at_start(qtbot: QtBot, cc: CounterContext,
                           actor=cc.actor, runner=cc.runner, dialogs=cc.dialogs, settings=cc.settings,
                           changes=cc.changes)
     counter = install(win, ctx)
-    qtbot.waitUntil(lambda: any(isinstance(w, IntakeWizard) for w in counter.open))
-    wizard = next(w for w in counter.open if isinstance(w, IntakeWizard))
+    # Offered back on the Counter page as soon as the window is up.
+    qtbot.waitUntil(lambda: counter.page is not None and counter.page.hosted(IntakeWizard) is not None)
+    assert counter.page is not None
+    wizard = counter.page.hosted(IntakeWizard)
+    assert isinstance(wizard, IntakeWizard) and counter.page.stack.currentWidget() is wizard
     assert wizard.currentId() == 1 and wizard.pages[1].serial.text() == "SN-1"
     wizard._closed = True
     wizard.close()
@@ -236,3 +252,28 @@ def test_the_pickup_dialog_asks_why_a_repair_nobody_worked_on_goes_back(qtbot: Q
     cc.dialogs.answers.append("Customer changed their mind")            # the reason asked for
     d.complete_btn.click()
     assert cc.counter.intake.repair(number).picked_up_at is not None
+
+
+def test_the_slip_preview_fits_its_dialog_and_zooms(qtbot: QtBot, cc: CounterContext, database: Database) -> None:
+    number = repair(database, cc.counter, cc.actor).number
+    d = PrintPreviewDialog(cc, render_for(cc.counter.intake, number, ["slip"], paper="letter"))
+    qtbot.addWidget(d)
+    d.resize(700, 700)
+    d.show()
+    qtbot.waitExposed(d)
+    page = d.pages[0]
+    page.apply_zoom()
+    room = page.pages_area.viewport().width()
+    fitted = page.labels[0].width()
+    assert page.zoom_box.currentText() == "Fit width" and room - 60 <= fitted <= room   # the whole width, no sideways scroll
+    page.zoom_box.setCurrentText("100%")
+    assert page.labels[0].width() == int(8.5 * page.logicalDpiX())                      # the paper's own size
+    page.zoom_by(+1)
+    assert page.zoom_box.currentText() == "125%" and page.labels[0].width() > int(8.5 * page.logicalDpiX())
+    page.zoom_box.setCurrentText("Whole page")
+    label = page.labels[0]
+    assert label.height() <= page.pages_area.viewport().height() and label.width() < fitted
+    d.resize(900, 900)                                 # fitting follows the dialog's size
+    qtbot.waitUntil(lambda: page.labels[0].height() > label.height() - 1 and page.labels[0].width() > 0)
+    page.zoom_box.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: page.labels[0].width() > fitted)
