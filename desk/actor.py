@@ -24,6 +24,12 @@ class Actor:
         return role in self.roles
 
     @property
+    def counter_only(self) -> bool:
+        """Counter staff and nothing more: no queue of their own (their day starts at the
+        counter's lists)."""
+        return self.has(Role.COUNTER) and not self.has(Role.TECHNICIAN)
+
+    @property
     def role_label(self) -> str:
         order = [Role.ADMIN, Role.SUPERVISOR, Role.TECHNICIAN, Role.COUNTER]
         return ", ".join(r.value for r in order if r in self.roles)

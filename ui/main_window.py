@@ -48,7 +48,7 @@ from ui.problems.list_view import ProblemListView
 from ui.queue.area import QueueArea
 from ui.queue.model import QueueModel
 from ui.queue.view import QueueView
-from ui.queue.views_panel import ViewEntry, ViewsPanel
+from ui.queue.views_panel import PAGE_PREFIX, ViewEntry, ViewsPanel
 from ui.record_tab import RecordTab
 from ui.tabs import RecordTabs
 
@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.features: list[object] = []       # what ui.features installed, kept with the window
         self._pages: dict[str, Callable[[], object]] = {}   # the navigation's feature pages
         self._panels: dict[str, QWidget] = {}               # open_panel's, by key
+        self._queue_highlight: str | None = None            # the view highlighted before a page was
         self.toolbar = QToolBar("Main toolbar", self)
         self.toolbar.setObjectName("MainToolbar")    # saveState() needs a name
         self.toolbar.setAccessibleName("Main toolbar")
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.centre.addWidget(self.problems)
         self.tabs = RecordTabs(ctx, self)
         self.tabs.count_changed.connect(lambda _n: self._arrange())
+        self.tabs.currentChanged.connect(lambda _i: self._sync_navigation())
         # Open records are full pages in the queue's place (the queue is Ctrl+2 away), or,
         # when the user prefers, beside it.
         self.split_view = bool(ctx.settings.get(S.SPLIT_VIEW))
@@ -303,12 +305,30 @@ class MainWindow(QMainWindow):
     def show_records(self) -> None:
         self._records_in_front = True
         self._arrange()
+        self._sync_navigation()
 
     def show_queue(self) -> None:
         """The queue (or the Problems list) in front, its table focused: Ctrl+2 from anywhere."""
         self._records_in_front = False
         self._arrange()
+        self._sync_navigation()
         (self.problems if self.problems_shown() else self.area.queue).setFocus()
+
+    def _sync_navigation(self) -> None:
+        """The navigation shows where the user is: a feature's page when it fills the main
+        area, else the view the queue shows (as it was when the page came forward)."""
+        front = self.tabs.currentWidget() if (self._records_in_front and not self.split_view) else None
+        page = next((key for key, w in self._panels.items() if w is front), None) if front is not None else None
+        current = self.views.current_key()
+        if page is not None:
+            if not str(current or "").startswith(PAGE_PREFIX):
+                self._queue_highlight = current
+            self.views.highlight(PAGE_PREFIX + page)
+        elif str(current or "").startswith(PAGE_PREFIX):
+            if self._queue_highlight is not None:
+                self.views.highlight(self._queue_highlight)
+            else:
+                self.views.clear_selection()
 
     def set_split_view(self, on: bool) -> None:
         self.split_view = on

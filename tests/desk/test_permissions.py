@@ -21,3 +21,10 @@ def test_may_answers_what_require_enforces(role: Role) -> None:
             assert may(actor, action), action
     assert may(actor, "incident.open")
     assert may(actor, "staff.manage") == (role is Role.ADMIN)
+
+
+@pytest.mark.parametrize(("roles", "only"), [
+    ({Role.COUNTER}, True), ({Role.COUNTER, Role.TECHNICIAN}, False), ({Role.TECHNICIAN}, False),
+    ({Role.SUPERVISOR}, False), ({Role.ADMIN}, False)])
+def test_counter_only_means_the_counter_and_nothing_more(roles: set[Role], only: bool) -> None:
+    assert Actor(1, "x", "X", frozenset(roles)).counter_only is only

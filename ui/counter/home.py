@@ -35,6 +35,7 @@ from ui.errors import describe
 
 READY_COLUMNS = ("Ticket", "Customer", "Device", "Ready since", "Loaner")
 WORKSHOP_COLUMNS = ("Ticket", "Customer", "Device", "Status", "In since", "Loaner")
+FORM_MAX_WIDTH = 1000
 REFRESH_MS = 400   # changes come in bursts (a save is several): one re-read after the last
 
 
@@ -121,6 +122,7 @@ class CounterHome(QWidget):
         self.home_btn.clicked.connect(self.show_lists)
         top = QHBoxLayout()
         top.addWidget(self.scan, 1)
+        top.addStretch(0)   # takes the room when the scan field is hidden (a form in front)
         for b in (self.intake_btn, self.pickup_btn, self.pool_btn, self.reprint_btn, self.home_btn):
             top.addWidget(b)
 
@@ -144,7 +146,7 @@ class CounterHome(QWidget):
         col.addWidget(self.ready_title)
         col.addWidget(self.ready, 1)
         col.addWidget(self.workshop_title)
-        col.addWidget(self.workshop, 2)
+        col.addWidget(self.workshop, 1)
         col.addWidget(self.loans_line)
         self.lists = lists
         self.stack = QStackedWidget()
@@ -179,6 +181,9 @@ class CounterHome(QWidget):
         super().showEvent(event)
         if self._stale:
             self.refresh()
+        if self.stack.currentWidget() is self.lists:
+            # The barcode scanner types into whatever has focus: the scan field, ready.
+            QTimer.singleShot(0, self.scan.setFocus)
 
     def _on_board(self, board: CounterBoard) -> None:
         self.board = board
@@ -227,6 +232,8 @@ class CounterHome(QWidget):
         page in place of the lists; when it finishes (completed or cancelled) the lists come
         back, re-read."""
         form.setWindowFlags(Qt.WindowType.Widget)
+        # A form a person reads top to bottom: not stretched across a wide screen.
+        form.setMaximumWidth(FORM_MAX_WIDTH)
         self.stack.addWidget(form)
         self.stack.setCurrentWidget(form)
 
@@ -258,9 +265,13 @@ class CounterHome(QWidget):
     def show_lists(self) -> None:
         self.stack.setCurrentWidget(self.lists)
         self._update_buttons()
+        self.scan.setFocus()
 
     def _update_buttons(self) -> None:
-        self.home_btn.setVisible(self.stack.currentWidget() is not self.lists)
+        at_lists = self.stack.currentWidget() is self.lists
+        self.home_btn.setVisible(not at_lists)
+        # The form in front has its own scan field: one is enough.
+        self.scan.setVisible(at_lists)
         # A form under way but not in front: its button brings it back, and says so.
         names = {w.objectName() for i in range(1, self.stack.count()) if (w := self.stack.widget(i)) is not None}
         self.intake_btn.setText("Walk-in repair &under way" if "IntakeWizard" in names else "New &walk-in repair")

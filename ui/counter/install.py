@@ -198,4 +198,7 @@ def install(window: Any, ctx: Any) -> Counter:
     if DraftStore().path.exists():
         # An intake was left unfinished (crash, power cut): offer it back as soon as the window is up.
         QTimer.singleShot(0, counter.new_intake)
+    elif cc.actor.counter_only:
+        # Counter staff have no queue of their own: their day starts at the desk's lists.
+        QTimer.singleShot(0, counter.home)
     return counter

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desk.common.records import PersonView
 from desk.errors import DeskError
+from desk.rules import labels
 from ui.counter.context import CounterContext
 from ui.counter.page_base import IntakePage
 from ui.counter.state import IntakeState
@@ -30,8 +31,8 @@ NO_DEPARTMENT = "— none —"
 
 
 def person_card(p: PersonView, today: dt.date) -> str:
-    active = [s.kind for s in p.statuses if s.active_on(today)]
-    ended = [f"{s.kind} (ended {s.end_date})" for s in p.statuses if not s.active_on(today)]
+    active = [labels.acting_status(s.kind) for s in p.statuses if s.active_on(today)]
+    ended = [f"{labels.acting_status(s.kind)} (ended {s.end_date})" for s in p.statuses if not s.active_on(today)]
     depts = [f"{a.department}{' — ' + a.title if a.title else ''}{' (primary)' if a.is_primary else ''}"
              for a in p.affiliations]
     html = [f"<b style='font-size:13pt'>{escape(p.display_name)}</b> &nbsp; ID {escape(p.university_id)}"]
@@ -215,7 +216,8 @@ class CustomerPage(IntakePage):
         self.card.setText(person_card(p, today))
         self.status.clear()
         active = [s.kind for s in p.statuses if s.active_on(today)]
-        self.status.addItems(active or ["guest"])
+        for kind in active or ["guest"]:
+            self.status.addItem(labels.acting_status(kind), kind)   # words shown, the value kept
         self.department.clear()
         self.department.addItems([a.department for a in p.affiliations] + [NO_DEPARTMENT])
         self.show_message("")
@@ -233,8 +235,8 @@ class CustomerPage(IntakePage):
         self._show_acting(self.state.acting_status, self.state.acting_department)
 
     def _show_acting(self, status: str, department: str) -> None:
-        if status:
-            self.status.setCurrentText(status)
+        if status and (i := self.status.findData(status)) >= 0:
+            self.status.setCurrentIndex(i)
         if department:
             self.department.setCurrentText(department)
 
@@ -276,7 +278,7 @@ class CustomerPage(IntakePage):
     def store_state(self) -> None:
         if self._restoring is not None:
             return  # the status and department lists fill when the customer arrives
-        self.state.acting_status = self.status.currentText()
+        self.state.acting_status = self.status.currentData() or ""
         dept = self.department.currentText()
         self.state.acting_department = "" if dept == NO_DEPARTMENT else dept
 

@@ -22,6 +22,7 @@ from desk.counter.errors import DeviceConflict
 from desk.counter.intake import IntakeResult, clean_initials
 from desk.counter.terms import current_terms
 from desk.errors import InvalidInput
+from desk.rules import labels
 from ui.counter import operations as ops
 from ui.counter.context import CounterContext
 from ui.counter.page_base import IntakePage
@@ -41,7 +42,8 @@ def summary_html(s: IntakeState, today: dt.date) -> str:
     e = escape
     rows = [
         row("Customer", f"{e(s.person_label)} ({e(s.person_uid)})"),
-        row("Acting as", e(" / ".join(x for x in (s.acting_status, s.acting_department) if x) or "—")),
+        row("Acting as", e(" / ".join(x for x in (s.acting_status and labels.acting_status(s.acting_status),
+                                                   s.acting_department) if x) or "—")),
         row("Device", e(" ".join(x for x in (s.make, s.model) if x)) + f" · tag {e(s.asset_tag or '—')} · "
             f"S/N {e(s.serial or '—')} · {e(s.os or 'OS ?')}"
             + (f" · warranty until {e(s.warranty_until)}"

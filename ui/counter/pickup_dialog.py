@@ -88,6 +88,7 @@ class PickupDialog(QDialog):
         lay.addWidget(self.pad)
         lay.addWidget(self.message)
         lay.addLayout(buttons)
+        lay.addStretch(1)   # on the Counter page the form has the page's height: keep it together
         self.resize(640, 720)
         self._set_loaded(False)
 

@@ -93,6 +93,6 @@ def test_a_drafts_customer_arrives_from_a_worker(qtbot: QtBot, cc: CounterContex
     # The wizard walked on to the draft's page while the look-up was still on its way.
     assert w.currentId() == 1 and "Looking up Ada Lovelace" in page.card.text()
     qtbot.waitUntil(lambda: w.state.person is not None, timeout=5000)
-    assert "Ada Lovelace" in page.card.text() and page.status.currentText() == "staff"
+    assert "Ada Lovelace" in page.card.text() and page.status.currentText() == "Staff" and page.status.currentData() == "staff"
     assert (w.state.acting_status, w.state.acting_department) == ("staff", "Mathematics")
     assert runner.wait()

@@ -48,6 +48,7 @@ def test_the_counter_page_lists_what_waits_at_the_desk(qtbot: QtBot, window, ser
     window.views.page_chosen.emit("counter")
     page = counter.page
     assert isinstance(page, CounterHome) and window.tabs.currentWidget() is page
+    assert window.views.current_key() == "page:counter"          # the navigation says where one is
     assert page.message.text() == ""
     assert page.ready.rowCount() == 1 and page.workshop.rowCount() == 1
     assert cells(page.ready, 0)[:2] == [ready, "Grace Hopper"]
@@ -87,6 +88,7 @@ def test_an_intake_under_way_survives_leaving_the_page_and_closing_its_tab(qtbot
     assert page is not None and page.hosted(IntakeWizard) is wizard and not wizard.isWindow()
     wizard.pages[0].search.setText("Lovel")              # the customer is being looked up
     window.show_queue()                                 # Ctrl+2: a technician asks something
+    assert window.views.current_key() == "my_open"     # the navigation follows, back to the view
     assert page.intake_btn.text() == "Walk-in repair &under way"
     assert counter.new_intake() is wizard               # one customer at a time: the same one
     assert window.tabs.currentWidget() is page and page.stack.currentWidget() is wizard
