@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         self._feature_on_toolbar = False
 
-        self.views = ViewsPanel(ctx, self)
+        self.views = ViewsPanel(ctx, self, initial=ctx.settings.get(S.LAST_VIEW))
         self.area = QueueArea(ctx, self)
         # The Problems view lists problem records, not incidents: its own table in the centre.
         self.problems = ProblemListView(ctx, self)
@@ -453,7 +453,6 @@ class MainWindow(QMainWindow):
         state = self.ctx.settings.get(S.SPLITTER)
         if state and not state.isEmpty():
             self.splitter.restoreState(state)
-        QTimer.singleShot(0, lambda: self.views.select(self.ctx.settings.get(S.LAST_VIEW)))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.tabs.before_quit(self.close):   # unsaved edits: Save, Discard or Cancel

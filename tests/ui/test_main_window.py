@@ -456,3 +456,38 @@ def test_a_new_problem_from_the_problems_list_opens_as_a_page(window, services, 
     tab = window.tabs.currentWidget()
     assert isinstance(tab, ProblemDetailPanel) and not window.tabs.isHidden()
     assert services.problems.get(tab.number).title == "Printers drop off the network"
+
+
+def test_start_up_with_worker_threads_restores_the_last_view_and_keeps_a_page_chosen_meanwhile(
+        qtbot, services: Services, admin: Actor, tickets, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ui import settings as S
+    from ui.context import build_context
+    from ui.dialogs import ScriptedDialogs
+    from ui.features import install_features
+    from ui.main_window import MainWindow
+    from ui.settings import Settings
+    from ui.tasks import TaskRunner
+
+    def started(last_view: str) -> tuple[MainWindow, TaskRunner]:
+        runner = TaskRunner()        # the real one: the views are read on a worker, as in the app
+        settings = Settings(tmp_path / f"{last_view}.ini")
+        settings.set(S.LAST_VIEW, last_view)
+        ctx = build_context(services, admin, runner, settings, ScriptedDialogs(), services.db.description,
+                            services.site)
+        w = MainWindow(ctx)
+        qtbot.addWidget(w)
+        install_features(w, ctx)
+        w.show()
+        return w, runner
+
+    w, runner = started("unassigned")
+    qtbot.waitUntil(lambda: w.views.current_key() == "unassigned" and w.queue_model.rowCount() > 0)
+    assert runner.wait(10_000)
+
+    w, runner = started("all_open")
+    w.views.page_chosen.emit("dashboard")            # clicked before the views were read
+    assert runner.wait(10_000)
+    qtbot.waitUntil(lambda: w.queue_model.rowCount() == len(tickets))   # the queue got its view...
+    assert w.tabs.isVisible() and w.tabs.currentWidget().accessibleName() != "Open tickets"
+    assert w.views.current_key() == "page:dashboard"                   # ...and the page stayed in front
+    assert runner.wait(10_000)

@@ -83,7 +83,7 @@ class LoanerPoolWindow(QWidget):
         for i, r in enumerate(shown):
             loan = r.current_loan
             overdue = bool(loan and loan.overdue(now))
-            state = "OVERDUE" if overdue else "lent" if loan else "available"
+            state = "Overdue" if overdue else "Lent" if loan else "Available"
             values = (r.asset_tag, r.description, state, f"{loan.person_name} ({loan.person_university_id})"
                       if loan else "", loan.repair_number or "" if loan else "",
                       f"{self.cc.counter.site.local(loan.due_at):%a %Y-%m-%d %H:%M}" if loan else "")

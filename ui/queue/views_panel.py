@@ -36,9 +36,12 @@ class ViewsPanel(QWidget):
     view_chosen = Signal(object)  # ViewEntry
     page_chosen = Signal(str)     # a page's key, as given to add_page
 
-    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None, *, initial: str | None = None) -> None:
+        """``initial``: the view to show once the list is read (the one the user left)."""
         super().__init__(parent)
         self.ctx = ctx
+        self._initial = initial
+        self._view_shown = False               # has the queue been given a view yet
         self.entries: dict[str, ViewEntry] = {}
         self.pages: dict[str, str] = {}        # key -> name, in the order added
         self.counts: dict[str, int] = {}
@@ -65,7 +68,10 @@ class ViewsPanel(QWidget):
         self.ctx.runner.read(work, lambda saved: self._fill(saved, select_key), owner=self)
 
     def _fill(self, saved: list[ViewEntry], select_key: str | None) -> None:
-        current = select_key or self.current_key()
+        # An explicit choice, else what the user picked while the list was read (a page,
+        # say), else the view they left last time.
+        current = select_key or self.current_key() or self._initial
+        initial, self._initial = self._initial, None
         self.entries = {v.key: ViewEntry(v.key, v.name, v.spec, kind=v.kind) for v in BUILTIN_VIEWS}
         self.entries.update({v.key: v for v in saved})
         self.list.blockSignals(True)
@@ -84,8 +90,16 @@ class ViewsPanel(QWidget):
             self.list.addItem(item)
         self._add_pages()
         self.list.blockSignals(False)
-        self.select(current or BUILTIN_VIEWS[0].key)
+        if str(current or "").startswith(PAGE_PREFIX) and not self._view_shown:
+            # A page opened during start-up stays in front, and the queue behind it still
+            # gets its view.
+            first = initial if initial in self.entries else BUILTIN_VIEWS[0].key
+            self.select(first)
+        self.select(current if current and self._has(current) else BUILTIN_VIEWS[0].key)
         self.refresh_counts()
+
+    def _has(self, key: str) -> bool:
+        return any(self.list.item(i).data(KEY_ROLE) == key for i in range(self.list.count()))
 
     def add_page(self, key: str, name: str) -> None:
         """A page of a feature's, listed under "Pages"; choosing it emits ``page_chosen``."""
@@ -202,4 +216,5 @@ class ViewsPanel(QWidget):
             return
         entry = self.entries.get(key)
         if entry is not None:
+            self._view_shown = True
             self.view_chosen.emit(entry)

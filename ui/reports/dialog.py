@@ -157,7 +157,7 @@ class SlaReportDialog(QDialog):
 
         left = QWidget(self)
         ll = QVBoxLayout(left)
-        ll.addWidget(box)
+        ll.addWidget(params)
         ll.addLayout(buttons)
         ll.addWidget(self.progress)
         ll.addWidget(self.status)

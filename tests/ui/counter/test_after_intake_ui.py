@@ -70,7 +70,7 @@ def test_loaner_pool_shows_overdue(qtbot: QtBot, cc: CounterContext, database: D
     qtbot.addWidget(w)
     assert w.table.rowCount() == 2 and "1 overdue" in w.summary.text()
     w.overdue_only.setChecked(True)
-    assert w.table.rowCount() == 1 and w.table.item(0, 2).text() == "OVERDUE"
+    assert w.table.rowCount() == 1 and w.table.item(0, 2).text() == "Overdue"
     assert w.table.item(0, 3).text().startswith("Ada Lovelace")
     cc.dialogs = ScriptedDialogs(["LN-3", "Lenovo loaner"])
     w.add()

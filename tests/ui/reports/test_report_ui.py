@@ -126,3 +126,18 @@ def test_main_window_gets_reports_for_supervisors_only(ctx: DeskContext, window,
     menus_before = len(window.menuBar().actions())
     install(window, dataclasses.replace(ctx, actor=tech))
     assert len(window.menuBar().actions()) == menus_before
+
+
+def test_the_parameters_sit_in_the_left_pane_above_generate(ctx: DeskContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QGroupBox
+
+    d = _dialog(ctx, qtbot)
+    d.resize(1200, 780)
+    d.show()
+    qtbot.waitExposed(d)
+    params = next(g for g in d.findChildren(QGroupBox) if g.title() == "Parameters")
+    left = d.generate_btn.parentWidget()
+    # Laid out in the pane (it once floated over it, unlaid, while a lone checkbox took its place).
+    assert params.parentWidget() is left and params.isVisible()
+    assert params.geometry().bottom() < d.generate_btn.geometry().top()
+    assert all(box.isVisibleTo(params) for box in d.priority_boxes.values())
