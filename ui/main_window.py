@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.features: list[object] = []       # what ui.features installed, kept with the window
         self._pages: dict[str, Callable[[], object]] = {}   # the navigation's feature pages
         self._panels: dict[str, QWidget] = {}               # open_panel's, by key
+        self._page_widgets: dict[str, QWidget] = {}         # what each navigation page shows
         self._queue_highlight: str | None = None            # the view highlighted before a page was
         self.toolbar = QToolBar("Main toolbar", self)
         self.toolbar.setObjectName("MainToolbar")    # saveState() needs a name
@@ -187,6 +188,7 @@ class MainWindow(QMainWindow):
         if widget is None:
             widget = make()
             self._panels[key] = widget
+            self._page_widgets[key] = widget
             self.tabs.keep(widget)
         if self.tabs.indexOf(widget) < 0:
             self.add_panel(title, widget)
@@ -208,8 +210,11 @@ class MainWindow(QMainWindow):
         action.setIconText(action.text().replace("&", "").removesuffix("…"))
         self.toolbar.addAction(action)
 
-    def add_panel(self, title: str, widget: QWidget) -> int:
-        """Add a feature's widget as a page among the open records, in front; returns its index."""
+    def add_panel(self, title: str, widget: QWidget, *, page: str | None = None) -> int:
+        """Add a feature's widget as a page among the open records, in front; returns its index.
+        ``page``: the navigation entry it is (register_page's key), highlighted while it is in front."""
+        if page is not None:
+            self._page_widgets[page] = widget
         index = self.tabs.add_panel(title, widget)
         self.show_records()
         return index
@@ -318,7 +323,7 @@ class MainWindow(QMainWindow):
         """The navigation shows where the user is: a feature's page when it fills the main
         area, else the view the queue shows (as it was when the page came forward)."""
         front = self.tabs.currentWidget() if (self._records_in_front and not self.split_view) else None
-        page = next((key for key, w in self._panels.items() if w is front), None) if front is not None else None
+        page = next((key for key, w in self._page_widgets.items() if w is front), None) if front is not None else None
         current = self.views.current_key()
         if page is not None:
             if not str(current or "").startswith(PAGE_PREFIX):

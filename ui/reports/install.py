@@ -37,7 +37,7 @@ def install(window: Any, ctx: DeskContext) -> None:
         dialog.setWindowFlags(Qt.WindowType.Widget)    # a page, not a window of its own
         dialog.finished.connect(lambda _result: window.tabs.close_tab(window.tabs.indexOf(dialog)))
         state["report"] = dialog
-        window.add_panel("SLA report", dialog)
+        window.add_panel("SLA report", dialog, page="sla_report")
 
     def open_dashboard() -> None:
         def make() -> SupervisorDashboard:

@@ -116,6 +116,7 @@ def test_feature_pages_close_and_come_back(qtbot: QtBot, window) -> None:  # typ
     window.views.page_chosen.emit("sla_report")
     report = window.tabs.currentWidget()
     assert report.accessibleName() == "SLA report" and not report.isWindow()
+    assert window.views.current_key() == "page:sla_report"
     window.views.page_chosen.emit("sla_report")           # one at a time
     assert sum(window.tabs.widget(i) is report for i in range(window.tabs.count())) == 1
     report.close_btn.click()                               # its Close ends the page
