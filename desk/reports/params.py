@@ -32,6 +32,11 @@ class GroupBy(str, enum.Enum):
     WEEK = "week"
 
 
+# How people name each grouping: the report dialog's choices and the report's provenance.
+GROUP_WORDS: dict[GroupBy, str] = {GroupBy.SERVICE_PRIORITY: "Service × priority", GroupBy.TEAM: "Team",
+                                   GroupBy.ASSIGNEE: "Assignee", GroupBy.WEEK: "Week"}
+
+
 class Preset(str, enum.Enum):
     LAST_WEEK = "last-week"
     LAST_MONTH = "last-month"
@@ -97,7 +102,7 @@ class ReportParams:
             ("Teams", ", ".join(self.teams) or "all"),
             ("Priorities", ", ".join(p.value for p in self.priorities) or "all"),
             ("Channels", ", ".join(c.value for c in self.channels) or "all"),
-            ("Grouped by", self.group_by.value),
+            ("Grouped by", GROUP_WORDS[self.group_by]),
         ]
 
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desk.reports.csv_export import write_csv
 from desk.reports.params import (
+    GROUP_WORDS,
     Channel,
     GroupBy,
     Preset,
@@ -52,8 +53,7 @@ log = logging.getLogger(__name__)
 
 PRESETS = [("Custom dates", None), ("Last week", Preset.LAST_WEEK), ("Last month", Preset.LAST_MONTH),
            ("Last term", Preset.LAST_TERM)]
-GROUPS = [("Service × priority", GroupBy.SERVICE_PRIORITY), ("Team", GroupBy.TEAM),
-          ("Assignee", GroupBy.ASSIGNEE), ("Week", GroupBy.WEEK)]
+GROUPS = [(words, g) for g, words in GROUP_WORDS.items()]
 
 
 def _checklist(parent: QWidget, name: str, items: list[tuple[str, object]]) -> QListWidget:

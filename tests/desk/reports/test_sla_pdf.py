@@ -44,7 +44,7 @@ def test_pdf_prints_the_figures(sqlite_loaded: tuple[Database, Actor], tmp_path:
         f"{fmt_duration(s.resolution_time.median_s)} / {fmt_duration(s.resolution_time.p90_s)}",
         f"Breaches {fmt_int(c.breaches)}", f"VIP policy v{report.vip.in_force_version}",
         f"urgency it raised: {fmt_int(report.vip.tickets)}",
-        "2026-10-05 to 2026-11-29", "Grouped by team", "standard v1", "service-desk v1", "24x7 v1",
+        "2026-10-05 to 2026-11-29", "Grouped by Team", "standard v1", "service-desk v1", "24x7 v1",
         f"by {actor.display_name}", db.description,
     ):
         assert needle in first, needle
