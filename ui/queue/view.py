@@ -19,7 +19,7 @@ from ui.queue.model import COLUMN_KEYS, QueueModel
 # longest usual text, which the SLA snapshot brings in only after the first paint.
 MAX_WIDTH = 260
 MAX_WIDTHS = {"title": 420}
-SLA_SAMPLE = "resp. 99h 59m over"
+SLA_SAMPLE = "resp. 999h 59m over"   # business hours overdue run into the hundreds
 FIT_ROWS = 200      # the first page: never a query, only rows already cached
 
 
