@@ -18,6 +18,7 @@ from desk.clock import Clock, utc_now
 from desk.common import site as site_settings
 from desk.common.site import Site
 from desk.incidents.service import IncidentService
+from desk.mail.notify import Notifier
 from desk.people.service import PeopleService
 from desk.people.staff import StaffService
 from desk.problems.listing import ProblemListService
@@ -31,6 +32,7 @@ from desk.workstation.scan import ScanService
 if TYPE_CHECKING:
     from desk.counter.bundle import CounterServices
     from desk.incident_models import IncidentModelService
+    from desk.mail.service import MailService
     from desk.major.service import MajorIncidentService
     from desk.reports.dashboard import DashboardService
     from desk.reports.service import ReportService
@@ -51,12 +53,15 @@ class Services:
     scan: ScanService
     problem_list: ProblemListService
     sla: SlaService
+    notifier: Notifier
 
     @classmethod
     def over(cls, db: Database, clock: Clock = utc_now) -> Services:
-        incidents = IncidentService(db, clock)
+        notifier = Notifier(db, clock)
+        incidents = IncidentService(db, clock, notifier)
         problem_list = ProblemListService(db)
-        return cls(db=db, clock=clock, incidents=incidents, people=PeopleService(db, clock, incidents),
+        return cls(db=db, clock=clock, incidents=incidents, notifier=notifier,
+                   people=PeopleService(db, clock, incidents),
                    problems=ProblemService(db, clock, problem_list), staff=StaffService(db, clock),
                    queue=QueueService(db, clock), saved_views=SavedViewService(db, clock),
                    details=TicketDetailService(db, clock), scan=ScanService(db),
@@ -66,6 +71,12 @@ class Services:
     def site(self) -> Site:
         """The desk's settings (its time zone), read once from the database when first asked."""
         return site_settings.load(self.db, self.clock())
+
+    @cached_property
+    def mail(self) -> MailService:
+        from desk.mail.service import MailService
+
+        return MailService(self.db, self.clock, self.notifier)
 
     @cached_property
     def counter(self) -> CounterServices:

@@ -5,6 +5,7 @@ from db.models.catalogue import Category, Service
 from db.models.counter import Device, Loan, Loaner, Repair, RepairAccessory, Signature
 from db.models.incident_models import IncidentModel, IncidentModelTask
 from db.models.incidents import Attachment, Incident, JournalEntry, Task
+from db.models.mail import MailEventSwitch, MailSettings, MailTemplate, OutboxMessage
 from db.models.major import MajorIncidentRule, MajorTeamMember
 from db.models.numbering import NumberSequence
 from db.models.people import Affiliation, Department, Person, PersonStatus
@@ -50,9 +51,13 @@ __all__ = [
     "JournalEntry",
     "Loan",
     "Loaner",
+    "MailEventSwitch",
+    "MailSettings",
+    "MailTemplate",
     "MajorIncidentRule",
     "MajorTeamMember",
     "NumberSequence",
+    "OutboxMessage",
     "Person",
     "PersonStatus",
     "Problem",

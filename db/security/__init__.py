@@ -154,6 +154,9 @@ def _statements() -> list[str]:
         "DROP TRIGGER IF EXISTS desk_20_rules ON journal_entries",
         "CREATE TRIGGER desk_20_rules BEFORE INSERT OR UPDATE ON journal_entries FOR EACH ROW "
         "EXECUTE FUNCTION desk_journal_rules()",
+        "DROP TRIGGER IF EXISTS desk_20_rules ON mail_outbox",
+        "CREATE TRIGGER desk_20_rules BEFORE INSERT OR UPDATE ON mail_outbox FOR EACH ROW "
+        "EXECUTE FUNCTION desk_outbox_rules()",
         "DROP TRIGGER IF EXISTS desk_20_login ON staff_accounts",
         "CREATE TRIGGER desk_20_login BEFORE INSERT OR UPDATE ON staff_accounts FOR EACH ROW "
         "EXECUTE FUNCTION desk_staff_login_check()",
@@ -233,14 +236,17 @@ def apply(conn: Connection) -> dict[str, str]:
 def drop_server_objects(conn: Connection) -> None:
     """Undo ``apply`` (the downgrade of 0010): triggers, policies, Desk's security
     functions. The group roles stay: other databases' objects may still be granted to them."""
-    for t in {g.table for g in GUARDED} | {link.table for link in LINKS}:
+    # Tables of later revisions are gone already when a downgrade gets here.
+    present = set(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
+    for t in ({g.table for g in GUARDED} | {link.table for link in LINKS}) & present:
         conn.execute(text(f"DROP TRIGGER IF EXISTS desk_10_guard ON {t}"))
         conn.execute(text(f"DROP TRIGGER IF EXISTS desk_90_audit ON {t}"))
     for t, trig in (("incidents", "desk_20_rules"), ("problems", "desk_20_rules"), ("repairs", "desk_20_rules"),
-                    ("journal_entries", "desk_20_rules"),
+                    ("journal_entries", "desk_20_rules"), ("mail_outbox", "desk_20_rules"),
                     ("staff_accounts", "desk_20_login"), ("staff_accounts", "desk_80_sync"),
                     ("staff_roles", "desk_80_sync"), ("audit_log", "audit_log_seal")):
-        conn.execute(text(f"DROP TRIGGER IF EXISTS {trig} ON {t}"))
+        if t in present:
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {trig} ON {t}"))
     conn.execute(text("DROP POLICY IF EXISTS desk_own_views ON saved_views"))
     conn.execute(text("ALTER TABLE saved_views DISABLE ROW LEVEL SECURITY"))
     for sig in _desk_functions(conn):

@@ -384,6 +384,42 @@ FUNCTIONS: list[str] = [
             END IF;
             RETURN NEW;
         END $$""",
+    # The outbox: Desk writes a customer's message for a ticket's own people (its caller, or
+    # for a major incident the callers of its children), queued and untouched; senders move
+    # only the delivery columns, and a sent message stays sent. A login in psql can neither
+    # mail anyone it likes from the desk's address nor rewrite what was queued.
+    f"""CREATE OR REPLACE FUNCTION desk_outbox_rules() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER {_PATH} AS $$
+        BEGIN
+            IF desk_trusted() THEN RETURN NEW; END IF;
+            IF TG_OP = 'INSERT' THEN
+                IF NEW.status <> 'queued' OR NEW.attempts <> 0 OR NEW.sent_at IS NOT NULL
+                   OR NEW.claimed_by IS NOT NULL THEN
+                    PERFORM desk_refuse('a message enters the outbox queued: not sent, not claimed, no attempts');
+                END IF;
+                IF NEW.incident_id IS NULL OR NOT EXISTS (
+                        SELECT 1 FROM incidents i JOIN people p ON p.id = i.caller_id
+                        WHERE (i.id = NEW.incident_id OR i.parent_id = NEW.incident_id)
+                          AND lower(p.email) = lower(NEW.recipient)) THEN
+                    PERFORM desk_refuse(format('Desk mails a ticket''s caller (for a major incident, the callers '
+                                               'of its children), not %s', NEW.recipient));
+                END IF;
+            ELSE
+                IF (NEW.event, NEW.incident_id, NEW.dedupe_key, NEW.recipient, NEW.recipient_name, NEW.subject,
+                    NEW.body_text, NEW.body_html, NEW.message_id, NEW.thread_refs, NEW.created_at,
+                    NEW.created_by_id)
+                   IS DISTINCT FROM
+                   (OLD.event, OLD.incident_id, OLD.dedupe_key, OLD.recipient, OLD.recipient_name, OLD.subject,
+                    OLD.body_text, OLD.body_html, OLD.message_id, OLD.thread_refs, OLD.created_at,
+                    OLD.created_by_id) THEN
+                    PERFORM desk_refuse('a queued message goes out as it was written: only its delivery changes');
+                END IF;
+                IF OLD.status = 'sent' AND NEW.status <> 'sent' THEN
+                    PERFORM desk_refuse('a sent message stays sent (it would go out twice)');
+                END IF;
+            END IF;
+            RETURN NEW;
+        END $$""",
     # A staff account's database login must be a real login on this server.
     f"""CREATE OR REPLACE FUNCTION desk_staff_login_check() RETURNS trigger LANGUAGE plpgsql
         SECURITY DEFINER {_PATH} AS $$

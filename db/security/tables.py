@@ -145,6 +145,13 @@ GUARDED: tuple[Guarded, ...] = (
     Guarded("major_team_members", entity="major_team_member", created_from="staff_id", times=("added_at",),
             actors=("added_by_id",), creators=("added_by_id",), inserted_at="added_at"),
     Guarded("saved_views", ignored=("version",), times=("created_at", "updated_at")),
+    Guarded("mail_settings", entity="mail_settings", ignored=("version", "updated_at"), times=("updated_at",),
+            actors=("updated_by_id",), updated_at="updated_at"),
+    Guarded("mail_templates", entity="mail_template", created_from="event", ignored=("version", "updated_at"),
+            times=("updated_at",), actors=("updated_by_id",), updated_at="updated_at"),
+    Guarded("mail_event_switches", entity="mail_switch", created_from="event"),
+    # Delivery bookkeeping, not audited; desk_outbox_rules says what a staff login may write.
+    Guarded("mail_outbox", times=("created_at",), actors=("created_by_id",), creators=("created_by_id",)),
 )
 
 LINKS: tuple[Link, ...] = (
@@ -169,6 +176,9 @@ WRITES: dict[Role, dict[str, str]] = {
         # A category typed on a ticket is created on the spot (lookups.category_id).
         "categories": "INSERT",
         "saved_views": "INSERT, UPDATE, DELETE",  # own rows only (row-level security)
+        # Every role's actions queue customers' mail, and any workstation delivers it
+        # (desk_outbox_rules: to the ticket's own people, content fixed once queued).
+        "mail_outbox": "INSERT, UPDATE",
     },
     Role.TECHNICIAN: {
         "problems": "INSERT, UPDATE", "major_team_members": "INSERT, UPDATE, DELETE",
@@ -180,6 +190,8 @@ WRITES: dict[Role, dict[str, str]] = {
         "sla_versions": "INSERT", "sla_targets": "INSERT",
         "incident_models": "INSERT, UPDATE", "incident_model_tasks": "INSERT, UPDATE, DELETE",
         "major_incident_rules": "INSERT, UPDATE", "services": "UPDATE",
+        "mail_settings": "INSERT, UPDATE", "mail_templates": "INSERT, UPDATE, DELETE",
+        "mail_event_switches": "INSERT, UPDATE",
     },
     Role.ADMIN: {
         "staff_accounts": "INSERT, UPDATE", "staff_roles": "INSERT, DELETE", "teams": "INSERT, UPDATE",

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.enums import IncidentStatus, JournalKind
-from db.models import JournalEntry, Repair, Task
+from db.models import Device, JournalEntry, Repair, Task
 from desk.actor import Actor
 from desk.clock import Clock
 from desk.common import audit, lookups
@@ -80,6 +80,9 @@ class ChecklistService:
                         s.add(JournalEntry(incident_id=inc.id, kind=JournalKind.PUBLIC, author_id=actor.staff_id,
                                            at=now, body="Your laptop is ready for pickup at the IT Service Desk "
                                                         "counter. Bring your intake slip and photo ID."))
+                        device = s.get(Device, repair.device_id)
+                        name = " ".join(x for x in (device.make, device.model) if x) if device else ""
+                        self.incidents.notify.laptop_ready(s, inc, name or "laptop", actor, now)
             s.flush()
         return self.state(number, offer)
 

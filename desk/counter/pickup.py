@@ -102,5 +102,5 @@ class PickupService:
             self.incidents.transition_in(s, actor, inc, IncidentStatus.IN_PROGRESS, now, action="repair.pickup")
         if inc.status is not IncidentStatus.RESOLVED:
             self.incidents.transition_in(s, actor, inc, IncidentStatus.RESOLVED, now, resolution_code=code,
-                                         resolution_note=resolution, action="repair.pickup")
+                                         resolution_note=resolution, action="repair.pickup", notify=False)
         self.incidents.transition_in(s, actor, inc, IncidentStatus.CLOSED, now, action="repair.pickup")

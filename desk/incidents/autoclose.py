@@ -21,13 +21,14 @@ from desk.clock import Clock, utc_now
 from desk.common.site import DESK_CALENDAR
 from desk.errors import InvalidInput
 from desk.incidents.service import IncidentService
+from desk.rules import lifecycle
 from desk.rules.permissions import require
 from desk.sla import catalogue, history
 from desk.sla.clock import from_epoch, to_epoch
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DAYS = 5
+DEFAULT_DAYS = lifecycle.AUTO_CLOSE_DAYS
 
 
 @dataclass(frozen=True)

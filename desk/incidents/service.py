@@ -21,6 +21,7 @@ from desk.common.records import EDITABLE_FIELDS, IncidentView
 from desk.common.text import clean_text
 from desk.errors import ConflictError, InvalidInput
 from desk.incidents.read import load_incident
+from desk.mail.notify import Notifier
 from desk.rules import choices, labels, lifecycle
 from desk.rules.permissions import require, transition_action
 from desk.rules.priority import derive_priority
@@ -47,9 +48,11 @@ class NewIncident:
 
 
 class IncidentService:
-    def __init__(self, db: Database, clock: Clock = utc_now) -> None:
+    def __init__(self, db: Database, clock: Clock = utc_now, notifier: Notifier | None = None) -> None:
         self.db = db
         self.clock = clock
+        # Customers' mail is queued in the same unit of work as the change that causes it.
+        self.notify = notifier or Notifier(db, clock)
 
     # -- reading -------------------------------------------------------------
     def get(self, number: str) -> IncidentView:
@@ -79,6 +82,7 @@ class IncidentService:
             audit.record(s, actor, now, "incident", inc.id, "assignee_id", None, inc.assignee_id)
         tracking.refresh(s, inc, now)
         s.flush()
+        self.notify.opened(s, inc, actor, now)
         return inc
 
     def _build(self, s: Session, actor: Actor, new: NewIncident, now: dt.datetime) -> Incident:
@@ -218,18 +222,20 @@ class IncidentService:
     def transition_in(
         self, s: Session, actor: Actor, inc: Incident, target: str | IncidentStatus, now: dt.datetime, *,
         reason: str | None = None, resolution_code: str | None = None, resolution_note: str | None = None,
-        action: str | None = None,
+        action: str | None = None, notify: bool = True,
     ) -> None:
         """A lifecycle step inside the caller's unit of work (pickup resolves and closes at
-        once, under its own action: ``repair.pickup``)."""
+        once, under its own action: ``repair.pickup``, and tells the customer nothing by
+        mail: they are at the desk)."""
         target_status = choices.parse(IncidentStatus, target, "status")
         require(actor, action or transition_action(target_status))
         self._transition(s, actor, inc, target_status, now, reason=reason,
-                         resolution_code=resolution_code, resolution_note=resolution_note)
+                         resolution_code=resolution_code, resolution_note=resolution_note, notify=notify)
 
     def _transition(
         self, s: Session, actor: Actor, inc: Incident, target: IncidentStatus, now: dt.datetime, *,
         reason: str | None = None, resolution_code: str | None = None, resolution_note: str | None = None,
+        notify: bool = True,
     ) -> None:
         current = inc.status
         allowed = lifecycle.allowed_incident_transitions(current)
@@ -268,6 +274,10 @@ class IncidentService:
                                at=now, body=f"{why.capitalize()}: {reason}"))
         self._mark_responded(s, inc, now)
         tracking.refresh(s, inc, now)
+        if notify and target is IncidentStatus.PENDING_CUSTOMER:
+            self.notify.waiting_for_you(s, inc, reason or "", actor, now)
+        elif notify and target is IncidentStatus.RESOLVED:
+            self.notify.resolved(s, inc, actor, now, reopen_days=lifecycle.AUTO_CLOSE_DAYS)
 
     # -- assignment ----------------------------------------------------------
     def assign(
@@ -312,8 +322,11 @@ class IncidentService:
         with self.db.writing() as s:
             inc = lookups.incident_by_number(s, number, for_update=True)
             kind = JournalKind.INTERNAL if internal else JournalKind.PUBLIC
-            s.add(JournalEntry(incident_id=inc.id, kind=kind, body=text, author_id=actor.staff_id, at=now))
+            entry = JournalEntry(incident_id=inc.id, kind=kind, body=text, author_id=actor.staff_id, at=now)
+            s.add(entry)
             s.flush()
+            if not internal:
+                self.notify.public_comment(s, inc, entry.id, text, actor.display_name, actor, now)
             inc.updated_at = now
             self._mark_responded(s, inc, now)
             tracking.refresh(s, inc, now)

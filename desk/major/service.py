@@ -278,22 +278,39 @@ class MajorIncidentService:
 
     # -- communication log ------------------------------------------------------------
     def post_update(self, actor: Actor, number: str, body: str, *,
-                    next_update_in_minutes: int | None = None) -> MajorView:
-        """Record a communication sent out and when the next one is due (default: the rule's interval)."""
+                    next_update_in_minutes: int | None = None, to_users: bool = False) -> MajorView:
+        """Record a communication sent out and when the next one is due (default: the rule's
+        interval); ``to_users``: its audience is the affected users, who get it by mail (the
+        caller of each child incident, once each)."""
         require(actor, "major.manage")
         text = clean_text(body, "update", required=True, max_length=COMMS_MAX)
         if next_update_in_minutes is not None and not 5 <= next_update_in_minutes <= MAX_UPDATE_MINUTES:
             raise InvalidInput(f"The next update must be due in 5 to {MAX_UPDATE_MINUTES} minutes.", "next_update")
 
         def go(s: Session, inc: Incident, now: dt.datetime) -> None:
-            self._comms(s, actor, inc, text, now)
+            entry = self._comms(s, actor, inc, text, now)
+            if to_users:
+                self._mail_affected(s, actor, inc, entry, text, now)
             if inc.status in lifecycle.OPEN_STATUSES:
                 self._next_update(s, actor, inc, next_update_in_minutes, now)
 
         return self._write_major(actor, number, go)
 
-    def _comms(self, s: Session, actor: Actor, inc: Incident, body: str, now: dt.datetime) -> None:
-        s.add(JournalEntry(incident_id=inc.id, kind=JournalKind.COMMS, body=body, author_id=actor.staff_id, at=now))
+    def _comms(self, s: Session, actor: Actor, inc: Incident, body: str, now: dt.datetime) -> JournalEntry:
+        entry = JournalEntry(incident_id=inc.id, kind=JournalKind.COMMS, body=body, author_id=actor.staff_id, at=now)
+        s.add(entry)
+        s.flush()
+        return entry
+
+    def _mail_affected(self, s: Session, actor: Actor, major: Incident, entry: JournalEntry, text: str,
+                       now: dt.datetime) -> None:
+        seen: set[int] = set()
+        children = s.execute(select(Incident).where(Incident.parent_id == major.id).order_by(Incident.id)).scalars()
+        for child in children:
+            if child.caller_id is None or child.caller_id in seen:
+                continue     # one message per person, however many of their tickets are children
+            seen.add(child.caller_id)
+            self.incidents.notify.major_update(s, major, child, entry.id, text, actor, now)
 
     def _next_update(self, s: Session, actor: Actor, inc: Incident, minutes: int | None, now: dt.datetime) -> None:
         if minutes is None:

@@ -15,6 +15,10 @@ WORKING = frozenset({S.NEW, S.ASSIGNED, S.IN_PROGRESS})
 # Still to be done (the queue's open views, the dashboard's load).
 OPEN_STATUSES = WORKING | PENDING
 # No way out: nothing about the record changes any more.
+# Resolved tickets close by themselves after this many business days, unless their SLA
+# version says otherwise (desk.incidents.autoclose); the resolved mail tells the customer.
+AUTO_CLOSE_DAYS = 5
+
 FINAL = frozenset({S.CLOSED, S.CANCELLED})
 # Ended with a resolution given (the SLA's resolution target met or missed).
 RESOLVED_OR_CLOSED = frozenset({S.RESOLVED, S.CLOSED})

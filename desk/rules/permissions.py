@@ -37,6 +37,8 @@ ACTIONS: dict[str, Role] = {
     "report.run": Role.SUPERVISOR,
     "staff.manage": Role.ADMIN,
     "model.manage": Role.SUPERVISOR,
+    # The desk's mail settings, its templates and which events send mail per service.
+    "mail.manage": Role.SUPERVISOR,
     # Filling a database with a synthetic university (desk demo).
     "demo.load": Role.ADMIN,
 }
@@ -53,6 +55,7 @@ ACTION_WORDS: dict[str, str] = {
     "sla.what_if": "compare SLA outcomes of past tickets under a change",
     "sla.jobs": "run the SLA jobs (recompute, sweep, auto-close)",
     "demo.load": "load demo data",
+    "mail.manage": "set up e-mail, its templates and which events send mail",
 }
 
 

@@ -321,9 +321,10 @@ _ALLOWED: dict[Role, dict[str, set[str]]] = {
     Role.COUNTER: {
         "INSERT": {"incidents", "journal_entries", "tasks", "attachments", "devices", "repairs",
                    "repair_accessories", "signatures", "loaners", "loans", "people", "saved_views",
-                   "categories"},  # a category typed on a ticket is created on the spot
+                   "categories",  # a category typed on a ticket is created on the spot
+                   "mail_outbox"},  # every role's actions queue customers' mail...
         "UPDATE": {"incidents", "tasks", "devices", "repairs", "repair_accessories", "loaners", "loans",
-                   "saved_views"},
+                   "saved_views", "mail_outbox"},  # ...and any workstation delivers it
         "DELETE": {"saved_views"},
     },
     Role.TECHNICIAN: {"INSERT": {"problems", "major_team_members"}, "UPDATE": {"problems", "major_team_members"},
@@ -331,9 +332,11 @@ _ALLOWED: dict[Role, dict[str, set[str]]] = {
     Role.SUPERVISOR: {
         "INSERT": {"vip_grants", "vip_policies", "sla_calendars", "sla_calendar_versions", "sla_calendar_periods",
                    "sla_calendar_hours", "sla_calendar_closures", "slas", "sla_versions", "sla_targets",
-                   "incident_models", "incident_model_tasks", "major_incident_rules"},
-        "UPDATE": {"vip_grants", "incident_models", "incident_model_tasks", "major_incident_rules", "services"},
-        "DELETE": {"incident_model_tasks"},
+                   "incident_models", "incident_model_tasks", "major_incident_rules",
+                   "mail_settings", "mail_templates", "mail_event_switches"},   # the desk's e-mail set-up
+        "UPDATE": {"vip_grants", "incident_models", "incident_model_tasks", "major_incident_rules", "services",
+                   "mail_settings", "mail_templates", "mail_event_switches"},
+        "DELETE": {"incident_model_tasks", "mail_templates"},     # back to the shipped template
     },
     Role.ADMIN: {
         "INSERT": {"staff_accounts", "staff_roles", "teams", "team_members", "departments", "person_statuses",
