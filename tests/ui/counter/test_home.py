@@ -160,3 +160,12 @@ def test_escape_inside_a_hosted_form_does_not_end_it(qtbot: QtBot, window, form:
     qtbot.keyClick(target, Qt.Key.Key_Escape)
     assert page.stack.currentWidget() is hosted and page.hosted(type(hosted)) is hosted
 
+
+def test_the_pickup_of_a_repair_not_ready_names_its_status_in_words(qtbot: QtBot, window, services: Services,  # type: ignore[no-untyped-def]
+                                                                    admin) -> None:
+    number = repair(services.db, services.counter, admin).number
+    services.incidents.transition(admin, number, "in_progress")
+    counter = counter_of(window)
+    pickup = counter.pickup(number)
+    assert pickup.repair is not None and pickup.repair.number == number
+    assert "status In progress" in pickup.info.text() and "in_progress" not in pickup.info.text()
