@@ -125,8 +125,8 @@ class MainWindow(QMainWindow):
         # Live changes add and remove rows without a reload: the count follows them.
         self.area.model.rowsInserted.connect(lambda *_: self._on_queue_loaded(self.area.model.total))
         self.area.model.rowsRemoved.connect(lambda *_: self._on_queue_loaded(self.area.model.total))
-        self.area.left_view.connect(self.views.clear_selection)
-        self.area.back_to_view.connect(self.views.highlight)
+        self.area.left_view.connect(self._on_left_view)
+        self.area.back_to_view.connect(self._on_back_to_view)
         self.area.model.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
         self.problems.problem_opened.connect(self.open_problem)
         self._restore_state()
@@ -340,8 +340,20 @@ class MainWindow(QMainWindow):
         self.ctx.settings.set(S.SPLIT_VIEW, on)
         self.action("split_view").setChecked(on)
         self._arrange()
+        self._sync_navigation()   # a page beside the queue, or filling the main area: highlighted then
+
+    def _on_left_view(self) -> None:
+        self._queue_highlight = None
+        self.views.clear_selection()
+
+    def _on_back_to_view(self, key: str) -> None:
+        self._queue_highlight = key
+        self.views.highlight(key)
 
     def _on_view_chosen(self, entry: ViewEntry) -> None:
+        # Remembered now: a page clicked in the navigation is the list's current item
+        # before it comes forward, so _sync_navigation would not see the view any more.
+        self._queue_highlight = entry.key
         self.ctx.settings.set(S.LAST_VIEW, entry.key)
         self._records_in_front = False
         self._arrange()

@@ -65,7 +65,16 @@ class Task:
         self._stop = threading.Event()
         self._on_done, self._on_error, self._owner = on_done, on_error, owner
         self._on_progress, self._on_cancelled = on_progress, on_cancelled
+        self._on_settled: list[Callable[[], object]] = []
         self.running = True  # until its outcome has been delivered (or dropped) on the GUI thread
+
+    def when_settled(self, fn: Callable[[], object]) -> None:
+        """``fn()`` on the GUI thread once the job has stopped, even when its owner is gone
+        (cleaning up after a widget that was deleted meanwhile); at once if it has stopped."""
+        if self.running:
+            self._on_settled.append(fn)
+        else:
+            fn()
 
     def cancel(self) -> None:
         """Ask the job to stop (any thread); it stops at its next ``cancelled()`` check."""
@@ -85,6 +94,8 @@ class Task:
     def _settle(self, result: Any, exc: BaseException | None) -> None:
         """On the GUI thread: the one place an outcome is handed to its callbacks."""
         self.running = False
+        for fn in self._on_settled:
+            fn()
         if self._owner_gone():
             return  # the widget that asked has gone; nobody wants this result
         if isinstance(exc, ReportCancelled):

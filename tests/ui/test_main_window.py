@@ -491,3 +491,32 @@ def test_start_up_with_worker_threads_restores_the_last_view_and_keeps_a_page_ch
     assert w.tabs.isVisible() and w.tabs.currentWidget().accessibleName() != "Open tickets"
     assert w.views.current_key() == "page:dashboard"                   # ...and the page stayed in front
     assert runner.wait(10_000)
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_a_page_clicked_in_the_navigation_gives_the_highlight_back_to_the_queues_view(window, split: bool) -> None:  # type: ignore[no-untyped-def]
+    # Clicked, the page is the list's current item before it comes forward: the view the
+    # queue shows must be remembered when it is chosen, not when the page is highlighted.
+    from ui.features import install_features
+
+    install_features(window, window.ctx)
+    window.set_split_view(split)
+    window.views.select("all_open")                      # clicked, as the user does
+    window.views.select("page:counter")
+    assert window.views.current_key() == ("all_open" if split else "page:counter")
+    window.tabs.close_tab(window.tabs.currentIndex())    # the last tab: the queue is all there is
+    assert window.tabs.count() == 0
+    assert window.views.current_key() == "all_open"
+
+
+def test_leaving_split_view_with_a_page_beside_the_queue_highlights_the_page(window) -> None:  # type: ignore[no-untyped-def]
+    from ui.features import install_features
+
+    install_features(window, window.ctx)
+    window.set_split_view(True)
+    window.views.page_chosen.emit("counter")
+    assert window.views.current_key() == "my_open"       # split: the queue is there too
+    window.set_split_view(False)                         # the page now fills the main area
+    assert window.views.current_key() == "page:counter"
+    window.set_split_view(True)
+    assert window.views.current_key() == "my_open"

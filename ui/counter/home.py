@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -238,17 +238,32 @@ class CounterHome(QWidget):
         self.stack.setCurrentWidget(form)
 
         def finished(_result: int) -> None:
+            # A form behind the one in front can end too (the intake's write answered while
+            # the next customer's pickup is open): that one stays where the user is.
+            in_front = self.stack.currentWidget() is form
             self.stack.removeWidget(form)
             form.deleteLater()
             if on_done is not None:
                 on_done()
-            self.show_lists()
+            if in_front:
+                self.show_lists()
+            else:
+                self._update_buttons()
             self.refresh()
 
         form.finished.connect(finished)
+        # On a page Escape is not "close this window": a QDialog would cancel the form at
+        # once (a pickup with its signature, silently). Its Cancel button and Back end it.
+        form.installEventFilter(self)
         self._update_buttons()
         form.show()
         return form
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.matches(QKeySequence.StandardKey.Cancel) and isinstance(watched, QDialog)):
+            return True
+        return super().eventFilter(watched, event)
 
     def hosted(self, cls: type) -> QDialog | None:
         """The form of class ``cls`` under way in the page, if any."""

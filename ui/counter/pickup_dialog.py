@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desk.counter.pickup import ID_KINDS
 from desk.counter.views import PickupRequest, RepairView
+from desk.rules import labels
 from ui.counter import operations as ops
 from ui.counter.context import CounterContext
 from ui.counter.signature_pad import SignaturePad
@@ -108,7 +109,7 @@ class PickupDialog(QDialog):
         self.message.setText("")
         d = r.device
         state = "<b style='color:#0a6b2a'>ready for pickup</b>" if r.ready_at else \
-            f"<b style='color:#8a5a00'>not marked ready (status {escape(r.status)})</b>"
+            f"<b style='color:#8a5a00'>not marked ready (status {escape(labels.status(r.status))})</b>"
         done = " — <b>already picked up</b>" if r.picked_up_at else ""
         self.info.setText(
             f"<b>{escape(r.number)}</b> · {state}{done}<br>Customer: <b>{escape(r.caller_name)}</b> "

@@ -352,9 +352,13 @@ class SlaReportDialog(QDialog):
         self.setProperty("ended", True)   # shown as a page: its tab goes without ending it again
         self.preview.clear()
         if self.job is not None and self.job.running:
-            # The worker still writes into the temp folder: clean up when it has stopped.
+            # The worker still writes into the temp folder: clean up when it has stopped,
+            # whether or not this dialog is still there (shown as a page, its tab deletes
+            # it now, and a deleted owner's callbacks are dropped).
             self._closing = True
             self.job.cancel()
+            folder = self._tmpdir
+            self.job.when_settled(lambda: shutil.rmtree(folder, ignore_errors=True))
         else:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
         super().done(result)

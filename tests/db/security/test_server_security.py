@@ -531,3 +531,14 @@ def test_more_of_desk_on_staff_logins_with_a_workstation_clock_two_seconds_behin
     finally:
         for db in dbs:
             db.dispose()
+
+
+def test_a_counter_login_reads_the_counter_board(server: Server) -> None:
+    # The Counter page is a counter member's home: its one read (repairs, incidents,
+    # devices, people, open loans) must be allowed to their own login.
+    db, svcs = server.logins[Role.COUNTER].services()
+    try:
+        board = svcs.counter.board.board()
+        assert board.ready_total >= 0 and board.workshop_total >= 0 and board.loans_overdue >= 0
+    finally:
+        db.dispose()

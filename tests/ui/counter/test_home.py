@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from desk.bootstrap import Services
@@ -126,3 +127,45 @@ def test_feature_pages_close_and_come_back(qtbot: QtBot, window) -> None:  # typ
     assert again is not report and again.accessibleName() == "SLA report"
     window.tabs.close_tab(window.tabs.indexOf(again))      # closing the tab ends it as Close does
     assert again.property("ended")
+
+
+def test_a_form_finishing_behind_another_leaves_the_one_in_front(qtbot: QtBot, window) -> None:  # type: ignore[no-untyped-def]
+    # The intake's write is answered a moment after Finish; meanwhile the next customer's
+    # pickup was opened. The intake ending must not pull the pickup away from under them.
+    counter = counter_of(window)
+    wizard = counter.new_intake()
+    pickup = counter.pickup()
+    page = counter.page
+    assert page is not None and page.stack.currentWidget() is pickup
+    wizard._closed = True
+    QDialog.done(wizard, 1)      # the intake's write came back (finish_with's accept, the pages unfilled)
+    assert page.hosted(IntakeWizard) is None
+    assert page.stack.currentWidget() is pickup and page.home_btn.isVisible()
+    assert page.intake_btn.text() == "New &walk-in repair"
+
+
+@pytest.mark.parametrize("form", ["pickup", "intake"])
+def test_escape_inside_a_hosted_form_does_not_end_it(qtbot: QtBot, window, form: str) -> None:  # type: ignore[no-untyped-def]
+    # On a page Escape is not "close this window": a pickup half done (a signature drawn)
+    # or an intake is ended by its Cancel or its Back button, never by a stray key.
+    from PySide6.QtCore import Qt
+
+    counter = counter_of(window)
+    window.show()
+    hosted = counter.pickup() if form == "pickup" else counter.new_intake()
+    page = counter.page
+    assert page is not None
+    target = hosted.scan if isinstance(hosted, PickupDialog) else hosted.pages[0].search  # type: ignore[union-attr]
+    target.setText("Lovel")
+    qtbot.keyClick(target, Qt.Key.Key_Escape)
+    assert page.stack.currentWidget() is hosted and page.hosted(type(hosted)) is hosted
+
+
+def test_the_pickup_of_a_repair_not_ready_names_its_status_in_words(qtbot: QtBot, window, services: Services,  # type: ignore[no-untyped-def]
+                                                                    admin) -> None:
+    number = repair(services.db, services.counter, admin).number
+    services.incidents.transition(admin, number, "in_progress")
+    counter = counter_of(window)
+    pickup = counter.pickup(number)
+    assert pickup.repair is not None and pickup.repair.number == number
+    assert "status In progress" in pickup.info.text() and "in_progress" not in pickup.info.text()

@@ -89,6 +89,35 @@ def test_cancel_and_bad_input(ctx: DeskContext, qtbot) -> None:  # type: ignore[
     assert ctx.dialogs.shown and "before it starts" in ctx.dialogs.shown[-1][1]  # type: ignore[attr-defined]
 
 
+
+def test_closing_the_report_page_while_it_is_built_removes_its_temp_folder(ctx: DeskContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    # Shown as a page, the report ends when its tab closes, and the tab deletes it at once;
+    # the worker stops a moment later. Its folder (a PDF of staff and callers) must still go.
+    import threading
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    runner = TaskRunner()
+    sla_dataset.build(ctx.services.db)
+    d = SlaReportDialog(dataclasses.replace(ctx, runner=runner))   # deleted below, as its tab does
+    go = threading.Event()
+    real = d.reports
+
+    class Slow:
+        def write_sla_pdf(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            go.wait(10)
+            return real.write_sla_pdf(*args, **kwargs)
+
+    d.reports = Slow()  # type: ignore[assignment]
+    folder = d._tmpdir
+    d.generate()
+    d.done(0)                 # what closing its tab does: end it, then delete it
+    d.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    go.set()
+    assert runner.wait()
+    qtbot.waitUntil(lambda: not folder.exists(), timeout=5000)
+
 def test_dashboard_shows_and_refreshes(ctx: DeskContext, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
     clock.set(NOW)
     build_dashboard_data(ctx.services.db)
