@@ -37,6 +37,7 @@ COMMAND_MODULES = [
     "desk.cli.calendar_cmd",
     "desk.cli.major_cmd",
     "desk.cli.problem_cmd",
+    "desk.cli.mail_cmd",
     "desk.cli.audit_cmd",
 ]
 

@@ -42,7 +42,8 @@ class MailConfig:
             return "not set up (desk mail setup --smtp smtp://HOST:PORT --from ADDRESS)"
         state = "on" if self.enabled else "off"
         login = "with a login" if self.smtp_auth else "without a login"
-        return (f"{state}: smtp://{self.server} ({self.smtp_security}, {login}), "
+        security = {"starttls": "STARTTLS", "tls": "TLS", "none": "no TLS"}[self.smtp_security]
+        return (f"{state}: smtp://{self.server} ({security}, {login}), "
                 f"from {self.from_name} <{self.from_address}>")
 
 

@@ -101,9 +101,9 @@ def classify(exc: BaseException) -> Exception:
 class SmtpTransport:
     """One SMTP connection for a batch: STARTTLS or TLS with the system's certificates."""
 
-    def __init__(self, config: MailConfig, login: Login | None, *, timeout: float = TIMEOUT_S,
+    def __init__(self, config: MailConfig, login: Login | None, *, timeout: float | None = None,
                  context: ssl.SSLContext | None = None) -> None:
-        self.config, self.login, self.timeout = config, login, timeout
+        self.config, self.login, self.timeout = config, login, timeout or TIMEOUT_S
         self.context = context or ssl.create_default_context()
         self.smtp: smtplib.SMTP | None = None
 
@@ -120,7 +120,11 @@ class SmtpTransport:
                 if self.login is None:
                     raise Temporary(f"no SMTP login for {c.server} on this machine (desk mail setup --user NAME "
                                     "--password-stdin, or send --user NAME --password-file FILE)")
-                self.smtp.login(self.login.user, self.login.password)
+                try:
+                    self.smtp.login(self.login.user, self.login.password)
+                except smtplib.SMTPServerDisconnected:
+                    # Some servers hang up on a failed login rather than answer 535.
+                    raise smtplib.SMTPAuthenticationError(535, b"closed the connection at the login") from None
         except smtplib.SMTPAuthenticationError as exc:
             self.close()
             # A wrong password is not the messages' fault: they wait for the right one.
