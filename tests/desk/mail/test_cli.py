@@ -1,5 +1,4 @@
 """desk mail …: set-up with the login in the keyring (never the database), status, outbox,
-
 send from cron with a password file, events and templates; bad input in words."""
 from __future__ import annotations
 
@@ -19,7 +18,6 @@ from desk.bootstrap import Services
 from desk.cli.main import main
 from tests import factories
 from tests.desk.mail.conftest import DESK_ADDRESS, Handler, MemoryKeyring, free_port
-
 
 # The authenticating server below takes a login over plain text on localhost, which
 # aiosmtpd warns about; here that is the point.
