@@ -76,6 +76,7 @@ def run(argv: list[str]) -> int:
     from ui.features import install_features
     from ui.fonts import use_font_chain
     from ui.live import LiveBridge
+    from ui.mail_delivery import MailDelivery
     from ui.main_window import MainWindow
     from ui.settings import Settings
     from ui.tasks import TaskRunner
@@ -130,11 +131,17 @@ def run(argv: list[str]) -> int:
     live.changed.connect(ctx.changes.publish)
     live.state_changed.connect(window.on_live_state)
     live.start()
+    mail = MailDelivery(services, parent=window)
+    mail.state_changed.connect(window.on_mail_state)
+    mail.delivered.connect(window.on_mail_delivered)
+    ctx.changes.changed.connect(lambda _change: mail.send_now())   # a change may have queued mail
+    mail.start()
     install_features(window, ctx)
     window.show()
     try:
         return int(app.exec())
     finally:
+        mail.stop()
         live.stop()
         ctx.runner.wait(3000)
         db.dispose()

@@ -112,7 +112,10 @@ class MainWindow(QMainWindow):
         self.status_user.setAccessibleName("Signed in as")
         self.status_live = QLabel("live updates: starting…")
         self.status_live.setAccessibleName("Live update state")
-        for w in (self.status_rows, self.status_connection, self.status_user, self.status_live):
+        self.status_mail = QLabel("")
+        self.status_mail.setAccessibleName("E-mail delivery")
+        self.status_mail.setVisible(False)
+        for w in (self.status_rows, self.status_mail, self.status_connection, self.status_user, self.status_live):
             self.statusBar().addPermanentWidget(w)
 
         self._build_actions()
@@ -458,6 +461,17 @@ class MainWindow(QMainWindow):
 
     def on_live_state(self, state: str) -> None:
         self.status_live.setText(f"live updates: {state}")
+
+    def on_mail_state(self, state: str) -> None:
+        """How this workstation's mail delivery is doing (nothing when mail is not set up)."""
+        self.status_mail.setText(state)
+        self.status_mail.setVisible(bool(state))
+
+    def on_mail_delivered(self, incident_ids: frozenset[int]) -> None:
+        """Mail about these tickets changed state: their conversations say so."""
+        for page in self.tabs.tickets():
+            if page.incident_id in incident_ids:
+                page.reload_if_clean()
 
     # -- errors and state ---------------------------------------------------------------
     def show_error(self, exc: BaseException) -> None:

@@ -28,6 +28,7 @@ class Outgoing:
     message_id: str
     thread_refs: str
     ticket: str
+    incident_id: int | None = None
 
 
 def one_line(value: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -164,6 +165,26 @@ class Notifier:
         return result.first() is not None
 
 
-def queued_for(s: Session, incident_id: int) -> list[OutboxMessage]:
-    return list(s.execute(select(OutboxMessage).where(OutboxMessage.incident_id == incident_id)
-                          .order_by(OutboxMessage.id)).scalars())
+@dataclass(frozen=True)
+class MailView:
+    """A message about a ticket, as its timeline shows it."""
+
+    created_at: dt.datetime
+    event: str
+    recipient: str
+    subject: str
+    status: str
+    attempts: int
+    next_attempt_at: dt.datetime
+    last_error: str | None
+    sent_at: dt.datetime | None
+
+
+def mails_for(s: Session, incident_id: int) -> list[MailView]:
+    """The ticket's mail (and, for a child of a major incident, nothing of the major's:
+    those are on the major incident's own timeline)."""
+    rows = s.execute(select(OutboxMessage.created_at, OutboxMessage.event, OutboxMessage.recipient,
+                            OutboxMessage.subject, OutboxMessage.status, OutboxMessage.attempts,
+                            OutboxMessage.next_attempt_at, OutboxMessage.last_error, OutboxMessage.sent_at)
+                     .where(OutboxMessage.incident_id == incident_id).order_by(OutboxMessage.id)).all()
+    return [MailView(*r) for r in rows]

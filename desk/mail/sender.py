@@ -163,6 +163,7 @@ class SendReport:
     retried: int = 0
     failed: int = 0
     problems: list[str] = field(default_factory=list)
+    incidents: set[int] = field(default_factory=set)   # whose mail changed state (their timelines)
 
     def describe(self) -> str:
         parts = [f"{self.sent} sent"]
@@ -197,6 +198,7 @@ class MailSender:
             if not batch:
                 return report
             tried += len(batch)
+            report.incidents.update(i.incident_id for i in batch if i.incident_id is not None)
             if not self._deliver(batch, config, login, token, report):
                 return report    # the server is unreachable: the rest waits for the next run
         return report
@@ -222,10 +224,11 @@ class MailSender:
             rows = s.execute(
                 select(OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.recipient_name,
                        OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.body_html,
-                       OutboxMessage.message_id, OutboxMessage.thread_refs, Incident.number)
+                       OutboxMessage.message_id, OutboxMessage.thread_refs, Incident.number,
+                       OutboxMessage.incident_id)
                 .outerjoin(Incident, Incident.id == OutboxMessage.incident_id)
                 .where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)).all()
-        return [Outgoing(*r[:8], r[8] or "") for r in rows]
+        return [Outgoing(*r[:8], r[8] or "", r[9]) for r in rows]
 
     # -- delivering ------------------------------------------------------------------------
     def _deliver(self, batch: list[Outgoing], config: MailConfig, login: Login | None, token: str,

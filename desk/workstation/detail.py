@@ -27,6 +27,7 @@ from desk.incidents.read import (
     open_incidents_of_person,
     tasks,
 )
+from desk.mail.notify import MailView, mails_for
 from desk.people.service import load_person
 from desk.problems.listing import KnownErrorMatch, known_errors_matching
 from desk.rules import labels, lifecycle
@@ -72,6 +73,7 @@ class TicketDetail:
     staff: tuple[tuple[str, str], ...]                # (username, display name)
     resolution_codes: tuple[str, ...] = RESOLUTION_CODES
     known_errors: tuple[KnownErrorMatch, ...] = ()    # workarounds that apply (same service / category)
+    mails: tuple[MailView, ...] = ()                  # what Desk mailed about it, and how that went
 
     @property
     def is_repair(self) -> bool:
@@ -161,6 +163,7 @@ class TicketDetailService:
                 vip_policy=policy,
                 services=services, teams=teams, staff=staff,
                 known_errors=known_errors_matching(s, inc) if inc.status not in lifecycle.FINAL else (),
+                mails=tuple(mails_for(s, inc.id)),
             )
 
     def service_names(self) -> tuple[str, ...]:

@@ -5,10 +5,12 @@ User text is escaped before it reaches a rich-text label; times are on the desk'
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from desk.common.records import IncidentView
 from desk.common.site import Site
+from desk.mail.notify import MailView
 from desk.rules import labels
 from desk.workstation.detail import TicketDetail
 from ui.queue.cells import duration
@@ -127,7 +129,7 @@ def caller_html(detail: TicketDetail, today: dt.date) -> str:
 
 
 def timeline_entries(detail: TicketDetail, site: Site) -> list[tuple[str, str]]:
-    """(kind, text) newest first; kind in public, internal, status, audit."""
+    """(kind, text) newest first; kind in public, internal, status, audit, mail."""
     _t = _clock(site)
     items: list[tuple[dt.datetime, str, str]] = []
     for j in detail.journal:
@@ -145,8 +147,23 @@ def timeline_entries(detail: TicketDetail, site: Site) -> list[tuple[str, str]]:
             items.append((a.at, "audit", f"{_t(a.at)} · {a.actor or 'system'}: {labels.field(a.field)} "
                                          f"{labels.value(a.field, a.old_value)} → "
                                          f"{labels.value(a.field, a.new_value)}"))
+    for m in detail.mails:
+        items.append((m.created_at, "mail", mail_line(m, _t)))
     items.sort(key=lambda x: x[0], reverse=True)
     return [(k, t) for _at, k, t in items]
+
+
+def mail_line(m: MailView, when: Callable[[dt.datetime], str]) -> str:
+    """A message Desk sent, or is trying to, as the timeline shows it."""
+    if m.status == "sent" and m.sent_at is not None:
+        state = f"sent {when(m.sent_at)}"
+    elif m.status == "failed":
+        state = f"NOT SENT: {m.last_error or 'failed'}"
+    elif m.attempts and m.last_error:
+        state = f"waiting to be sent (next try {when(m.next_attempt_at)}; {m.last_error})"
+    else:
+        state = "waiting to be sent"
+    return f"{when(m.created_at)} · E-mail to {m.recipient} — {state}\n{m.subject}"
 
 
 def links_html(detail: TicketDetail) -> str:

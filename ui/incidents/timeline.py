@@ -22,7 +22,8 @@ from desk.common.site import Site
 from desk.workstation.detail import TicketDetail
 from ui.incidents.text import timeline_entries
 
-KINDS = (("public", "Comments"), ("internal", "Work notes"), ("status", "Status"), ("audit", "Audit"))
+KINDS = (("public", "Comments"), ("internal", "Work notes"), ("mail", "E-mail"), ("status", "Status"),
+         ("audit", "Audit"))
 
 
 class TimelineSection(QGroupBox):
@@ -85,6 +86,10 @@ class TimelineSection(QGroupBox):
                 item.setToolTip("Internal work note: staff only")
             elif kind == "public":
                 item.setToolTip("Public comment: visible to the caller")
+            elif kind == "mail":
+                item.setToolTip("An e-mail Desk sent to the customer (or is still trying to)")
+                if "NOT SENT" in text:
+                    item.setForeground(QBrush(QColor(170, 20, 20)))
             else:
                 item.setForeground(QBrush(QColor(90, 90, 90)))
             item.setData(Qt.ItemDataRole.UserRole, kind)
