@@ -31,6 +31,7 @@ from desk.workstation.scan import ScanService
 
 if TYPE_CHECKING:
     from desk.counter.bundle import CounterServices
+    from desk.inbound.service import InboundService
     from desk.incident_models import IncidentModelService
     from desk.mail.service import MailService
     from desk.major.service import MajorIncidentService
@@ -77,6 +78,12 @@ class Services:
         from desk.mail.service import MailService
 
         return MailService(self.db, self.clock, self.notifier)
+
+    @cached_property
+    def inbound(self) -> InboundService:
+        from desk.inbound.service import InboundService
+
+        return InboundService(self.db, self.clock, self.incidents)
 
     @cached_property
     def counter(self) -> CounterServices:

@@ -5,7 +5,7 @@ from db.models.catalogue import Category, Service
 from db.models.counter import Device, Loan, Loaner, Repair, RepairAccessory, Signature
 from db.models.incident_models import IncidentModel, IncidentModelTask
 from db.models.incidents import Attachment, Incident, JournalEntry, Task
-from db.models.mail import MailEventSwitch, MailSettings, MailTemplate, OutboxMessage
+from db.models.mail import InboxMessage, MailEventSwitch, MailSettings, MailTemplate, OutboxMessage
 from db.models.major import MajorIncidentRule, MajorTeamMember
 from db.models.numbering import NumberSequence
 from db.models.people import Affiliation, Department, Person, PersonStatus
@@ -45,6 +45,7 @@ __all__ = [
     "Category",
     "Department",
     "Device",
+    "InboxMessage",
     "Incident",
     "IncidentModel",
     "IncidentModelTask",

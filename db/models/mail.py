@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text, text
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from db.base import Base
 from db.types import UTCDateTime
@@ -34,6 +34,14 @@ class MailSettings(Base):
     smtp_auth: Mapped[bool] = mapped_column(Boolean, default=False)
     from_address: Mapped[str] = mapped_column(String(255), default="")
     from_name: Mapped[str] = mapped_column(String(255), default="IT Service Desk")
+    # The mailbox customers write to (desk mail fetch); its password is in the keyring too.
+    imap_host: Mapped[str] = mapped_column(String(255), default="")
+    imap_port: Mapped[int] = mapped_column(Integer, default=993)
+    imap_security: Mapped[str] = mapped_column(String(10), default="tls")
+    imap_user: Mapped[str] = mapped_column(String(255), default="")
+    imap_mailbox: Mapped[str] = mapped_column(String(255), default="INBOX")
+    # More messages than this from one sender within an hour are kept aside (a loop, a flood).
+    flood_per_hour: Mapped[int] = mapped_column(Integer, default=10)
     updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -42,6 +50,7 @@ class MailSettings(Base):
     __table_args__ = (
         CheckConstraint("id = 1", name="one_row"),
         CheckConstraint("smtp_security IN ('starttls', 'tls', 'none')", name="security"),
+        CheckConstraint("imap_security IN ('starttls', 'tls', 'none')", name="imap_security"),
     )
 
 
@@ -104,4 +113,34 @@ class OutboxMessage(Base):
         # What a sender looks for: due messages, oldest first.
         Index("ix_mail_outbox_due", "next_attempt_at", sqlite_where=text("status IN ('queued', 'sending')"),
               postgresql_where=text("status IN ('queued', 'sending')")),
+    )
+
+
+INBOX_OUTCOMES = ("opened", "commented", "kept_aside", "failed")
+
+
+class InboxMessage(Base):
+    """A message fetched from the desk's mailbox, once (by its Message-ID), and what came
+    of it: a ticket opened, a comment added, or kept aside (a loop, a flood, an auto-reply,
+    unreadable) with the reason. The raw message is kept either way."""
+
+    __tablename__ = "mail_inbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(500), unique=True)
+    from_address: Mapped[str] = mapped_column(String(320), default="", index=True)
+    from_name: Mapped[str] = mapped_column(String(300), default="")
+    subject: Mapped[str] = mapped_column(String(500), default="")
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    outcome: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"), index=True)
+    # A sender the directory does not know, kept as a contact for the counter to check.
+    unknown_sender: Mapped[bool] = mapped_column(Boolean, default=False)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    raw: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    fetched_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"))
+
+    __table_args__ = (
+        CheckConstraint("outcome IN ('opened', 'commented', 'kept_aside', 'failed')", name="outcome"),
     )

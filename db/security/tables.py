@@ -152,6 +152,9 @@ GUARDED: tuple[Guarded, ...] = (
     Guarded("mail_event_switches", entity="mail_switch", created_from="event"),
     # Delivery bookkeeping, not audited; desk_outbox_rules says what a staff login may write.
     Guarded("mail_outbox", times=("created_at",), actors=("created_by_id",), creators=("created_by_id",)),
+    # What was fetched from the mailbox and what came of it (the raw message kept).
+    Guarded("mail_inbox", times=("received_at",), actors=("fetched_by_id",), creators=("fetched_by_id",),
+            inserted_at="received_at"),
 )
 
 LINKS: tuple[Link, ...] = (
@@ -191,7 +194,7 @@ WRITES: dict[Role, dict[str, str]] = {
         "incident_models": "INSERT, UPDATE", "incident_model_tasks": "INSERT, UPDATE, DELETE",
         "major_incident_rules": "INSERT, UPDATE", "services": "UPDATE",
         "mail_settings": "INSERT, UPDATE", "mail_templates": "INSERT, UPDATE, DELETE",
-        "mail_event_switches": "INSERT, UPDATE",
+        "mail_event_switches": "INSERT, UPDATE", "mail_inbox": "INSERT",
     },
     Role.ADMIN: {
         "staff_accounts": "INSERT, UPDATE", "staff_roles": "INSERT, DELETE", "teams": "INSERT, UPDATE",

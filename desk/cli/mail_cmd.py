@@ -1,8 +1,10 @@
 """desk mail setup | status | outbox | send | events | switch | template: the desk's e-mail.
 
-Cron, on any machine with Desk (every 5 minutes is plenty; senders never collide):
+Cron, on any machine with Desk (every 5 minutes is plenty; senders never collide; fetch
+under a supervisor's account):
 
     */5 * * * *  desk mail send --remind-loans
+    */2 * * * *  desk mail fetch
 """
 from __future__ import annotations
 
@@ -14,9 +16,11 @@ from pathlib import Path
 from desk.cli.context import CliContext
 from desk.cli.output import local_time, to_json
 from desk.errors import InvalidInput
+from desk.inbound.imap import parse_imap_url
 from desk.mail import credentials
 from desk.mail.credentials import Login
 from desk.mail.events import WORDS, MailEvent, parse
+from desk.mail.service import ImapSetting
 from desk.rules import labels
 
 
@@ -39,6 +43,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     setup.add_argument("--password-stdin", action="store_true",
                        help="read the SMTP password from standard input into this machine's keyring")
     setup.add_argument("--no-login", action="store_true", help="the server takes mail without a login")
+    setup.add_argument("--imap", metavar="imaps://USER@HOST[:PORT]/MAILBOX",
+                       help="the mailbox customers write to (imap:// upgrades with STARTTLS where offered)")
+    setup.add_argument("--imap-password-stdin", action="store_true",
+                       help="read the mailbox password from standard input into this machine's keyring "
+                            "(after the SMTP password when both are given)")
+    setup.add_argument("--flood-per-hour", type=int, metavar="N",
+                       help="more messages than this from one sender in an hour are kept aside (default 10)")
     on = setup.add_mutually_exclusive_group()
     on.add_argument("--on", dest="enabled", action="store_const", const=True, help="start queueing mail")
     on.add_argument("--off", dest="enabled", action="store_const", const=False,
@@ -66,6 +77,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                            "(a cron host without a keyring); Desk never writes it")
     send.add_argument("--limit", type=int, help="try at most this many messages")
     send.set_defaults(func=send_cmd)
+
+    fetch = s.add_parser("fetch", help="read new mail from the desk's mailbox into tickets (supervisors; cron)")
+    fetch.add_argument("--imap-password-file", type=Path, metavar="FILE",
+                       help="a file only you can read whose first line is the mailbox password (no keyring)")
+    fetch.add_argument("--limit", type=int, default=200, help="at most this many messages per run (default 200)")
+    fetch.set_defaults(func=fetch_cmd)
+
+    inbox = s.add_parser("inbox", help="what was fetched and what came of it, newest first")
+    inbox.add_argument("--kept-aside", action="store_true", help="only what was not turned into tickets, and why")
+    inbox.add_argument("--unknown", action="store_true", help="only senders the directory does not know")
+    inbox.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    inbox.add_argument("--json", action="store_true", help="as JSON for scripts (times in UTC)")
+    inbox.set_defaults(func=inbox_cmd)
 
     events = s.add_parser("events", help="the events that send mail, on or off (for a service)")
     events.add_argument("--service", help="a service's own switches")
@@ -101,6 +125,10 @@ def _read(path: Path, what: str) -> str:
 def setup_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     actor = ctx.require_staff()
     login = None
+    imap_setting = None
+    if args.imap:
+        target = parse_imap_url(args.imap)
+        imap_setting = ImapSetting(target.host, target.port, target.security, target.user, target.mailbox)
     if args.password_stdin:
         if not args.user:
             raise InvalidInput("--password-stdin needs --user NAME (the SMTP login).", "user")
@@ -110,9 +138,15 @@ def setup_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         login = Login(args.user, password)
     elif args.user:
         raise InvalidInput("--user needs --password-stdin (the password goes to this machine's keyring).", "user")
+    imap_password = None
+    if args.imap_password_stdin:
+        imap_password = sys.stdin.readline().rstrip("\r\n")
+        if not imap_password:
+            raise InvalidInput("No mailbox password on standard input.", "imap_password")
     config = ctx.services.mail.setup(actor, smtp=args.smtp, security=args.security,
                                      from_address=args.from_address, from_name=args.from_name,
-                                     enabled=args.enabled, login=login, no_login=args.no_login)
+                                     enabled=args.enabled, login=login, no_login=args.no_login, imap=imap_setting,
+                                     imap_password=imap_password, flood_per_hour=args.flood_per_hour)
     print(f"Mail: {config.describe()}")
     if login is not None:
         print(f"The SMTP login for {config.server} is in this machine's keyring; other workstations that "
@@ -181,6 +215,42 @@ def send_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         print(f"  {problem}", file=sys.stderr)
     # Messages waiting for a server that is down are not an error of this run; a failure is.
     return 1 if report.failed else 0
+
+
+def fetch_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    actor = ctx.require_staff()
+    login = None
+    if args.imap_password_file is not None:
+        config = ctx.services.mail.config()
+        login = credentials.from_file(args.imap_password_file, config.imap_user)
+    report = ctx.services.inbound.fetch(actor, login, limit=max(1, min(args.limit, 5000)))
+    print(f"Mail in: {report.describe()}.")
+    for o in report.outcomes:
+        if o.outcome != "duplicate":
+            print(f"  {o.describe()}")
+    return 0
+
+
+def inbox_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.require_staff()
+    rows = ctx.services.inbound.inbox(kept_aside=args.kept_aside, unknown=args.unknown,
+                                      limit=max(1, min(args.limit, 10_000)))
+    if args.json:
+        print(to_json([dataclasses.asdict(r) for r in rows]))
+        return 0
+    if not rows:
+        print("Nothing fetched yet." if not (args.kept_aside or args.unknown) else "None.")
+        return 0
+    site = ctx.services.site
+    words = {"opened": "opened", "commented": "added", "kept_aside": "KEPT ASIDE", "failed": "NOT READ"}
+    for r in rows:
+        who = f"{r.from_name} <{r.from_address}>" if r.from_name else (r.from_address or "(no sender)")
+        unknown = " (not in the directory)" if r.unknown_sender else ""
+        print(f"{local_time(r.received_at, site)}  {words.get(r.outcome, r.outcome):<10} {r.ticket or '—':<12} "
+              f"{who}{unknown}  {r.subject}")
+        if r.reason:
+            print(f"{'':>20}{r.reason}")
+    return 0
 
 
 def events_cmd(args: argparse.Namespace, ctx: CliContext) -> int:

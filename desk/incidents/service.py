@@ -333,6 +333,21 @@ class IncidentService:
             s.flush()
             return load_incident(s, inc.id)
 
+    def customer_reply_in(self, s: Session, actor: Actor, inc: Incident, body: str, now: dt.datetime) -> None:
+        """A reply from the customer (an e-mail), inside the caller's unit of work: on the
+        conversation as public, and the ticket carries on where the rules say so (a
+        resolved ticket reopens, one waiting for the customer is no longer waiting). The
+        customer is not mailed their own words back."""
+        text = clean_text(body, "reply", required=True, max_length=DESCRIPTION_MAX)
+        s.add(JournalEntry(incident_id=inc.id, kind=JournalKind.PUBLIC, body=text, author_id=actor.staff_id, at=now))
+        if inc.status is IncidentStatus.RESOLVED or inc.status is IncidentStatus.PENDING_CUSTOMER:
+            what = "reopened" if inc.status is IncidentStatus.RESOLVED else "no longer waiting"
+            self._transition(s, actor, inc, IncidentStatus.IN_PROGRESS, now,
+                             reason=f"The customer replied by e-mail ({what})", notify=False)
+        inc.updated_at = now
+        tracking.refresh(s, inc, now)
+        s.flush()
+
     def _mark_responded(self, s: Session, inc: Incident, now: dt.datetime) -> None:
         """Response = In progress, or an assignee plus a first public reply (reference)."""
         if inc.responded_at is not None:

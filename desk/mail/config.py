@@ -21,7 +21,22 @@ class MailConfig:
     smtp_auth: bool = False
     from_address: str = ""
     from_name: str = "IT Service Desk"
+    imap_host: str = ""
+    imap_port: int = 993
+    imap_security: str = "tls"
+    imap_user: str = ""
+    imap_mailbox: str = "INBOX"
+    flood_per_hour: int = 10
     version: int = 0
+
+    @property
+    def imap_configured(self) -> bool:
+        return bool(self.imap_host and self.imap_user)
+
+    @property
+    def imap_key(self) -> str:
+        """user@host:port, the keyring's name for the mailbox's password."""
+        return f"{self.imap_user}@{self.imap_host}:{self.imap_port}"
 
     @property
     def configured(self) -> bool:
@@ -43,8 +58,12 @@ class MailConfig:
         state = "on" if self.enabled else "off"
         login = "with a login" if self.smtp_auth else "without a login"
         security = {"starttls": "STARTTLS", "tls": "TLS", "none": "no TLS"}[self.smtp_security]
-        return (f"{state}: smtp://{self.server} ({security}, {login}), "
-                f"from {self.from_name} <{self.from_address}>")
+        out = (f"{state}: smtp://{self.server} ({security}, {login}), "
+               f"from {self.from_name} <{self.from_address}>")
+        if self.imap_configured:
+            scheme = "imaps" if self.imap_security == "tls" else "imap"
+            out += f"; reads {scheme}://{self.imap_user}@{self.imap_host}:{self.imap_port}/{self.imap_mailbox}"
+        return out
 
 
 def parse_smtp_url(url: str, security: str | None) -> tuple[str, int, str]:

@@ -17,6 +17,7 @@ from desk.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 SERVICE = "desk-smtp"
+IMAP_SERVICE = "desk-imap"
 
 
 @dataclass(frozen=True)
@@ -28,17 +29,17 @@ class Login:
         return f"Login(user={self.user!r}, password=***)"
 
 
-def save(server: str, login: Login) -> None:
+def save(server: str, login: Login, *, service: str = SERVICE) -> None:
     try:
-        keyring.set_password(SERVICE, server, json.dumps({"user": login.user, "password": login.password}))
+        keyring.set_password(service, server, json.dumps({"user": login.user, "password": login.password}))
     except KeyringError as exc:
         raise InvalidInput(f"The system keyring refused the SMTP login ({exc.__class__.__name__}); on a "
                            "machine without one, give send --user NAME --password-file FILE.", "password") from None
 
 
-def load(server: str) -> Login | None:
+def load(server: str, *, service: str = SERVICE) -> Login | None:
     try:
-        stored = keyring.get_password(SERVICE, server)
+        stored = keyring.get_password(service, server)
     except KeyringError as exc:
         log.warning("keyring unavailable: %s", exc.__class__.__name__)
         return None

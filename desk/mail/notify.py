@@ -36,7 +36,8 @@ def read_config(s: Session) -> MailConfig:
     if row is None:
         return MailConfig()
     return MailConfig(row.enabled, row.smtp_host, row.smtp_port, row.smtp_security, row.smtp_auth,
-                      row.from_address, row.from_name, row.version)
+                      row.from_address, row.from_name, row.imap_host, row.imap_port, row.imap_security,
+                      row.imap_user, row.imap_mailbox, row.flood_per_hour, row.version)
 
 
 def read_template(s: Session, event: MailEvent) -> templates.Template:

@@ -36,6 +36,17 @@ STATUSES = ("queued", "sending", "sent", "failed")
 
 
 @dataclass(frozen=True)
+class ImapSetting:
+    """Where the desk's mailbox is (desk.inbound.imap.parse_imap_url reads the URL)."""
+
+    host: str
+    port: int
+    security: str
+    user: str
+    mailbox: str
+
+
+@dataclass(frozen=True)
 class OutboxView:
     id: int
     event: str
@@ -79,7 +90,8 @@ class MailService:
 
     def setup(self, actor: Actor, *, smtp: str | None = None, security: str | None = None,
               from_address: str | None = None, from_name: str | None = None, enabled: bool | None = None,
-              login: Login | None = None, no_login: bool = False) -> MailConfig:
+              login: Login | None = None, no_login: bool = False, imap: ImapSetting | None = None,
+              imap_password: str | None = None, flood_per_hour: int | None = None) -> MailConfig:
         """Change what is given, keep the rest. A login goes to this machine's keyring; the
         database only records that the server wants one."""
         require(actor, "mail.manage")
@@ -88,7 +100,9 @@ class MailService:
             row = s.get(MailSettings, 1)
             if row is None:
                 row = MailSettings(id=1, enabled=False, smtp_host="", smtp_port=587, smtp_security="starttls",
-                                   smtp_auth=False, from_address="", from_name="IT Service Desk")
+                                   smtp_auth=False, from_address="", from_name="IT Service Desk", imap_host="",
+                                   imap_port=993, imap_security="tls", imap_user="", imap_mailbox="INBOX",
+                                   flood_per_hour=10)
                 s.add(row)
             before = read_config(s)
             if smtp is not None:
@@ -106,6 +120,13 @@ class MailService:
                 row.smtp_auth = True
             elif no_login:
                 row.smtp_auth = False
+            if imap is not None:
+                row.imap_host, row.imap_port, row.imap_security = imap.host, imap.port, imap.security
+                row.imap_user, row.imap_mailbox = imap.user, imap.mailbox
+            if flood_per_hour is not None:
+                if not 1 <= flood_per_hour <= 10_000:
+                    raise InvalidInput("The flood limit is 1 to 10,000 messages per sender per hour.", "flood")
+                row.flood_per_hour = flood_per_hour
             if enabled is not None:
                 row.enabled = enabled
             if row.enabled and not (row.smtp_host and row.from_address):
@@ -115,13 +136,24 @@ class MailService:
             s.flush()
             after = read_config(s)
             for name in ("enabled", "smtp_host", "smtp_port", "smtp_security", "smtp_auth", "from_address",
-                         "from_name"):
+                         "from_name", "imap_host", "imap_port", "imap_security", "imap_user", "imap_mailbox",
+                         "flood_per_hour"):
                 if getattr(before, name) != getattr(after, name):
                     audit.record(s, actor, now, "mail_settings", 1, name, getattr(before, name), getattr(after, name))
         if login is not None:
             # After the commit: a keyring that refuses leaves settings that are right, and says so.
             credentials.save(after.server, Login(login.user.strip(), login.password))
+        if imap_password is not None:
+            if not after.imap_configured:
+                raise InvalidInput("Set the mailbox first: --imap imaps://USER@HOST/MAILBOX.", "imap")
+            credentials.save(after.imap_key, Login(after.imap_user, imap_password), service=credentials.IMAP_SERVICE)
         return after
+
+    def imap_login_here(self) -> Login | None:
+        config = self.config()
+        if not config.imap_configured:
+            return None
+        return credentials.load(config.imap_key, service=credentials.IMAP_SERVICE)
 
     def login_here(self) -> Login | None:
         config = self.config()

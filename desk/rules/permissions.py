@@ -39,6 +39,9 @@ ACTIONS: dict[str, Role] = {
     "model.manage": Role.SUPERVISOR,
     # The desk's mail settings, its templates and which events send mail per service.
     "mail.manage": Role.SUPERVISOR,
+    # Reading the desk's mailbox into tickets (cron under a supervisor's login, or an open
+    # supervisor workstation).
+    "mail.fetch": Role.SUPERVISOR,
     # Filling a database with a synthetic university (desk demo).
     "demo.load": Role.ADMIN,
 }
@@ -56,6 +59,7 @@ ACTION_WORDS: dict[str, str] = {
     "sla.jobs": "run the SLA jobs (recompute, sweep, auto-close)",
     "demo.load": "load demo data",
     "mail.manage": "set up e-mail, its templates and which events send mail",
+    "mail.fetch": "read the desk's mailbox into tickets",
 }
 
 

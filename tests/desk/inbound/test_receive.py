@@ -1,0 +1,195 @@
+"""A customer's e-mail, handled once: a reply lands on its ticket (and reopens or un-pauses
+it where the rules say), anything else opens a ticket with the sender matched; machines'
+mail and floods are kept aside; broken mail is read as well as it can be, the raw kept."""
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+import pytest
+from sqlalchemy import select
+
+from db.models import Attachment, InboxMessage, Incident, JournalEntry
+from desk.actor import Actor
+from desk.bootstrap import Services
+from tests import factories
+from tests.conftest import FakeClock
+from tests.desk.mail.conftest import DESK_ADDRESS
+
+
+def mail(sender: str = "Ada Lovelace <ada@example.edu>", subject: str = "Printer on floor 2 prints blank pages",
+         body: str = "Hello,\n\nthe printer on floor 2 prints blank pages since this morning.\n\nAda",
+         message_id: str = "<m1@mail.example.edu>", **headers: str) -> bytes:
+    m = EmailMessage()
+    m["From"] = sender
+    m["To"] = DESK_ADDRESS
+    m["Subject"] = subject
+    m["Message-ID"] = message_id
+    m["Date"] = format_datetime(__import__("datetime").datetime(2026, 11, 2, 9, 0, tzinfo=__import__(
+        "datetime").UTC))
+    for k, v in headers.items():
+        m[k.replace("_", "-")] = v
+    m.set_content(body)
+    return bytes(m)
+
+
+@pytest.fixture
+def ada(mail_on: Services) -> str:
+    return factories.person(mail_on.db, given="Ada", family="Lovelace", email="ada@example.edu")
+
+
+def journal(services: Services, number: str) -> list[tuple[str, str]]:
+    with services.db.reading() as s:
+        inc_id = s.execute(select(Incident.id).where(Incident.number == number)).scalar_one()
+        return [(k.value, b) for k, b in s.execute(select(JournalEntry.kind, JournalEntry.body).where(
+            JournalEntry.incident_id == inc_id).order_by(JournalEntry.id)).all()]
+
+
+def test_a_new_mail_opens_a_ticket_for_its_sender_and_sends_the_number_back(
+        mail_on: Services, admin: Actor, ada: str) -> None:
+    outcome = mail_on.inbound.receive(admin, mail())
+    assert outcome.outcome == "opened" and outcome.number
+    inc = mail_on.incidents.get(outcome.number)
+    assert (inc.title, inc.channel, inc.caller_university_id) == (
+        "Printer on floor 2 prints blank pages", "email", ada)
+    assert "prints blank pages since this morning" in inc.description
+    reference = mail_on.mail.outbox()[0]            # the reference number goes back to the sender
+    assert reference.event == "opened" and reference.recipient == "ada@example.edu" and outcome.number in (
+        reference.subject)
+    assert mail_on.inbound.receive(admin, mail()).outcome == "duplicate"     # fetched twice: once
+    with mail_on.db.reading() as s:
+        assert s.execute(select(InboxMessage.outcome)).scalars().all() == ["opened"]
+
+
+def test_a_reply_lands_on_its_ticket_without_the_quoted_history(mail_on: Services, admin: Actor,
+                                                                 ada: str, clock: FakeClock) -> None:
+    number = factories.incident(mail_on, admin, "VPN asks twice", caller=ada, status="in_progress").number
+    mail_on.incidents.transition(admin, number, "pending_customer", reason="Send a screenshot")
+    [*_, waiting] = mail_on.mail.outbox()[::-1]
+    reply = mail(subject=f"Re: {waiting.subject}", message_id="<r1@mail.example.edu>",
+                 In_Reply_To=f"<abc.{number.lower()}@example.edu>",
+                 body="Here it is: it says error 809.\n\nOn Mon, 2 Nov 2026 at 09:00, IT Service Desk wrote:\n"
+                      "> Your ticket is waiting for you\n> Send a screenshot\n")
+    outcome = mail_on.inbound.receive(admin, reply)
+    assert (outcome.outcome, outcome.number) == ("commented", number)
+    public = [b for k, b in journal(mail_on, number) if k == "public"]
+    assert public[-1].startswith("E-mail from Ada Lovelace <ada@example.edu>:") and "error 809" in public[-1]
+    assert "wrote:" not in public[-1] and "> Send" not in public[-1]
+    assert mail_on.incidents.get(number).status == "in_progress"      # no longer waiting for the customer
+    # Their own words are not mailed back to them.
+    assert "public_comment" not in [m.event for m in mail_on.mail.outbox()]
+
+
+def test_a_reply_to_a_resolved_ticket_reopens_it_and_to_a_closed_one_opens_a_new_one(
+        mail_on: Services, admin: Actor, ada: str, clock: FakeClock) -> None:
+    resolved = factories.incident(mail_on, admin, "Wi-Fi drops", caller=ada, status="resolved").number
+    clock.advance(minutes=5)
+    outcome = mail_on.inbound.receive(admin, mail(subject=f"Re: [{resolved}] Resolved: Wi-Fi drops",
+                                                  message_id="<r2@x>", body="Still dropping, sorry."))
+    assert outcome.number == resolved and mail_on.incidents.get(resolved).status == "in_progress"
+    closed = factories.incident(mail_on, admin, "Old printer", caller=ada, status="closed").number
+    outcome = mail_on.inbound.receive(admin, mail(subject=f"Re: [{closed}] Old printer", message_id="<r3@x>"))
+    assert outcome.outcome == "opened" and outcome.number != closed
+    assert mail_on.incidents.get(outcome.number or "").description.startswith(f"Follows up {closed} (already Closed)")
+
+
+def test_a_reply_from_someone_else_is_a_work_note_and_changes_nothing(mail_on: Services, admin: Actor,
+                                                                       ada: str) -> None:
+    number = factories.incident(mail_on, admin, "Laptop slow", caller=ada, status="resolved").number
+    outcome = mail_on.inbound.receive(admin, mail(sender="Mallory <mallory@evil.example>",
+                                                  subject=f"Re: [{number}] please close", message_id="<x9@evil>"))
+    assert outcome.outcome == "commented" and "other than the caller" in outcome.reason
+    assert journal(mail_on, number)[-1][0] == "internal" and mail_on.incidents.get(number).status == "resolved"
+
+
+def test_an_unknown_sender_is_kept_as_a_contact_for_the_counter(mail_on: Services, admin: Actor) -> None:
+    outcome = mail_on.inbound.receive(admin, mail(sender="Zoë Visitor <zoe@gmail.example>", message_id="<u1@g>"))
+    assert outcome.outcome == "opened" and "not in the directory" in outcome.reason
+    inc = mail_on.incidents.get(outcome.number or "")
+    assert (inc.caller_university_id or "").startswith("MAIL-")
+    assert "not in the directory" in journal(mail_on, inc.number)[-1][1]
+    [row] = mail_on.inbound.inbox(unknown=True)
+    assert row.from_address == "zoe@gmail.example" and row.ticket == inc.number
+    # The same stranger again: the same contact, not a second one.
+    again = mail_on.inbound.receive(admin, mail(sender="zoe@gmail.example", message_id="<u2@g>", subject="Also"))
+    assert mail_on.incidents.get(again.number or "").caller_university_id == inc.caller_university_id
+
+
+@pytest.mark.parametrize(("headers", "sender", "why"), [
+    ({"Auto_Submitted": "auto-replied"}, "Ada Lovelace <ada@example.edu>", "Auto-Submitted: auto-replied"),
+    ({"Precedence": "bulk"}, "Ada Lovelace <ada@example.edu>", "Precedence: bulk"),
+    ({}, "Mail Delivery System <MAILER-DAEMON@mx.example.edu>", "a machine's address"),
+    ({}, f"IT Service Desk <{DESK_ADDRESS}>", "Desk's own address (a loop)"),
+    ({"X_Autoreply": "yes"}, "Ada Lovelace <ada@example.edu>", "auto-reply"),
+])
+def test_machines_mail_is_kept_aside(mail_on: Services, admin: Actor, ada: str, headers: dict[str, str],
+                                     sender: str, why: str) -> None:
+    outcome = mail_on.inbound.receive(admin, mail(sender=sender, message_id="<auto@x>", **headers))
+    assert outcome.outcome == "kept_aside" and why in outcome.reason
+    with mail_on.db.reading() as s:
+        assert s.execute(select(Incident.id)).first() is None
+        raw = s.execute(select(InboxMessage.raw)).scalar_one()
+    assert b"Printer on floor 2" in raw                                  # kept, as it came
+
+
+def test_a_flood_from_one_sender_is_kept_aside_after_the_limit(mail_on: Services, admin: Actor, ada: str) -> None:
+    mail_on.mail.setup(admin, flood_per_hour=3)
+    outcomes = [mail_on.inbound.receive(admin, mail(message_id=f"<f{i}@x>", subject=f"Help {i}")).outcome
+                for i in range(5)]
+    assert outcomes == ["opened"] * 3 + ["kept_aside"] * 2
+
+
+def test_latin1_html_only_and_broken_mail_are_read_as_well_as_can_be(mail_on: Services, admin: Actor,
+                                                                      ada: str) -> None:
+    latin1 = ("From: =?iso-8859-1?q?Ren=E9e_M=FCller?= <ada@example.edu>\r\nTo: servicedesk@example.edu\r\n"
+              "Subject: =?iso-8859-1?q?Imprimante_ne_r=E9pond_pas?=\r\nMessage-ID: <l1@x>\r\nMIME-Version: 1.0\r\n"
+              "Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+              "L'imprimante du caf\xe9 ne r\xe9pond plus.\r\n").encode("latin-1")
+    first = mail_on.inbound.receive(admin, latin1)
+    inc = mail_on.incidents.get(first.number or "")
+    assert inc.title == "Imprimante ne répond pas" and "du café ne répond plus" in inc.description
+
+    html = EmailMessage()
+    html["From"], html["Subject"], html["Message-ID"] = "ada@example.edu", "Screen", "<h1@x>"
+    html.set_content("<html><body><p>My <b>screen</b> flickers.</p><script>x()</script></body></html>",
+                     subtype="html")
+    second = mail_on.inbound.receive(admin, bytes(html))
+    assert "My screen flickers." in mail_on.incidents.get(second.number or "").description
+    assert "HTML only" in second.reason
+
+    wrong = (b"From: ada@example.edu\r\nSubject: Charset\r\nMessage-ID: <w1@x>\r\nMIME-Version: 1.0\r\n"
+             b"Content-Type: text/plain; charset=x-no-such-charset\r\n\r\nCaf\xe9 au lait\r\n")
+    third = mail_on.inbound.receive(admin, wrong)
+    assert "Café au lait" in mail_on.incidents.get(third.number or "").description
+    assert "unreadable charset" in third.reason
+
+    broken = (b"From: ada@example.edu\r\nSubject: Broken\r\nMessage-ID: <b1@x>\r\nMIME-Version: 1.0\r\n"
+              b"Content-Type: multipart/mixed; boundary=\"nope\"\r\n\r\nno boundary ever comes\r\n")
+    fourth = mail_on.inbound.receive(admin, broken)
+    assert fourth.outcome == "opened" and "malformed" in fourth.reason
+
+
+def test_a_20_mb_attachment_is_named_not_kept_and_small_ones_are_kept(mail_on: Services, admin: Actor,
+                                                                       ada: str) -> None:
+    m = EmailMessage()
+    m["From"], m["Subject"], m["Message-ID"] = "Ada Lovelace <ada@example.edu>", "Logs attached", "<a1@x>"
+    m.set_content("See the attached photo and the log.")
+    m.add_attachment(b"\x89PNG\r\n\x1a\n" + b"0" * 1000, maintype="image", subtype="png", filename="screen.png")
+    m.add_attachment(b"x" * (20 * 1024 * 1024), maintype="application", subtype="octet-stream",
+                     filename="full-disk.log")
+    outcome = mail_on.inbound.receive(admin, bytes(m))
+    assert outcome.outcome == "opened" and "'full-disk.log' (20.0 MB) not kept" in outcome.reason
+    with mail_on.db.reading() as s:
+        names = s.execute(select(Attachment.filename)).scalars().all()
+        size = s.execute(select(InboxMessage.size)).scalar_one()
+    assert names == ["screen.png"] and size > 20 * 1024 * 1024           # the raw message has it all
+
+
+def test_a_name_with_a_header_in_it_stays_a_name(mail_on: Services, admin: Actor) -> None:
+    raw = (b"From: =?utf-8?q?Eve=0D=0ABcc=3A_victim=40example=2Ecom?= <eve@example.org>\r\n"
+           b"Subject: =?utf-8?q?Hi=0D=0ABcc=3A_x=40y=2Ez?=\r\nMessage-ID: <e1@x>\r\n\r\nhello\r\n")
+    outcome = mail_on.inbound.receive(admin, raw)
+    inc = mail_on.incidents.get(outcome.number or "")
+    assert "\n" not in inc.title and "\r" not in inc.title
+    [msg] = [m for m in mail_on.mail.outbox() if m.event == "opened"]
+    assert msg.recipient == "eve@example.org"       # only the sender: the name added no recipient
