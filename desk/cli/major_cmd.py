@@ -65,6 +65,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     a.add_argument("number", help="major incident number")
     a.add_argument("--text", required=True, help="the update (goes to the communication log)")
     a.add_argument("--next", type=int, metavar="MINUTES", help="next update due in (default: the rule's interval)")
+    a.add_argument("--to-users", action="store_true",
+                   help="its audience is the affected users: each child's caller gets it by e-mail")
     a.set_defaults(func=update)
 
     a = msub.add_parser("team", help="add or remove team members, or set the manager")
@@ -222,7 +224,8 @@ def show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def update(args: argparse.Namespace, ctx: CliContext) -> int:
-    v = _svc(ctx).post_update(ctx.actor, args.number, args.text, next_update_in_minutes=args.next)
+    v = _svc(ctx).post_update(ctx.actor, args.number, args.text, next_update_in_minutes=args.next,
+                              to_users=args.to_users)
     print(f"{v.number}: next update due {local_time(v.next_update_due_at, ctx.services.site)}")
     return 0
 
