@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from desk.incident_models import IncidentModelService
     from desk.mail.service import MailService
     from desk.major.service import MajorIncidentService
+    from desk.replies.service import CannedReplyService
     from desk.reports.dashboard import DashboardService
     from desk.reports.service import ReportService
     from desk.sla.admin import SlaAdmin
@@ -78,6 +79,12 @@ class Services:
         from desk.mail.service import MailService
 
         return MailService(self.db, self.clock, self.notifier)
+
+    @cached_property
+    def replies(self) -> CannedReplyService:
+        from desk.replies.service import CannedReplyService
+
+        return CannedReplyService(self.db, self.clock)
 
     @cached_property
     def inbound(self) -> InboundService:

@@ -111,6 +111,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                icon="mdi6.comment-text-outline", toolbar=True),
     ActionSpec("work_note", TICKETS, "Work &note…", "Ctrl+Shift+N", "Post the box's text as an internal note",
                icon="mdi6.note-edit-outline", toolbar=True),
+    ActionSpec("canned_reply", TICKETS, "Canned &reply…", "Ctrl+E",
+               "Insert one of your or your teams' canned replies into the reply box", icon="mdi6.text-box-plus-outline"),
     ActionSpec("save", TICKETS, "Sa&ve ticket", QKeySequence.StandardKey.Save, "Save the current ticket's edits",
                icon="mdi6.content-save-outline", toolbar=True),
     ActionSpec("change_status", TICKETS, "Change s&tatus…", "Ctrl+T", "Move the current ticket to another status",

@@ -235,6 +235,7 @@ class MainWindow(QMainWindow):
             "assign_to_me": lambda: self._on_ticket(TicketPage.assign_to_me),
             "comment": lambda: self._on_ticket(TicketPage.comment),
             "work_note": lambda: self._on_ticket(TicketPage.work_note),
+            "canned_reply": lambda: self._on_ticket(TicketPage.canned_reply),
             # Saving and changing status are record-tab operations: a problem tab does them too.
             "save": lambda: self._on_record(RecordTab.save),
             "change_status": lambda: self._on_record(RecordTab.change_status),

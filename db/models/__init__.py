@@ -10,6 +10,7 @@ from db.models.major import MajorIncidentRule, MajorTeamMember
 from db.models.numbering import NumberSequence
 from db.models.people import Affiliation, Department, Person, PersonStatus
 from db.models.problems import Problem
+from db.models.replies import CannedReply
 from db.models.rules import (
     RuleAction,
     RuleAuditField,
@@ -42,6 +43,7 @@ __all__ = [
     "CalendarHours",
     "CalendarPeriod",
     "CalendarVersion",
+    "CannedReply",
     "Category",
     "Department",
     "Device",

@@ -420,6 +420,24 @@ FUNCTIONS: list[str] = [
             END IF;
             RETURN NEW;
         END $$""",
+    # Canned replies: a personal one is its owner's alone; a team's, its members'.
+    f"""CREATE OR REPLACE FUNCTION desk_canned_reply_rules() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER {_PATH} AS $$
+        DECLARE r record;
+        BEGIN
+            IF desk_trusted() THEN RETURN COALESCE(NEW, OLD); END IF;
+            FOR r IN SELECT * FROM (SELECT OLD.owner_id AS o, OLD.team_id AS t WHERE TG_OP <> 'INSERT'
+                                    UNION ALL SELECT NEW.owner_id, NEW.team_id WHERE TG_OP <> 'DELETE') x LOOP
+                IF r.o IS NOT NULL AND r.o IS DISTINCT FROM desk_staff_id() THEN
+                    PERFORM desk_refuse('a personal canned reply is its owner''s alone');
+                END IF;
+                IF r.t IS NOT NULL AND NOT EXISTS (SELECT 1 FROM team_members
+                                                   WHERE team_id = r.t AND staff_id = desk_staff_id()) THEN
+                    PERFORM desk_refuse('only a team''s members keep its canned replies');
+                END IF;
+            END LOOP;
+            RETURN COALESCE(NEW, OLD);
+        END $$""",
     # A staff account's database login must be a real login on this server.
     f"""CREATE OR REPLACE FUNCTION desk_staff_login_check() RETURNS trigger LANGUAGE plpgsql
         SECURITY DEFINER {_PATH} AS $$

@@ -152,6 +152,9 @@ GUARDED: tuple[Guarded, ...] = (
     Guarded("mail_event_switches", entity="mail_switch", created_from="event"),
     # Delivery bookkeeping, not audited; desk_outbox_rules says what a staff login may write.
     Guarded("mail_outbox", times=("created_at",), actors=("created_by_id",), creators=("created_by_id",)),
+    Guarded("canned_replies", entity="canned_reply", created_from="title", ignored=("version", "updated_at"),
+            times=("created_at", "updated_at"), actors=("updated_by_id",), inserted_at="created_at",
+            updated_at="updated_at"),
     # What was fetched from the mailbox and what came of it (the raw message kept).
     Guarded("mail_inbox", times=("received_at",), actors=("fetched_by_id",), creators=("fetched_by_id",),
             inserted_at="received_at"),
@@ -182,6 +185,8 @@ WRITES: dict[Role, dict[str, str]] = {
         # Every role's actions queue customers' mail, and any workstation delivers it
         # (desk_outbox_rules: to the ticket's own people, content fixed once queued).
         "mail_outbox": "INSERT, UPDATE",
+        # Own replies, or one's teams' (desk_canned_reply_rules).
+        "canned_replies": "INSERT, UPDATE, DELETE",
     },
     Role.TECHNICIAN: {
         "problems": "INSERT, UPDATE", "major_team_members": "INSERT, UPDATE, DELETE",

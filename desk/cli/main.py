@@ -38,6 +38,7 @@ COMMAND_MODULES = [
     "desk.cli.major_cmd",
     "desk.cli.problem_cmd",
     "desk.cli.mail_cmd",
+    "desk.cli.reply_cmd",
     "desk.cli.audit_cmd",
 ]
 

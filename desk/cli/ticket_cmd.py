@@ -87,7 +87,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     com = s.add_parser("comment", help="add a comment (public) or a work note (--internal)")
     com.add_argument("number", help="incident number")
-    com.add_argument("text", help="the comment; - reads it from standard input")
+    com.add_argument("text", nargs="?", help="the comment; - reads it from standard input")
+    com.add_argument("--canned", type=int, metavar="ID",
+                     help="a canned reply (desk reply list), filled from this ticket; TEXT, if given, follows it")
     com.add_argument("--internal", action="store_true", help="a work note the caller never sees")
     com.add_argument("--json", action="store_true", help="print the ticket as JSON afterwards")
     com.set_defaults(func=comment_cmd)
@@ -213,8 +215,13 @@ def assign_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def comment_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    text = sys.stdin.read() if args.text == "-" else args.text
+    text = sys.stdin.read() if args.text == "-" else (args.text or "")
     actor = ctx.require_staff()
+    if args.canned is not None:
+        canned = ctx.services.replies.fill(actor, args.canned, args.number)
+        text = canned + (f"\n\n{text}" if text.strip() else "")
+    elif not text.strip():
+        raise InvalidInput("Give the comment's text (or - to read it, or --canned ID).", "text")
     v = ctx.services.incidents.comment(actor, args.number, text, internal=args.internal)
     if args.json:
         print(to_json(ticket_json(v)))

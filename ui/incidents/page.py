@@ -30,6 +30,7 @@ from ui.errors import describe
 from ui.incidents import operations as ops
 from ui.incidents.assignment import AssignmentSection
 from ui.incidents.attachments import AttachmentsSection
+from ui.incidents.canned import CannedReplies
 from ui.incidents.cards import CallerCard, LinksCard, SlaCard
 from ui.incidents.fields import TicketFields
 from ui.incidents.known_errors import KnownErrorsSection
@@ -102,6 +103,7 @@ class TicketPage(RecordTab):
         self.attachments.attach_requested.connect(self.attach_file)
         self.attachments.failed.connect(self._show_error)
         self.timeline = TimelineSection(self.ctx.site)
+        self.canned = CannedReplies(self)
         self.timeline.post_requested.connect(lambda internal: self._post_comment(internal=internal))
         self.move_panel = MovePanel()
         self.move_panel.submitted.connect(self._move_with_words)
@@ -341,6 +343,10 @@ class TicketPage(RecordTab):
 
     def work_note(self) -> None:
         self._comment_or_focus(internal=True)
+
+    def canned_reply(self) -> None:
+        """Ctrl+E: the canned replies; the one picked goes into the reply box."""
+        self.canned.open()
 
     def _comment_or_focus(self, *, internal: bool) -> None:
         if self.timeline.draft().strip():

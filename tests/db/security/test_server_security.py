@@ -322,10 +322,12 @@ _ALLOWED: dict[Role, dict[str, set[str]]] = {
         "INSERT": {"incidents", "journal_entries", "tasks", "attachments", "devices", "repairs",
                    "repair_accessories", "signatures", "loaners", "loans", "people", "saved_views",
                    "categories",  # a category typed on a ticket is created on the spot
-                   "mail_outbox"},  # every role's actions queue customers' mail...
+                   "mail_outbox",   # every role's actions queue customers' mail...
+                   "canned_replies"},   # own or one's teams' (a trigger checks which)
         "UPDATE": {"incidents", "tasks", "devices", "repairs", "repair_accessories", "loaners", "loans",
-                   "saved_views", "mail_outbox"},  # ...and any workstation delivers it
-        "DELETE": {"saved_views"},
+                   "saved_views", "mail_outbox",  # ...and any workstation delivers it
+                   "canned_replies"},
+        "DELETE": {"saved_views", "canned_replies"},
     },
     Role.TECHNICIAN: {"INSERT": {"problems", "major_team_members"}, "UPDATE": {"problems", "major_team_members"},
                       "DELETE": {"major_team_members"}},

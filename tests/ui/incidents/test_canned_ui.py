@@ -1,0 +1,37 @@
+"""Ctrl+E on the ticket page: the canned replies, a digit picks one, its filled text goes
+into the reply box at the cursor (what was typed stays); the box's text can be kept."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QTextCursor
+
+from desk.actor import Actor
+from desk.bootstrap import Services
+from tests import factories
+
+# A popup menu on the offscreen platform says these; they are not faults of ours.
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints", "does not support raise",
+                                       "does not support grabbing")
+
+
+def test_a_canned_reply_goes_into_the_reply_box(qtbot, window, services: Services, admin: Actor,  # type: ignore[no-untyped-def]
+                                                dialogs) -> None:
+    services.replies.save(admin, title="Restart first", body="Hello {caller_first_name}, please restart {title}.")
+    uid = factories.person(services.db, given="Ada", family="Lovelace")
+    number = factories.incident(services, admin, "the projector", caller=uid).number
+    page = window.open_ticket(number)
+    box = page.timeline.comment_box
+    box.setPlainText("Thanks for calling. ")
+    box.moveCursor(QTextCursor.MoveOperation.End)
+    window.action("canned_reply").trigger()                  # Ctrl+E
+    menu = page.canned.menu
+    assert menu is not None
+    texts = [a.text() for a in menu.actions()]
+    assert texts[0] == "&1 Restart first  (personal)" and texts[-1].startswith("&Keep the reply box's text")
+    menu.actions()[0].trigger()                              # the digit 1
+    assert box.toPlainText() == "Thanks for calling. Hello Ada, please restart the projector."
+    assert box.hasFocus() or box.isVisible()
+
+    dialogs.answers += ["Thanks line", ""]                   # title, then "Only me"
+    page.canned.keep_draft()
+    assert [r.title for r in services.replies.available(admin)] == ["Restart first", "Thanks line"]
