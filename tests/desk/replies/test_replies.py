@@ -67,7 +67,7 @@ def test_the_cli_adds_lists_and_comments_with_a_canned_reply(sqlite_url: str,
 @pytest.fixture
 def two(db_templates: dbtools.Templates, postgres_url: str) -> Iterator[tuple[Services, Login, Login, int]]:
     with staff_logins(db_templates, postgres_url, [("bob", Role.TECHNICIAN), ("carol", Role.TECHNICIAN)]) as (
-            owner, admin, logins):
+            owner, _admin, logins):
         # Both are in the Service Desk team (staff_logins); bob keeps a personal reply.
         reply = owner.replies.save(logins["bob"].actor, title="Mine", body="Hello")
         yield owner, logins["bob"], logins["carol"], reply.id
