@@ -2,7 +2,7 @@
 from db.base import Base
 from db.models.audit import AuditEntry
 from db.models.catalogue import Category, Service
-from db.models.counter import Device, Loan, Loaner, Repair, RepairAccessory, Signature
+from db.models.counter import Device, Loan, Loaner, Repair, RepairAccessory, SatisfactionRating, Signature
 from db.models.incident_models import IncidentModel, IncidentModelTask
 from db.models.incidents import Attachment, Incident, JournalEntry, Task
 from db.models.mail import InboxMessage, MailEventSwitch, MailSettings, MailTemplate, OutboxMessage
@@ -71,6 +71,7 @@ __all__ = [
     "RulePriority",
     "RuleTransition",
     "RuleUrgencyRank",
+    "SatisfactionRating",
     "SavedView",
     "SecurityGroup",
     "Service",

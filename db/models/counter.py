@@ -3,7 +3,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from db.base import Base
@@ -126,3 +138,22 @@ class Loan(Base):
     return_note: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_loans_open_due", "returned_at", "due_at"),)
+
+
+class SatisfactionRating(Base):
+    """The customer's own answer at the end of a pickup: one tap on a face (1 unhappy,
+    2 neutral, 3 happy) and an optional comment, or none given. Recorded once, right after
+    the pickup it belongs to, against the counter member who handed back and the
+    technician who did the work; never changed afterwards (db.security guards it too)."""
+
+    __tablename__ = "satisfaction_ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), unique=True)
+    score: Mapped[int | None] = mapped_column(Integer)        # None: the customer did not answer
+    comment: Mapped[str] = mapped_column(Text, default="")
+    counter_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"), index=True)
+    technician_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"), index=True)
+    rated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+    __table_args__ = (CheckConstraint("score IS NULL OR score BETWEEN 1 AND 3", name="score"),)

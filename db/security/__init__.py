@@ -160,6 +160,9 @@ def _statements() -> list[str]:
         "DROP TRIGGER IF EXISTS desk_20_rules ON canned_replies",
         "CREATE TRIGGER desk_20_rules BEFORE INSERT OR UPDATE OR DELETE ON canned_replies FOR EACH ROW "
         "EXECUTE FUNCTION desk_canned_reply_rules()",
+        "DROP TRIGGER IF EXISTS desk_20_rules ON satisfaction_ratings",
+        "CREATE TRIGGER desk_20_rules BEFORE INSERT ON satisfaction_ratings FOR EACH ROW "
+        "EXECUTE FUNCTION desk_satisfaction_rules()",
         "DROP TRIGGER IF EXISTS desk_20_login ON staff_accounts",
         "CREATE TRIGGER desk_20_login BEFORE INSERT OR UPDATE ON staff_accounts FOR EACH ROW "
         "EXECUTE FUNCTION desk_staff_login_check()",
@@ -246,7 +249,7 @@ def drop_server_objects(conn: Connection) -> None:
         conn.execute(text(f"DROP TRIGGER IF EXISTS desk_90_audit ON {t}"))
     for t, trig in (("incidents", "desk_20_rules"), ("problems", "desk_20_rules"), ("repairs", "desk_20_rules"),
                     ("journal_entries", "desk_20_rules"), ("mail_outbox", "desk_20_rules"),
-                    ("canned_replies", "desk_20_rules"),
+                    ("canned_replies", "desk_20_rules"), ("satisfaction_ratings", "desk_20_rules"),
                     ("staff_accounts", "desk_20_login"), ("staff_accounts", "desk_80_sync"),
                     ("staff_roles", "desk_80_sync"), ("audit_log", "audit_log_seal")):
         if t in present:

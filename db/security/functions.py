@@ -438,6 +438,21 @@ FUNCTIONS: list[str] = [
             END LOOP;
             RETURN COALESCE(NEW, OLD);
         END $$""",
+    # Walk-up satisfaction: taken right after the pickup, by the member who handed back,
+    # against the ticket's technician; never changed (no UPDATE or DELETE is granted).
+    f"""CREATE OR REPLACE FUNCTION desk_satisfaction_rules() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER {_PATH} AS $$
+        BEGIN
+            IF desk_trusted() THEN RETURN NEW; END IF;
+            IF NOT EXISTS (SELECT 1 FROM repairs r JOIN incidents i ON i.id = r.incident_id
+                           WHERE r.incident_id = NEW.incident_id AND r.pickup_by_id = desk_staff_id()
+                             AND r.picked_up_at > now() - interval '15 minutes'
+                             AND i.assignee_id IS NOT DISTINCT FROM NEW.technician_id) THEN
+                PERFORM desk_refuse('a rating is taken at the pickup just done, by who handed it back, '
+                                    'against the ticket''s technician');
+            END IF;
+            RETURN NEW;
+        END $$""",
     # A staff account's database login must be a real login on this server.
     f"""CREATE OR REPLACE FUNCTION desk_staff_login_check() RETURNS trigger LANGUAGE plpgsql
         SECURITY DEFINER {_PATH} AS $$

@@ -155,6 +155,8 @@ GUARDED: tuple[Guarded, ...] = (
     Guarded("canned_replies", entity="canned_reply", created_from="title", ignored=("version", "updated_at"),
             times=("created_at", "updated_at"), actors=("updated_by_id",), inserted_at="created_at",
             updated_at="updated_at"),
+    Guarded("satisfaction_ratings", entity="satisfaction", created_from="score", times=("rated_at",),
+            actors=("counter_staff_id",), creators=("counter_staff_id",), inserted_at="rated_at"),
     # What was fetched from the mailbox and what came of it (the raw message kept).
     Guarded("mail_inbox", times=("received_at",), actors=("fetched_by_id",), creators=("fetched_by_id",),
             inserted_at="received_at"),
@@ -187,6 +189,8 @@ WRITES: dict[Role, dict[str, str]] = {
         "mail_outbox": "INSERT, UPDATE",
         # Own replies, or one's teams' (desk_canned_reply_rules).
         "canned_replies": "INSERT, UPDATE, DELETE",
+        # The customer's rating right after the pickup, once (desk_satisfaction_rules).
+        "satisfaction_ratings": "INSERT",
     },
     Role.TECHNICIAN: {
         "problems": "INSERT, UPDATE", "major_team_members": "INSERT, UPDATE, DELETE",

@@ -11,6 +11,7 @@ from desk.counter.checklist import ChecklistService
 from desk.counter.intake import IntakeService
 from desk.counter.loaners import LoanerService
 from desk.counter.pickup import PickupService
+from desk.counter.satisfaction import SatisfactionService
 from desk.incident_models import IncidentModelService
 from desk.incidents.service import IncidentService
 
@@ -25,6 +26,7 @@ class CounterServices:
     incidents: IncidentService   # the root's: the tickets the counter's repairs are
     site: Site        # the desk's time zone: loaners' due-back times, the printouts' times
     board: CounterBoardService   # what is waiting at the desk: the counter's home page
+    satisfaction: SatisfactionService   # the customer's face at the end of a pickup
 
     @classmethod
     def over(cls, db: Database, clock: Clock, incidents: IncidentService, site: Site) -> CounterServices:
@@ -33,4 +35,4 @@ class CounterServices:
         models = IncidentModelService(db, clock, incidents)
         return cls(IntakeService(db, clock, models, site), PickupService(db, clock, incidents, site),
                    LoanerService(db, clock), ChecklistService(db, clock, incidents), models, incidents, site,
-                   CounterBoardService(db, clock))
+                   CounterBoardService(db, clock), SatisfactionService(db, clock, site))

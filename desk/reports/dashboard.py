@@ -13,6 +13,7 @@ from db.models import Incident, Service, StaffAccount, Team
 from desk.actor import Actor
 from desk.clock import Clock
 from desk.common.site import Site
+from desk.counter.satisfaction import SatisfactionService, SatisfactionSummary
 from desk.reports import sla_queries as q
 from desk.reports.params import local_midnight
 from desk.reports.sla_data import Counts
@@ -52,6 +53,7 @@ class Dashboard:
     week_start: dt.date
     oldest: tuple[OpenTicket, ...]
     majors: tuple[OpenTicket, ...]
+    satisfaction: SatisfactionSummary | None = None   # walk-up ratings at pickup, the last weeks
 
     @property
     def totals(self) -> TeamLoad:
@@ -81,12 +83,16 @@ def at_risk_now(now: dt.datetime):
     )
 
 
+SATISFACTION_WEEKS = 8
+
+
 class DashboardService:
     def __init__(self, db: Database, clock: Clock, site: Site) -> None:
         self.db = db
         self.clock = clock
         # "This week" starts on Monday at midnight on the desk's clock.
         self.zone = site.zone
+        self.site = site
 
     def snapshot(self, actor: Actor, *, oldest: int = 10) -> Dashboard:
         require(actor, "report.run")
@@ -117,7 +123,8 @@ class DashboardService:
                     .where(I.status.in_(OPEN_STATUSES)))
             old = [self._ticket(r) for r in s.execute(base.order_by(I.opened_at, I.id).limit(oldest))]
             majors = [self._ticket(r) for r in s.execute(base.where(I.is_major.is_(True)).order_by(I.opened_at))]
-        return Dashboard(now, tuple(teams), this_week, last_week, monday, tuple(old), tuple(majors))
+        return Dashboard(now, tuple(teams), this_week, last_week, monday, tuple(old), tuple(majors),
+                         SatisfactionService(self.db, self.clock, self.site).summary(weeks=SATISFACTION_WEEKS))
 
     @staticmethod
     def _counts(s, start: dt.datetime, end: dt.datetime) -> Counts:

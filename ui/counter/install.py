@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from desk.counter.intake import IntakeResult
@@ -22,7 +22,8 @@ from ui.counter.home import CounterHome
 from ui.counter.loaner_pool import LoanerPoolWindow
 from ui.counter.pickup_dialog import PickupDialog
 from ui.counter.print_preview import PrintPreviewDialog
-from ui.counter.settings import LABEL_SIZE, PAPER, PRINT_WITHOUT_PREVIEW
+from ui.counter.satisfaction_prompt import SatisfactionPrompt
+from ui.counter.settings import ASK_SATISFACTION, CUSTOMER_SCREEN, LABEL_SIZE, PAPER, PRINT_WITHOUT_PREVIEW
 from ui.counter.wizard import IntakeWizard
 from ui.errors import describe
 
@@ -96,7 +97,15 @@ class Counter:
         return d
 
     def _on_picked_up(self, repair: RepairView) -> None:
-        self.preview(repair.number, ["receipt"])
+        """The customer's three faces first (they are still at the desk), then the receipt."""
+        if not self.cc.settings.get(ASK_SATISFACTION):
+            self.preview(repair.number, ["receipt"])
+            return
+        first = repair.caller_name.split(" ")[0] if repair.caller_name else ""
+        prompt = SatisfactionPrompt(self.cc, repair.number, first, self.parent)
+        prompt.finished.connect(lambda _result: self.preview(repair.number, ["receipt"]))
+        self._keep(prompt)
+        prompt.show_for_customer()
 
     def loaner_pool(self) -> LoanerPoolWindow:
         """The loaner pool as a page of the window, like the board and the dashboard (one;
@@ -147,6 +156,16 @@ class Counter:
         self.cc.settings.set(PRINT_WITHOUT_PREVIEW, self.cc.dialogs.confirm(
             self.parent, "Counter printing",
             "Print slips, tags and receipts straight to the remembered printers (no print dialog)?"))
+        self.cc.settings.set(ASK_SATISFACTION, self.cc.dialogs.confirm(
+            self.parent, "Counter", "Ask the customer to rate their visit (three faces) at the end of each pickup?"))
+        screens = QGuiApplication.screens()
+        if len(screens) > 1:
+            choice = self.cc.dialogs.ask_choice(
+                self.parent, "Counter", "Show the faces on which screen?",
+                [("This screen", "-1"), *((f"{s.name() or 'Screen'} {i + 1} ({s.size().width()}×{s.size().height()})",
+                                           str(i)) for i, s in enumerate(screens))])
+            if choice is not None:
+                self.cc.settings.set(CUSTOMER_SCREEN, int(choice))
 
     def preview(self, number: str, kinds: list[str]) -> None:
         paper, label = self.cc.settings.get(PAPER), self.cc.settings.get(LABEL_SIZE)

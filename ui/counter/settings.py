@@ -9,3 +9,6 @@ SLIP_PRINTER = Setting("counter/slip_printer", "", str)     # remembered apart f
 LABEL_PRINTER = Setting("counter/label_printer", "", str)
 LOAN_DAYS = Setting("counter/loan_days", 7, int)
 PRINT_WITHOUT_PREVIEW = Setting("counter/print_without_preview", False, bool)  # straight to remembered printers
+ASK_SATISFACTION = Setting("counter/ask_satisfaction", True, bool)  # the three faces after each pickup
+# The screen turned to the customer (its number in the system's list, 0 the first); -1: the counter's own.
+CUSTOMER_SCREEN = Setting("counter/customer_screen", -1, int)

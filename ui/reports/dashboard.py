@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.reports.dashboard import Dashboard, OpenTicket
+from desk.counter.satisfaction import SatisfactionSummary
+from desk.reports.dashboard import SATISFACTION_WEEKS, Dashboard, OpenTicket
 from desk.reports.sla_data import Counts
 from desk.rules import labels
 from ui.context import DeskContext
@@ -117,6 +118,10 @@ class SupervisorDashboard(QWidget):
         QVBoxLayout(old_box).addWidget(self.oldest)
         major_box = QGroupBox("Major incidents open", self)
         QVBoxLayout(major_box).addWidget(self.majors)
+        self.satisfaction = _table(self, "Walk-up satisfaction", ["", "Pickups", "Answered", "Score",
+                                                                  "Happy", "Neutral", "Unhappy"], stretch=0)
+        sat_box = QGroupBox(f"Walk-up satisfaction at pickup (last {SATISFACTION_WEEKS} weeks)", self)
+        QVBoxLayout(sat_box).addWidget(self.satisfaction)
 
         # One column: the dashboard usually sits in the window's side tab, which is narrow.
         lay = QVBoxLayout(self)
@@ -125,6 +130,7 @@ class SupervisorDashboard(QWidget):
         lay.addWidget(comp_box, 0)
         lay.addWidget(old_box, 3)
         lay.addWidget(major_box, 1)
+        lay.addWidget(sat_box, 2)
 
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
@@ -172,7 +178,23 @@ class SupervisorDashboard(QWidget):
                                                      o.team, o.assignee, o.title])
         self._fill(self.majors, d.majors, lambda o: [o.number, self._age(o), labels.status(o.status), o.team,
                                                      o.title])
+        self._fill_satisfaction(d.satisfaction)
         self.refreshed.emit()
+
+    def _fill_satisfaction(self, sat: SatisfactionSummary | None) -> None:
+        rows = [] if sat is None or not sat.total.pickups else [
+            ("All pickups", sat.total), *((f"Counter: {t.label}", t) for t in sat.by_counter),
+            *((f"Technician: {t.label}", t) for t in sat.by_technician),
+            *((t.label.capitalize(), t) for t in sat.by_week)]
+        self.satisfaction.setRowCount(len(rows))
+        for r, (label, t) in enumerate(rows):
+            rate = f"{t.answered:,} ({t.response_rate:.0%})" if t.response_rate is not None else "—"
+            score = f"{t.score:.0f} / 100" if t.score is not None else "—"
+            for c, text in enumerate((label, f"{t.pickups:,}", rate, score, f"{t.happy:,}", f"{t.neutral:,}",
+                                      f"{t.unhappy:,}")):
+                self.satisfaction.setItem(r, c, _item(text, number=c > 0,
+                                                      colour=BAD if c == 3 and t.score is not None and t.score < 50
+                                                      else None))
 
     def _age(self, o: OpenTicket) -> str:
         assert self.data is not None

@@ -323,7 +323,8 @@ _ALLOWED: dict[Role, dict[str, set[str]]] = {
                    "repair_accessories", "signatures", "loaners", "loans", "people", "saved_views",
                    "categories",  # a category typed on a ticket is created on the spot
                    "mail_outbox",   # every role's actions queue customers' mail...
-                   "canned_replies"},   # own or one's teams' (a trigger checks which)
+                   "canned_replies",   # own or one's teams' (a trigger checks which)
+                   "satisfaction_ratings"},   # the customer's face at the pickup just done
         "UPDATE": {"incidents", "tasks", "devices", "repairs", "repair_accessories", "loaners", "loans",
                    "saved_views", "mail_outbox",  # ...and any workstation delivers it
                    "canned_replies"},

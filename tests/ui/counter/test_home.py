@@ -15,6 +15,7 @@ from ui.counter.home import CounterHome
 from ui.counter.install import Counter
 from ui.counter.pickup_dialog import PickupDialog
 from ui.counter.print_preview import PrintPreviewDialog
+from ui.counter.satisfaction_prompt import SatisfactionPrompt
 from ui.counter.wizard import IntakeWizard
 from ui.features import install_features
 
@@ -77,7 +78,14 @@ def test_the_counter_page_lists_what_waits_at_the_desk(qtbot: QtBot, window, ser
     qtbot.waitUntil(lambda: page.stack.currentWidget() is page.lists)
     assert page.hosted(PickupDialog) is None and page.ready.rowCount() == 0
     assert services.counter.intake.repair(ready).picked_up_at is not None
+    # The customer's three faces first (they are still at the desk), then the receipt.
+    prompt = next(w for w in counter.open if isinstance(w, SatisfactionPrompt))
+    assert not any(isinstance(w, PrintPreviewDialog) for w in counter.open)
+    prompt.comment.setText("Fast, thank you")
+    prompt.buttons[3].click()                                            # Happy
     assert any(isinstance(w, PrintPreviewDialog) for w in counter.open)   # the receipt
+    summary = services.counter.satisfaction.summary()
+    assert (summary.total.happy, summary.comments[0][3]) == (1, "Fast, thank you")
     for w in counter.open:
         w.close()
 

@@ -170,3 +170,18 @@ def test_the_parameters_sit_in_the_left_pane_above_generate(ctx: DeskContext, qt
     assert params.parentWidget() is left and params.isVisible()
     assert params.geometry().bottom() < d.generate_btn.geometry().top()
     assert all(box.isVisibleTo(params) for box in d.priority_boxes.values())
+
+
+def test_the_dashboard_shows_walk_up_satisfaction(ctx: DeskContext, qtbot, admin) -> None:  # type: ignore[no-untyped-def]
+    from tests.desk.counter.test_satisfaction import picked_up
+
+    services = ctx.services
+    happy, silent = picked_up(services, admin, "Ada"), picked_up(services, admin, "Grace")
+    services.counter.satisfaction.record(admin, happy, 3)
+    services.counter.satisfaction.record(admin, silent, None)
+    dash = SupervisorDashboard(ctx)
+    qtbot.addWidget(dash)
+    rows = {dash.satisfaction.item(r, 0).text(): [dash.satisfaction.item(r, c).text() for c in range(1, 5)]
+            for r in range(dash.satisfaction.rowCount())}
+    assert rows["All pickups"] == ["2", "1 (50%)", "100 / 100", "1"]
+    assert f"Counter: {admin.display_name}" in rows and any(k.startswith("Week of ") for k in rows)
