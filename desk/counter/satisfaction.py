@@ -94,16 +94,20 @@ class SatisfactionService:
                          SCORES[score] if score is not None else "no answer")
 
     def summary(self, *, weeks: int = 8) -> SatisfactionSummary:
+        """The last ``weeks`` weeks up to now (the dashboard)."""
         now = self.clock()
-        since = now - dt.timedelta(weeks=weeks)
+        return self.between(now - dt.timedelta(weeks=weeks), now)
+
+    def between(self, since: dt.datetime, until: dt.datetime) -> SatisfactionSummary:
+        """Pickups in [since, until) and their ratings (the SLA report's period)."""
         with self.db.reading() as s:
             names = dict(s.execute(select(StaffAccount.id, StaffAccount.display_name)).all())
             pickups = s.execute(select(Repair.incident_id, Repair.pickup_by_id, Incident.assignee_id,
                                        Repair.picked_up_at, Incident.number)
                                 .join(Incident, Incident.id == Repair.incident_id)
-                                .where(Repair.picked_up_at >= since)).all()
+                                .where(Repair.picked_up_at >= since, Repair.picked_up_at < until)).all()
             ratings = {r.incident_id: r for r in s.execute(select(SatisfactionRating).where(
-                SatisfactionRating.rated_at >= since - WINDOW)).scalars()}
+                SatisfactionRating.rated_at >= since, SatisfactionRating.rated_at < until + WINDOW)).scalars()}
         groups: dict[str, dict[str, list[int]]] = {"counter": defaultdict(list), "tech": defaultdict(list),
                                                    "week": defaultdict(list)}
         everything: list[int] = []

@@ -10,6 +10,7 @@ from db.engine import Database
 from desk.actor import Actor
 from desk.clock import Clock
 from desk.common.site import Site
+from desk.counter.satisfaction import SatisfactionService
 from desk.reports import sla_queries as q
 from desk.reports.errors import ReportCancelled
 from desk.reports.params import ReportParams
@@ -63,8 +64,9 @@ class ReportService:
             database=self.db.description, sla_versions=slas, calendar_versions=calendars,
             desk_version=desk_version(), audit_head=head,
         )
+        satisfaction = SatisfactionService(self.db, self.clock, self.site).between(scope.start, scope.end)
         return SlaReport(params, prov, got["summary"], got["compliance"], got["weekly trend"],
-                         got["backlog ageing"], got["VIP policy"], got["breaches"])
+                         got["backlog ageing"], got["VIP policy"], got["breaches"], satisfaction)
 
     def filter_choices(self) -> dict[str, list[str]]:
         """Names a report can be filtered by (for the report dialog's lists)."""

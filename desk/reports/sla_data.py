@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from desk.counter.satisfaction import SatisfactionSummary
 from desk.reports.params import ReportParams
 
 
@@ -165,3 +166,4 @@ class SlaReport:
     ageing: tuple[AgeingRow, ...]
     vip: VipUsage
     breaches: tuple[BreachRow, ...]
+    satisfaction: SatisfactionSummary | None = None   # walk-up ratings of the period's pickups

@@ -53,6 +53,7 @@ from desk.reports.styles import (
     page_decorator,
     styles,
 )
+from desk.rules import labels
 
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
@@ -86,6 +87,7 @@ def build_sla_report(report: SlaReport, out: Path, *, progress: Progress | None 
     story += [PageBreak()] + _compliance(report, st)
     story += [PageBreak()] + _trends(report, st)
     story += _ageing(report, st)
+    story += _satisfaction(report, st)
     story += [PageBreak()] + _appendix(report.breaches, st, zone)
 
     est_pages = 4 + appendix_pages(len(report.breaches))
@@ -212,13 +214,42 @@ def _summary(r: SlaReport, st: dict[str, Any]) -> list[Flowable]:
     ]
     if s.majors:
         rows = [["Major incident", "Title", "Service", "Status", "Opened"]]
-        rows += [[m.number, _cell(m.title, 110 * mm), _cell(m.service, 50 * mm), m.status,
+        rows += [[m.number, _cell(m.title, 110 * mm), _cell(m.service, 50 * mm), labels.status(m.status),
                   fmt_local(m.opened_at, zone)] for m in s.majors]
         out += [Paragraph("Major incidents opened in the period", st["h2"]),
                 _grid(rows, [28 * mm, 115 * mm, 55 * mm, 25 * mm, 30 * mm])]
     out += [Paragraph("Parameters and provenance", st["h2"]),
             _kv(provenance, st, (35 * mm, PAGE[0] - 2 * MARGIN - 35 * mm)),
             Spacer(1, 3 * mm), _p(DEFINITIONS, st["small"])]
+    return out
+
+
+def _satisfaction(r: SlaReport, st: dict[str, Any]) -> list[Flowable]:
+    """Walk-up satisfaction: the customers' own taps at the end of the period's pickups."""
+    sat = r.satisfaction
+    out: list[Flowable] = [Paragraph("Walk-up satisfaction at pickup", st["h2"])]
+    if sat is None or not sat.total.pickups:
+        return [*out, _p("No laptop was picked up at the counter in the period.", st["body"])]
+    rows: list[list[Any]] = [["", "Pickups", "Answered", "Response rate", "Score (0–100)", "Happy", "Neutral",
+                              "Unhappy"]]
+    groups = [("All pickups", sat.total), *((f"Counter: {t.label}", t) for t in sat.by_counter),
+              *((f"Technician: {t.label}", t) for t in sat.by_technician),
+              *((t.label.capitalize(), t) for t in sat.by_week)]
+    for label, t in groups:
+        rows.append([_cell(label, 80 * mm), fmt_int(t.pickups), fmt_int(t.answered),
+                     f"{t.response_rate:.0%}" if t.response_rate is not None else "—",
+                     f"{t.score:.0f}" if t.score is not None else "—", fmt_int(t.happy), fmt_int(t.neutral),
+                     fmt_int(t.unhappy)])
+    out += [_grid(rows, [80 * mm, 22 * mm, 22 * mm, 27 * mm, 27 * mm, 20 * mm, 20 * mm, 20 * mm]),
+            Spacer(1, 2 * mm),
+            _p("Score: unhappy 0, neutral 50, happy 100, averaged over those who answered; response rate: "
+               "answered of pickups (a customer who skips, or a pickup where nobody asked, counts as not "
+               "answered).", st["small"])]
+    if sat.comments:
+        out.append(Paragraph("What customers wrote", st["h2"]))
+        face = {1: "Unhappy", 2: "Neutral", 3: "Happy", None: "No face"}
+        for _at, number, score, text in sat.comments[:10]:
+            out.append(_p(f"{number} · {face.get(score, '')}: {text}", st["body"]))
     return out
 
 
