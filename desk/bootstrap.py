@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from desk.counter.bundle import CounterServices
     from desk.inbound.service import InboundService
     from desk.incident_models import IncidentModelService
+    from desk.knowledge.service import KnowledgeService
     from desk.mail.service import MailService
     from desk.major.service import MajorIncidentService
     from desk.replies.service import CannedReplyService
@@ -79,6 +80,12 @@ class Services:
         from desk.mail.service import MailService
 
         return MailService(self.db, self.clock, self.notifier)
+
+    @cached_property
+    def knowledge(self) -> KnowledgeService:
+        from desk.knowledge.service import KnowledgeService
+
+        return KnowledgeService(self.db, self.clock)
 
     @cached_property
     def replies(self) -> CannedReplyService:

@@ -5,6 +5,7 @@ from db.models.catalogue import Category, Service
 from db.models.counter import Device, Loan, Loaner, Repair, RepairAccessory, SatisfactionRating, Signature
 from db.models.incident_models import IncidentModel, IncidentModelTask
 from db.models.incidents import Attachment, Incident, JournalEntry, Task
+from db.models.knowledge import KnowledgeArticle, KnowledgeArticleVersion
 from db.models.mail import InboxMessage, MailEventSwitch, MailSettings, MailTemplate, OutboxMessage
 from db.models.major import MajorIncidentRule, MajorTeamMember
 from db.models.numbering import NumberSequence
@@ -52,6 +53,8 @@ __all__ = [
     "IncidentModel",
     "IncidentModelTask",
     "JournalEntry",
+    "KnowledgeArticle",
+    "KnowledgeArticleVersion",
     "Loan",
     "Loaner",
     "MailEventSwitch",

@@ -157,6 +157,11 @@ GUARDED: tuple[Guarded, ...] = (
             updated_at="updated_at"),
     Guarded("satisfaction_ratings", entity="satisfaction", created_from="score", times=("rated_at",),
             actors=("counter_staff_id",), creators=("counter_staff_id",), inserted_at="rated_at"),
+    Guarded("knowledge_articles", entity="knowledge", created_from="title", ignored=("version", "updated_at"),
+            times=("created_at", "updated_at"), actors=("created_by_id", "updated_by_id"),
+            creators=("created_by_id",), inserted_at="created_at", updated_at="updated_at"),
+    Guarded("knowledge_article_versions", times=("saved_at",), actors=("saved_by_id",), creators=("saved_by_id",),
+            inserted_at="saved_at"),
     # What was fetched from the mailbox and what came of it (the raw message kept).
     Guarded("mail_inbox", times=("received_at",), actors=("fetched_by_id",), creators=("fetched_by_id",),
             inserted_at="received_at"),
@@ -194,6 +199,8 @@ WRITES: dict[Role, dict[str, str]] = {
     },
     Role.TECHNICIAN: {
         "problems": "INSERT, UPDATE", "major_team_members": "INSERT, UPDATE, DELETE",
+        # The knowledge base, each save a version kept (the history is only added to).
+        "knowledge_articles": "INSERT, UPDATE", "knowledge_article_versions": "INSERT",
     },
     Role.SUPERVISOR: {
         "vip_grants": "INSERT, UPDATE", "vip_policies": "INSERT",

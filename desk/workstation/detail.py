@@ -27,6 +27,7 @@ from desk.incidents.read import (
     open_incidents_of_person,
     tasks,
 )
+from desk.knowledge.service import ArticleMatch, articles_matching
 from desk.mail.notify import MailView, mails_for
 from desk.people.service import load_person
 from desk.problems.listing import KnownErrorMatch, known_errors_matching
@@ -74,6 +75,7 @@ class TicketDetail:
     resolution_codes: tuple[str, ...] = RESOLUTION_CODES
     known_errors: tuple[KnownErrorMatch, ...] = ()    # workarounds that apply (same service / category)
     mails: tuple[MailView, ...] = ()                  # what Desk mailed about it, and how that went
+    articles: tuple[ArticleMatch, ...] = ()            # knowledge articles that apply
 
     @property
     def is_repair(self) -> bool:
@@ -164,6 +166,7 @@ class TicketDetailService:
                 services=services, teams=teams, staff=staff,
                 known_errors=known_errors_matching(s, inc) if inc.status not in lifecycle.FINAL else (),
                 mails=tuple(mails_for(s, inc.id)),
+                articles=articles_matching(s, inc, view.model),
             )
 
     def service_names(self) -> tuple[str, ...]:

@@ -33,6 +33,7 @@ from ui.incidents.attachments import AttachmentsSection
 from ui.incidents.canned import CannedReplies
 from ui.incidents.cards import CallerCard, LinksCard, SlaCard
 from ui.incidents.fields import TicketFields
+from ui.incidents.knowledge import KnowledgeCard
 from ui.incidents.known_errors import KnownErrorsSection
 from ui.incidents.move_panel import MovePanel
 from ui.incidents.tasks import TasksSection
@@ -94,6 +95,7 @@ class TicketPage(RecordTab):
         self.links.link_followed.connect(self.follow_link)
         self.links.new_problem_requested.connect(self.new_problem)
         self.known = KnownErrorsSection()
+        self.knowledge = KnowledgeCard(self.ctx)
         self.known.link_requested.connect(self.link_known_error)
         self.known.open_requested.connect(self.open_problem_requested)
         self.tasks = TasksSection(self.ctx, self.number)
@@ -114,7 +116,7 @@ class TicketPage(RecordTab):
         side_body = QWidget()
         side = QVBoxLayout(side_body)
         side.setContentsMargins(0, 0, 0, 0)
-        for section in (self.sla_card, self.caller_card, self.assignment, self.form, self.links, self.known,
+        for section in (self.sla_card, self.caller_card, self.assignment, self.form, self.links, self.known, self.knowledge,
                         self.tasks, self.attachments):
             side.addWidget(section)
         side.addStretch(1)
@@ -176,6 +178,7 @@ class TicketPage(RecordTab):
         self.caller_card.fill(detail, self.ctx.site.today(now))
         self.links.fill(detail, final=final)
         self.known.fill(detail.known_errors)
+        self.knowledge.fill(detail.articles)
         self.tasks.fill(detail)
         self.attachments.fill(detail.attachments)
         self.timeline.fill(detail)

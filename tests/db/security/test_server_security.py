@@ -330,7 +330,8 @@ _ALLOWED: dict[Role, dict[str, set[str]]] = {
                    "canned_replies"},
         "DELETE": {"saved_views", "canned_replies"},
     },
-    Role.TECHNICIAN: {"INSERT": {"problems", "major_team_members"}, "UPDATE": {"problems", "major_team_members"},
+    Role.TECHNICIAN: {"INSERT": {"problems", "major_team_members", "knowledge_articles", "knowledge_article_versions"},
+                      "UPDATE": {"problems", "major_team_members", "knowledge_articles"},
                       "DELETE": {"major_team_members"}},
     Role.SUPERVISOR: {
         "INSERT": {"vip_grants", "vip_policies", "sla_calendars", "sla_calendar_versions", "sla_calendar_periods",

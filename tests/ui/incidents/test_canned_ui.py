@@ -35,3 +35,19 @@ def test_a_canned_reply_goes_into_the_reply_box(qtbot, window, services: Service
     dialogs.answers += ["Thanks line", ""]                   # title, then "Only me"
     page.canned.keep_draft()
     assert [r.title for r in services.replies.available(admin)] == ["Restart first", "Thanks line"]
+
+
+def test_knowledge_articles_are_offered_on_the_ticket_and_open_to_read(qtbot, window, services: Services,  # type: ignore[no-untyped-def]
+                                                                       admin: Actor, tmp_path) -> None:
+    article = services.knowledge.save(admin, title="Eduroam keeps dropping", body="# Fix\n\n1. **Forget** it",
+                                      service="Wi-Fi & Network", audience="users")
+    number = factories.incident(services, admin, "Wi-Fi drops", service="Wi-Fi & Network").number
+    page = window.open_ticket(number)
+    card = page.knowledge
+    assert card.isVisibleTo(page) and article.number in card.label.text() and "for users; service" in card.label.text()
+    card.open_article(article.number)
+    viewer = card.viewer
+    assert viewer is not None and "Forget" in viewer.text.toPlainText() and "**" not in viewer.text.toPlainText()
+    viewer.ask_path = lambda: str(tmp_path / "kb.pdf")  # type: ignore[method-assign]
+    assert viewer.save_handout() == tmp_path / "kb.pdf" and (tmp_path / "kb.pdf").stat().st_size > 1000
+    viewer.close()

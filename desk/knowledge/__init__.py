@@ -1,0 +1,1 @@
+"""Knowledge articles (``service``; the handout is desk.printing.handout)."""
