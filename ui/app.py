@@ -131,7 +131,7 @@ def run(argv: list[str]) -> int:
     live.changed.connect(ctx.changes.publish)
     live.state_changed.connect(window.on_live_state)
     live.start()
-    mail = MailDelivery(services, parent=window)
+    mail = MailDelivery(services, parent=window, actor=actor)   # supervisors also read the mailbox
     mail.state_changed.connect(window.on_mail_state)
     mail.delivered.connect(window.on_mail_delivered)
     ctx.changes.changed.connect(lambda _change: mail.send_now())   # a change may have queued mail

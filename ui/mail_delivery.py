@@ -1,5 +1,7 @@
 """Delivering the outbox from an open workstation: every minute, on a thread of its own
 (SMTP can take seconds; neither the GUI thread nor the write thread may wait for it).
+A supervisor's workstation with the mailbox's password in its keyring also reads the
+desk's mailbox in the same round, as `desk mail fetch` does from cron.
 
 Any number of workstations (and cron's ``desk mail send``) may do this at once: the
 outbox's claims hand each message to one of them. Tickets whose mail changed state
@@ -12,8 +14,11 @@ import threading
 
 from PySide6.QtCore import QObject, Signal
 
+from desk.actor import Actor
 from desk.bootstrap import Services
 from desk.errors import DeskError
+from desk.mail.config import MailConfig
+from desk.rules.permissions import may
 
 log = logging.getLogger(__name__)
 INTERVAL_S = 60.0
@@ -24,9 +29,14 @@ class MailDelivery(QObject):
     delivered = Signal(object)     # frozenset[int]: incidents whose mail changed state
     state_changed = Signal(str)    # for the status bar, in words
 
-    def __init__(self, services: Services, *, interval_s: float = INTERVAL_S, parent: QObject | None = None) -> None:
+    fetched = Signal(object)       # FetchReport: mail that became tickets or replies
+
+    def __init__(self, services: Services, *, interval_s: float = INTERVAL_S, parent: QObject | None = None,
+                 actor: Actor | None = None) -> None:
         super().__init__(parent)
         self.services = services
+        # Who fetches (None: this workstation only sends). Mail is read into tickets as them.
+        self.actor = actor if actor is not None and may(actor, "mail.fetch") else None
         self.interval_s = interval_s
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -56,6 +66,23 @@ class MailDelivery(QObject):
             self._wake.wait(max(self.interval_s - MIN_GAP_S, 0.0))
             self._wake.clear()
 
+    _fetch_problem = ""
+
+    def _fetch(self, config: MailConfig) -> None:
+        """Read the mailbox first (a reply's acknowledgement can then go out in this round)."""
+        self._fetch_problem = ""
+        if self.actor is None or not config.imap_configured:
+            return
+        if self.services.mail.imap_login_here() is None:
+            return            # this machine was not given the mailbox's password: cron does it
+        try:
+            report = self.services.inbound.fetch(self.actor, limit=100)
+        except DeskError as exc:
+            self._fetch_problem = str(exc)
+            return
+        if report.outcomes:
+            self.fetched.emit(report)
+
     def run_once(self) -> None:
         """One round (the thread's loop, or a test): signals are queued to the GUI thread."""
         mail = self.services.mail
@@ -64,6 +91,7 @@ class MailDelivery(QObject):
             if not config.configured:
                 self.state_changed.emit("")          # nothing to say: mail is not set up
                 return
+            self._fetch(config)
             report = mail.send(limit=500)
         except DeskError as exc:
             self.state_changed.emit(f"mail: {exc}")
@@ -74,6 +102,9 @@ class MailDelivery(QObject):
             return
         if report.incidents:
             self.delivered.emit(frozenset(report.incidents))
+        if self._fetch_problem:
+            self.state_changed.emit(f"mail in: {self._fetch_problem}")
+            return
         waiting = mail.counts().get("queued", 0)
         if report.problems and not report.sent:
             self.state_changed.emit(f"mail: {waiting:,} waiting — {report.problems[-1]}")

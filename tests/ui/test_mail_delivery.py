@@ -7,10 +7,15 @@ import threading
 import pytest
 from sqlalchemy import select
 
+from db.enums import Role
 from db.models import Incident
 from desk.actor import Actor
 from desk.bootstrap import Services
+from desk.inbound.imap import parse_imap_url
+from desk.mail.service import ImapSetting
 from tests import factories
+from tests.desk.inbound.conftest import PASSWORD, Dovecot, dovecot  # noqa: F401  (fixture)
+from tests.desk.inbound.test_receive import mail
 from tests.desk.mail.conftest import SmtpServer, mail_on, memory_keyring, smtp  # noqa: F401  (fixtures)
 from ui.mail_delivery import MailDelivery
 
@@ -72,3 +77,17 @@ def test_an_open_ticket_shows_its_mail_as_sent(qtbot, window, services: Services
     qtbot.waitUntil(lambda: any("E-mail to ada@example.edu — sent" in page.timeline.list.item(i).text()
                                 for i in range(page.timeline.list.count())))
     assert window.status_mail.isVisibleTo(window) and window.status_mail.text() == "mail: all sent"
+
+
+def test_a_supervisors_workstation_also_reads_the_mailbox(qtbot, mail_on: Services, admin: Actor,  # type: ignore[no-untyped-def]  # noqa: F811
+                                                          dovecot: Dovecot) -> None:  # noqa: F811
+    t = parse_imap_url(dovecot.url)
+    mail_on.mail.setup(admin, imap=ImapSetting(t.host, t.port, t.security, t.user, t.mailbox), imap_password=PASSWORD)
+    factories.person(mail_on.db, given="Ada", family="Lovelace", email="ada@example.edu")
+    dovecot.deliver(mail(message_id="<ws1@x>"))
+    delivery = MailDelivery(mail_on, actor=admin)
+    with qtbot.waitSignal(delivery.fetched) as got:
+        in_thread(delivery)
+    assert got.args[0].count("opened") == 1 and dovecot.unseen() == 0
+    counter = factories.staff(mail_on, admin, "dana", Role.COUNTER)
+    assert MailDelivery(mail_on, actor=counter).actor is None      # counter staff only send
