@@ -178,7 +178,7 @@ class TicketPage(RecordTab):
         self.caller_card.fill(detail, self.ctx.site.today(now))
         self.links.fill(detail, final=final)
         self.known.fill(detail.known_errors)
-        self.knowledge.fill(detail.articles)
+        self.knowledge.fill(detail.articles, services=detail.services, service=detail.incident.service)
         self.tasks.fill(detail)
         self.attachments.fill(detail.attachments)
         self.timeline.fill(detail)

@@ -51,3 +51,24 @@ def test_knowledge_articles_are_offered_on_the_ticket_and_open_to_read(qtbot, wi
     viewer.ask_path = lambda: str(tmp_path / "kb.pdf")  # type: ignore[method-assign]
     assert viewer.save_handout() == tmp_path / "kb.pdf" and (tmp_path / "kb.pdf").stat().st_size > 1000
     viewer.close()
+
+
+def test_an_article_is_written_and_edited_from_the_ticket(qtbot, window, services: Services, admin: Actor) -> None:  # type: ignore[no-untyped-def]
+    number = factories.incident(services, admin, "Printer jam", service="Printing").number
+    page = window.open_ticket(number)
+    editor = page.knowledge.new_article()
+    assert editor.service.currentText() == "Printing"          # the ticket's service, ready
+    editor.title.setText("Clearing a jam in tray 2")
+    editor.body.setPlainText("# Steps\n\n1. Open **tray 2**\n2. Pull the paper out")
+    assert "tray 2" in editor.preview.toPlainText() and "**" not in editor.preview.toPlainText()
+    editor.save()
+    assert editor.saved is not None and editor.saved.version == 1
+    page.reload()
+    assert editor.saved.number in page.knowledge.label.text()
+    # Someone else saves meanwhile: this editor's save is refused, its text kept.
+    stale = page.knowledge.edit_article(editor.saved)
+    services.knowledge.save(admin, title="Clearing a jam", body="Other text", service="Printing",
+                            article=editor.saved.number, base_version=1)
+    stale.body.setPlainText("My better text")
+    stale.save()
+    assert "changed by someone else" in stale.message.text() and stale.body.toPlainText() == "My better text"
