@@ -119,13 +119,13 @@ class Services:
     def reports(self) -> ReportService:
         from desk.reports.service import ReportService
 
-        return ReportService(self.db, self.clock, self.site)
+        return ReportService(self.db, self.clock, self.site, self.counter.satisfaction)
 
     @cached_property
     def dashboard(self) -> DashboardService:
         from desk.reports.dashboard import DashboardService
 
-        return DashboardService(self.db, self.clock, self.site)
+        return DashboardService(self.db, self.clock, self.site, self.counter.satisfaction)
 
     @cached_property
     def sla_admin(self) -> SlaAdmin:

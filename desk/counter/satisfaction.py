@@ -96,7 +96,8 @@ class SatisfactionService:
     def summary(self, *, weeks: int = 8) -> SatisfactionSummary:
         """The last ``weeks`` weeks up to now (the dashboard)."""
         now = self.clock()
-        return self.between(now - dt.timedelta(weeks=weeks), now)
+        # Up to and including this instant: a pickup stamped now is in.
+        return self.between(now - dt.timedelta(weeks=weeks), now + dt.timedelta(microseconds=1))
 
     def between(self, since: dt.datetime, until: dt.datetime) -> SatisfactionSummary:
         """Pickups in [since, until) and their ratings (the SLA report's period)."""

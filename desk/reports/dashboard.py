@@ -87,9 +87,10 @@ SATISFACTION_WEEKS = 8
 
 
 class DashboardService:
-    def __init__(self, db: Database, clock: Clock, site: Site) -> None:
+    def __init__(self, db: Database, clock: Clock, site: Site, satisfaction: SatisfactionService) -> None:
         self.db = db
         self.clock = clock
+        self.satisfaction = satisfaction
         # "This week" starts on Monday at midnight on the desk's clock.
         self.zone = site.zone
         self.site = site
@@ -124,7 +125,7 @@ class DashboardService:
             old = [self._ticket(r) for r in s.execute(base.order_by(I.opened_at, I.id).limit(oldest))]
             majors = [self._ticket(r) for r in s.execute(base.where(I.is_major.is_(True)).order_by(I.opened_at))]
         return Dashboard(now, tuple(teams), this_week, last_week, monday, tuple(old), tuple(majors),
-                         SatisfactionService(self.db, self.clock, self.site).summary(weeks=SATISFACTION_WEEKS))
+                         self.satisfaction.summary(weeks=SATISFACTION_WEEKS))
 
     @staticmethod
     def _counts(s, start: dt.datetime, end: dt.datetime) -> Counts:

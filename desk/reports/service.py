@@ -28,10 +28,11 @@ def _noop(_f: float, _m: str) -> None:
 
 
 class ReportService:
-    def __init__(self, db: Database, clock: Clock, site: Site) -> None:
+    def __init__(self, db: Database, clock: Clock, site: Site, satisfaction: SatisfactionService) -> None:
         self.db = db
         self.clock = clock
         self.site = site
+        self.satisfaction = satisfaction   # the walk-up ratings' section
 
     def sla_report(self, actor: Actor, params: ReportParams, *, progress: Progress = _noop,
                    cancelled: Cancelled = lambda: False) -> SlaReport:
@@ -64,7 +65,7 @@ class ReportService:
             database=self.db.description, sla_versions=slas, calendar_versions=calendars,
             desk_version=desk_version(), audit_head=head,
         )
-        satisfaction = SatisfactionService(self.db, self.clock, self.site).between(scope.start, scope.end)
+        satisfaction = self.satisfaction.between(scope.start, scope.end)
         return SlaReport(params, prov, got["summary"], got["compliance"], got["weekly trend"],
                          got["backlog ageing"], got["VIP policy"], got["breaches"], satisfaction)
 
