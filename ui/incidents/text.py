@@ -149,7 +149,8 @@ def timeline_entries(detail: TicketDetail, site: Site) -> list[tuple[str, str]]:
                                          f"{labels.value(a.field, a.new_value)}"))
     for m in detail.mails:
         items.append((m.created_at, "mail", mail_line(m, _t)))
-    items.sort(key=lambda x: x[0], reverse=True)
+    # A mail comes after what caused it (a comment, a status) at the same instant.
+    items.sort(key=lambda x: (x[0], x[1] == "mail"), reverse=True)
     return [(k, t) for _at, k, t in items]
 
 
