@@ -135,7 +135,7 @@ class InboundService:
             mail = parse(raw, config.from_address)
             if s.execute(select(InboxMessage.id).where(InboxMessage.message_id == mail.message_id)).first():
                 return Outcome("duplicate", reason=mail.message_id)
-            outcome, inc, unknown = self._handle(s, actor, mail, config.flood_per_hour, now)
+            outcome, inc, unknown = self._handle(s, actor, mail, config.flood_per_hour, config.domain, now)
             notes = "; ".join(x for x in (outcome.reason, *mail.problems) if x)
             s.add(InboxMessage(message_id=mail.message_id, from_address=mail.from_address, from_name=mail.from_name,
                                subject=mail.subject, received_at=now, outcome=outcome.outcome, reason=notes,
@@ -144,7 +144,7 @@ class InboundService:
             return Outcome(outcome.outcome, outcome.number, notes)
 
     # -- one message -----------------------------------------------------------------------
-    def _handle(self, s: Session, actor: Actor, mail: ParsedMail, flood: int, now: dt.datetime
+    def _handle(self, s: Session, actor: Actor, mail: ParsedMail, flood: int, domain: str, now: dt.datetime
                 ) -> tuple[Outcome, Incident | None, bool]:
         if mail.automatic:
             return Outcome("kept_aside", reason=mail.automatic), None, False
@@ -156,15 +156,15 @@ class InboundService:
         if recent >= flood:
             return Outcome("kept_aside", reason=f"more than {flood} messages from {mail.from_address} "
                                                 "within an hour (a loop or a flood)"), None, False
-        ticket = self._ticket_of(s, mail)
+        ticket = self._ticket_of(s, mail, domain)
         sender = self._person(s, mail.from_address)
         if ticket is not None and ticket.status not in lifecycle.FINAL:
             return self._reply(s, actor, ticket, sender, mail, now), ticket, False
         return self._open(s, actor, mail, sender, ticket, now)
 
     @staticmethod
-    def _ticket_of(s: Session, mail: ParsedMail) -> Incident | None:
-        for number in (ticket_in_references(mail.references), mail.ticket_tag):
+    def _ticket_of(s: Session, mail: ParsedMail, domain: str) -> Incident | None:
+        for number in (ticket_in_references(mail.references, domain), mail.ticket_tag):
             if number:
                 try:
                     return lookups.incident_by_number(s, number, for_update=True)

@@ -9,7 +9,7 @@ from email.utils import format_datetime
 import pytest
 from sqlalchemy import select
 
-from db.models import Attachment, InboxMessage, Incident, JournalEntry
+from db.models import Attachment, InboxMessage, Incident, JournalEntry, OutboxMessage
 from desk.actor import Actor
 from desk.bootstrap import Services
 from tests import factories
@@ -193,3 +193,25 @@ def test_a_name_with_a_header_in_it_stays_a_name(mail_on: Services, admin: Actor
     assert "\n" not in inc.title and "\r" not in inc.title
     [msg] = [m for m in mail_on.mail.outbox() if m.event == "opened"]
     assert msg.recipient == "eve@example.org"       # only the sender: the name added no recipient
+
+
+def test_a_reply_naming_only_our_message_id_lands_on_its_ticket(mail_on: Services, admin: Actor, ada: str) -> None:
+    # Some clients keep only In-Reply-To (the message answered, not the thread root) and
+    # rewrite the subject; the Message-IDs Desk writes are <hex.inc-…@domain>.
+    number = factories.incident(mail_on, admin, "VPN asks twice", caller=ada, status="in_progress").number
+    mail_on.incidents.transition(admin, number, "pending_customer", reason="Send a screenshot")
+    waiting = mail_on.mail.outbox()[0]
+    with mail_on.db.reading() as s:
+        message_id = s.execute(select(OutboxMessage.message_id).where(OutboxMessage.id == waiting.id)).scalar_one()
+    outcome = mail_on.inbound.receive(admin, mail(subject="the screenshot", message_id="<r7@mail.example.edu>",
+                                                  In_Reply_To=message_id, body="Attached."))
+    assert (outcome.outcome, outcome.number) == ("commented", number)
+
+
+def test_a_thread_of_another_desks_domain_is_not_our_ticket(mail_on: Services, admin: Actor, ada: str) -> None:
+    # Another university's Desk numbers its tickets the same way: a reply to its thread,
+    # cc'd to us, names <inc-000001@other-desk.example.org> and is not our INC-000001.
+    ours = factories.incident(mail_on, admin, "Laptop slow", caller=ada, status="in_progress").number
+    outcome = mail_on.inbound.receive(admin, mail(subject="Lab printers", message_id="<o1@other-desk.example.org>",
+                                                  References=f"<{ours.lower()}@other-desk.example.org>"))
+    assert outcome.outcome == "opened" and outcome.number != ours
