@@ -21,6 +21,7 @@ import ssl
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.errors import MessageError
 from email.message import EmailMessage
 from typing import Protocol
 
@@ -238,7 +239,10 @@ class MailSender:
                 for item in batch:
                     try:
                         msg = build(item, config, self.clock())
-                    except (ValueError, TypeError) as exc:      # an address the email package refuses
+                    # An address the email package refuses: ValueError mostly, but some (a@b..c,
+                    # [a@b.c, which the person form lets through) raise HeaderParseError or
+                    # IndexError; uncaught, they stopped the batch on every run, for good.
+                    except (ValueError, TypeError, IndexError, MessageError) as exc:
                         self._failed(item.id, token, f"cannot be sent as written: {exc}", report)
                         continue
                     try:

@@ -133,3 +133,18 @@ def test_a_sender_that_died_leaves_its_claim_to_the_next(mail_on: Services, admi
     assert mail_on.mail.send().sent == 0                      # still its claim
     clock.advance(minutes=6)
     assert mail_on.mail.send().sent == 1 and len(smtp.messages) == 1
+
+
+def test_an_address_the_email_package_cannot_parse_fails_alone(mail_on: Services, admin: Actor,
+                                                               smtp: SmtpServer) -> None:
+    # "ada@example..edu" passes the person form's check, but the email package raises
+    # HeaderParseError (not a ValueError) on it: that message fails, the batch goes on,
+    # and the sender does not stop there on every run.
+    bad = mail_on.people.create(admin, university_id="BAD-1", given_name="Ada", family_name="Typo",
+                                email="ada@example..edu").university_id
+    factories.incident(mail_on, admin, "Printer jam", caller=bad)
+    factories.incident(mail_on, admin, "Wi-Fi drops", caller=caller(mail_on))
+    report = mail_on.mail.send()
+    assert (report.sent, report.failed) == (1, 1)
+    assert [r.status for r in outbox(mail_on)] == ["failed", "sent"]
+    assert "cannot be sent as written" in (outbox(mail_on)[0].last_error or "")
