@@ -15,6 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from email import policy
+from email.errors import MessageError
 from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
@@ -157,9 +158,11 @@ def _sender(msg: Message, raw: bytes, problems: list[str]) -> tuple[str, str]:
     try:
         header = msg.get("From")
         addresses = getattr(header, "addresses", ())
-        if addresses:
+        if addresses and "@" in str(addresses[0].addr_spec):
             return " ".join(str(addresses[0].display_name).split()), str(addresses[0].addr_spec).strip().lower()
-    except (ValueError, IndexError, TypeError) as exc:
+    # The modern parser also fails with its own bugs (AttributeError on "Foo <a@[b>"):
+    # anyone can send that, so it is read the old way rather than stopping the fetch.
+    except (ValueError, IndexError, TypeError, AttributeError, MessageError) as exc:
         problems.append(f"odd From header ({exc.__class__.__name__}), read as sent")
     legacy = email.message_from_bytes(raw, policy=policy.compat32)
     pairs = getaddresses([str(legacy.get("From") or "")])
@@ -181,7 +184,7 @@ def parse(raw: bytes, own_address: str = "") -> ParsedMail:
         nonlocal legacy
         try:
             value = msg.get(name)
-        except (ValueError, IndexError, TypeError) as exc:
+        except (ValueError, IndexError, TypeError, AttributeError, MessageError) as exc:
             # A header the modern parser refuses (a line break encoded into a name, say):
             # read it the old way, decoded and on one line, so nothing is added by it.
             problems.append(f"odd {name} header ({exc.__class__.__name__}), read on one line")

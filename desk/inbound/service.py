@@ -132,7 +132,12 @@ class InboundService:
         now = self.clock()
         with self.db.writing() as s:
             config = read_config(s)
-            mail = parse(raw, config.from_address)
+            try:
+                mail = parse(raw, config.from_address)
+            except Exception as exc:  # noqa: BLE001 - anyone can send anything
+                # Unreadable even so: kept as failed (once, by its hash), so it is marked seen
+                # and does not stop every later fetch at the same message.
+                return self._unreadable(s, actor, raw, exc, now)
             if s.execute(select(InboxMessage.id).where(InboxMessage.message_id == mail.message_id)).first():
                 return Outcome("duplicate", reason=mail.message_id)
             outcome, inc, unknown = self._handle(s, actor, mail, config.flood_per_hour, config.domain, now)
@@ -142,6 +147,17 @@ class InboundService:
                                incident_id=inc.id if inc is not None else None, unknown_sender=unknown,
                                size=len(raw), raw=raw, fetched_by_id=actor.staff_id))
             return Outcome(outcome.outcome, outcome.number, notes)
+
+    @staticmethod
+    def _unreadable(s: Session, actor: Actor, raw: bytes, exc: Exception, now: dt.datetime) -> Outcome:
+        message_id = f"<sha256.{hashlib.sha256(raw).hexdigest()}@desk.invalid>"
+        if s.execute(select(InboxMessage.id).where(InboxMessage.message_id == message_id)).first():
+            return Outcome("duplicate", reason=message_id)
+        reason = f"the message could not be read ({exc.__class__.__name__}); the raw message is kept"
+        log.warning("inbound mail not read: %r", exc)
+        s.add(InboxMessage(message_id=message_id, received_at=now, outcome="failed", reason=reason, size=len(raw),
+                           raw=raw, fetched_by_id=actor.staff_id))
+        return Outcome("failed", reason=reason)
 
     # -- one message -----------------------------------------------------------------------
     def _handle(self, s: Session, actor: Actor, mail: ParsedMail, flood: int, domain: str, now: dt.datetime

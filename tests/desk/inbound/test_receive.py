@@ -215,3 +215,29 @@ def test_a_thread_of_another_desks_domain_is_not_our_ticket(mail_on: Services, a
     outcome = mail_on.inbound.receive(admin, mail(subject="Lab printers", message_id="<o1@other-desk.example.org>",
                                                   References=f"<{ours.lower()}@other-desk.example.org>"))
     assert outcome.outcome == "opened" and outcome.number != ours
+
+
+def test_a_from_header_the_email_package_chokes_on_is_read_not_fetched_forever(
+        mail_on: Services, admin: Actor) -> None:
+    # The modern parser raises AttributeError (a bug of its own) on this From header; the
+    # message stayed unseen and stopped every fetch at it.
+    raw = (b"From: Foo <a@[b>\r\nTo: " + DESK_ADDRESS.encode() + b"\r\nSubject: hi\r\n"
+           b"Message-ID: <odd1@x>\r\n\r\nbody\r\n")
+    outcome = mail_on.inbound.receive(admin, raw)
+    assert outcome.outcome in ("opened", "kept_aside", "failed")
+    assert mail_on.inbound.receive(admin, raw).outcome == "duplicate"
+
+
+def test_a_message_that_cannot_be_read_at_all_is_kept_as_failed(mail_on: Services, admin: Actor,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(raw: bytes, own: str = "") -> None:
+        raise RuntimeError("the email package gave up")
+    monkeypatch.setattr("desk.inbound.service.parse", broken)
+    raw = mail(message_id="<poison@x>")
+    outcome = mail_on.inbound.receive(admin, raw)
+    assert outcome.outcome == "failed" and "RuntimeError" in outcome.reason
+    assert mail_on.inbound.receive(admin, raw).outcome == "duplicate"      # once, not on every fetch
+    [row] = mail_on.inbound.inbox(kept_aside=True)
+    assert row.outcome == "failed"
+    with mail_on.db.reading() as s:
+        assert s.execute(select(InboxMessage.raw)).scalar_one() == raw
