@@ -112,6 +112,14 @@ def strip_quoted(text: str) -> str:
     return body or text.strip()
 
 
+def safe_filename(filename: str | None) -> str:
+    """The sender's file name without any folders (as an attachment added by hand): it is
+    used as a path when staff open or save the file, so "../../x" or "/etc/x" must not
+    reach outside where it is put."""
+    name = " ".join((filename or "").replace("\\", "/").rsplit("/", 1)[-1].split())[:200]
+    return "attachment" if name in ("", ".", "..") else name
+
+
 def _decode(part: Message, problems: list[str]) -> str:
     """A text part's content; an unknown or lying charset is read as Latin-1, not lost."""
     try:
@@ -222,7 +230,7 @@ def parse(raw: bytes, own_address: str = "") -> ParsedMail:
             data = part.get_payload(decode=True)
             if not isinstance(data, bytes):
                 continue
-            name = " ".join((filename or "attachment").split())[:200] or "attachment"
+            name = safe_filename(filename)
             if len(data) > ATTACHMENT_MAX or total + len(data) > ATTACHMENTS_MAX:
                 problems.append(f"attachment {name!r} ({len(data) / 1024 / 1024:.1f} MB) not kept: over "
                                 f"{ATTACHMENT_MAX // 1024 // 1024} MB (the raw message has it)")

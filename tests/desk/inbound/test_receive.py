@@ -241,3 +241,18 @@ def test_a_message_that_cannot_be_read_at_all_is_kept_as_failed(mail_on: Service
     assert row.outcome == "failed"
     with mail_on.db.reading() as s:
         assert s.execute(select(InboxMessage.raw)).scalar_one() == raw
+
+
+def test_an_attachment_name_with_folders_in_it_keeps_only_its_file_name(mail_on: Services, admin: Actor,
+                                                                        ada: str) -> None:
+    # The name is the sender's: "Open" writes the file under it into a temporary folder,
+    # so "../../.bashrc" or "/etc/x" there would write outside it.
+    m = EmailMessage()
+    m["From"], m["Subject"], m["Message-ID"] = "Ada Lovelace <ada@example.edu>", "Files", "<p1@x>"
+    m.set_content("Three files.")
+    for name in ("../../home/tech/.bashrc", "/etc/cron.d/evil", "C:\\Users\\tech\\Startup\\evil.bat", ".."):
+        m.add_attachment(b"data", maintype="application", subtype="octet-stream", filename=name)
+    assert mail_on.inbound.receive(admin, bytes(m)).outcome == "opened"
+    with mail_on.db.reading() as s:
+        names = s.execute(select(Attachment.filename).order_by(Attachment.id)).scalars().all()
+    assert names == [".bashrc", "evil", "evil.bat", "attachment"]
