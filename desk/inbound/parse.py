@@ -95,13 +95,26 @@ _QUOTE_HEADERS = re.compile(
     re.IGNORECASE)
 
 
+def _wrapped_attribution(lines: list[str]) -> bool:
+    """An "On … wrote:" line the mail program wrapped (Gmail does at 78 characters) onto
+    the next line or two: it starts here, ends there, with no blank line in between."""
+    if not lines or not lines[0].strip().startswith(("On ", "Le ", "Am ", "El ")):
+        return False
+    for n in (2, 3):
+        part = lines[:n]
+        if len(part) == n and all(x.strip() for x in part) and _QUOTE_HEADERS.match(
+                " ".join(x.strip() for x in part)):
+            return True
+    return False
+
+
 def strip_quoted(text: str) -> str:
     """The new part of a reply: up to the first "On … wrote:" (or a client's equivalent),
     without trailing '>' quoted lines and the signature separator's tail."""
     lines = text.replace("\r\n", "\n").split("\n")
     kept: list[str] = []
-    for line in lines:
-        if _QUOTE_HEADERS.match(line.strip()):
+    for i, line in enumerate(lines):
+        if _QUOTE_HEADERS.match(line.strip()) or _wrapped_attribution(lines[i:i + 3]):
             break
         if line.rstrip() == "-- ":
             break

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from db.models import Attachment, InboxMessage, Incident, JournalEntry, OutboxMessage
 from desk.actor import Actor
 from desk.bootstrap import Services
+from desk.inbound.parse import strip_quoted
 from tests import factories
 from tests.conftest import FakeClock
 from tests.desk.mail.conftest import DESK_ADDRESS
@@ -256,3 +257,15 @@ def test_an_attachment_name_with_folders_in_it_keeps_only_its_file_name(mail_on:
     with mail_on.db.reading() as s:
         names = s.execute(select(Attachment.filename).order_by(Attachment.id)).scalars().all()
     assert names == [".bashrc", "evil", "evil.bat", "attachment"]
+
+
+@pytest.mark.parametrize("attribution", [
+    "On Mon, Nov 2, 2026 at 9:00 AM IT Service Desk <\nservicedesk@example.edu> wrote:",
+    "On Mon, Nov 2, 2026 at 9:00 AM IT Service Desk <servicedesk@example.edu>\nwrote:",
+    "Le lun. 2 nov. 2026 à 09:00, IT Service Desk <servicedesk@example.edu> a\nécrit :",
+])
+def test_an_attribution_line_the_mail_program_wrapped_is_stripped_too(attribution: str) -> None:
+    # Gmail wraps its "On … wrote:" line at 78 characters in the plain part: neither half
+    # matched alone, and both stayed at the end of what the customer wrote.
+    text = f"Here it is: error 809.\n\n{attribution}\n\n> Your ticket is waiting for you\n> Send a screenshot\n"
+    assert strip_quoted(text) == "Here it is: error 809."
