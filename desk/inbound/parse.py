@@ -65,7 +65,11 @@ class _Text(HTMLParser):
         self.skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style", "head"):
+        if tag == "body":
+            # </head> may be left out (HTML allows it): the body starts the text whatever
+            # was open, or a whole message would be read as its head.
+            self.skip = 0
+        elif tag in ("script", "style", "head"):
             self.skip += 1
         elif tag in self.BLOCK:
             self.out.append("\n")

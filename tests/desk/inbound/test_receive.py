@@ -12,7 +12,7 @@ from sqlalchemy import select
 from db.models import Attachment, InboxMessage, Incident, JournalEntry, OutboxMessage
 from desk.actor import Actor
 from desk.bootstrap import Services
-from desk.inbound.parse import strip_quoted
+from desk.inbound.parse import html_to_text, strip_quoted
 from tests import factories
 from tests.conftest import FakeClock
 from tests.desk.mail.conftest import DESK_ADDRESS
@@ -269,3 +269,10 @@ def test_an_attribution_line_the_mail_program_wrapped_is_stripped_too(attributio
     # matched alone, and both stayed at the end of what the customer wrote.
     text = f"Here it is: error 809.\n\n{attribution}\n\n> Your ticket is waiting for you\n> Send a screenshot\n"
     assert strip_quoted(text) == "Here it is: error 809."
+
+
+def test_html_without_a_closing_head_tag_keeps_its_body() -> None:
+    # HTML may leave </head> out (the <body> tag closes it); the whole message was dropped
+    # as if it were all head, and the ticket opened with an empty description.
+    html = "<html><head><meta charset=utf-8><title>x</title><body><p>My laptop will not boot.</p></body></html>"
+    assert html_to_text(html) == "My laptop will not boot."
