@@ -133,7 +133,7 @@ def safe_filename(filename: str | None) -> str:
     """The sender's file name without any folders (as an attachment added by hand): it is
     used as a path when staff open or save the file, so "../../x" or "/etc/x" must not
     reach outside where it is put."""
-    name = " ".join((filename or "").replace("\\", "/").rsplit("/", 1)[-1].split())[:200]
+    name = " ".join(_no_nul(filename or "").replace("\\", "/").rsplit("/", 1)[-1].split())[:200]
     return "attachment" if name in ("", ".", "..") else name
 
 
@@ -264,5 +264,13 @@ def parse(raw: bytes, own_address: str = "") -> ParsedMail:
     auto = _automatic(msg, from_address, own_address)
     if not from_address:
         problems.append("no sender address")
-    return ParsedMail(message_id[:500], from_address[:320], " ".join(from_name.split())[:300],
-                      header("Subject")[:500], sent_at, references, body, attachments, auto, problems)
+    # A NUL is easy to encode (a header's encoded word, a base64 body) and can be stored
+    # nowhere (PostgreSQL text; the ticket form refuses it): it goes, or the message would
+    # stop every fetch.
+    return ParsedMail(_no_nul(message_id)[:500], _no_nul(from_address)[:320],
+                      " ".join(_no_nul(from_name).split())[:300], _no_nul(header("Subject"))[:500], sent_at,
+                      _no_nul(references), _no_nul(body), attachments, auto, problems)
+
+
+def _no_nul(value: str) -> str:
+    return value.replace("\x00", "")

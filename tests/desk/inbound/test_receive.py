@@ -276,3 +276,20 @@ def test_html_without_a_closing_head_tag_keeps_its_body() -> None:
     # as if it were all head, and the ticket opened with an empty description.
     html = "<html><head><meta charset=utf-8><title>x</title><body><p>My laptop will not boot.</p></body></html>"
     assert html_to_text(html) == "My laptop will not boot."
+
+
+@pytest.mark.parametrize("raw", [
+    b"From: Ada Lovelace <ada@example.edu>\r\nSubject: =?utf-8?b?AFByaW50ZXI=?=\r\nMessage-ID: <n1@x>\r\n\r\nbody\r\n",
+    b"From: =?utf-8?b?AEFkYQ==?= <ada@example.edu>\r\nSubject: Printer\r\nMessage-ID: <n2@x>\r\n\r\nbody\r\n",
+    b"From: Ada Lovelace <ada@example.edu>\r\nSubject: Printer\r\nMessage-ID: <n3@x>\r\n"
+    b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\nAGhlbGxv\r\n",
+])
+def test_a_nul_character_in_a_mail_does_not_stop_the_fetch(mail_on: Services, admin: Actor, ada: str,
+                                                           raw: bytes) -> None:
+    # A NUL (easy to encode in a header or a base64 body) cannot be stored (PostgreSQL
+    # text, and the incident form refuses it): receive raised, the message stayed unseen
+    # and every later fetch stopped at it.
+    outcome = mail_on.inbound.receive(admin, raw)
+    assert outcome.outcome == "opened"
+    inc = mail_on.incidents.get(outcome.number or "")
+    assert "\x00" not in inc.title + inc.description
