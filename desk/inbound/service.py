@@ -26,7 +26,7 @@ from desk.common import audit, lookups
 from desk.errors import InvalidInput, NotFound
 from desk.inbound import imap
 from desk.inbound.parse import ParsedMail, parse
-from desk.incidents.service import IncidentService, NewIncident
+from desk.incidents.service import DESCRIPTION_MAX, IncidentService, NewIncident
 from desk.mail import credentials
 from desk.mail.credentials import Login
 from desk.mail.notify import read_config, ticket_in_references
@@ -36,6 +36,7 @@ from desk.rules.permissions import require
 log = logging.getLogger(__name__)
 _REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|sv|tr|antw)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 TITLE_MAX = 300
+BODY_MAX = 99_000        # what of a mail goes on the ticket: under DESCRIPTION_MAX with its heading
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,10 @@ class InboundService:
                now: dt.datetime) -> Outcome:
         who = f"{mail.from_name} <{mail.from_address}>" if mail.from_name else mail.from_address
         body = mail.body or "(an empty message)"
+        # A ticket's text has a limit the reply must keep (a pasted log goes over it); the
+        # rest is in the raw message, kept in the inbox.
+        if len(body) > BODY_MAX:
+            body = body[:BODY_MAX] + f"\n\n[… cut at {BODY_MAX:,} characters; the whole message is kept in the inbox]"
         self._attach(s, actor, inc, mail, now)
         if sender is None or sender.id != inc.caller_id:
             # Someone other than the caller wrote about it (a colleague, or someone who only
@@ -217,7 +222,7 @@ class InboundService:
         if closed is not None:
             description = f"Follows up {closed.number} (already {labels.status(closed.status)}).\n\n{description}"
         inc = self.incidents.open_in(s, actor, NewIncident(
-            title=clean_title(mail.subject), description=description[:100_000],
+            title=clean_title(mail.subject), description=description[:DESCRIPTION_MAX],
             caller_university_id=sender.university_id, channel=Channel.EMAIL), now)
         self._attach(s, actor, inc, mail, now)
         if unknown:

@@ -293,3 +293,15 @@ def test_a_nul_character_in_a_mail_does_not_stop_the_fetch(mail_on: Services, ad
     assert outcome.outcome == "opened"
     inc = mail_on.incidents.get(outcome.number or "")
     assert "\x00" not in inc.title + inc.description
+
+
+def test_a_long_reply_lands_cut_to_the_limit_not_stopping_the_fetch(mail_on: Services, admin: Actor,
+                                                                    ada: str) -> None:
+    # A pasted log makes a reply longer than a ticket's text may be: the reply form's limit
+    # refused it, receive raised, and the message stopped every later fetch.
+    number = factories.incident(mail_on, admin, "VPN asks twice", caller=ada, status="in_progress").number
+    outcome = mail_on.inbound.receive(admin, mail(subject=f"Re: [{number}] VPN", message_id="<long@x>",
+                                                  body="The log:\n" + "x" * 120 + ("\n" + "y" * 120) * 1000))
+    assert (outcome.outcome, outcome.number) == ("commented", number)
+    public = [b for k, b in journal(mail_on, number) if k == "public"]
+    assert len(public[-1]) <= 100_000 and "the whole message is kept" in public[-1]
