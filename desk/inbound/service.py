@@ -23,7 +23,7 @@ from db.models import Attachment, InboxMessage, Incident, JournalEntry, Person
 from desk.actor import Actor
 from desk.clock import Clock
 from desk.common import audit, lookups
-from desk.errors import InvalidInput, NotFound
+from desk.errors import DeskError, InvalidInput, NotFound
 from desk.inbound import imap
 from desk.inbound.parse import ParsedMail, parse
 from desk.incidents.service import DESCRIPTION_MAX, IncidentService, NewIncident
@@ -141,7 +141,14 @@ class InboundService:
                 return self._unreadable(s, actor, raw, exc, now)
             if s.execute(select(InboxMessage.id).where(InboxMessage.message_id == mail.message_id)).first():
                 return Outcome("duplicate", reason=mail.message_id)
-            outcome, inc, unknown = self._handle(s, actor, mail, config.flood_per_hour, config.domain, now)
+            try:
+                with s.begin_nested():
+                    outcome, inc, unknown = self._handle(s, actor, mail, config.flood_per_hour, config.domain,
+                                                         now)
+            except DeskError as exc:
+                # A rule refused the change it would make: nothing of it is kept, the message
+                # is (as not read, with the reason), so it is not raised at every fetch.
+                outcome, inc, unknown = Outcome("failed", reason=f"not put on a ticket: {exc}"), None, False
             notes = "; ".join(x for x in (outcome.reason, *mail.problems) if x)
             s.add(InboxMessage(message_id=mail.message_id, from_address=mail.from_address, from_name=mail.from_name,
                                subject=mail.subject, received_at=now, outcome=outcome.outcome, reason=notes,

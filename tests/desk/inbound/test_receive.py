@@ -305,3 +305,20 @@ def test_a_long_reply_lands_cut_to_the_limit_not_stopping_the_fetch(mail_on: Ser
     assert (outcome.outcome, outcome.number) == ("commented", number)
     public = [b for k, b in journal(mail_on, number) if k == "public"]
     assert len(public[-1]) <= 100_000 and "the whole message is kept" in public[-1]
+
+
+def test_a_mail_desk_refuses_to_turn_into_a_ticket_is_kept_as_failed_once(
+        mail_on: Services, admin: Actor, ada: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Whatever rule refuses the change (here: a stand-in), the message is kept as not read,
+    # with the raw, and marked seen: not raised again at every fetch.
+    from desk.errors import InvalidInput
+
+    def refuse(*_a: object, **_k: object) -> None:
+        raise InvalidInput("Title is refused.", "title")
+    monkeypatch.setattr(mail_on.inbound.incidents, "open_in", refuse)
+    outcome = mail_on.inbound.receive(admin, mail(message_id="<ref1@x>"))
+    assert outcome.outcome == "failed" and "Title is refused." in outcome.reason
+    assert mail_on.inbound.receive(admin, mail(message_id="<ref1@x>")).outcome == "duplicate"
+    with mail_on.db.reading() as s:
+        assert s.execute(select(Incident.id)).first() is None
+        assert s.execute(select(InboxMessage.outcome)).scalars().all() == ["failed"]
