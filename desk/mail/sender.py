@@ -126,6 +126,12 @@ class SmtpTransport:
                 except smtplib.SMTPServerDisconnected:
                     # Some servers hang up on a failed login rather than answer 535.
                     raise smtplib.SMTPAuthenticationError(535, b"closed the connection at the login") from None
+                except UnicodeEncodeError:
+                    # smtplib sends the login as ASCII only; uncaught, this stopped every run.
+                    # The messages wait, as for a wrong password (the words never show it).
+                    self.close()
+                    raise Temporary("the SMTP login name or password has characters other than ASCII, which "
+                                    "the SMTP login cannot send; use an ASCII password for the relay") from None
         except smtplib.SMTPAuthenticationError as exc:
             self.close()
             # A wrong password is not the messages' fault: they wait for the right one.
