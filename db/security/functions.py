@@ -397,12 +397,19 @@ FUNCTIONS: list[str] = [
                    OR NEW.claimed_by IS NOT NULL THEN
                     PERFORM desk_refuse('a message enters the outbox queued: not sent, not claimed, no attempts');
                 END IF;
-                IF NEW.incident_id IS NULL OR NOT EXISTS (
+                IF NEW.incident_id IS NULL OR NOT (EXISTS (
                         SELECT 1 FROM incidents i JOIN people p ON p.id = i.caller_id
                         WHERE (i.id = NEW.incident_id OR i.parent_id = NEW.incident_id)
-                          AND lower(p.email) = lower(NEW.recipient)) THEN
+                          AND lower(p.email) = lower(NEW.recipient))
+                        -- A loan reminder goes to whoever holds the loaner lent with the
+                        -- ticket's repair, who need not be its caller (the caller corrected).
+                        OR (NEW.event = 'loaner_overdue' AND EXISTS (
+                            SELECT 1 FROM loans l JOIN repairs r ON r.id = l.repair_id
+                            JOIN people p ON p.id = l.person_id
+                            WHERE r.incident_id = NEW.incident_id AND l.returned_at IS NULL
+                              AND lower(p.email) = lower(NEW.recipient)))) THEN
                     PERFORM desk_refuse(format('Desk mails a ticket''s caller (for a major incident, the callers '
-                                               'of its children), not %s', NEW.recipient));
+                                               'of its children; for a loan, its holder), not %s', NEW.recipient));
                 END IF;
             ELSE
                 IF (NEW.event, NEW.incident_id, NEW.dedupe_key, NEW.recipient, NEW.recipient_name, NEW.subject,

@@ -86,6 +86,10 @@ def mailbox(target: ImapTarget, login: Login, *, context: ssl.SSLContext | None 
             raise ImapError(f"no mailbox {target.mailbox!r} on {target.host}")
     except (imaplib.IMAP4.error, OSError) as exc:
         raise ImapError(describe_imap(exc)) from None
+    except UnicodeEncodeError:
+        # imaplib sends LOGIN in ASCII only; uncaught, a traceback (and a crashed round).
+        raise ImapError("the mailbox login name or password has characters other than ASCII, which the "
+                        "IMAP login cannot send") from None
     try:
         yield conn
     finally:

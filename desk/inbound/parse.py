@@ -15,6 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from email import policy
+from email.errors import MessageError
 from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
@@ -64,7 +65,11 @@ class _Text(HTMLParser):
         self.skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style", "head"):
+        if tag == "body":
+            # </head> may be left out (HTML allows it): the body starts the text whatever
+            # was open, or a whole message would be read as its head.
+            self.skip = 0
+        elif tag in ("script", "style", "head"):
             self.skip += 1
         elif tag in self.BLOCK:
             self.out.append("\n")
@@ -94,13 +99,26 @@ _QUOTE_HEADERS = re.compile(
     re.IGNORECASE)
 
 
+def _wrapped_attribution(lines: list[str]) -> bool:
+    """An "On … wrote:" line the mail program wrapped (Gmail does at 78 characters) onto
+    the next line or two: it starts here, ends there, with no blank line in between."""
+    if not lines or not lines[0].strip().startswith(("On ", "Le ", "Am ", "El ")):
+        return False
+    for n in (2, 3):
+        part = lines[:n]
+        if len(part) == n and all(x.strip() for x in part) and _QUOTE_HEADERS.match(
+                " ".join(x.strip() for x in part)):
+            return True
+    return False
+
+
 def strip_quoted(text: str) -> str:
     """The new part of a reply: up to the first "On … wrote:" (or a client's equivalent),
     without trailing '>' quoted lines and the signature separator's tail."""
     lines = text.replace("\r\n", "\n").split("\n")
     kept: list[str] = []
-    for line in lines:
-        if _QUOTE_HEADERS.match(line.strip()):
+    for i, line in enumerate(lines):
+        if _QUOTE_HEADERS.match(line.strip()) or _wrapped_attribution(lines[i:i + 3]):
             break
         if line.rstrip() == "-- ":
             break
@@ -109,6 +127,14 @@ def strip_quoted(text: str) -> str:
         kept.pop()
     body = "\n".join(line for line in kept if not line.lstrip().startswith(">")).strip()
     return body or text.strip()
+
+
+def safe_filename(filename: str | None) -> str:
+    """The sender's file name without any folders (as an attachment added by hand): it is
+    used as a path when staff open or save the file, so "../../x" or "/etc/x" must not
+    reach outside where it is put."""
+    name = " ".join(_no_nul(filename or "").replace("\\", "/").rsplit("/", 1)[-1].split())[:200]
+    return "attachment" if name in ("", ".", "..") else name
 
 
 def _decode(part: Message, problems: list[str]) -> str:
@@ -157,9 +183,11 @@ def _sender(msg: Message, raw: bytes, problems: list[str]) -> tuple[str, str]:
     try:
         header = msg.get("From")
         addresses = getattr(header, "addresses", ())
-        if addresses:
+        if addresses and "@" in str(addresses[0].addr_spec):
             return " ".join(str(addresses[0].display_name).split()), str(addresses[0].addr_spec).strip().lower()
-    except (ValueError, IndexError, TypeError) as exc:
+    # The modern parser also fails with its own bugs (AttributeError on "Foo <a@[b>"):
+    # anyone can send that, so it is read the old way rather than stopping the fetch.
+    except (ValueError, IndexError, TypeError, AttributeError, MessageError) as exc:
         problems.append(f"odd From header ({exc.__class__.__name__}), read as sent")
     legacy = email.message_from_bytes(raw, policy=policy.compat32)
     pairs = getaddresses([str(legacy.get("From") or "")])
@@ -181,7 +209,7 @@ def parse(raw: bytes, own_address: str = "") -> ParsedMail:
         nonlocal legacy
         try:
             value = msg.get(name)
-        except (ValueError, IndexError, TypeError) as exc:
+        except (ValueError, IndexError, TypeError, AttributeError, MessageError) as exc:
             # A header the modern parser refuses (a line break encoded into a name, say):
             # read it the old way, decoded and on one line, so nothing is added by it.
             problems.append(f"odd {name} header ({exc.__class__.__name__}), read on one line")
@@ -219,7 +247,7 @@ def parse(raw: bytes, own_address: str = "") -> ParsedMail:
             data = part.get_payload(decode=True)
             if not isinstance(data, bytes):
                 continue
-            name = " ".join((filename or "attachment").split())[:200] or "attachment"
+            name = safe_filename(filename)
             if len(data) > ATTACHMENT_MAX or total + len(data) > ATTACHMENTS_MAX:
                 problems.append(f"attachment {name!r} ({len(data) / 1024 / 1024:.1f} MB) not kept: over "
                                 f"{ATTACHMENT_MAX // 1024 // 1024} MB (the raw message has it)")
@@ -236,5 +264,13 @@ def parse(raw: bytes, own_address: str = "") -> ParsedMail:
     auto = _automatic(msg, from_address, own_address)
     if not from_address:
         problems.append("no sender address")
-    return ParsedMail(message_id[:500], from_address[:320], " ".join(from_name.split())[:300],
-                      header("Subject")[:500], sent_at, references, body, attachments, auto, problems)
+    # A NUL is easy to encode (a header's encoded word, a base64 body) and can be stored
+    # nowhere (PostgreSQL text; the ticket form refuses it): it goes, or the message would
+    # stop every fetch.
+    return ParsedMail(_no_nul(message_id)[:500], _no_nul(from_address)[:320],
+                      " ".join(_no_nul(from_name).split())[:300], _no_nul(header("Subject"))[:500], sent_at,
+                      _no_nul(references), _no_nul(body), attachments, auto, problems)
+
+
+def _no_nul(value: str) -> str:
+    return value.replace("\x00", "")

@@ -23,10 +23,10 @@ from db.models import Attachment, InboxMessage, Incident, JournalEntry, Person
 from desk.actor import Actor
 from desk.clock import Clock
 from desk.common import audit, lookups
-from desk.errors import InvalidInput, NotFound
+from desk.errors import DeskError, InvalidInput, NotFound
 from desk.inbound import imap
 from desk.inbound.parse import ParsedMail, parse
-from desk.incidents.service import IncidentService, NewIncident
+from desk.incidents.service import DESCRIPTION_MAX, IncidentService, NewIncident
 from desk.mail import credentials
 from desk.mail.credentials import Login
 from desk.mail.notify import read_config, ticket_in_references
@@ -36,6 +36,7 @@ from desk.rules.permissions import require
 log = logging.getLogger(__name__)
 _REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|sv|tr|antw)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 TITLE_MAX = 300
+BODY_MAX = 99_000        # what of a mail goes on the ticket: under DESCRIPTION_MAX with its heading
 
 
 @dataclass(frozen=True)
@@ -132,10 +133,22 @@ class InboundService:
         now = self.clock()
         with self.db.writing() as s:
             config = read_config(s)
-            mail = parse(raw, config.from_address)
+            try:
+                mail = parse(raw, config.from_address)
+            except Exception as exc:  # noqa: BLE001 - anyone can send anything
+                # Unreadable even so: kept as failed (once, by its hash), so it is marked seen
+                # and does not stop every later fetch at the same message.
+                return self._unreadable(s, actor, raw, exc, now)
             if s.execute(select(InboxMessage.id).where(InboxMessage.message_id == mail.message_id)).first():
                 return Outcome("duplicate", reason=mail.message_id)
-            outcome, inc, unknown = self._handle(s, actor, mail, config.flood_per_hour, now)
+            try:
+                with s.begin_nested():
+                    outcome, inc, unknown = self._handle(s, actor, mail, config.flood_per_hour, config.domain,
+                                                         now)
+            except DeskError as exc:
+                # A rule refused the change it would make: nothing of it is kept, the message
+                # is (as not read, with the reason), so it is not raised at every fetch.
+                outcome, inc, unknown = Outcome("failed", reason=f"not put on a ticket: {exc}"), None, False
             notes = "; ".join(x for x in (outcome.reason, *mail.problems) if x)
             s.add(InboxMessage(message_id=mail.message_id, from_address=mail.from_address, from_name=mail.from_name,
                                subject=mail.subject, received_at=now, outcome=outcome.outcome, reason=notes,
@@ -143,8 +156,19 @@ class InboundService:
                                size=len(raw), raw=raw, fetched_by_id=actor.staff_id))
             return Outcome(outcome.outcome, outcome.number, notes)
 
+    @staticmethod
+    def _unreadable(s: Session, actor: Actor, raw: bytes, exc: Exception, now: dt.datetime) -> Outcome:
+        message_id = f"<sha256.{hashlib.sha256(raw).hexdigest()}@desk.invalid>"
+        if s.execute(select(InboxMessage.id).where(InboxMessage.message_id == message_id)).first():
+            return Outcome("duplicate", reason=message_id)
+        reason = f"the message could not be read ({exc.__class__.__name__}); the raw message is kept"
+        log.warning("inbound mail not read: %r", exc)
+        s.add(InboxMessage(message_id=message_id, received_at=now, outcome="failed", reason=reason, size=len(raw),
+                           raw=raw, fetched_by_id=actor.staff_id))
+        return Outcome("failed", reason=reason)
+
     # -- one message -----------------------------------------------------------------------
-    def _handle(self, s: Session, actor: Actor, mail: ParsedMail, flood: int, now: dt.datetime
+    def _handle(self, s: Session, actor: Actor, mail: ParsedMail, flood: int, domain: str, now: dt.datetime
                 ) -> tuple[Outcome, Incident | None, bool]:
         if mail.automatic:
             return Outcome("kept_aside", reason=mail.automatic), None, False
@@ -156,15 +180,15 @@ class InboundService:
         if recent >= flood:
             return Outcome("kept_aside", reason=f"more than {flood} messages from {mail.from_address} "
                                                 "within an hour (a loop or a flood)"), None, False
-        ticket = self._ticket_of(s, mail)
+        ticket = self._ticket_of(s, mail, domain)
         sender = self._person(s, mail.from_address)
         if ticket is not None and ticket.status not in lifecycle.FINAL:
             return self._reply(s, actor, ticket, sender, mail, now), ticket, False
         return self._open(s, actor, mail, sender, ticket, now)
 
     @staticmethod
-    def _ticket_of(s: Session, mail: ParsedMail) -> Incident | None:
-        for number in (ticket_in_references(mail.references), mail.ticket_tag):
+    def _ticket_of(s: Session, mail: ParsedMail, domain: str) -> Incident | None:
+        for number in (ticket_in_references(mail.references, domain), mail.ticket_tag):
             if number:
                 try:
                     return lookups.incident_by_number(s, number, for_update=True)
@@ -181,6 +205,10 @@ class InboundService:
                now: dt.datetime) -> Outcome:
         who = f"{mail.from_name} <{mail.from_address}>" if mail.from_name else mail.from_address
         body = mail.body or "(an empty message)"
+        # A ticket's text has a limit the reply must keep (a pasted log goes over it); the
+        # rest is in the raw message, kept in the inbox.
+        if len(body) > BODY_MAX:
+            body = body[:BODY_MAX] + f"\n\n[… cut at {BODY_MAX:,} characters; the whole message is kept in the inbox]"
         self._attach(s, actor, inc, mail, now)
         if sender is None or sender.id != inc.caller_id:
             # Someone other than the caller wrote about it (a colleague, or someone who only
@@ -201,7 +229,7 @@ class InboundService:
         if closed is not None:
             description = f"Follows up {closed.number} (already {labels.status(closed.status)}).\n\n{description}"
         inc = self.incidents.open_in(s, actor, NewIncident(
-            title=clean_title(mail.subject), description=description[:100_000],
+            title=clean_title(mail.subject), description=description[:DESCRIPTION_MAX],
             caller_university_id=sender.university_id, channel=Channel.EMAIL), now)
         self._attach(s, actor, inc, mail, now)
         if unknown:

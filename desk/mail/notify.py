@@ -60,13 +60,17 @@ def thread_root(number: str, domain: str) -> str:
     return f"<{number.lower()}@{domain}>"
 
 
-_THREAD = re.compile(r"<((?:inc|prb)-\d+)(?:\.[0-9a-f]+)?@", re.IGNORECASE)
+# A thread root <inc-000123@domain> or a message's own <hex.inc-000123@domain> (see _queue).
+_THREAD = re.compile(r"<(?:[0-9a-f]+\.)?((?:inc|prb)-\d+)@([^>\s]+)>", re.IGNORECASE)
 
 
-def ticket_in_references(header: str) -> str | None:
-    """The ticket number a reply's In-Reply-To / References name (ours only)."""
-    m = _THREAD.search(header or "")
-    return m.group(1).upper() if m else None
+def ticket_in_references(header: str, domain: str) -> str | None:
+    """The ticket number a reply's In-Reply-To / References name, under our ``domain`` only:
+    another desk numbering its tickets the same way has its own threads."""
+    for m in _THREAD.finditer(header or ""):
+        if m.group(2).lower() == domain.lower():
+            return m.group(1).upper()
+    return None
 
 
 def person_name(p: Person) -> str:

@@ -21,6 +21,7 @@ import ssl
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.errors import MessageError
 from email.message import EmailMessage
 from typing import Protocol
 
@@ -125,6 +126,12 @@ class SmtpTransport:
                 except smtplib.SMTPServerDisconnected:
                     # Some servers hang up on a failed login rather than answer 535.
                     raise smtplib.SMTPAuthenticationError(535, b"closed the connection at the login") from None
+                except UnicodeEncodeError:
+                    # smtplib sends the login as ASCII only; uncaught, this stopped every run.
+                    # The messages wait, as for a wrong password (the words never show it).
+                    self.close()
+                    raise Temporary("the SMTP login name or password has characters other than ASCII, which "
+                                    "the SMTP login cannot send; use an ASCII password for the relay") from None
         except smtplib.SMTPAuthenticationError as exc:
             self.close()
             # A wrong password is not the messages' fault: they wait for the right one.
@@ -238,7 +245,10 @@ class MailSender:
                 for item in batch:
                     try:
                         msg = build(item, config, self.clock())
-                    except (ValueError, TypeError) as exc:      # an address the email package refuses
+                    # An address the email package refuses: ValueError mostly, but some (a@b..c,
+                    # [a@b.c, which the person form lets through) raise HeaderParseError or
+                    # IndexError; uncaught, they stopped the batch on every run, for good.
+                    except (ValueError, TypeError, IndexError, MessageError) as exc:
                         self._failed(item.id, token, f"cannot be sent as written: {exc}", report)
                         continue
                     try:

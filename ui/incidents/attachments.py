@@ -101,7 +101,11 @@ class AttachmentsSection(QGroupBox):
     def open_current(self) -> None:
         """Open with the desktop's viewer, from a private temporary copy."""
         def got(res: Content) -> None:
-            path = Path(tempfile.mkdtemp(prefix="desk-attachment-")) / res[0]
+            # Only the file's own name: one stored before names lost their folders (or
+            # written outside Desk) must not put the file outside the temporary folder.
+            name = Path(res[0].replace("\\", "/")).name
+            path = Path(tempfile.mkdtemp(prefix="desk-attachment-")) / (name if name not in ("", ".", "..")
+                                                                        else "attachment")
             path.write_bytes(res[2])
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 

@@ -87,3 +87,16 @@ def test_a_wrong_password_or_a_missing_mailbox_is_said_plainly(sqlite_url: str, 
     assert code == 2 and "no mailbox 'Nope'" in err
     code, _, err = run(capsys, *base, "mail", "setup", "--imap", "imaps://desk:pw@host/INBOX")
     assert code == 2 and "no password in the IMAP address" in err and ":pw@" not in err
+
+
+def test_a_mailbox_password_imaplib_cannot_send_is_said_plainly(sqlite_url: str, capsys: pytest.CaptureFixture[str],
+                                                                monkeypatch: pytest.MonkeyPatch, dovecot: Dovecot,
+                                                                memory_keyring: MemoryKeyring) -> None:
+    # imaplib sends LOGIN in ASCII: "pässwort" raised UnicodeEncodeError past ImapError,
+    # a traceback at the CLI and a crash of the workstation's delivery round.
+    base = ("--database", sqlite_url)
+    monkeypatch.setattr("sys.stdin", io.StringIO("pässwort\n"))
+    run(capsys, *base, "mail", "setup", "--imap", dovecot.url, "--imap-password-stdin")
+    code, _, err = run(capsys, *base, "mail", "fetch")
+    assert code == 2 and "Cannot read desk@127.0.0.1" in err and "ASCII" in err
+    assert "Traceback" not in err and "pässwort" not in err

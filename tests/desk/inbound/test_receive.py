@@ -9,9 +9,10 @@ from email.utils import format_datetime
 import pytest
 from sqlalchemy import select
 
-from db.models import Attachment, InboxMessage, Incident, JournalEntry
+from db.models import Attachment, InboxMessage, Incident, JournalEntry, OutboxMessage
 from desk.actor import Actor
 from desk.bootstrap import Services
+from desk.inbound.parse import html_to_text, strip_quoted
 from tests import factories
 from tests.conftest import FakeClock
 from tests.desk.mail.conftest import DESK_ADDRESS
@@ -193,3 +194,131 @@ def test_a_name_with_a_header_in_it_stays_a_name(mail_on: Services, admin: Actor
     assert "\n" not in inc.title and "\r" not in inc.title
     [msg] = [m for m in mail_on.mail.outbox() if m.event == "opened"]
     assert msg.recipient == "eve@example.org"       # only the sender: the name added no recipient
+
+
+def test_a_reply_naming_only_our_message_id_lands_on_its_ticket(mail_on: Services, admin: Actor, ada: str) -> None:
+    # Some clients keep only In-Reply-To (the message answered, not the thread root) and
+    # rewrite the subject; the Message-IDs Desk writes are <hex.inc-…@domain>.
+    number = factories.incident(mail_on, admin, "VPN asks twice", caller=ada, status="in_progress").number
+    mail_on.incidents.transition(admin, number, "pending_customer", reason="Send a screenshot")
+    waiting = mail_on.mail.outbox()[0]
+    with mail_on.db.reading() as s:
+        message_id = s.execute(select(OutboxMessage.message_id).where(OutboxMessage.id == waiting.id)).scalar_one()
+    outcome = mail_on.inbound.receive(admin, mail(subject="the screenshot", message_id="<r7@mail.example.edu>",
+                                                  In_Reply_To=message_id, body="Attached."))
+    assert (outcome.outcome, outcome.number) == ("commented", number)
+
+
+def test_a_thread_of_another_desks_domain_is_not_our_ticket(mail_on: Services, admin: Actor, ada: str) -> None:
+    # Another university's Desk numbers its tickets the same way: a reply to its thread,
+    # cc'd to us, names <inc-000001@other-desk.example.org> and is not our INC-000001.
+    ours = factories.incident(mail_on, admin, "Laptop slow", caller=ada, status="in_progress").number
+    outcome = mail_on.inbound.receive(admin, mail(subject="Lab printers", message_id="<o1@other-desk.example.org>",
+                                                  References=f"<{ours.lower()}@other-desk.example.org>"))
+    assert outcome.outcome == "opened" and outcome.number != ours
+
+
+def test_a_from_header_the_email_package_chokes_on_is_read_not_fetched_forever(
+        mail_on: Services, admin: Actor) -> None:
+    # The modern parser raises AttributeError (a bug of its own) on this From header; the
+    # message stayed unseen and stopped every fetch at it.
+    raw = (b"From: Foo <a@[b>\r\nTo: " + DESK_ADDRESS.encode() + b"\r\nSubject: hi\r\n"
+           b"Message-ID: <odd1@x>\r\n\r\nbody\r\n")
+    outcome = mail_on.inbound.receive(admin, raw)
+    assert outcome.outcome in ("opened", "kept_aside", "failed")
+    assert mail_on.inbound.receive(admin, raw).outcome == "duplicate"
+
+
+def test_a_message_that_cannot_be_read_at_all_is_kept_as_failed(mail_on: Services, admin: Actor,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(raw: bytes, own: str = "") -> None:
+        raise RuntimeError("the email package gave up")
+    monkeypatch.setattr("desk.inbound.service.parse", broken)
+    raw = mail(message_id="<poison@x>")
+    outcome = mail_on.inbound.receive(admin, raw)
+    assert outcome.outcome == "failed" and "RuntimeError" in outcome.reason
+    assert mail_on.inbound.receive(admin, raw).outcome == "duplicate"      # once, not on every fetch
+    [row] = mail_on.inbound.inbox(kept_aside=True)
+    assert row.outcome == "failed"
+    with mail_on.db.reading() as s:
+        assert s.execute(select(InboxMessage.raw)).scalar_one() == raw
+
+
+def test_an_attachment_name_with_folders_in_it_keeps_only_its_file_name(mail_on: Services, admin: Actor,
+                                                                        ada: str) -> None:
+    # The name is the sender's: "Open" writes the file under it into a temporary folder,
+    # so "../../.bashrc" or "/etc/x" there would write outside it.
+    m = EmailMessage()
+    m["From"], m["Subject"], m["Message-ID"] = "Ada Lovelace <ada@example.edu>", "Files", "<p1@x>"
+    m.set_content("Three files.")
+    for name in ("../../home/tech/.bashrc", "/etc/cron.d/evil", "C:\\Users\\tech\\Startup\\evil.bat", ".."):
+        m.add_attachment(b"data", maintype="application", subtype="octet-stream", filename=name)
+    assert mail_on.inbound.receive(admin, bytes(m)).outcome == "opened"
+    with mail_on.db.reading() as s:
+        names = s.execute(select(Attachment.filename).order_by(Attachment.id)).scalars().all()
+    assert names == [".bashrc", "evil", "evil.bat", "attachment"]
+
+
+@pytest.mark.parametrize("attribution", [
+    "On Mon, Nov 2, 2026 at 9:00 AM IT Service Desk <\nservicedesk@example.edu> wrote:",
+    "On Mon, Nov 2, 2026 at 9:00 AM IT Service Desk <servicedesk@example.edu>\nwrote:",
+    "Le lun. 2 nov. 2026 à 09:00, IT Service Desk <servicedesk@example.edu> a\nécrit :",
+])
+def test_an_attribution_line_the_mail_program_wrapped_is_stripped_too(attribution: str) -> None:
+    # Gmail wraps its "On … wrote:" line at 78 characters in the plain part: neither half
+    # matched alone, and both stayed at the end of what the customer wrote.
+    text = f"Here it is: error 809.\n\n{attribution}\n\n> Your ticket is waiting for you\n> Send a screenshot\n"
+    assert strip_quoted(text) == "Here it is: error 809."
+
+
+def test_html_without_a_closing_head_tag_keeps_its_body() -> None:
+    # HTML may leave </head> out (the <body> tag closes it); the whole message was dropped
+    # as if it were all head, and the ticket opened with an empty description.
+    html = "<html><head><meta charset=utf-8><title>x</title><body><p>My laptop will not boot.</p></body></html>"
+    assert html_to_text(html) == "My laptop will not boot."
+
+
+@pytest.mark.parametrize("raw", [
+    b"From: Ada Lovelace <ada@example.edu>\r\nSubject: =?utf-8?b?AFByaW50ZXI=?=\r\nMessage-ID: <n1@x>\r\n\r\nbody\r\n",
+    b"From: =?utf-8?b?AEFkYQ==?= <ada@example.edu>\r\nSubject: Printer\r\nMessage-ID: <n2@x>\r\n\r\nbody\r\n",
+    b"From: Ada Lovelace <ada@example.edu>\r\nSubject: Printer\r\nMessage-ID: <n3@x>\r\n"
+    b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\nAGhlbGxv\r\n",
+])
+def test_a_nul_character_in_a_mail_does_not_stop_the_fetch(mail_on: Services, admin: Actor, ada: str,
+                                                           raw: bytes) -> None:
+    # A NUL (easy to encode in a header or a base64 body) cannot be stored (PostgreSQL
+    # text, and the incident form refuses it): receive raised, the message stayed unseen
+    # and every later fetch stopped at it.
+    outcome = mail_on.inbound.receive(admin, raw)
+    assert outcome.outcome == "opened"
+    inc = mail_on.incidents.get(outcome.number or "")
+    assert "\x00" not in inc.title + inc.description
+
+
+def test_a_long_reply_lands_cut_to_the_limit_not_stopping_the_fetch(mail_on: Services, admin: Actor,
+                                                                    ada: str) -> None:
+    # A pasted log makes a reply longer than a ticket's text may be: the reply form's limit
+    # refused it, receive raised, and the message stopped every later fetch.
+    number = factories.incident(mail_on, admin, "VPN asks twice", caller=ada, status="in_progress").number
+    outcome = mail_on.inbound.receive(admin, mail(subject=f"Re: [{number}] VPN", message_id="<long@x>",
+                                                  body="The log:\n" + "x" * 120 + ("\n" + "y" * 120) * 1000))
+    assert (outcome.outcome, outcome.number) == ("commented", number)
+    public = [b for k, b in journal(mail_on, number) if k == "public"]
+    assert len(public[-1]) <= 100_000 and "the whole message is kept" in public[-1]
+
+
+def test_a_mail_desk_refuses_to_turn_into_a_ticket_is_kept_as_failed_once(
+        mail_on: Services, admin: Actor, ada: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Whatever rule refuses the change (here: a stand-in), the message is kept as not read,
+    # with the raw, and marked seen: not raised again at every fetch.
+    from desk.errors import InvalidInput
+
+    def refuse(*_a: object, **_k: object) -> None:
+        raise InvalidInput("Title is refused.", "title")
+    monkeypatch.setattr(mail_on.inbound.incidents, "open_in", refuse)
+    outcome = mail_on.inbound.receive(admin, mail(message_id="<ref1@x>"))
+    assert outcome.outcome == "failed" and "Title is refused." in outcome.reason
+    assert mail_on.inbound.receive(admin, mail(message_id="<ref1@x>")).outcome == "duplicate"
+    with mail_on.db.reading() as s:
+        assert s.execute(select(Incident.id)).first() is None
+        assert s.execute(select(InboxMessage.outcome)).scalars().all() == ["failed"]

@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+import pytest
 from sqlalchemy import select
 
 from db.models import OutboxMessage, Person
 from desk.actor import Actor
 from desk.bootstrap import Services
+from desk.mail.credentials import Login
 from desk.mail.sender import MailSender
 from tests import factories
 from tests.conftest import FakeClock
 from tests.desk.mail.conftest import DESK_ADDRESS, SmtpServer
+from tests.desk.mail.test_cli import Authenticating
 from tests.desk.mail.test_outbox import caller, outbox
 
 
@@ -133,3 +136,36 @@ def test_a_sender_that_died_leaves_its_claim_to_the_next(mail_on: Services, admi
     assert mail_on.mail.send().sent == 0                      # still its claim
     clock.advance(minutes=6)
     assert mail_on.mail.send().sent == 1 and len(smtp.messages) == 1
+
+
+def test_an_address_the_email_package_cannot_parse_fails_alone(mail_on: Services, admin: Actor,
+                                                               smtp: SmtpServer) -> None:
+    # "ada@example..edu" passes the person form's check, but the email package raises
+    # HeaderParseError (not a ValueError) on it: that message fails, the batch goes on,
+    # and the sender does not stop there on every run.
+    bad = mail_on.people.create(admin, university_id="BAD-1", given_name="Ada", family_name="Typo",
+                                email="ada@example..edu").university_id
+    factories.incident(mail_on, admin, "Printer jam", caller=bad)
+    factories.incident(mail_on, admin, "Wi-Fi drops", caller=caller(mail_on))
+    report = mail_on.mail.send()
+    assert (report.sent, report.failed) == (1, 1)
+    assert [r.status for r in outbox(mail_on)] == ["failed", "sent"]
+    assert "cannot be sent as written" in (outbox(mail_on)[0].last_error or "")
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_a_password_smtplib_cannot_send_waits_with_words_not_a_crash(mail_on: Services, admin: Actor) -> None:
+    # smtplib encodes the login as ASCII: "pässwort" raised UnicodeEncodeError out of
+    # send_due, the batch stayed claimed and every run crashed the same way.
+    srv = Authenticating("desk-relay", "pässwort")
+    srv.controller.start()
+    try:
+        login = Login("desk-relay", "pässwort")
+        mail_on.mail.setup(admin, smtp=f"smtp://127.0.0.1:{srv.port}", security="none", login=login)
+        factories.incident(mail_on, admin, "Printer jam", caller=caller(mail_on))
+        report = mail_on.mail.send(login)
+        assert (report.sent, report.retried) == (0, 1)
+        assert any("ASCII" in p for p in report.problems) and not any("pässwort" in p for p in report.problems)
+        assert [r.status for r in outbox(mail_on)] == ["queued"]
+    finally:
+        srv.controller.stop()

@@ -3,13 +3,14 @@ queue mail only for a ticket's own people, queued content never changes, and a s
 message stays sent. Through Desk, the same login queues and delivers as usual."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from db.enums import Role
-from db.models import OutboxMessage
+from db.models import Loan, OutboxMessage
 from tests import dbtools, factories
 from tests.desk.mail.conftest import DESK_ADDRESS, MemoryKeyring, SmtpServer
 from tests.pg_logins import Login, refused, staff_logins
@@ -61,3 +62,29 @@ def test_queued_content_is_fixed_and_sent_stays_sent(counter: tuple[Login, int, 
         assert "stays sent" in refused(c, "UPDATE mail_outbox SET status = 'queued' WHERE status = 'sent'")
         assert "permission denied" in refused(c, "DELETE FROM mail_outbox")
         assert "permission denied" in refused(c, "UPDATE mail_settings SET from_address = 'ceo@example.edu'")
+
+
+def test_a_loan_reminder_reaches_the_loans_holder_when_the_ticket_has_another_caller(
+        db_templates: dbtools.Templates, postgres_url: str, smtp: SmtpServer, memory_keyring: MemoryKeyring) -> None:
+    # The loan is the person's who took the laptop; the ticket's caller was corrected
+    # afterwards. The rule allowed only the caller, so `desk mail send --remind-loans` as a
+    # staff login was refused outright, and then sent nothing at all.
+    with staff_logins(db_templates, postgres_url, [("sup", Role.SUPERVISOR)]) as (owner, admin, logins):
+        owner.mail.setup(admin, smtp=smtp.url, security="none", from_address=DESK_ADDRESS, enabled=True)
+        owner.counter.loaners.add(admin, "LN-1", "Dell loaner")
+        number = factories.repair(owner.db, owner.counter, admin, loaner="LN-1",
+                                  loan_due=dt.date.today() + dt.timedelta(days=7)).number
+        other = factories.person(owner.db, given="Grace", family="Hopper", email="grace@example.edu")
+        version = owner.incidents.get(number).version
+        owner.incidents.update(admin, number, version, {"caller_university_id": other})
+        with owner.db.writing() as s:
+            s.execute(update(Loan).values(due_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=1)))
+        db, services = logins["sup"].services()
+        try:
+            assert services.mail.remind_overdue_loans() == 1
+            with db.reading() as s:
+                to = s.execute(select(OutboxMessage.recipient).where(
+                    OutboxMessage.event == "loaner_overdue")).scalar_one()
+            assert to != "grace@example.edu"
+        finally:
+            db.dispose()
