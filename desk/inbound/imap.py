@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import imaplib
 import logging
-import socket
 import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -14,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from desk.errors import InvalidInput
 from desk.mail.credentials import Login
+from desk.mail.network import describe_connection
 
 log = logging.getLogger(__name__)
 TIMEOUT_S = 30
@@ -55,13 +55,7 @@ def parse_imap_url(url: str) -> ImapTarget:
 def describe_imap(exc: BaseException) -> str:
     if isinstance(exc, imaplib.IMAP4.error):
         return f"the server said: {exc}"
-    if isinstance(exc, ssl.SSLError):
-        return f"TLS failed: {exc.reason or exc.__class__.__name__}"
-    if isinstance(exc, socket.timeout | TimeoutError):
-        return f"no answer within {TIMEOUT_S} s"
-    if isinstance(exc, OSError):
-        return f"cannot connect: {exc.strerror or exc.__class__.__name__}"
-    return exc.__class__.__name__
+    return describe_connection(exc, TIMEOUT_S)
 
 
 class ImapError(Exception):

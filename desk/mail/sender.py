@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
-import socket
 import ssl
 import uuid
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from desk.clock import Clock
 from desk.mail.compose import Outgoing, build
 from desk.mail.config import MailConfig
 from desk.mail.credentials import Login
+from desk.mail.network import describe_connection
 from desk.mail.notify import read_config
 
 log = logging.getLogger(__name__)
@@ -76,13 +76,7 @@ def describe_smtp(exc: BaseException) -> str:
         return f"{exc.smtp_code} {text}".strip()
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return "the server closed the connection"
-    if isinstance(exc, ssl.SSLError):
-        return f"TLS failed: {exc.reason or exc.__class__.__name__}"
-    if isinstance(exc, socket.timeout | TimeoutError):
-        return f"no answer within {TIMEOUT_S} s"
-    if isinstance(exc, OSError):
-        return f"cannot connect: {exc.strerror or exc.__class__.__name__}"
-    return exc.__class__.__name__
+    return describe_connection(exc, TIMEOUT_S)
 
 
 def classify(exc: BaseException) -> Exception:

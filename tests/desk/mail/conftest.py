@@ -12,10 +12,10 @@ from email.message import EmailMessage
 import keyring
 import pytest
 from aiosmtpd.controller import Controller
-from keyring.backend import KeyringBackend
 
 from desk.actor import Actor
 from desk.bootstrap import Services
+from tests.keyrings import MemoryKeyring
 
 DESK_ADDRESS = "servicedesk@example.edu"
 
@@ -82,23 +82,6 @@ class SmtpServer:
     @property
     def messages(self) -> list[Received]:
         return self.handler.messages
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
 
 
 @pytest.fixture
