@@ -411,6 +411,9 @@ FUNCTIONS: list[str] = [
                     PERFORM desk_refuse(format('Desk mails a ticket''s caller (for a major incident, the callers '
                                                'of its children; for a loan, its holder), not %s', NEW.recipient));
                 END IF;
+                IF NEW.dedupe_key NOT LIKE NEW.event || ':' || NEW.incident_id || ':%' THEN
+                    PERFORM desk_refuse('an outbox key names its event and ticket (event:ticket-id:…)');
+                END IF;
             ELSE
                 IF (NEW.event, NEW.incident_id, NEW.dedupe_key, NEW.recipient, NEW.recipient_name, NEW.subject,
                     NEW.body_text, NEW.body_html, NEW.message_id, NEW.thread_refs, NEW.created_at,

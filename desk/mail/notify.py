@@ -154,7 +154,10 @@ class Notifier:
         # (their reply lands there), but its outbox row is the major's (who was told what).
         domain = config.domain
         row: dict[str, Any] = {
-            "event": event.value, "incident_id": (about or inc).id, "dedupe_key": key[:200],
+            # event:incident:… — the server checks the first two (desk_outbox_rules), so a
+            # message queued by hand cannot take the key of another ticket's future message.
+            "event": event.value, "incident_id": (about or inc).id,
+            "dedupe_key": f"{event.value}:{(about or inc).id}:{key}"[:200],
             "recipient": person.email.strip(), "recipient_name": person_name(person)[:300],
             "subject": templates.subject_for(template, values)[:400],
             "body_text": templates.fill(template.body_text, values),

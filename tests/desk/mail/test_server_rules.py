@@ -49,7 +49,11 @@ def test_a_login_cannot_mail_anyone_it_likes_from_the_desks_address(counter: tup
         assert "mails a ticket's caller" in message and "victim@example.com" in message
         assert "enters the outbox queued" in refused(c, INSERT, (incident_id, "spam-2", "ada@example.edu", "<b@x>",
                                                                  "sent"))
-        c.execute(INSERT, (incident_id, "legit-by-hand", "ada@example.edu", "<c@x>", "queued"))  # its caller: fine
+        # Another ticket's future message cannot be pre-empted by taking its key.
+        assert "names its event and ticket" in refused(
+            c, INSERT, (incident_id, f"opened:{incident_id + 1}:opened:{incident_id + 1}", "ada@example.edu", "<d@x>",
+                        "queued"))
+        c.execute(INSERT, (incident_id, f"opened:{incident_id}:by-hand", "ada@example.edu", "<c@x>", "queued"))
 
 
 def test_queued_content_is_fixed_and_sent_stays_sent(counter: tuple[Login, int, str]) -> None:
