@@ -32,9 +32,10 @@ class MailDelivery(QObject):
     fetched = Signal(object)       # FetchReport: mail that became tickets or replies
 
     def __init__(self, services: Services, *, interval_s: float = INTERVAL_S, parent: QObject | None = None,
-                 actor: Actor | None = None) -> None:
+                 actor: Actor | None = None, min_gap_s: float = MIN_GAP_S) -> None:
         super().__init__(parent)
         self.services = services
+        self.min_gap_s = min_gap_s
         # Who fetches (None: this workstation only sends). Mail is read into tickets as them.
         self.actor = actor if actor is not None and may(actor, "mail.fetch") else None
         self.interval_s = interval_s
@@ -61,9 +62,9 @@ class MailDelivery(QObject):
     def _run(self) -> None:
         while not self._stop.is_set():
             self.run_once()
-            if self._stop.wait(MIN_GAP_S):
+            if self._stop.wait(self.min_gap_s):
                 return
-            self._wake.wait(max(self.interval_s - MIN_GAP_S, 0.0))
+            self._wake.wait(max(self.interval_s - self.min_gap_s, 0.0))
             self._wake.clear()
 
     _fetch_problem = ""

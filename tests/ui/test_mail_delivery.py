@@ -50,7 +50,7 @@ def test_a_round_delivers_and_says_so(qtbot, mail_on: Services, admin: Actor, sm
 
 def test_the_thread_sends_when_woken_and_stops(qtbot, mail_on: Services, admin: Actor,  # type: ignore[no-untyped-def]  # noqa: F811
                                                smtp: SmtpServer) -> None:  # noqa: F811
-    delivery = MailDelivery(mail_on, interval_s=3600)
+    delivery = MailDelivery(mail_on, interval_s=3600, min_gap_s=0.05)
     delivery.start()
     try:
         qtbot.waitUntil(lambda: True)
