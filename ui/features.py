@@ -11,12 +11,13 @@ from ui.context import DeskContext
 from ui.counter.install import install as install_counter
 from ui.major.install import install as install_major
 from ui.reports.install import install as install_reports
+from ui.setup.install import install as install_setup
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 INSTALLERS: tuple[Callable[[MainWindow, DeskContext], object], ...] = (install_reports, install_counter,
-                                                                      install_major)
+                                                                      install_major, install_setup)
 
 
 def install_features(window: MainWindow, ctx: DeskContext) -> list[object]:

@@ -1,0 +1,43 @@
+"""The sections of the Set-up page, in the order the page lists them.
+
+Each section is its own module with a ``make(ctx, parent) -> QWidget`` and is built the
+first time it is chosen (a section's imports and first query wait until then). ``allowed``
+is the desk rule that decides whether this login sees the section; the services check the
+same rule again on every change.
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+from desk.rules.permissions import may
+from ui.context import DeskContext
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    icon: str          # a qtawesome name
+    action: str        # the desk rule (desk.rules.permissions) that shows the section
+    module: str        # ui.setup.<module>, which has make(ctx, parent)
+    tip: str = ""
+
+    def allowed(self, ctx: DeskContext) -> bool:
+        return may(ctx.actor, self.action)
+
+    def make(self, ctx: DeskContext, parent: QWidget) -> QWidget:
+        make: Callable[[DeskContext, QWidget], QWidget] = importlib.import_module(self.module).make
+        return make(ctx, parent)
+
+
+# One line per section; each feature adds its own line here and nothing else.
+SECTIONS: tuple[Section, ...] = (
+)
+
+
+def visible(ctx: DeskContext) -> list[Section]:
+    return [s for s in SECTIONS if s.allowed(ctx)]
