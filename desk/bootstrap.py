@@ -31,6 +31,7 @@ from desk.workstation.scan import ScanService
 
 if TYPE_CHECKING:
     from desk.counter.bundle import CounterServices
+    from desk.escalation.service import EscalationService
     from desk.inbound.service import InboundService
     from desk.incident_models import IncidentModelService
     from desk.knowledge.service import KnowledgeService
@@ -126,6 +127,12 @@ class Services:
         from desk.reports.dashboard import DashboardService
 
         return DashboardService(self.db, self.clock, self.site, self.counter.satisfaction)
+
+    @cached_property
+    def escalation(self) -> EscalationService:
+        from desk.escalation.service import EscalationService
+
+        return EscalationService(self.db, self.clock, self.incidents, self.site)
 
     @cached_property
     def sla_admin(self) -> SlaAdmin:

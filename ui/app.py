@@ -79,6 +79,7 @@ def run(argv: list[str]) -> int:
     from ui.mail_delivery import MailDelivery
     from ui.main_window import MainWindow
     from ui.settings import Settings
+    from ui.sla_watch import SlaWatch
     from ui.tasks import TaskRunner
 
     existing = QApplication.instance()
@@ -137,10 +138,16 @@ def run(argv: list[str]) -> int:
     ctx.changes.changed.connect(lambda _change: mail.send_now())   # a change may have queued mail
     mail.start()
     install_features(window, ctx)
+    # The SLA alert job: this workstation holds it or stands by (technicians and up).
+    watch = SlaWatch(services, actor, parent=window)
+    watch.state_changed.connect(window.on_sla_watch_state)
+    watch.recorded.connect(lambda _ids: window.notifications.poll())
+    watch.start()
     window.show()
     try:
         return int(app.exec())
     finally:
+        watch.stop()
         mail.stop()
         live.stop()
         ctx.runner.wait(3000)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ui.context import DeskContext
 from ui.counter.install import install as install_counter
 from ui.major.install import install as install_major
+from ui.notifications import install as install_notifications
 from ui.reports.install import install as install_reports
 from ui.setup.install import install as install_setup
 
@@ -17,7 +18,8 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 INSTALLERS: tuple[Callable[[MainWindow, DeskContext], object], ...] = (install_reports, install_counter,
-                                                                      install_major, install_setup)
+                                                                      install_major, install_setup,
+                                                                      install_notifications)
 
 
 def install_features(window: MainWindow, ctx: DeskContext) -> list[object]:

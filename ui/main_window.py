@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent
@@ -115,7 +116,14 @@ class MainWindow(QMainWindow):
         self.status_mail = QLabel("")
         self.status_mail.setAccessibleName("E-mail delivery")
         self.status_mail.setVisible(False)
-        for w in (self.status_rows, self.status_mail, self.status_connection, self.status_user, self.status_live):
+        self.notifications: Any = None      # ui.notifications installs the bell and the toasts
+        self.status_sla = QLabel("")
+        self.status_sla.setAccessibleName("SLA alert job")
+        self.status_sla.setToolTip("This workstation records SLA alerts for the whole desk while it runs; "
+                                   "another takes over when it closes")
+        self.status_sla.setVisible(False)
+        for w in (self.status_rows, self.status_mail, self.status_sla, self.status_connection, self.status_user,
+                  self.status_live):
             self.statusBar().addPermanentWidget(w)
 
         self._build_actions()
@@ -467,6 +475,11 @@ class MainWindow(QMainWindow):
         """How this workstation's mail delivery is doing (nothing when mail is not set up)."""
         self.status_mail.setText(state)
         self.status_mail.setVisible(bool(state))
+
+    def on_sla_watch_state(self, state: str) -> None:
+        """Whether this workstation holds the desk's SLA alert job (or why it failed)."""
+        self.status_sla.setText(state)
+        self.status_sla.setVisible(bool(state))
 
     def on_mail_delivered(self, incident_ids: frozenset[int]) -> None:
         """Mail about these tickets changed state: their conversations say so."""

@@ -3,6 +3,7 @@ from db.base import Base
 from db.models.audit import AuditEntry
 from db.models.catalogue import Category, Service
 from db.models.counter import Device, Loan, Loaner, Repair, RepairAccessory, SatisfactionRating, Signature
+from db.models.escalation import EscalationRule, JobLease, SlaAlert, StaffNotification
 from db.models.incident_models import IncidentModel, IncidentModelTask
 from db.models.incidents import Attachment, Incident, JournalEntry, Task
 from db.models.knowledge import KnowledgeArticle, KnowledgeArticleVersion
@@ -48,10 +49,12 @@ __all__ = [
     "Category",
     "Department",
     "Device",
+    "EscalationRule",
     "InboxMessage",
     "Incident",
     "IncidentModel",
     "IncidentModelTask",
+    "JobLease",
     "JournalEntry",
     "KnowledgeArticle",
     "KnowledgeArticleVersion",
@@ -80,9 +83,11 @@ __all__ = [
     "Service",
     "Signature",
     "Sla",
+    "SlaAlert",
     "SlaTarget",
     "SlaVersion",
     "StaffAccount",
+    "StaffNotification",
     "StaffRole",
     "Task",
     "Team",

@@ -19,6 +19,10 @@ class Team(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     email: Mapped[str | None] = mapped_column(String(320))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The staff account told when one of the team's tickets breaches its SLA
+    # (desk.escalation). No foreign key, so SQLite adds the column without rebuilding
+    # ``teams``, which many tables reference; accounts are deactivated, never deleted.
+    lead_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class StaffAccount(Base):

@@ -163,6 +163,12 @@ def _statements() -> list[str]:
         "DROP TRIGGER IF EXISTS desk_20_rules ON satisfaction_ratings",
         "CREATE TRIGGER desk_20_rules BEFORE INSERT ON satisfaction_ratings FOR EACH ROW "
         "EXECUTE FUNCTION desk_satisfaction_rules()",
+        "DROP TRIGGER IF EXISTS desk_20_rules ON sla_alerts",
+        "CREATE TRIGGER desk_20_rules BEFORE INSERT OR UPDATE ON sla_alerts FOR EACH ROW "
+        "EXECUTE FUNCTION desk_sla_alert_rules()",
+        "DROP TRIGGER IF EXISTS desk_20_rules ON staff_notifications",
+        "CREATE TRIGGER desk_20_rules BEFORE INSERT OR UPDATE ON staff_notifications FOR EACH ROW "
+        "EXECUTE FUNCTION desk_staff_notification_rules()",
         "DROP TRIGGER IF EXISTS desk_20_login ON staff_accounts",
         "CREATE TRIGGER desk_20_login BEFORE INSERT OR UPDATE ON staff_accounts FOR EACH ROW "
         "EXECUTE FUNCTION desk_staff_login_check()",
@@ -250,6 +256,7 @@ def drop_server_objects(conn: Connection) -> None:
     for t, trig in (("incidents", "desk_20_rules"), ("problems", "desk_20_rules"), ("repairs", "desk_20_rules"),
                     ("journal_entries", "desk_20_rules"), ("mail_outbox", "desk_20_rules"),
                     ("canned_replies", "desk_20_rules"), ("satisfaction_ratings", "desk_20_rules"),
+                    ("sla_alerts", "desk_20_rules"), ("staff_notifications", "desk_20_rules"),
                     ("staff_accounts", "desk_20_login"), ("staff_accounts", "desk_80_sync"),
                     ("staff_roles", "desk_80_sync"), ("audit_log", "audit_log_seal")):
         if t in present:

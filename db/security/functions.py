@@ -518,6 +518,66 @@ FUNCTIONS: list[str] = [
             PERFORM desk_sync_login(NEW.id, CASE WHEN TG_OP = 'UPDATE' THEN OLD.db_login END);
             RETURN NULL;
         END $$""",
+    # SLA alerts: a staff login records only what the ticket's own SLA columns say
+    # happened, and only once the instant has passed; afterwards only the words of what the
+    # rule did are added, once.
+    f"""CREATE OR REPLACE FUNCTION desk_sla_alert_rules() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER {_PATH} AS $$
+        DECLARE inc record; expected timestamptz;
+        BEGIN
+            IF desk_trusted() THEN RETURN NEW; END IF;
+            IF TG_OP = 'INSERT' THEN
+                SELECT * INTO inc FROM incidents WHERE id = NEW.incident_id;
+                expected := CASE NEW.target || ':' || NEW.level
+                    WHEN 'response:at_risk' THEN inc.response_at_risk_at
+                    WHEN 'resolution:at_risk' THEN inc.resolution_at_risk_at
+                    WHEN 'response:breach' THEN inc.response_breached_at
+                    WHEN 'resolution:breach' THEN inc.resolution_breached_at END;
+                IF expected IS NULL OR NEW.reached_at IS DISTINCT FROM expected
+                   OR NEW.reached_at > now() + interval '{CLOCK_TOLERANCE_S} seconds' THEN
+                    PERFORM desk_refuse('an SLA alert records what the ticket''s SLA says happened, once it has');
+                END IF;
+                IF NEW.actions <> '' THEN
+                    PERFORM desk_refuse('an SLA alert is recorded before what its rule did');
+                END IF;
+            ELSE
+                IF (NEW.incident_id, NEW.target, NEW.level, NEW.reached_at, NEW.due_at, NEW.priority,
+                    NEW.recorded_at, NEW.recorded_by, NEW.rule_id)
+                   IS DISTINCT FROM (OLD.incident_id, OLD.target, OLD.level, OLD.reached_at, OLD.due_at,
+                                     OLD.priority, OLD.recorded_at, OLD.recorded_by, OLD.rule_id)
+                   OR OLD.actions <> '' THEN
+                    PERFORM desk_refuse('an SLA alert stays as it was recorded');
+                END IF;
+            END IF;
+            RETURN NEW;
+        END $$""",
+    # Staff notifications: written with the alert that raised them (just recorded, about
+    # the same ticket); afterwards only their recipient marks them shown or read.
+    f"""CREATE OR REPLACE FUNCTION desk_staff_notification_rules() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER {_PATH} AS $$
+        BEGIN
+            IF desk_trusted() THEN RETURN NEW; END IF;
+            IF TG_OP = 'INSERT' THEN
+                IF NOT EXISTS (SELECT 1 FROM sla_alerts a WHERE a.id = NEW.alert_id
+                               AND a.incident_id = NEW.incident_id
+                               AND a.recorded_at > now() - interval '10 minutes') THEN
+                    PERFORM desk_refuse('a notification comes with the SLA alert that raised it');
+                END IF;
+                IF NEW.shown_at IS NOT NULL OR NEW.read_at IS NOT NULL THEN
+                    PERFORM desk_refuse('a new notification is neither shown nor read yet');
+                END IF;
+            ELSE
+                IF OLD.staff_id IS DISTINCT FROM desk_staff_id() THEN
+                    PERFORM desk_refuse('only its recipient marks a notification shown or read');
+                END IF;
+                IF (NEW.staff_id, NEW.incident_id, NEW.alert_id, NEW.reason, NEW.title, NEW.body, NEW.created_at)
+                   IS DISTINCT FROM (OLD.staff_id, OLD.incident_id, OLD.alert_id, OLD.reason, OLD.title,
+                                     OLD.body, OLD.created_at) THEN
+                    PERFORM desk_refuse('a notification says what it said: only shown and read change');
+                END IF;
+            END IF;
+            RETURN NEW;
+        END $$""",
 ]
 
 # Functions a staff login calls itself (EXECUTE granted to the counter group; the

@@ -162,6 +162,14 @@ GUARDED: tuple[Guarded, ...] = (
             creators=("created_by_id",), inserted_at="created_at", updated_at="updated_at"),
     Guarded("knowledge_article_versions", times=("saved_at",), actors=("saved_by_id",), creators=("saved_by_id",),
             inserted_at="saved_at"),
+    # SLA alerts and what they set off (desk.escalation): the rules are audited set-up; the
+    # alerts and notifications are checked by desk_sla_alert_rules / desk_staff_notification_rules.
+    Guarded("escalation_rules", entity="escalation_rule", created_from="priority", ignored=("updated_at",),
+            times=("updated_at",), actors=("updated_by_id",), updated_at="updated_at"),
+    Guarded("sla_alerts", times=("recorded_at",)),
+    Guarded("staff_notifications", times=("created_at", "shown_at", "read_at")),
+    # Which workstation runs the alert job (bookkeeping; PostgreSQL's advisory lock decides).
+    Guarded("job_leases"),
     # What was fetched from the mailbox and what came of it (the raw message kept).
     Guarded("mail_inbox", times=("received_at",), actors=("fetched_by_id",), creators=("fetched_by_id",),
             inserted_at="received_at"),
@@ -196,11 +204,15 @@ WRITES: dict[Role, dict[str, str]] = {
         "canned_replies": "INSERT, UPDATE, DELETE",
         # The customer's rating right after the pickup, once (desk_satisfaction_rules).
         "satisfaction_ratings": "INSERT",
+        # Everyone marks their own notifications shown and read (desk_staff_notification_rules).
+        "staff_notifications": "UPDATE",
     },
     Role.TECHNICIAN: {
         "problems": "INSERT, UPDATE", "major_team_members": "INSERT, UPDATE, DELETE",
         # The knowledge base, each save a version kept (the history is only added to).
         "knowledge_articles": "INSERT, UPDATE", "knowledge_article_versions": "INSERT",
+        # Any technician's workstation may hold the SLA alert job and record what it finds.
+        "sla_alerts": "INSERT, UPDATE", "staff_notifications": "INSERT", "job_leases": "INSERT, UPDATE",
     },
     Role.SUPERVISOR: {
         "vip_grants": "INSERT, UPDATE", "vip_policies": "INSERT",
@@ -211,6 +223,7 @@ WRITES: dict[Role, dict[str, str]] = {
         "major_incident_rules": "INSERT, UPDATE", "services": "UPDATE",
         "mail_settings": "INSERT, UPDATE", "mail_templates": "INSERT, UPDATE, DELETE",
         "mail_event_switches": "INSERT, UPDATE", "mail_inbox": "INSERT",
+        "escalation_rules": "INSERT, UPDATE, DELETE",
     },
     Role.ADMIN: {
         "staff_accounts": "INSERT, UPDATE", "staff_roles": "INSERT, DELETE", "teams": "INSERT, UPDATE",

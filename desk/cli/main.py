@@ -39,6 +39,7 @@ COMMAND_MODULES = [
     "desk.cli.problem_cmd",
     "desk.cli.mail_cmd",
     "desk.cli.reply_cmd",
+    "desk.cli.escalation_cmd",
     "desk.cli.kb_cmd",
     "desk.cli.audit_cmd",
 ]

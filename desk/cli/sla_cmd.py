@@ -69,8 +69,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rc = s.add_parser("recompute", help="recompute the stored SLA columns of every ticket (supervisors)")
     rc.set_defaults(func=recompute_cmd)
 
-    sw = s.add_parser("sweep", help="record breaches that happened since the tickets' last events "
-                                    "(cron, as a supervisor)")
+    sw = s.add_parser("sweep", help="record breaches that happened since the tickets' last events, and the "
+                                    "SLA alerts with their notifications (cron, as a supervisor)")
     sw.set_defaults(func=sweep_cmd)
 
     ac = s.add_parser("auto-close", help="close resolved tickets after the auto-close period "
@@ -250,6 +250,10 @@ def sweep_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     from desk.sla import jobs
 
     print(f"{labels.count(jobs.sweep(ctx.db, ctx.actor), 'ticket')} had a breach recorded")
+    # The SLA alerts too, each with the instant it happened (not this sweep's), for the
+    # hours no workstation was open to record them.
+    r = ctx.services.escalation.run(ctx.actor, holder="desk sla sweep")
+    print(f"{labels.count(r.recorded, 'SLA alert')} recorded, {labels.count(r.notified, 'notification')} written")
     return 0
 
 

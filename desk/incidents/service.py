@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db.engine import Database
 from db.enums import Channel, Impact, IncidentStatus, JournalKind, PersonStatusKind, Urgency
-from db.models import Incident, IncidentModel, JournalEntry, Service, Task, TeamMember
+from db.models import Incident, IncidentModel, JournalEntry, Service, Task, Team, TeamMember
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.common import audit, lookups
@@ -25,6 +25,7 @@ from desk.mail.notify import Notifier
 from desk.rules import choices, labels, lifecycle
 from desk.rules.permissions import require, transition_action
 from desk.rules.priority import derive_priority
+from desk.rules.priority import raise_urgency as raise_urgency_step
 from desk.sla import tracking
 
 TITLE_MAX = 300
@@ -313,6 +314,37 @@ class IncidentService:
             tracking.refresh(s, inc, now)
             s.flush()
             return load_incident(s, inc.id)
+
+    def escalate_in(self, s: Session, actor: Actor, inc: Incident, now: dt.datetime, *, reason: str,
+                    team_id: int | None = None, raise_urgency: bool = False) -> list[str]:
+        """An SLA escalation inside the caller's unit of work (desk.escalation): hand the
+        ticket to ``team_id`` (its assignee cleared: the new team picks it up) and/or raise
+        its urgency one step, the priority following through the matrix. ``reason`` is
+        kept on every audit entry and as a work note, so the ticket says why. Returns
+        what was done, in words."""
+        done: list[str] = []
+        if team_id is not None and team_id != inc.team_id:
+            for f, old, new in (("team_id", inc.team_id, team_id), ("assignee_id", inc.assignee_id, None)):
+                if old != new:
+                    audit.record(s, actor, now, "incident", inc.id, f, old, new, reason)
+            inc.team_id, inc.assignee_id = team_id, None
+            team = s.get(Team, team_id)
+            done.append(f"reassigned to {team.name if team else team_id}")
+        if raise_urgency:
+            raised = raise_urgency_step(inc.urgency, 1)
+            if raised != inc.urgency:
+                audit.record(s, actor, now, "incident", inc.id, "urgency", inc.urgency, raised, reason)
+                before = inc.priority
+                inc.urgency = raised
+                self._rederive_priority(s, actor, inc, now, reason)
+                done.append(f"urgency raised to {labels.urgency(raised)}"
+                            + (f" ({before.value} → {inc.priority.value})" if inc.priority != before else ""))
+        if done:
+            s.add(JournalEntry(incident_id=inc.id, kind=JournalKind.INTERNAL, author_id=actor.staff_id,
+                               at=now, body=f"{reason}: {'; '.join(done)}."))
+            inc.updated_at = now
+            tracking.refresh(s, inc, now)
+        return done
 
     # -- journal -------------------------------------------------------------
     def comment(self, actor: Actor, number: str, body: str, *, internal: bool = False) -> IncidentView:

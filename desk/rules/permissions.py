@@ -34,6 +34,9 @@ ACTIONS: dict[str, Role] = {
     "sla.what_if": Role.SUPERVISOR,
     # The SLA cron jobs (desk sla recompute | sweep | auto-close), run under a supervisor's login.
     "sla.jobs": Role.SUPERVISOR,
+    # Recording SLA alerts as they happen and telling the people concerned: any
+    # technician's open workstation may take the job (one at a time, desk.escalation).
+    "sla.alerts": Role.TECHNICIAN,
     "report.run": Role.SUPERVISOR,
     "staff.manage": Role.ADMIN,
     "model.manage": Role.SUPERVISOR,
@@ -57,6 +60,7 @@ ACTION_WORDS: dict[str, str] = {
     "sla.manage": "change SLA targets or calendars",
     "sla.what_if": "compare SLA outcomes of past tickets under a change",
     "sla.jobs": "run the SLA jobs (recompute, sweep, auto-close)",
+    "sla.alerts": "record SLA alerts and send their notifications",
     "demo.load": "load demo data",
     "mail.manage": "set up e-mail, its templates and which events send mail",
     "mail.fetch": "read the desk's mailbox into tickets",

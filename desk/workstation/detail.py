@@ -20,6 +20,7 @@ from desk.common import audit, lookups
 from desk.common.models import REPAIR_MODEL
 from desk.common.records import AuditView, IncidentView, JournalView, PersonView, TaskView
 from desk.errors import InvalidInput, NotFound
+from desk.escalation.service import AlertView, alerts_for
 from desk.incidents.read import (
     audit_trail,
     journal,
@@ -76,6 +77,7 @@ class TicketDetail:
     known_errors: tuple[KnownErrorMatch, ...] = ()    # workarounds that apply (same service / category)
     mails: tuple[MailView, ...] = ()                  # what Desk mailed about it, and how that went
     articles: tuple[ArticleMatch, ...] = ()            # knowledge articles that apply
+    alerts: tuple[AlertView, ...] = ()                 # SLA alerts: at risk, breached, who was told
 
     @property
     def is_repair(self) -> bool:
@@ -167,6 +169,7 @@ class TicketDetailService:
                 known_errors=known_errors_matching(s, inc) if inc.status not in lifecycle.FINAL else (),
                 mails=tuple(mails_for(s, inc.id)),
                 articles=articles_matching(s, inc, view.model),
+                alerts=tuple(alerts_for(s, inc.id)),
             )
 
     def service_names(self) -> tuple[str, ...]:

@@ -129,7 +129,7 @@ def caller_html(detail: TicketDetail, today: dt.date) -> str:
 
 
 def timeline_entries(detail: TicketDetail, site: Site) -> list[tuple[str, str]]:
-    """(kind, text) newest first; kind in public, internal, status, audit, mail."""
+    """(kind, text) newest first; kind in public, internal, status, audit, mail, sla."""
     _t = _clock(site)
     items: list[tuple[dt.datetime, str, str]] = []
     for j in detail.journal:
@@ -149,6 +149,12 @@ def timeline_entries(detail: TicketDetail, site: Site) -> list[tuple[str, str]]:
                                          f"{labels.value(a.field, a.new_value)}"))
     for m in detail.mails:
         items.append((m.created_at, "mail", mail_line(m, _t)))
+    for alert in detail.alerts:
+        # At the instant it happened (not when it was noticed), with what its rule did.
+        noticed = "" if alert.recorded_at - alert.reached_at < dt.timedelta(minutes=2) else \
+            f" (noticed {_t(alert.recorded_at)} by {alert.recorded_by})"
+        items.append((alert.reached_at, "sla", f"{_t(alert.reached_at)} · SLA alert: {alert.words}{noticed}\n"
+                                           f"{alert.actions[:1].upper() + alert.actions[1:] if alert.actions else ''}"))
     # A mail comes after what caused it (a comment, a status) at the same instant.
     items.sort(key=lambda x: (x[0], x[1] == "mail"), reverse=True)
     return [(k, t) for _at, k, t in items]

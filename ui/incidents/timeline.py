@@ -23,7 +23,7 @@ from desk.workstation.detail import TicketDetail
 from ui.incidents.text import timeline_entries
 
 KINDS = (("public", "Comments"), ("internal", "Work notes"), ("mail", "E-mail"), ("status", "Status"),
-         ("audit", "Audit"))
+         ("sla", "SLA alerts"), ("audit", "Audit"))
 
 
 class TimelineSection(QGroupBox):
@@ -90,6 +90,9 @@ class TimelineSection(QGroupBox):
                 item.setToolTip("An e-mail Desk sent to the customer (or is still trying to)")
                 if "NOT SENT" in text:
                     item.setForeground(QBrush(QColor(170, 20, 20)))
+            elif kind == "sla":
+                item.setToolTip("An SLA target at risk or breached, and who was told")
+                item.setForeground(QBrush(QColor(150, 70, 0) if "at risk" in text else QColor(170, 20, 20)))
             else:
                 item.setForeground(QBrush(QColor(90, 90, 90)))
             item.setData(Qt.ItemDataRole.UserRole, kind)

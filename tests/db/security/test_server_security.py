@@ -327,21 +327,26 @@ _ALLOWED: dict[Role, dict[str, set[str]]] = {
                    "satisfaction_ratings"},   # the customer's face at the pickup just done
         "UPDATE": {"incidents", "tasks", "devices", "repairs", "repair_accessories", "loaners", "loans",
                    "saved_views", "mail_outbox",  # ...and any workstation delivers it
-                   "canned_replies"},
+                   "canned_replies",
+                   "staff_notifications"},   # one's own marked shown / read (a trigger checks whose)
         "DELETE": {"saved_views", "canned_replies"},
     },
-    Role.TECHNICIAN: {"INSERT": {"problems", "major_team_members", "knowledge_articles", "knowledge_article_versions"},
-                      "UPDATE": {"problems", "major_team_members", "knowledge_articles"},
+    Role.TECHNICIAN: {"INSERT": {"problems", "major_team_members", "knowledge_articles", "knowledge_article_versions",
+                                 # the SLA alert job, which any technician's workstation may hold
+                                 "sla_alerts", "staff_notifications", "job_leases"},
+                      "UPDATE": {"problems", "major_team_members", "knowledge_articles", "sla_alerts", "job_leases"},
                       "DELETE": {"major_team_members"}},
     Role.SUPERVISOR: {
         "INSERT": {"vip_grants", "vip_policies", "sla_calendars", "sla_calendar_versions", "sla_calendar_periods",
                    "sla_calendar_hours", "sla_calendar_closures", "slas", "sla_versions", "sla_targets",
                    "incident_models", "incident_model_tasks", "major_incident_rules",
                    "mail_settings", "mail_templates", "mail_event_switches",   # the desk's e-mail set-up
-                   "mail_inbox"},       # reading the desk's mailbox into tickets
+                   "mail_inbox",        # reading the desk's mailbox into tickets
+                   "escalation_rules"},
         "UPDATE": {"vip_grants", "incident_models", "incident_model_tasks", "major_incident_rules", "services",
-                   "mail_settings", "mail_templates", "mail_event_switches"},
-        "DELETE": {"incident_model_tasks", "mail_templates"},     # back to the shipped template
+                   "mail_settings", "mail_templates", "mail_event_switches", "escalation_rules"},
+        "DELETE": {"incident_model_tasks", "mail_templates",     # back to the shipped template
+                   "escalation_rules"},
     },
     Role.ADMIN: {
         "INSERT": {"staff_accounts", "staff_roles", "teams", "team_members", "departments", "person_statuses",

@@ -1,0 +1,91 @@
+"""Finding the targets that have crossed their at-risk point or their due time and have no
+alert yet, and the next instant one will: read straight off the SLA columns each event
+keeps current (``desk.sla.stored``), so the job is a few indexed queries however large
+the desk is.
+
+A target is breached once business time beyond it has passed, which is after its stored
+due (the last instant it can still be met): ``due_at < now``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, literal_column, select, union_all
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+from db.models import Incident, SlaAlert
+from desk.rules import lifecycle
+
+TARGETS = ("response", "resolution")
+LEVELS = ("at_risk", "breach")
+# The response clock runs until the first acknowledgement, pauses or not; the resolution
+# clock only while the ticket is worked on (its columns are NULL while paused).
+_RESPONSE_OPEN = tuple(lifecycle.OPEN_STATUSES)
+_RESOLUTION_RUNNING = tuple(lifecycle.WORKING)
+
+
+@dataclass(frozen=True)
+class Crossing:
+    incident_id: int
+    target: str        # response | resolution
+    level: str         # at_risk | breach
+    at: dt.datetime    # the instant, as the ticket's SLA columns give it
+
+
+def _column(target: str, level: str) -> ColumnElement[dt.datetime]:
+    name = f"{target}_{'at_risk_at' if level == 'at_risk' else 'due_at'}"
+    col: ColumnElement[dt.datetime] = getattr(Incident, name)
+    return col
+
+
+def _running(target: str) -> ColumnElement[bool]:
+    if target == "response":
+        return and_(Incident.status.in_(_RESPONSE_OPEN), Incident.responded_at.is_(None))
+    return Incident.status.in_(_RESOLUTION_RUNNING)
+
+
+def _not_alerted(target: str, level: str) -> ColumnElement[bool]:
+    return ~exists().where(SlaAlert.incident_id == Incident.id, SlaAlert.target == target,
+                           SlaAlert.level == level)
+
+
+def crossings(s: Session, now: dt.datetime, *, limit: int = 500) -> list[Crossing]:
+    """Targets that have crossed a point by ``now`` without an alert, earliest first."""
+    parts: list[Select[Any, Any, Any, Any]] = []
+    for target in TARGETS:
+        for level in LEVELS:
+            col = _column(target, level)
+            passed = col < now if level == "breach" else col <= now
+            parts.append(select(Incident.id.label("incident_id"), col.label("at"),
+                                # Constants of this module, never user text.
+                                literal_column(f"'{target}'").label("target"),
+                                literal_column(f"'{level}'").label("level"))
+                         .where(_running(target), col.is_not(None), passed, _not_alerted(target, level)))
+    q = union_all(*parts).subquery()
+    rows = s.execute(select(q.c.incident_id, q.c.target, q.c.level, q.c.at)
+                     .order_by(q.c.at, q.c.incident_id).limit(limit)).all()
+    return [Crossing(int(r[0]), str(r[1]), str(r[2]), _aware(r[3])) for r in rows]
+
+
+def next_crossing(s: Session, now: dt.datetime) -> dt.datetime | None:
+    """When the next target crosses a point, as things stand (a later event may move it)."""
+    best: dt.datetime | None = None
+    for target in TARGETS:
+        for level in LEVELS:
+            col = _column(target, level)
+            later = col >= now if level == "breach" else col > now
+            when = s.execute(select(func.min(col)).where(_running(target), later,
+                                                         _not_alerted(target, level))).scalar()
+            if when is not None:
+                when = _aware(when)
+                if level == "breach":
+                    when += dt.timedelta(seconds=1)   # breached once the due instant has passed
+                best = when if best is None or when < best else best
+    return best
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)

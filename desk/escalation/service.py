@@ -1,0 +1,405 @@
+"""The SLA alert job and everything around it: escalation rules, staff notifications.
+
+``run`` is the job. Any number of callers may run it at once (the workstation holding the
+lease, cron's ``desk sla sweep``, a second workstation that has not heard the lease is
+taken): an alert is a row unique per ticket, target and level, inserted with ON CONFLICT
+DO NOTHING, and only the caller whose insert went in tells anyone. So nobody is ever told
+twice, whoever runs it and however often.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from db.engine import Database
+from db.enums import Role
+from db.models import (
+    EscalationRule,
+    Incident,
+    Service,
+    SlaAlert,
+    StaffAccount,
+    StaffNotification,
+    StaffRole,
+    Team,
+    TeamMember,
+)
+from desk.actor import Actor
+from desk.clock import Clock
+from desk.common import audit, lookups
+from desk.common.site import Site
+from desk.errors import InvalidInput, NotFound
+from desk.escalation import detect
+from desk.escalation.rules import SETTINGS, Rule, RuleRow, all_rules, changed, rule_for
+from desk.incidents.service import IncidentService
+from desk.rules.permissions import require
+from desk.sla import tracking
+from desk.sla.durations import format_duration
+
+# A crossing noticed this long after it happened is recorded but tells no one: after a
+# desk was closed for a week (or Desk was just installed on an old database) the people
+# concerned get today's alerts, not a flood of last week's.
+STALE_AFTER = dt.timedelta(hours=24)
+BATCH = 200
+
+WORDS = {("response", "at_risk"): "response at risk", ("resolution", "at_risk"): "resolution at risk",
+         ("response", "breach"): "response target breached",
+         ("resolution", "breach"): "resolution target breached"}
+REASONS = {"assignee": "assigned to you", "team": "your team's ticket", "lead": "you lead the team"}
+
+
+@dataclass(frozen=True)
+class RunReport:
+    recorded: int = 0                     # alerts written by this run
+    notified: int = 0                     # notifications written by this run
+    silent: int = 0                       # alerts recorded too late to tell anyone
+    escalations: tuple[str, ...] = ()     # "INC-000123: reassigned to Tier 2"
+    incidents: frozenset[int] = field(default_factory=frozenset)   # tickets that changed
+
+
+@dataclass(frozen=True)
+class NotificationView:
+    id: int
+    incident_id: int
+    number: str
+    title: str
+    body: str
+    reason: str
+    created_at: dt.datetime
+    shown_at: dt.datetime | None
+    read_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class AlertView:
+    """An alert as the ticket's timeline shows it."""
+
+    target: str
+    level: str
+    reached_at: dt.datetime
+    recorded_at: dt.datetime
+    recorded_by: str
+    actions: str
+
+    @property
+    def words(self) -> str:
+        return WORDS[(self.target, self.level)]
+
+
+def alerts_for(s: Session, incident_id: int) -> list[AlertView]:
+    rows = s.execute(select(SlaAlert.target, SlaAlert.level, SlaAlert.reached_at, SlaAlert.recorded_at,
+                            SlaAlert.recorded_by, SlaAlert.actions)
+                     .where(SlaAlert.incident_id == incident_id).order_by(SlaAlert.reached_at, SlaAlert.id)).all()
+    return [AlertView(r[0], r[1], _aware(r[2]), _aware(r[3]), r[4], r[5]) for r in rows]
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+class EscalationService:
+    def __init__(self, db: Database, clock: Clock, incidents: IncidentService, site: Site) -> None:
+        self.db = db
+        self.clock = clock
+        self.incidents = incidents
+        self.site = site
+
+    # -- the job -------------------------------------------------------------------------
+    def run(self, actor: Actor, *, holder: str, now: dt.datetime | None = None) -> RunReport:
+        """Record every crossing up to ``now`` and carry out its rule; returns what it did."""
+        require(actor, "sla.alerts")
+        moment = now or self.clock()
+        recorded = notified = silent = 0
+        escalations: list[str] = []
+        touched: set[int] = set()
+        while True:
+            with self.db.writing() as s:
+                found = detect.crossings(s, moment, limit=BATCH)
+                for c in found:
+                    outcome = self._record(s, actor, c, moment, holder)
+                    if outcome is None:
+                        continue
+                    n, words = outcome
+                    recorded += 1
+                    touched.add(c.incident_id)
+                    if n < 0:
+                        silent += 1
+                    else:
+                        notified += n
+                    escalations.extend(words)
+            if len(found) < BATCH:
+                break
+        return RunReport(recorded, notified, silent, tuple(escalations), frozenset(touched))
+
+    def next_crossing(self, now: dt.datetime | None = None) -> dt.datetime | None:
+        """When the job next has something to record (for the watch's alarm)."""
+        with self.db.reading() as s:
+            return detect.next_crossing(s, now or self.clock())
+
+    def _record(self, s: Session, actor: Actor, c: detect.Crossing, now: dt.datetime,
+                holder: str) -> tuple[int, list[str]] | None:
+        """One crossing: the alert row, then (if this caller's insert went in) its rule.
+        Returns (notifications written, or -1 when too late to tell; escalations in words),
+        or None when another caller had recorded it, or it no longer holds."""
+        inc = s.get(Incident, c.incident_id)
+        if inc is None:
+            return None
+        reached = c.at
+        if c.level == "breach":
+            # Measured afresh as of now, so the breach is stored on the ticket with its own
+            # instant (the moment business time ran past the target), not this run's.
+            tracking.refresh(s, inc, now)
+            breached = getattr(inc, f"{c.target}_breached_at")
+            if breached is None:
+                return None           # an event since moved the target: nothing to record
+            reached = _aware(breached)
+        stale = now - reached > STALE_AFTER
+        # At risk and breached both past before anyone looked: the breach tells; the
+        # at-risk point is kept for the record only.
+        superseded = c.level == "at_risk" and (due := getattr(inc, f"{c.target}_due_at")) is not None \
+            and _aware(due) < now
+        rule, rule_id = rule_for(s, inc.service_id, inc.priority.value)
+        alert_id = self._insert_alert(s, {
+            "incident_id": inc.id, "target": c.target, "level": c.level, "reached_at": reached,
+            "due_at": getattr(inc, f"{c.target}_due_at"), "priority": inc.priority.value,
+            "recorded_at": now, "recorded_by": holder[:200], "rule_id": rule_id, "actions": ""})
+        if alert_id is None:
+            return None
+        if stale or superseded:
+            why = "recorded late; no one told" if stale else "breached before it was noticed; the breach tells"
+            s.execute(update(SlaAlert).where(SlaAlert.id == alert_id).values(actions=why))
+            return -1, []
+        done: list[str] = []
+        if c.level == "breach" and (rule.breach_reassign_team or rule.breach_raise_urgency):
+            team_id = lookups.team_id(s, rule.breach_reassign_team) if rule.breach_reassign_team else None
+            reason = f"SLA escalation: {WORDS[(c.target, c.level)]} ({inc.priority.value})"
+            done = self.incidents.escalate_in(s, actor, inc, now, reason=reason, team_id=team_id,
+                                              raise_urgency=rule.breach_raise_urgency)
+        recipients = self._recipients(s, inc, c.level, rule)
+        title, body = self._message(s, inc, c, reached)
+        for staff_id, why in recipients:
+            s.add(StaffNotification(staff_id=staff_id, incident_id=inc.id, alert_id=alert_id, reason=why,
+                                    title=title[:300], body=body, created_at=now))
+        told = ", ".join(f"{name} ({REASONS[why]})" for name, why in self._names(s, recipients))
+        actions = "; ".join([f"told {told}" if told else "no one to tell", *done])
+        s.execute(update(SlaAlert).where(SlaAlert.id == alert_id).values(actions=actions))
+        s.flush()
+        return len(recipients), [f"{inc.number}: {d}" for d in done]
+
+    @staticmethod
+    def _insert_alert(s: Session, row: dict[str, object]) -> int | None:
+        dialect = postgresql if s.get_bind().dialect.name == "postgresql" else sqlite
+        result = s.execute(dialect.insert(SlaAlert).values(**row).on_conflict_do_nothing(
+            index_elements=["incident_id", "target", "level"]).returning(SlaAlert.id))
+        found = result.first()
+        return int(found[0]) if found is not None else None
+
+    def _recipients(self, s: Session, inc: Incident, level: str, rule: Rule) -> list[tuple[int, str]]:
+        """Who is told, each once, with why (the first reason that applies)."""
+        out: dict[int, str] = {}
+        active = set(s.execute(select(StaffAccount.id).where(StaffAccount.active.is_(True))).scalars())
+        assignee = rule.at_risk_notify_assignee if level == "at_risk" else rule.breach_notify_assignee
+        if assignee and inc.assignee_id in active:
+            out[inc.assignee_id] = "assignee"
+        team = s.get(Team, inc.team_id) if inc.team_id else None
+        if level == "at_risk" and rule.at_risk_notify_team and team is not None:
+            for sid in s.execute(select(TeamMember.staff_id).where(TeamMember.team_id == team.id)
+                                 .order_by(TeamMember.staff_id)).scalars():
+                if sid in active:
+                    out.setdefault(sid, "team")
+        if level == "breach" and rule.breach_notify_lead and team is not None:
+            for sid in self._leads(s, team):
+                if sid in active:
+                    out.setdefault(sid, "lead")
+        return list(out.items())
+
+    @staticmethod
+    def _leads(s: Session, team: Team) -> list[int]:
+        """The team's lead; a team without one: its supervisors (someone must hear of it)."""
+        if team.lead_id is not None:
+            return [team.lead_id]
+        return list(s.execute(select(TeamMember.staff_id).join(StaffRole, StaffRole.staff_id == TeamMember.staff_id)
+                              .where(TeamMember.team_id == team.id,
+                                     StaffRole.role.in_([Role.SUPERVISOR, Role.ADMIN]))
+                              .distinct().order_by(TeamMember.staff_id)).scalars())
+
+    @staticmethod
+    def _names(s: Session, recipients: Iterable[tuple[int, str]]) -> list[tuple[str, str]]:
+        out = []
+        for sid, why in recipients:
+            staff = s.get(StaffAccount, sid)
+            out.append((staff.display_name if staff else f"#{sid}", why))
+        return out
+
+    def _message(self, s: Session, inc: Incident, c: detect.Crossing, reached: dt.datetime) -> tuple[str, str]:
+        target_s = getattr(inc, f"{c.target}_target_s")
+        due = getattr(inc, f"{c.target}_due_at")
+        when = self.site.local(reached).strftime("%a %d %b %H:%M")
+        what = WORDS[(c.target, c.level)]
+        title = f"{inc.number} {what}"
+        if c.level == "at_risk":
+            due_words = f"; due {self.site.local(_aware(due)).strftime('%a %d %b %H:%M')}" if due else ""
+            body = (f"{inc.title}\n{inc.priority.value}: 75 % or more of the {format_duration(target_s)} "
+                    f"{c.target} target used at {when}{due_words}.")
+        else:
+            body = (f"{inc.title}\n{inc.priority.value}: the {format_duration(target_s)} {c.target} target "
+                    f"ran out at {when}.")
+        return title, body
+
+    # -- notifications --------------------------------------------------------------------
+    def notifications(self, actor: Actor, *, unread_only: bool = True, limit: int = 50) -> list[NotificationView]:
+        with self.db.reading() as s:
+            return self._views(s, actor, unread_only=unread_only, limit=limit)
+
+    def _views(self, s: Session, actor: Actor, *, unread_only: bool = True, limit: int = 50,
+               unshown_only: bool = False) -> list[NotificationView]:
+        q = (select(StaffNotification, Incident.number).join(Incident, Incident.id == StaffNotification.incident_id)
+             .where(StaffNotification.staff_id == actor.staff_id))
+        if unread_only:
+            q = q.where(StaffNotification.read_at.is_(None))
+        if unshown_only:
+            q = q.where(StaffNotification.shown_at.is_(None))
+        rows = s.execute(q.order_by(StaffNotification.id.desc()).limit(limit)).all()
+        return [NotificationView(n.id, n.incident_id, number, n.title, n.body, n.reason, _aware(n.created_at),
+                                 _aware(n.shown_at) if n.shown_at else None,
+                                 _aware(n.read_at) if n.read_at else None) for n, number in rows]
+
+    def claim_unshown(self, actor: Actor) -> list[NotificationView]:
+        """This person's notifications no workstation has shown yet, marked shown here (so
+        two workstations signed in as the same person show each once)."""
+        now = self.clock()
+        with self.db.writing() as s:
+            views = self._views(s, actor, unshown_only=True, limit=20)
+            if views:
+                s.execute(update(StaffNotification).where(
+                    StaffNotification.id.in_([v.id for v in views]), StaffNotification.shown_at.is_(None))
+                    .values(shown_at=now))
+            return views
+
+    def mark_read(self, actor: Actor, ids: Iterable[int] | None = None) -> int:
+        """Mark this person's notifications read (``ids``; None: all); returns how many."""
+        now = self.clock()
+        with self.db.writing() as s:
+            q = update(StaffNotification).where(StaffNotification.staff_id == actor.staff_id,
+                                                StaffNotification.read_at.is_(None))
+            if ids is not None:
+                q = q.where(StaffNotification.id.in_(list(ids)))
+            return int(s.execute(q.values(read_at=now)).rowcount or 0)  # type: ignore[attr-defined]
+
+    def unread_count(self, actor: Actor) -> int:
+        from sqlalchemy import func
+
+        with self.db.reading() as s:
+            return int(s.execute(select(func.count(StaffNotification.id)).where(
+                StaffNotification.staff_id == actor.staff_id, StaffNotification.read_at.is_(None))).scalar_one())
+
+    # -- rules -----------------------------------------------------------------------------
+    def rules(self) -> list[RuleRow]:
+        with self.db.reading() as s:
+            return all_rules(s)
+
+    def rule_for(self, service: str | None, priority: str) -> tuple[Rule, str]:
+        """The rule a ticket of this service and priority gets, and which row it is."""
+        with self.db.reading() as s:
+            service_id = lookups.service_id(s, service) if service else None
+            rule, rule_id = rule_for(s, service_id, _priority(priority))
+            row = next((r for r in all_rules(s) if r.id == rule_id), None)
+            return rule, row.scope if row else "the built-in default"
+
+    def set_rule(self, actor: Actor, *, service: str | None, priority: str | None, **settings: object) -> RuleRow:
+        """Create or change the rule for (service, priority); unnamed settings keep the
+        current value (of this row, or of the rule that applied so far)."""
+        require(actor, "sla.manage")
+        unknown = set(settings) - set(SETTINGS)
+        if unknown:
+            raise InvalidInput(f"Unknown escalation settings: {', '.join(sorted(unknown))}.", "settings")
+        prio = _priority(priority) if priority else None
+        now = self.clock()
+        with self.db.writing() as s:
+            service_id = lookups.service_id(s, service) if service else None
+            row = self._row(s, service_id, prio)
+            base, _ = rule_for(s, service_id, prio or "P3")
+            if row is not None:
+                base = next(r.rule for r in all_rules(s) if r.id == row.id)
+            rule = changed(base, **settings)
+            team_id = lookups.team_id(s, rule.breach_reassign_team) if rule.breach_reassign_team else None
+            values = {"at_risk_notify_assignee": rule.at_risk_notify_assignee,
+                      "at_risk_notify_team": rule.at_risk_notify_team,
+                      "breach_notify_assignee": rule.breach_notify_assignee,
+                      "breach_notify_lead": rule.breach_notify_lead, "breach_reassign_team_id": team_id,
+                      "breach_raise_urgency": rule.breach_raise_urgency, "by_mail": rule.by_mail}
+            if row is None:
+                row = EscalationRule(service_id=service_id, priority=prio, scope=f"{service_id or '*'}:{prio or '*'}",
+                                     updated_at=now,
+                                     updated_by_id=actor.staff_id, **values)
+                s.add(row)
+                s.flush()
+                audit.record(s, actor, now, "escalation_rule", row.id, "created", None,
+                             f"{service or 'any service'}, {prio or 'any priority'}")
+            for key, value in values.items():
+                old = getattr(row, key)
+                if old != value:
+                    audit.record(s, actor, now, "escalation_rule", row.id, key, old, value)
+                    setattr(row, key, value)
+            row.updated_at, row.updated_by_id = now, actor.staff_id
+            s.flush()
+            return next(r for r in all_rules(s) if r.id == row.id)
+
+    def clear_rule(self, actor: Actor, *, service: str | None, priority: str | None) -> None:
+        require(actor, "sla.manage")
+        prio = _priority(priority) if priority else None
+        now = self.clock()
+        with self.db.writing() as s:
+            service_id = lookups.service_id(s, service) if service else None
+            row = self._row(s, service_id, prio)
+            if row is None:
+                raise NotFound(f"No escalation rule for {service or 'any service'}, {prio or 'any priority'}.")
+            audit.record(s, actor, now, "escalation_rule", row.id, "deleted",
+                         f"{service or 'any service'}, {prio or 'any priority'}", None)
+            s.delete(row)
+
+    @staticmethod
+    def _row(s: Session, service_id: int | None, priority: str | None) -> EscalationRule | None:
+        return s.execute(select(EscalationRule).where(
+            EscalationRule.scope == f"{service_id or '*'}:{priority or '*'}")).scalars().first()
+
+    # -- team leads --------------------------------------------------------------------------
+    def team_leads(self) -> list[tuple[str, str | None]]:
+        with self.db.reading() as s:
+            rows = s.execute(select(Team.name, StaffAccount.display_name)
+                             .outerjoin(StaffAccount, StaffAccount.id == Team.lead_id)
+                             .where(Team.active.is_(True)).order_by(Team.name)).all()
+            return [(r[0], r[1]) for r in rows]
+
+    def set_team_lead(self, actor: Actor, team: str, staff: str | None) -> None:
+        """Who is told of the team's breaches (None: its supervisors). Teams are the
+        admin's, as on the server (``teams`` is written by the admin group only)."""
+        require(actor, "staff.manage")
+        now = self.clock()
+        with self.db.writing() as s:
+            t = s.get(Team, lookups.team_id(s, team))
+            assert t is not None
+            lead = lookups.staff_id(s, staff) if staff else None
+            if lead is not None and s.get(TeamMember, (t.id, lead)) is None:
+                raise InvalidInput(f"{staff} is not a member of {t.name}; a team's lead is one of its members.",
+                                   "lead")
+            if t.lead_id != lead:
+                audit.record(s, actor, now, "team", t.id, "lead_id", t.lead_id, lead)
+                t.lead_id = lead
+
+    def services(self) -> list[str]:
+        with self.db.reading() as s:
+            return list(s.execute(select(Service.name).where(Service.active.is_(True))
+                                  .order_by(Service.name)).scalars())
+
+
+def _priority(value: str) -> str:
+    p = value.strip().upper()
+    if p not in ("P1", "P2", "P3", "P4", "P5"):
+        raise InvalidInput(f"No priority {value!r}; priorities are P1 to P5.", "priority")
+    return p

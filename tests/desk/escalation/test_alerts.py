@@ -1,0 +1,159 @@
+"""SLA alerts: recorded at the instant they happen, once, with the rule's notifications and
+escalations — on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from db.enums import Role
+from db.models import Incident, JournalEntry, SlaAlert, StaffNotification
+from desk.actor import Actor
+from desk.bootstrap import Services
+from desk.errors import PermissionDenied
+from desk.escalation.service import EscalationService
+from desk.incidents.service import NewIncident
+from tests import factories
+
+NY = ZoneInfo("America/New_York")
+SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+def ny(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=NY).astimezone(dt.UTC)
+
+
+@pytest.fixture
+def desk(services: Services, admin: Actor, clock):  # type: ignore[no-untyped-def]
+    """A P2 printing ticket (response 30 min, resolution 8 business hours) opened Monday
+    09:00, held by Tina of Desktop Support; Uma is in the team too, Lee leads it."""
+    clock.set(ny(2026, 11, 2, 9, 0))
+    tina = factories.staff(services, admin, "tina", Role.TECHNICIAN, teams=("Desktop Support",))
+    uma = factories.staff(services, admin, "uma", Role.TECHNICIAN, teams=("Desktop Support",))
+    lee = factories.staff(services, admin, "lee", Role.SUPERVISOR, teams=("Desktop Support",))
+    esc: EscalationService = services.escalation
+    esc.set_team_lead(admin, "Desktop Support", "lee")
+    number = services.incidents.open(admin, NewIncident(
+        title="Lab printer offline", service="Printing", impact="medium", urgency="high",
+        team="Desktop Support", assignee="tina")).number
+    return {"tina": tina, "uma": uma, "lee": lee, "number": number, "esc": esc}
+
+
+def alerts(services: Services) -> list[tuple[str, str, dt.datetime, str]]:
+    with services.db.reading() as s:
+        rows = s.execute(select(SlaAlert.target, SlaAlert.level, SlaAlert.reached_at, SlaAlert.actions)
+                         .order_by(SlaAlert.id)).all()
+    return [(r[0], r[1], r[2] if r[2].tzinfo else r[2].replace(tzinfo=dt.UTC), r[3]) for r in rows]
+
+
+def test_at_risk_and_breach_are_recorded_at_their_instant_and_told_once(services: Services, admin: Actor,
+                                                                          desk) -> None:  # type: ignore[no-untyped-def]
+    esc: EscalationService = desk["esc"]
+    assert esc.run(admin, holder="test", now=ny(2026, 11, 2, 9, 10)).recorded == 0
+    # 75 % of the 30-minute response target: 09:22:30.
+    assert esc.next_crossing(ny(2026, 11, 2, 9, 10)) == ny(2026, 11, 2, 9, 22, 30)
+    report = esc.run(admin, holder="test", now=ny(2026, 11, 2, 9, 25))
+    assert (report.recorded, report.notified) == (1, 3)      # Tina (assignee), Uma and Lee (team)
+    assert alerts(services)[0][:3] == ("response", "at_risk", ny(2026, 11, 2, 9, 22, 30))
+    assert "Tina (assigned to you)" in alerts(services)[0][3]
+    assert esc.run(admin, holder="again", now=ny(2026, 11, 2, 9, 26)).recorded == 0
+
+    # Looked at only at 09:45: the breach is stored with its own instant, not 09:45.
+    report = esc.run(admin, holder="test", now=ny(2026, 11, 2, 9, 45))
+    assert report.recorded == 1
+    target, level, reached, actions = alerts(services)[1]
+    assert (target, level) == ("response", "breach")
+    assert ny(2026, 11, 2, 9, 30) <= reached <= ny(2026, 11, 2, 9, 30, 1)
+    with services.db.reading() as s:
+        inc = s.execute(select(Incident).where(Incident.number == desk["number"])).scalar_one()
+        stored = inc.response_breached_at if inc.response_breached_at.tzinfo else \
+            inc.response_breached_at.replace(tzinfo=dt.UTC)
+    assert stored == reached
+    assert "Tina (assigned to you)" in actions and "Lee (you lead the team)" in actions
+    assert "Uma" not in actions          # a breach goes to the assignee and the lead
+
+    tina_sees = esc.notifications(desk["tina"])
+    assert [n.title for n in tina_sees] == [f"{desk['number']} response target breached",
+                                            f"{desk['number']} response at risk"]
+    assert "75 % or more of the 30m response target" in tina_sees[1].body
+    # One workstation shows each notification once; reading it clears it.
+    assert len(esc.claim_unshown(desk["tina"])) == 2
+    assert esc.claim_unshown(desk["tina"]) == []
+    assert esc.mark_read(desk["tina"]) == 2
+    assert esc.unread_count(desk["tina"]) == 0
+    assert esc.unread_count(desk["uma"]) == 1
+
+
+def test_a_paused_resolution_clock_raises_nothing_and_a_response_stops_its_alerts(
+        services: Services, admin: Actor, desk) -> None:  # type: ignore[no-untyped-def]
+    esc: EscalationService = desk["esc"]
+    services.incidents.transition(desk["tina"], desk["number"], "in_progress")      # responded 09:00
+    services.incidents.transition(desk["tina"], desk["number"], "pending_vendor", reason="Waiting on HP.")
+    esc.run(admin, holder="test", now=ny(2026, 11, 9, 9, 0))
+    assert alerts(services) == []
+    assert esc.next_crossing(ny(2026, 11, 9, 9, 0)) is None
+
+
+@SQLITE_ONLY
+def test_a_crossing_noticed_a_day_late_is_recorded_but_tells_no_one(services: Services, admin: Actor,
+                                                                    desk) -> None:  # type: ignore[no-untyped-def]
+    esc: EscalationService = desk["esc"]
+    report = esc.run(admin, holder="test", now=ny(2026, 11, 5, 9, 0))
+    assert report.recorded == 4 and report.notified == 0 and report.silent == 4
+    assert all("no one told" in a[3] for a in alerts(services))
+
+
+@SQLITE_ONLY
+def test_the_rule_of_the_service_reassigns_and_raises_urgency_with_the_reason_on_the_ticket(
+        services: Services, admin: Actor, desk) -> None:  # type: ignore[no-untyped-def]
+    esc: EscalationService = desk["esc"]
+    esc.set_rule(admin, service="Printing", priority="P2", breach_reassign_team="Service Desk",
+                 breach_raise_urgency=True)
+    assert esc.rule_for("Printing", "P2")[1] == "Printing, P2"
+    assert esc.rule_for("Printing", "P3")[1] == "the built-in default"
+    esc.run(admin, holder="test", now=ny(2026, 11, 2, 9, 25))
+    report = esc.run(admin, holder="test", now=ny(2026, 11, 2, 9, 31))
+    assert report.escalations == (f"{desk['number']}: reassigned to Service Desk",)   # urgency already high
+    with services.db.reading() as s:
+        inc = s.execute(select(Incident).where(Incident.number == desk["number"])).scalar_one()
+        assert inc.team_id is not None and inc.assignee_id is None
+        notes = s.execute(select(JournalEntry.body).where(JournalEntry.incident_id == inc.id)).scalars().all()
+    assert any(n.startswith("SLA escalation: response target breached (P2): reassigned to Service Desk")
+               for n in notes)
+
+
+@SQLITE_ONLY
+def test_raising_urgency_moves_the_priority_through_the_matrix(services: Services, admin: Actor,
+                                                               clock) -> None:  # type: ignore[no-untyped-def]
+    clock.set(ny(2026, 11, 2, 9, 0))
+    esc: EscalationService = services.escalation
+    esc.set_rule(admin, service=None, priority=None, breach_raise_urgency=True)
+    number = services.incidents.open(admin, NewIncident(title="Slow VPN", service="Wi-Fi & Network",
+                                                        impact="medium", urgency="medium")).number
+    before = services.incidents.get(number).priority
+    report = esc.run(admin, holder="test", now=ny(2026, 11, 3, 12, 0))
+    after = services.incidents.get(number)
+    assert after.urgency == "high" and after.priority < before
+    assert any("urgency raised to High" in e for e in report.escalations)
+
+
+def test_two_callers_at_once_record_each_alert_once(services: Services, admin: Actor,
+                                                   desk) -> None:  # type: ignore[no-untyped-def]
+    other = EscalationService(services.db, services.clock, services.incidents, services.site)
+    desk["esc"].run(admin, holder="a", now=ny(2026, 11, 2, 9, 25))
+    other.run(admin, holder="b", now=ny(2026, 11, 2, 9, 25))
+    with services.db.reading() as s:
+        assert s.execute(select(func.count(SlaAlert.id))).scalar_one() == 1
+        assert s.execute(select(func.count(StaffNotification.id))).scalar_one() == 3
+
+
+@SQLITE_ONLY
+def test_counter_staff_do_not_run_the_job_and_technicians_do_not_set_rules(services: Services, admin: Actor,
+                                                                            desk) -> None:  # type: ignore[no-untyped-def]
+    counter = factories.staff(services, admin, "cara", Role.COUNTER)
+    with pytest.raises(PermissionDenied):
+        desk["esc"].run(counter, holder="x")
+    with pytest.raises(PermissionDenied):
+        desk["esc"].set_rule(desk["tina"], service=None, priority=None, by_mail=True)

@@ -1,0 +1,98 @@
+"""On PostgreSQL the server holds the SLA alerts to the truth, as real staff logins find
+with their own connections: a technician's workstation may run the job, but nobody can
+forge an alert, a notification, or someone else's "read"."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from db.enums import Role
+from db.models import SlaAlert, StaffNotification
+from desk.bootstrap import Services
+from desk.incidents.service import NewIncident
+from tests import dbtools
+from tests.pg_logins import Login, refused, staff_logins
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def desk(db_templates: dbtools.Templates, postgres_url: str) -> Iterator[tuple[Services, dict[str, Login], str]]:
+    with staff_logins(db_templates, postgres_url, [("tom", Role.TECHNICIAN), ("cat", Role.COUNTER),
+                                                   ("sue", Role.SUPERVISOR)]) as (owner, admin, logins):
+        # P1 tickets (15-minute response, round the clock) opened 20 and 12 minutes ago by
+        # the owner (whose clock is trusted), held by Tom in the Service Desk team.
+        numbers = []
+        for minutes in (20, 12):
+            past = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes)
+            then = Services.over(owner.db, clock=lambda past=past: past)  # type: ignore[misc]
+            numbers.append(then.incidents.open(admin, NewIncident(
+                title="Core switch down", service="Wi-Fi & Network", impact="high", urgency="high",
+                team="Service Desk", assignee=logins["tom"].actor.username)).number)
+        yield owner, logins, numbers
+
+
+def test_a_technicians_workstation_records_the_alerts_and_tells_the_team(desk) -> None:  # type: ignore[no-untyped-def]
+    _owner, logins, (old, new) = desk
+    db, tom = logins["tom"].services()
+    try:
+        report = tom.escalation.run(logins["tom"].actor, holder="tom's workstation")
+        # The older one: at risk at 11:15 and breached at 15:00 before anyone looked (the
+        # breach tells); the newer one: at risk.
+        assert (report.recorded, report.silent) == (3, 1)
+        told = tom.escalation.claim_unshown(logins["tom"].actor)
+        assert {n.title for n in told} == {f"{old} response target breached", f"{new} response at risk"}
+        assert tom.escalation.mark_read(logins["tom"].actor) == 2
+        for key, expected in (("cat", 1), ("sue", 2)):   # the team; Sue also as its supervisor
+            db2, other = logins[key].services()
+            try:
+                assert other.escalation.unread_count(logins[key].actor) == expected, key
+            finally:
+                db2.dispose()
+    finally:
+        db.dispose()
+
+
+def test_nobody_forges_an_alert_or_a_notification_in_psql(desk) -> None:  # type: ignore[no-untyped-def]
+    owner, logins, _numbers = desk
+    db, tom = logins["tom"].services()
+    try:
+        tom.escalation.run(logins["tom"].actor, holder="tom's workstation")
+    finally:
+        db.dispose()
+    with owner.db.reading() as s:
+        alert = s.execute(select(SlaAlert).where(SlaAlert.level == "at_risk").order_by(SlaAlert.id)).scalars().first()
+        assert alert is not None
+        cats = s.execute(select(StaffNotification.id).where(
+            StaffNotification.staff_id == logins["cat"].actor.staff_id)).scalars().all()
+        iid = alert.incident_id
+    with logins["tom"].sql() as c:
+        msg = refused(c, "INSERT INTO sla_alerts (incident_id, target, level, reached_at, priority, recorded_at, "
+                         "recorded_by, actions) VALUES (%s, 'resolution', 'breach', now(), 'P1', now(), 'me', '')",
+                      (iid,))
+        assert "records what the ticket's SLA says happened" in msg
+        assert "stays as it was recorded" in refused(
+            c, "UPDATE sla_alerts SET actions = 'told nobody' WHERE id = %s", (alert.id,))
+        assert "comes with the SLA alert" in refused(
+            c, "INSERT INTO staff_notifications (staff_id, incident_id, alert_id, reason, title, body, created_at) "
+               "VALUES (%s, %s, %s, 'team', 'Fake', '', now())",
+            (logins["sue"].actor.staff_id, iid + 1000, alert.id))
+        assert "only its recipient" in refused(
+            c, "UPDATE staff_notifications SET read_at = now() WHERE id = %s", (cats[0],))
+        refused(c, "INSERT INTO escalation_rules (at_risk_notify_assignee, at_risk_notify_team, "
+                   "breach_notify_assignee, breach_notify_lead, breach_raise_urgency, by_mail, updated_at) "
+                   "VALUES (false, false, false, false, false, false, now())")
+    with logins["cat"].sql() as c:
+        refused(c, "INSERT INTO job_leases (name, holder, acquired_at, expires_at, generation) "
+                   "VALUES ('x', 'cat', now(), now(), 1)")
+        refused(c, "UPDATE sla_alerts SET recorded_by = 'cat' WHERE id = %s", (alert.id,))
+    db, sue = logins["sue"].services()
+    try:
+        row = sue.escalation.set_rule(logins["sue"].actor, service="Wi-Fi & Network", priority=None,
+                                      breach_raise_urgency=True)
+        assert row.rule.breach_raise_urgency and row.service == "Wi-Fi & Network"
+    finally:
+        db.dispose()

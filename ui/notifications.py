@@ -1,0 +1,233 @@
+"""Staff notifications on this workstation: an SLA alert that names the person signed in
+here shows as a desktop notification (freedesktop notifications over D-Bus, else the
+system tray's message) or, while Desk is the active window, as a toast in its corner;
+the bell in the status bar counts the unread ones and lists them — choosing one opens
+its ticket and marks it read.
+
+The person's notifications are asked for every few seconds off the GUI thread (and at
+once after any change here): the alert is written by whichever workstation holds the
+job, so this is how it reaches the others. Each is claimed as shown in the database, so
+a person signed in twice sees it once.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtDBus import QDBus, QDBusConnection, QDBusInterface
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QMenu,
+    QSystemTrayIcon,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk.escalation.service import NotificationView
+from ui.actions import icon
+from ui.context import DeskContext
+
+log = logging.getLogger(__name__)
+POLL_MS = 10_000
+TOAST_MS = 12_000
+
+
+class DesktopNotifier:
+    """Puts a message on the desktop: freedesktop notifications if a notification
+    server answers on the session bus, else the tray icon's message; False if neither."""
+
+    def __init__(self, tray_parent: QObject | None = None) -> None:
+        self._dbus: QDBusInterface | None = None
+        bus = QDBusConnection.sessionBus()
+        if bus.isConnected():
+            iface = QDBusInterface("org.freedesktop.Notifications", "/org/freedesktop/Notifications",
+                                   "org.freedesktop.Notifications", bus)
+            if iface.isValid():
+                self._dbus = iface
+        self._tray: QSystemTrayIcon | None = None
+        if self._dbus is None and QSystemTrayIcon.isSystemTrayAvailable():
+            self._tray = QSystemTrayIcon(icon("mdi6.bell-ring-outline"), tray_parent)
+            self._tray.setToolTip("Desk")
+            self._tray.show()
+
+    @property
+    def available(self) -> str:
+        return "freedesktop" if self._dbus is not None else ("tray" if self._tray is not None else "")
+
+    def show(self, title: str, body: str) -> bool:
+        if self._dbus is not None:
+            # Notify(app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout)
+            reply = self._dbus.callWithArgumentList(
+                QDBus.CallMode.Block, "Notify", ["Desk", 0, "dialog-warning", title, body, [], {}, TOAST_MS])
+            if reply.errorName():
+                log.warning("desktop notification refused: %s", reply.errorMessage())
+                return False
+            return True
+        if self._tray is not None and self._tray.supportsMessages():
+            self._tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Warning, TOAST_MS)
+            return True
+        return False
+
+
+class Toast(QFrame):
+    """A notification in the window's corner: what, about which ticket; click to open it."""
+
+    clicked = Signal()
+
+    def __init__(self, parent: QWidget, title: str, body: str) -> None:
+        super().__init__(parent)
+        self.setObjectName("notification_toast")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setStyleSheet("#notification_toast { border: 1px solid palette(mid); border-radius: 6px;"
+                           " background: palette(base); }")
+        layout = QVBoxLayout(self)
+        head = QLabel(f"<b>{_escape(title)}</b>", self)
+        text = QLabel(_escape(body).replace("\n", "<br>"), self)
+        text.setWordWrap(True)
+        hint = QLabel("<small>Click to open the ticket</small>", self)
+        for w in (head, text, hint):
+            w.setTextFormat(Qt.TextFormat.RichText)
+            layout.addWidget(w)
+        self.setFixedWidth(380)
+        self.adjustSize()
+        QTimer.singleShot(TOAST_MS, self.close)
+
+    def mousePressEvent(self, event: Any) -> None:
+        self.clicked.emit()
+        self.close()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class NotificationCentre(QObject):
+    def __init__(self, window: Any, ctx: DeskContext, *, poll_ms: int = POLL_MS,
+                 desktop: DesktopNotifier | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.ctx = ctx
+        self.desktop = desktop if desktop is not None else DesktopNotifier(window)
+        self.unread: list[NotificationView] = []
+        self.toasts: list[Toast] = []
+        self.shown: list[tuple[str, str, str]] = []     # (where, title, body): what was put up, for tests
+        self._busy = False
+        self.button = QToolButton(window)
+        self.button.setObjectName("notifications_button")
+        self.button.setAccessibleName("Notifications")
+        self.button.setIcon(icon("mdi6.bell-outline"))
+        self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.button.setAutoRaise(True)
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.menu = QMenu(self.button)
+        self.button.setMenu(self.menu)
+        window.statusBar().addPermanentWidget(self.button)
+        self._render()
+        self.timer = QTimer(self)
+        self.timer.setInterval(poll_ms)
+        self.timer.timeout.connect(self.poll)
+        self.timer.start()
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(500)      # a burst of changes asks once
+        self._soon.timeout.connect(self.poll)
+        ctx.changes.changed.connect(lambda _c: self._soon.start())
+        QTimer.singleShot(0, self.poll)
+
+    # -- asking ----------------------------------------------------------------------------
+    def poll(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        esc = self.ctx.services.escalation
+        actor = self.ctx.actor
+
+        def fetch() -> tuple[list[NotificationView], list[NotificationView]]:
+            return esc.claim_unshown(actor), esc.notifications(actor, unread_only=True, limit=30)
+
+        self.ctx.runner.write(fetch, self._on_fetched, self._on_failed, owner=self)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._busy = False
+        log.warning("could not read notifications: %s", exc)
+
+    def _on_fetched(self, result: tuple[list[NotificationView], list[NotificationView]]) -> None:
+        self._busy = False
+        fresh, unread = result
+        self.unread = unread
+        self._render()
+        for n in reversed(fresh):          # oldest first, as they happened
+            self._put_up(n)
+
+    # -- showing ---------------------------------------------------------------------------
+    def _put_up(self, n: NotificationView) -> None:
+        active = self.window.isActiveWindow()
+        if not active and self.desktop.show(n.title, n.body):
+            self.shown.append((self.desktop.available, n.title, n.body))
+            return
+        toast = Toast(self.window, n.title, n.body)
+        toast.clicked.connect(lambda n=n: self.open(n))
+        self.toasts = [t for t in self.toasts if t.isVisible()] + [toast]
+        self._place_toasts()
+        toast.show()
+        toast.raise_()
+        self.shown.append(("toast", n.title, n.body))
+        QApplication.alert(self.window, TOAST_MS)     # the taskbar entry asks for attention
+
+    def _place_toasts(self) -> None:
+        margin = 16
+        bottom = self.window.height() - self.window.statusBar().height() - margin
+        for toast in reversed(self.toasts):
+            if not toast.isVisible() and toast is not self.toasts[-1]:
+                continue
+            toast.adjustSize()
+            bottom -= toast.height()
+            toast.move(self.window.width() - toast.width() - margin, bottom)
+            bottom -= 8
+
+    def _render(self) -> None:
+        count = len(self.unread)
+        self.button.setText(f"{count}" if count else "")
+        self.button.setIcon(icon("mdi6.bell-ring" if count else "mdi6.bell-outline"))
+        self.button.setToolTip(f"{count} unread notification{'s' if count != 1 else ''}" if count
+                               else "No unread notifications")
+        self.menu.clear()
+        if not self.unread:
+            empty = self.menu.addAction("No unread notifications")
+            empty.setEnabled(False)
+            return
+        for n in self.unread:
+            when = self.ctx.site.local(n.created_at).strftime("%a %H:%M")
+            action = QAction(f"{n.title} — {when}", self.menu)
+            action.setToolTip(n.body)
+            action.triggered.connect(lambda _=False, n=n: self.open(n))
+            self.menu.addAction(action)
+        self.menu.addSeparator()
+        self.menu.addAction("Mark all read", self.mark_all_read)
+
+    def open(self, n: NotificationView) -> None:
+        self.window.open_ticket(n.number)
+        self._mark([n.id])
+
+    def mark_all_read(self) -> None:
+        self._mark(None)
+
+    def _mark(self, ids: list[int] | None) -> None:
+        esc = self.ctx.services.escalation
+        actor = self.ctx.actor
+        self.unread = [n for n in self.unread if ids is not None and n.id not in ids]
+        self._render()
+        self.ctx.runner.write(lambda: esc.mark_read(actor, ids), lambda _n: None, self._on_failed, owner=self)
+
+
+def install(window: Any, ctx: DeskContext) -> NotificationCentre:
+    centre = NotificationCentre(window, ctx)
+    window.notifications = centre
+    return centre
