@@ -63,6 +63,17 @@ class RunReport:
 
 
 @dataclass(frozen=True)
+class Overview:
+    services: tuple[str, ...]
+    teams: tuple[str, ...]
+    members: dict[str, tuple[tuple[str, str], ...]]    # team -> (username, name)
+    leads: dict[str, str | None]                       # team -> lead's username
+    rules: tuple[RuleRow, ...]
+    holder: tuple[str, dt.datetime] | None             # who runs the alert job, since when
+    next_crossing: dt.datetime | None
+
+
+@dataclass(frozen=True)
 class NotificationView:
     id: int
     incident_id: int
@@ -392,10 +403,29 @@ class EscalationService:
                 audit.record(s, actor, now, "team", t.id, "lead_id", t.lead_id, lead)
                 t.lead_id = lead
 
-    def services(self) -> list[str]:
+    def overview(self) -> Overview:
+        """All the set-up page shows, in one read."""
+        from desk.escalation.lease import current_holder
+
+        now = self.clock()
         with self.db.reading() as s:
-            return list(s.execute(select(Service.name).where(Service.active.is_(True))
-                                  .order_by(Service.name)).scalars())
+            services = tuple(s.execute(select(Service.name).where(Service.active.is_(True))
+                                       .order_by(Service.name)).scalars())
+            teams = s.execute(select(Team).where(Team.active.is_(True)).order_by(Team.name)).scalars().all()
+            members: dict[str, tuple[tuple[str, str], ...]] = {}
+            leads: dict[str, str | None] = {}
+            for t in teams:
+                rows = s.execute(select(StaffAccount.username, StaffAccount.display_name)
+                                 .join(TeamMember, TeamMember.staff_id == StaffAccount.id)
+                                 .where(TeamMember.team_id == t.id, StaffAccount.active.is_(True))
+                                 .order_by(StaffAccount.display_name)).all()
+                members[t.name] = tuple((r[0], r[1]) for r in rows)
+                lead = s.get(StaffAccount, t.lead_id) if t.lead_id else None
+                leads[t.name] = lead.username if lead else None
+            rules = tuple(all_rules(s))
+            nxt = detect.next_crossing(s, now)
+        return Overview(services, tuple(t.name for t in teams), members, leads, rules,
+                        current_holder(self.db, now), nxt)
 
 
 def _priority(value: str) -> str:

@@ -36,6 +36,8 @@ class Section:
 
 # One line per section; each feature adds its own line here and nothing else.
 SECTIONS: tuple[Section, ...] = (
+    Section("escalation", "Escalation", "mdi6.bell-alert-outline", "sla.manage", "ui.setup.escalation",
+            "Who is told when a ticket's SLA is at risk or breached, and what else happens"),
 )
 
 

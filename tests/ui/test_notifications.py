@@ -1,0 +1,118 @@
+"""A technician's workstation hears of an SLA alert: the desktop notification (or the toast
+while Desk is in front), the bell's count and list, the ticket's timeline; and the alert
+job's thread records it at the instant."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desk.actor import Actor
+from desk.bootstrap import Services
+from desk.incidents.service import NewIncident
+from ui.context import DeskContext
+from ui.notifications import NotificationCentre
+from ui.sla_watch import SlaWatch
+
+# The offscreen platform's note when a status-bar widget changes the window's size hints.
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+class FakeDesktop:
+    """Stands in for the notification server (none answers offscreen)."""
+
+    available = "freedesktop"
+
+    def __init__(self) -> None:
+        self.shown: list[tuple[str, str]] = []
+
+    def show(self, title: str, body: str) -> bool:
+        self.shown.append((title, body))
+        return True
+
+
+@pytest.fixture
+def at_risk(services: Services, admin: Actor, clock) -> str:  # type: ignore[no-untyped-def]
+    """A P2 ticket of the signed-in technician, 75 % of its 30-minute response used."""
+    clock.set(dt.datetime(2026, 11, 2, 14, 0, tzinfo=dt.UTC))       # Monday 09:00 in New York
+    number = services.incidents.open(admin, NewIncident(
+        title="Lab printer offline", service="Printing", impact="medium", urgency="high",
+        team="Desktop Support", assignee=admin.username)).number
+    clock.advance(minutes=23)
+    return number
+
+
+def test_the_watch_records_the_alert_and_the_technician_is_told_on_the_desktop(
+        qtbot, window, ctx: DeskContext, services: Services, admin: Actor, at_risk: str,  # type: ignore[no-untyped-def]
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    watch = SlaWatch(services, admin, parent=window)
+    watch.start = lambda: None        # type: ignore[method-assign]   # ticked by hand below
+    from desk.escalation.lease import TableLease
+    from desk.escalation.watch import AlertWatch
+
+    watch._watch = AlertWatch(services.escalation, admin, TableLease(services.db, "this one", clock=services.clock),
+                              services.clock)
+    states: list[str] = []
+    watch.state_changed.connect(states.append)
+    waits: list[float] = []
+    with qtbot.waitSignal(watch.recorded) as got:
+        # On a thread of its own, as the app runs it (never SQL on the GUI thread).
+        t = threading.Thread(target=lambda: waits.append(watch.run_once()))
+        t.start()
+        t.join(30)
+    qtbot.waitUntil(lambda: states == ["SLA alerts: watched here"])
+    assert got.args[0]
+    assert 1.0 <= waits[0] <= 30.0     # until the breach at 09:30, at most the stand-by interval
+
+    desktop = FakeDesktop()
+    monkeypatch.setattr(window, "isActiveWindow", lambda: False)     # Desk is behind another window
+    centre = NotificationCentre(window, ctx, desktop=desktop)
+    qtbot.waitUntil(lambda: desktop.shown != [])
+    title, body = desktop.shown[0]
+    assert title == f"{at_risk} response at risk"
+    assert "Lab printer offline" in body and "30m response target" in body
+    assert centre.button.text() == "1"
+    # A second look shows nothing new: each notification is put up once.
+    centre.poll()
+    assert len(desktop.shown) == 1
+
+    # From the bell: the ticket opens, the notification is read.
+    items = [a for a in centre.menu.actions() if a.text().startswith(at_risk)]
+    assert len(items) == 1
+    items[0].trigger()
+    assert window.tabs.current_ticket().number == at_risk
+    assert centre.button.text() == "" and services.escalation.unread_count(admin) == 0
+    page = window.tabs.current_ticket()
+    texts = [page.timeline.list.item(i).text() for i in range(page.timeline.list.count())]
+    assert any("SLA alert: response at risk" in t and "Told" in t for t in texts)
+
+
+def test_while_desk_is_in_front_the_notification_is_a_toast_that_opens_the_ticket(
+        qtbot, window, ctx: DeskContext, services: Services, admin: Actor, at_risk: str,  # type: ignore[no-untyped-def]
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    t = threading.Thread(target=lambda: services.escalation.run(admin, holder="test"))
+    t.start()
+    t.join(30)
+    desktop = FakeDesktop()
+    monkeypatch.setattr(window, "isActiveWindow", lambda: True)
+    centre = NotificationCentre(window, ctx, desktop=desktop)
+    qtbot.waitUntil(lambda: centre.toasts != [])
+    assert desktop.shown == []
+    toast = centre.toasts[0]
+    assert toast.isVisible() and toast.geometry().right() <= window.width()
+    qtbot.mouseClick(toast, Qt.MouseButton.LeftButton)
+    assert window.tabs.current_ticket().number == at_risk
+    assert not toast.isVisible()
+
+
+def test_counter_only_workstations_never_take_the_job(services: Services, admin: Actor) -> None:
+    from db.enums import Role
+    from tests import factories
+
+    counter = factories.staff(services, admin, "cara", Role.COUNTER)
+    watch = SlaWatch(services, counter)
+    watch.start()
+    assert not watch.enabled and watch._thread is None
+    watch.stop()
