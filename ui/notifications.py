@@ -12,10 +12,10 @@ a person signed in twice sees it once.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtDBus import QDBus, QDBusConnection, QDBusInterface
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,40 +38,75 @@ TOAST_MS = 12_000
 
 
 class DesktopNotifier:
-    """Puts a message on the desktop: freedesktop notifications if a notification
-    server answers on the session bus, else the tray icon's message; False if neither."""
+    """Puts a message on the desktop: freedesktop notifications (the session bus's
+    ``org.freedesktop.Notifications``, through jeepney, which the keyring already brings
+    on Linux) if a notification server answers, else the system tray's message.
+
+    Talking to the bus happens on a thread of its own (a slow or hung notification
+    server must never stall the window): ``available`` is known once the first probe is
+    back, and until then, or without either route, ``show`` returns False and the caller
+    puts up its own toast."""
 
     def __init__(self, tray_parent: QObject | None = None) -> None:
-        self._dbus: QDBusInterface | None = None
-        bus = QDBusConnection.sessionBus()
-        if bus.isConnected():
-            iface = QDBusInterface("org.freedesktop.Notifications", "/org/freedesktop/Notifications",
-                                   "org.freedesktop.Notifications", bus)
-            if iface.isValid():
-                self._dbus = iface
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="desk-notify")
+        self._probe: Future[bool] = self._pool.submit(_freedesktop_answers)
         self._tray: QSystemTrayIcon | None = None
-        if self._dbus is None and QSystemTrayIcon.isSystemTrayAvailable():
-            self._tray = QSystemTrayIcon(icon("mdi6.bell-ring-outline"), tray_parent)
-            self._tray.setToolTip("Desk")
-            self._tray.show()
+        self._tray_parent = tray_parent
 
     @property
     def available(self) -> str:
-        return "freedesktop" if self._dbus is not None else ("tray" if self._tray is not None else "")
+        if self._probe.done() and not self._probe.exception() and self._probe.result():
+            return "freedesktop"
+        if self._probe.done() and QSystemTrayIcon.isSystemTrayAvailable():
+            return "tray"
+        return ""
 
     def show(self, title: str, body: str) -> bool:
-        if self._dbus is not None:
-            # Notify(app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout)
-            reply = self._dbus.callWithArgumentList(
-                QDBus.CallMode.Block, "Notify", ["Desk", 0, "dialog-warning", title, body, [], {}, TOAST_MS])
-            if reply.errorName():
-                log.warning("desktop notification refused: %s", reply.errorMessage())
-                return False
+        route = self.available
+        if route == "freedesktop":
+            self._pool.submit(_freedesktop_notify, title, body)
             return True
-        if self._tray is not None and self._tray.supportsMessages():
-            self._tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Warning, TOAST_MS)
-            return True
+        if route == "tray":
+            if self._tray is None:
+                self._tray = QSystemTrayIcon(icon("mdi6.bell-ring-outline"), self._tray_parent)
+                self._tray.setToolTip("Desk")
+                self._tray.show()
+            if self._tray.supportsMessages():
+                self._tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Warning, TOAST_MS)
+                return True
         return False
+
+
+_NOTIFY = ("/org/freedesktop/Notifications", "org.freedesktop.Notifications")
+
+
+def _freedesktop_answers() -> bool:
+    """Whether a notification server is on the session bus (none: headless, or no desktop)."""
+    try:
+        from jeepney import DBusAddress, new_method_call
+        from jeepney.io.blocking import open_dbus_connection
+
+        addr = DBusAddress(_NOTIFY[0], bus_name=_NOTIFY[1], interface=_NOTIFY[1])
+        with open_dbus_connection(bus="SESSION") as conn:
+            reply = conn.send_and_get_reply(new_method_call(addr, "GetServerInformation"), timeout=2)
+            return bool(reply.body)
+    except Exception as exc:   # noqa: BLE001 - no bus, no server, no jeepney: the toast it is
+        log.info("no desktop notification server (%s); notifications show inside the window", exc)
+        return False
+
+
+def _freedesktop_notify(title: str, body: str) -> None:
+    try:
+        from jeepney import DBusAddress, new_method_call
+        from jeepney.io.blocking import open_dbus_connection
+
+        addr = DBusAddress(_NOTIFY[0], bus_name=_NOTIFY[1], interface=_NOTIFY[1])
+        with open_dbus_connection(bus="SESSION") as conn:
+            # Notify(app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout)
+            conn.send_and_get_reply(new_method_call(addr, "Notify", "susssasa{sv}i", (
+                "Desk", 0, "dialog-warning", title, body, [], {"urgency": ("y", 1)}, TOAST_MS)), timeout=3)
+    except Exception:
+        log.warning("desktop notification failed", exc_info=True)
 
 
 class Toast(QFrame):

@@ -403,6 +403,15 @@ class EscalationService:
                 audit.record(s, actor, now, "team", t.id, "lead_id", t.lead_id, lead)
                 t.lead_id = lead
 
+    def job_status(self) -> tuple[tuple[str, dt.datetime] | None, dt.datetime | None]:
+        """Who runs the alert job (and since when), and the next crossing."""
+        from desk.escalation.lease import current_holder
+
+        now = self.clock()
+        with self.db.reading() as s:
+            nxt = detect.next_crossing(s, now)
+        return current_holder(self.db, now), nxt
+
     def overview(self) -> Overview:
         """All the set-up page shows, in one read."""
         from desk.escalation.lease import current_holder

@@ -8,9 +8,10 @@ writes a rule for exactly that scope.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -43,6 +44,7 @@ SWITCHES = (
     ("by_mail", "Also send each notification by e-mail"),
 )
 ANY = ""
+JOB_REFRESH_MS = 15_000    # who holds the job changes when a workstation closes
 
 
 class EscalationSection(QWidget):
@@ -130,6 +132,7 @@ class EscalationSection(QWidget):
         buttons.addStretch(1)
         el.addLayout(buttons)
         el.addWidget(self.message)
+        el.addStretch(1)      # the groups sit together at the top, not spread over the height
 
         # Team leads (admins: teams are theirs, on the server too).
         self.lead_team = QComboBox(self)
@@ -169,6 +172,10 @@ class EscalationSection(QWidget):
         self.lead_team.currentIndexChanged.connect(self._fill_lead_choices)
         self.lead_set.clicked.connect(self._set_lead)
         self._loading = False
+        self._job_timer = QTimer(self)
+        self._job_timer.setInterval(JOB_REFRESH_MS)
+        self._job_timer.timeout.connect(self._refresh_job)
+        self._job_timer.start()
         self.reload()
 
     # -- reading ---------------------------------------------------------------------------
@@ -190,14 +197,7 @@ class EscalationSection(QWidget):
         combos.fill(self.lead_team, [(t, t) for t in o.teams], lead_team or (o.teams[0] if o.teams else None))
         self._loading = False
         self._fill_lead_choices()
-        site = self.ctx.site
-        if o.holder:
-            job = f"The alert job runs on {o.holder[0]} since {site.local(o.holder[1]):%a %d %b %H:%M}."
-        else:
-            job = "No workstation runs the alert job now: cron's “desk sla sweep” records the alerts."
-        job += (f" Next crossing: {site.local(o.next_crossing):%a %d %b %H:%M}." if o.next_crossing
-                else " No open ticket is heading for a crossing.")
-        self.job.setText(job)
+        self._show_job((o.holder, o.next_crossing))
         rows: list[tuple[str, Rule, str | None, str | None]] = []
         if not o.rules or o.rules[0].service or o.rules[0].priority:
             rows.append(("Any service, any priority (built in)", DEFAULT, None, None))
@@ -210,6 +210,22 @@ class EscalationSection(QWidget):
             self.table.setItem(i, 1, QTableWidgetItem(rule.describe()[:1].upper() + rule.describe()[1:]))
         self.table.resizeRowsToContents()
         self._on_scope()
+
+    def _refresh_job(self) -> None:
+        """The job line only (the editor keeps what is being typed)."""
+        if self.isVisible():
+            self.ctx.runner.read(self.esc.job_status, self._show_job, lambda _e: None, owner=self)
+
+    def _show_job(self, status: tuple[tuple[str, dt.datetime] | None, dt.datetime | None]) -> None:
+        holder, nxt = status
+        site = self.ctx.site
+        if holder:
+            job = f"The alert job runs on {holder[0]} since {site.local(holder[1]):%a %d %b %H:%M}."
+        else:
+            job = "No workstation runs the alert job now: cron's “desk sla sweep” records the alerts."
+        job += (f" Next crossing: {site.local(nxt):%a %d %b %H:%M}." if nxt
+                else " No open ticket is heading for a crossing.")
+        self.job.setText(job)
 
     def _on_row(self) -> None:
         items = self.table.selectedItems()
