@@ -279,8 +279,9 @@ class DashboardCharts(QWidget):
             QToolTip.hideText()
             return
         QToolTip.showText(QCursor.pos(), (
-            f"<b>{bars.label()}, {AGEING_BUCKETS[index][0]}</b><br>"
-            f"{labels.count(int(bars.at(index)), 'open ticket')} of {self._ageing_totals[index]:,} that old"), self)
+            f"<b>{bars.label()}, {escape(AGEING_BUCKETS[index][0])}</b><br>"
+            f"{int(bars.at(index)):,} of the {labels.count(self._ageing_totals[index], 'open ticket')} that old"),
+            self)
 
     def _on_team_hovered(self, state: bool, index: int, _bars: QBarSet) -> None:
         if not state or not 0 <= index < len(self._teams):
