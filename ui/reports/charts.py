@@ -30,8 +30,8 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QEvent, QMargins, QPointF, Qt
-from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QToolTip, QWidget
+from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QPainter, QPalette, QPen, QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QToolTip, QWidget
 
 from desk.reports.dashboard import TREND_WEEKS, Dashboard, TeamLoad
 from desk.reports.sla_data import AGEING_BUCKETS, Counts, WeekRow
@@ -39,6 +39,7 @@ from desk.rules import labels
 from ui.theme import chart_colour
 
 NO_TICKETS = "No tickets yet"
+PANE_WIDTH = 300   # the narrowest a chart stays legible; under three of these they stack
 # The report's buckets, shortened to fit six under a chart a third of the page wide.
 # Axis labels are rich text ("< 1 d" vanished as a broken tag): every name is escaped.
 AGE_NAMES = tuple(escape(label.replace(" days", " d").replace(" day", " d")) for label, _d in AGEING_BUCKETS)
@@ -54,7 +55,7 @@ class ChartPane(QStackedWidget):
         self.view = QChartView(chart, self)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setAccessibleName(name)
-        self.view.setMinimumSize(300, 300)
+        self.view.setMinimumSize(PANE_WIDTH, 300)
         self.empty = QLabel(self)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
@@ -184,11 +185,28 @@ class DashboardCharts(QWidget):
         self.panes = [ChartPane(self.compliance, "SLA compliance by week", self),
                       ChartPane(self.ageing, "Backlog by age", self),
                       ChartPane(self.risk, "At risk now by team", self)]
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        for pane in self.panes:
-            lay.addWidget(pane, 1)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        # Our own minimum, so the row of three does not hold a narrow page at three widths.
+        self.setMinimumWidth(PANE_WIDTH + 12)
+        self.columns = 0
+        self._arrange(3)
         self._style()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange(3 if event.size().width() >= 3 * (PANE_WIDTH + 12) else 1)
+        super().resizeEvent(event)
+
+    def _arrange(self, columns: int) -> None:
+        """Side by side on a wide page, one under another on a narrow one (a side tab)."""
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for i, pane in enumerate(self.panes):
+            self.grid.removeWidget(pane)
+            self.grid.addWidget(pane, i // columns, i % columns)
+        for c in range(3):
+            self.grid.setColumnStretch(c, 1 if c < columns else 0)
 
     @staticmethod
     def _attach(chart: QChart, series: Sequence[QLineSeries | QStackedBarSeries | QHorizontalStackedBarSeries],

@@ -209,3 +209,17 @@ def test_qtcharts_is_loaded_when_the_dashboard_is_made_not_at_start() -> None:
             "assert 'PySide6.QtCharts' in sys.modules\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_charts_stand_side_by_side_on_a_wide_page_and_stack_on_a_narrow_one(ctx: DeskContext, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
+    clock.set(NOW)
+    build_dashboard_data(ctx.services.db)
+    dash = _shown(ctx, qtbot)
+    panes = dash.charts.panes
+    qtbot.waitUntil(lambda: len({p.geometry().top() for p in panes}) == 1)      # 1300 px: one row
+    assert panes[0].geometry().right() < panes[1].geometry().left()
+    dash.resize(560, 900)
+    qtbot.waitUntil(lambda: len({p.geometry().left() for p in panes}) == 1)     # a side tab: one column
+    assert panes[0].geometry().bottom() < panes[1].geometry().top() < panes[2].geometry().top()
+    # Nothing wider than the page: no sideways scrolling.
+    assert dash.charts.width() <= dash.width()
