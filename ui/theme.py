@@ -77,3 +77,20 @@ def error_colour() -> QColor:
     """Text that says something went wrong: a deep red on light, a light red on dark
     (#b00020 on the dark window reads at about 2:1; these are above 5:1)."""
     return QColor(255, 120, 120) if is_dark() else QColor(176, 0, 32)
+
+
+# Chart colours: Okabe & Ito's set (told apart with the common colour-vision deficiencies),
+# with the dashboard's deep red for "breached" and P1, so the worst reads darkest and
+# is not one more orange beside "at risk". On a dark palette the dark tones give way to
+# lighter ones (dark blue reads at under 3:1 on the dark window).
+_LIGHT_SERIES = {"response": "#0072B2", "resolution": "#E69F00", "at_risk": "#E69F00", "breached": "#B3261E",
+                 "P1": "#B3261E", "P2": "#E69F00", "P3": "#F0E442", "P4": "#56B4E9", "P5": "#0072B2"}
+_DARK_SERIES = {**_LIGHT_SERIES, "response": "#56B4E9", "breached": "#FF6B5E", "P1": "#FF6B5E",
+                "P4": "#9AD3F5", "P5": "#3D8FD1"}
+
+
+def chart_colour(role: str, palette: QPalette | None = None) -> QColor:
+    """The colour of a chart's series on ``palette`` (the application's by default):
+    ``response``/``resolution`` (compliance), ``at_risk``/``breached``, or a priority
+    value (``P1`` … ``P5``)."""
+    return QColor((_DARK_SERIES if is_dark(palette) else _LIGHT_SERIES)[role])

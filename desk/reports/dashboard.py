@@ -1,6 +1,8 @@
 """The supervisor dashboard's figures: what is open, at risk and breached right now per
-team, compliance this week against last week, the oldest open tickets, open major
-incidents. Counted in SQL over the stored SLA columns, like the report."""
+team, compliance week by week (the last TREND_WEEKS, this one so far included), the open
+tickets by age and priority, the oldest open tickets, open major incidents. Counted in
+SQL over the stored SLA columns with the SLA report's own queries (sla_queries), so a
+week's "met" here is the report's "met" for that week."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +18,7 @@ from desk.common.site import Site
 from desk.counter.satisfaction import SatisfactionService, SatisfactionSummary
 from desk.reports import sla_queries as q
 from desk.reports.params import local_midnight
-from desk.reports.sla_data import Counts
+from desk.reports.sla_data import AgeingRow, Counts, WeekRow
 from desk.reports.sql_tools import at
 from desk.rules import lifecycle
 from desk.rules.permissions import require
@@ -54,6 +56,10 @@ class Dashboard:
     oldest: tuple[OpenTicket, ...]
     majors: tuple[OpenTicket, ...]
     satisfaction: SatisfactionSummary | None = None   # walk-up ratings at pickup, the last weeks
+    # TREND_WEEKS weeks, oldest first, each from its Monday; the last one is this week so far.
+    weeks: tuple[WeekRow, ...] = ()
+    # The open tickets (as in ``teams``) per priority, one count per AGEING_BUCKETS entry.
+    ageing: tuple[AgeingRow, ...] = ()
 
     @property
     def totals(self) -> TeamLoad:
@@ -84,6 +90,7 @@ def at_risk_now(now: dt.datetime):
 
 
 SATISFACTION_WEEKS = 8
+TREND_WEEKS = 12
 
 
 class DashboardService:
@@ -100,8 +107,10 @@ class DashboardService:
         now = self.clock()
         today = now.astimezone(self.zone).date()
         monday = today - dt.timedelta(days=today.weekday())
-        this_start = local_midnight(monday, self.zone)
-        last_start = local_midnight(monday - dt.timedelta(days=7), self.zone)
+        mondays = tuple(monday - dt.timedelta(days=7 * k) for k in range(TREND_WEEKS - 1, -1, -1))
+        # Each Monday's midnight on the desk's clock (DST moves it in UTC), then now.
+        bounds = (*(local_midnight(m, self.zone) for m in mondays), now)
+        trend = q.Scope(bounds[0], now, (), (), (), (), bounds, mondays)
         with self.db.reading() as s:
             team_name = dict(s.execute(select(Team.id, Team.name)).all())
             rows = s.execute(
@@ -113,8 +122,9 @@ class DashboardService:
                 (TeamLoad(team_name.get(t, "(no team)") if t is not None else "(no team)", int(n), int(r), int(b))
                  for t, n, r, b in rows),
                 key=lambda x: (x.team == "(no team)", x.team.casefold()))
-            this_week = self._counts(s, this_start, now)
-            last_week = self._counts(s, last_start, this_start)
+            # One grouped pass for all the weeks; this week and last are its last two.
+            weeks = q.weeks(s, trend)
+            ageing = q.ageing_rows(s, I, [I.status.in_(OPEN_STATUSES)], now)
             base = (select(I.number, I.title, Team.name, I.priority, I.status, I.opened_at,
                            StaffAccount.display_name, Service.name)
                     .join_from(Incident.__table__, Team.__table__, I.team_id == Team.id, isouter=True)
@@ -124,14 +134,8 @@ class DashboardService:
                     .where(I.status.in_(OPEN_STATUSES)))
             old = [self._ticket(r) for r in s.execute(base.order_by(I.opened_at, I.id).limit(oldest))]
             majors = [self._ticket(r) for r in s.execute(base.where(I.is_major.is_(True)).order_by(I.opened_at))]
-        return Dashboard(now, tuple(teams), this_week, last_week, monday, tuple(old), tuple(majors),
-                         self.satisfaction.summary(weeks=SATISFACTION_WEEKS))
-
-    @staticmethod
-    def _counts(s, start: dt.datetime, end: dt.datetime) -> Counts:
-        scope = q.Scope(start, end, (), (), (), (), (start, end), (start.date(),))
-        got = q.count_rows(s, scope, lambda _t: (), 0, per_event=False)
-        return got[()][0] if () in got else Counts()
+        return Dashboard(now, tuple(teams), weeks[-1].counts, weeks[-2].counts, monday, tuple(old),
+                         tuple(majors), self.satisfaction.summary(weeks=SATISFACTION_WEEKS), weeks, ageing)
 
     @staticmethod
     def _ticket(r) -> OpenTicket:

@@ -323,12 +323,19 @@ def weeks(s: Session, scope: Scope,
 def ageing(s: Session, scope: Scope) -> tuple[AgeingRow, ...]:
     """Backlog at the end of the period by priority and age (calendar time open)."""
     I = scope.c
-    edges = [scope.end - dt.timedelta(days=d) for _, d in AGEING_BUCKETS]
+    return ageing_rows(s, I, [*scope.filters(), _open_at(I, scope.end)], scope.end)
+
+
+def ageing_rows(s: Session, I: Any, where: Sequence[ColumnElement[bool]],
+                when: dt.datetime) -> tuple[AgeingRow, ...]:
+    """Rows matching ``where`` by priority and age at ``when`` in AGEING_BUCKETS, counted
+    in SQL. The report passes its backlog at the period's end; the dashboard its open
+    tickets now, so both draw the same buckets with the same edges."""
+    edges = [when - dt.timedelta(days=d) for _, d in AGEING_BUCKETS]
     # Bucket k: edges[k+1] < opened_at <= edges[k]  (older tickets land in higher k).
     bucket = case(*[(I.opened_at > at(edges[k + 1]), literal(k)) for k in range(len(edges) - 1)],
                   else_=literal(len(edges) - 1))
-    inner = select(I.priority.label("p"), bucket.label("b")).where(
-        *scope.filters(), _open_at(I, scope.end)).subquery()
+    inner = select(I.priority.label("p"), bucket.label("b")).where(*where).subquery()
     counts: dict[str, list[int]] = {}
     for p, b, n in s.execute(select(inner.c.p, inner.c.b, func.count()).group_by(inner.c.p, inner.c.b)):
         counts.setdefault(_status(p), [0] * len(AGEING_BUCKETS))[int(b)] = int(n)

@@ -1,9 +1,14 @@
-"""The supervisor dashboard: open / at-risk / breached per team right now, compliance
-this week against last, the oldest open tickets and the open major incidents.
+"""The supervisor dashboard: charts of SLA compliance by week, the open tickets by age
+and what is at risk per team (ui/reports/charts.py), then open / at-risk / breached per
+team right now, compliance this week against last, the oldest open tickets and the open
+major incidents.
 
-Refreshed live: on every change another workstation makes (the live-update watcher,
-debounced) and once a minute, because tickets cross their at-risk point with time
-alone. Reads run on the task runner, never on the GUI thread.
+Refreshed live: on every change, here or on another workstation (the change hub), and
+once a minute, because tickets cross their at-risk point with time alone. A burst of
+changes makes one refresh (the first arms a short timer, the rest wait for it; one that
+arrives during a read makes one more read after it). While the page is hidden nothing is
+read: a change only marks it stale, and showing it refreshes. Reads run on the task
+runner, never on the GUI thread.
 """
 from __future__ import annotations
 
@@ -13,12 +18,14 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -82,6 +89,14 @@ class SupervisorDashboard(QWidget):
         self.zone = ctx.site.zone  # the desk's clock, as the service counts its weeks
         self.data: Dashboard | None = None
         self._loading = False
+        self._again = False   # a change came in while a read ran: read once more after it
+        self._stale = False   # a change came in while hidden: refresh when shown
+
+        # Imported here, not at the top: QtCharts is large, and this module is imported when
+        # the window starts (ui/reports/install.py), the charts only when the page is made.
+        from ui.reports.charts import DashboardCharts
+
+        self.charts = DashboardCharts(self)
 
         self.as_of = QLabel("Loading…", self)
         self.as_of.setAccessibleName("Dashboard time")
@@ -123,14 +138,28 @@ class SupervisorDashboard(QWidget):
         sat_box = QGroupBox(f"Walk-up satisfaction at pickup (last {SATISFACTION_WEEKS} weeks)", self)
         QVBoxLayout(sat_box).addWidget(self.satisfaction)
 
-        # One column: the dashboard usually sits in the window's side tab, which is narrow.
+        # The charts on top, the tables under them, all in one column that scrolls: with the
+        # charts above them the tables would otherwise be squeezed to a row or two each.
+        self.teams.setMinimumHeight(200)
+        self.oldest.setMinimumHeight(250)
+        self.majors.setMinimumHeight(110)
+        self.satisfaction.setMinimumHeight(170)
+        body = QWidget(self)
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.charts, 0)
+        column.addWidget(team_box, 3)
+        column.addWidget(comp_box, 0)
+        column.addWidget(old_box, 3)
+        column.addWidget(major_box, 1)
+        column.addWidget(sat_box, 2)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
         lay = QVBoxLayout(self)
         lay.addLayout(head)
-        lay.addWidget(team_box, 3)
-        lay.addWidget(comp_box, 0)
-        lay.addWidget(old_box, 3)
-        lay.addWidget(major_box, 1)
-        lay.addWidget(sat_box, 2)
+        lay.addWidget(scroll, 1)
 
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
@@ -138,18 +167,32 @@ class SupervisorDashboard(QWidget):
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(DEBOUNCE_MS)
-        self.debounce.timeout.connect(self.refresh)
+        self.debounce.timeout.connect(self._on_debounce_timeout)
         self.timer.start()
         self.refresh()
 
     # -- refreshing ----------------------------------------------------------------------
     def on_changed_elsewhere(self, _change: object = None) -> None:
         """A ticket changed (here or on another workstation): refresh soon, once."""
-        self.debounce.start()
+        if not self.isVisible():
+            self._stale = True
+            return
+        # Not restarted by the changes that follow: a steady stream of them still refreshes
+        # every DEBOUNCE_MS instead of never.
+        if not self.debounce.isActive():
+            self.debounce.start()
+
+    def _on_debounce_timeout(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
 
     def refresh(self) -> None:
         if self._loading:
+            self._again = True
             return
+        self._stale = False
         self._loading = True
         actor = self.ctx.actor
         self.ctx.runner.read(lambda: self.service.snapshot(actor), self._on_loaded, self._on_failed, owner=self)
@@ -157,10 +200,12 @@ class SupervisorDashboard(QWidget):
     def _on_failed(self, exc: BaseException) -> None:
         self._loading = False
         self.as_of.setText(f"Could not refresh: {describe(exc)}")
+        self._read_again()
 
     def _on_loaded(self, d: Dashboard) -> None:
         self._loading = False
         self.data = d
+        self.charts.show_dashboard(d)
         self.as_of.setText(f"As of {d.as_of.astimezone(self.zone):%a %d %b %Y, %H:%M} · refreshes by itself")
         rows = [*d.teams, d.totals]
         self.teams.setRowCount(len(rows))
@@ -180,6 +225,13 @@ class SupervisorDashboard(QWidget):
                                                      o.title])
         self._fill_satisfaction(d.satisfaction)
         self.refreshed.emit()
+        self._read_again()
+
+    def _read_again(self) -> None:
+        """What changed during the read it may not have seen: one more, after the pause."""
+        if self._again:
+            self._again = False
+            self.on_changed_elsewhere()
 
     def _fill_satisfaction(self, sat: SatisfactionSummary | None) -> None:
         rows = [] if sat is None or not sat.total.pickups else [
@@ -219,7 +271,7 @@ class SupervisorDashboard(QWidget):
         super().hideEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
-        if not self.timer.isActive():
+        if not self.timer.isActive() or self._stale:
             self.timer.start()
             self.refresh()
         super().showEvent(event)

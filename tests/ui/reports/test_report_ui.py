@@ -132,7 +132,10 @@ def test_dashboard_shows_and_refreshes(ctx: DeskContext, qtbot, clock) -> None: 
     dash.ticket_opened.connect(opened.append)
     dash._open_row(dash.majors, 0)
     assert opened == ["INC-000007"]
-    # With time alone INC-1 passes its due time and INC-4 its at-risk point.
+    # With time alone INC-1 passes its due time and INC-4 its at-risk point. (A change
+    # refreshes a dashboard that is shown; a hidden one waits until it is.)
+    dash.show()
+    qtbot.waitExposed(dash)
     clock.set(NOW.replace(hour=16, minute=30))
     with qtbot.waitSignal(dash.refreshed, timeout=5000):
         dash.on_changed_elsewhere()
