@@ -407,7 +407,12 @@ FUNCTIONS: list[str] = [
                             SELECT 1 FROM loans l JOIN repairs r ON r.id = l.repair_id
                             JOIN people p ON p.id = l.person_id
                             WHERE r.incident_id = NEW.incident_id AND l.returned_at IS NULL
-                              AND lower(p.email) = lower(NEW.recipient)))) THEN
+                              AND lower(p.email) = lower(NEW.recipient)))
+                        -- An SLA alert by e-mail goes to a staff member just notified of it.
+                        OR (NEW.event = 'sla_alert' AND EXISTS (
+                            SELECT 1 FROM staff_notifications n JOIN staff_accounts a ON a.id = n.staff_id
+                            WHERE n.incident_id = NEW.incident_id AND lower(a.email) = lower(NEW.recipient)
+                              AND n.created_at > now() - interval '10 minutes'))) THEN
                     PERFORM desk_refuse(format('Desk mails a ticket''s caller (for a major incident, the callers '
                                                'of its children; for a loan, its holder), not %s', NEW.recipient));
                 END IF;

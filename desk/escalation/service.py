@@ -196,8 +196,17 @@ class EscalationService:
         for staff_id, why in recipients:
             s.add(StaffNotification(staff_id=staff_id, incident_id=inc.id, alert_id=alert_id, reason=why,
                                     title=title[:300], body=body, created_at=now))
+        s.flush()      # the notifications exist before their mail (the server checks it on PostgreSQL)
+        mailed = 0
+        if rule.by_mail:
+            for staff_id, _why in recipients:
+                staff = s.get(StaffAccount, staff_id)
+                if staff is not None and self.incidents.notify.sla_alert(
+                        s, inc, staff, alert_id, WORDS[(c.target, c.level)].capitalize(), body, actor, now):
+                    mailed += 1
         told = ", ".join(f"{name} ({REASONS[why]})" for name, why in self._names(s, recipients))
-        actions = "; ".join([f"told {told}" if told else "no one to tell", *done])
+        actions = "; ".join([f"told {told}" if told else "no one to tell",
+                             *([f"{mailed} by e-mail"] if mailed else []), *done])
         s.execute(update(SlaAlert).where(SlaAlert.id == alert_id).values(actions=actions))
         s.flush()
         return len(recipients), [f"{inc.number}: {d}" for d in done]

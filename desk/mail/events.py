@@ -1,4 +1,4 @@
-"""The events that send mail to a customer, in words, with the placeholders each may use.
+"""The events that send mail (to a customer; the SLA alert to staff), in words, with the placeholders each may use.
 
 Every event can be switched off per service (``mail_event_switches``); its message is a
 template a supervisor may edit (``desk.mail.templates``).
@@ -16,6 +16,7 @@ class MailEvent(str, enum.Enum):
     LAPTOP_READY = "laptop_ready"        # the repair checklist's "Notify customer"
     LOANER_OVERDUE = "loaner_overdue"    # a reminder, once a day while it is overdue
     MAJOR_UPDATE = "major_update"        # the communication log, audience "users"
+    SLA_ALERT = "sla_alert"              # to staff: a target at risk or breached (desk.escalation)
 
 
 WORDS: dict[MailEvent, str] = {
@@ -26,6 +27,7 @@ WORDS: dict[MailEvent, str] = {
     MailEvent.LAPTOP_READY: "Laptop ready for pickup",
     MailEvent.LOANER_OVERDUE: "Loaner overdue reminder",
     MailEvent.MAJOR_UPDATE: "Major-incident update to affected users",
+    MailEvent.SLA_ALERT: "SLA alert to staff (escalation rules with e-mail on)",
 }
 
 # What every message may say (filled from the ticket, never from the template's markup).
@@ -38,6 +40,7 @@ PLACEHOLDERS: dict[MailEvent, tuple[str, ...]] = {
     MailEvent.LAPTOP_READY: (*COMMON, "device", "pickup_hours"),
     MailEvent.LOANER_OVERDUE: (*COMMON, "loaner", "due"),
     MailEvent.MAJOR_UPDATE: (*COMMON, "update", "major_number", "major_title"),
+    MailEvent.SLA_ALERT: (*COMMON, "staff_name", "alert", "details"),
 }
 
 

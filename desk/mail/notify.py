@@ -19,7 +19,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import Incident, MailEventSwitch, MailSettings, MailTemplate, OutboxMessage, Person, Service
+from db.models import (
+    Incident,
+    MailEventSwitch,
+    MailSettings,
+    MailTemplate,
+    OutboxMessage,
+    Person,
+    Service,
+    StaffAccount,
+)
 from desk import resources
 from desk.actor import Actor
 from desk.clock import Clock
@@ -133,20 +142,35 @@ class Notifier:
                     extra={"update": update, "major_number": major.number, "major_title": major.title},
                     about=major)
 
+    def sla_alert(self, s: Session, inc: Incident, staff: StaffAccount, alert_id: int, alert: str, details: str,
+                  actor: Actor | None, now: dt.datetime) -> bool:
+        """To a staff member the ticket's escalation rule tells by e-mail too."""
+        if not staff.email:
+            return False
+        return self._queue(s, MailEvent.SLA_ALERT, inc, now, actor, key=f"{alert_id}:{staff.id}",
+                           extra={"staff_name": staff.display_name, "alert": alert, "details": details},
+                           to_staff=(staff.email, staff.display_name))
+
     # -- writing the message ---------------------------------------------------------------
     def _queue(self, s: Session, event: MailEvent, inc: Incident, now: dt.datetime, actor: Actor | None, *,
                key: str, extra: dict[str, str] | None = None, to: Person | None = None,
-               about: Incident | None = None) -> bool:
+               about: Incident | None = None, to_staff: tuple[str, str] | None = None) -> bool:
         config = read_config(s)
         if not (config.enabled and config.configured):
             return False
         if not event_enabled(s, event, inc.service_id):
             return False
-        person = to or (s.get(Person, inc.caller_id) if inc.caller_id else None)
-        if person is None or not person.email:
+        caller = s.get(Person, inc.caller_id) if inc.caller_id else None
+        person = to or caller
+        if to_staff is not None:
+            address, name = to_staff
+        elif person is not None and person.email:
+            address, name = person.email, person_name(person)
+        else:
             return False
         service = s.get(Service, inc.service_id) if inc.service_id else None
-        values = {"number": inc.number, "title": inc.title, "caller_name": person_name(person),
+        values = {"number": inc.number, "title": inc.title,
+                  "caller_name": person_name(person) if person is not None else "",
                   "status": labels.status(inc.status), "service": service.name if service else "",
                   **self.branding, **(extra or {})}
         template = read_template(s, event)
@@ -158,7 +182,7 @@ class Notifier:
             # message queued by hand cannot take the key of another ticket's future message.
             "event": event.value, "incident_id": (about or inc).id,
             "dedupe_key": f"{event.value}:{(about or inc).id}:{key}"[:200],
-            "recipient": person.email.strip(), "recipient_name": person_name(person)[:300],
+            "recipient": address.strip(), "recipient_name": name[:300],
             "subject": templates.subject_for(template, values)[:400],
             "body_text": templates.fill(template.body_text, values),
             "body_html": templates.fill(template.body_html, values, as_html=True) if template.body_html else "",

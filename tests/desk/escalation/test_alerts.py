@@ -15,7 +15,9 @@ from desk.bootstrap import Services
 from desk.errors import PermissionDenied
 from desk.escalation.service import EscalationService
 from desk.incidents.service import NewIncident
+from desk.mail.events import MailEvent
 from tests import factories
+from tests.desk.mail.conftest import SmtpServer, mail_on, memory_keyring, smtp  # noqa: F401  (fixtures)
 
 NY = ZoneInfo("America/New_York")
 SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -157,3 +159,28 @@ def test_counter_staff_do_not_run_the_job_and_technicians_do_not_set_rules(servi
         desk["esc"].run(counter, holder="x")
     with pytest.raises(PermissionDenied):
         desk["esc"].set_rule(desk["tina"], service=None, priority=None, by_mail=True)
+
+
+@SQLITE_ONLY
+def test_a_rule_with_mail_on_mails_the_people_it_tells(mail_on: Services, admin: Actor, clock,  # type: ignore[no-untyped-def]  # noqa: F811
+                                                       smtp: SmtpServer) -> None:  # noqa: F811
+    clock.set(ny(2026, 11, 2, 9, 0))
+    mail_on.staff.add(admin, "tina", display_name="Tina Novak", roles=["technician"], email="tina@example.edu",
+                      teams=["Desktop Support"])
+    esc: EscalationService = mail_on.escalation
+    esc.set_rule(admin, service="Printing", priority=None, by_mail=True, at_risk_notify_team=False)
+    number = mail_on.incidents.open(admin, NewIncident(
+        title="Lab printer offline", service="Printing", impact="medium", urgency="high",
+        team="Desktop Support", assignee="tina")).number
+    esc.run(admin, holder="test", now=ny(2026, 11, 2, 9, 25))
+    assert "1 by e-mail" in alerts(mail_on)[0][3]
+    clock.set(ny(2026, 11, 2, 9, 26))
+    mail_on.mail.send()
+    (got,) = [m for m in smtp.messages if m.envelope_to == ["tina@example.edu"]]
+    assert got.message["Subject"] == f"[{number}] Response at risk: Lab printer offline"
+    body = got.message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Hello Tina Novak" in body and "30m response target" in body
+    # Mail switched off for the service: the notification still comes, the mail does not.
+    mail_on.mail.switch(admin, "Printing", MailEvent.SLA_ALERT, False)
+    esc.run(admin, holder="test", now=ny(2026, 11, 2, 9, 31))
+    assert "by e-mail" not in alerts(mail_on)[1][3]

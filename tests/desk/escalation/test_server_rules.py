@@ -7,13 +7,14 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from db.enums import Role
-from db.models import SlaAlert, StaffNotification
+from db.models import OutboxMessage, SlaAlert, StaffAccount, StaffNotification
 from desk.bootstrap import Services
 from desk.incidents.service import NewIncident
 from tests import dbtools
+from tests.desk.mail.conftest import memory_keyring  # noqa: F401  (fixture)
 from tests.pg_logins import Login, refused, staff_logins
 
 pytestmark = pytest.mark.postgres
@@ -96,3 +97,29 @@ def test_nobody_forges_an_alert_or_a_notification_in_psql(desk) -> None:  # type
         assert row.rule.breach_raise_urgency and row.service == "Wi-Fi & Network"
     finally:
         db.dispose()
+
+
+def test_a_technicians_workstation_mails_the_alert_to_staff_and_no_one_else(desk, memory_keyring) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    owner, logins, _numbers = desk
+    admin = owner.staff.resolve_actor()
+    owner.mail.setup(admin, smtp="smtp://127.0.0.1:1", security="none", from_address="servicedesk@example.edu",
+                     enabled=True)
+    with owner.db.writing() as s:
+        s.execute(update(StaffAccount).where(StaffAccount.id == logins["tom"].actor.staff_id)
+                  .values(email="tom@example.edu"))
+    owner.escalation.set_rule(admin, service=None, priority=None, by_mail=True)
+    db, tom = logins["tom"].services()
+    try:
+        tom.escalation.run(logins["tom"].actor, holder="tom's workstation")
+    finally:
+        db.dispose()
+    with owner.db.reading() as s:
+        sent = s.execute(select(OutboxMessage.recipient).where(OutboxMessage.event == "sla_alert")).scalars().all()
+        iid = s.execute(select(SlaAlert.incident_id).order_by(SlaAlert.id)).scalars().first()
+    assert "tom@example.edu" in sent
+    with logins["tom"].sql() as c:
+        assert "not outsider@example.com" in refused(
+            c, "INSERT INTO mail_outbox (event, incident_id, dedupe_key, recipient, recipient_name, subject, "
+               "body_text, body_html, message_id, thread_refs, status, attempts, next_attempt_at, created_at) "
+               "VALUES ('sla_alert', %s, %s, 'outsider@example.com', '', 'x', 'x', '', %s, '', 'queued', 0, "
+               "now(), now())", (iid, f"sla_alert:{iid}:x", f"<x{iid}@example.edu>"))
