@@ -193,6 +193,26 @@ def holidays_change(country: str | None, subdivision: str | None = None) -> tupl
     return f"Public holidays: {words}", change
 
 
+def holiday_countries() -> list[tuple[str, str]]:
+    """(code, name) of every country the holidays package knows, by name."""
+    import re
+
+    from holidays import registry
+
+    out = {v[1]: re.sub(r"(?<=[a-z])(?=[A-Z])", " ", v[0]) for v in registry.COUNTRIES.values()}
+    return sorted(out.items(), key=lambda kv: kv[1])
+
+
+def holiday_regions(country: str) -> list[tuple[str, str]]:
+    """(code, name) of a country's subdivisions (states, provinces) in the holidays package."""
+    try:
+        h = holidays_lib.country_holidays(country)
+    except NotImplementedError:
+        raise InvalidInput(f"The holidays package has no country {country!r}.", "holidays") from None
+    names = {code: name for name, code in getattr(h, "subdivisions_aliases", {}).items()}
+    return [(code, names.get(code, code)) for code in sorted(getattr(h, "subdivisions", ()))]
+
+
 def ics_change(data: bytes, time_zone: str, counts: list[int] | None = None) -> CalendarChange:
     """Closures from an iCalendar document merged by UID; ``counts`` receives
     (added, updated, unchanged). Parsing fails before anything else happens."""
@@ -351,14 +371,20 @@ class SlaAdmin:
 
     # -- new calendars and SLAs ----------------------------------------------
     def create_calendar(self, actor: Actor, name: str, *, time_zone: str, hours: str,
-                        holidays: str | None = None, business_day_hours: float = 10,
+                        holidays: str | None = None, business_day_hours: float | None = 10,
                         description: str = "") -> VersionSaved:
-        """A new calendar; ``holidays`` like 'US-NC' or 'GB-ENG' (holidays package codes)."""
+        """A new calendar; ``holidays`` like 'US-NC' or 'GB-ENG' (holidays package codes).
+        ``business_day_hours`` None: the longest working day of ``hours`` ("3bd" = three such days)."""
         require(actor, "sla.manage")
         title = name.strip()
         if not title:
             raise InvalidInput("A calendar needs a name.", "name")
         country, _, subdiv = (holidays or "").partition("-")
+        if business_day_hours is None:
+            per_day: dict[int, int] = {}
+            for h in parse_weekly(hours):
+                per_day[h.weekday] = per_day.get(h.weekday, 0) + h.end_s - h.start_s
+            business_day_hours = max(per_day.values(), default=0) / 3600
         draft = CalendarDraft(time_zone=time_zone, business_day_s=int(business_day_hours * 3600),
                               hours=list(parse_weekly(hours)), holiday_country=country or None,
                               holiday_subdivision=subdiv or None)

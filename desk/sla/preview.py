@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from db.engine import Database
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
-from desk.errors import NotFound
+from desk.errors import InvalidInput, NotFound
 from desk.rules import lifecycle
 from desk.rules.permissions import require
 from desk.sla import catalogue, history, ics, whatif
@@ -126,6 +126,15 @@ class ChangePreviews:
         version they were opened under, so none of their due times move."""
         require(actor, "sla.manage")
         base = self._catalogue()
+        for ch in changes:
+            # One at a time first, so a target that does not read is named with its
+            # priority (``P3:response``), as SlaAdmin.set_targets names it.
+            try:
+                whatif.candidate_sla(base, sla, [ch])
+            except InvalidInput as exc:
+                if exc.field not in ("response", "resolution"):
+                    raise
+                raise InvalidInput(f"{ch.priority.upper()} {exc}", f"{ch.priority.upper()}:{exc.field}") from None
         candidate = whatif.candidate_sla(base, sla, changes)
         now = self.clock()
         past = whatif.what_if(self.db, actor, candidate, now - dt.timedelta(days=past_days), now, now=now,
