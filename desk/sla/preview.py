@@ -116,8 +116,8 @@ class ChangePreviews:
         past = None
         if changed:
             for_all_time = _with_calendar(base, info, ((0, version + 1, -1, spec),))
-            past = whatif.what_if(self.db, actor, for_all_time, now - dt.timedelta(days=past_days), now,
-                                  now=now, base=base)
+            past = whatif.what_if(self.db, actor, for_all_time, now - dt.timedelta(days=past_days),
+                                  now + dt.timedelta(seconds=1), now=now, base=base)
         return ChangePreview(calendar, changed, moved, open_n, past, past_days, lines)
 
     def targets(self, actor: Actor, sla: str, changes: list[whatif.TargetChange], *,
@@ -137,8 +137,8 @@ class ChangePreviews:
                 raise InvalidInput(f"{ch.priority.upper()} {exc}", f"{ch.priority.upper()}:{exc.field}") from None
         candidate = whatif.candidate_sla(base, sla, changes)
         now = self.clock()
-        past = whatif.what_if(self.db, actor, candidate, now - dt.timedelta(days=past_days), now, now=now,
-                              base=base)
+        past = whatif.what_if(self.db, actor, candidate, now - dt.timedelta(days=past_days),
+                              now + dt.timedelta(seconds=1), now=now, base=base)
         return ChangePreview(sla, bool(changes), 0, self._open_count(), past, past_days)
 
     def _open_count(self) -> int:
