@@ -250,7 +250,7 @@ class CalendarsSection(QWidget):
 
     def _closures_tab(self) -> QWidget:
         w = QWidget()
-        self.closures = _table(("Closure", "Starts", "Ends"))
+        self.closures = _table(("Closure", "From", "Until"))
         self.closure_name = QLineEdit()
         self.closure_name.setPlaceholderText("e.g. Snow day, Winter break")
         self.whole_days = QCheckBox("Whole days")
@@ -295,7 +295,7 @@ class CalendarsSection(QWidget):
         self.import_btn = QPushButton("Import")
         self.import_btn.setEnabled(False)
         self.import_btn.clicked.connect(self.import_ics)
-        self.ics_preview = _table(("What", "Closure", "Starts", "Ends"))
+        self.ics_preview = _table(("What", "Closure", "From", "Until"))
         self.ics_preview.setObjectName("ics_preview")
         self.ics_summary = QLabel()
         self.ics_summary.setWordWrap(True)

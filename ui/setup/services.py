@@ -32,7 +32,7 @@ from ui.field_errors import FieldErrors
 from ui.setup import operations as ops
 
 NO_TEAM = ("(no default team)", "")
-COLUMNS = ("Service", "SLA", "Default team", "Open tickets", "Categories used", "State")
+COLUMNS = ("Service", "SLA", "Default team", "Open tickets", "State", "Categories used")
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class ServicesSection(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
         self.show_retired = QCheckBox("Show retired services")
         self.show_retired.setChecked(True)
@@ -127,6 +127,7 @@ class ServicesSection(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([880, 480])   # the list wide enough for the categories, the form beside it
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         self.new_service()
@@ -158,11 +159,12 @@ class ServicesSection(QWidget):
         self.table.setRowCount(len(shown))
         chosen = -1
         for i, r in enumerate(shown):
-            cells = (r.name, r.sla or "—", r.team or "—", f"{r.open_tickets:,}", ", ".join(r.categories) or "—",
-                     "Active" if r.active else "Retired")
+            cells = (r.name, r.sla or "—", r.team or "—", f"{r.open_tickets:,}",
+                     "Active" if r.active else "Retired", ", ".join(r.categories) or "—")
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, r.name)
+                item.setToolTip(text)
                 if j == 3:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if not r.active:
