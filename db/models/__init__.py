@@ -1,7 +1,7 @@
 """All mapped tables; importing this package registers every table on Base.metadata."""
 from db.base import Base
 from db.models.audit import AuditEntry
-from db.models.catalogue import Category, Service
+from db.models.catalogue import Category, Service, ServiceCategory
 from db.models.counter import Device, Loan, Loaner, Repair, RepairAccessory, SatisfactionRating, Signature
 from db.models.incident_models import IncidentModel, IncidentModelTask
 from db.models.incidents import Attachment, Incident, JournalEntry, Task
@@ -78,6 +78,7 @@ __all__ = [
     "SavedView",
     "SecurityGroup",
     "Service",
+    "ServiceCategory",
     "Signature",
     "Sla",
     "SlaTarget",

@@ -170,6 +170,8 @@ GUARDED: tuple[Guarded, ...] = (
 LINKS: tuple[Link, ...] = (
     Link("staff_roles", entity="staff", id_column="staff_id", field="role", value_column="role"),
     Link("team_members", entity="staff", id_column="staff_id", field="team_id", value_column="team_id"),
+    Link("service_categories", entity="service", id_column="service_id", field="category",
+         value_column="category_id"),
 )
 
 # Tables no staff login writes at all (read-only to every group): the rules, the
@@ -210,7 +212,7 @@ WRITES: dict[Role, dict[str, str]] = {
         "incident_models": "INSERT, UPDATE", "incident_model_tasks": "INSERT, UPDATE, DELETE",
         "major_incident_rules": "INSERT, UPDATE",
         # The service catalogue (desk.sla.service_setup): added and changed, retired, never deleted.
-        "services": "INSERT, UPDATE",
+        "services": "INSERT, UPDATE", "service_categories": "INSERT, DELETE",
         "mail_settings": "INSERT, UPDATE", "mail_templates": "INSERT, UPDATE, DELETE",
         "mail_event_switches": "INSERT, UPDATE", "mail_inbox": "INSERT",
     },

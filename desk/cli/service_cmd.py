@@ -24,6 +24,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--description", default="", help="what the service is, for staff choosing it")
     add.add_argument("--sla", default="standard", help="the SLA its tickets are measured against (default: standard)")
     add.add_argument("--team", help="the team new tickets on it go to")
+    add.add_argument("--categories", help="its categories, comma-separated (new ones are created)")
     add.set_defaults(func=add_cmd)
 
     st = s.add_parser("set", help="rename, describe, change SLA or default team (supervisors)")
@@ -32,6 +33,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     st.add_argument("--description", help="a new description ('' clears it)")
     st.add_argument("--sla", help="another SLA (for tickets opened from now on)")
     st.add_argument("--team", help="another default team ('' for none)")
+    st.add_argument("--categories", help="its whole list of categories, comma-separated ('' for none)")
     st.add_argument("--active", action="store_true", help="bring a retired service back")
     st.set_defaults(func=set_cmd)
 
@@ -41,10 +43,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rt.set_defaults(func=retire_cmd)
 
 
+def _categories(text: str | None) -> list[str] | None:
+    return None if text is None else [c for c in text.split(",") if c.strip()]
+
+
 def _line(i: ServiceInfo) -> str:
     state = "" if i.active else "  (retired)"
     return (f"{i.name:<28} SLA {i.sla or '—':<14} team {i.team or '—':<22} "
-            f"{i.open_tickets:>5} open{state}")
+            f"{i.open_tickets:>5} open{state}" + (f"  categories: {', '.join(i.categories)}" if i.categories else ""))
 
 
 def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -60,17 +66,18 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def add_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     r = ctx.services.service_catalogue.add(ctx.actor, args.name, description=args.description, sla=args.sla,
-                                           team=args.team)
+                                           team=args.team, categories=_categories(args.categories))
     print(f"Added: {_line(r)}")
     return 0
 
 
 def set_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    if all(v is None for v in (args.rename, args.description, args.sla, args.team)) and not args.active:
-        raise InvalidInput("Give --rename, --description, --sla, --team or --active.")
+    if all(v is None for v in (args.rename, args.description, args.sla, args.team, args.categories)) \
+            and not args.active:
+        raise InvalidInput("Give --rename, --description, --sla, --team, --categories or --active.")
     svc = ctx.services.service_catalogue
     r = svc.update(ctx.actor, args.name, new_name=args.rename, description=args.description, sla=args.sla,
-                   team=args.team)
+                   team=args.team, categories=_categories(args.categories))
     if args.active:
         r = svc.set_active(ctx.actor, r.name, True)
     print(_line(r))

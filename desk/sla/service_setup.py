@@ -12,16 +12,17 @@ was met or missed moves.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import Category, Incident, Service, Sla, Team
+from db.models import Category, Incident, Service, ServiceCategory, Sla, Team
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
-from desk.common import audit
+from desk.common import audit, lookups
 from desk.errors import InvalidInput, NotFound
 from desk.rules import lifecycle
 from desk.rules.permissions import require
@@ -38,9 +39,10 @@ class ServiceInfo:
     team: str | None
     active: bool
     open_tickets: int
-    # Categories used on this service's tickets, most used first (the schema keeps
-    # categories as one list for the whole desk; these are the ones that occur here).
+    # The service's own categories, offered on its tickets (by name).
     categories: tuple[str, ...] = ()
+    # Categories its tickets actually carry, most used first (a hint for the list above).
+    categories_used: tuple[str, ...] = ()
 
 
 def _clean_name(name: str) -> str:
@@ -111,13 +113,19 @@ class ServiceCatalogueAdmin:
                 .order_by(Incident.service_id, func.count().desc(), Category.name)).all():
             if service_id is not None:
                 used.setdefault(service_id, []).append(cat)
+        own: dict[int, list[str]] = {}
+        for service_id, cat in s.execute(select(ServiceCategory.service_id, Category.name)
+                                         .join(Category, Category.id == ServiceCategory.category_id)
+                                         .order_by(Category.name)).all():
+            own.setdefault(service_id, []).append(cat)
         return [ServiceInfo(sv.id, sv.name, sv.description or "", sv.sla_name, team, bool(sv.active),
-                            int(open_counts.get(sv.id, 0)), tuple(used.get(sv.id, ())[:8]))
+                            int(open_counts.get(sv.id, 0)), tuple(own.get(sv.id, ())),
+                            tuple(used.get(sv.id, ())[:8]))
                 for sv, team in rows]
 
     # -- writing -------------------------------------------------------------
     def add(self, actor: Actor, name: str, *, description: str = "", sla: str = "standard",
-            team: str | None = None) -> ServiceInfo:
+            team: str | None = None, categories: list[str] | None = None) -> ServiceInfo:
         require(actor, "sla.manage")
         title = _clean_name(name)
         now = self.clock()
@@ -133,12 +141,16 @@ class ServiceCatalogueAdmin:
                                  ("description", row.description)):
                 if value is not None:
                     audit.record(s, actor, now, "service", row.id, field, None, value)
+            if categories:
+                self._set_categories(s, actor, row, categories, now)
             service_id = row.id
         return self._by_id(service_id)
 
     def update(self, actor: Actor, name: str, *, new_name: str | None = None, description: str | None = None,
-               sla: str | None = None, team: str | None = None, reason: str | None = None) -> ServiceInfo:
-        """Change what is given; ``team=""`` clears the default team."""
+               sla: str | None = None, team: str | None = None, categories: list[str] | None = None,
+               reason: str | None = None) -> ServiceInfo:
+        """Change what is given, in one unit of work; ``team=""`` clears the default team,
+        ``categories`` is the service's whole list."""
         require(actor, "sla.manage")
         now = self.clock()
         with self.db.writing() as s:
@@ -171,8 +183,36 @@ class ServiceCatalogueAdmin:
             s.flush()
             for field, old, new in changes:
                 audit.record(s, actor, now, "service", row.id, field, old, new, reason)
+            if categories is not None:
+                self._set_categories(s, actor, row, categories, now)
             service_id = row.id
         return self._by_id(service_id)
+
+    def set_categories(self, actor: Actor, name: str, categories: list[str]) -> ServiceInfo:
+        """The service's own list of categories, as given: new names become categories,
+        names left out stop being offered on it (the category and its tickets stay)."""
+        return self.update(actor, name, categories=categories)
+
+    def _set_categories(self, s: Session, actor: Actor, row: Service, categories: list[str],
+                        now: dt.datetime) -> None:
+        wanted: dict[str, str] = {}
+        for raw in categories:
+            title = " ".join(raw.split())
+            if len(title) > NAME_MAX:
+                raise InvalidInput(f"A category name has at most {NAME_MAX} characters.", "categories")
+            if title:
+                wanted.setdefault(title.lower(), title)
+        ids = {lookups.category_id(s, title, create=True) for title in wanted.values()}
+        have = set(s.execute(select(ServiceCategory.category_id)
+                             .where(ServiceCategory.service_id == row.id)).scalars())
+        for cid in sorted(ids - have):
+            s.add(ServiceCategory(service_id=row.id, category_id=cid))
+            audit.record(s, actor, now, "service", row.id, "category", None, cid)
+        for cid in sorted(have - ids):
+            s.execute(delete(ServiceCategory).where(ServiceCategory.service_id == row.id,
+                                                    ServiceCategory.category_id == cid))
+            audit.record(s, actor, now, "service", row.id, "category", cid, None)
+        s.flush()
 
     def assign_sla(self, actor: Actor, service: str, sla: str) -> ServiceInfo:
         return self.update(actor, service, sla=sla, reason=f"SLA {sla} for new tickets")

@@ -19,18 +19,20 @@ def _remeasured(result: VersionSaved) -> Change | None:
     return Change(refresh=True) if result.open_tickets_remeasured else None
 
 
-def add_service(ctx: DeskContext, name: str, *, description: str, sla: str, team: str | None) -> WriteOp[ServiceInfo]:
+def add_service(ctx: DeskContext, name: str, *, description: str, sla: str, team: str | None,
+                categories: list[str]) -> WriteOp[ServiceInfo]:
     svc = ctx.services.service_catalogue
     return WriteOp(ctx, f"Add service {name}",
-                   lambda: svc.add(ctx.actor, name, description=description, sla=sla, team=team), nothing)
+                   lambda: svc.add(ctx.actor, name, description=description, sla=sla, team=team,
+                                   categories=categories), nothing)
 
 
 def update_service(ctx: DeskContext, name: str, *, new_name: str, description: str, sla: str,
-                   team: str) -> WriteOp[ServiceInfo]:
+                   team: str, categories: list[str]) -> WriteOp[ServiceInfo]:
     svc = ctx.services.service_catalogue
     return WriteOp(ctx, f"Change service {name}",
                    lambda: svc.update(ctx.actor, name, new_name=new_name, description=description, sla=sla,
-                                      team=team), nothing)
+                                      team=team, categories=categories), nothing)
 
 
 def set_service_active(ctx: DeskContext, name: str, active: bool) -> WriteOp[ServiceInfo]:

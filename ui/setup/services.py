@@ -32,7 +32,7 @@ from ui.field_errors import FieldErrors
 from ui.setup import operations as ops
 
 NO_TEAM = ("(no default team)", "")
-COLUMNS = ("Service", "SLA", "Default team", "Open tickets", "State", "Categories used")
+COLUMNS = ("Service", "SLA", "Default team", "Open tickets", "State", "Categories")
 
 
 @dataclass(frozen=True)
@@ -84,9 +84,13 @@ class ServicesSection(QWidget):
         self.errors.add_row("sla", "&SLA", self.sla)
         self.errors.add_row("team", "Default &team", self.team)
         form.addRow("State", self.state)
-        self.categories = QLabel()
-        self.categories.setWordWrap(True)
-        form.addRow("Categories used", self.categories)
+        self.categories = QLineEdit()
+        self.categories.setPlaceholderText("comma-separated, e.g. Projectors, Lecture capture")
+        self.errors.add_row("categories", "&Categories", self.categories)
+        self.used = QLabel()
+        self.used.setWordWrap(True)
+        self.used.setStyleSheet("color: palette(placeholder-text);")
+        form.addRow("", self.used)
         self.save_btn = QPushButton("&Save")
         self.save_btn.setDefault(True)
         self.save_btn.clicked.connect(self.save)
@@ -196,7 +200,9 @@ class ServicesSection(QWidget):
         combos.select(self.team, row.team or "")
         self.state.setText("Active: offered for new tickets" if row.active else
                            "Retired: not offered for new tickets; its tickets keep it")
-        self.categories.setText(", ".join(row.categories) or "none on its tickets yet")
+        self.categories.setText(", ".join(row.categories))
+        self.used.setText(f"On its tickets: {', '.join(row.categories_used)}" if row.categories_used else
+                          "No ticket on it has a category yet.")
         self.retire_btn.setText("&Retire" if row.active else "&Bring back")
         self.retire_btn.setEnabled(True)
         self.save_btn.setText("&Save")
@@ -211,7 +217,8 @@ class ServicesSection(QWidget):
         combos.select(self.sla, "standard")
         combos.select(self.team, "")
         self.state.setText("Active once added")
-        self.categories.setText("—")
+        self.categories.clear()
+        self.used.clear()
         self.retire_btn.setEnabled(False)
         self.save_btn.setText("&Add service")
         self.name.setFocus()
@@ -219,15 +226,17 @@ class ServicesSection(QWidget):
     # -- writing -------------------------------------------------------------
     def save(self) -> None:
         name, description = self.name.text(), self.description.toPlainText()
+        categories = [c for c in self.categories.text().split(",") if c.strip()]
         sla, team = combos.value(self.sla) or "", combos.value(self.team) or ""
         self.errors.clear()
         self.status.setText("Saving…")
         self.save_btn.setEnabled(False)
         if self.current is None:
-            op = ops.add_service(self.ctx, name, description=description, sla=sla, team=team or None)
+            op = ops.add_service(self.ctx, name, description=description, sla=sla, team=team or None,
+                                 categories=categories)
         else:
             op = ops.update_service(self.ctx, self.current.name, new_name=name, description=description, sla=sla,
-                                    team=team)
+                                    team=team, categories=categories)
         op.run(self, done=self._on_saved, failed=self._on_failed)
 
     def toggle_active(self) -> None:

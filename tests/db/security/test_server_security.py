@@ -338,11 +338,13 @@ _ALLOWED: dict[Role, dict[str, set[str]]] = {
                    "sla_calendar_hours", "sla_calendar_closures", "slas", "sla_versions", "sla_targets",
                    "incident_models", "incident_model_tasks", "major_incident_rules",
                    "services",      # the service catalogue: added and retired, never deleted
+                   "service_categories",
                    "mail_settings", "mail_templates", "mail_event_switches",   # the desk's e-mail set-up
                    "mail_inbox"},       # reading the desk's mailbox into tickets
         "UPDATE": {"vip_grants", "incident_models", "incident_model_tasks", "major_incident_rules", "services",
                    "mail_settings", "mail_templates", "mail_event_switches"},
-        "DELETE": {"incident_model_tasks", "mail_templates"},     # back to the shipped template
+        "DELETE": {"incident_model_tasks", "mail_templates",     # back to the shipped template
+                   "service_categories"},     # a category no longer offered on a service
     },
     Role.ADMIN: {
         "INSERT": {"staff_accounts", "staff_roles", "teams", "team_members", "departments", "person_statuses",

@@ -27,8 +27,9 @@ def test_a_service_with_its_own_sla_from_the_command_line(sqlite_url: str,
                          "--sla", "Labs", "--team", "Service Desk")
     assert code == 0, err
     assert "Teaching Labs" in out and "SLA Labs" in out and "team Service Desk" in out
-    code, out, _ = run(capsys, *db, "service", "set", "Teaching Labs", "--rename", "PC Labs", "--team", "")
-    assert code == 0 and out.startswith("PC Labs") and "team —" in out
+    code, out, _ = run(capsys, *db, "service", "set", "Teaching Labs", "--rename", "PC Labs", "--team", "",
+                       "--categories", "Lab PCs, Printers")
+    assert code == 0 and out.startswith("PC Labs") and "team —" in out and "categories: Lab PCs, Printers" in out
     code, out, _ = run(capsys, *db, "sla", "assign", "Printing", "Labs")
     assert code == 0 and out.startswith("Printing: SLA Labs for tickets opened from now on")
     code, out, _ = run(capsys, *db, "service", "retire", "PC Labs", "--reason", "closed for works")
@@ -36,6 +37,7 @@ def test_a_service_with_its_own_sla_from_the_command_line(sqlite_url: str,
     code, out, _ = run(capsys, *db, "service", "list", "--json")
     rows = {r["name"]: r for r in json.loads(out)}
     assert rows["PC Labs"]["active"] is False and rows["Printing"]["sla"] == "Labs"
+    assert rows["PC Labs"]["categories"] == ["Lab PCs", "Printers"]
     code, out, _ = run(capsys, *db, "service", "list", "--active")
     assert "PC Labs" not in out and "Printing" in out
     code, out, _ = run(capsys, *db, "service", "set", "PC Labs", "--active")

@@ -47,6 +47,20 @@ def test_add_change_and_retire_a_service_each_audited(services: Services, admin:
     assert any(f == "default_team_id" and new is None for f, _old, new in trail)
 
 
+def test_a_service_keeps_its_own_categories(services: Services, admin: Actor) -> None:
+    cat = services.service_catalogue
+    added = cat.add(admin, "Teaching Labs", categories=["Lab PCs", " lab  pcs ", "Printers"])
+    assert added.categories == ("Lab PCs", "Printers")   # one of each, spaces tidied
+    changed = cat.set_categories(admin, "Teaching Labs", ["Printers", "Scanners"])
+    assert changed.categories == ("Printers", "Scanners")
+    trail = [(old, new) for f, old, new in _audit(services, "service", added.id) if f == "category"]
+    assert len(trail) == 4 and sum(new is None for _o, new in trail) == 1   # 3 added, Lab PCs removed
+    # The category itself stays for the tickets that carry it.
+    number = factories.incident(services, admin, "Lab PC dead", service="Teaching Labs", category="Lab PCs").number
+    assert services.incidents.get(number).category == "Lab PCs"
+    assert cat.get("Teaching Labs").categories_used == ("Lab PCs",)
+
+
 def test_refusals_name_their_field(services: Services, admin: Actor) -> None:
     cat = services.service_catalogue
     with pytest.raises(InvalidInput) as e:
@@ -167,11 +181,15 @@ def test_on_the_server_only_supervisors_change_services_and_slas(logins: tuple[S
         refused(c, "INSERT INTO services(name, active) VALUES ('Shadow IT', true)")
         refused(c, "INSERT INTO slas(name, description, created_at) VALUES ('mine', '', now())")
         refused(c, "DELETE FROM services WHERE name = 'Printing'")
+        refused(c, "INSERT INTO service_categories(service_id, category_id) "
+                   "SELECT s.id, c.id FROM services s, categories c LIMIT 1")
     with found["sup"].sql() as c:
         refused(c, "DELETE FROM services WHERE name = 'Printing'")   # retired, never deleted
     db, services = found["sup"].services()
     try:
-        added = services.service_catalogue.add(found["sup"].actor, "Teaching Labs", sla="standard")
+        added = services.service_catalogue.add(found["sup"].actor, "Teaching Labs", sla="standard",
+                                               categories=["Lab PCs"])
+        services.service_catalogue.set_categories(found["sup"].actor, "Teaching Labs", ["Printers"])
         services.service_catalogue.retire(found["sup"].actor, "Teaching Labs", reason="closed for works")
     finally:
         db.dispose()
@@ -179,8 +197,24 @@ def test_on_the_server_only_supervisors_change_services_and_slas(logins: tuple[S
     # Written by the server's triggers for the supervisor's login, the reason carried along.
     assert ("created", None, "Teaching Labs") in trail and ("sla_name", None, "standard") in trail
     assert ("active", "true", "false") in trail
+    assert [(old is None, new is None) for f, old, new in trail if f == "category"] == [
+        (True, False), (True, False), (False, True)]   # Lab PCs, Printers added; Lab PCs removed
     with owner.db.reading() as s:
         who = s.execute(select(AuditEntry.actor_id).where(AuditEntry.entity == "service",
                                                           AuditEntry.entity_id == added.id,
                                                           AuditEntry.field == "active")).scalar_one()
     assert who == found["sup"].actor.staff_id
+
+
+def test_a_retired_service_takes_no_new_tickets_but_keeps_its_own(services: Services, admin: Actor) -> None:
+    kept = factories.incident(services, admin, "Toner", service="Printing")
+    other = factories.incident(services, admin, "Projector", service="Classroom Technology")
+    services.service_catalogue.retire(admin, "Printing")
+    with pytest.raises(InvalidInput) as e:
+        factories.incident(services, admin, "More toner", service="Printing")
+    assert e.value.field == "service" and "retired" in str(e.value)
+    with pytest.raises(InvalidInput, match="retired"):
+        services.incidents.update(admin, other.number, other.version, {"service": "Printing"})
+    # A ticket already on it saves its other fields with the service as it was.
+    saved = services.incidents.update(admin, kept.number, kept.version, {"service": "Printing", "title": "Toner low"})
+    assert (saved.title, saved.service) == ("Toner low", "Printing")

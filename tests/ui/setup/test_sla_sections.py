@@ -79,10 +79,12 @@ def test_a_service_with_its_own_sla_on_its_own_calendar(ctx: DeskContext, page: 
     services.description.setPlainText("PC labs in the library and the engineering building")
     combos.select(services.sla, "Labs")
     combos.select(services.team, "Service Desk")
+    services.categories.setText("Lab PCs, Printers")
     qtbot.mouseClick(services.save_btn, Qt.MouseButton.LeftButton)
     assert "Saved Teaching Labs" in services.status.text(), services.general.text()
     info = ctx.services.service_catalogue.get("Teaching Labs")
-    assert (info.sla, info.team, info.active) == ("Labs", "Service Desk", True)
+    assert (info.sla, info.team, info.active, info.categories) == ("Labs", "Service Desk", True,
+                                                                   ("Lab PCs", "Printers"))
     names = [services.table.item(r, 0).text() for r in range(services.table.rowCount())]
     assert "Teaching Labs" in names
 
