@@ -219,7 +219,8 @@ def assign_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 def versions_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     site = ctx.services.site
     for v in ctx.services.sla_admin.versions("sla", args.name):
-        print(f"v{v.version}  from {local_time(v.effective_from, site)}  by {v.created_by or 'Desk'}  {v.note}")
+        since = "from the start" if v.from_the_start else f"from {local_time(v.effective_from, site)}"
+        print(f"v{v.version}  {since}  by {v.created_by or 'Desk'}  {v.note}")
     return 0
 
 

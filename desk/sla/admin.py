@@ -71,6 +71,13 @@ class VersionLine:
     created_by: str | None
     note: str
 
+    @property
+    def from_the_start(self) -> bool:
+        """Governs everything before the desk existed (the seeded defaults, a new SLA's first version)."""
+        from desk.sla.seed import SEED_EFFECTIVE
+
+        return self.effective_from <= SEED_EFFECTIVE
+
 
 @dataclass(frozen=True)
 class IcsImported(VersionSaved):

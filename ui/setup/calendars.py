@@ -379,7 +379,8 @@ class CalendarsSection(QWidget):
         self._fill_regions(spec.holiday_subdivision)
         zone = spec.zone
         _fill_table(self.versions, [
-            (f"v{v.version}", v.effective_from.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
+            (f"v{v.version}", "from the start" if v.from_the_start else
+             v.effective_from.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
              v.created_by or "Desk (reference defaults)", v.note) for v in reversed(versions)])
         soon = dt.datetime.now(zone).replace(tzinfo=None, second=0, microsecond=0) + dt.timedelta(hours=1)
         self.effective.setDateTime(QDateTime(QDate(soon.year, soon.month, soon.day), QTime(soon.hour, soon.minute)))

@@ -286,7 +286,8 @@ class SlasSection(QWidget):
         zone = self.ctx.site.zone
         self.versions.setRowCount(len(rows))
         for i, v in enumerate(reversed(rows)):
-            cells = (f"v{v.version}", v.effective_from.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
+            cells = (f"v{v.version}", "from the start" if v.from_the_start else
+                     v.effective_from.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
                      v.created_by or "Desk (reference defaults)", v.note)
             for j, text in enumerate(cells):
                 self.versions.setItem(i, j, QTableWidgetItem(text))

@@ -43,7 +43,7 @@ def test_a_service_with_its_own_sla_from_the_command_line(sqlite_url: str,
     code, out, _ = run(capsys, *db, "service", "set", "PC Labs", "--active")
     assert code == 0 and "(retired)" not in out
     code, out, _ = run(capsys, *db, "sla", "versions", "Labs")
-    assert code == 0 and out.splitlines()[0].startswith("v1") and "P3: response 4h, resolution 1bd" in out
+    assert code == 0 and out.splitlines()[0].startswith("v1  from the start") and "P3: response 4h, resolution 1bd" in out
 
 
 def test_bad_input_is_one_line_and_exit_code_2(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
