@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from desk.reports.dashboard import DashboardService
     from desk.reports.service import ReportService
     from desk.sla.admin import SlaAdmin
+    from desk.sla.preview import ChangePreviews
+    from desk.sla.service_setup import ServiceCatalogueAdmin
 
 
 @dataclass(eq=False)
@@ -139,3 +141,15 @@ class Services:
         from desk.sla.admin import SlaAdmin
 
         return SlaAdmin(self.db, self.clock)
+
+    @cached_property
+    def service_catalogue(self) -> ServiceCatalogueAdmin:
+        from desk.sla.service_setup import ServiceCatalogueAdmin
+
+        return ServiceCatalogueAdmin(self.db, self.clock)
+
+    @cached_property
+    def change_previews(self) -> ChangePreviews:
+        from desk.sla.preview import ChangePreviews
+
+        return ChangePreviews(self.db, self.clock)

@@ -53,6 +53,13 @@ class Dialogs:
     def error(self, parent: QWidget | None, title: str, text: str) -> None:
         QMessageBox.warning(parent, title, text)
 
+    def ask_open_file(self, parent: QWidget | None, title: str, filter: str) -> str | None:
+        """A file to read (an .ics feed…), or None."""
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(parent, title, "", filter)
+        return path or None
+
     def info(self, parent: QWidget | None, title: str, text: str) -> None:
         QMessageBox.information(parent, title, text)
 
@@ -99,6 +106,9 @@ class ScriptedDialogs(Dialogs):
         self.asked = getattr(self, "asked", []) + [(title, text)]
         answer = self._next()
         return "save" if answer == "save" else "discard" if answer == "discard" else "cancel"
+
+    def ask_open_file(self, parent: QWidget | None, title: str, filter: str) -> str | None:
+        return self._next()  # type: ignore[return-value]
 
     def error(self, parent: QWidget | None, title: str, text: str) -> None:
         self.shown.append((title, text))

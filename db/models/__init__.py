@@ -1,7 +1,7 @@
 """All mapped tables; importing this package registers every table on Base.metadata."""
 from db.base import Base
 from db.models.audit import AuditEntry
-from db.models.catalogue import Category, Service
+from db.models.catalogue import Category, Service, ServiceCategory
 from db.models.counter import Device, Loan, Loaner, Repair, RepairAccessory, SatisfactionRating, Signature
 from db.models.escalation import EscalationRule, JobLease, SlaAlert, StaffNotification
 from db.models.incident_models import IncidentModel, IncidentModelTask
@@ -81,6 +81,7 @@ __all__ = [
     "SavedView",
     "SecurityGroup",
     "Service",
+    "ServiceCategory",
     "Signature",
     "Sla",
     "SlaAlert",

@@ -25,3 +25,13 @@ class Category(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+
+
+class ServiceCategory(Base):
+    """A category offered on a service's tickets: each service keeps its own short list
+    (a projector fault is not a category of Payroll); the categories stay one table."""
+
+    __tablename__ = "service_categories"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), primary_key=True)

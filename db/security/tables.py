@@ -120,7 +120,7 @@ GUARDED: tuple[Guarded, ...] = (
     Guarded("staff_accounts", entity="staff", created_from="username", ignored=("version",),
             times=("created_at",), inserted_at="created_at"),
     Guarded("teams", entity="team", created_from="name"),
-    Guarded("services", entity="service", created_from="name"),
+    Guarded("services", entity="service", created_from="name", on_insert=("sla_name", "default_team_id")),
     Guarded("categories", entity="category", created_from="name"),
     Guarded("vip_policies", entity="vip_policy", created_from="version", times=("published_at",),
             actors=("published_by_id",), creators=("published_by_id",), inserted_at="published_at"),
@@ -178,6 +178,8 @@ GUARDED: tuple[Guarded, ...] = (
 LINKS: tuple[Link, ...] = (
     Link("staff_roles", entity="staff", id_column="staff_id", field="role", value_column="role"),
     Link("team_members", entity="staff", id_column="staff_id", field="team_id", value_column="team_id"),
+    Link("service_categories", entity="service", id_column="service_id", field="category",
+         value_column="category_id"),
 )
 
 # Tables no staff login writes at all (read-only to every group): the rules, the
@@ -220,7 +222,9 @@ WRITES: dict[Role, dict[str, str]] = {
         "sla_calendar_hours": "INSERT", "sla_calendar_closures": "INSERT", "slas": "INSERT",
         "sla_versions": "INSERT", "sla_targets": "INSERT",
         "incident_models": "INSERT, UPDATE", "incident_model_tasks": "INSERT, UPDATE, DELETE",
-        "major_incident_rules": "INSERT, UPDATE", "services": "UPDATE",
+        "major_incident_rules": "INSERT, UPDATE",
+        # The service catalogue (desk.sla.service_setup): added and changed, retired, never deleted.
+        "services": "INSERT, UPDATE", "service_categories": "INSERT, DELETE",
         "mail_settings": "INSERT, UPDATE", "mail_templates": "INSERT, UPDATE, DELETE",
         "mail_event_switches": "INSERT, UPDATE", "mail_inbox": "INSERT",
         "escalation_rules": "INSERT, UPDATE, DELETE",

@@ -35,6 +35,7 @@ COMMAND_MODULES = [
     "desk.cli.device_cmd",
     "desk.cli.sla_cmd",
     "desk.cli.calendar_cmd",
+    "desk.cli.service_cmd",
     "desk.cli.major_cmd",
     "desk.cli.problem_cmd",
     "desk.cli.mail_cmd",

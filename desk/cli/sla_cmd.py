@@ -53,6 +53,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     st.add_argument("--effective", help="ISO time the change takes effect (default now; never earlier)")
     st.set_defaults(func=set_target_cmd)
 
+    cr = s.add_parser("create", help="a new SLA, starting as a copy of another's targets (supervisors)")
+    cr.add_argument("name", help="the new SLA's name")
+    cr.add_argument("--copy-from", required=True, help="the SLA whose current targets it starts with")
+    cr.add_argument("--calendar", help="its calendar (default: the copied SLA's)")
+    cr.add_argument("--description", default="", help="what it is for")
+    cr.set_defaults(func=create_cmd)
+
+    asg = s.add_parser("assign", help="measure a service's new tickets against an SLA (supervisors)")
+    asg.add_argument("service", help="service name")
+    asg.add_argument("sla", help="SLA name")
+    asg.set_defaults(func=assign_cmd)
+
+    ver = s.add_parser("versions", help="the versions of an SLA, oldest first")
+    ver.add_argument("name", help="SLA name")
+    ver.set_defaults(func=versions_cmd)
+
     wi = s.add_parser("what-if", help="how many past tickets would change met/breached outcome under a change "
                                       "(supervisors)")
     wi.add_argument("--calendar", help="calendar to change")
@@ -182,6 +198,29 @@ def set_target_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
                                     at_risk_percent=args.at_risk, effective_from=eff)
     print(f"{r.name} v{r.version} (tickets opened from {local_time(r.effective_from, ctx.services.site)}): "
           f"{r.summary}")
+    return 0
+
+
+def create_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    r = ctx.services.sla_admin.create_sla(ctx.actor, args.name, copy_from=args.copy_from, calendar=args.calendar,
+                                          description=args.description)
+    print(f"{r.name} v{r.version}: {r.summary}. Change its targets with: desk sla set-target {r.name} P3 …; "
+          f"give it to a service with: desk sla assign SERVICE {r.name}")
+    return 0
+
+
+def assign_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    r = ctx.services.service_catalogue.assign_sla(ctx.actor, args.service, args.sla)
+    print(f"{r.name}: SLA {r.sla} for tickets opened from now on"
+          + (f"; its {r.open_tickets} open tickets keep the SLA they were opened under" if r.open_tickets else ""))
+    return 0
+
+
+def versions_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    site = ctx.services.site
+    for v in ctx.services.sla_admin.versions("sla", args.name):
+        since = "from the start" if v.from_the_start else f"from {local_time(v.effective_from, site)}"
+        print(f"v{v.version}  {since}  by {v.created_by or 'Desk'}  {v.note}")
     return 0
 
 

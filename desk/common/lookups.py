@@ -31,8 +31,14 @@ def _by_name(session: Session, model: type[Service | Team | Department], name: s
     return int(row)
 
 
-def service_id(session: Session, name: str) -> int:
-    return _by_name(session, Service, name, "service", "service")
+def service_id(session: Session, name: str, *, for_new_work: bool = False) -> int:
+    """``for_new_work``: a ticket is being put on it, which a retired service refuses
+    (its existing tickets, reports and history keep it)."""
+    found = _by_name(session, Service, name, "service", "service")
+    if for_new_work and not session.execute(select(Service.active).where(Service.id == found)).scalar():
+        raise InvalidInput(f"The service {name.strip()!r} is retired: choose another for new tickets "
+                           "(a supervisor can bring it back in Set-up).", "service")
+    return found
 
 
 def team_id(session: Session, name: str) -> int:

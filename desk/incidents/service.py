@@ -95,7 +95,7 @@ class IncidentService:
         caller = lookups.person_id(s, new.caller_university_id) if new.caller_university_id else None
         acting_status = choices.parse(PersonStatusKind, new.acting_status, "acting_status") if new.acting_status else None
         acting_department = lookups.department_id(s, new.acting_department) if new.acting_department else None
-        service = lookups.service_id(s, new.service) if new.service else None
+        service = lookups.service_id(s, new.service, for_new_work=True) if new.service else None
         team = lookups.team_id(s, new.team) if new.team else None
         if team is None and service is not None:
             team = s.get_one(Service, service).default_team_id
@@ -176,7 +176,11 @@ class IncidentService:
             elif key == "acting_department":
                 inc.acting_department_id = lookups.department_id(s, value) if value else None
             elif key == "service":
-                inc.service_id = lookups.service_id(s, value) if value else None
+                service_id = lookups.service_id(s, value) if value else None
+                if service_id is not None and service_id != inc.service_id:
+                    # Moving a ticket onto a retired service is refused; one already on it keeps it.
+                    lookups.service_id(s, value, for_new_work=True)
+                inc.service_id = service_id
             elif key == "category":
                 inc.category_id = lookups.category_id(s, value, create=True) if value else None
             elif key == "impact":

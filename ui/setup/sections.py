@@ -36,6 +36,12 @@ class Section:
 
 # One line per section; each feature adds its own line here and nothing else.
 SECTIONS: tuple[Section, ...] = (
+    Section("services", "Services", "mdi6.room-service-outline", "sla.manage", "ui.setup.services",
+            "Services, their SLA and team"),
+    Section("slas", "SLAs", "mdi6.timer-outline", "sla.manage", "ui.setup.slas",
+            "Response and resolution targets per priority, and their versions"),
+    Section("calendars", "Calendars", "mdi6.calendar-clock", "sla.manage", "ui.setup.calendars",
+            "Working hours, term periods, holidays and closures"),
     Section("escalation", "Escalation", "mdi6.bell-alert-outline", "sla.manage", "ui.setup.escalation",
             "Who is told when a ticket's SLA is at risk or breached, and what else happens"),
 )

@@ -340,12 +340,15 @@ _ALLOWED: dict[Role, dict[str, set[str]]] = {
         "INSERT": {"vip_grants", "vip_policies", "sla_calendars", "sla_calendar_versions", "sla_calendar_periods",
                    "sla_calendar_hours", "sla_calendar_closures", "slas", "sla_versions", "sla_targets",
                    "incident_models", "incident_model_tasks", "major_incident_rules",
+                   "services",      # the service catalogue: added and retired, never deleted
+                   "service_categories",
                    "mail_settings", "mail_templates", "mail_event_switches",   # the desk's e-mail set-up
                    "mail_inbox",        # reading the desk's mailbox into tickets
                    "escalation_rules"},
         "UPDATE": {"vip_grants", "incident_models", "incident_model_tasks", "major_incident_rules", "services",
                    "mail_settings", "mail_templates", "mail_event_switches", "escalation_rules"},
         "DELETE": {"incident_model_tasks", "mail_templates",     # back to the shipped template
+                   "service_categories",      # a category no longer offered on a service
                    "escalation_rules"},
     },
     Role.ADMIN: {
