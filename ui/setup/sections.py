@@ -36,6 +36,12 @@ class Section:
 
 # One line per section; each feature adds its own line here and nothing else.
 SECTIONS: tuple[Section, ...] = (
+    Section("vip", "VIP policy", "mdi6.star-circle-outline", "vip.manage", "ui.setup.vip",
+            "The published VIP policy and who holds VIP status"),
+    Section("staff", "Staff and roles", "mdi6.account-group-outline", "staff.manage", "ui.setup.staff",
+            "Staff accounts, their roles and teams; deactivate instead of delete"),
+    Section("models", "Incident models", "mdi6.clipboard-list-outline", "model.manage", "ui.setup.models",
+            "Incident models (defaults and checklists) and the major-incident rules"),
 )
 
 
