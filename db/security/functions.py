@@ -268,6 +268,11 @@ FUNCTIONS: list[str] = [
         BEGIN
             IF desk_trusted() THEN RETURN NEW; END IF;
             me := desk_staff_id();
+            -- A deactivated account keeps the work it had, and is given none (lookups.staff_id).
+            IF NEW.assignee_id IS NOT NULL AND (TG_OP = 'INSERT' OR NEW.assignee_id IS DISTINCT FROM OLD.assignee_id)
+               AND NOT EXISTS (SELECT 1 FROM staff_accounts WHERE id = NEW.assignee_id AND active) THEN
+                PERFORM desk_refuse('a deactivated staff account cannot be assigned');
+            END IF;
             IF TG_OP = 'INSERT' THEN
                 PERFORM desk_require('incident.open', 'open incidents');
                 PERFORM desk_check_number(NEW.number, 'INC');

@@ -112,8 +112,12 @@ def team_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def active_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    a = ctx.services.staff.set_active(ctx.actor, args.username, args.active, reason=args.reason)
-    print(f"{a.username}: {'reactivated' if a.active else 'deactivated'}")
+    staff = ctx.services.staff
+    a = staff.set_active(ctx.actor, args.username, args.active, reason=args.reason)
+    left = 0 if a.active else staff.open_assigned(a.username)
+    print(f"{a.username}: {'reactivated' if a.active else 'deactivated'}"
+          + (f"; {labels.count(left, 'open incident')} still assigned to them: reassign "
+             f"(desk ticket list --assignee {a.username})" if left else ""))
     return 0
 
 

@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.enums import Role
 from db.errors import REFUSED, server_message
-from db.models import StaffAccount, StaffRole, Team, TeamMember
+from db.models import Incident, StaffAccount, StaffRole, Team, TeamMember
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.common import audit
 from desk.common.text import clean_text
 from desk.errors import ConflictError, DeskError, InvalidInput, NotFound
+from desk.rules.lifecycle import OPEN_STATUSES
 from desk.rules.permissions import require
 
 
@@ -264,6 +265,13 @@ class StaffService:
             acc.active = active
             _flush_refused(s, "active")
             return self._view_in(s, acc)
+
+    def open_assigned(self, username: str) -> int:
+        """Open incidents still assigned to the account (after a deactivation: work to hand on)."""
+        with self.db.reading() as s:
+            acc = _account(s, username)
+            return int(s.execute(select(func.count(Incident.id)).where(
+                Incident.assignee_id == acc.id, Incident.status.in_(OPEN_STATUSES))).scalar_one())
 
     def set_teams(self, actor: Actor, username: str, *, join: Sequence[str] = (),
                   leave: Sequence[str] = ()) -> StaffView:

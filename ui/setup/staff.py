@@ -293,10 +293,19 @@ class StaffSection(QWidget):
         if reason is None:
             return
         actor, staff = self.ctx.actor, self.staff
-        self.ctx.runner.write(lambda: staff.set_active(actor, a.username, not a.active, reason=reason),
-                              lambda v: self.reload(v.username, f"{v.username} "
-                                                    f"{'reactivated' if v.active else 'deactivated'}."),
-                              self.errors.show, owner=self)
+
+        def go() -> tuple[StaffView, int]:
+            v = staff.set_active(actor, a.username, not a.active, reason=reason)
+            return v, 0 if v.active else staff.open_assigned(v.username)
+
+        def done(got: tuple[StaffView, int]) -> None:
+            v, left = got
+            words = f"{v.username} {'reactivated' if v.active else 'deactivated'}."
+            if left:
+                words += f" {labels.count(left, 'open incident')} still assigned to them: reassign them."
+            self.reload(v.username, words)
+
+        self.ctx.runner.write(go, done, self.errors.show, owner=self)
 
     def new_team(self) -> None:
         name = self.ctx.dialogs.ask_text(self, "New team", "Name of the new team (assignment group):")

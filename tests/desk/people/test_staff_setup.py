@@ -27,6 +27,7 @@ def test_a_deactivated_account_cannot_sign_in_or_be_assigned_and_keeps_its_histo
     worked = services.incidents.open(alice, NewIncident(title="Printer jam", assignee="alice"))
     view = services.staff.set_active(admin, "alice", False, reason="Left the university")
     assert not view.active and view.teams == ("Service Desk",)
+    assert services.staff.open_assigned("alice") == 1, "the work to hand on is counted"
     if services.db.dialect == "sqlite":   # on PostgreSQL the login itself (tests below)
         with pytest.raises(NoStaffAccount, match="alice is disabled"):
             services.staff.resolve_actor(os_username="alice")
@@ -136,3 +137,18 @@ def test_a_technician_login_cannot_publish_a_policy_grant_vip_or_deactivate_in_p
         refused(conn, "UPDATE staff_accounts SET active = false WHERE id = %s", (admin.staff_id,))
     assert [p.version for p in owner.people.vip_policies()] == [1]
     assert owner.people.vip_entries() == []
+
+
+@pytest.mark.postgres
+def test_a_deactivated_account_cannot_be_assigned_in_psql_either(
+        logins: tuple[Services, Actor, dict[str, Login]]) -> None:
+    owner, admin, by = logins
+    gone = owner.staff.add(admin, "gone", display_name="Gone", roles=["technician"])
+    inc = owner.incidents.open(admin, NewIncident(title="Projector dead"))
+    owner.staff.set_active(admin, "gone", False, reason="Left")
+    with by["tech"].sql() as conn:
+        message = refused(conn, "UPDATE incidents SET assignee_id = %s, status = 'assigned' WHERE number = %s",
+                          (gone.staff_id, inc.number))
+        assert "a deactivated staff account cannot be assigned" in message
+        conn.execute("UPDATE incidents SET assignee_id = %s, status = 'assigned' WHERE number = %s",
+                     (by["tech"].actor.staff_id, inc.number))
