@@ -163,6 +163,7 @@ class VipSection(QWidget):
         self._timer.setInterval(250)
         self._timer.timeout.connect(self._run_search)
         self.search.textEdited.connect(lambda _t: self._timer.start())
+        self.search.returnPressed.connect(self._run_search)   # a scanned card ends with Enter
 
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -254,6 +255,7 @@ class VipSection(QWidget):
 
     # -- the list ----------------------------------------------------------------------
     def _run_search(self) -> None:
+        self._timer.stop()
         text = self.search.text().strip()
         self._search_ticket += 1
         ticket = self._search_ticket
