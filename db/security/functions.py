@@ -268,6 +268,11 @@ FUNCTIONS: list[str] = [
         BEGIN
             IF desk_trusted() THEN RETURN NEW; END IF;
             me := desk_staff_id();
+            -- A deactivated account keeps the work it had, and is given none (lookups.staff_id).
+            IF NEW.assignee_id IS NOT NULL AND (TG_OP = 'INSERT' OR NEW.assignee_id IS DISTINCT FROM OLD.assignee_id)
+               AND NOT EXISTS (SELECT 1 FROM staff_accounts WHERE id = NEW.assignee_id AND active) THEN
+                PERFORM desk_refuse('a deactivated staff account cannot be assigned');
+            END IF;
             IF TG_OP = 'INSERT' THEN
                 PERFORM desk_require('incident.open', 'open incidents');
                 PERFORM desk_check_number(NEW.number, 'INC');
@@ -510,6 +515,25 @@ FUNCTIONS: list[str] = [
                     EXECUTE format('REVOKE %I FROM %I', g.rolname, acc.db_login);
                 END IF;
             END LOOP;
+            IF NOT coalesce(acc.active, false) THEN
+                PERFORM desk_set_login(acc.db_login, false);
+            END IF;
+        END $$""",
+    # A deactivated account's login is set NOLOGIN (it can no longer connect at all), and
+    # LOGIN again when the account is brought back. The groups are what count for this
+    # database; a server that will not let the owner alter the login (PostgreSQL 16 asks
+    # for ADMIN OPTION on it) keeps it able to connect but in no Desk group, and says so.
+    f"""CREATE OR REPLACE FUNCTION desk_set_login(p_login text, p_can boolean) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER {_PATH} AS $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_login AND rolcanlogin IS DISTINCT FROM p_can
+                       AND NOT rolsuper) THEN
+                EXECUTE format('ALTER ROLE %I %s', p_login, CASE WHEN p_can THEN 'LOGIN' ELSE 'NOLOGIN' END);
+            END IF;
+        EXCEPTION WHEN insufficient_privilege THEN
+            RAISE WARNING 'Desk could not set the login % to %: ask the DBA to run ALTER ROLE % %',
+                p_login, CASE WHEN p_can THEN 'LOGIN' ELSE 'NOLOGIN' END, p_login,
+                CASE WHEN p_can THEN 'LOGIN' ELSE 'NOLOGIN' END;
         END $$""",
     f"""CREATE OR REPLACE FUNCTION desk_staff_roles_sync() RETURNS trigger LANGUAGE plpgsql
         SECURITY DEFINER {_PATH} AS $$
@@ -521,6 +545,11 @@ FUNCTIONS: list[str] = [
         SECURITY DEFINER {_PATH} AS $$
         BEGIN
             PERFORM desk_sync_login(NEW.id, CASE WHEN TG_OP = 'UPDATE' THEN OLD.db_login END);
+            -- Only bringing an account back re-enables its login: a login a DBA disabled
+            -- for reasons of their own is not switched on by any other change.
+            IF TG_OP = 'UPDATE' AND NEW.active AND NOT OLD.active AND NEW.db_login IS NOT NULL THEN
+                PERFORM desk_set_login(NEW.db_login, true);
+            END IF;
             RETURN NULL;
         END $$""",
     # SLA alerts: a staff login records only what the ticket's own SLA columns say

@@ -104,7 +104,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     a.add_argument("--title", help="the problem's title (default: the incident's)")
     a.set_defaults(func=problem)
 
-    a = msub.add_parser("rules", help="show or change the surge rule and update interval (data, not code)")
+    a = msub.add_parser("rules", aliases=["rule"],
+                        help="show or change the surge rule and update interval (data, not code)")
     a.add_argument("--service", help="a service's own rule (default: the default rule)")
     a.add_argument("--threshold", type=int, help="incidents on one service that make a surge")
     a.add_argument("--window", type=int, metavar="MINUTES", help="within this many minutes")

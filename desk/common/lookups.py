@@ -61,13 +61,19 @@ def category_id(session: Session, name: str, *, create: bool = False) -> int:
     return int(row)
 
 
-def staff_id(session: Session, username: str) -> int:
+def staff_id(session: Session, username: str, *, active_only: bool = True) -> int:
+    """The account to assign work to. A deactivated account is refused by name (it keeps
+    its history, not new work); ``active_only=False`` for taking someone off, which must
+    still work after they left."""
     row = session.execute(
-        select(StaffAccount.id).where(func.lower(StaffAccount.username) == username.strip().lower())
-    ).scalar()
+        select(StaffAccount.id, StaffAccount.active)
+        .where(func.lower(StaffAccount.username) == username.strip().lower())
+    ).first()
     if row is None:
         raise InvalidInput(f"No staff account {username!r}.", "assignee")
-    return int(row)
+    if active_only and not row.active:
+        raise InvalidInput(f"The staff account {username!r} is deactivated and cannot be assigned.", "assignee")
+    return int(row.id)
 
 
 def person_id(session: Session, university_id: str) -> int:

@@ -244,7 +244,7 @@ class MajorIncidentService:
         require(actor, "major.manage")
 
         def go(s: Session, inc: Incident, now: dt.datetime) -> None:
-            staff_id = lookups.staff_id(s, username)
+            staff_id = lookups.staff_id(s, username, active_only=False)
             member = s.execute(select(MajorTeamMember).where(
                 MajorTeamMember.incident_id == inc.id, MajorTeamMember.staff_id == staff_id)).scalar_one_or_none()
             if member is None:
@@ -451,6 +451,7 @@ class MajorIncidentService:
                                         update_interval_minutes=base.update_interval_minutes, updated_at=now)
                 s.add(row)
                 s.flush()
+                audit.record(s, actor, now, "major_rule", row.id, "created", None, service or "default")
             for f, value in (("surge_threshold", surge_threshold), ("surge_window_minutes", surge_window_minutes),
                              ("update_interval_minutes", update_interval_minutes)):
                 if value is not None and getattr(row, f) != value:

@@ -56,6 +56,23 @@ class VipPolicyView:
     published_by: str | None
 
 
+@dataclass(frozen=True)
+class VipEntry:
+    """One line of the published VIP list: who, the office that makes them a VIP, since
+    when, who granted it and why."""
+
+    university_id: str
+    name: str
+    office: str | None
+    since: dt.datetime
+    granted_by: str | None
+    reason: str
+
+
+# What a policy may do to urgency: nothing, one level or two (High is the ceiling).
+POLICY_LEVELS = (0, 1, 2)
+
+
 class PeopleService:
     def __init__(self, db: Database, clock: Clock, incidents: IncidentService) -> None:
         self.db = db
@@ -123,14 +140,33 @@ class PeopleService:
 
     def vip_policy(self) -> VipPolicyView | None:
         """The VIP policy in force (its latest published version); None before the first."""
+        history = self.vip_policies(limit=1)
+        return history[0] if history else None
+
+    def vip_policies(self, limit: int | None = None) -> list[VipPolicyView]:
+        """Every published version of the policy, newest first (none is ever replaced:
+        a ticket names the version that raised it)."""
         with self.db.reading() as s:
-            row = s.execute(select(VipPolicy, StaffAccount.display_name)
-                            .outerjoin(StaffAccount, StaffAccount.id == VipPolicy.published_by_id)
-                            .order_by(VipPolicy.version.desc()).limit(1)).first()
-            if row is None:
-                return None
-            policy, by = row
-            return VipPolicyView(policy.version, policy.text, policy.urgency_levels_raised, policy.published_at, by)
+            stmt = (select(VipPolicy, StaffAccount.display_name)
+                    .outerjoin(StaffAccount, StaffAccount.id == VipPolicy.published_by_id)
+                    .order_by(VipPolicy.version.desc()))
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            return [VipPolicyView(p.version, p.text, p.urgency_levels_raised, p.published_at, by)
+                    for p, by in s.execute(stmt).all()]
+
+    def vip_entries(self) -> list[VipEntry]:
+        """The published VIP list, by family name: who, office, since, granted by, reason."""
+        with self.db.reading() as s:
+            rows = s.execute(
+                select(Person.university_id, Person.given_name, Person.family_name, Person.preferred_name,
+                       VipGrant.office, VipGrant.granted_at, StaffAccount.display_name, VipGrant.grant_reason)
+                .join(VipGrant, VipGrant.person_id == Person.id)
+                .outerjoin(StaffAccount, StaffAccount.id == VipGrant.granted_by_id)
+                .where(VipGrant.revoked_at.is_(None))
+                .order_by(Person.family_name, Person.given_name, Person.id)).all()
+            return [VipEntry(uid, f"{preferred or given} {family}".strip(), office, since, by, reason)
+                    for uid, given, family, preferred, office, since, by, reason in rows]
 
     def grant_vip(self, actor: Actor, university_id: str, *, reason: str, office: str | None = None) -> PersonView:
         return self._change_vip(actor, university_id, reason, grant=True, office=office)
@@ -144,6 +180,7 @@ class PeopleService:
         open tickets are re-derived so every ticket the policy touches shows it."""
         require(actor, "vip.manage")
         why = clean_text(reason, "reason", required=True, max_length=2000)
+        office = clean_text(office, "office", single_line=True, max_length=200) or None
         now = self.clock()
         with self.db.writing() as s:
             p = s.execute(select(Person).where(Person.university_id == university_id)).scalar_one_or_none()
@@ -170,7 +207,7 @@ class PeopleService:
     def publish_vip_policy(self, actor: Actor, text: str, urgency_levels_raised: int = 1) -> int:
         require(actor, "vip.manage")
         body = clean_text(text, "policy text", required=True, max_length=20_000)
-        if urgency_levels_raised not in (0, 1, 2):
+        if urgency_levels_raised not in POLICY_LEVELS:
             raise InvalidInput("The policy may raise urgency by 0, 1 or 2 levels.", "urgency_levels_raised")
         now = self.clock()
         with self.db.writing() as s:

@@ -1,28 +1,54 @@
 """Staff accounts and who is acting (OS user on SQLite, database login on PostgreSQL)."""
 from __future__ import annotations
 
+import builtins
 import os
 import pwd
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.enums import Role
 from db.errors import REFUSED, server_message
-from db.models import StaffAccount, StaffRole, Team, TeamMember
+from db.models import Incident, StaffAccount, StaffRole, Team, TeamMember
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.common import audit
 from desk.common.text import clean_text
-from desk.errors import DeskError, InvalidInput, NotFound
+from desk.errors import ConflictError, DeskError, InvalidInput, NotFound
+from desk.rules.lifecycle import OPEN_STATUSES
 from desk.rules.permissions import require
 
 
 class NoStaffAccount(DeskError):
     exit_code = 2
+
+
+@dataclass(frozen=True)
+class StaffView:
+    """A staff account as the Set-up page and ``desk staff list`` show it."""
+
+    username: str
+    display_name: str
+    email: str | None
+    os_user: str | None
+    db_login: str | None
+    roles: tuple[Role, ...]
+    teams: tuple[str, ...]
+    active: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class TeamView:
+    name: str
+    email: str | None
+    members: int
 
 
 def _actor(s: Session, account: StaffAccount, db_user: str | None) -> Actor:
@@ -162,6 +188,157 @@ class StaffService:
         with self.db.reading() as s:
             rows = s.execute(select(StaffAccount).order_by(StaffAccount.username)).scalars().all()
             return [_actor(s, a, a.db_login) for a in rows]
+
+    def accounts(self) -> builtins.list[StaffView]:  # `list` is the method above
+        """Every staff account, deactivated ones included (their history stays theirs)."""
+        with self.db.reading() as s:
+            teams: dict[int, builtins.list[str]] = {}
+            for staff_id, team in s.execute(select(TeamMember.staff_id, Team.name).join(Team)
+                                            .order_by(Team.name)).all():
+                teams.setdefault(staff_id, []).append(team)
+            rows = s.execute(select(StaffAccount).order_by(StaffAccount.username)).scalars().all()
+            return [_view(a, teams.get(a.id, [])) for a in rows]
+
+    def account(self, username: str) -> StaffView:
+        with self.db.reading() as s:
+            return self._view_in(s, _account(s, username))
+
+    def teams(self) -> builtins.list[TeamView]:
+        with self.db.reading() as s:
+            rows = s.execute(select(Team.name, Team.email, func.count(TeamMember.staff_id))
+                             .outerjoin(TeamMember, TeamMember.team_id == Team.id)
+                             .where(Team.active.is_(True)).group_by(Team.id, Team.name, Team.email)
+                             .order_by(Team.name)).all()
+            return [TeamView(name, email, n) for name, email, n in rows]
+
+    def update(self, actor: Actor, username: str, *, display_name: str | None = None, email: str | None = None,
+               os_username: str | None = None, base_version: int | None = None) -> StaffView:
+        """Change an account's name, e-mail or operating-system user (None: leave it; ""
+        clears e-mail and OS user). ``base_version``: the version the form was loaded at."""
+        require(actor, "staff.manage")
+        changes: dict[str, str | None] = {}
+        if display_name is not None:
+            changes["display_name"] = clean_text(display_name, "name", required=True, single_line=True,
+                                                 max_length=200)
+        if email is not None:
+            mail = clean_text(email, "e-mail", single_line=True, max_length=320) or None
+            if mail and not _EMAIL.match(mail):
+                raise InvalidInput(f"E-mail {mail!r} is not a valid address.", "email")
+            changes["email"] = mail
+        if os_username is not None:
+            changes["os_user"] = clean_text(os_username, "operating-system user", single_line=True,
+                                            max_length=120) or None
+        now = self.clock()
+        with self.db.writing() as s:
+            acc = _account(s, username)
+            if base_version is not None and acc.version != base_version:
+                raise ConflictError("staff", username, base_version, acc.version, changes,
+                                    {c: getattr(acc, c) for c in changes})
+            if changes.get("os_user"):
+                taken = s.execute(select(StaffAccount.username).where(
+                    StaffAccount.os_user == changes["os_user"], StaffAccount.id != acc.id)).scalar()
+                if taken:
+                    raise InvalidInput(f"The operating-system user {changes['os_user']!r} already belongs to "
+                                       f"the staff account {taken!r}.", "os_user")
+            for column, value in changes.items():
+                if getattr(acc, column) != value:
+                    audit.record(s, actor, now, "staff", acc.id, column, getattr(acc, column), value)
+                    setattr(acc, column, value)
+            s.flush()
+            return self._view_in(s, acc)
+
+    def set_active(self, actor: Actor, username: str, active: bool, *, reason: str) -> StaffView:
+        """Deactivate (or bring back) an account instead of deleting it: a deactivated
+        account cannot sign in or be assigned, and everything it did stays on record under
+        its name. On PostgreSQL the server follows: the login leaves the Desk groups and
+        is set NOLOGIN (db.security.functions, desk_staff_account_sync)."""
+        require(actor, "staff.manage")
+        why = clean_text(reason, "reason", required=True, max_length=2000)
+        now = self.clock()
+        with self.db.writing() as s:
+            acc = _account(s, username)
+            if acc.active == active:
+                raise InvalidInput(f"{username} is {'active' if active else 'deactivated'} already.", "active")
+            if not active and acc.id == actor.staff_id:
+                raise InvalidInput("You cannot deactivate your own account; ask another admin.", "active")
+            audit.record(s, actor, now, "staff", acc.id, "active", acc.active, active, why)
+            acc.active = active
+            _flush_refused(s, "active")
+            return self._view_in(s, acc)
+
+    def open_assigned(self, username: str) -> int:
+        """Open incidents still assigned to the account (after a deactivation: work to hand on)."""
+        with self.db.reading() as s:
+            acc = _account(s, username)
+            return int(s.execute(select(func.count(Incident.id)).where(
+                Incident.assignee_id == acc.id, Incident.status.in_(OPEN_STATUSES))).scalar_one())
+
+    def set_teams(self, actor: Actor, username: str, *, join: Sequence[str] = (),
+                  leave: Sequence[str] = ()) -> StaffView:
+        require(actor, "staff.manage")
+        if set(join) & set(leave):
+            raise InvalidInput(f"Cannot both join and leave {', '.join(sorted(set(join) & set(leave)))}.", "team")
+        now = self.clock()
+        with self.db.writing() as s:
+            acc = _account(s, username)
+            have = set(s.execute(select(TeamMember.team_id).where(TeamMember.staff_id == acc.id)).scalars())
+            for name in join:
+                tid = _team_id(s, name)
+                if tid not in have:
+                    s.add(TeamMember(team_id=tid, staff_id=acc.id))
+                    audit.record(s, actor, now, "staff", acc.id, "team_id", None, tid)
+            for name in leave:
+                tid = _team_id(s, name)
+                if tid in have:
+                    s.execute(delete(TeamMember).where(TeamMember.team_id == tid, TeamMember.staff_id == acc.id))
+                    audit.record(s, actor, now, "staff", acc.id, "team_id", tid, None)
+            s.flush()
+            return self._view_in(s, acc)
+
+    def create_team(self, actor: Actor, name: str, *, email: str | None = None) -> TeamView:
+        require(actor, "staff.manage")
+        team = clean_text(name, "team name", required=True, single_line=True, max_length=120)
+        mail = clean_text(email, "team e-mail", single_line=True, max_length=320) or None
+        if mail and not _EMAIL.match(mail):
+            raise InvalidInput(f"E-mail {mail!r} is not a valid address.", "team_email")
+        now = self.clock()
+        with self.db.writing() as s:
+            if s.execute(select(Team.id).where(func.lower(Team.name) == team.lower())).scalar() is not None:
+                raise InvalidInput(f"A team called {team!r} already exists.", "team_name")
+            row = Team(name=team, email=mail, active=True)
+            s.add(row)
+            s.flush()
+            audit.record(s, actor, now, "team", row.id, "created", None, team)
+            return TeamView(team, mail, 0)
+
+    @staticmethod
+    def _view_in(s: Session, acc: StaffAccount) -> StaffView:
+        names = s.execute(select(Team.name).join(TeamMember).where(TeamMember.staff_id == acc.id)
+                          .order_by(Team.name)).scalars().all()
+        return _view(acc, list(names))
+
+
+_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+
+
+def _view(a: StaffAccount, teams: list[str]) -> StaffView:
+    order = list(Role)
+    return StaffView(a.username, a.display_name, a.email, a.os_user, a.db_login,
+                     tuple(sorted((r.role for r in a.roles), key=order.index)), tuple(teams), a.active, a.version)
+
+
+def _account(s: Session, username: str) -> StaffAccount:
+    acc = s.execute(select(StaffAccount).where(StaffAccount.username == username)).scalar_one_or_none()
+    if acc is None:
+        raise NotFound(f"No staff account {username!r}.")
+    return acc
+
+
+def _team_id(s: Session, name: str) -> int:
+    tid = s.execute(select(Team.id).where(Team.name == name, Team.active.is_(True))).scalar()
+    if tid is None:
+        raise InvalidInput(f"No team called {name!r}.", "team")
+    return int(tid)
 
 
 def _account_of_login(s: Session, login: str) -> StaffAccount | None:

@@ -15,7 +15,7 @@ import enum
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
-from db.enums import Channel, Impact, IncidentStatus, PersonStatusKind, Priority, ProblemStatus, Urgency
+from db.enums import Channel, Impact, IncidentStatus, PersonStatusKind, Priority, ProblemStatus, Role, Urgency
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -81,6 +81,12 @@ FIELD: dict[str, str] = {
 }
 
 
+ROLE: dict[Role, str] = {
+    Role.COUNTER: "Counter staff", Role.TECHNICIAN: "Technician", Role.SUPERVISOR: "Supervisor",
+    Role.ADMIN: "Administrator",
+}
+
+
 def _word(table: Mapping[E, str], e: type[E], value: object) -> str:
     # A value this version does not know (a newer Desk wrote it) reads as it is stored.
     try:
@@ -123,6 +129,11 @@ def priority(value: Priority | str) -> str:
 def resolution_code(value: str) -> str:
     """"User education" for ``user_education``."""
     return RESOLUTION_CODE.get(value, value)
+
+
+def role(value: Role | str) -> str:
+    """"Counter staff" for ``counter``."""
+    return _word(ROLE, Role, value)
 
 
 def acting_status(value: PersonStatusKind | str) -> str:

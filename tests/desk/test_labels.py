@@ -5,7 +5,7 @@ import enum
 
 import pytest
 
-from db.enums import Channel, Impact, IncidentStatus, PersonStatusKind, Priority, ProblemStatus, Urgency
+from db.enums import Channel, Impact, IncidentStatus, PersonStatusKind, Priority, ProblemStatus, Role, Urgency
 from db.models import Incident
 from db.security.tables import GUARDED
 from desk.common.records import EDITABLE_FIELDS
@@ -18,7 +18,7 @@ from desk.rules import choices, labels
 @pytest.mark.parametrize(("e", "table"), [
     (IncidentStatus, labels.STATUS), (ProblemStatus, labels.PROBLEM_STATUS), (Channel, labels.CHANNEL),
     (Impact, labels.IMPACT), (Urgency, labels.URGENCY), (Priority, labels.PRIORITY),
-    (PersonStatusKind, labels.ACTING_STATUS),
+    (PersonStatusKind, labels.ACTING_STATUS), (Role, labels.ROLE),
 ])
 def test_every_enum_value_has_words(e: type[enum.Enum], table: dict[enum.Enum, str]) -> None:
     assert set(table) == set(e)

@@ -14,12 +14,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from desk.common.models import REPAIR_MODEL
 from desk.errors import ConflictError
 from desk.incident_models import ModelSpec, ModelView, TaskTemplate
 from desk.incident_models.service import REQUIRABLE, priority_preview
@@ -145,10 +147,14 @@ class IncidentModelEditor(QDialog):
 
     def _fill(self, models: list[ModelView], select: str | None, message: str) -> None:
         self._set_busy(None)
-        self.models = models
+        # The walk-in laptop repair is the model the counter lives by: first, the rest by name.
+        self.models = sorted(models, key=lambda m: (m.name != REPAIR_MODEL, m.name))
         self.list.clear()
         for m in self.models:
-            self.list.addItem(f"{m.name}{'' if m.active else ' (retired)'} — {m.priority}")
+            item = QListWidgetItem(f"{m.label}{'' if m.active else ' (retired)'}\n{m.priority} · "
+                                   f"{m.service or 'no default service'} · {labels.count(len(m.tasks), 'task')}")
+            item.setToolTip(m.name)
+            self.list.addItem(item)
         names = [m.name for m in self.models]
         self.list.setCurrentRow(names.index(select) if select in names else 0 if names else -1)
         self.message.setText(message)  # after the row's form, which clears it

@@ -44,6 +44,12 @@ SECTIONS: tuple[Section, ...] = (
             "Working hours, term periods, holidays and closures"),
     Section("escalation", "Escalation", "mdi6.bell-alert-outline", "sla.manage", "ui.setup.escalation",
             "Who is told when a ticket's SLA is at risk or breached, and what else happens"),
+    Section("vip", "VIP policy", "mdi6.star-circle-outline", "vip.manage", "ui.setup.vip",
+            "The published VIP policy and who holds VIP status"),
+    Section("staff", "Staff and roles", "mdi6.account-group-outline", "staff.manage", "ui.setup.staff",
+            "Staff accounts, their roles and teams; deactivate instead of delete"),
+    Section("models", "Incident models", "mdi6.clipboard-list-outline", "model.manage", "ui.setup.models",
+            "Incident models (defaults and checklists) and the major-incident rules"),
 )
 
 
