@@ -123,3 +123,32 @@ def test_a_technicians_workstation_mails_the_alert_to_staff_and_no_one_else(desk
                "body_text, body_html, message_id, thread_refs, status, attempts, next_attempt_at, created_at) "
                "VALUES ('sla_alert', %s, %s, 'outsider@example.com', '', 'x', 'x', '', %s, '', 'queued', 0, "
                "now(), now())", (iid, f"sla_alert:{iid}:x", f"<x{iid}@example.edu>"))
+
+
+def test_the_advisory_lock_decides_and_a_dead_holder_frees_it(desk) -> None:  # type: ignore[no-untyped-def]
+    """Two technicians' workstations: one holds the job; when its process dies (its
+    connection gone, no unlock, no clean exit) the server frees the lock and the other
+    takes over at its next try — no waiting for a lease to lapse."""
+    from desk.escalation.lease import AdvisoryLease, current_holder
+
+    _owner, logins, _numbers = desk
+    db_a, _svc_a = logins["tom"].services()
+    db_b, _svc_b = logins["sue"].services()
+    try:
+        a, b = AdvisoryLease(db_a, "workstation A"), AdvisoryLease(db_b, "workstation B")
+        assert a.hold() and not b.hold()
+        assert a.hold() and not b.hold()         # renewing keeps it; the other still stands by
+        held = current_holder(db_b, dt.datetime.now(dt.UTC))
+        assert held is not None and held[0] == "workstation A"
+        assert a._conn is not None
+        a._conn.invalidate()                     # the process died: the server ends its session
+        a._conn = None
+        assert b.hold()
+        held = current_holder(db_b, dt.datetime.now(dt.UTC))
+        assert held is not None and held[0] == "workstation B"
+        b.release()
+        assert a.hold()                          # a clean exit hands it on at once
+        a.release()
+    finally:
+        db_a.dispose()
+        db_b.dispose()
