@@ -70,7 +70,7 @@ def run(argv: list[str]) -> int:
     from desk.connection import choose, open_database
     from desk.errors import DeskError
     from desk.redaction import redact
-    from ui import crash, screen_fit, wheel_guard
+    from ui import crash, screen_fit, startup_trace, wheel_guard
     from ui.context import build_context
     from ui.dialogs import Dialogs
     from ui.features import install_features
@@ -84,6 +84,7 @@ def run(argv: list[str]) -> int:
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv[:1])
+    startup_trace.mark("qt")
     app.setApplicationName("Desk")
     app.setOrganizationName("Desk")
     secrets: list[str] = []  # the database password once known, masked in the log and dialogs
@@ -143,6 +144,8 @@ def run(argv: list[str]) -> int:
     watch.state_changed.connect(window.on_sla_watch_state)
     watch.recorded.connect(lambda _ids: window.notifications.poll())
     watch.start()
+    if startup_trace.enabled():
+        _trace_start_up(app, window)
     window.show()
     try:
         return int(app.exec())
@@ -152,6 +155,27 @@ def run(argv: list[str]) -> int:
         live.stop()
         ctx.runner.wait(3000)
         db.dispose()
+
+
+def _trace_start_up(app: Any, window: Any) -> None:
+    """The start-up benchmark's marks: shown (after the event loop's first round) and the
+    first rows of the view the window opens on."""
+    from PySide6.QtCore import QTimer
+
+    from ui import startup_trace
+
+    QTimer.singleShot(0, lambda: startup_trace.mark("shown"))
+    seen: list[bool] = []
+
+    def rows(*_args: object) -> None:
+        if seen:
+            return
+        seen.append(True)
+        startup_trace.mark("rows")
+        if startup_trace.quit_after_rows():
+            QTimer.singleShot(0, window.close)
+
+    window.area.model.loaded.connect(rows)
 
 
 def _database_arg(argv: list[str]) -> str | None:
