@@ -2,19 +2,26 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import re
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, text
 
 from db.errors import DatabaseSetupError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# Alembic is imported only to migrate: every start checks the schema's revision, and
+# importing Alembic (and executing each migration file to learn the graph) cost a good
+# part of the window's start-up. The graph is read from the files' own two lines instead;
+# tests/db/test_migrations.py checks it against Alembic's.
+_REVISION = re.compile(r"^revision: str = ['\"]([^'\"]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision: [^=]+= (None|['\"][^'\"]*['\"])", re.M)
 
 
 def alembic_config() -> Config:
@@ -25,25 +32,43 @@ def alembic_config() -> Config:
     into Alembic's ConfigParser, which reads ``%`` as interpolation and fails on a
     password such as ``p%40ss`` with a message that prints the password.
     """
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
+@functools.cache
+def revision_graph() -> dict[str, str | None]:
+    """Each revision and the one it follows, from the migration files themselves."""
+    graph: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        rev, down = _REVISION.search(source), _DOWN.search(source)
+        if rev is None or down is None:
+            raise RuntimeError(f"{path.name}: no 'revision: str = …' / 'down_revision: … = …' line")
+        graph[rev.group(1)] = None if down.group(1) == "None" else down.group(1).strip("'\"")
+    return graph
+
+
 def head_revision() -> str:
-    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    graph = revision_graph()
+    heads = sorted(set(graph) - {d for d in graph.values() if d})
     if len(heads) != 1:
         raise RuntimeError(f"migrations have {len(heads)} heads: {heads}")
     return heads[0]
 
 
 def known_revisions() -> set[str]:
-    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return set(revision_graph())
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine, target: str = "head") -> list[str]:
@@ -51,6 +76,9 @@ def upgrade(engine: Engine, target: str = "head") -> list[str]:
 
     A database of another application is refused, not joined.
     """
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     cfg = alembic_config()
     applied: list[str] = []
 
@@ -125,6 +153,8 @@ def _foreign_file(path: Path, names: set[str]) -> DatabaseSetupError:
 
 
 def downgrade(engine: Engine, target: str) -> None:
+    from alembic import command
+
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn

@@ -82,3 +82,13 @@ def test_sla_pins_survive_a_downgrade_and_upgrade(db_url: str, database: Databas
         # Past 0004 the SLA definitions themselves are dropped (0003 has no place for them) and
         # come back as the reference defaults: every ticket is pinned again, to what is there now.
         assert after == {**before, later: ("standard", 1)}
+
+
+def test_the_revision_graph_read_from_the_files_is_alembics() -> None:
+    """db.migrate reads each file's revision lines instead of importing Alembic at every
+    start; it must agree with Alembic's own graph (head, every revision, every parent)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert migrate.head_revision() == script.get_current_head()
+    assert migrate.revision_graph() == {s.revision: s.down_revision for s in script.walk_revisions()}
