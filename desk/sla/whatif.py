@@ -22,6 +22,7 @@ from desk.sla.clock import to_epoch
 from desk.sla.durations import parse_duration
 from desk.sla.ics import read_closures
 from desk.sla.measure import evaluate
+from desk.sla.outcome import outcome
 from desk.sla.replay import ClockResult
 from desk.sla.versions import CalendarDraft, ClosureDraft
 
@@ -51,9 +52,7 @@ class WhatIf:
 
 
 def _outcome(c: ClockResult | None) -> str | None:
-    if c is None:
-        return None
-    return "missed" if c.breached_at is not None else ("met" if c.done_at is not None else None)
+    return None if c is None else outcome(c.done_at, c.breached_at)
 
 
 def candidate_calendar(cat: Catalogue, name: str, *, ics: bytes | None = None, hours: str | None = None) -> Catalogue:
