@@ -74,7 +74,7 @@ def test_sla_pins_survive_a_downgrade_and_upgrade(db_url: str, database: Databas
         open_database(Target(make_url(db_url), "--database")).dispose()
     else:  # a shared one by its administrator
         assert main(["--database", db_url, "db", "upgrade"]) == 0, capsys.readouterr().err
-        assert "4 tickets measured against their SLA again" in capsys.readouterr().out
+        assert "SLA columns measured again, 4 tickets changed" in capsys.readouterr().out
     after = _pins(database.engine)
     if down_to == "0004_sla":
         assert after == before  # the SLA definitions were kept, so are the pins
@@ -82,3 +82,27 @@ def test_sla_pins_survive_a_downgrade_and_upgrade(db_url: str, database: Databas
         # Past 0004 the SLA definitions themselves are dropped (0003 has no place for them) and
         # come back as the reference defaults: every ticket is pinned again, to what is there now.
         assert after == {**before, later: ("standard", 1)}
+
+
+def test_upgrade_past_the_outcome_rule_change_measures_every_ticket_again(
+        db_url: str, database: Database, clock: FakeClock, capsys: pytest.CaptureFixture[str]) -> None:
+    """Columns stored under the old rule (a breach at the due instant itself) are
+    recomputed by the upgrade that brings in 0019_sla_views."""
+    services = Services.over(database, clock)
+    admin = services.staff.resolve_actor(os_username="first-admin")
+    number = services.incidents.open(admin, NewIncident(title="Printer", service="Printing", impact="medium",
+                                                        urgency="medium")).number
+    with database.writing() as s:  # what the old engine stored: breached at the due instant
+        s.execute(text("UPDATE incidents SET response_breached_at = response_due_at WHERE number = :n"),
+                  {"n": number})
+    migrate.downgrade(database.engine, "0015_knowledge")
+    database.dispose()
+    if database.dialect == "sqlite":
+        open_database(Target(make_url(db_url), "--database")).dispose()
+    else:
+        assert main(["--database", db_url, "db", "upgrade"]) == 0, capsys.readouterr().err
+        assert "SLA columns measured again, 1 ticket changed" in capsys.readouterr().out
+    with database.engine.connect() as conn:
+        breached = conn.execute(text("SELECT response_breached_at FROM incidents WHERE number = :n"),
+                                {"n": number}).scalar()
+    assert breached is None
