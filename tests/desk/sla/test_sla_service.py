@@ -341,3 +341,21 @@ def test_changing_the_tickets_service_picks_its_sla_afresh(services: Services, c
     row = stored_row(services, number)
     assert row["resolution_target_s"] == 36_000 and row["response_due_at"] == ny(2026, 11, 2, 10, 0)
     assert SlaService(services.db).incident_sla(number, clock()).sla_name == "classroom"
+
+
+@SQLITE_ONLY
+def test_paused_since_is_when_the_pending_run_began(services: Services, clock, admin: Actor) -> None:  # type: ignore[no-untyped-def]
+    clock.set(ny(2026, 11, 2, 9, 0))
+    number = open_ticket(services, admin)
+    services.incidents.transition(admin, number, "in_progress")
+    clock.set(ny(2026, 11, 2, 10, 0))
+    services.incidents.transition(admin, number, "pending_customer")
+    clock.set(ny(2026, 11, 3, 11, 0))
+    services.incidents.transition(admin, number, "pending_vendor")  # still the same pause
+    assert stored_row(services, number)["sla_paused_at"] == ny(2026, 11, 2, 10, 0)
+    clock.set(ny(2026, 11, 4, 9, 0))
+    services.incidents.transition(admin, number, "in_progress")
+    assert stored_row(services, number)["sla_paused_at"] is None
+    clock.set(ny(2026, 11, 4, 9, 30))  # worked on: a new pause begins
+    services.incidents.transition(admin, number, "pending_parts")
+    assert stored_row(services, number)["sla_paused_at"] == ny(2026, 11, 4, 9, 30)
