@@ -26,8 +26,8 @@ Rules (from the reference, "Service level targets"):
     that instant (one business second past ``due``), while the clock has not stopped
     with an outcome (running, or paused: a priority raised during a pause to a target
     already exceeded is breached at the change). Each stretch of constant priority is
-    judged with its own target; a stretch that only adds non-business time adds no
-    breach. It is recorded once it is at or before ``as_of`` and stays recorded, even
+    judged with its own target, up to and including the instant it ends (at a change
+    both targets count); a stretch that only adds non-business time adds no breach. It is recorded once it is at or before ``as_of`` and stays recorded, even
     if a later priority change lengthens the target.
   - A target is **met** iff its clock stopped with an outcome (responded, resolved) and
     no breach is recorded: ``desk.sla.outcome`` holds that definition for everyone.
@@ -296,7 +296,10 @@ def _measure(
         mark = hit if hit >= p_start else _live_from(live, p_start)
         if mark is None:
             continue
-        if mark <= as_of and (k == last or mark < priorities[k + 1][0]):
+        # A stretch includes the instant it ends, like a clock its stopping instant: the
+        # second before a change ran under the old target, and a breach recorded at an
+        # instant stays recorded when a change at that same instant arrives.
+        if mark <= as_of and (k == last or mark <= priorities[k + 1][0]):
             breached_at, breach_priority = mark, prio
             break
 

@@ -31,9 +31,10 @@ risk now are decided in ``desk.sla.outcome`` (values and SQL), and nowhere else.
     "At risk now" = running, ``at_risk_at <= now <= due_at``, no breach recorded.
 ``response_breached_at`` / ``resolution_breached_at``
     The first recorded breach: the first instant the time used exceeded the target in
-    force then (one business second past the due), while the clock had not stopped with
-    an outcome. Recorded only once that instant has passed (at the next event, by
-    ``desk sla sweep``, or by a recompute); never cleared by a later priority change.
+    force then (one business second past the due; at a priority change, the old target's
+    too), while the clock had not stopped with an outcome. Recorded only once that
+    instant has passed (at the next event, by ``desk sla sweep``, or by a recompute);
+    never cleared by a later priority change.
     "Breached now" = ``breached_at IS NOT NULL`` or (running and ``due_at < now``).
 ``response_elapsed_s``
     Business seconds from opening to the response; NULL until responded.

@@ -4,7 +4,7 @@ time each clock has used, and look at each instant for
 
 * breached: the first instant the clock is live (not stopped with an outcome; the
   stopping instant itself still is) and the time used exceeds the target of the
-  priority in force at that instant;
+  priority in force at that instant, or of the one in force until it;
 * due: the last instant at which the current target can still be met if the clock runs
   on (the start of the first business second beyond the target);
 * at risk: the first instant at least the at-risk share of the current target is used;
@@ -98,9 +98,11 @@ def expect(opened: int, as_of: int, statuses: Sequence[tuple[int, str]], priorit
         used = dict.fromkeys(goals, 0)
         breach: tuple[int, str] | None = None
         for t in range(opened, as_of + 1):
-            p = prio(t)
-            if breach is None and live(t) and used[p] > target_of(goals[p]):
-                breach = (t, p)
+            # At a priority change both targets count: the one that ran until this
+            # instant (checked first) and the one in force from it.
+            for p in ([prio(t - 1)] if t > opened else []) + [prio(t)]:
+                if breach is None and live(t) and used[p] > target_of(goals[p]):
+                    breach = (t, p)
             if t < as_of and running(t):
                 for q, g in goals.items():
                     used[q] += g.works(t)

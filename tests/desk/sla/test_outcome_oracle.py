@@ -153,6 +153,41 @@ def test_outcomes_match_the_oracle_many(case: Case) -> None:
     check(case)
 
 
+@QUICK
+@given(cases(), st.integers(0, SPAN))
+def test_a_recorded_breach_stays_recorded_as_history_grows(case: Case, cut: int) -> None:
+    """What a sweep records at instant ``a`` (history before ``a``) survives every later
+    replay, events at ``a`` itself included (the database refuses to clear a breach)."""
+    a = min(OPENED + cut, case.as_of)
+    full = case.history()
+    earlier = TicketHistory(1, OPENED, full.status, full.priority, 1, None, None, None, None,
+                            tuple(e for e in full.events if e[1] < a or e[1] == OPENED))
+    desk = BusinessClock.from_intervals(case.intervals, name="desk")
+    always = BusinessClock.from_intervals([(OPENED - 1000, OPENED + SPAN)], name="24x7")
+    targets = {p: Target(r, s, always if p == "P1" else desk, 75) for p, (r, s) in case.targets.items()}
+    before, after = replay(earlier, targets.get, a), replay(full, targets.get, case.as_of)
+    for kind in outcome.KINDS:
+        b, c = getattr(before, kind), getattr(after, kind)
+        if b.breached_at is not None:
+            assert c.breached_at == b.breached_at, kind
+
+
+def test_a_priority_change_at_the_breach_instant_keeps_the_breach() -> None:
+    """The sweep records a P2 breach at 10:01 (30 min + 1 s); the ticket is lowered to P3
+    in that same second: the second before it ran under P2, so the breach stays."""
+    clock = BusinessClock.from_intervals([(OPENED - 1000, OPENED + SPAN)])
+    targets = {"P2": Target(1800, 8 * 3600, clock), "P3": Target(4 * 3600, 30 * 3600, clock)}
+    opening = (Event(1, OPENED, "status", None, "new"), Event(1, OPENED, "priority", None, "P2"))
+    breach = OPENED + 1801
+    swept = replay(TicketHistory(1, OPENED, "new", "P2", 1, None, None, None, None, opening), targets.get, breach)
+    assert swept.response is not None and swept.response.breached_at == breach
+    lowered = TicketHistory(1, OPENED, "new", "P3", 1, None, None, None, None,
+                            (*opening, Event(1, breach, "priority", "P2", "P3")))
+    for as_of in (breach, breach + 3600):
+        r = replay(lowered, targets.get, as_of).response
+        assert r is not None and (r.breached_at, r.breach_priority) == (breach, "P2")
+
+
 def test_answered_on_saturday_after_a_friday_1800_due_is_met() -> None:
     """The reference's case: the target is used up exactly at the end of Friday; nothing
     passes until Monday 08:00, so that is the due, and an answer at Saturday 01:13 meets it."""
