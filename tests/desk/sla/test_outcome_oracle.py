@@ -28,7 +28,7 @@ from desk.sla.history import Event, TicketHistory
 from desk.sla.replay import SlaResult, Target, replay
 from tests.desk.sla import outcome_oracle as oracle
 
-OPENED = 1_800_000_000          # a Friday afternoon in 2027; the calendars are generated anyway
+OPENED = 1_800_000_000          # a Friday, 08:00 UTC (2027); the calendars are generated anyway
 SPAN = 4 * 3600                 # the generated calendar covers [OPENED - 900, OPENED + SPAN)
 QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MANY = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -207,6 +207,26 @@ def test_answered_on_saturday_after_a_friday_1800_due_is_met() -> None:
                 lambda p: Target(4 * 3600, 40 * 3600, desk), at(2027, 1, 18, 9)).response
     assert r2 is not None and (r2.due, r2.breached_at, r2.state) == (at(2027, 1, 18, 8), at(2027, 1, 18, 8, 0, 1),
                                                                     "breached")
+
+
+def test_a_run_wholly_outside_working_hours_breaches_nothing() -> None:
+    """Resolution used up exactly at Friday 18:00 as the ticket goes Pending; worked on
+    for an hour on Saturday and Pending again: no business time passed, so no breach
+    (the old engine marked one at Saturday's resume)."""
+    day = 86_400
+    fri8 = OPENED - OPENED % day + 8 * 3600
+    desk = BusinessClock.from_intervals([(fri8, fri8 + 10 * 3600), (fri8 + 3 * day, fri8 + 3 * day + 10 * 3600)])
+    sat = fri8 + day + 4 * 3600
+    events = (Event(1, fri8, "status", None, "new"), Event(1, fri8, "priority", None, "P3"),
+              Event(1, fri8 + 60, "status", "new", "in_progress"),
+              Event(1, fri8 + 10 * 3600, "status", "in_progress", "pending_parts"),
+              Event(1, sat, "status", "pending_parts", "in_progress"),
+              Event(1, sat + 3600, "status", "in_progress", "pending_vendor"))
+    h = TicketHistory(1, fri8, "pending_vendor", "P3", 1, None, None, None, None, events)
+    r = replay(h, lambda p: Target(3600, 10 * 3600, desk), sat + 2 * 3600)
+    assert r.resolution is not None
+    assert (r.resolution.used_s, r.resolution.breached_at, r.resolution.state) == (10 * 3600, None, "paused")
+    assert r.paused_since == sat + 3600
 
 
 def test_a_move_between_pending_states_keeps_the_pause_start() -> None:
