@@ -138,6 +138,9 @@ def open_database(target: Target, *, prompt: PasswordPrompt | None = None, migra
 # Revisions that (re)create ``incidents.sla_version_id`` empty, as after a downgrade past
 # them: every ticket's SLA pin is measured again once the SLA definitions are seeded.
 REPIN_AFTER = frozenset({"0005_sla_pin"})
+# Revisions after which every ticket's SLA columns are measured again: the rule they
+# are computed by changed ("breached past 100 %", see db/migrations/versions/0018_sla_outcomes.py).
+RECOMPUTE_AFTER = frozenset({"0018_sla_outcomes"})
 
 
 def upgrade(db: Database, *, workers: int | None = None) -> int:
@@ -145,12 +148,17 @@ def upgrade(db: Database, *, workers: int | None = None) -> int:
     owner): migrate, seed reference data and the rule tables, restore SLA pins, then on
     PostgreSQL the server's group roles, grants, triggers and policies (db.security).
 
-    Returns how many tickets were measured again because their pin had been dropped.
+    Returns how many tickets were measured again: because their pin had been dropped,
+    or (``RECOMPUTE_AFTER``) because the rule the stored SLA columns follow changed.
     """
     applied = migrate.upgrade(db.engine)
     seed_reference_data(db)
     repinned = 0
-    if not REPIN_AFTER.isdisjoint(applied):
+    if not RECOMPUTE_AFTER.isdisjoint(applied):
+        from desk.sla.backfill import recompute_all
+
+        repinned = recompute_all(db, workers=workers)
+    elif not REPIN_AFTER.isdisjoint(applied):
         from desk.sla.backfill import recompute_all
 
         repinned = recompute_all(db, workers=workers, where="sla_version_id IS NULL")

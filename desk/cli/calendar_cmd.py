@@ -152,13 +152,22 @@ def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     total = 0
     for d in days:
-        shown = ", ".join(f"{a[11:16]}–{'24:00' if b[11:16] == '00:00' else b[11:16]} ({a[19:]})"
-                          for a, b in d["intervals"]) or "closed"
+        shown = ", ".join(_span(a, b) for a, b in d["intervals"]) or "closed"
         total += d["business_seconds"]
         note = f"   [{'; '.join(d['notes'])}]" if d["notes"] else ""
         print(f"{d['weekday']} {d['date']}  {shown}  = {d['business_seconds'] / 3600:g} h{note}")
     print(f"Total: {total / 3600:g} business hours")
     return 0
+
+
+def _span(start: str, end: str) -> str:
+    """'08:00–18:00 (-04:00)'; across a daylight-saving change the two ends have different
+    offsets, and each is shown with its own ('01:45 (-04:00)–01:15 (-05:00)' on a
+    fall-back day), since the wall times alone would read backwards or too short."""
+    a, b = start[11:16], "24:00" if end[11:16] == "00:00" else end[11:16]
+    if start[19:] == end[19:]:
+        return f"{a}–{b} ({start[19:]})"
+    return f"{a} ({start[19:]})–{b} ({end[19:]})"
 
 
 def import_cmd(args: argparse.Namespace, ctx: CliContext) -> int:

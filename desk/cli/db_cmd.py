@@ -32,7 +32,8 @@ def upgrade(args: argparse.Namespace, ctx: CliContext) -> int:
         before = migrate.current_revision(engine)
         repinned = upgrade_database(Database.from_engine(engine))
         after = migrate.current_revision(engine)
-        pins = f"; {labels.count(repinned, 'ticket')} measured against their SLA again" if repinned else ""
+        pins = (f"; SLA columns measured again, {labels.count(repinned, 'ticket')} changed"
+                if repinned else "")
         print(f"{describe(engine.url)}: {before or 'empty'} → {after}{pins}")
     finally:
         engine.dispose()

@@ -3,8 +3,9 @@ alert yet, and the next instant one will: read straight off the SLA columns each
 keeps current (``desk.sla.stored``), so the job is a few indexed queries however large
 the desk is.
 
-A target is breached once business time beyond it has passed, which is after its stored
-due (the last instant it can still be met): ``due_at < now``.
+What "running", "breached now" and "at risk" mean is ``desk.sla.outcome``'s, the same the
+views, the dashboard and the report use: a target is breached once business time beyond
+it has passed, i.e. after its stored due (the last instant it can still be met).
 """
 from __future__ import annotations
 
@@ -18,13 +19,12 @@ from sqlalchemy.sql import Select
 
 from db.models import Incident, SlaAlert
 from desk.rules import lifecycle
+from desk.sla import outcome
 
 TARGETS = ("response", "resolution")
 LEVELS = ("at_risk", "breach")
-# The response clock runs until the first acknowledgement, pauses or not; the resolution
-# clock only while the ticket is worked on (its columns are NULL while paused).
-_RESPONSE_OPEN = tuple(lifecycle.OPEN_STATUSES)
-_RESOLUTION_RUNNING = tuple(lifecycle.WORKING)
+_OPEN = tuple(lifecycle.values(lifecycle.OPEN_STATUSES))
+C = Incident.__table__.c
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,16 @@ def _column(target: str, level: str) -> ColumnElement[dt.datetime]:
 
 
 def _running(target: str) -> ColumnElement[bool]:
-    if target == "response":
-        return and_(Incident.status.in_(_RESPONSE_OPEN), Incident.responded_at.is_(None))
-    return Incident.status.in_(_RESOLUTION_RUNNING)
+    return outcome.running_sql(C, target)  # type: ignore[arg-type]
+
+
+def _crossed(target: str, level: str, now: dt.datetime) -> ColumnElement[bool]:
+    """At risk: the clock runs and its at-risk point has passed. Breach: breached now, on a
+    ticket still open (a breach an event recorded counts as well as one by the clock)."""
+    if level == "breach":
+        return and_(Incident.status.in_(_OPEN), outcome.breached_now_sql(C, target, now))  # type: ignore[arg-type]
+    col = _column(target, level)
+    return and_(_running(target), col.is_not(None), col <= now)
 
 
 def _not_alerted(target: str, level: str) -> ColumnElement[bool]:
@@ -58,12 +65,13 @@ def crossings(s: Session, now: dt.datetime, *, limit: int = 500) -> list[Crossin
     for target in TARGETS:
         for level in LEVELS:
             col = _column(target, level)
-            passed = col < now if level == "breach" else col <= now
-            parts.append(select(Incident.id.label("incident_id"), col.label("at"),
+            # A breach an event recorded (its due may be NULL: paused since) is at its own instant.
+            at = func.coalesce(getattr(Incident, f"{target}_breached_at"), col) if level == "breach" else col
+            parts.append(select(Incident.id.label("incident_id"), at.label("at"),
                                 # Constants of this module, never user text.
                                 literal_column(f"'{target}'").label("target"),
                                 literal_column(f"'{level}'").label("level"))
-                         .where(_running(target), col.is_not(None), passed, _not_alerted(target, level)))
+                         .where(_crossed(target, level, now), _not_alerted(target, level)))
     q = union_all(*parts).subquery()
     rows = s.execute(select(q.c.incident_id, q.c.target, q.c.level, q.c.at)
                      .order_by(q.c.at, q.c.incident_id).limit(limit)).all()
@@ -77,8 +85,9 @@ def next_crossing(s: Session, now: dt.datetime) -> dt.datetime | None:
         for level in LEVELS:
             col = _column(target, level)
             later = col >= now if level == "breach" else col > now
-            when = s.execute(select(func.min(col)).where(_running(target), later,
-                                                         _not_alerted(target, level))).scalar()
+            when = s.execute(select(func.min(col)).where(
+                _running(target), later, getattr(Incident, f"{target}_breached_at").is_(None),
+                _not_alerted(target, level))).scalar()
             if when is not None:
                 when = _aware(when)
                 if level == "breach":

@@ -55,6 +55,7 @@ from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.common.search import matching_incident_ids, tokens
 from desk.queue.spec import FINISHED, QueueFilter, QueueSpec
+from desk.sla import outcome
 
 
 class QueueRow(NamedTuple):
@@ -141,6 +142,7 @@ def _row_query() -> Select:
 
 
 _ROW_QUERY = _row_query()
+_I = Incident.__table__.c
 
 
 class QueueService:
@@ -179,20 +181,14 @@ class QueueService:
                 Service.name == f.service).scalar_subquery())
         if f.priorities:
             where.append(Incident.priority.in_(list(f.priorities)))
+        # The SLA views count exactly what the dashboard counts: desk.sla.outcome decides.
         if f.breaching:
-            # At risk or breached: the at-risk instant (75 % of the target) precedes the
-            # due time, so one indexed comparison covers both. A paused ticket has no
-            # running clock (the SLA engine clears its instants) and is not listed.
-            where.append(Incident.resolution_at_risk_at <= now)
+            # Saved views from before At risk and Breached were separate: either one.
+            where.append(or_(outcome.ticket_at_risk_now_sql(_I, now), outcome.ticket_breached_now_sql(_I, now)))
         if f.at_risk:
-            # Warned (the at-risk instant has passed) but still in time.
-            where.append(Incident.resolution_at_risk_at <= now)
-            where.append(Incident.resolution_breached_at.is_(None))
-            where.append(or_(Incident.resolution_due_at.is_(None), Incident.resolution_due_at > now))
+            where.append(outcome.ticket_at_risk_now_sql(_I, now))
         if f.breached:
-            # Missed: recorded as breached, or due and not met yet (the sweep records it
-            # at its next run; the list does not wait for it).
-            where.append(or_(Incident.resolution_breached_at.is_not(None), Incident.resolution_due_at <= now))
+            where.append(outcome.ticket_breached_now_sql(_I, now))
         if f.major:
             # Spelled like the partial index's condition on each engine.
             where.append(text(MAJOR_PG if s.get_bind().dialect.name == "postgresql"

@@ -50,9 +50,10 @@ class QueueFilter:
     team: str | None = None
     service: str | None = None
     priorities: tuple[str, ...] = ()
-    breaching: bool = False         # resolution target at risk or breached now (older saved views)
-    at_risk: bool = False           # past 75 % of the resolution target, not yet due
-    breached: bool = False          # the resolution target is missed (recorded, or due and not met)
+    # The SLA conditions are desk.sla.outcome's, the same the dashboard counts.
+    breaching: bool = False         # at risk or breached now (saved views from before the split)
+    at_risk: bool = False           # a running target ≥ 75 % used, none breached
+    breached: bool = False          # a target breached now or a breach recorded (the view: still open)
     major: bool = False
     walk_in: bool = False           # walk-in channel (counter repairs)
     with_problem: bool = False      # linked to a problem record

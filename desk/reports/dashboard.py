@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 
 from db.engine import Database
 from db.models import Incident, Service, StaffAccount, Team
@@ -19,9 +19,9 @@ from desk.counter.satisfaction import SatisfactionService, SatisfactionSummary
 from desk.reports import sla_queries as q
 from desk.reports.params import local_midnight
 from desk.reports.sla_data import AgeingRow, Counts, WeekRow
-from desk.reports.sql_tools import at
 from desk.rules import lifecycle
 from desk.rules.permissions import require
+from desk.sla import outcome
 
 I = Incident.__table__.c
 OPEN_STATUSES = lifecycle.values(lifecycle.OPEN_STATUSES)
@@ -67,26 +67,14 @@ class Dashboard:
                         sum(t.breached for t in self.teams))
 
 
-def breached_now(now: dt.datetime):
-    """A breach recorded, or a due time passed that the engine has not stamped yet."""
-    return or_(
-        I.response_breached_at.is_not(None), I.resolution_breached_at.is_not(None),
-        # IS NOT NULL first: a NULL comparison would make the whole test NULL, and its
-        # negation in at_risk_now NULL too (three-valued logic).
-        and_(I.responded_at.is_(None), I.response_due_at.is_not(None), I.response_due_at <= at(now)),
-        and_(I.resolved_at.is_(None), I.resolution_due_at.is_not(None), I.resolution_due_at <= at(now)),
-    )
+def breached_now(now: dt.datetime) -> ColumnElement[bool]:
+    """Either target breached now: ``desk.sla.outcome``'s rule, the Breached view's."""
+    return outcome.ticket_breached_now_sql(I, now)
 
 
-def at_risk_now(now: dt.datetime):
-    """Past the at-risk point (75 % by default) of a running target, not yet breached."""
-    return and_(
-        ~breached_now(now),
-        or_(and_(I.responded_at.is_(None), I.response_at_risk_at.is_not(None),
-                 I.response_at_risk_at <= at(now)),
-            and_(I.resolved_at.is_(None), I.sla_paused_at.is_(None), I.resolution_at_risk_at.is_not(None),
-                 I.resolution_at_risk_at <= at(now))),
-    )
+def at_risk_now(now: dt.datetime) -> ColumnElement[bool]:
+    """Not breached, a running target past its at-risk share: the At risk view's."""
+    return outcome.ticket_at_risk_now_sql(I, now)
 
 
 SATISFACTION_WEEKS = 8

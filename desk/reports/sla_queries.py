@@ -3,7 +3,8 @@
 Definitions (printed on the report too):
 - opened / resolved: opened_at / resolved_at inside the period;
 - a target's outcome is counted once, in the period it became known: at its recorded
-  breach, otherwise at the response (resolution); met = no breach recorded;
+  breach, otherwise at the response (resolution); met = answered and no breach recorded
+  (``desk.sla.outcome``: a breach under an earlier, shorter target stays a miss);
 - backlog at an instant T: opened before T, not cancelled, and not resolved or closed
   before T;
 - times to respond / resolve: the stored business seconds of tickets responded /
@@ -49,6 +50,7 @@ from desk.reports.sla_data import (
     WeekRow,
 )
 from desk.reports.sql_tools import at, bucket_index, percentiles
+from desk.sla import outcome
 
 # Declarative typing says FromClause; a mapped class's __table__ is always a Table.
 INCIDENTS: Table = Incident.__table__  # type: ignore[assignment]
@@ -147,9 +149,9 @@ def _arms(I: Any) -> list[tuple[ColumnElement[Any], dict[str, ColumnElement[Any]
         (I.opened_at, {"opened": one}),
         (I.resolved_at, {"resolved": one}),
         (_outcome(I.response_breached_at, I.responded_at),
-         {"response_measured": one, "response_met": case((I.response_breached_at.is_(None), one), else_=zero)}),
+         {"response_measured": one, "response_met": case((outcome.met_sql(I, "response"), one), else_=zero)}),
         (_outcome(I.resolution_breached_at, I.resolved_at),
-         {"resolution_measured": one, "resolution_met": case((I.resolution_breached_at.is_(None), one), else_=zero)}),
+         {"resolution_measured": one, "resolution_met": case((outcome.met_sql(I, "resolution"), one), else_=zero)}),
     ]
 
 

@@ -15,6 +15,7 @@ Public API (see README, "Service level targets"):
 * ``desk.sla.whatif`` — how many past outcomes a candidate change would flip (supervisors).
 * ``desk.sla.tracking.refresh`` — called by the incident service after every event.
 
-What the stored columns on ``incidents`` mean: ``desk.sla.stored``. Which history rows
+What met, missed, breached now and at risk now mean (as values and as SQL, for every
+caller): ``desk.sla.outcome``. What the stored columns on ``incidents`` mean: ``desk.sla.stored``. Which history rows
 the replay reads: ``desk.sla.history``. The rules themselves: ``desk.sla.replay``.
 """

@@ -18,12 +18,13 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from sqlalchemy import column, text
+from sqlalchemy import and_, column, or_, select, text
 
 from db.engine import Database
 from db.enums import IncidentStatus
+from db.models import Incident
 from desk.rules import lifecycle
-from desk.sla import catalogue, history, stored
+from desk.sla import catalogue, history, outcome, stored
 from desk.sla.clock import to_epoch
 from desk.sla.measure import evaluate
 
@@ -183,27 +184,18 @@ def recompute_open(db: Database, *, now: dt.datetime | None = None) -> int:
     return recompute_all(db, None, now=now, where=OPEN_WHERE)
 
 
-SWEEP_WHERE = (
-    f"{OPEN_WHERE} AND ((responded_at IS NULL AND response_breached_at IS NULL AND response_due_at <= :now) "
-    "OR (resolution_breached_at IS NULL AND resolution_due_at <= :now))"
-)
-
-
 def sweep(db: Database, *, now: dt.datetime | None = None) -> int:
     """Record the breaches that have happened since the tickets' last events (cron).
 
-    Only open tickets whose stored due time has passed without a recorded breach are
-    re-measured, found through the due-time columns.
+    Only open tickets that are breached now (``desk.sla.outcome``: a running clock past
+    its due) without a recorded breach are re-measured, found through the due columns.
     """
     moment = now or dt.datetime.now(dt.UTC)
+    c = Incident.__table__.c
+    unrecorded = or_(*(and_(c[f"{k}_breached_at"].is_(None), outcome.breached_now_sql(c, k, moment))
+                       for k in outcome.KINDS))
     with db.reading() as s:
-        ids = s.execute(text(f"SELECT id FROM incidents WHERE {SWEEP_WHERE}"),
-                        {"now": _bind_time(db, moment)}).scalars().all()
+        ids = s.execute(select(c.id).where(c.status.in_(outcome.OPEN), unrecorded)).scalars().all()
     if not ids:
         return 0
     return recompute_all(db, None, now=moment, where=f"id IN ({', '.join(str(int(i)) for i in ids)})")
-
-
-def _bind_time(db: Database, moment: dt.datetime) -> Any:
-    utc = moment.astimezone(dt.UTC)
-    return utc.replace(tzinfo=None).isoformat(sep=" ") if db.dialect == "sqlite" else utc

@@ -7,12 +7,32 @@ Rules (from the reference, "Service level targets"):
   unanswered ticket stops it without an outcome unless it had already breached.
 * **Resolution** runs from opening while the ticket is New, Assigned or In progress;
   it pauses in the Pending states and resumes where it stopped; it stops at Resolved
-  (and Closed / Cancelled); reopening resumes it.
+  (and Closed / Cancelled); reopening resumes it. A pause lasts from the first Pending
+  state to the next non-Pending one: moving between Pending states (customer → vendor)
+  does not start a new pause.
 * The targets are those of the ticket's *current* priority, measured from the original
   opening (a priority change re-targets from opening).
-* At risk from ``at_risk_percent`` of the target used; breached once the clock is
-  still running at the instant the target is used up. A breach is recorded with its
-  time and stays recorded, even if a later priority change lengthens the target.
+* **Met and breached** ("breached past 100 %"): a target is met while the business time
+  used is at most the target, and breached once it is more. Business time passes in
+  whole seconds, so:
+
+  - ``due`` is the *last instant at which the target can still be met*: the start of the
+    first business second beyond the target. For a target used up inside working hours
+    that is the instant it is used up; for one used up exactly at the end of a working
+    period (Friday 18:00) it is the start of the next one (Monday 08:00), since no
+    business time passes in between. A clock stopped at or before ``due`` meets its
+    target; a running clock is breached once ``now > due``.
+  - ``breached_at`` is the first instant the time used exceeds the target in force at
+    that instant (one business second past ``due``), while the clock has not stopped
+    with an outcome (running, or paused: a priority raised during a pause to a target
+    already exceeded is breached at the change). Each stretch of constant priority is
+    judged with its own target, up to and including the instant it ends (at a change
+    both targets count); a stretch that only adds non-business time adds no breach. It is recorded once it is at or before ``as_of`` and stays recorded, even
+    if a later priority change lengthens the target.
+  - A target is **met** iff its clock stopped with an outcome (responded, resolved) and
+    no breach is recorded: ``desk.sla.outcome`` holds that definition for everyone.
+* At risk from ``at_risk_percent`` of the target used: the earliest instant the time
+  used is at least that share.
 
 Times are epoch seconds (UTC) throughout; ``as_of`` makes every result "as of" any
 instant, since only events up to it are looked at.
@@ -27,6 +47,7 @@ from desk.errors import InvalidInput
 from desk.rules import lifecycle
 from desk.sla.clock import BusinessClock
 from desk.sla.history import REPLY, TicketHistory
+from desk.sla.outcome import outcome
 
 # The lifecycle's sets as plain strings: histories arrive as raw database values, and
 # this loop runs for every event of a million tickets.
@@ -55,9 +76,9 @@ TargetsFor = Callable[[str], "Target | None"]
 class ClockResult:
     target_s: int
     used_s: int
-    due: int | None            # None while paused
-    at_risk_at: int | None
-    breached_at: int | None    # first recorded breach, if any (never after as_of)
+    due: int | None            # last instant the target can still be met; None while paused
+    at_risk_at: int | None     # first instant at least at_risk_percent of the target is used
+    breached_at: int | None    # first instant the used time exceeded the target (never after as_of)
     breach_priority: str | None
     done_at: int | None        # responded / resolved instant (clock stopped with an outcome)
     state: str                 # on_track | at_risk | breached | paused | met | missed | none
@@ -88,8 +109,10 @@ def replay(h: TicketHistory, targets_for: TargetsFor, as_of: int) -> SlaResult:
     status_now = statuses[-1][1]
     priority_now = priorities[-1][1]
 
-    # Resolution: running segments, pauses.
+    # Resolution: running segments, pauses, and where the clock is live (not stopped
+    # with an outcome; the stopping instant itself still counts, like used time up to it).
     runs: list[Run] = []
+    live: list[Run] = []
     pauses: list[Pause] = []
     for k, (start, st) in enumerate(statuses):
         end = statuses[k + 1][0] if k + 1 < len(statuses) else as_of
@@ -98,10 +121,13 @@ def replay(h: TicketHistory, targets_for: TargetsFor, as_of: int) -> SlaResult:
                 runs.append((start, end))
         elif st in PENDING:
             pauses.append(Pause(start, end if k + 1 < len(statuses) else None, st))
+        if st not in STOPPED:
+            live.append((start, end))
     res_running_now = status_now in RUNNING
     resolved_at: int | None = None
     if status_now in DONE:
         resolved_at = next((start for start, st in reversed(statuses) if st == "resolved"), statuses[-1][0])
+    paused_since = _pause_began(statuses) if status_now in PENDING else None
 
     # Response: one run from opening to the acknowledgement (or the ticket's end).
     stop_r = responded
@@ -115,19 +141,26 @@ def replay(h: TicketHistory, targets_for: TargetsFor, as_of: int) -> SlaResult:
 
     target_now = targets_for(priority_now)
     if target_now is None:
-        return SlaResult(priority_now, status_now, None, None, responded,
-                         statuses[-1][0] if status_now in PENDING else None, tuple(pauses))
+        return SlaResult(priority_now, status_now, None, None, responded, paused_since, tuple(pauses))
 
     response = _measure(
-        resp_runs, "response", target_now, priorities, targets_for, as_of,
+        resp_runs, resp_runs, "response", target_now, priorities, targets_for, as_of,
         running_now=resp_running_now, paused=False, done_at=responded,
         final_state=None if responded is not None or stop_r is None else "cancelled")
     resolution = _measure(
-        runs, "resolution", target_now, priorities, targets_for, as_of,
+        runs, live, "resolution", target_now, priorities, targets_for, as_of,
         running_now=res_running_now, paused=status_now in PENDING, done_at=resolved_at,
         final_state="cancelled" if status_now == "cancelled" else None)
-    return SlaResult(priority_now, status_now, response, resolution, responded,
-                     statuses[-1][0] if status_now in PENDING else None, tuple(pauses))
+    return SlaResult(priority_now, status_now, response, resolution, responded, paused_since, tuple(pauses))
+
+
+def _pause_began(statuses: list[tuple[int, str]]) -> int:
+    """Start of the current pause: the first of the Pending states the ticket has been in
+    without a break (Pending customer → Pending vendor is one pause)."""
+    k = len(statuses) - 1
+    while k > 0 and statuses[k - 1][1] in PENDING:
+        k -= 1
+    return statuses[k][0]
 
 
 def _timelines(h: TicketHistory, as_of: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]], int | None]:
@@ -217,28 +250,17 @@ def _reach(runs: list[Run], widths: list[int], clock: BusinessClock, need: int) 
     return None, -1
 
 
-def _first_breach(runs: list[Run], hit: int | None, k: int, lo: int, hi: int,
-                  running_now: bool) -> int | None:
-    """First instant in [lo, hi) at which the clock runs with the target used up,
-    given where the target was reached (``hit`` in run ``k``). A clock still running at
-    ``as_of`` (the end of the last run) counts as running at that instant."""
-    if hit is None:
-        return None
-    last = len(runs) - 1
-    for j in range(k, len(runs)):
-        a, b = runs[j]
-        if running_now and j == last:
-            b += 1
-        u = max(a, hit, lo)
-        if u < b and u < hi:
-            return u
-        if a >= hi:
-            break
+def _live_from(live: list[Run], t: int) -> int | None:
+    """The first instant at or after ``t`` at which the clock is live (``live`` holds
+    closed intervals in time order), or None."""
+    for a, b in live:
+        if b >= t:
+            return max(a, t)
     return None
 
 
 def _measure(
-    runs: list[Run], kind: str, target_now: Target, priorities: list[tuple[int, str]],
+    runs: list[Run], live: list[Run], kind: str, target_now: Target, priorities: list[tuple[int, str]],
     targets_for: TargetsFor, as_of: int, *, running_now: bool, paused: bool,
     done_at: int | None, final_state: str | None,
 ) -> ClockResult:
@@ -246,39 +268,51 @@ def _measure(
     clock = target_now.clock
     widths = _widths(runs, clock)
     used = sum(widths)
-    due_hit, due_run = _reach(runs, widths, clock, target)
+    # Used time is a whole number of seconds: it exceeds the target at the instant one
+    # business second more than the target has run.
+    over_hit, _ = _reach(runs, widths, clock, target + 1)
     risk_need = max(1, -(-target * target_now.at_risk_percent // 100))
     risk_hit, _ = _reach(runs, widths, clock, risk_need)
 
-    # Breach marks: each stretch of constant priority is judged with its own target.
+    # Breach marks: each stretch of constant priority is judged with its own target,
+    # re-targeted from opening. Inside a stretch the first instant the used time exceeds
+    # that target is where it is exceeded, or (exceeded already under an earlier, longer
+    # target) the stretch's start, or the first live instant after it.
     breached_at: int | None = None
     breach_priority: str | None = None
     last = len(priorities) - 1
     for k, (p_start, prio) in enumerate(priorities):
-        p_end = priorities[k + 1][0] if k < last else as_of + 1
         t = target_now if k == last else targets_for(prio)
         if t is None:
             continue
         seg_target = t.response_s if kind == "response" else t.resolution_s
         if t.clock is clock and seg_target == target:
-            mark = _first_breach(runs, due_hit, due_run, p_start, p_end, running_now)
+            hit = over_hit
         else:
             w = widths if t.clock is clock else _widths(runs, t.clock)
-            hit, run = _reach(runs, w, t.clock, seg_target)
-            mark = _first_breach(runs, hit, run, p_start, p_end, running_now)
-        if mark is not None and mark <= as_of:
+            hit, _ = _reach(runs, w, t.clock, seg_target + 1)
+        if hit is None:
+            continue
+        mark = hit if hit >= p_start else _live_from(live, p_start)
+        if mark is None:
+            continue
+        # A stretch includes the instant it ends, like a clock its stopping instant: the
+        # second before a change ran under the old target, and a breach recorded at an
+        # instant stays recorded when a change at that same instant arrives.
+        if mark <= as_of and (k == last or mark <= priorities[k + 1][0]):
             breached_at, breach_priority = mark, prio
             break
 
     stop = runs[-1][1] if runs else as_of
-    if due_hit is not None:
-        due: int | None = due_hit
+    due: int | None
+    if over_hit is not None:
+        due = over_hit - 1
     elif running_now:
-        due = _project(clock, as_of, target - used)
+        due = _last_met(clock, as_of, target + 1 - used)
     elif paused:
         due = None
     else:
-        due = _project(clock, stop, target - used)
+        due = _last_met(clock, stop, target + 1 - used)
     if risk_hit is not None:
         at_risk: int | None = risk_hit
     elif running_now:
@@ -286,10 +320,8 @@ def _measure(
     else:
         at_risk = None
 
-    if done_at is not None:
-        state = "missed" if breached_at is not None else "met"
-    elif final_state == "cancelled" or (not running_now and not paused):
-        state = "missed" if breached_at is not None else "none"
+    if done_at is not None or final_state == "cancelled" or (not running_now and not paused):
+        state = outcome(done_at, breached_at) or "none"
     elif breached_at is not None:
         state = "breached"
     elif paused:
@@ -299,3 +331,10 @@ def _measure(
     else:
         state = "on_track"
     return ClockResult(target, used, due, at_risk, breached_at, breach_priority, done_at, state)
+
+
+def _last_met(clock: BusinessClock, start: int, over: int) -> int | None:
+    """The last instant at which a clock running from ``start`` has used fewer than
+    ``over`` business seconds more: the start of the ``over``-th business second."""
+    end = _project(clock, start, over)
+    return None if end is None else end - 1

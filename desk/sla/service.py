@@ -13,7 +13,7 @@ from db.engine import Database
 from desk.clock import Clock, utc_now
 from desk.errors import NotFound
 from desk.rules import lifecycle
-from desk.sla import catalogue, history
+from desk.sla import catalogue, history, outcome
 from desk.sla.catalogue import Catalogue
 from desk.sla.clock import BusinessClock, from_epoch, to_epoch
 from desk.sla.measure import evaluate
@@ -86,6 +86,12 @@ def _target(kind: str, r: ClockResult | None) -> TargetSla:
                      _dt(r.done_at))
 
 
+def _running_state(breached_at: Any, due: int, at_risk_at: int | None, now: int) -> str:
+    if outcome.breached_now(breached_at, due, True, now):
+        return "breached"
+    return "at_risk" if outcome.at_risk_now(breached_at, due, at_risk_at, True, now) else "on_track"
+
+
 def _left(clock: BusinessClock, now: int, due: int) -> int:
     return clock.between_s(now, due) if now <= due else -clock.between_s(due, now)
 
@@ -135,32 +141,22 @@ class SlaService:
         if responded_at is None and status in lifecycle.OPEN_STATUSES and r_due is not None:
             due = e(r_due)
             assert due is not None
-            risk = e(r_risk)
-            if r_breach is not None or t >= due:
-                state = "breached"
-            elif risk is not None and t >= risk:
-                state = "at_risk"
-            else:
-                state = "on_track"
+            state = _running_state(r_breach, due, e(r_risk), t)
             return SlaSnapshot("response", state, _left(clock, t, due), from_epoch(due))
         used = int(s_used or 0)
         left = int(s_target) - used
         if status in lifecycle.RESOLVED_OR_CLOSED:
-            return SlaSnapshot("resolution", "missed" if s_breach is not None else "met", left, _dt(e(s_due)))
+            return SlaSnapshot("resolution", outcome.outcome(True, s_breach) or "none", left, _dt(e(s_due)))
         if status == "cancelled":
-            return SlaSnapshot("resolution", "missed" if s_breach is not None else "none", None, None)
+            return SlaSnapshot("resolution", outcome.outcome(None, s_breach) or "none", None, None)
         if paused_at is not None or status in lifecycle.PENDING:
-            return SlaSnapshot("resolution", "breached" if s_breach is not None else "paused", left, None)
+            # Paused: no running clock, so only a recorded breach counts.
+            return SlaSnapshot("resolution", "breached" if outcome.breached_now(s_breach, None, False, t)
+                               else "paused", left, None)
         due = e(s_due)
         if due is None:
             return SlaSnapshot("resolution", "none", None, None)
-        risk = e(s_risk)
-        if s_breach is not None or t >= due:
-            state = "breached"
-        elif risk is not None and t >= risk:
-            state = "at_risk"
-        else:
-            state = "on_track"
+        state = _running_state(s_breach, due, e(s_risk), t)
         return SlaSnapshot("resolution", state, _left(clock, t, due), from_epoch(due))
 
     # -- the ticket panel ----------------------------------------------------

@@ -2,8 +2,10 @@
 edited calendar (other hours, an imported closure feed) or edited SLA targets.
 
 Every ticket opened in the chosen range is replayed twice from its history: once with
-the calendars and SLAs as they are, once with the candidate applied to all time. Only
-the outcome counts: met vs missed (breached) for response and for resolution.
+the calendars and SLAs as they are, once with the candidate layered onto each version
+that was in force (each keeps its own hours, closures and targets; the change is added
+to every one). Only the outcome counts: met vs missed (``desk.sla.outcome``) for
+response and for resolution.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from desk.sla.clock import to_epoch
 from desk.sla.durations import parse_duration
 from desk.sla.ics import read_closures
 from desk.sla.measure import evaluate
+from desk.sla.outcome import outcome
 from desk.sla.replay import ClockResult
 from desk.sla.versions import CalendarDraft, ClosureDraft
 
@@ -51,57 +54,71 @@ class WhatIf:
 
 
 def _outcome(c: ClockResult | None) -> str | None:
-    if c is None:
-        return None
-    return "missed" if c.breached_at is not None else ("met" if c.done_at is not None else None)
+    return None if c is None else outcome(c.done_at, c.breached_at)
 
 
 def candidate_calendar(cat: Catalogue, name: str, *, ics: bytes | None = None, hours: str | None = None) -> Catalogue:
+    """The catalogue with the change layered onto every version of calendar ``name``.
+
+    Each version keeps the span it governed and its own hours, periods and closures; the
+    candidate replaces the weekly hours (``hours``) or adds the feed's closures (``ics``)
+    in each. So a feed of closures changes only the tickets whose time it touches, and
+    last spring's tickets keep last spring's hours.
+    """
     info = cat.calendars.get(name)
     if info is None:
         raise NotFound(f"No calendar called {name!r}.")
-    _, _, _, spec = info.latest
-    draft = CalendarDraft(
-        time_zone=spec.time_zone, business_day_s=spec.business_day_s, hours=list(spec.hours),
-        periods=list(spec.periods), holiday_country=spec.holiday_country,
-        holiday_subdivision=spec.holiday_subdivision,
-        closures=[ClosureDraft(c.name, c.start, c.end) for c in spec.closures],
-    )
-    if hours:
-        draft.hours = list(parse_weekly(hours))
-    if ics is not None:
-        merge_closures(draft, read_closures(ics, spec.time_zone))
-    new_spec = draft.spec(name, spec.version + 1)
+    new_hours = list(parse_weekly(hours)) if hours else None
+    versions = []
+    for effective_from, number, row_id, spec in info.versions:
+        draft = CalendarDraft(
+            time_zone=spec.time_zone, business_day_s=spec.business_day_s, hours=list(spec.hours),
+            periods=list(spec.periods), holiday_country=spec.holiday_country,
+            holiday_subdivision=spec.holiday_subdivision,
+            closures=[ClosureDraft(c.name, c.start, c.end) for c in spec.closures],
+        )
+        if new_hours is not None:
+            draft.hours = list(new_hours)
+        if ics is not None:
+            # Read in the version's own zone: the feed's local times are wall-clock times.
+            merge_closures(draft, read_closures(ics, spec.time_zone))
+        versions.append((effective_from, number, row_id, draft.spec(name, spec.version)))
     calendars = dict(cat.calendars)
-    calendars[name] = CalendarInfo(info.id, info.name, info.description, ((0, new_spec.version, -1, new_spec),))
+    calendars[name] = CalendarInfo(info.id, info.name, info.description, tuple(versions))
     return Catalogue(calendars, cat.slas, cat.service_sla, cat.model_override, dict(cat.by_version_id))
 
 
 def candidate_sla(cat: Catalogue, name: str, changes: list[TargetChange]) -> Catalogue:
+    """The catalogue with the target changes layered onto every version of SLA ``name``:
+    in each, the edited priorities get the new durations, everything else (the other
+    priorities, the other half of an edited pair, calendars, at-risk share) stays as
+    that version had it. Tickets pinned to a version are measured with its candidate."""
     versions = cat.slas.get(name)
     if not versions:
         raise NotFound(f"No SLA called {name!r}.")
-    latest = versions[-1]
-    targets = dict(latest.targets)
-    for ch in changes:
-        prio = ch.priority.upper()
-        rule = targets.get(prio)
-        if rule is None:
-            raise InvalidInput(f"SLA {name!r} has no {prio} target to change.", "priority")
-        info = cat.calendars.get(rule.calendar)
-        per_day = info.latest[3].business_day_s if info else 36_000
-        targets[prio] = TargetRule(
-            prio, parse_duration(ch.response, per_day, "response") if ch.response else rule.response_s,
-            parse_duration(ch.resolution, per_day, "resolution") if ch.resolution else rule.resolution_s,
-            rule.calendar)
-    policy: SlaPolicy = replace(latest, version=latest.version + 1, version_id=-latest.version_id, effective_from=0,
-                                targets=targets)
-    slas = dict(cat.slas)
-    slas[name] = [policy]
-    # Tickets pinned to any version of this SLA are measured with the candidate instead.
+    candidates: list[SlaPolicy] = []
     by_id = dict(cat.by_version_id)
     for v in versions:
+        targets = dict(v.targets)
+        for ch in changes:
+            prio = ch.priority.upper()
+            rule = targets.get(prio)
+            if rule is None:
+                if v is versions[-1]:
+                    raise InvalidInput(f"SLA {name!r} has no {prio} target to change.", "priority")
+                continue  # an older version without that priority: nothing to layer onto
+            info = cat.calendars.get(rule.calendar)
+            per_day = info.version_at(v.effective_from)[3].business_day_s if info else 36_000
+            targets[prio] = TargetRule(
+                prio, parse_duration(ch.response, per_day, "response") if ch.response else rule.response_s,
+                parse_duration(ch.resolution, per_day, "resolution") if ch.resolution else rule.resolution_s,
+                rule.calendar)
+        # A negative id cannot collide with a stored version's (nor its cached targets).
+        policy = replace(v, version_id=-v.version_id, targets=targets)
+        candidates.append(policy)
         by_id[v.version_id] = policy
+    slas = dict(cat.slas)
+    slas[name] = candidates
     return Catalogue(cat.calendars, slas, cat.service_sla, cat.model_override, by_id)
 
 

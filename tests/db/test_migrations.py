@@ -74,7 +74,7 @@ def test_sla_pins_survive_a_downgrade_and_upgrade(db_url: str, database: Databas
         open_database(Target(make_url(db_url), "--database")).dispose()
     else:  # a shared one by its administrator
         assert main(["--database", db_url, "db", "upgrade"]) == 0, capsys.readouterr().err
-        assert "4 tickets measured against their SLA again" in capsys.readouterr().out
+        assert "SLA columns measured again, 4 tickets changed" in capsys.readouterr().out
     after = _pins(database.engine)
     if down_to == "0004_sla":
         assert after == before  # the SLA definitions were kept, so are the pins
@@ -92,3 +92,29 @@ def test_the_revision_graph_read_from_the_files_is_alembics() -> None:
     script = ScriptDirectory.from_config(migrate.alembic_config())
     assert migrate.head_revision() == script.get_current_head()
     assert migrate.revision_graph() == {s.revision: s.down_revision for s in script.walk_revisions()}
+
+
+def test_upgrade_past_the_outcome_rule_change_measures_every_ticket_again(
+        db_url: str, database: Database, clock: FakeClock, capsys: pytest.CaptureFixture[str]) -> None:
+    """Columns stored under the old rule (a breach at the due instant itself) are
+    recomputed by the upgrade that brings in 0018_sla_outcomes."""
+    services = Services.over(database, clock)
+    admin = services.staff.resolve_actor(os_username="first-admin")
+    number = services.incidents.open(admin, NewIncident(title="Printer", service="Printing", impact="medium",
+                                                        urgency="medium")).number
+    clock.advance(minutes=10)
+    services.incidents.transition(admin, number, "in_progress")  # responded well in time
+    with database.writing() as s:  # a wrong stored breach, as a rule change leaves them
+        s.execute(text("UPDATE incidents SET response_breached_at = response_due_at WHERE number = :n"),
+                  {"n": number})
+    migrate.downgrade(database.engine, "0017_service_setup")
+    database.dispose()
+    if database.dialect == "sqlite":
+        open_database(Target(make_url(db_url), "--database")).dispose()
+    else:
+        assert main(["--database", db_url, "db", "upgrade"]) == 0, capsys.readouterr().err
+        assert "SLA columns measured again, 1 ticket changed" in capsys.readouterr().out
+    with database.engine.connect() as conn:
+        breached = conn.execute(text("SELECT response_breached_at FROM incidents WHERE number = :n"),
+                                {"n": number}).scalar()
+    assert breached is None

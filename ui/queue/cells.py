@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from desk.common.site import Site
 from desk.rules import lifecycle
+from desk.sla import outcome
 
 COLOURS = {
     "on_track": QColor(30, 120, 50),
@@ -115,9 +116,10 @@ def sla_cell(row: Any, snapshot: Any | None, now: dt.datetime, site: Site) -> Sl
     if row.due_at is None:
         return SlaCell("—", "none", "No SLA target stored")
     left = (row.due_at - now).total_seconds()
-    if row.breached_at is not None or left < 0:
+    # Open and not paused here: the resolution clock runs.
+    if outcome.breached_now(row.breached_at, row.due_at, True, now):
         state = "breached"
-    elif row.at_risk_at is not None and row.at_risk_at <= now:
+    elif outcome.at_risk_now(row.breached_at, row.due_at, row.at_risk_at, True, now):
         state = "at_risk"
     else:
         state = "on_track"

@@ -41,10 +41,12 @@ def filled(services: Services, admin: Actor, database: Database, clock) -> list[
     base = clock.now
     with database.writing() as s:
         for i, number in enumerate(numbers):
-            due = None if i % 4 == 1 else base + dt.timedelta(hours=i % 5)
+            due = None if i % 4 == 1 else base + dt.timedelta(hours=i % 5 - 1)
+            # Only the resolution target counts here: the response columns are cleared.
             s.execute(update(Incident).where(Incident.number == number).values(
                 resolution_due_at=due, resolution_at_risk_at=(base - dt.timedelta(minutes=1)) if i % 7 == 0 else None,
-                resolution_breached_at=None))
+                resolution_breached_at=None, response_due_at=None, response_at_risk_at=None,
+                response_breached_at=None))
     return numbers
 
 
@@ -109,12 +111,17 @@ def test_filters_of_builtin_views(filled: list[str], services: Services, admin: 
     assert counts["my_open"] == 1
     assert counts["unassigned"] == N - 1
     assert counts["walk_in"] == len([i for i in range(N) if i % 5 == 0])
-    # The fixture's clock stands at ``base``: ticket i is due at base + (i % 5) h (none when
-    # i % 4 == 1) and warned a minute ago when i % 7 == 0.
+    # The fixture's clock stands at ``base``: ticket i is due at base + (i % 5 - 1) h (none
+    # when i % 4 == 1) and warned a minute ago when i % 7 == 0. Due exactly now (i % 5 == 1)
+    # is still in time: breached only once now > due (desk.sla.outcome); a clock without
+    # a due time (no target) is neither.
     due_passed = [i for i in range(N) if i % 4 != 1 and i % 5 == 0]
-    warned_in_time = [i for i in range(N) if i % 7 == 0 and (i % 4 == 1 or i % 5 != 0)]
+    warned_in_time = [i for i in range(N) if i % 7 == 0 and i % 4 != 1 and i % 5 != 0]
     assert counts["at_risk"] == len(warned_in_time)
     assert counts["breached"] == len(due_passed)
+    # A view saved before the split keeps its meaning: at risk or breached.
+    old = QueueSpec.from_json('{"filter": {"open_only": true, "breaching": true}, "sort": "sla"}')
+    assert q.count(old, admin) == len(due_passed) + len(warned_in_time)
     assert counts["major"] == 0
     assert counts["recently_closed"] == 0
     services.incidents.transition(admin, filled[0], "in_progress")

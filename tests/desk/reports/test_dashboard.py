@@ -13,6 +13,8 @@ from db.models import Incident, Team
 from desk.actor import Actor
 from desk.bootstrap import Services
 from desk.errors import PermissionDenied
+from desk.queue.service import QueueService
+from desk.queue.spec import builtin
 from tests import factories
 
 UTC = dt.UTC
@@ -75,3 +77,14 @@ def test_dashboard_is_for_supervisors(services: Services, admin: Actor) -> None:
     tech = factories.staff(services, admin, "tech-dash", Role.TECHNICIAN)
     with pytest.raises(PermissionDenied):
         Services.over(services.db, lambda: NOW).dashboard.snapshot(tech)
+
+
+def test_at_risk_and_breached_views_list_what_the_dashboard_counts(services: Services, admin: Actor) -> None:
+    """One definition (desk.sla.outcome): the views hold exactly the dashboard's tickets."""
+    build(services.db)
+    d = Services.over(services.db, lambda: NOW).dashboard.snapshot(admin)
+    q = QueueService(services.db, lambda: NOW)
+    at_risk = {r.number for r in q.first_page(builtin("at_risk").spec, admin, 100)}
+    breached = {r.number for r in q.first_page(builtin("breached").spec, admin, 100)}
+    assert at_risk == {"INC-000001"} and len(at_risk) == d.totals.at_risk
+    assert breached == {"INC-000002", "INC-000003"} and len(breached) == d.totals.breached

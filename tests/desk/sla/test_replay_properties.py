@@ -49,22 +49,19 @@ def test_pause_resume_matches_oracle(case, offset, steps, target, span) -> None:
                 current = st_
         return current
 
-    used, crossing = 0, None
+    used, breach = 0, None
     for sec in range(opened, as_of):
         if status_at(sec) in RUNNING and works(sec):
             used += 1
-            if used == target and crossing is None:
-                crossing = sec + 1
+            if used == target + 1 and breach is None:
+                breach = sec + 1  # breached past 100 %: the first instant used > target
     assert result.used_s == used
-    breach = None
-    if crossing is not None:
-        # A clock still running at as_of counts as running at that instant.
-        breach = next((sec for sec in range(crossing, as_of + 1) if status_at(sec) in RUNNING), None)
     assert result.breached_at == breach
-    if status_at(as_of) in RUNNING and crossing is None:
-        expected_due = oracle.add(works, as_of, target - used, limit=24 * 3600)
-        if expected_due is not None:
-            assert result.due == expected_due
+    if status_at(as_of) in RUNNING and breach is None:
+        # The last instant the target can be met: the start of the first second beyond it.
+        end = oracle.add(works, as_of, target + 1 - used, limit=24 * 3600)
+        if end is not None:
+            assert result.due == end - 1
     if status_at(as_of).startswith("pending"):
         assert result.state in ("paused", "breached")
         assert (result.state == "breached") == (breach is not None)

@@ -70,3 +70,31 @@ def test_bad_input_is_exit_2_with_one_line(sqlite_url: str, capsys: pytest.Captu
     assert code == 2 and "ends before it starts" in err
     code, _, err = run(capsys, *db, "calendar", "import-ics", "/nonexistent.ics", "--calendar", "service-desk")
     assert code == 2 and "No such file" in err
+
+
+def test_calendar_show_gives_both_offsets_across_a_dst_change(sqlite_url: str,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy import make_url
+
+    from desk.bootstrap import Services
+    from desk.clock import utc_now
+    from desk.connection import Target, open_database
+
+    db = open_database(Target(make_url(sqlite_url), "--database"))
+    services = Services.over(db, utc_now)
+    admin = services.staff.resolve_actor(os_username="first-admin")
+    services.sla_admin.create_calendar(admin, "toronto", time_zone="America/Toronto",
+                                       hours="sun 00:00-03:00,08:00-18:00; mon 01:45-02:00")
+    db.dispose()
+    args = ("--database", sqlite_url, "calendar", "show", "toronto")
+    # Fall back: 00:00 EDT to 03:00 EST is four real hours, not "00:00–03:00 (-04:00)".
+    code, out, _ = run(capsys, *args, "--from", "2026-11-01", "--to", "2026-11-01")
+    assert code == 0 and "Sun 2026-11-01  00:00 (-04:00)–03:00 (-05:00), 08:00–18:00 (-05:00)  = 14 h" in out
+    # Spring forward: 00:00 EST to 03:00 EDT is two real hours.
+    code, out, _ = run(capsys, *args, "--from", "2026-03-08", "--to", "2026-03-08")
+    assert code == 0 and "Sun 2026-03-08  00:00 (-05:00)–03:00 (-04:00), 08:00–18:00 (-04:00)  = 12 h" in out
+    code, out, _ = run(capsys, *args, "--from", "2026-11-02", "--to", "2026-11-02")
+    assert code == 0 and "Mon 2026-11-02  01:45–02:00 (-05:00)  = 0.25 h" in out
+    code, out, _ = run(capsys, "--database", sqlite_url, "calendar", "show", "24x7", "--from", "2026-11-01",
+                       "--to", "2026-11-01")
+    assert code == 0 and "00:00 (-04:00)–24:00 (-05:00)  = 25 h" in out

@@ -25,6 +25,7 @@ from tests import factories
 # Engine-neutral logic: once on SQLite keeps the suite lean; the rest runs on both engines.
 SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 NY = ZoneInfo("America/New_York")
+SECOND = dt.timedelta(seconds=1)
 ICS = Path(__file__).resolve().parents[2] / "data" / "university-closures.ics"
 
 
@@ -143,14 +144,15 @@ def test_recompute_all_matches_the_per_event_refresh(services: Services, clock, 
             if after[n][col] != before[n][col]:
                 # The only differences allowed: time used by a still-running clock since
                 # the ticket's own last event, and a breach that happened meanwhile, which
-                # the bulk pass (as of `last`) records at its due time.
+                # the bulk pass (as of `last`) records one business second past its due.
                 if col == "resolution_elapsed_s":
                     assert after[n][col] > before[n][col] and after[n]["sla_paused_at"] is None  # type: ignore[operator]
                     continue
                 kind = col.split("_")[0]
                 assert col.endswith("_breached_at") and before[n][col] is None, (n, col)
-                assert after[n][col] == after[n][f"{kind}_due_at"] and after[n][col] <= last
-    assert after[numbers[3]]["response_breached_at"] == ny(2026, 11, 3, 9, 0)  # P4: 1 business day
+                assert after[n][col] == after[n][f"{kind}_due_at"] + SECOND and after[n][col] <= last
+    # P4: 1 business day, used up at Tuesday 09:00 and exceeded one second later.
+    assert after[numbers[3]]["response_breached_at"] == ny(2026, 11, 3, 9, 0, 1)
     assert backfill.recompute_all(services.db, now=last) == 0  # nothing left to change
 
 
@@ -295,8 +297,9 @@ def test_sweep_records_breaches_that_happened_quietly(services: Services, clock,
     assert backfill.sweep(services.db, now=ny(2026, 11, 2, 9, 20)) == 0
     assert backfill.sweep(services.db, now=ny(2026, 11, 3, 9, 0)) == 1
     row = stored_row(services, number)
-    assert row["response_breached_at"] == ny(2026, 11, 2, 9, 30)
-    assert row["resolution_breached_at"] == ny(2026, 11, 2, 17, 0)
+    # Breached past 100 %: the first second beyond the due (due 09:30, 17:00).
+    assert row["response_breached_at"] == ny(2026, 11, 2, 9, 30, 1)
+    assert row["resolution_breached_at"] == ny(2026, 11, 2, 17, 0, 1)
     assert backfill.sweep(services.db, now=ny(2026, 11, 3, 9, 0)) == 0
 
 
@@ -338,3 +341,21 @@ def test_changing_the_tickets_service_picks_its_sla_afresh(services: Services, c
     row = stored_row(services, number)
     assert row["resolution_target_s"] == 36_000 and row["response_due_at"] == ny(2026, 11, 2, 10, 0)
     assert SlaService(services.db).incident_sla(number, clock()).sla_name == "classroom"
+
+
+@SQLITE_ONLY
+def test_paused_since_is_when_the_pending_run_began(services: Services, clock, admin: Actor) -> None:  # type: ignore[no-untyped-def]
+    clock.set(ny(2026, 11, 2, 9, 0))
+    number = open_ticket(services, admin)
+    services.incidents.transition(admin, number, "in_progress")
+    clock.set(ny(2026, 11, 2, 10, 0))
+    services.incidents.transition(admin, number, "pending_customer")
+    clock.set(ny(2026, 11, 3, 11, 0))
+    services.incidents.transition(admin, number, "pending_vendor")  # still the same pause
+    assert stored_row(services, number)["sla_paused_at"] == ny(2026, 11, 2, 10, 0)
+    clock.set(ny(2026, 11, 4, 9, 0))
+    services.incidents.transition(admin, number, "in_progress")
+    assert stored_row(services, number)["sla_paused_at"] is None
+    clock.set(ny(2026, 11, 4, 9, 30))  # worked on: a new pause begins
+    services.incidents.transition(admin, number, "pending_parts")
+    assert stored_row(services, number)["sla_paused_at"] == ny(2026, 11, 4, 9, 30)

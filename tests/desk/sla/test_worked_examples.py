@@ -40,8 +40,10 @@ def test_p3_opened_friday_1730_before_a_holiday_monday(services: Services, clock
     assert sla.response.at_risk_at == ny(2027, 1, 19, 10, 30)  # 3 h of 4 h used
     svc = SlaService(services.db)
     assert svc.incident_sla(v.number, ny(2027, 1, 19, 10, 30)).response.state == "at_risk"
+    assert svc.incident_sla(v.number, ny(2027, 1, 19, 11, 30)).response.state == "at_risk"  # 100 %: still met
     late = svc.incident_sla(v.number, ny(2027, 1, 19, 11, 31))
-    assert late.response.state == "breached" and late.response.breached_at == ny(2027, 1, 19, 11, 30)
+    # Breached past 100 %: the first business second beyond the target ends at 11:30:01.
+    assert late.response.state == "breached" and late.response.breached_at == ny(2027, 1, 19, 11, 30, 1)
     snap = svc.snapshots([v.id], ny(2027, 1, 19, 11, 31))[v.id]
     assert (snap.target, snap.state, snap.business_seconds_left) == ("response", "breached", -60)
 
