@@ -5,27 +5,28 @@ One of the installers in ui.features.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from desk.counter.intake import IntakeResult
-from desk.counter.views import RepairView
-from desk.printing.jobs import render_for
 from desk.rules.permissions import may
 from ui.actions import set_icon
 from ui.counter.context import CounterContext
 from ui.counter.draft import DraftStore
-from ui.counter.home import CounterHome
-from ui.counter.loaner_pool import LoanerPoolWindow
-from ui.counter.pickup_dialog import PickupDialog
-from ui.counter.print_preview import PrintPreviewDialog
-from ui.counter.satisfaction_prompt import SatisfactionPrompt
 from ui.counter.settings import ASK_SATISFACTION, CUSTOMER_SCREEN, LABEL_SIZE, PAPER, PRINT_WITHOUT_PREVIEW
-from ui.counter.wizard import IntakeWizard
 from ui.errors import describe
+
+# The counter's pages, forms and the printing stack (ReportLab) are imported when first
+# used, not when the window starts: most starts never print (issue 14, start-up).
+if TYPE_CHECKING:
+    from desk.counter.intake import IntakeResult
+    from desk.counter.views import RepairView
+    from ui.counter.home import CounterHome
+    from ui.counter.loaner_pool import LoanerPoolWindow
+    from ui.counter.pickup_dialog import PickupDialog
+    from ui.counter.wizard import IntakeWizard
 
 log = logging.getLogger(__name__)
 MENU = "&Counter"
@@ -49,6 +50,8 @@ class Counter:
     def home(self) -> CounterHome:
         """The Counter page, brought forward (made on first use; kept while the window lives,
         so closing its tab loses no intake under way)."""
+        from ui.counter.home import CounterHome
+
         def make() -> CounterHome:
             page = CounterHome(self.cc)
             page.intake_requested.connect(self.new_intake)
@@ -81,6 +84,8 @@ class Counter:
 
     def pickup(self, number: str = "") -> PickupDialog:
         """The pickup form on the Counter page, looking up ``number`` (a scan) if given."""
+        from ui.counter.pickup_dialog import PickupDialog
+
         page = self.home()
         d = page.hosted(PickupDialog)
         if not isinstance(d, PickupDialog):
@@ -101,6 +106,8 @@ class Counter:
         if not self.cc.settings.get(ASK_SATISFACTION):
             self.preview(repair.number, ["receipt"])
             return
+        from ui.counter.satisfaction_prompt import SatisfactionPrompt
+
         first = repair.caller_name.split(" ")[0] if repair.caller_name else ""
         prompt = SatisfactionPrompt(self.cc, repair.number, first, self.parent)
         prompt.finished.connect(lambda _result: self.preview(repair.number, ["receipt"]))
@@ -110,6 +117,8 @@ class Counter:
     def loaner_pool(self) -> LoanerPoolWindow:
         """The loaner pool as a page of the window, like the board and the dashboard (one;
         re-read when it comes forward again)."""
+        from ui.counter.loaner_pool import LoanerPoolWindow
+
         pool = self.parent.open_panel("loaner_pool", "Loaner pool", lambda: LoanerPoolWindow(self.cc))
         assert isinstance(pool, LoanerPoolWindow)
         if pool is self.pool:
@@ -168,6 +177,8 @@ class Counter:
                 self.cc.settings.set(CUSTOMER_SCREEN, int(choice))
 
     def preview(self, number: str, kinds: list[str]) -> None:
+        from desk.printing.jobs import render_for
+
         paper, label = self.cc.settings.get(PAPER), self.cc.settings.get(LABEL_SIZE)
         # Built off the GUI thread; the preview opens when the PDFs are ready.
         self.cc.runner.read(lambda: render_for(self.cc.counter.intake, number, kinds, paper=paper, label=label),
@@ -175,6 +186,8 @@ class Counter:
                             lambda e: self.cc.dialogs.error(self.parent, "Printing", describe(e)))
 
     def _show_preview(self, jobs: list[tuple[str, str, bytes]]) -> None:
+        from ui.counter.print_preview import PrintPreviewDialog
+
         dialog = PrintPreviewDialog(self.cc, jobs, self.parent)
         if self.cc.settings.get(PRINT_WITHOUT_PREVIEW) and all(p.remembered_printer() for p in dialog.pages):
             # Both printers known: print at once; the preview is still there to reprint or save.

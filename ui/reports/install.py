@@ -21,14 +21,13 @@ def may_run_reports(ctx: DeskContext) -> bool:
 def install(window: Any, ctx: DeskContext) -> None:
     if not may_run_reports(ctx):
         return
-    from ui.reports.dashboard import SupervisorDashboard
-    from ui.reports.dialog import SlaReportDialog
-
     state: dict[str, Any] = {}
 
     def open_report() -> None:
         """The SLA report as a page among the open records (one at a time); its Close, or
         closing its tab, ends it (and cancels a report still being built)."""
+        from ui.reports.dialog import SlaReportDialog  # the report's preview brings pdfium: when first used
+
         page = state.get("report")
         if page is not None and isValid(page) and window.tabs.indexOf(page) >= 0:
             window.show_panel(page)
@@ -40,6 +39,8 @@ def install(window: Any, ctx: DeskContext) -> None:
         window.add_panel("SLA report", dialog, page="sla_report")
 
     def open_dashboard() -> None:
+        from ui.reports.dashboard import SupervisorDashboard
+
         def make() -> SupervisorDashboard:
             dash = SupervisorDashboard(ctx, window)
             dash.ticket_opened.connect(window.open_ticket)
