@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self.status_rows = QLabel("")
         self.status_connection = QLabel(ctx.connection)
         self.status_connection.setAccessibleName("Connection")
-        self.status_user = QLabel(f"{ctx.actor.display_name} ({ctx.actor.role_label})")
+        self.status_user = QLabel(f"{ctx.actor.display_name} ({labels.roles(ctx.actor.roles)})")
         self.status_user.setAccessibleName("Signed in as")
         self.status_live = QLabel("live updates: starting…")
         self.status_live.setAccessibleName("Live update state")

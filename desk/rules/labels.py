@@ -136,6 +136,13 @@ def role(value: Role | str) -> str:
     return _word(ROLE, Role, value)
 
 
+def roles(held: Iterable[Role]) -> str:
+    """"Administrator, Supervisor" — highest first, in words (the status bar, the set-up pages)."""
+    order = (Role.ADMIN, Role.SUPERVISOR, Role.TECHNICIAN, Role.COUNTER)
+    have = set(held)
+    return ", ".join(role(r) for r in order if r in have) or "no role"
+
+
 def acting_status(value: PersonStatusKind | str) -> str:
     return _word(ACTING_STATUS, PersonStatusKind, value)
 
