@@ -5,6 +5,7 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,6 +107,26 @@ class FakeClock:
 
     def set(self, when: dt.datetime) -> None:
         self.now = when
+
+
+# Walk-in repairs in a demo that uses this fixture (the real demo makes 36).
+FEW_REPAIRS = 4
+
+
+@pytest.fixture
+def few_demo_repairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A demo with ``FEW_REPAIRS`` walk-in repairs, for a test that needs a demo but not its
+    counter: the repairs go through the counter's real services one by one (intake,
+    checklist, pickup), about 80 % of building a 20-ticket demo whatever its size. The
+    demo's repairs themselves are checked by tests/desk/test_demo.py's full builds."""
+    from desk.counter import demo as counter_demo
+
+    real = counter_demo.add_repairs
+
+    def few(*args: Any, **kwargs: Any) -> int:
+        return real(*args, **{**kwargs, "count": min(kwargs.get("count", FEW_REPAIRS), FEW_REPAIRS)})
+
+    monkeypatch.setattr(counter_demo, "add_repairs", few)
 
 
 @pytest.fixture

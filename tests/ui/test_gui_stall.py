@@ -50,7 +50,8 @@ NOW = dt.datetime(2026, 11, 2, 16, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def busy_desk(database: Database, tmp_path: Path, qapp) -> Iterator[DeskContext]:  # type: ignore[no-untyped-def]
+def busy_desk(database: Database, tmp_path: Path, few_demo_repairs: None,  # the queue's thousands matter here
+              qapp) -> Iterator[DeskContext]:  # type: ignore[no-untyped-def]
     services = Services.over(database, FakeClock(NOW))
     actor = services.staff.resolve_actor(os_username="first-admin")
     demo.build_demo(database, tickets=TICKETS, seed=7, progress=lambda _m: None, now=NOW, actor=actor)
