@@ -4,6 +4,10 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 DEMO_TICKETS ?= 1500
+# `make test` runs the suite on this many pytest-xdist workers (2: the 2-core test machine);
+# `make test TEST_WORKERS=0` runs it in one process. worksteal: a worker that runs out of
+# tests takes half of the other's queue, so the few 20-60 s tests do not leave a long tail.
+TEST_WORKERS ?= 2
 
 .PHONY: run test bench venv install install-test clean lint
 
@@ -29,7 +33,7 @@ run: install
 	$(VENV)/bin/desk
 
 test: install-test
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: install-test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/benchmarks -s -p no:cacheprovider $(PYTEST_ARGS)

@@ -5,6 +5,7 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,13 @@ from desk.bootstrap import Services
 from tests import dbtools
 
 _PG_SKIP_REASON: list[str] = []
+# Why the PostgreSQL tests skipped, as the reports carry it: under pytest-xdist (`make test`)
+# the tests run in worker processes and only their reports reach the summary.
+PG_SKIPPED = "postgres_skipped"
+_PG_SKIPPED_SEEN: list[str] = []
+# A heartbeat test (tests/ui/test_gui_stall.py) reports (longest stall ms, ticks, limit ms) so.
+GUI_STALL = "gui_stall"
+_STALLS: list[tuple[str, float, int, float]] = []
 
 
 @pytest.fixture(autouse=True)
@@ -52,6 +60,7 @@ def _make_database(kind: str, request: pytest.FixtureRequest, tmp_path: Path,
         yield templates.sqlite_copy(tmp_path / "desk.sqlite3")
         return
     if not request.getfixturevalue("postgres_ready"):
+        request.node.user_properties.append((PG_SKIPPED, _PG_SKIP_REASON[0]))
         pytest.skip(f"PostgreSQL not reachable at {dbtools.PG_ADMIN_URL}: {_PG_SKIP_REASON[0]}")
     name = templates.pg_copy()
     try:
@@ -100,6 +109,26 @@ class FakeClock:
         self.now = when
 
 
+# Walk-in repairs in a demo that uses this fixture (the real demo makes 36).
+FEW_REPAIRS = 4
+
+
+@pytest.fixture
+def few_demo_repairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A demo with ``FEW_REPAIRS`` walk-in repairs, for a test that needs a demo but not its
+    counter: the repairs go through the counter's real services one by one (intake,
+    checklist, pickup), about 80 % of building a 20-ticket demo whatever its size. The
+    demo's repairs themselves are checked by tests/desk/test_demo.py's full builds."""
+    from desk.counter import demo as counter_demo
+
+    real = counter_demo.add_repairs
+
+    def few(*args: Any, **kwargs: Any) -> int:
+        return real(*args, **{**kwargs, "count": min(kwargs.get("count", FEW_REPAIRS), FEW_REPAIRS)})
+
+    monkeypatch.setattr(counter_demo, "add_repairs", few)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
@@ -116,8 +145,21 @@ def admin(services: Services) -> Actor:
     return services.staff.resolve_actor(os_username="first-admin")
 
 
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    # Here and not in tests/ui/conftest.py: the xdist controller loads only this conftest.
+    for key, value in report.user_properties:
+        if key == PG_SKIPPED and not _PG_SKIPPED_SEEN:
+            _PG_SKIPPED_SEEN.append(str(value))
+        elif key == GUI_STALL and report.when == "call":
+            longest, ticks, limit = value
+            _STALLS.append((report.nodeid, longest, ticks, limit))
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if _PG_SKIP_REASON:
+    if _PG_SKIPPED_SEEN:
         terminalreporter.write_sep(
-            "!", f"PostgreSQL tests SKIPPED: no server at {dbtools.PG_ADMIN_URL} ({_PG_SKIP_REASON[0]}). "
+            "!", f"PostgreSQL tests SKIPPED: no server at {dbtools.PG_ADMIN_URL} ({_PG_SKIPPED_SEEN[0]}). "
                  "Start PostgreSQL or set DESK_TEST_POSTGRES to run them.", yellow=True, bold=True)
+    for test, longest, ticks, limit in _STALLS:
+        terminalreporter.write_line(f"GUI heartbeat: longest stall {longest:.0f} ms over {ticks:,} ticks "
+                                    f"(limit {limit:.0f} ms) in {test}")

@@ -206,7 +206,7 @@ def test_deterministic_for_a_seed(sqlite_url: str, db_templates: dbtools.Templat
     assert snapshots[0] == snapshots[1]
 
 
-def test_sqlite_timestamps_match_the_column_type(sqlite_url: str) -> None:
+def test_sqlite_timestamps_match_the_column_type(sqlite_url: str, few_demo_repairs: None) -> None:
     """The loader writes text itself; it must be exactly what UTCDateTime would write."""
     db = Database.connect(sqlite_url)
     try:
@@ -227,7 +227,8 @@ def test_sqlite_timestamps_match_the_column_type(sqlite_url: str) -> None:
         db.dispose()
 
 
-def test_sla_backfill_is_called_when_present(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sla_backfill_is_called_when_present(sqlite_url: str, monkeypatch: pytest.MonkeyPatch,
+                                             few_demo_repairs: None) -> None:
     calls: list[Database] = []
     fake = types.ModuleType("desk.sla.backfill")
     fake.recompute_all = lambda db, progress: calls.append(db)  # type: ignore[attr-defined]
@@ -241,7 +242,7 @@ def test_sla_backfill_is_called_when_present(sqlite_url: str, monkeypatch: pytes
         db.dispose()
 
 
-def test_demo_makes_the_operator_admin_first(sqlite_url: str) -> None:
+def test_demo_makes_the_operator_admin_first(sqlite_url: str, few_demo_repairs: None) -> None:
     db = Database.connect(sqlite_url)
     try:
         _build(db, tickets=200)
@@ -272,7 +273,8 @@ def _incidents(db: Database) -> int:
         return s.execute(select(func.count(Incident.id))).scalar_one()
 
 
-def test_make_run_demo_if_empty_twice(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_make_run_demo_if_empty_twice(sqlite_url: str, capsys: pytest.CaptureFixture[str],
+                                     few_demo_repairs: None) -> None:
     """`make run`: the first run on a new database loads (its runner becomes admin), the second does nothing."""
     code, out, err = _cli(capsys, sqlite_url, "demo", "--if-empty", "--tickets", "40")
     assert code == 0 and "demo ready: 40 incidents" in out, err
@@ -322,8 +324,8 @@ def test_demo_cli_refuses_other_staff(sqlite_url: str, capsys: pytest.CaptureFix
 
 
 @pytest.mark.parametrize("real", ["incident", "person", "staff account"])
-def test_demo_refuses_real_records_unless_forced(real: str, sqlite_url: str,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_refuses_real_records_unless_forced(real: str, sqlite_url: str, capsys: pytest.CaptureFixture[str],
+                                                 few_demo_repairs: None) -> None:
     db = Database.connect(sqlite_url)
     try:
         services = Services.over(db)

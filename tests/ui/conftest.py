@@ -11,7 +11,7 @@ import pytest
 from desk.actor import Actor
 from desk.bootstrap import Services
 from tests import factories
-from tests.ui.gui_thread import MARK, STALLS, SqlGuard, covered, report
+from tests.ui.gui_thread import MARK, SqlGuard, covered, report
 from ui.context import DeskContext, build_context
 from ui.dialogs import ScriptedDialogs
 from ui.settings import Settings
@@ -58,12 +58,6 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
 
 def pytest_runtest_teardown(item: pytest.Item) -> None:
     _guard.disarm()
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    for test, longest, ticks, limit in STALLS:
-        terminalreporter.write_line(f"GUI heartbeat: longest stall {longest:.0f} ms over {ticks:,} ticks "
-                                    f"(limit {limit:.0f} ms) in {test}")
 
 
 @pytest.fixture

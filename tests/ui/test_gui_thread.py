@@ -43,6 +43,8 @@ def test_the_heartbeat_sees_a_blocked_gui_thread(qtbot: QtBot) -> None:
     beat = Heartbeat(interval_ms=5)
     beat.start()
     qtbot.waitUntil(lambda: beat.ticks >= 2)
-    time.sleep(0.2)   # the GUI thread blocked, as by a slow query in a widget (not a wait for anything)
-    qtbot.waitUntil(lambda: beat.longest_ms >= 200)  # the next tick sees the gap itself
-    assert beat.stop() >= 200
+    time.sleep(0.3)   # the GUI thread blocked, as by a slow query in a widget (not a wait for anything)
+    # The next tick sees the gap itself: past the stall test's 250 ms limit. (A few ms of
+    # the sleep may be booked as run-queue time: the kernel accounts it at the switch.)
+    qtbot.waitUntil(lambda: beat.longest_ms >= 250)
+    assert beat.stop() >= 250
