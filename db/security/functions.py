@@ -413,11 +413,17 @@ FUNCTIONS: list[str] = [
                             JOIN people p ON p.id = l.person_id
                             WHERE r.incident_id = NEW.incident_id AND l.returned_at IS NULL
                               AND lower(p.email) = lower(NEW.recipient)))
-                        -- An SLA alert by e-mail goes to a staff member just notified of it.
+                        -- An SLA alert by e-mail goes to a staff member just notified of it,
+                        -- while the alert is being recorded (before its actions are written:
+                        -- afterwards nobody adds a message of their own words to it), under
+                        -- the key of that notification.
                         OR (NEW.event = 'sla_alert' AND EXISTS (
                             SELECT 1 FROM staff_notifications n JOIN staff_accounts a ON a.id = n.staff_id
+                            JOIN sla_alerts al ON al.id = n.alert_id
                             WHERE n.incident_id = NEW.incident_id AND lower(a.email) = lower(NEW.recipient)
-                              AND n.created_at > now() - interval '10 minutes'))) THEN
+                              AND al.actions = '' AND n.created_at > now() - interval '10 minutes'
+                              AND NEW.dedupe_key = 'sla_alert:' || NEW.incident_id || ':' || n.alert_id
+                                                   || ':' || n.staff_id))) THEN
                     PERFORM desk_refuse(format('Desk mails a ticket''s caller (for a major incident, the callers '
                                                'of its children; for a loan, its holder), not %s', NEW.recipient));
                 END IF;
@@ -592,8 +598,10 @@ FUNCTIONS: list[str] = [
         BEGIN
             IF desk_trusted() THEN RETURN NEW; END IF;
             IF TG_OP = 'INSERT' THEN
+                -- Only while the alert is being recorded: once its actions (who was told)
+                -- are written, nobody adds a notification of their own words to it.
                 IF NOT EXISTS (SELECT 1 FROM sla_alerts a WHERE a.id = NEW.alert_id
-                               AND a.incident_id = NEW.incident_id
+                               AND a.incident_id = NEW.incident_id AND a.actions = ''
                                AND a.recorded_at > now() - interval '10 minutes') THEN
                     PERFORM desk_refuse('a notification comes with the SLA alert that raised it');
                 END IF;

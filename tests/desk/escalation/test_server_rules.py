@@ -152,3 +152,35 @@ def test_the_advisory_lock_decides_and_a_dead_holder_frees_it(desk) -> None:  # 
     finally:
         db_a.dispose()
         db_b.dispose()
+
+
+def test_a_technician_cannot_add_a_forged_notification_or_mail_to_a_recorded_alert(desk, memory_keyring) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Once an alert is recorded (its actions written), no one adds another notification of
+    their own words to it, nor mails one: the server allowed both for ten minutes, to any
+    staff member, with any title and body (a phishing channel from the desk's address)."""
+    owner, logins, _numbers = desk
+    admin = owner.staff.resolve_actor()
+    owner.mail.setup(admin, smtp="smtp://127.0.0.1:1", security="none", from_address="servicedesk@example.edu",
+                     enabled=True)
+    with owner.db.writing() as s:
+        s.execute(update(StaffAccount).where(StaffAccount.id == logins["sue"].actor.staff_id)
+                  .values(email="sue@example.edu"))
+    db, tom = logins["tom"].services()
+    try:
+        tom.escalation.run(logins["tom"].actor, holder="tom's workstation")
+    finally:
+        db.dispose()
+    with owner.db.reading() as s:
+        alert = s.execute(select(SlaAlert).where(SlaAlert.level == "breach").order_by(SlaAlert.id)).scalars().first()
+        assert alert is not None and alert.actions
+        iid = alert.incident_id
+    with logins["tom"].sql() as c:
+        assert "comes with the SLA alert" in refused(
+            c, "INSERT INTO staff_notifications (staff_id, incident_id, alert_id, reason, title, body, created_at) "
+               "VALUES (%s, %s, %s, 'lead', 'Password expired', 'Sign in at http://evil.example', now())",
+            (admin.staff_id, iid, alert.id))
+        refused(c, "INSERT INTO mail_outbox (event, incident_id, dedupe_key, recipient, recipient_name, subject, "
+                   "body_text, body_html, message_id, thread_refs, status, attempts, next_attempt_at, created_at) "
+                   "VALUES ('sla_alert', %s, %s, 'sue@example.edu', '', 'Password expired', "
+                   "'Sign in at http://evil.example', '', %s, '', 'queued', 0, now(), now())",
+                (iid, f"sla_alert:{iid}:forged", f"<forged{iid}@example.edu>"))
