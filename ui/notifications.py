@@ -11,6 +11,7 @@ a person signed in twice sees it once.
 """
 from __future__ import annotations
 
+import html
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -102,9 +103,12 @@ def _freedesktop_notify(title: str, body: str) -> None:
 
         addr = DBusAddress(_NOTIFY[0], bus_name=_NOTIFY[1], interface=_NOTIFY[1])
         with open_dbus_connection(bus="SESSION") as conn:
-            # Notify(app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout)
+            # Notify(app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout).
+            # The body is markup on servers with body-markup (<a href>, <img>): the ticket's
+            # title is whatever a caller typed, so it goes as text.
             conn.send_and_get_reply(new_method_call(addr, "Notify", "susssasa{sv}i", (
-                "Desk", 0, "dialog-warning", title, body, [], {"urgency": ("y", 1)}, TOAST_MS)), timeout=3)
+                "Desk", 0, "dialog-warning", title, html.escape(body, quote=False), [], {"urgency": ("y", 1)},
+                TOAST_MS)), timeout=3)
     except Exception:
         log.warning("desktop notification failed", exc_info=True)
 
