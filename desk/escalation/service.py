@@ -240,11 +240,15 @@ class EscalationService:
 
     @staticmethod
     def _leads(s: Session, team: Team) -> list[int]:
-        """The team's lead; a team without one: its supervisors (someone must hear of it)."""
+        """The team's lead; a team without one: its supervisors (someone must hear of it).
+        A lead who was deactivated or has left the team leads no one: its supervisors."""
         if team.lead_id is not None:
-            return [team.lead_id]
+            lead = s.get(StaffAccount, team.lead_id)
+            if lead is not None and lead.active and s.get(TeamMember, (team.id, lead.id)) is not None:
+                return [team.lead_id]
         return list(s.execute(select(TeamMember.staff_id).join(StaffRole, StaffRole.staff_id == TeamMember.staff_id)
-                              .where(TeamMember.team_id == team.id,
+                              .join(StaffAccount, StaffAccount.id == TeamMember.staff_id)
+                              .where(TeamMember.team_id == team.id, StaffAccount.active.is_(True),
                                      StaffRole.role.in_([Role.SUPERVISOR, Role.ADMIN]))
                               .distinct().order_by(TeamMember.staff_id)).scalars())
 

@@ -184,3 +184,30 @@ def test_a_rule_with_mail_on_mails_the_people_it_tells(mail_on: Services, admin:
     mail_on.mail.switch(admin, "Printing", MailEvent.SLA_ALERT, False)
     esc.run(admin, holder="test", now=ny(2026, 11, 2, 9, 31))
     assert "by e-mail" not in alerts(mail_on)[1][3]
+
+
+@SQLITE_ONLY
+def test_a_breach_goes_to_the_supervisors_when_the_lead_has_left(services: Services, admin: Actor,
+                                                                  desk) -> None:  # type: ignore[no-untyped-def]
+    """A lead deactivated (or taken out of the team) leads no one: the breach goes to the
+    team's supervisors as for a team without a lead, not to nobody."""
+    esc: EscalationService = desk["esc"]
+    sam = factories.staff(services, admin, "sam", Role.SUPERVISOR, teams=("Desktop Support",))
+    services.staff.set_active(admin, "lee", False, reason="left the university")
+    esc.run(admin, holder="test", now=ny(2026, 11, 2, 9, 25))
+    esc.run(admin, holder="test", now=ny(2026, 11, 2, 9, 45))
+    assert [n.title for n in esc.notifications(sam) if "breached" in n.title] == [
+        f"{desk['number']} response target breached"]
+    breach = [a for a in alerts(services) if a[1] == "breach"][0]
+    assert "Sam" in breach[3] and "Lee" not in breach[3]
+
+
+@SQLITE_ONLY
+def test_a_lead_taken_out_of_the_team_no_longer_hears_of_its_breaches(services: Services, admin: Actor,
+                                                                      desk) -> None:  # type: ignore[no-untyped-def]
+    esc: EscalationService = desk["esc"]
+    sam = factories.staff(services, admin, "sam", Role.SUPERVISOR, teams=("Desktop Support",))
+    services.staff.set_teams(admin, "lee", leave=("Desktop Support",))
+    esc.run(admin, holder="test", now=ny(2026, 11, 2, 9, 45))
+    assert [n.title for n in esc.notifications(sam)] == [f"{desk['number']} response target breached"]
+    assert not [n for n in esc.notifications(desk["lee"]) if "breached" in n.title]
