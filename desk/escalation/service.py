@@ -35,7 +35,7 @@ from desk.common import audit, lookups
 from desk.common.site import Site
 from desk.errors import InvalidInput, NotFound
 from desk.escalation import detect
-from desk.escalation.rules import SETTINGS, Rule, RuleRow, all_rules, changed, rule_for
+from desk.escalation.rules import SETTINGS, Rule, RuleRow, all_rules, changed, rule_for, rule_of_scope
 from desk.incidents.service import IncidentService
 from desk.rules.permissions import require
 from desk.sla import tracking
@@ -347,9 +347,7 @@ class EscalationService:
         with self.db.writing() as s:
             service_id = lookups.service_id(s, service) if service else None
             row = self._row(s, service_id, prio)
-            base, _ = rule_for(s, service_id, prio or "P3")
-            if row is not None:
-                base = next(r.rule for r in all_rules(s) if r.id == row.id)
+            base = rule_of_scope(s, service_id, prio)
             rule = changed(base, **settings)
             team_id = lookups.team_id(s, rule.breach_reassign_team) if rule.breach_reassign_team else None
             values = {"at_risk_notify_assignee": rule.at_risk_notify_assignee,

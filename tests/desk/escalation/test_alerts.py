@@ -211,3 +211,20 @@ def test_a_lead_taken_out_of_the_team_no_longer_hears_of_its_breaches(services: 
     esc.run(admin, holder="test", now=ny(2026, 11, 2, 9, 45))
     assert [n.title for n in esc.notifications(sam)] == [f"{desk['number']} response target breached"]
     assert not [n for n in esc.notifications(desk["lee"]) if "breached" in n.title]
+
+
+@SQLITE_ONLY
+def test_a_new_rule_starts_from_the_rule_above_it_not_from_another_prioritys(services: Services,
+                                                                             admin: Actor) -> None:
+    """A new (service, any priority) row starts from (any, any) — what such tickets got so
+    far — not from the (any, P3) row, which never applied to the service's P1 tickets."""
+    esc: EscalationService = services.escalation
+    esc.set_rule(admin, service=None, priority="P3", by_mail=True, breach_notify_lead=False)
+    row = esc.set_rule(admin, service="Printing", priority=None, breach_raise_urgency=True)
+    assert row.rule.breach_raise_urgency
+    assert not row.rule.by_mail and row.rule.breach_notify_lead
+    rule, scope = esc.rule_for("Printing", "P1")
+    assert scope == "Printing, any priority" and not rule.by_mail
+    # A (service, priority) row starts from (service, any) when there is one.
+    row = esc.set_rule(admin, service="Printing", priority="P3", at_risk_notify_team=False)
+    assert row.rule.breach_raise_urgency and not row.rule.at_risk_notify_team and not row.rule.by_mail
