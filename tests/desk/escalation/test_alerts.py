@@ -198,7 +198,7 @@ def test_a_breach_goes_to_the_supervisors_when_the_lead_has_left(services: Servi
     esc.run(admin, holder="test", now=ny(2026, 11, 2, 9, 45))
     assert [n.title for n in esc.notifications(sam) if "breached" in n.title] == [
         f"{desk['number']} response target breached"]
-    breach = [a for a in alerts(services) if a[1] == "breach"][0]
+    breach = next(a for a in alerts(services) if a[1] == "breach")
     assert "Sam" in breach[3] and "Lee" not in breach[3]
 
 
