@@ -154,7 +154,8 @@ class NotificationCentre(QObject):
         self.window = window
         self.ctx = ctx
         self.desktop = desktop if desktop is not None else DesktopNotifier(window)
-        self.unread: list[NotificationView] = []
+        self.unread: list[NotificationView] = []    # the latest, as the bell lists them
+        self.unread_total = 0                        # all the unread ones, as the bell counts them
         self.toasts: list[Toast] = []
         self.shown: list[tuple[str, str, str]] = []     # (where, title, body): what was put up, for tests
         self._busy = False
@@ -188,8 +189,9 @@ class NotificationCentre(QObject):
         esc = self.ctx.services.escalation
         actor = self.ctx.actor
 
-        def fetch() -> tuple[list[NotificationView], list[NotificationView]]:
-            return esc.claim_unshown(actor), esc.notifications(actor, unread_only=True, limit=30)
+        def fetch() -> tuple[list[NotificationView], list[NotificationView], int]:
+            return (esc.claim_unshown(actor), esc.notifications(actor, unread_only=True, limit=30),
+                    esc.unread_count(actor))
 
         self.ctx.runner.write(fetch, self._on_fetched, self._on_failed, owner=self)
 
@@ -197,10 +199,11 @@ class NotificationCentre(QObject):
         self._busy = False
         log.warning("could not read notifications: %s", exc)
 
-    def _on_fetched(self, result: tuple[list[NotificationView], list[NotificationView]]) -> None:
+    def _on_fetched(self, result: tuple[list[NotificationView], list[NotificationView], int]) -> None:
         self._busy = False
-        fresh, unread = result
+        fresh, unread, total = result
         self.unread = unread
+        self.unread_total = max(total, len(unread))
         self._render()
         for n in reversed(fresh):          # oldest first, as they happened
             self._put_up(n)
@@ -232,7 +235,7 @@ class NotificationCentre(QObject):
             bottom -= 8
 
     def _render(self) -> None:
-        count = len(self.unread)
+        count = self.unread_total if self.unread else 0
         self.button.setText(f"{count}" if count else "")
         self.button.setIcon(icon("mdi6.bell-ring" if count else "mdi6.bell-outline"))
         self.button.setToolTip(f"{count} unread notification{'s' if count != 1 else ''}" if count
@@ -261,9 +264,13 @@ class NotificationCentre(QObject):
     def _mark(self, ids: list[int] | None) -> None:
         esc = self.ctx.services.escalation
         actor = self.ctx.actor
+        before = len(self.unread)
         self.unread = [n for n in self.unread if ids is not None and n.id not in ids]
+        self.unread_total = max(0, self.unread_total - (before - len(self.unread))) if ids is not None else 0
         self._render()
-        self.ctx.runner.write(lambda: esc.mark_read(actor, ids), lambda _n: None, self._on_failed, owner=self)
+        # Then asked afresh: the list fills up from the unread ones beyond the latest 30.
+        self.ctx.runner.write(lambda: esc.mark_read(actor, ids), lambda _n: self._soon.start(), self._on_failed,
+                              owner=self)
 
 
 def install(window: Any, ctx: DeskContext) -> NotificationCentre:

@@ -116,3 +116,32 @@ def test_counter_only_workstations_never_take_the_job(services: Services, admin:
     watch.start()
     assert not watch.enabled and watch._thread is None
     watch.stop()
+
+
+def test_the_bell_counts_every_unread_notification_not_only_those_it_lists(
+        qtbot, window, ctx: DeskContext, services: Services, admin: Actor, clock) -> None:  # type: ignore[no-untyped-def]
+    """The list under the bell is the latest 30; its count is all the unread ones."""
+    from db.models import Incident, SlaAlert, StaffNotification
+
+    clock.set(dt.datetime(2026, 11, 2, 14, 0, tzinfo=dt.UTC))
+    numbers = [services.incidents.open(admin, NewIncident(
+        title=f"Printer {i}", service="Printing", impact="medium", urgency="high", team="Desktop Support",
+        assignee=admin.username)).number for i in range(9)]
+    now = clock()
+    with services.db.writing() as s:
+        ids = [s.query(Incident.id).filter(Incident.number == n).scalar() for n in numbers]
+        for iid in ids:
+            for target in ("response", "resolution"):
+                for level in ("at_risk", "breach"):
+                    alert = SlaAlert(incident_id=iid, target=target, level=level, reached_at=now, priority="P2",
+                                     recorded_at=now, recorded_by="test", actions="told")
+                    s.add(alert)
+                    s.flush()
+                    s.add(StaffNotification(staff_id=admin.staff_id, incident_id=iid, alert_id=alert.id,
+                                            reason="assignee", title=f"#{alert.id}", body="", created_at=now,
+                                            shown_at=now))
+    assert services.escalation.unread_count(admin) == 36
+    centre = NotificationCentre(window, ctx, desktop=FakeDesktop())
+    qtbot.waitUntil(lambda: centre.button.text() != "")
+    assert centre.button.text() == "36"
+    assert "36 unread" in centre.button.toolTip()
