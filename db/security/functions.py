@@ -489,6 +489,20 @@ FUNCTIONS: list[str] = [
                     MESSAGE = format('There is no PostgreSQL login %I on this server: create it first '
                                      '(CREATE ROLE %I LOGIN PASSWORD …), then map it.', NEW.db_login, NEW.db_login);
             END IF;
+            -- Deactivating sets the mapped login NOLOGIN (as this function's owner, the
+            -- schema owner): a login that administers the server or owns the database is
+            -- never a staff login, or a Desk admin could lock it out of the whole server.
+            -- (The owner maps its own account at set-up: a trusted session.)
+            IF NOT desk_trusted() AND NEW.db_login IS NOT NULL
+               AND (TG_OP = 'INSERT' OR NEW.db_login IS DISTINCT FROM OLD.db_login)
+               AND (NEW.db_login = current_user OR EXISTS (
+                    SELECT 1 FROM pg_roles r WHERE r.rolname = NEW.db_login
+                      AND (r.rolsuper OR r.rolcreaterole OR r.rolbypassrls
+                           OR r.oid = (SELECT datdba FROM pg_database WHERE datname = current_database())))) THEN
+                RAISE EXCEPTION USING ERRCODE = '22023',
+                    MESSAGE = format('The PostgreSQL login %I administers the server or owns the database: '
+                                     'it is not a staff login (create one: CREATE ROLE … LOGIN).', NEW.db_login);
+            END IF;
             RETURN NEW;
         END $$""",
     # Group membership follows the staff_roles rows (and the account's login and active flag).
@@ -532,8 +546,10 @@ FUNCTIONS: list[str] = [
     f"""CREATE OR REPLACE FUNCTION desk_set_login(p_login text, p_can boolean) RETURNS void
         LANGUAGE plpgsql SECURITY DEFINER {_PATH} AS $$
         BEGIN
+            -- Never the owner's own login, nor one that administers the server.
             IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_login AND rolcanlogin IS DISTINCT FROM p_can
-                       AND NOT rolsuper) THEN
+                       AND NOT rolsuper AND NOT rolcreaterole AND rolname <> current_user
+                       AND oid <> (SELECT datdba FROM pg_database WHERE datname = current_database())) THEN
                 EXECUTE format('ALTER ROLE %I %s', p_login, CASE WHEN p_can THEN 'LOGIN' ELSE 'NOLOGIN' END);
             END IF;
         EXCEPTION WHEN insufficient_privilege THEN
