@@ -129,12 +129,14 @@ class EscalationService:
         escalations: list[str] = []
         touched: set[int] = set()
         while True:
+            progressed = False
             with self.db.writing() as s:
                 found = detect.crossings(s, moment, limit=BATCH)
                 for c in found:
                     outcome = self._record(s, actor, c, moment, holder)
                     if outcome is None:
                         continue
+                    progressed = True
                     n, words = outcome
                     recorded += 1
                     touched.add(c.incident_id)
@@ -143,7 +145,9 @@ class EscalationService:
                     else:
                         notified += n
                     escalations.extend(words)
-            if len(found) < BATCH:
+            # A batch that recorded nothing would be found again as it is: the next run
+            # (after the events that moved those targets) takes it up, this one ends.
+            if len(found) < BATCH or not progressed:
                 break
         return RunReport(recorded, notified, silent, tuple(escalations), frozenset(touched))
 

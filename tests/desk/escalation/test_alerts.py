@@ -228,3 +228,28 @@ def test_a_new_rule_starts_from_the_rule_above_it_not_from_another_prioritys(ser
     # A (service, priority) row starts from (service, any) when there is one.
     row = esc.set_rule(admin, service="Printing", priority="P3", at_risk_notify_team=False)
     assert row.rule.breach_raise_urgency and not row.rule.at_risk_notify_team and not row.rule.by_mail
+
+
+@SQLITE_ONLY
+def test_a_full_batch_of_crossings_that_no_longer_hold_ends_the_run(services: Services, admin: Actor,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Crossings that turn out not to hold (an event moved the target; the stored columns
+    behind the catalogue) are not recorded and so are found again: a full batch of them
+    must end the run, not loop on it for ever while holding the write lock."""
+    from desk.escalation import detect
+    from desk.escalation import service as service_module
+
+    esc: EscalationService = services.escalation
+    now = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)
+    calls = []
+
+    def crossings(_s: object, _now: dt.datetime, *, limit: int = 500) -> list[detect.Crossing]:
+        calls.append(1)
+        if len(calls) > 5:
+            raise AssertionError("the run keeps asking for the same crossings")
+        return [detect.Crossing(i, "resolution", "breach", now) for i in range(1, limit + 1)]
+
+    monkeypatch.setattr(service_module.detect, "crossings", crossings)
+    monkeypatch.setattr(EscalationService, "_record", lambda *_a, **_k: None)
+    report = esc.run(admin, holder="test", now=now)
+    assert report.recorded == 0 and len(calls) == 1
