@@ -161,8 +161,9 @@ class EscalationService:
         """One crossing: the alert row, then (if this caller's insert went in) its rule.
         Returns (notifications written, or -1 when too late to tell; escalations in words),
         or None when another caller had recorded it, or it no longer holds."""
-        inc = s.get(Incident, c.incident_id)
-        if inc is None:
+        # Locked and read afresh: the search may be older than another session's event.
+        inc = s.get(Incident, c.incident_id, with_for_update=True, populate_existing=True)
+        if inc is None or not detect.still_holds(inc, c, now):
             return None
         reached = c.at
         if c.level == "breach":

@@ -253,3 +253,27 @@ def test_a_full_batch_of_crossings_that_no_longer_hold_ends_the_run(services: Se
     monkeypatch.setattr(EscalationService, "_record", lambda *_a, **_k: None)
     report = esc.run(admin, holder="test", now=now)
     assert report.recorded == 0 and len(calls) == 1
+
+
+@SQLITE_ONLY
+def test_a_crossing_found_before_the_response_was_given_tells_no_one_after_it(
+        services: Services, admin: Actor, desk, clock, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL another workstation's event commits between the job's search and its
+    insert (read committed): the crossing is checked against the ticket as it is now."""
+    from desk.escalation import detect
+    from desk.escalation import service as service_module
+
+    esc: EscalationService = desk["esc"]
+    found_before = detect.crossings
+    seen: list[detect.Crossing] = []
+
+    with services.db.reading() as s:
+        early = found_before(s, ny(2026, 11, 2, 9, 25))
+    assert [(c.target, c.level) for c in early] == [("response", "at_risk")]
+    clock.set(ny(2026, 11, 2, 9, 24))
+    services.incidents.transition(desk["tina"], desk["number"], "in_progress")      # responded 09:24
+    monkeypatch.setattr(service_module.detect, "crossings",
+                        lambda s, now, *, limit=500: early if not seen and not seen.append(early[0]) else [])
+    report = esc.run(admin, holder="test", now=ny(2026, 11, 2, 9, 25))
+    assert report.recorded == 0 and report.notified == 0
+    assert esc.notifications(desk["tina"]) == []
