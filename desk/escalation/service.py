@@ -304,11 +304,14 @@ class EscalationService:
         now = self.clock()
         with self.db.writing() as s:
             views = self._views(s, actor, unshown_only=True, limit=20)
-            if views:
-                s.execute(update(StaffNotification).where(
-                    StaffNotification.id.in_([v.id for v in views]), StaffNotification.shown_at.is_(None))
-                    .values(shown_at=now))
-            return views
+            if not views:
+                return views
+            # Only those this update marked: another workstation of the same person may
+            # have read them too and marked them first (PostgreSQL, read committed).
+            mine = set(s.execute(update(StaffNotification).where(
+                StaffNotification.id.in_([v.id for v in views]), StaffNotification.shown_at.is_(None))
+                .values(shown_at=now).returning(StaffNotification.id)).scalars())
+            return [v for v in views if v.id in mine]
 
     def mark_read(self, actor: Actor, ids: Iterable[int] | None = None) -> int:
         """Mark this person's notifications read (``ids``; None: all); returns how many."""

@@ -184,3 +184,62 @@ def test_a_technician_cannot_add_a_forged_notification_or_mail_to_a_recorded_ale
                    "VALUES ('sla_alert', %s, %s, 'sue@example.edu', '', 'Password expired', "
                    "'Sign in at http://evil.example', '', %s, '', 'queued', 0, now(), now())",
                 (iid, f"sla_alert:{iid}:forged", f"<forged{iid}@example.edu>"))
+
+
+def test_a_technicians_workstation_carries_out_a_reassigning_rule_on_the_server(desk) -> None:  # type: ignore[no-untyped-def]
+    """The breach hands the ticket to another team and raises its urgency, through the
+    server's incident rules, from a technician's own connection."""
+    from db.models import Incident
+
+    owner, logins, (old, _new) = desk
+    admin = owner.staff.resolve_actor()
+    owner.escalation.set_rule(admin, service="Wi-Fi & Network", priority=None, breach_reassign_team="Network",
+                              breach_raise_urgency=True)
+    db, tom = logins["tom"].services()
+    try:
+        report = tom.escalation.run(logins["tom"].actor, holder="tom's workstation")
+    finally:
+        db.dispose()
+    assert report.recorded == 3
+    with owner.db.reading() as s:
+        inc = s.execute(select(Incident).where(Incident.number == old)).scalar_one()
+        alerts = s.execute(select(SlaAlert.level, SlaAlert.actions).where(SlaAlert.incident_id == inc.id)).all()
+    assert any(level == "breach" for level, _a in alerts)
+    assert inc.assignee_id is None and inc.team_id is not None
+
+
+def test_signed_in_twice_each_notification_is_put_up_once_even_at_the_same_moment(  # type: ignore[no-untyped-def]
+        desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two workstations of the same person ask at the same moment (read committed: both
+    read the unshown ones before either marks them): each notification is claimed by one."""
+    import threading
+
+    from desk.escalation.service import EscalationService
+
+    _owner, logins, _numbers = desk
+    db, tom = logins["tom"].services()
+    db2, tom2 = logins["tom"].services()
+    try:
+        tom.escalation.run(logins["tom"].actor, holder="tom's workstation")
+        both_read = threading.Barrier(2, timeout=10)
+        views = EscalationService._views
+
+        def read_then_wait(self, s, actor, **kw):  # type: ignore[no-untyped-def]
+            got = views(self, s, actor, **kw)
+            if kw.get("unshown_only"):
+                both_read.wait()
+            return got
+
+        monkeypatch.setattr(EscalationService, "_views", read_then_wait)
+        claimed: list[list[int]] = []
+        threads = [threading.Thread(target=lambda svc=svc: claimed.append(
+            [n.id for n in svc.escalation.claim_unshown(logins["tom"].actor)])) for svc in (tom, tom2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        ids = [i for got in claimed for i in got]
+        assert len(claimed) == 2 and ids and len(ids) == len(set(ids))
+    finally:
+        db.dispose()
+        db2.dispose()
