@@ -243,3 +243,28 @@ def test_signed_in_twice_each_notification_is_put_up_once_even_at_the_same_momen
     finally:
         db.dispose()
         db2.dispose()
+
+
+def test_a_workstation_whose_account_is_deactivated_gives_the_job_up(desk) -> None:  # type: ignore[no-untyped-def]
+    """Its open connection keeps the advisory lock when the login is set NOLOGIN and its
+    groups taken: the job fails there, and the lock goes back so another takes over."""
+    from desk.escalation.lease import AdvisoryLease
+    from desk.escalation.watch import AlertWatch
+
+    owner, logins, _numbers = desk
+    admin = owner.staff.resolve_actor()
+    db_a, tom = logins["tom"].services()
+    db_b, sue = logins["sue"].services()
+    try:
+        a = AlertWatch(tom.escalation, logins["tom"].actor, AdvisoryLease(db_a, "tom's workstation"))
+        b = AlertWatch(sue.escalation, logins["sue"].actor, AdvisoryLease(db_b, "sue's workstation"))
+        assert a.lease.hold() and not b.lease.hold()
+        owner.staff.set_active(admin, logins["tom"].actor.username, False, reason="Left")
+        with pytest.raises(Exception):  # noqa: B017 - whatever the server says
+            a.tick()
+        tick = b.tick()
+        assert tick.holding and tick.report is not None and tick.report.recorded == 3
+        b.stop()
+    finally:
+        db_a.dispose()
+        db_b.dispose()
