@@ -226,12 +226,18 @@ class NotificationCentre(QObject):
     def _place_toasts(self) -> None:
         margin = 16
         bottom = self.window.height() - self.window.statusBar().height() - margin
-        for toast in reversed(self.toasts):
-            if not toast.isVisible() and toast is not self.toasts[-1]:
+        for toast in reversed(self.toasts):      # the newest at the bottom, older ones above
+            newest = toast is self.toasts[-1]
+            if not toast.isVisible() and not newest:
                 continue
             toast.adjustSize()
+            if not newest and bottom - toast.height() < margin:
+                # No room above: closed rather than put off the top of the window, where no
+                # one would see it (it stays under the bell, unread).
+                toast.close()
+                continue
             bottom -= toast.height()
-            toast.move(self.window.width() - toast.width() - margin, bottom)
+            toast.move(self.window.width() - toast.width() - margin, max(bottom, 0))
             bottom -= 8
 
     def _render(self) -> None:
