@@ -161,8 +161,13 @@ class EscalationSection(QWidget):
         layout.addWidget(self.job)
         layout.addLayout(top, 1)
 
-        for w in (*self.boxes.values(), self.reassign, self.save, self.remove):
+        for w in (*self.boxes.values(), self.reassign):
             w.setEnabled(self.may_edit)
+        # Until the rules are read the boxes say nothing (all unticked): saving then would
+        # write a rule that tells no one. Save waits for the read (_on_overview).
+        self.save.setEnabled(False)
+        self.remove.setEnabled(False)
+        self.lead_set.setEnabled(False)
         if not self.may_edit:
             self.message.setText("Only supervisors change escalation rules; this shows what applies.")
         self.service.currentIndexChanged.connect(self._on_scope)
@@ -187,6 +192,8 @@ class EscalationSection(QWidget):
 
     def _on_overview(self, o: Overview) -> None:
         self.overview = o
+        self.save.setEnabled(self.may_edit)
+        self.lead_set.setEnabled(self.may_lead)
         self._loading = True
         keep = (combos.value(self.service), combos.value(self.priority))
         combos.fill(self.service, [("Any service", ANY), *[(n, n) for n in o.services]])
@@ -285,6 +292,8 @@ class EscalationSection(QWidget):
         return out
 
     def _save(self) -> None:
+        if self.overview is None or not self.may_edit:
+            return
         service, priority = self._scope()
         settings = self._settings()
         actor = self.ctx.actor
