@@ -93,3 +93,19 @@ def test_nothing_is_saved_before_the_rules_are_read(qtbot, ctx: DeskContext, ser
     assert not section.save.isEnabled() and not section.remove.isEnabled()
     section.save.click()
     assert services.escalation.rules() == []
+
+
+def test_setting_a_lead_keeps_the_rule_being_edited(qtbot, ctx: DeskContext, services: Services,  # type: ignore[no-untyped-def]
+                                                    admin: Actor) -> None:
+    factories.staff(services, admin, "lee", Role.SUPERVISOR, teams=("Desktop Support",))
+    section = EscalationSection(ctx)
+    qtbot.addWidget(section)
+    qtbot.waitUntil(lambda: section.overview is not None)
+    combos.select(section.service, "Printing")
+    section.boxes["by_mail"].setChecked(True)            # typed, not saved yet
+    combos.select(section.lead_team, "Desktop Support")
+    combos.select(section.lead_who, "lee")
+    section.lead_set.click()
+    qtbot.waitUntil(lambda: "lead saved" in section.message.text())
+    qtbot.waitUntil(lambda: section.overview is not None and section.overview.leads["Desktop Support"] == "lee")
+    assert combos.value(section.service) == "Printing" and section.boxes["by_mail"].isChecked()

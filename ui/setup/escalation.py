@@ -184,8 +184,18 @@ class EscalationSection(QWidget):
         self.reload()
 
     # -- reading ---------------------------------------------------------------------------
-    def reload(self) -> None:
-        self.ctx.runner.read(self.esc.overview, self._on_overview, self._on_failed, owner=self)
+    def reload(self, *, keep_editor: bool = False) -> None:
+        """``keep_editor``: the rule being edited stays as it is (a lead was set, not it)."""
+        kept = self._settings() if keep_editor and self.overview is not None else None
+
+        def shown(o: Overview) -> None:
+            self._on_overview(o)
+            if kept is not None:
+                for key, box in self.boxes.items():
+                    box.setChecked(bool(kept[key]))
+                combos.select(self.reassign, kept["breach_reassign_team"] or ANY)
+
+        self.ctx.runner.read(self.esc.overview, shown, self._on_failed, owner=self)
 
     def _on_failed(self, exc: BaseException) -> None:
         self.message.setText(describe(exc))
@@ -329,7 +339,7 @@ class EscalationSection(QWidget):
 
         def done(_r: object) -> None:
             self.message.setText(f"{team}'s lead saved.")
-            self.reload()
+            self.reload(keep_editor=True)
 
         self.ctx.runner.write(lambda: self.esc.set_team_lead(actor, team, who), done, self._on_failed, owner=self)
 
