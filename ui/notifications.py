@@ -11,6 +11,7 @@ a person signed in twice sees it once.
 """
 from __future__ import annotations
 
+import html
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -102,9 +103,12 @@ def _freedesktop_notify(title: str, body: str) -> None:
 
         addr = DBusAddress(_NOTIFY[0], bus_name=_NOTIFY[1], interface=_NOTIFY[1])
         with open_dbus_connection(bus="SESSION") as conn:
-            # Notify(app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout)
+            # Notify(app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout).
+            # The body is markup on servers with body-markup (<a href>, <img>): the ticket's
+            # title is whatever a caller typed, so it goes as text.
             conn.send_and_get_reply(new_method_call(addr, "Notify", "susssasa{sv}i", (
-                "Desk", 0, "dialog-warning", title, body, [], {"urgency": ("y", 1)}, TOAST_MS)), timeout=3)
+                "Desk", 0, "dialog-warning", title, html.escape(body, quote=False), [], {"urgency": ("y", 1)},
+                TOAST_MS)), timeout=3)
     except Exception:
         log.warning("desktop notification failed", exc_info=True)
 
@@ -150,7 +154,8 @@ class NotificationCentre(QObject):
         self.window = window
         self.ctx = ctx
         self.desktop = desktop if desktop is not None else DesktopNotifier(window)
-        self.unread: list[NotificationView] = []
+        self.unread: list[NotificationView] = []    # the latest, as the bell lists them
+        self.unread_total = 0                        # all the unread ones, as the bell counts them
         self.toasts: list[Toast] = []
         self.shown: list[tuple[str, str, str]] = []     # (where, title, body): what was put up, for tests
         self._busy = False
@@ -184,8 +189,9 @@ class NotificationCentre(QObject):
         esc = self.ctx.services.escalation
         actor = self.ctx.actor
 
-        def fetch() -> tuple[list[NotificationView], list[NotificationView]]:
-            return esc.claim_unshown(actor), esc.notifications(actor, unread_only=True, limit=30)
+        def fetch() -> tuple[list[NotificationView], list[NotificationView], int]:
+            return (esc.claim_unshown(actor), esc.notifications(actor, unread_only=True, limit=30),
+                    esc.unread_count(actor))
 
         self.ctx.runner.write(fetch, self._on_fetched, self._on_failed, owner=self)
 
@@ -193,10 +199,11 @@ class NotificationCentre(QObject):
         self._busy = False
         log.warning("could not read notifications: %s", exc)
 
-    def _on_fetched(self, result: tuple[list[NotificationView], list[NotificationView]]) -> None:
+    def _on_fetched(self, result: tuple[list[NotificationView], list[NotificationView], int]) -> None:
         self._busy = False
-        fresh, unread = result
+        fresh, unread, total = result
         self.unread = unread
+        self.unread_total = max(total, len(unread))
         self._render()
         for n in reversed(fresh):          # oldest first, as they happened
             self._put_up(n)
@@ -219,16 +226,22 @@ class NotificationCentre(QObject):
     def _place_toasts(self) -> None:
         margin = 16
         bottom = self.window.height() - self.window.statusBar().height() - margin
-        for toast in reversed(self.toasts):
-            if not toast.isVisible() and toast is not self.toasts[-1]:
+        for toast in reversed(self.toasts):      # the newest at the bottom, older ones above
+            newest = toast is self.toasts[-1]
+            if not toast.isVisible() and not newest:
                 continue
             toast.adjustSize()
+            if not newest and bottom - toast.height() < margin:
+                # No room above: closed rather than put off the top of the window, where no
+                # one would see it (it stays under the bell, unread).
+                toast.close()
+                continue
             bottom -= toast.height()
-            toast.move(self.window.width() - toast.width() - margin, bottom)
+            toast.move(self.window.width() - toast.width() - margin, max(bottom, 0))
             bottom -= 8
 
     def _render(self) -> None:
-        count = len(self.unread)
+        count = self.unread_total if self.unread else 0
         self.button.setText(f"{count}" if count else "")
         self.button.setIcon(icon("mdi6.bell-ring" if count else "mdi6.bell-outline"))
         self.button.setToolTip(f"{count} unread notification{'s' if count != 1 else ''}" if count
@@ -257,9 +270,13 @@ class NotificationCentre(QObject):
     def _mark(self, ids: list[int] | None) -> None:
         esc = self.ctx.services.escalation
         actor = self.ctx.actor
+        before = len(self.unread)
         self.unread = [n for n in self.unread if ids is not None and n.id not in ids]
+        self.unread_total = max(0, self.unread_total - (before - len(self.unread))) if ids is not None else 0
         self._render()
-        self.ctx.runner.write(lambda: esc.mark_read(actor, ids), lambda _n: None, self._on_failed, owner=self)
+        # Then asked afresh: the list fills up from the unread ones beyond the latest 30.
+        self.ctx.runner.write(lambda: esc.mark_read(actor, ids), lambda _n: self._soon.start(), self._on_failed,
+                              owner=self)
 
 
 def install(window: Any, ctx: DeskContext) -> NotificationCentre:

@@ -413,11 +413,17 @@ FUNCTIONS: list[str] = [
                             JOIN people p ON p.id = l.person_id
                             WHERE r.incident_id = NEW.incident_id AND l.returned_at IS NULL
                               AND lower(p.email) = lower(NEW.recipient)))
-                        -- An SLA alert by e-mail goes to a staff member just notified of it.
+                        -- An SLA alert by e-mail goes to a staff member just notified of it,
+                        -- while the alert is being recorded (before its actions are written:
+                        -- afterwards nobody adds a message of their own words to it), under
+                        -- the key of that notification.
                         OR (NEW.event = 'sla_alert' AND EXISTS (
                             SELECT 1 FROM staff_notifications n JOIN staff_accounts a ON a.id = n.staff_id
+                            JOIN sla_alerts al ON al.id = n.alert_id
                             WHERE n.incident_id = NEW.incident_id AND lower(a.email) = lower(NEW.recipient)
-                              AND n.created_at > now() - interval '10 minutes'))) THEN
+                              AND al.actions = '' AND n.created_at > now() - interval '10 minutes'
+                              AND NEW.dedupe_key = 'sla_alert:' || NEW.incident_id || ':' || n.alert_id
+                                                   || ':' || n.staff_id))) THEN
                     PERFORM desk_refuse(format('Desk mails a ticket''s caller (for a major incident, the callers '
                                                'of its children; for a loan, its holder), not %s', NEW.recipient));
                 END IF;
@@ -483,6 +489,20 @@ FUNCTIONS: list[str] = [
                     MESSAGE = format('There is no PostgreSQL login %I on this server: create it first '
                                      '(CREATE ROLE %I LOGIN PASSWORD …), then map it.', NEW.db_login, NEW.db_login);
             END IF;
+            -- Deactivating sets the mapped login NOLOGIN (as this function's owner, the
+            -- schema owner): a login that administers the server or owns the database is
+            -- never a staff login, or a Desk admin could lock it out of the whole server.
+            -- (The owner maps its own account at set-up: a trusted session.)
+            IF NOT desk_trusted() AND NEW.db_login IS NOT NULL
+               AND (TG_OP = 'INSERT' OR NEW.db_login IS DISTINCT FROM OLD.db_login)
+               AND (NEW.db_login = current_user OR EXISTS (
+                    SELECT 1 FROM pg_roles r WHERE r.rolname = NEW.db_login
+                      AND (r.rolsuper OR r.rolcreaterole OR r.rolbypassrls
+                           OR r.oid = (SELECT datdba FROM pg_database WHERE datname = current_database())))) THEN
+                RAISE EXCEPTION USING ERRCODE = '22023',
+                    MESSAGE = format('The PostgreSQL login %I administers the server or owns the database: '
+                                     'it is not a staff login (create one: CREATE ROLE … LOGIN).', NEW.db_login);
+            END IF;
             RETURN NEW;
         END $$""",
     # Group membership follows the staff_roles rows (and the account's login and active flag).
@@ -526,8 +546,10 @@ FUNCTIONS: list[str] = [
     f"""CREATE OR REPLACE FUNCTION desk_set_login(p_login text, p_can boolean) RETURNS void
         LANGUAGE plpgsql SECURITY DEFINER {_PATH} AS $$
         BEGIN
+            -- Never the owner's own login, nor one that administers the server.
             IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_login AND rolcanlogin IS DISTINCT FROM p_can
-                       AND NOT rolsuper) THEN
+                       AND NOT rolsuper AND NOT rolcreaterole AND rolname <> current_user
+                       AND oid <> (SELECT datdba FROM pg_database WHERE datname = current_database())) THEN
                 EXECUTE format('ALTER ROLE %I %s', p_login, CASE WHEN p_can THEN 'LOGIN' ELSE 'NOLOGIN' END);
             END IF;
         EXCEPTION WHEN insufficient_privilege THEN
@@ -592,8 +614,10 @@ FUNCTIONS: list[str] = [
         BEGIN
             IF desk_trusted() THEN RETURN NEW; END IF;
             IF TG_OP = 'INSERT' THEN
+                -- Only while the alert is being recorded: once its actions (who was told)
+                -- are written, nobody adds a notification of their own words to it.
                 IF NOT EXISTS (SELECT 1 FROM sla_alerts a WHERE a.id = NEW.alert_id
-                               AND a.incident_id = NEW.incident_id
+                               AND a.incident_id = NEW.incident_id AND a.actions = ''
                                AND a.recorded_at > now() - interval '10 minutes') THEN
                     PERFORM desk_refuse('a notification comes with the SLA alert that raised it');
                 END IF;

@@ -8,6 +8,7 @@ import datetime as dt
 
 from desk.cli.context import CliContext
 from desk.common.site import Site
+from desk.errors import InvalidInput
 from desk.escalation import lease as leases
 from desk.escalation.rules import Rule
 from desk.rules import labels
@@ -101,9 +102,13 @@ def lead_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     esc = ctx.services.escalation
     if args.team and args.username:
         esc.set_team_lead(ctx.require_staff(), args.team, None if args.username == "-" else args.username)
-    for team, lead in esc.team_leads():
-        if not args.team or team == args.team:
-            print(f"{team:<28} {lead or '(no lead: its supervisors are told)'}")
+    leads = esc.team_leads()
+    wanted = args.team.strip().lower() if args.team else None
+    shown = [(team, lead) for team, lead in leads if wanted is None or team.lower() == wanted]
+    if wanted is not None and not shown:
+        raise InvalidInput(f"No team called {args.team!r}. Known: {', '.join(t for t, _ in leads)}.", "team")
+    for team, lead in shown:
+        print(f"{team:<28} {lead or '(no lead: its supervisors are told)'}")
     return 0
 
 

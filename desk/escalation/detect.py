@@ -78,6 +78,21 @@ def crossings(s: Session, now: dt.datetime, *, limit: int = 500) -> list[Crossin
     return [Crossing(int(r[0]), str(r[1]), str(r[2]), _aware(r[3])) for r in rows]
 
 
+def still_holds(inc: Incident, c: Crossing, now: dt.datetime) -> bool:
+    """Whether the crossing found is still what the ticket says now (on PostgreSQL another
+    session's event may have committed since the search: a response given, the ticket
+    resolved or paused, its priority changed)."""
+    if c.target == "response":
+        running = inc.status in lifecycle.OPEN_STATUSES and inc.responded_at is None
+    else:
+        running = inc.status in lifecycle.WORKING
+    value = getattr(inc, f"{c.target}_{'at_risk_at' if c.level == 'at_risk' else 'due_at'}")
+    if not running or value is None:
+        return False
+    value = _aware(value)
+    return value < now if c.level == "breach" else (value <= now and value == c.at)
+
+
 def next_crossing(s: Session, now: dt.datetime) -> dt.datetime | None:
     """When the next target crosses a point, as things stand (a later event may move it)."""
     best: dt.datetime | None = None

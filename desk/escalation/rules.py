@@ -87,6 +87,18 @@ def rule_for(s: Session, service_id: int | None, priority: str) -> tuple[Rule, i
     return view.rule, best.id
 
 
+def rule_of_scope(s: Session, service_id: int | None, priority: str | None) -> Rule:
+    """The rule tickets of this scope get as things stand: its own row, else the most
+    specific row above it. ``priority`` None is any priority, so a row of one priority
+    (which never applied to the others) is not above it; likewise for the service."""
+    rows = s.execute(select(EscalationRule).where(
+        (EscalationRule.service_id.is_(None)) | (EscalationRule.service_id == service_id),
+        (EscalationRule.priority.is_(None)) | (EscalationRule.priority == priority))).scalars().all()
+    if not rows:
+        return DEFAULT
+    return _view(s, max(rows, key=lambda r: (r.service_id is not None, r.priority is not None))).rule
+
+
 def changed(rule: Rule, **settings: object) -> Rule:
     unknown = set(settings) - set(SETTINGS)
     if unknown:

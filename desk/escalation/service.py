@@ -35,7 +35,7 @@ from desk.common import audit, lookups
 from desk.common.site import Site
 from desk.errors import InvalidInput, NotFound
 from desk.escalation import detect
-from desk.escalation.rules import SETTINGS, Rule, RuleRow, all_rules, changed, rule_for
+from desk.escalation.rules import SETTINGS, Rule, RuleRow, all_rules, changed, rule_for, rule_of_scope
 from desk.incidents.service import IncidentService
 from desk.rules.permissions import require
 from desk.sla import tracking
@@ -129,12 +129,14 @@ class EscalationService:
         escalations: list[str] = []
         touched: set[int] = set()
         while True:
+            progressed = False
             with self.db.writing() as s:
                 found = detect.crossings(s, moment, limit=BATCH)
                 for c in found:
                     outcome = self._record(s, actor, c, moment, holder)
                     if outcome is None:
                         continue
+                    progressed = True
                     n, words = outcome
                     recorded += 1
                     touched.add(c.incident_id)
@@ -143,7 +145,9 @@ class EscalationService:
                     else:
                         notified += n
                     escalations.extend(words)
-            if len(found) < BATCH:
+            # A batch that recorded nothing would be found again as it is: the next run
+            # (after the events that moved those targets) takes it up, this one ends.
+            if len(found) < BATCH or not progressed:
                 break
         return RunReport(recorded, notified, silent, tuple(escalations), frozenset(touched))
 
@@ -157,8 +161,9 @@ class EscalationService:
         """One crossing: the alert row, then (if this caller's insert went in) its rule.
         Returns (notifications written, or -1 when too late to tell; escalations in words),
         or None when another caller had recorded it, or it no longer holds."""
-        inc = s.get(Incident, c.incident_id)
-        if inc is None:
+        # Locked and read afresh: the search may be older than another session's event.
+        inc = s.get(Incident, c.incident_id, with_for_update=True, populate_existing=True)
+        if inc is None or not detect.still_holds(inc, c, now):
             return None
         reached = c.at
         if c.level == "breach":
@@ -240,11 +245,15 @@ class EscalationService:
 
     @staticmethod
     def _leads(s: Session, team: Team) -> list[int]:
-        """The team's lead; a team without one: its supervisors (someone must hear of it)."""
+        """The team's lead; a team without one: its supervisors (someone must hear of it).
+        A lead who was deactivated or has left the team leads no one: its supervisors."""
         if team.lead_id is not None:
-            return [team.lead_id]
+            lead = s.get(StaffAccount, team.lead_id)
+            if lead is not None and lead.active and s.get(TeamMember, (team.id, lead.id)) is not None:
+                return [team.lead_id]
         return list(s.execute(select(TeamMember.staff_id).join(StaffRole, StaffRole.staff_id == TeamMember.staff_id)
-                              .where(TeamMember.team_id == team.id,
+                              .join(StaffAccount, StaffAccount.id == TeamMember.staff_id)
+                              .where(TeamMember.team_id == team.id, StaffAccount.active.is_(True),
                                      StaffRole.role.in_([Role.SUPERVISOR, Role.ADMIN]))
                               .distinct().order_by(TeamMember.staff_id)).scalars())
 
@@ -295,11 +304,14 @@ class EscalationService:
         now = self.clock()
         with self.db.writing() as s:
             views = self._views(s, actor, unshown_only=True, limit=20)
-            if views:
-                s.execute(update(StaffNotification).where(
-                    StaffNotification.id.in_([v.id for v in views]), StaffNotification.shown_at.is_(None))
-                    .values(shown_at=now))
-            return views
+            if not views:
+                return views
+            # Only those this update marked: another workstation of the same person may
+            # have read them too and marked them first (PostgreSQL, read committed).
+            mine = set(s.execute(update(StaffNotification).where(
+                StaffNotification.id.in_([v.id for v in views]), StaffNotification.shown_at.is_(None))
+                .values(shown_at=now).returning(StaffNotification.id)).scalars())
+            return [v for v in views if v.id in mine]
 
     def mark_read(self, actor: Actor, ids: Iterable[int] | None = None) -> int:
         """Mark this person's notifications read (``ids``; None: all); returns how many."""
@@ -343,9 +355,7 @@ class EscalationService:
         with self.db.writing() as s:
             service_id = lookups.service_id(s, service) if service else None
             row = self._row(s, service_id, prio)
-            base, _ = rule_for(s, service_id, prio or "P3")
-            if row is not None:
-                base = next(r.rule for r in all_rules(s) if r.id == row.id)
+            base = rule_of_scope(s, service_id, prio)
             rule = changed(base, **settings)
             team_id = lookups.team_id(s, rule.breach_reassign_team) if rule.breach_reassign_team else None
             values = {"at_risk_notify_assignee": rule.at_risk_notify_assignee,

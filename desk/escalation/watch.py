@@ -3,6 +3,7 @@ hold the lease or stand by; while holding, record what has crossed and say when 
 crossing is due, so the caller can sleep exactly until then."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import socket
@@ -43,11 +44,19 @@ class AlertWatch:
         self.clock = clock
 
     def tick(self) -> Tick:
-        if not self.lease.hold():
-            return Tick(False, None, None)
-        now = self.clock()
-        report = self.service.run(self.actor, holder=self.lease.holder, now=now)
-        return Tick(True, report, self.service.next_crossing(now))
+        try:
+            if not self.lease.hold():
+                return Tick(False, None, None)
+            now = self.clock()
+            report = self.service.run(self.actor, holder=self.lease.holder, now=now)
+            return Tick(True, report, self.service.next_crossing(now))
+        except Exception:
+            # A holder that cannot do the job (its account deactivated under it, its rights
+            # taken: on PostgreSQL its open connection would keep the lock for ever) gives
+            # it back, so a stand-by takes over; this one tries again at its next tick.
+            with contextlib.suppress(Exception):
+                self.lease.release()
+            raise
 
     def stop(self) -> None:
         self.lease.release()

@@ -18,6 +18,7 @@ from db.enums import Priority
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.common import audit
+from desk.common.text import clean_text
 from desk.errors import InvalidInput
 from desk.rules.permissions import require
 from desk.sla import backfill, ics
@@ -386,6 +387,7 @@ class SlaAdmin:
         title = name.strip()
         if not title:
             raise InvalidInput("A calendar needs a name.", "name")
+        title = clean_text(title, "name", single_line=True, max_length=80)   # the column's length
         country, _, subdiv = (holidays or "").partition("-")
         if business_day_hours is None:
             per_day: dict[int, int] = {}
@@ -424,6 +426,7 @@ class SlaAdmin:
         title = name.strip()
         if not title:
             raise InvalidInput("An SLA needs a name.", "name")
+        title = clean_text(title, "name", single_line=True, max_length=120)  # the column's length
         now = self.clock()
         from sqlalchemy import select
 

@@ -93,3 +93,19 @@ def test_without_a_notification_server_the_window_shows_it_itself(qtbot, monkeyp
     assert notifier.available in ("", "tray")
     if notifier.available == "":
         assert notifier.show("x", "y") is False
+
+
+def test_the_ticket_title_in_the_body_is_text_not_markup_for_the_desktop(qtbot, session_bus: NotificationServer) -> None:  # type: ignore[no-untyped-def]
+    """The body of a freedesktop notification is markup wherever the server says
+    ``body-markup`` (dunst, GNOME, KDE: <a href>, <img>, <b>). A ticket's title comes from
+    whoever mailed the desk, so it is escaped: it shows as typed and links nowhere."""
+    notifier = DesktopNotifier()
+    qtbot.waitUntil(lambda: notifier.available == "freedesktop", timeout=5000)
+    title = '<a href="http://evil.example/login">Reset your password</a> <img src="http://x/y.png"> & co'
+    assert notifier.show("INC-000124 response at risk", f"{title}\nP2: 75 % used")
+    qtbot.waitUntil(lambda: any(m.startswith("Notify") for m, _ in session_bus.received), timeout=5000)
+    _member, body = next((m, b) for m, b in session_bus.received if m.startswith("Notify"))
+    text = str(body[4])
+    assert "<a " not in text and "<img" not in text
+    assert "&lt;a href=&quot;http://evil.example/login&quot;&gt;" in text or "&lt;a href=" in text
+    assert "&amp; co" in text

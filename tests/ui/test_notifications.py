@@ -116,3 +116,68 @@ def test_counter_only_workstations_never_take_the_job(services: Services, admin:
     watch.start()
     assert not watch.enabled and watch._thread is None
     watch.stop()
+
+
+def test_the_bell_counts_every_unread_notification_not_only_those_it_lists(
+        qtbot, window, ctx: DeskContext, services: Services, admin: Actor, clock) -> None:  # type: ignore[no-untyped-def]
+    """The list under the bell is the latest 30; its count is all the unread ones."""
+    from db.models import Incident, SlaAlert, StaffNotification
+
+    clock.set(dt.datetime(2026, 11, 2, 14, 0, tzinfo=dt.UTC))
+    numbers = [services.incidents.open(admin, NewIncident(
+        title=f"Printer {i}", service="Printing", impact="medium", urgency="high", team="Desktop Support",
+        assignee=admin.username)).number for i in range(9)]
+    now = clock()
+    with services.db.writing() as s:
+        ids = [s.query(Incident.id).filter(Incident.number == n).scalar() for n in numbers]
+        for iid in ids:
+            for target in ("response", "resolution"):
+                for level in ("at_risk", "breach"):
+                    alert = SlaAlert(incident_id=iid, target=target, level=level, reached_at=now, priority="P2",
+                                     recorded_at=now, recorded_by="test", actions="told")
+                    s.add(alert)
+                    s.flush()
+                    s.add(StaffNotification(staff_id=admin.staff_id, incident_id=iid, alert_id=alert.id,
+                                            reason="assignee", title=f"#{alert.id}", body="", created_at=now,
+                                            shown_at=now))
+    assert services.escalation.unread_count(admin) == 36
+    centre = NotificationCentre(window, ctx, desktop=FakeDesktop())
+    qtbot.waitUntil(lambda: centre.button.text() != "")
+    assert centre.button.text() == "36"
+    assert "36 unread" in centre.button.toolTip()
+
+
+def test_many_toasts_at_once_stay_inside_a_small_window(
+        qtbot, window, ctx: DeskContext, services: Services, admin: Actor, clock,  # type: ignore[no-untyped-def]
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first look after a while may bring up to twenty: those that do not fit are not
+    put off the top of the window (where no one sees them), the newest stay; all are
+    under the bell."""
+    from db.models import Incident, SlaAlert, StaffNotification
+
+    clock.set(dt.datetime(2026, 11, 2, 14, 0, tzinfo=dt.UTC))
+    numbers = [services.incidents.open(admin, NewIncident(
+        title=f"Printer {i}", service="Printing", impact="medium", urgency="high", team="Desktop Support",
+        assignee=admin.username)).number for i in range(3)]
+    now = clock()
+    with services.db.writing() as s:
+        for n in numbers:
+            iid = s.query(Incident.id).filter(Incident.number == n).scalar()
+            for target in ("response", "resolution"):
+                for level in ("at_risk", "breach"):
+                    alert = SlaAlert(incident_id=iid, target=target, level=level, reached_at=now, priority="P2",
+                                     recorded_at=now, recorded_by="test", actions="told")
+                    s.add(alert)
+                    s.flush()
+                    s.add(StaffNotification(staff_id=admin.staff_id, incident_id=iid, alert_id=alert.id,
+                                            reason="assignee", title=f"{n} {target} {level}",
+                                            body="Printer offline\nP2: 75 % or more of the 30m response target used",
+                                            created_at=now))
+    window.resize(900, 520)
+    monkeypatch.setattr(window, "isActiveWindow", lambda: True)
+    centre = NotificationCentre(window, ctx, desktop=FakeDesktop())
+    qtbot.waitUntil(lambda: len(centre.shown) == 12)
+    visible = [t for t in centre.toasts if t.isVisible()]
+    assert visible, "the newest toast is up"
+    assert all(t.geometry().top() >= 0 and t.geometry().bottom() <= window.height() for t in visible)
+    assert centre.button.text() == "12"

@@ -74,3 +74,38 @@ def test_a_technician_sees_no_set_up_at_all(qtbot, services: Services, admin: Ac
     page = SetupPage(ctx)
     qtbot.addWidget(page)
     assert page.findChildren(QPushButton) == []
+
+
+def test_nothing_is_saved_before_the_rules_are_read(qtbot, ctx: DeskContext, services: Services,  # type: ignore[no-untyped-def]
+                                                    admin: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Until the rules are read (a slow server, or the read failed) the boxes are all
+    unticked: saving then would write a rule for any service and priority that tells no
+    one. Save (and Remove) wait for the read."""
+    from desk.errors import DeskError
+
+    def down() -> None:
+        raise DeskError("The database server cannot be reached.")
+
+    monkeypatch.setattr(services.escalation, "overview", down)
+    section = EscalationSection(ctx)
+    qtbot.addWidget(section)
+    qtbot.waitUntil(lambda: "cannot be reached" in section.message.text())
+    assert not section.save.isEnabled() and not section.remove.isEnabled()
+    section.save.click()
+    assert services.escalation.rules() == []
+
+
+def test_setting_a_lead_keeps_the_rule_being_edited(qtbot, ctx: DeskContext, services: Services,  # type: ignore[no-untyped-def]
+                                                    admin: Actor) -> None:
+    factories.staff(services, admin, "lee", Role.SUPERVISOR, teams=("Desktop Support",))
+    section = EscalationSection(ctx)
+    qtbot.addWidget(section)
+    qtbot.waitUntil(lambda: section.overview is not None)
+    combos.select(section.service, "Printing")
+    section.boxes["by_mail"].setChecked(True)            # typed, not saved yet
+    combos.select(section.lead_team, "Desktop Support")
+    combos.select(section.lead_who, "lee")
+    section.lead_set.click()
+    qtbot.waitUntil(lambda: "lead saved" in section.message.text())
+    qtbot.waitUntil(lambda: section.overview is not None and section.overview.leads["Desktop Support"] == "lee")
+    assert combos.value(section.service) == "Printing" and section.boxes["by_mail"].isChecked()

@@ -161,8 +161,13 @@ class EscalationSection(QWidget):
         layout.addWidget(self.job)
         layout.addLayout(top, 1)
 
-        for w in (*self.boxes.values(), self.reassign, self.save, self.remove):
+        for w in (*self.boxes.values(), self.reassign):
             w.setEnabled(self.may_edit)
+        # Until the rules are read the boxes say nothing (all unticked): saving then would
+        # write a rule that tells no one. Save waits for the read (_on_overview).
+        self.save.setEnabled(False)
+        self.remove.setEnabled(False)
+        self.lead_set.setEnabled(False)
         if not self.may_edit:
             self.message.setText("Only supervisors change escalation rules; this shows what applies.")
         self.service.currentIndexChanged.connect(self._on_scope)
@@ -179,14 +184,26 @@ class EscalationSection(QWidget):
         self.reload()
 
     # -- reading ---------------------------------------------------------------------------
-    def reload(self) -> None:
-        self.ctx.runner.read(self.esc.overview, self._on_overview, self._on_failed, owner=self)
+    def reload(self, *, keep_editor: bool = False) -> None:
+        """``keep_editor``: the rule being edited stays as it is (a lead was set, not it)."""
+        kept = self._settings() if keep_editor and self.overview is not None else None
+
+        def shown(o: Overview) -> None:
+            self._on_overview(o)
+            if kept is not None:
+                for key, box in self.boxes.items():
+                    box.setChecked(bool(kept[key]))
+                combos.select(self.reassign, kept["breach_reassign_team"] or ANY)
+
+        self.ctx.runner.read(self.esc.overview, shown, self._on_failed, owner=self)
 
     def _on_failed(self, exc: BaseException) -> None:
         self.message.setText(describe(exc))
 
     def _on_overview(self, o: Overview) -> None:
         self.overview = o
+        self.save.setEnabled(self.may_edit)
+        self.lead_set.setEnabled(self.may_lead)
         self._loading = True
         keep = (combos.value(self.service), combos.value(self.priority))
         combos.fill(self.service, [("Any service", ANY), *[(n, n) for n in o.services]])
@@ -285,6 +302,8 @@ class EscalationSection(QWidget):
         return out
 
     def _save(self) -> None:
+        if self.overview is None or not self.may_edit:
+            return
         service, priority = self._scope()
         settings = self._settings()
         actor = self.ctx.actor
@@ -320,7 +339,7 @@ class EscalationSection(QWidget):
 
         def done(_r: object) -> None:
             self.message.setText(f"{team}'s lead saved.")
-            self.reload()
+            self.reload(keep_editor=True)
 
         self.ctx.runner.write(lambda: self.esc.set_team_lead(actor, team, who), done, self._on_failed, owner=self)
 

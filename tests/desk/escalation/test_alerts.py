@@ -184,3 +184,96 @@ def test_a_rule_with_mail_on_mails_the_people_it_tells(mail_on: Services, admin:
     mail_on.mail.switch(admin, "Printing", MailEvent.SLA_ALERT, False)
     esc.run(admin, holder="test", now=ny(2026, 11, 2, 9, 31))
     assert "by e-mail" not in alerts(mail_on)[1][3]
+
+
+@SQLITE_ONLY
+def test_a_breach_goes_to_the_supervisors_when_the_lead_has_left(services: Services, admin: Actor,
+                                                                  desk) -> None:  # type: ignore[no-untyped-def]
+    """A lead deactivated (or taken out of the team) leads no one: the breach goes to the
+    team's supervisors as for a team without a lead, not to nobody."""
+    esc: EscalationService = desk["esc"]
+    sam = factories.staff(services, admin, "sam", Role.SUPERVISOR, teams=("Desktop Support",))
+    services.staff.set_active(admin, "lee", False, reason="left the university")
+    esc.run(admin, holder="test", now=ny(2026, 11, 2, 9, 25))
+    esc.run(admin, holder="test", now=ny(2026, 11, 2, 9, 45))
+    assert [n.title for n in esc.notifications(sam) if "breached" in n.title] == [
+        f"{desk['number']} response target breached"]
+    breach = next(a for a in alerts(services) if a[1] == "breach")
+    assert "Sam" in breach[3] and "Lee" not in breach[3]
+
+
+@SQLITE_ONLY
+def test_a_lead_taken_out_of_the_team_no_longer_hears_of_its_breaches(services: Services, admin: Actor,
+                                                                      desk) -> None:  # type: ignore[no-untyped-def]
+    esc: EscalationService = desk["esc"]
+    sam = factories.staff(services, admin, "sam", Role.SUPERVISOR, teams=("Desktop Support",))
+    services.staff.set_teams(admin, "lee", leave=("Desktop Support",))
+    esc.run(admin, holder="test", now=ny(2026, 11, 2, 9, 45))
+    assert [n.title for n in esc.notifications(sam)] == [f"{desk['number']} response target breached"]
+    assert not [n for n in esc.notifications(desk["lee"]) if "breached" in n.title]
+
+
+@SQLITE_ONLY
+def test_a_new_rule_starts_from_the_rule_above_it_not_from_another_prioritys(services: Services,
+                                                                             admin: Actor) -> None:
+    """A new (service, any priority) row starts from (any, any) — what such tickets got so
+    far — not from the (any, P3) row, which never applied to the service's P1 tickets."""
+    esc: EscalationService = services.escalation
+    esc.set_rule(admin, service=None, priority="P3", by_mail=True, breach_notify_lead=False)
+    row = esc.set_rule(admin, service="Printing", priority=None, breach_raise_urgency=True)
+    assert row.rule.breach_raise_urgency
+    assert not row.rule.by_mail and row.rule.breach_notify_lead
+    rule, scope = esc.rule_for("Printing", "P1")
+    assert scope == "Printing, any priority" and not rule.by_mail
+    # A (service, priority) row starts from (service, any) when there is one.
+    row = esc.set_rule(admin, service="Printing", priority="P3", at_risk_notify_team=False)
+    assert row.rule.breach_raise_urgency and not row.rule.at_risk_notify_team and not row.rule.by_mail
+
+
+@SQLITE_ONLY
+def test_a_full_batch_of_crossings_that_no_longer_hold_ends_the_run(services: Services, admin: Actor,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Crossings that turn out not to hold (an event moved the target; the stored columns
+    behind the catalogue) are not recorded and so are found again: a full batch of them
+    must end the run, not loop on it for ever while holding the write lock."""
+    from desk.escalation import detect
+    from desk.escalation import service as service_module
+
+    esc: EscalationService = services.escalation
+    now = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)
+    calls = []
+
+    def crossings(_s: object, _now: dt.datetime, *, limit: int = 500) -> list[detect.Crossing]:
+        calls.append(1)
+        if len(calls) > 5:
+            raise AssertionError("the run keeps asking for the same crossings")
+        return [detect.Crossing(i, "resolution", "breach", now) for i in range(1, limit + 1)]
+
+    monkeypatch.setattr(service_module.detect, "crossings", crossings)
+    monkeypatch.setattr(EscalationService, "_record", lambda *_a, **_k: None)
+    report = esc.run(admin, holder="test", now=now)
+    assert report.recorded == 0 and len(calls) == 1
+
+
+@SQLITE_ONLY
+def test_a_crossing_found_before_the_response_was_given_tells_no_one_after_it(
+        services: Services, admin: Actor, desk, clock, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL another workstation's event commits between the job's search and its
+    insert (read committed): the crossing is checked against the ticket as it is now."""
+    from desk.escalation import detect
+    from desk.escalation import service as service_module
+
+    esc: EscalationService = desk["esc"]
+    found_before = detect.crossings
+    seen: list[detect.Crossing] = []
+
+    with services.db.reading() as s:
+        early = found_before(s, ny(2026, 11, 2, 9, 25))
+    assert [(c.target, c.level) for c in early] == [("response", "at_risk")]
+    clock.set(ny(2026, 11, 2, 9, 24))
+    services.incidents.transition(desk["tina"], desk["number"], "in_progress")      # responded 09:24
+    monkeypatch.setattr(service_module.detect, "crossings",
+                        lambda s, now, *, limit=500: early if not seen and not seen.append(early[0]) else [])
+    report = esc.run(admin, holder="test", now=ny(2026, 11, 2, 9, 25))
+    assert report.recorded == 0 and report.notified == 0
+    assert esc.notifications(desk["tina"]) == []

@@ -152,3 +152,119 @@ def test_the_advisory_lock_decides_and_a_dead_holder_frees_it(desk) -> None:  # 
     finally:
         db_a.dispose()
         db_b.dispose()
+
+
+def test_a_technician_cannot_add_a_forged_notification_or_mail_to_a_recorded_alert(desk, memory_keyring) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Once an alert is recorded (its actions written), no one adds another notification of
+    their own words to it, nor mails one: the server allowed both for ten minutes, to any
+    staff member, with any title and body (a phishing channel from the desk's address)."""
+    owner, logins, _numbers = desk
+    admin = owner.staff.resolve_actor()
+    owner.mail.setup(admin, smtp="smtp://127.0.0.1:1", security="none", from_address="servicedesk@example.edu",
+                     enabled=True)
+    with owner.db.writing() as s:
+        s.execute(update(StaffAccount).where(StaffAccount.id == logins["sue"].actor.staff_id)
+                  .values(email="sue@example.edu"))
+    db, tom = logins["tom"].services()
+    try:
+        tom.escalation.run(logins["tom"].actor, holder="tom's workstation")
+    finally:
+        db.dispose()
+    with owner.db.reading() as s:
+        alert = s.execute(select(SlaAlert).where(SlaAlert.level == "breach").order_by(SlaAlert.id)).scalars().first()
+        assert alert is not None and alert.actions
+        iid = alert.incident_id
+    with logins["tom"].sql() as c:
+        assert "comes with the SLA alert" in refused(
+            c, "INSERT INTO staff_notifications (staff_id, incident_id, alert_id, reason, title, body, created_at) "
+               "VALUES (%s, %s, %s, 'lead', 'Password expired', 'Sign in at http://evil.example', now())",
+            (admin.staff_id, iid, alert.id))
+        refused(c, "INSERT INTO mail_outbox (event, incident_id, dedupe_key, recipient, recipient_name, subject, "
+                   "body_text, body_html, message_id, thread_refs, status, attempts, next_attempt_at, created_at) "
+                   "VALUES ('sla_alert', %s, %s, 'sue@example.edu', '', 'Password expired', "
+                   "'Sign in at http://evil.example', '', %s, '', 'queued', 0, now(), now())",
+                (iid, f"sla_alert:{iid}:forged", f"<forged{iid}@example.edu>"))
+
+
+def test_a_technicians_workstation_carries_out_a_reassigning_rule_on_the_server(desk) -> None:  # type: ignore[no-untyped-def]
+    """The breach hands the ticket to another team and raises its urgency, through the
+    server's incident rules, from a technician's own connection."""
+    from db.models import Incident
+
+    owner, logins, (old, _new) = desk
+    admin = owner.staff.resolve_actor()
+    owner.escalation.set_rule(admin, service="Wi-Fi & Network", priority=None, breach_reassign_team="Network",
+                              breach_raise_urgency=True)
+    db, tom = logins["tom"].services()
+    try:
+        report = tom.escalation.run(logins["tom"].actor, holder="tom's workstation")
+    finally:
+        db.dispose()
+    assert report.recorded == 3
+    with owner.db.reading() as s:
+        inc = s.execute(select(Incident).where(Incident.number == old)).scalar_one()
+        alerts = s.execute(select(SlaAlert.level, SlaAlert.actions).where(SlaAlert.incident_id == inc.id)).all()
+    assert any(level == "breach" for level, _a in alerts)
+    assert inc.assignee_id is None and inc.team_id is not None
+
+
+def test_signed_in_twice_each_notification_is_put_up_once_even_at_the_same_moment(  # type: ignore[no-untyped-def]
+        desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two workstations of the same person ask at the same moment (read committed: both
+    read the unshown ones before either marks them): each notification is claimed by one."""
+    import threading
+
+    from desk.escalation.service import EscalationService
+
+    _owner, logins, _numbers = desk
+    db, tom = logins["tom"].services()
+    db2, tom2 = logins["tom"].services()
+    try:
+        tom.escalation.run(logins["tom"].actor, holder="tom's workstation")
+        both_read = threading.Barrier(2, timeout=10)
+        views = EscalationService._views
+
+        def read_then_wait(self, s, actor, **kw):  # type: ignore[no-untyped-def]
+            got = views(self, s, actor, **kw)
+            if kw.get("unshown_only"):
+                both_read.wait()
+            return got
+
+        monkeypatch.setattr(EscalationService, "_views", read_then_wait)
+        claimed: list[list[int]] = []
+        threads = [threading.Thread(target=lambda svc=svc: claimed.append(
+            [n.id for n in svc.escalation.claim_unshown(logins["tom"].actor)])) for svc in (tom, tom2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        ids = [i for got in claimed for i in got]
+        assert len(claimed) == 2 and ids and len(ids) == len(set(ids))
+    finally:
+        db.dispose()
+        db2.dispose()
+
+
+def test_a_workstation_whose_account_is_deactivated_gives_the_job_up(desk) -> None:  # type: ignore[no-untyped-def]
+    """Its open connection keeps the advisory lock when the login is set NOLOGIN and its
+    groups taken: the job fails there, and the lock goes back so another takes over."""
+    from desk.escalation.lease import AdvisoryLease
+    from desk.escalation.watch import AlertWatch
+
+    owner, logins, _numbers = desk
+    admin = owner.staff.resolve_actor()
+    db_a, tom = logins["tom"].services()
+    db_b, sue = logins["sue"].services()
+    try:
+        a = AlertWatch(tom.escalation, logins["tom"].actor, AdvisoryLease(db_a, "tom's workstation"))
+        b = AlertWatch(sue.escalation, logins["sue"].actor, AdvisoryLease(db_b, "sue's workstation"))
+        assert a.lease.hold() and not b.lease.hold()
+        owner.staff.set_active(admin, logins["tom"].actor.username, False, reason="Left")
+        with pytest.raises(Exception):  # noqa: B017 - whatever the server says
+            a.tick()
+        tick = b.tick()
+        assert tick.holding and tick.report is not None and tick.report.recorded == 3
+        b.stop()
+    finally:
+        db_a.dispose()
+        db_b.dispose()

@@ -129,3 +129,24 @@ def test_one_holder_takeover_and_every_crossing_once(services: Services, admin: 
     # Tina's two workstations show each of her notifications once between them.
     shown = [n.id for ws in (stations[0], stations[2]) for n in ws.service.claim_unshown(team["tina"])]
     assert len(shown) == len(set(shown))
+
+
+def test_a_holder_that_cannot_do_the_job_gives_it_up(services: Services, admin: Actor, clock) -> None:  # type: ignore[no-untyped-def]
+    """A workstation whose job fails (its account deactivated under it: on PostgreSQL its
+    open connection keeps the advisory lock but may no longer write) gives the job back,
+    so a stand-by takes over at its next look instead of the alerts stopping for everyone
+    until that window is closed."""
+    from desk.errors import PermissionDenied
+
+    clock.set(BASE)
+    failing = Workstation(services, admin, "deactivated one", clock)
+    other = Workstation(services, admin, "stand-by", clock)
+
+    def refused(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise PermissionDenied("The server refused: permission denied for table sla_alerts")
+
+    failing.service.run = refused  # type: ignore[method-assign]
+    with pytest.raises(PermissionDenied):
+        failing.watch.tick()
+    assert current_holder(services.db, clock()) is None
+    assert other.watch.tick().holding

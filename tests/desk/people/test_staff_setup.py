@@ -152,3 +152,37 @@ def test_a_deactivated_account_cannot_be_assigned_in_psql_either(
         assert "a deactivated staff account cannot be assigned" in message
         conn.execute("UPDATE incidents SET assignee_id = %s, status = 'assigned' WHERE number = %s",
                      (by["tech"].actor.staff_id, inc.number))
+
+
+@pytest.mark.postgres
+def test_an_admin_cannot_map_an_account_to_a_server_administrators_login_and_lock_it_out(
+        logins: tuple[Services, Actor, dict[str, Login]]) -> None:
+    """Deactivating sets the mapped login NOLOGIN, as the schema owner: a Desk admin who
+    could map an account to any login could lock a DBA's (CREATEROLE) login, or the schema
+    owner's own, out of the whole server. Such logins are never staff logins."""
+    import uuid
+
+    _owner, _admin, by = logins
+    dba = f"desk_t{uuid.uuid4().hex[:8]}_dba"
+    with admin_conn() as c:
+        c.execute(f'CREATE ROLE "{dba}" LOGIN CREATEROLE')
+    try:
+        db, boss = by["boss"].services()
+        try:
+            actor = boss.staff.resolve_actor()
+            with pytest.raises((InvalidInput, PermissionDenied, ConflictError)) as err:
+                boss.staff.add(actor, "dba", display_name="The DBA", roles=["technician"], db_login=dba)
+            assert "administer" in str(err.value) or "not a staff login" in str(err.value)
+            with by["boss"].sql() as conn:
+                owner_login = conn.execute("SELECT datdba::regrole::text FROM pg_database "
+                                           "WHERE datname = current_database()").fetchone()
+                assert owner_login is not None
+                with pytest.raises(psycopg.errors.InvalidParameterValue, match="not a staff login"):
+                    conn.execute("UPDATE staff_accounts SET db_login = %s WHERE id = %s",
+                                 (owner_login[0].strip('"'), by["tech"].actor.staff_id))
+        finally:
+            db.dispose()
+        assert _can_login(dba)
+    finally:
+        with admin_conn() as c:
+            c.execute(f'DROP ROLE IF EXISTS "{dba}"')

@@ -218,3 +218,17 @@ def test_a_retired_service_takes_no_new_tickets_but_keeps_its_own(services: Serv
     # A ticket already on it saves its other fields with the service as it was.
     saved = services.incidents.update(admin, kept.number, kept.version, {"service": "Printing", "title": "Toner low"})
     assert (saved.title, saved.service) == ("Toner low", "Printing")
+
+
+def test_an_sla_or_calendar_name_too_long_or_on_two_lines_is_refused_at_its_field(services: Services,
+                                                                                   admin: Actor) -> None:
+    """The columns hold 120 (SLA) and 80 (calendar) characters: SQLite stored more, and
+    PostgreSQL answered with a raw 'value too long' database error."""
+    with pytest.raises(InvalidInput, match="limit is 120") as err:
+        services.sla_admin.create_sla(admin, "x" * 121, copy_from="standard")
+    assert err.value.field == "name"
+    with pytest.raises(InvalidInput, match="single line"):
+        services.sla_admin.create_sla(admin, "Gold\nSilver", copy_from="standard")
+    with pytest.raises(InvalidInput, match="limit is 80") as err:
+        services.sla_admin.create_calendar(admin, "c" * 81, time_zone="America/New_York", hours="Mon-Fri 08:00-17:00")
+    assert err.value.field == "name"
