@@ -86,11 +86,18 @@ def still_holds(inc: Incident, c: Crossing, now: dt.datetime) -> bool:
         running = inc.status in lifecycle.OPEN_STATUSES and inc.responded_at is None
     else:
         running = inc.status in lifecycle.WORKING
-    value = getattr(inc, f"{c.target}_{'at_risk_at' if c.level == 'at_risk' else 'due_at'}")
+    if c.level == "breach":
+        # As the search has it (desk.sla.outcome): breached now, on a ticket still open.
+        breached = getattr(inc, f"{c.target}_breached_at")
+        due = getattr(inc, f"{c.target}_due_at")
+        return inc.status in lifecycle.OPEN_STATUSES and outcome.breached_now(
+            _aware(breached) if breached is not None else None, _aware(due) if due is not None else None,
+            running, now)
+    value = getattr(inc, f"{c.target}_at_risk_at")
     if not running or value is None:
         return False
     value = _aware(value)
-    return value < now if c.level == "breach" else (value <= now and value == c.at)
+    return value <= now and value == c.at
 
 
 def next_crossing(s: Session, now: dt.datetime) -> dt.datetime | None:
