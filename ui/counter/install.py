@@ -69,6 +69,8 @@ class Counter:
     def new_intake(self) -> IntakeWizard:
         """The intake on the Counter page: the one under way if there is one (one customer
         at the desk at a time; its draft is single too), else a new one."""
+        from ui.counter.wizard import IntakeWizard
+
         page = self.home()
         under_way = page.hosted(IntakeWizard)
         if isinstance(under_way, IntakeWizard):
