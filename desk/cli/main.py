@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
@@ -95,13 +96,41 @@ def launch_gui(argv: Sequence[str]) -> int:
     return int(gui.load()(list(argv)))
 
 
+def window_only(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The arguments when they name no command (``desk``, ``desk --database URL --debug``):
+    the window starts without building the whole parser, which imports every command's
+    module and what it needs (issue 14: most of a start went there). Anything else —
+    a command, ``--help``, a mistake — is the parser's."""
+    args = argparse.Namespace(command=None, database=None, debug=False, quiet=False)
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--database" and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+            args.database = argv[i + 1]
+            i += 2
+        elif a.startswith("--database=") and len(a) > len("--database="):
+            args.database = a.split("=", 1)[1]
+            i += 1
+        elif a == "--debug":
+            args.debug = True
+            i += 1
+        elif a in ("-q", "--quiet"):
+            args.quiet = True
+            i += 1
+        else:
+            return None
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help, or a usage error already printed: its exit code (2)
-        return exc.code if isinstance(exc.code, int) else 2
+    args = window_only(argv)
+    if args is None:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # --help, or a usage error already printed: its exit code (2)
+            return exc.code if isinstance(exc.code, int) else 2
     ctx = CliContext(args)
     with _console_log(args, ctx):
         try:
@@ -133,6 +162,12 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
     except KeyboardInterrupt:
         print("desk: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (desk … | head): nothing more to say, and no error for it.
+        # stdout goes to /dev/null so the interpreter's last flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - a bug: one line here, the traceback with --debug
         lines = str(exc).strip().splitlines()
         hint = "" if args.debug else " (run with --debug for the traceback)"

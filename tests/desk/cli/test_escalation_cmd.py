@@ -19,3 +19,4 @@ def test_lead_of_an_unknown_team_is_an_error_not_silence(db_url: str, capsys: py
     # A team's name as typed in another case is still that team.
     code, out, _err = run(capsys, "--database", db_url, "escalation", "lead", "network")
     assert code == 0 and out.startswith("Network ")
+
