@@ -136,7 +136,7 @@ def _target_line(t: TargetSla, zone: dt.tzinfo, per_day: int | None = None) -> s
         return f"{t.kind:<10}  no target"
     return (f"{t.kind:<10}  target {format_duration(t.target_s, per_day):>7}  "
             f"used {format_duration(t.business_seconds_used):>8}"
-            f"  due {_local(t.due_at, zone)}  state {t.state}"
+            f"  due {_local(t.due_at, zone)}  state {labels.sla_state(t.state)}"
             + (f"  at risk from {_local(t.at_risk_at, zone)}" if t.at_risk_at else "")
             + (f"  BREACHED {_local(t.breached_at, zone)}" if t.breached_at else "")
             + (f"  done {_local(t.done_at, zone)}" if t.done_at else ""))

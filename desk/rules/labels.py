@@ -136,6 +136,17 @@ def role(value: Role | str) -> str:
     return _word(ROLE, Role, value)
 
 
+SLA_STATE: dict[str, str] = {
+    "on_track": "on track", "at_risk": "at risk", "breached": "breached", "paused": "paused",
+    "met": "met", "missed": "missed", "none": "no outcome",
+}
+
+
+def sla_state(value: str | None) -> str:
+    """"on track" for ``on_track``: a target's state (desk.sla.replay) in words."""
+    return SLA_STATE.get(value or "", value or "")
+
+
 def roles(held: Iterable[Role]) -> str:
     """"Administrator, Supervisor" — highest first, in words (the status bar, the set-up pages)."""
     order = (Role.ADMIN, Role.SUPERVISOR, Role.TECHNICIAN, Role.COUNTER)

@@ -92,7 +92,7 @@ def clocks_html(info: Any | None, site: Site) -> str:
         if part is None or part.target_s is None:
             continue
         state = str(part.state or "")
-        words = _e(state.replace("_", " "))
+        words = _e(labels.sla_state(state))
         if part.done_at is None and part.due_at is not None and state not in ("paused",):
             words = f"due {site.local(part.due_at):%a %d %b %H:%M}, {words}"
         colour = colours.get(state)
