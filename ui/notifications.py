@@ -16,7 +16,7 @@ import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
@@ -179,6 +179,7 @@ class NotificationCentre(QObject):
         self._soon.setInterval(500)      # a burst of changes asks once
         self._soon.timeout.connect(self.poll)
         ctx.changes.changed.connect(lambda _c: self._soon.start())
+        window.installEventFilter(self)
         QTimer.singleShot(0, self.poll)
 
     # -- asking ----------------------------------------------------------------------------
@@ -265,9 +266,12 @@ class NotificationCentre(QObject):
         self._mark([n.id])
 
     def mark_all_read(self) -> None:
-        self._mark(None)
+        """Every unread one up to the newest the list shows: one that arrived since the list
+        was drawn has not been seen, and stays unread."""
+        if self.unread:
+            self._mark(None, up_to=max(n.id for n in self.unread))
 
-    def _mark(self, ids: list[int] | None) -> None:
+    def _mark(self, ids: list[int] | None, *, up_to: int | None = None) -> None:
         esc = self.ctx.services.escalation
         actor = self.ctx.actor
         before = len(self.unread)
@@ -275,8 +279,14 @@ class NotificationCentre(QObject):
         self.unread_total = max(0, self.unread_total - (before - len(self.unread))) if ids is not None else 0
         self._render()
         # Then asked afresh: the list fills up from the unread ones beyond the latest 30.
-        self.ctx.runner.write(lambda: esc.mark_read(actor, ids), lambda _n: self._soon.start(), self._on_failed,
-                              owner=self)
+        self.ctx.runner.write(lambda: esc.mark_read(actor, ids, up_to=up_to), lambda _n: self._soon.start(),
+                              self._on_failed, owner=self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The toasts keep to the window's corner when it is resized.
+        if watched is self.window and event.type() == QEvent.Type.Resize and self.toasts:
+            self._place_toasts()
+        return False
 
 
 def install(window: Any, ctx: DeskContext) -> NotificationCentre:

@@ -55,6 +55,11 @@ class SlaWatch(QObject):
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout_s)
+            if self._thread.is_alive():
+                # Still inside a tick: its connection is in use there, so the lease is left
+                # to lapse (a stand-by takes over within TTL) rather than released under it.
+                log.warning("the SLA alert job is still busy; it lapses on its own")
+                self._watch = None
             self._thread = None
         if self._watch is not None:
             try:

@@ -313,14 +313,17 @@ class EscalationService:
                 .values(shown_at=now).returning(StaffNotification.id)).scalars())
             return [v for v in views if v.id in mine]
 
-    def mark_read(self, actor: Actor, ids: Iterable[int] | None = None) -> int:
-        """Mark this person's notifications read (``ids``; None: all); returns how many."""
+    def mark_read(self, actor: Actor, ids: Iterable[int] | None = None, *, up_to: int | None = None) -> int:
+        """Mark this person's notifications read (``ids``; None: all, or all up to the
+        notification ``up_to``); returns how many."""
         now = self.clock()
         with self.db.writing() as s:
             q = update(StaffNotification).where(StaffNotification.staff_id == actor.staff_id,
                                                 StaffNotification.read_at.is_(None))
             if ids is not None:
                 q = q.where(StaffNotification.id.in_(list(ids)))
+            if up_to is not None:
+                q = q.where(StaffNotification.id <= up_to)
             return int(s.execute(q.values(read_at=now)).rowcount or 0)  # type: ignore[attr-defined]
 
     def unread_count(self, actor: Actor) -> int:

@@ -181,3 +181,30 @@ def test_many_toasts_at_once_stay_inside_a_small_window(
     assert visible, "the newest toast is up"
     assert all(t.geometry().top() >= 0 and t.geometry().bottom() <= window.height() for t in visible)
     assert centre.button.text() == "12"
+
+
+def test_mark_all_read_leaves_what_arrived_after_the_list_and_toasts_follow_a_resize(
+        qtbot, window, ctx: DeskContext, services: Services, admin: Actor, at_risk: str, clock,  # type: ignore[no-untyped-def]
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def run() -> None:
+        t = threading.Thread(target=lambda: services.escalation.run(admin, holder="test"))
+        t.start()
+        t.join(30)
+
+    run()
+    monkeypatch.setattr(window, "isActiveWindow", lambda: True)
+    centre = NotificationCentre(window, ctx, desktop=FakeDesktop())
+    qtbot.waitUntil(lambda: centre.unread_total == 1 and centre.toasts != [])
+    # A breach arrives while the list still shows the at-risk one only.
+    clock.advance(minutes=10)
+    run()
+    assert services.escalation.unread_count(admin) == 2
+    centre.mark_all_read()
+    qtbot.waitUntil(lambda: services.escalation.unread_count(admin) == 1)
+    (left,) = services.escalation.notifications(admin)
+    assert left.title == f"{at_risk} response target breached"
+
+    toast = next(t for t in centre.toasts if t.isVisible())
+    window.resize(window.width() - 200, window.height() - 100)
+    qtbot.waitUntil(lambda: toast.geometry().right() <= window.width() - 16)
+    assert toast.geometry().bottom() <= window.height()
