@@ -15,7 +15,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from desk.pdf.fonts import install_hint
+from desk.pdf.faces import install_hint
 from desk.pdf.locate import locate
 
 

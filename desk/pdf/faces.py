@@ -12,6 +12,7 @@ Hangul syllables of 11 172).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 Blocks = tuple[tuple[int, int], ...]
@@ -88,3 +89,19 @@ def intended_face(cp: int) -> Face | None:
         if any(lo <= cp <= hi for lo, hi in face.blocks):
             return face
     return None
+
+
+def install_hint(packages: Iterable[str]) -> str:
+    """The Debian command that installs ``packages``."""
+    return f"Install it with:  sudo apt-get install -y {' '.join(sorted(set(packages)))}"
+
+
+def missing_message(face: Face) -> str:
+    if face is BASE_FACE:
+        return (f"Desk cannot print: no font for {face.script} text is installed "
+                f"({' or '.join(face.families)}). {install_hint([face.package])}")
+    if face is NARROW_FACE:
+        return (f"Report tables are set in the wider base font: {face.families[0]} is not installed. "
+                f"{install_hint([face.package])}")
+    return (f"Desk cannot print {face.script} text: no font covers it ({' or '.join(face.families)}), so it "
+            f"prints as empty boxes. {install_hint([face.package])}")

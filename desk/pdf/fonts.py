@@ -14,32 +14,16 @@ from __future__ import annotations
 import logging
 import threading
 import unicodedata
-from collections.abc import Iterable
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from desk.errors import DeskError
-from desk.pdf.faces import BASE_FACE, CHAIN, NARROW_FACE, Face, intended_face
+from desk.pdf.faces import BASE_FACE, CHAIN, NARROW_FACE, Face, intended_face, missing_message
 from desk.pdf.locate import Located, bundled_dir, locate
 
 log = logging.getLogger(__name__)
-
-
-def install_hint(packages: Iterable[str]) -> str:
-    return f"Install it with:  sudo apt-get install -y {' '.join(sorted(set(packages)))}"
-
-
-def missing_message(face: Face) -> str:
-    if face is BASE_FACE:
-        return (f"Desk cannot print: no font for {face.script} text is installed "
-                f"({' or '.join(face.families)}). {install_hint([face.package])}")
-    if face is NARROW_FACE:
-        return (f"Report tables are set in the wider base font: {face.families[0]} is not installed. "
-                f"{install_hint([face.package])}")
-    return (f"Desk cannot print {face.script} text: no font covers it ({' or '.join(face.families)}), so it "
-            f"prints as empty boxes. {install_hint([face.package])}")
 
 
 class FontMissing(DeskError):

@@ -15,8 +15,7 @@ from db.engine import Database
 from desk.actor import Actor
 from desk.bootstrap import Services
 from desk.incidents.service import NewIncident
-from desk.pdf.faces import CHAIN
-from desk.pdf.fonts import install_hint
+from desk.pdf.faces import CHAIN, install_hint
 from desk.queue.spec import QueueFilter, QueueSpec
 from ui.fonts import use_font_chain
 from ui.queue.model import COLUMN_KEYS, QueueModel

@@ -1,11 +1,7 @@
-"""The real window starts without the modules a start does not need: the PDF preview
-(pdfium), the migration tool (Alembic) and the charts (QtCharts) are imported when first
-used, not before the window is on screen (issue 14).
-
-ReportLab is still loaded at start: the window's font chain (ui/fonts.py) finds the
-faces through desk.pdf.locate, which reads the font files with ReportLab to learn what
-each covers. Moving that off the start is issue 14's next step; this test lists it as
-the one heavy module allowed, so any other that creeps in fails here."""
+"""The real window starts without the modules a start does not need: the printing stack
+(ReportLab, also once used to find the window's fonts), the PDF preview (pdfium), the
+migration tool (Alembic) and the charts (QtCharts) are imported when first used, not
+before the window is on screen (issue 14)."""
 from __future__ import annotations
 
 import json
@@ -26,5 +22,4 @@ def test_the_window_shows_without_printing_migrations_or_charts(sqlite_url: str,
     assert done.returncode == 0, done.stderr
     marks = {d["event"]: d for d in map(json.loads, trace.read_text(encoding="utf-8").splitlines())}
     assert set(marks) >= {"qt", "shown", "rows"}
-    heavy = set(marks["shown"]["heavy"]) - {"reportlab"}
-    assert heavy == set(), f"imported before the window showed: {sorted(heavy)}"
+    assert marks["shown"]["heavy"] == [], f"imported before the window showed: {marks['shown']['heavy']}"
