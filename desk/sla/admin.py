@@ -359,6 +359,11 @@ class SlaAdmin:
                     if r is None or z is None:
                         raise InvalidInput(f"{prio} has no targets yet: give both a response and a resolution.",
                                            f"{prio}:response")
+                    if r > z:
+                        # A first answer due after the fix itself is a typing slip, not a target.
+                        raise InvalidInput(
+                            f"{prio}: the response target ({format_duration(r, per_day)}) is longer than the "
+                            f"resolution target ({format_duration(z, per_day)}).", f"{prio}:response")
                     new = TargetDraft(r, z, cal)
                     if cur == new:
                         continue

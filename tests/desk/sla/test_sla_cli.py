@@ -70,6 +70,8 @@ def test_bad_input_is_exit_2_with_one_line(sqlite_url: str, capsys: pytest.Captu
     assert code == 2 and "ends before it starts" in err
     code, _, err = run(capsys, *db, "calendar", "import-ics", "/nonexistent.ics", "--calendar", "service-desk")
     assert code == 2 and "No such file" in err
+    code, _, err = run(capsys, *db, "sla", "set-target", "standard", "P3", "--response", "4bd")
+    assert code == 2 and "P3: the response target (4bd) is longer than the resolution target (3bd)" in err
 
 
 def test_calendar_show_gives_both_offsets_across_a_dst_change(sqlite_url: str,
