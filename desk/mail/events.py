@@ -27,7 +27,7 @@ WORDS: dict[MailEvent, str] = {
     MailEvent.LAPTOP_READY: "Laptop ready for pickup",
     MailEvent.LOANER_OVERDUE: "Loaner overdue reminder",
     MailEvent.MAJOR_UPDATE: "Major-incident update to affected users",
-    MailEvent.SLA_ALERT: "SLA alert to staff (escalation rules with e-mail on)",
+    MailEvent.SLA_ALERT: "SLA alert to staff",
 }
 
 # What every message may say (filled from the ticket, never from the template's markup).

@@ -42,6 +42,8 @@ SECTIONS: tuple[Section, ...] = (
             "Response and resolution targets per priority, and their versions"),
     Section("calendars", "Calendars", "mdi6.calendar-clock", "sla.manage", "ui.setup.calendars",
             "Working hours, term periods, holidays and closures"),
+    Section("mail", "E-mail", "mdi6.email-outline", "mail.manage", "ui.setup.mail",
+            "Which events send mail, per service, and what each message says"),
     Section("escalation", "Escalation", "mdi6.bell-alert-outline", "sla.manage", "ui.setup.escalation",
             "Who is told when a ticket's SLA is at risk or breached, and what else happens"),
     Section("vip", "VIP policy", "mdi6.star-circle-outline", "vip.manage", "ui.setup.vip",

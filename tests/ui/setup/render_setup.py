@@ -3,11 +3,13 @@
     DISPLAY=:83 python -m tests.ui.setup.render_setup --database URL docs/screenshots/setup
 
 Opens the main window on the database, chooses Tools → Desk set-up… and saves one PNG per
-section (vip.png, staff.png, models.png)."""
+section (vip.png, staff.png, models.png, mail.png)."""
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+
+KEYS = ("vip", "staff", "models", "mail")
 
 
 def main(url: str, out: Path) -> None:
@@ -44,7 +46,7 @@ def main(url: str, out: Path) -> None:
 
     steps = [(800, action.trigger)]
     at = 1000
-    for key in ("vip", "staff", "models"):
+    for key in KEYS:
         steps += [(at, lambda k=key: page().show_section(k)),
                   (at + 1500, lambda k=key: w.grab().save(str(out / f"{k}.png")))]
         at += 1800
