@@ -216,18 +216,8 @@ class CalendarsSection(QWidget):
                                    ("period_hours", "&Hours", self.period_hours)):
             form.addRow(label, widget)
             form.addRow("", self.errors.setdefault(f"period:{key}", self._error(f"period {key}")))
-        save = QPushButton("Save period…")
-        save.clicked.connect(self.save_period)
-        remove = QPushButton("Remove selected period…")
-        remove.clicked.connect(self.remove_period)
-        buttons = QHBoxLayout()
-        buttons.addWidget(save)
-        buttons.addWidget(remove)
-        buttons.addStretch(1)
-        v = QVBoxLayout(w)
-        v.addWidget(self.periods, 1)
-        v.addLayout(form)
-        v.addLayout(buttons)
+        _list_and_form(w, self.periods, form, (("Save period…", self.save_period),
+                                               ("Remove selected period…", self.remove_period)))
         return w
 
     def _holidays_tab(self) -> QWidget:
@@ -270,18 +260,8 @@ class CalendarsSection(QWidget):
         form.addRow("", self.errors.setdefault("closure:start", self._error("closure start")))
         form.addRow("&Ends (last day, or end time)", self.closure_end)
         form.addRow("", self.errors.setdefault("closure:end", self._error("closure end")))
-        add = QPushButton("Add closure…")
-        add.clicked.connect(self.add_closure)
-        remove = QPushButton("Remove selected closure…")
-        remove.clicked.connect(self.remove_closure)
-        buttons = QHBoxLayout()
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        buttons.addStretch(1)
-        v = QVBoxLayout(w)
-        v.addWidget(self.closures, 1)
-        v.addLayout(form)
-        v.addLayout(buttons)
+        _list_and_form(w, self.closures, form, (("Add closure…", self.add_closure),
+                                                ("Remove selected closure…", self.remove_closure)))
         return w
 
     def _ics_tab(self) -> QWidget:
@@ -576,3 +556,18 @@ class CalendarsSection(QWidget):
 
 def make(ctx: DeskContext, parent: QWidget) -> QWidget:
     return CalendarsSection(ctx, parent)
+
+
+def _list_and_form(tab: QWidget, listing: QWidget, form: QFormLayout,
+                   buttons: tuple[tuple[str, Callable[[], object]], ...]) -> None:
+    """A tab of the calendar: its list on top, the form to add to it, then its buttons."""
+    row = QHBoxLayout()
+    for text, slot in buttons:
+        button = QPushButton(text)
+        button.clicked.connect(lambda _checked=False, f=slot: f())
+        row.addWidget(button)
+    row.addStretch(1)
+    v = QVBoxLayout(tab)
+    v.addWidget(listing, 1)
+    v.addLayout(form)
+    v.addLayout(row)
