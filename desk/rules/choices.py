@@ -10,10 +10,16 @@ from __future__ import annotations
 import enum
 from typing import TypeVar
 
-from db.enums import Channel, Impact, Urgency
+from db.enums import Channel, Impact, Priority, Role, Urgency
 from desk.errors import InvalidInput
 
 E = TypeVar("E", bound=enum.Enum)
+
+# The stored values, in order, for widgets that list them (the UI names them in words
+# through desk.rules.labels and never imports the database layer's enums).
+PRIORITIES: tuple[str, ...] = tuple(p.value for p in Priority)        # P1 … P5
+ROLES: tuple[str, ...] = tuple(r.value for r in Role)                 # lowest first
+FIRST_ROLE = Role.COUNTER.value
 
 # In the order they are offered (highest first, as the priority matrix reads).
 IMPACTS: tuple[Impact, ...] = (Impact.HIGH, Impact.MEDIUM, Impact.LOW)

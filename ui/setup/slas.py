@@ -31,9 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.enums import Priority
 from desk.errors import InvalidInput
-from desk.rules import labels
+from desk.rules import choices, labels
 from desk.sla.admin import TargetText, VersionLine, VersionSaved
 from desk.sla.catalogue import SlaPolicy
 from desk.sla.durations import format_duration
@@ -112,8 +111,7 @@ class SlasSection(QWidget):
         self.calendar: dict[str, QComboBox] = {}
         self.field_errors: dict[str, QLabel] = {}
         row = 1
-        for p in Priority:
-            prio = p.value
+        for prio in choices.PRIORITIES:
             grid.addWidget(QLabel(labels.priority(prio)), row, 0)
             self.response[prio] = QLineEdit()
             self.response[prio].setAccessibleName(f"{prio} response")

@@ -29,10 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.enums import Role
 from desk.errors import ConflictError, InvalidInput
 from desk.people.staff import StaffView, TeamView
-from desk.rules import labels
+from desk.rules import choices, labels
 from ui.context import DeskContext
 from ui.errors import describe
 from ui.field_errors import FieldErrors
@@ -98,7 +97,7 @@ class StaffSection(QWidget):
         self.db_login = QLineEdit()
         self.db_login.setPlaceholderText("PostgreSQL login")
         self.db_login.setToolTip("The PostgreSQL login this account signs in with; the DBA creates it first")
-        self.role_boxes = {r.value: QCheckBox(labels.role(r)) for r in Role}
+        self.role_boxes = {r: QCheckBox(labels.role(r)) for r in choices.ROLES}
         roles_row = QWidget()
         rl = QGridLayout(roles_row)   # two by two: the form stays narrow beside the table
         rl.setContentsMargins(0, 0, 0, 0)
@@ -213,7 +212,7 @@ class StaffSection(QWidget):
         self.display_name.setText(a.display_name if a else "")
         self.email.setText((a.email or "") if a else "")
         self.os_user.setText((a.os_user or "") if a else "")
-        have = {r.value for r in a.roles} if a else {Role.COUNTER.value}
+        have = {r.value for r in a.roles} if a else {choices.FIRST_ROLE}
         for value, box in self.role_boxes.items():
             box.setChecked(value in have)
         self._teams_checked(a.teams if a else ())
