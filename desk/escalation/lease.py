@@ -110,11 +110,16 @@ class AdvisoryLease:
                 raise
             if not got:
                 conn.close()
-                return False
+                # Someone holds the lock. A holder doing the job renews the lease row at
+                # every tick; a lock held by a session that never does (a psql login
+                # sitting on it, a wedged process) lets the row lapse, and then the row
+                # decides among the stand-bys as it does on SQLite: the job is not stopped
+                # by whoever merely holds the lock.
+                return self._record.hold()
             self._conn = conn
             self._take_row()
-        else:
-            self._record.hold()
+        elif not self._record.hold():
+            self._take_row()      # the lock is ours: a stand-by covering a lapse gives way
         return True
 
     def _take_row(self) -> None:

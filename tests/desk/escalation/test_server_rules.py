@@ -268,3 +268,32 @@ def test_a_workstation_whose_account_is_deactivated_gives_the_job_up(desk) -> No
     finally:
         db_a.dispose()
         db_b.dispose()
+
+
+def test_a_session_sitting_on_the_lock_does_not_stop_the_job(desk) -> None:  # type: ignore[no-untyped-def]
+    """A technician's psql session takes the advisory lock and does nothing: once the lease
+    row has lapsed a workstation runs the job all the same, and gives way when a real
+    holder (one that keeps the row) comes back."""
+    from sqlalchemy import update as sa_update
+
+    from db.models import JobLease
+    from desk.escalation.lease import ADVISORY_KEY, TTL, AdvisoryLease, current_holder
+
+    owner, logins, _numbers = desk
+    db_b, _svc_b = logins["sue"].services()
+    try:
+        with logins["tom"].sql() as squatter:
+            assert squatter.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_KEY,)).fetchone()[0]
+            b = AdvisoryLease(db_b, "workstation B")
+            assert b.hold()                         # no row kept by anyone: B covers the job
+            assert b.hold()                         # and keeps it while renewing the row
+            held = current_holder(db_b, dt.datetime.now(dt.UTC))
+            assert held is not None and held[0] == "workstation B"
+            c = AdvisoryLease(db_b, "workstation C")
+            assert not c.hold()                     # B's row is fresh: C stands by
+            # B goes away without a word; its row lapses; C covers.
+            with owner.db.writing() as s:
+                s.execute(sa_update(JobLease).values(expires_at=dt.datetime.now(dt.UTC) - TTL))
+            assert c.hold()
+    finally:
+        db_b.dispose()
