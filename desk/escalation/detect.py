@@ -75,7 +75,7 @@ def crossings(s: Session, now: dt.datetime, *, limit: int = 500) -> list[Crossin
     q = union_all(*parts).subquery()
     rows = s.execute(select(q.c.incident_id, q.c.target, q.c.level, q.c.at)
                      .order_by(q.c.at, q.c.incident_id).limit(limit)).all()
-    return [Crossing(int(r[0]), str(r[1]), str(r[2]), _aware(r[3])) for r in rows]
+    return [Crossing(int(r[0]), str(r[1]), str(r[2]), aware(r[3])) for r in rows]
 
 
 def still_holds(inc: Incident, c: Crossing, now: dt.datetime) -> bool:
@@ -91,12 +91,12 @@ def still_holds(inc: Incident, c: Crossing, now: dt.datetime) -> bool:
         breached = getattr(inc, f"{c.target}_breached_at")
         due = getattr(inc, f"{c.target}_due_at")
         return inc.status in lifecycle.OPEN_STATUSES and outcome.breached_now(
-            _aware(breached) if breached is not None else None, _aware(due) if due is not None else None,
+            aware(breached) if breached is not None else None, aware(due) if due is not None else None,
             running, now)
     value = getattr(inc, f"{c.target}_at_risk_at")
     if not running or value is None:
         return False
-    value = _aware(value)
+    value = aware(value)
     return value <= now and value == c.at
 
 
@@ -111,12 +111,13 @@ def next_crossing(s: Session, now: dt.datetime) -> dt.datetime | None:
                 _running(target), later, getattr(Incident, f"{target}_breached_at").is_(None),
                 _not_alerted(target, level))).scalar()
             if when is not None:
-                when = _aware(when)
+                when = aware(when)
                 if level == "breach":
                     when += dt.timedelta(seconds=1)   # breached once the due instant has passed
                 best = when if best is None or when < best else best
     return best
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
+def aware(value: dt.datetime) -> dt.datetime:
+    """UTC-aware (raw SQL over SQLite gives naive UTC), for every time this package compares."""
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)

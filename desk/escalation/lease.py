@@ -26,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from db.engine import Database
 from db.models import JobLease
 from desk.clock import Clock, utc_now
+from desk.escalation.detect import aware
 
 JOB = "sla_alerts"
 TTL = dt.timedelta(seconds=90)     # a lapsed lease: the holder missed several ticks
@@ -63,7 +64,7 @@ class TableLease:
                                                       expires_at=now + self.ttl, generation=1)
                       .on_conflict_do_nothing(index_elements=["name"]))
             row = s.execute(select(JobLease).where(JobLease.name == self.job).with_for_update()).scalar_one()
-            expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
+            expires = aware(row.expires_at)
             if row.holder == self.holder:
                 row.expires_at = now + self.ttl
                 return True
@@ -169,8 +170,8 @@ def current_holder(db: Database, now: dt.datetime) -> tuple[str, dt.datetime] | 
         row = s.execute(select(JobLease).where(JobLease.name == JOB)).scalar_one_or_none()
         if row is None:
             return None
-        expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
+        expires = aware(row.expires_at)
         if expires <= now:
             return None
-        since = row.acquired_at if row.acquired_at.tzinfo else row.acquired_at.replace(tzinfo=dt.UTC)
+        since = aware(row.acquired_at)
         return row.holder, since

@@ -106,11 +106,7 @@ def alerts_for(s: Session, incident_id: int) -> list[AlertView]:
     rows = s.execute(select(SlaAlert.target, SlaAlert.level, SlaAlert.reached_at, SlaAlert.recorded_at,
                             SlaAlert.recorded_by, SlaAlert.actions)
                      .where(SlaAlert.incident_id == incident_id).order_by(SlaAlert.reached_at, SlaAlert.id)).all()
-    return [AlertView(r[0], r[1], _aware(r[2]), _aware(r[3]), r[4], r[5]) for r in rows]
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    return [AlertView(r[0], r[1], detect.aware(r[2]), detect.aware(r[3]), r[4], r[5]) for r in rows]
 
 
 class EscalationService:
@@ -173,12 +169,12 @@ class EscalationService:
             breached = getattr(inc, f"{c.target}_breached_at")
             if breached is None:
                 return None           # an event since moved the target: nothing to record
-            reached = _aware(breached)
+            reached = detect.aware(breached)
         stale = now - reached > STALE_AFTER
         # At risk and breached both past before anyone looked: the breach tells; the
         # at-risk point is kept for the record only.
         superseded = c.level == "at_risk" and (due := getattr(inc, f"{c.target}_due_at")) is not None \
-            and _aware(due) < now
+            and detect.aware(due) < now
         rule, rule_id = rule_for(s, inc.service_id, inc.priority.value)
         alert_id = self._insert_alert(s, {
             "incident_id": inc.id, "target": c.target, "level": c.level, "reached_at": reached,
@@ -272,7 +268,7 @@ class EscalationService:
         what = WORDS[(c.target, c.level)]
         title = f"{inc.number} {what}"
         if c.level == "at_risk":
-            due_words = f"; due {self.site.local(_aware(due)).strftime('%a %d %b %H:%M')}" if due else ""
+            due_words = f"; due {self.site.local(detect.aware(due)).strftime('%a %d %b %H:%M')}" if due else ""
             body = (f"{inc.title}\n{inc.priority.value}: 75 % or more of the {format_duration(target_s)} "
                     f"{c.target} target used at {when}{due_words}.")
         else:
@@ -294,9 +290,9 @@ class EscalationService:
         if unshown_only:
             q = q.where(StaffNotification.shown_at.is_(None))
         rows = s.execute(q.order_by(StaffNotification.id.desc()).limit(limit)).all()
-        return [NotificationView(n.id, n.incident_id, number, n.title, n.body, n.reason, _aware(n.created_at),
-                                 _aware(n.shown_at) if n.shown_at else None,
-                                 _aware(n.read_at) if n.read_at else None) for n, number in rows]
+        return [NotificationView(n.id, n.incident_id, number, n.title, n.body, n.reason, detect.aware(n.created_at),
+                                 detect.aware(n.shown_at) if n.shown_at else None,
+                                 detect.aware(n.read_at) if n.read_at else None) for n, number in rows]
 
     def claim_unshown(self, actor: Actor) -> list[NotificationView]:
         """This person's notifications no workstation has shown yet, marked shown here (so
