@@ -377,9 +377,15 @@ class MainWindow(QMainWindow):
         self.area.show_view(entry)
 
     def _on_queue_loaded(self, total: int) -> None:
-        exact = self.area.model.count_exact
-        self.status_rows.setText(labels.count(total, "ticket") if exact
-                                 else f"over {labels.count(total - 1, 'ticket')} (counting…)")
+        model = self.area.model
+        if model.count_exact:
+            text = labels.count(total, "ticket")
+        elif model.count_estimate is not None:
+            # The server's estimate at once; the exact count replaces it when it is in.
+            text = f"≈ {labels.count(model.count_estimate, 'ticket')} (counting…)"
+        else:
+            text = f"over {labels.count(total - 1, 'ticket')} (counting…)"
+        self.status_rows.setText(text)
 
     def problems_shown(self) -> bool:
         return self.centre.currentWidget() is self.problems

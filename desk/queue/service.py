@@ -2,8 +2,10 @@
 
 Nothing here loads a whole table. A page is found by walking an index on
 (sort key, id) from a cursor, in either direction; a jump into the middle of a
-large queue finds its anchor with one narrow OFFSET over the same index, then
-walks from there. Rows come back as ``QueueRow`` named tuples (plain values).
+large queue starts from the nearest anchor of the view's skeleton (``desk.queue.skeleton``:
+every 512th row's key, found by one background scan) and walks fewer than 512 index
+entries from there; no query skips rows with OFFSET. Rows come back as ``QueueRow``
+named tuples (plain values).
 
 NULL sort keys (an SLA due time on a paused ticket) go last in either direction,
 on both engines: the walk treats the NULL rows as a second segment ordered by id.
@@ -54,6 +56,7 @@ from db.models.views import FINISHED_STATUS_SQL, MAJOR_PG, MAJOR_SQLITE, OPEN_ST
 from desk.actor import Actor
 from desk.clock import Clock, utc_now
 from desk.common.search import matching_incident_ids, tokens
+from desk.queue.skeleton import STRIDE, Anchor, Skeleton
 from desk.queue.spec import FINISHED, QueueFilter, QueueSpec
 from desk.sla import outcome
 
@@ -241,6 +244,19 @@ class QueueService:
             inner = select(Incident.id).where(*self.conditions(s, spec.filter, actor)).limit(cap + 1)
             return int(s.execute(select(func.count()).select_from(inner.subquery())).scalar_one())
 
+    def estimate(self, spec: QueueSpec, actor: Actor) -> int | None:
+        """The server's estimate of the view's size, at the cost of planning its query
+        (PostgreSQL's statistics); None where the engine has none to give (SQLite)."""
+        with self.db.reading() as s:
+            conn = s.connection()
+            if conn.dialect.name != "postgresql":
+                return None
+            stmt = select(Incident.id).where(*self.conditions(s, spec.filter, actor))
+            compiled = stmt.compile(dialect=conn.dialect)
+            plan = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar_one()
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            return int(plan[0]["Plan"]["Plan Rows"])
+
     def _count(self, s: Session, f: QueueFilter, actor: Actor) -> int:
         if self._plain_search(f):
             # A plain search: count the index's matches without visiting the table.
@@ -275,27 +291,65 @@ class QueueService:
             ids = self._walk(s, spec, actor, cursor, limit, forward=False)
             return self._rows(s, ids)
 
-    def page_at(self, spec: QueueSpec, actor: Actor, offset: int, limit: int) -> list[QueueRow]:
-        """Rows from position ``offset``: a jump into the middle of the queue."""
+    def skeleton(self, spec: QueueSpec, actor: Actor, stride: int = STRIDE) -> Skeleton:
+        """The view's skeleton: every ``stride``-th row and the last, with positions, from
+        one scan of the view in order (on a big view this is what the exact count costs).
+        A row number over the view's own ORDER BY lets the server walk the sort key's
+        index; ``lead`` marks the last row without a second scan to count."""
         with self.db.reading() as s:
             where = self.conditions(s, spec.filter, actor)
-            ids: list[int] = []
+            key = _SORT_COLUMNS[spec.sort]
+            positions: list[int] = []
+            anchors: list[Anchor] = []
+            offset = 0
             for seg in self._segments(spec, forward=True):
-                seg_where, order = seg.where, seg.order
-                if len(ids) >= limit:
-                    break
-                stmt = (select(Incident.id).where(*where, *seg_where).order_by(*order)
-                        .offset(max(offset, 0)).limit(limit - len(ids)))
-                got = list(s.execute(stmt).scalars())
-                ids.extend(got)
-                if not got and offset > 0:
-                    # The offset ran past this segment: subtract its size and go on.
-                    size = s.execute(select(func.count()).select_from(Incident)
-                                     .where(*where, *seg_where)).scalar_one()
-                    offset -= int(size)
-                else:
-                    offset = 0
-            return self._rows(s, ids)
+                rn = func.row_number().over(order_by=seg.order)
+                nxt = func.lead(Incident.id).over(order_by=seg.order)
+                inner = (select(key.label("k"), Incident.id.label("i"), rn.label("rn"), nxt.label("nx"))
+                         .where(*where, *seg.where).subquery())
+                stmt = (select(inner.c.k, inner.c.i, inner.c.rn)
+                        .where(or_(inner.c.rn % stride == 0, inner.c.nx.is_(None)))
+                        .order_by(inner.c.rn))
+                last = 0
+                for k, i, n in s.execute(stmt):
+                    positions.append(offset + int(n) - 1)
+                    anchors.append(Anchor(None if seg.is_null else k, int(i)))
+                    last = int(n)
+                offset += last
+            return Skeleton(spec, offset, positions, anchors)
+
+    def page_from(self, spec: QueueSpec, actor: Actor, anchor: Anchor | None, skip: int,
+                  limit: int) -> list[QueueRow]:
+        """``limit`` rows starting ``skip`` rows after ``anchor`` (None: the view's start):
+        a seek from a skeleton anchor. ``skip`` is below the stride, so the walk reads
+        fewer than stride + limit ids of the index and only the page's rows."""
+        with self.db.reading() as s:
+            cursor = None if anchor is None else Cursor(anchor.key, anchor.id)
+            ids = self._walk(s, spec, actor, cursor, max(skip, 0) + limit, forward=True)
+            return self._rows(s, ids[max(skip, 0):])
+
+    def rank(self, spec: QueueSpec, actor: Actor, row: QueueRow, skeleton: Skeleton | None) -> int:
+        """The 0-based position of ``row`` in the view. With a skeleton: the nearest
+        anchor before it plus a count bounded by the stride; without one, a count of
+        every row before it (small views only)."""
+        if skeleton is None or not skeleton.comparable:
+            return self.position(spec, actor, row)
+        anchor, at = skeleton.before(Anchor(sort_value(row, spec.sort), row.id))
+        with self.db.reading() as s:
+            where = self.conditions(s, spec.filter, actor)
+            lo = None if anchor is None else Cursor(anchor.key, anchor.id)
+            between = 0
+            for seg_where, cmp in self._between_conditions(spec, lo, Cursor.of(row, spec.sort)):
+                between += int(s.execute(select(func.count()).select_from(Incident)
+                                         .where(*where, *seg_where, *cmp)).scalar_one())
+            return at + 1 + between
+
+    def row_by_number(self, number: str) -> QueueRow | None:
+        """The queue row of ticket ``number`` (INC-…), whatever view it is in."""
+        with self.db.reading() as s:
+            iid = s.execute(select(Incident.id).where(Incident.number == number.strip().upper())).scalar()
+            got = self._rows(s, [int(iid)]) if iid is not None else []
+            return got[0] if got else None
 
     def rows(self, ids: Iterable[int]) -> list[QueueRow]:
         """Current rows for these ids (any order); ids no longer present are missing."""
@@ -424,6 +478,27 @@ class QueueService:
                 out.append((seg.where, self._after(spec, cur, forward=False)))
                 break
             out.append((seg.where, []))
+        return out
+
+    def _between_conditions(self, spec: QueueSpec, lo: Cursor | None,
+                            hi: Cursor) -> list[tuple[list[Any], list[Any]]]:
+        """Conditions that together select the rows after ``lo`` (None: from the start)
+        and before ``hi`` in view order, one pair per segment that can hold such rows."""
+        nullable = spec.sort in _NULLABLE
+        hi_null = nullable and hi.key is None
+        lo_null = nullable and lo is not None and lo.key is None
+        out: list[tuple[list[Any], list[Any]]] = []
+        for seg in self._segments(spec, forward=True):
+            if seg.is_null and not hi_null:
+                break  # hi lies in the first segment; nothing of this one is before it
+            if lo_null and not seg.is_null:
+                continue  # lo lies in the NULL segment; the first one is wholly before it
+            cmp: list[Any] = []
+            if lo is not None and lo_null == seg.is_null:
+                cmp += self._after(spec, lo, forward=True)
+            if hi_null == seg.is_null:
+                cmp += self._after(spec, hi, forward=False)
+            out.append((seg.where, cmp))
         return out
 
     def _rows(self, s: Session, ids: list[int], *, keep_order: bool = True) -> list[QueueRow]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -19,6 +19,7 @@ from PySide6.QtGui import QBrush, QFont
 from desk.common.site import Site
 from desk.live.watcher import INCIDENT, Change
 from desk.queue.service import Cursor, QueueRow
+from desk.queue.skeleton import STRIDE, Skeleton
 from desk.queue.spec import COLUMNS, SORTABLE, QueueSpec
 from desk.rules import labels
 from ui.context import DeskContext
@@ -32,8 +33,9 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 CHIP_ROLE = Qt.ItemDataRole.UserRole + 3   # QColor of the priority / SLA chip (ui.queue.chips)
 MAX_CACHED_ROWS = 6000
-# A view shows its first rows after counting at most this many tickets; a larger
-# exact count follows in the background.
+# A view shows its first rows after counting at most this many tickets; a larger view's
+# exact count follows in the background with its skeleton (desk.queue.skeleton), which
+# every jump into it then starts from.
 COUNT_CAP = 5000
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -55,6 +57,11 @@ class QueueModel(QAbstractTableModel):
         self._generation = 0
         self._sla: dict[int, Any] = {}
         self.count_exact = True
+        # The planner's guess at a big view's size, shown as "≈ N" until the count is in.
+        self.count_estimate: int | None = None
+        self._skeleton: Skeleton | None = None
+        self._awaiting_skeleton: set[int] = set()
+        self.skeleton_stride = STRIDE
         self._bold = QFont()
         self._bold.setBold(True)
         ctx.changes.changed.connect(self._on_hub_change)
@@ -69,52 +76,71 @@ class QueueModel(QAbstractTableModel):
 
         searching = bool(spec.filter.search.strip())
 
-        def work() -> tuple[int, bool, list[QueueRow]]:
+        def work() -> tuple[int, bool, list[QueueRow], int | None]:
             # The first rows never wait for a large count: one row more than a page
             # says whether there is more; a search (whose exact count visits every
-            # match) then shows "more than a page", other views count up to a cap.
-            # Either way the exact count follows in the background.
+            # match) then shows "more than a page" and the planner's estimate, other
+            # views count up to a cap. Either way the exact count follows in the
+            # background, with the view's skeleton.
             rows = queue.first_page(spec, actor, size + 1)
             if len(rows) <= size:
-                return len(rows), True, rows
+                return len(rows), True, rows, None
             if searching:
-                return size + 1, False, rows[:size]
+                return size + 1, False, rows[:size], queue.estimate(spec, actor)
             total = queue.count_upto(spec, actor, COUNT_CAP)
-            return total, total <= COUNT_CAP, rows[:size]
+            exact = total <= COUNT_CAP
+            return total, exact, rows[:size], None if exact else queue.estimate(spec, actor)
 
         self.ctx.runner.read(work, lambda res: self._on_loaded(gen, res), self._on_failed, owner=self)
 
     def reload(self) -> None:
         self.set_spec(self.spec)
 
-    def _on_loaded(self, gen: int, result: tuple[int, bool, list[QueueRow]]) -> None:
+    def _on_loaded(self, gen: int, result: tuple[int, bool, list[QueueRow], int | None]) -> None:
         if gen != self._generation:
             return
-        total, exact, rows = result
+        total, exact, rows, estimate = result
         self.beginResetModel()
         self.total = total
         self._rows.clear()
         self._row_of.clear()
         self._pending_pages.clear()
+        self._skeleton = None
+        self._awaiting_skeleton.clear()
         self._store(0, rows)
         self.endResetModel()
         self.count_exact = exact
+        # A guess below what is already known to be there is no help.
+        self.count_estimate = estimate if estimate is not None and estimate >= total else None
         self.loaded.emit(total)
         self.refresh_sla(range(min(len(rows), 60)))
         if not self.count_exact:
-            self._count_exactly(gen)
+            self._build_skeleton(gen)
 
-    def _count_exactly(self, gen: int) -> None:
+    def _build_skeleton(self, gen: int) -> None:
+        """Count a big view exactly and sample its skeleton, in one background scan;
+        pages asked for meanwhile far from any loaded row wait for it."""
         spec, actor, queue = self.spec, self.ctx.actor, self.ctx.queue
 
-        def done(total: int) -> None:
+        def done(skeleton: Skeleton) -> None:
             if gen != self._generation:
                 return
+            self._skeleton = skeleton
             self.count_exact = True
-            self._resize(total)
+            self.count_estimate = None
+            self._resize(skeleton.total)
             self.loaded.emit(self.total)
+            waiting = sorted(self._awaiting_skeleton)
+            self._awaiting_skeleton.clear()
+            for page in waiting:
+                self._request_page(page)
 
-        self.ctx.runner.read(lambda: queue.count(spec, actor), done, self._on_failed, owner=self)
+        stride = self.skeleton_stride
+        self.ctx.runner.read(lambda: queue.skeleton(spec, actor, stride), done, self._on_failed, owner=self)
+
+    @property
+    def skeleton(self) -> Skeleton | None:
+        return self._skeleton
 
     def _resize(self, total: int) -> None:
         if total > self.total:
@@ -152,18 +178,29 @@ class QueueModel(QAbstractTableModel):
         before = self._rows.get(first - 1)
         after = self._rows.get(last + 1)
         near_end = self.total - first <= 4 * size
+        if before is None and after is None and not near_end and self._skeleton is None \
+                and not self.count_exact:
+            # A jump into a big view before its skeleton is in: it follows when it is.
+            self._pending_pages.discard(page)
+            self._awaiting_skeleton.add(page)
+            return
+        # Where a jump starts, decided here: the skeleton moves under live changes on
+        # this thread, so the worker gets the anchor, not the skeleton.
+        anchor, skip = self._skeleton.seek(first) if self._skeleton is not None else (None, first)
+        tail_size = self.total - first
 
         def work() -> list[QueueRow]:
             # Walk from a neighbour when we have one; from the end when close to it;
-            # else anchor with one narrow OFFSET (a jump into the middle).
+            # else seek from the skeleton's anchor before the page (a small view's
+            # anchor is its start). No query skips rows with OFFSET.
             if before is not None:
                 return queue.page_after(spec, actor, Cursor.of(before, spec.sort), last - first + 1)
             if after is not None:
                 return queue.page_before(spec, actor, Cursor.of(after, spec.sort), last - first + 1)
             if near_end:
-                tail = queue.page_before(spec, actor, None, self.total - first)
+                tail = queue.page_before(spec, actor, None, tail_size)
                 return tail[: last - first + 1]
-            return queue.page_at(spec, actor, first, last - first + 1)
+            return queue.page_from(spec, actor, anchor, skip, last - first + 1)
 
         def done(rows: list[QueueRow]) -> None:
             self._pending_pages.discard(page)
@@ -318,6 +355,43 @@ class QueueModel(QAbstractTableModel):
 
         self.ctx.runner.read(work, done, lambda exc: log.warning("SLA snapshot failed: %s", exc), owner=self)
 
+    # -- "where is ticket INC-…?" ------------------------------------------------------
+    def locate(self, number: str, done: Callable[[int | None], None]) -> None:
+        """Load the rows around ticket ``number`` and call ``done`` with its row, or
+        None when the ticket is not in this view. Its row number comes from the
+        skeleton plus a count bounded by the stride; the rows beside it are keyset
+        walks from it, so even the middle of ten million rows answers at once."""
+        gen, spec, actor, queue, size = self._generation, self.spec, self.ctx.actor, self.ctx.queue, self.page_size
+        skeleton = self._skeleton.copy() if self._skeleton is not None else None
+
+        def work() -> tuple[int, list[QueueRow]] | None:
+            row = queue.row_by_number(number)
+            if row is None or not queue.matching(spec, actor, [row.id]):
+                return None
+            at = queue.rank(spec, actor, row, skeleton)
+            cur = Cursor.of(row, spec.sort)
+            before = queue.page_before(spec, actor, cur, size // 2)
+            after = queue.page_after(spec, actor, cur, size // 2)
+            return at - len(before), [*before, row, *after]
+
+        def loaded(res: tuple[int, list[QueueRow]] | None) -> None:
+            if gen != self._generation or res is None:
+                done(None)
+                return
+            first, rows = res
+            wanted = next(i for i, r in enumerate(rows) if r.number == number)
+            if first < 0:  # a stale skeleton's guess; the rows themselves are right
+                rows, wanted, first = rows[-first:], wanted + first, 0
+            rows = rows[: max(self.total - first, 0)]
+            self._evict_far_from(first)
+            self._store(first, rows)
+            if rows:
+                self.dataChanged.emit(self.index(first, 0), self.index(first + len(rows) - 1, len(COLUMN_KEYS) - 1))
+                self.refresh_sla(range(first, first + min(len(rows), 60)))
+            done(first + wanted if wanted < len(rows) else None)
+
+        self.ctx.runner.read(work, loaded, self._on_failed, owner=self)
+
     # -- live updates ----------------------------------------------------------------
     def _on_hub_change(self, change: Change) -> None:
         if change.kind == INCIDENT:
@@ -384,6 +458,8 @@ class QueueModel(QAbstractTableModel):
         self.endInsertRows()
 
     def _shift(self, at: int, delta: int) -> None:
+        if self._skeleton is not None:
+            self._skeleton.shift(at, delta)
         old = self._rows
         self._rows = {}
         self._row_of = {}
@@ -401,20 +477,26 @@ class QueueModel(QAbstractTableModel):
         held = sorted(self._rows)
         first = held[0] if held else 0
         span = min(len(held), MAX_CACHED_ROWS // 2) or self.page_size
+        big, stride = self._skeleton is not None, self.skeleton_stride
 
-        def work() -> tuple[int, list[QueueRow]]:
-            total = queue.count(spec, actor)
-            rows = queue.page_at(spec, actor, first, span) if first else queue.first_page(spec, actor, span)
-            return total, rows
+        def work() -> tuple[int, list[QueueRow], Skeleton | None]:
+            # A big view's skeleton may have drifted (a reconnect missed changes): a new
+            # one, which also counts it; a small view is simply counted.
+            skeleton = queue.skeleton(spec, actor, stride) if big else None
+            total = skeleton.total if skeleton is not None else queue.count(spec, actor)
+            anchor, skip = skeleton.seek(first) if skeleton is not None else (None, first)
+            return total, queue.page_from(spec, actor, anchor, skip, span), skeleton
 
-        def done(res: tuple[int, list[QueueRow]]) -> None:
+        def done(res: tuple[int, list[QueueRow], Skeleton | None]) -> None:
             if gen != self._generation:
                 return
-            total, rows = res
+            total, rows, skeleton = res
             self.layoutAboutToBeChanged.emit()
             self._rows.clear()
             self._row_of.clear()
             self._pending_pages.clear()
+            if skeleton is not None:
+                self._skeleton = skeleton
             self._store(first, rows)
             self.layoutChanged.emit()
             if total != self.total:

@@ -96,10 +96,19 @@ def _check_walks(q: QueueService, admin: Actor, sort: str, descending: bool) -> 
         back = [r.id for r in page] + back
         cursor = Cursor.of(page[0], sort)
     assert back == expected
-    # jumps into the middle, and positions
-    for offset in (0, 7, N - 3):
-        assert [r.id for r in q.page_at(spec, admin, offset, 4)] == expected[offset:offset + 4]
+    # Jumps through the skeleton (strides that put anchors in both NULL segments,
+    # on the last row, and none at all), and ranks of rows, against the full order.
     rows = {r.id: r for r in q.first_page(spec, admin, N)}
+    for stride in (1, 3, 4, N, N + 5):
+        skeleton = q.skeleton(spec, admin, stride)
+        assert skeleton.total == N
+        assert skeleton.positions == sorted(skeleton.positions)
+        assert [a.id for a in skeleton.anchors] == [expected[p] for p in skeleton.positions]
+        for offset in range(N):
+            anchor, skip = skeleton.seek(offset)
+            assert skip < stride
+            assert [r.id for r in q.page_from(spec, admin, anchor, skip, 4)] == expected[offset:offset + 4]
+            assert q.rank(spec, admin, rows[expected[offset]], skeleton) == offset
     for pos in (0, 5, N - 1):
         assert q.position(spec, admin, rows[expected[pos]]) == pos
 
@@ -199,3 +208,51 @@ def test_scan_resolves_numbers_and_people(filled: list[str], services: Services,
     assert scan.resolve(uid).kind == "person"
     with pytest.raises(NotFound, match="not a ticket number"):
         scan.resolve("ZZZ-NOPE")
+
+
+def test_skeleton_follows_rows_inserted_and_removed(filled: list[str], services: Services, admin: Actor,  # type: ignore[no-untyped-def]
+                                                    clock) -> None:
+    """What the queue model does on a live change: rank the newcomer, shift the anchors;
+    every seek must still land on the row a fresh full sort puts there."""
+    q = QueueService(services.db, clock)
+    spec = QueueSpec(QueueFilter(open_only=True), "priority", True)
+    skeleton = q.skeleton(spec, admin, 3)
+
+    def check() -> None:
+        expected = _expected(q, spec, admin)
+        assert skeleton.total == len(expected)
+        for offset in range(len(expected)):
+            anchor, skip = skeleton.seek(offset)
+            assert [r.id for r in q.page_from(spec, admin, anchor, skip, 2)] == expected[offset:offset + 2]
+
+    for impact, urgency in (("high", "high"), ("low", "low"), ("medium", "medium")):
+        clock.advance(minutes=1)
+        v = services.incidents.open(admin, NewIncident(title=f"New {impact}", impact=impact, urgency=urgency,
+                                                       channel="phone"))
+        row = q.rows([v.id])[0]
+        skeleton.shift(q.rank(spec, admin, row, skeleton), +1)
+        check()
+    for number in (filled[3], filled[8], filled[0]):
+        row = q.rows([q.first_page(QueueSpec(QueueFilter(search=number)), admin, 1)[0].id])[0]
+        at = q.rank(spec, admin, row, skeleton)
+        services.incidents.transition(admin, number, "cancelled", reason="Duplicate")
+        skeleton.shift(at, -1)
+        check()
+
+
+def test_estimate_is_the_servers_guess(filled: list[str], services: Services, admin: Actor, clock) -> None:  # type: ignore[no-untyped-def]
+    """'≈ N' at once for a big search on PostgreSQL (its planner's statistics); SQLite has
+    no statistics to ask, and its exact count is quick."""
+    from sqlalchemy import text
+
+    q = QueueService(services.db, clock)
+    spec = QueueSpec(QueueFilter(open_only=True), "number")
+    if services.db.dialect != "postgresql":
+        assert q.estimate(spec, admin) is None
+        return
+    with services.db.writing() as s:
+        s.execute(text("ANALYZE incidents"))
+    estimate = q.estimate(spec, admin)
+    assert estimate is not None and abs(estimate - N) <= N // 3
+    # A search too: the planner answers without reading the matches.
+    assert q.estimate(QueueSpec(QueueFilter(search="projector")), admin) is not None

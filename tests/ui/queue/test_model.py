@@ -45,14 +45,17 @@ def test_large_counts_follow_the_first_rows(ctx, tickets, monkeypatch, qtmodelte
 
     monkeypatch.setattr(qm, "COUNT_CAP", 3)
     calls: list[str] = []
-    exact = ctx.queue.count
-    monkeypatch.setattr(ctx.queue, "count", lambda spec, actor: calls.append("exact") or exact(spec, actor))
+    scan = ctx.queue.skeleton
+    monkeypatch.setattr(ctx.queue, "skeleton",
+                        lambda spec, actor, stride: calls.append("skeleton") or scan(spec, actor, stride))
     model = QueueModel(ctx, page_size=1)
     totals: list[int] = []
     model.loaded.connect(totals.append)
-    # A search: "more than a page" with the first rows, then the exact count.
+    # A search: "more than a page" with the first rows, then the exact count (with the
+    # view's skeleton, from the same scan).
     model.set_spec(QueueSpec(QueueFilter(search="p"), "number", True))  # projector, printer, password
-    assert totals == [2, 3] and calls == ["exact"] and model.count_exact and model.rowCount() == 3
+    assert totals == [2, 3] and calls == ["skeleton"] and model.count_exact and model.rowCount() == 3
+    assert model.skeleton is not None and model.skeleton.total == 3
     qtmodeltester.check(model)
     # A view: counted up to the cap at once (here: more than 3), then exactly. (A fresh
     # model: the tester expects rows beyond a page to read the same before the exact
@@ -62,7 +65,78 @@ def test_large_counts_follow_the_first_rows(ctx, tickets, monkeypatch, qtmodelte
     totals.clear()
     model.set_spec(QueueSpec(QueueFilter(open_only=True), "number"))
     assert totals == [4, 5] and model.rowCount() == 5
-    # Small views are exact at once.
+    # Small views are exact at once and need no skeleton.
     totals.clear()
     model.set_spec(QueueSpec(QueueFilter(search="printer"), "number"))
-    assert totals == [1] and calls == ["exact", "exact"]
+    assert totals == [1] and calls == ["skeleton", "skeleton"] and model.skeleton is None
+
+
+def _more_tickets(services: Services, admin, clock, count: int) -> None:  # type: ignore[no-untyped-def]
+    from tests import factories
+
+    for i in range(count):
+        clock.advance(minutes=1)
+        factories.incident(services, admin, f"Lab PC {i} will not boot", impact=("low", "medium", "high")[i % 3])
+
+
+def test_jumps_seek_from_the_skeleton_without_offset(ctx, tickets, services: Services, admin, clock,  # type: ignore[no-untyped-def]
+                                                     monkeypatch) -> None:
+    """A jump far from any loaded row waits for the skeleton, then seeks from its anchor:
+    every row lands where a full sort puts it, and no statement skips rows with OFFSET."""
+    from sqlalchemy import event
+
+    import ui.queue.model as qm
+
+    _more_tickets(services, admin, clock, 40)
+    monkeypatch.setattr(qm, "COUNT_CAP", 5)
+    spec = QueueSpec(QueueFilter(open_only=True), "priority", True)
+    expected = [r.number for r in ctx.queue.first_page(spec, admin, 1000)]
+    assert len(expected) == 45
+    statements: list[tuple[str, object]] = []
+    engine = services.db.engine
+    listen = lambda conn, cursor, sql, params, *a: statements.append((sql, params))  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        model = QueueModel(ctx, page_size=3)
+        model.skeleton_stride = 4
+        model.set_spec(spec)
+        assert model.skeleton is not None and model.rowCount() == 45
+        for r in (30, 13, 22, 7, 36, 1):   # far jumps, none beside a loaded page
+            model.data(model.index(r, 0))
+            assert model.row_data(r).number == expected[r]  # type: ignore[union-attr]
+        for r in range(45):
+            model.data(model.index(r, 0))
+        assert _numbers(model) == expected
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    # SQLite's compiler writes "LIMIT ? OFFSET ?" for every LIMIT, with an offset of 0.
+    skipping = [sql for sql, params in statements if "OFFSET" in sql.upper()
+                and not ("LIMIT ? OFFSET ?" in sql and list(params)[sql[:sql.index("LIMIT ? OFFSET ?")].count("?") + 1] == 0)]  # type: ignore[call-overload]
+    assert statements and not skipping
+
+
+def test_locate_brings_a_ticket_row_in_and_follows_live_inserts(ctx, tickets, services: Services, admin,  # type: ignore[no-untyped-def]
+                                                                 clock, monkeypatch) -> None:
+    import ui.queue.model as qm
+
+    _more_tickets(services, admin, clock, 30)
+    monkeypatch.setattr(qm, "COUNT_CAP", 5)
+    spec = QueueSpec(QueueFilter(open_only=True), "priority", False)
+    model = QueueModel(ctx, page_size=4)
+    model.skeleton_stride = 3
+    model.set_spec(spec)
+    expected = [r.number for r in ctx.queue.first_page(spec, admin, 1000)]
+    for number in (expected[20], expected[0], expected[-1], expected[11]):
+        found: list[int | None] = []
+        model.locate(number, found.append)
+        assert found and found[0] is not None
+        assert model.row_data(found[0]).number == number  # type: ignore[union-attr]
+        assert found[0] == expected.index(number)
+    # Not in this view: said so.
+    services.incidents.transition(admin, expected[5], "cancelled", reason="Duplicate")
+    gone: list[int | None] = []
+    model.locate(expected[5], gone.append)
+    assert gone == [None]
+    missing: list[int | None] = []
+    model.locate("INC-999999", missing.append)
+    assert missing == [None]
