@@ -251,6 +251,7 @@ class MainWindow(QMainWindow):
             "go_views": self.views.list.setFocus,
             "go_queue": self.show_queue,
             "go_ticket": self._focus_ticket,
+            "show_in_queue": self.show_in_queue,
             "split_view": lambda: self.set_split_view(not self.split_view),
             "refresh": self.refresh,
             "save_view": self.save_view_as,
@@ -466,6 +467,30 @@ class MainWindow(QMainWindow):
                 return
             page = self.open_ticket(row.number)
         operation(page)
+
+    def show_in_queue(self, number: str | None = None) -> None:
+        """Select ticket ``number`` (the current ticket's) in the queue, loading its rows
+        wherever they are in the view, or say it is not in this view."""
+        page = self.tabs.current_ticket()
+        number = number or (page.number if page is not None else None)
+        if number is None:
+            self.statusBar().showMessage("Open a ticket first (select it and press Enter).", 5000)
+            return
+        view = self.area.view
+        title = f"“{view.name}”" if view is not None else "this view"
+
+        def found(row: int | None) -> None:
+            if row is None:
+                self.statusBar().showMessage(f"{number} is not in {title}.", 8000)
+                return
+            self.show_queue()
+            queue = self.area.queue
+            index = self.area.model.index(row, max(queue.currentIndex().column(), 0))
+            queue.setCurrentIndex(index)
+            queue.scrollTo(index, queue.ScrollHint.PositionAtCenter)
+            self.statusBar().showMessage(f"{number}: row {row + 1:,} of {self.area.model.rowCount():,}.", 5000)
+
+        self.area.model.locate(number, found)
 
     def _focus_ticket(self) -> None:
         self.show_records()

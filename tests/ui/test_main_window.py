@@ -520,3 +520,19 @@ def test_leaving_split_view_with_a_page_beside_the_queue_highlights_the_page(win
     assert window.views.current_key() == "page:counter"
     window.set_split_view(True)
     assert window.views.current_key() == "my_open"
+
+
+def test_show_in_queue_selects_the_tickets_row_or_says_it_is_not_there(window, tickets, services: Services,  # type: ignore[no-untyped-def]
+                                                                      admin, qtbot) -> None:
+    window.views.select("all_open")
+    model = window.queue_model
+    panel = window.open_ticket(tickets[3])
+    window.actions_by_key["show_in_queue"].trigger()
+    row = model.row_of(panel.incident_id)
+    assert row is not None and window.area.queue.currentIndex().row() == row
+    assert f"{tickets[3]}: row {row + 1} of 5" in window.statusBar().currentMessage()
+    services.incidents.transition(admin, tickets[3], "cancelled", reason="Duplicate")
+    window.refresh()
+    assert model.row_of(panel.incident_id) is None
+    window.show_in_queue(tickets[3])
+    assert window.statusBar().currentMessage() == f"{tickets[3]} is not in “All open”."
