@@ -112,6 +112,9 @@ _SORT_COLUMNS: dict[str, Any] = {
     "status": Incident.status,
 }
 _NULLABLE = {"sla"}
+# Sorts with a partial index over open tickets (migration 0002's ix_incidents_open_*).
+_OPEN_INDEXED = {"number", "priority", "sla", "updated"}
+_OPEN_ONLY = QueueFilter(open_only=True)
 # Views up to this size are sorted rather than walked along the sort key's index.
 SMALL_VIEW = 3000
 SMALL_VIEW_TTL_S = 10.0
@@ -155,6 +158,7 @@ class QueueService:
         self.db = db
         self.clock = clock
         self._small_views: dict[tuple[Any, ...], tuple[float, bool]] = {}
+        self._walk_plans: dict[tuple[Any, ...], list[_CompiledWalk]] = {}
 
     # -- filters ---------------------------------------------------------------
     def conditions(self, s: Session, f: QueueFilter, actor: Actor) -> list[ColumnElement[bool] | TextClause]:
@@ -399,25 +403,27 @@ class QueueService:
                 _Segment([k_expr.is_(None)], [id_order], True)]
         return segs if forward else segs[::-1]
 
-    def _after(self, spec: QueueSpec, cur: Cursor, *, forward: bool) -> list[ColumnElement[bool]]:
+    def _after(self, spec: QueueSpec, cur: Cursor, *, forward: bool,
+               bound: bool = False) -> list[ColumnElement[bool]]:
+        """Rows after ``cur`` in walking direction; ``bound``: with the cursor as the named
+        parameters cursor_key / cursor_id, for a walk compiled once and run many times."""
         key = _SORT_COLUMNS[spec.sort]
         greater = spec.descending != forward  # "after" in walking direction
+        cid: Any = bindparam("cursor_id", type_=Integer) if bound else cur.id
         if spec.sort == "number" or cur.key is None:
-            return [Incident.id > cur.id if greater else Incident.id < cur.id]
-        pair, val = tuple_(key, Incident.id), tuple_(_bind(key, cur.key), cur.id)
+            return [Incident.id > cid if greater else Incident.id < cid]
+        ckey = bindparam("cursor_key", type_=key.type) if bound else _bind(key, cur.key)
+        pair, val = tuple_(key, Incident.id), tuple_(ckey, cid)
         return [pair > val if greater else pair < val]
 
-    def _walk(self, s: Session, spec: QueueSpec, actor: Actor, cursor: Cursor | None, limit: int,
-              *, forward: bool) -> list[int]:
-        if spec.sort == "number" and self._plain_search(spec.filter):
-            return self._walk_search(s, spec, cursor, limit, forward=forward)
+    def _walk_steps(self, s: Session, spec: QueueSpec, actor: Actor, cursor: Cursor | None, *,
+                    forward: bool, bound: bool) -> list[Select]:
+        """The statements of a walk, one per segment it reads, in order (each limited)."""
         where = self.conditions(s, spec.filter, actor)
         segments = self._segments(spec, forward=forward, sort_rows=self._is_small(s, spec, actor, where))
         started = cursor is None
-        ids: list[int] = []
+        steps: list[Select] = []
         for seg in segments:
-            if len(ids) >= limit:
-                break
             extra: list[Any] = []
             if not started:
                 assert cursor is not None
@@ -428,16 +434,70 @@ class QueueService:
                     if seg.is_null != forward:
                         continue
                 else:
-                    extra = self._after(spec, cursor, forward=forward)
+                    extra = self._after(spec, cursor, forward=forward, bound=bound)
                 started = True
-            stmt = (select(Incident.id).where(*where, *seg.where, *extra).order_by(*seg.order)
-                    .limit(limit - len(ids)))
-            ids.extend(s.connection().execute(stmt).scalars())
+            stmt = select(Incident.id).where(*where, *seg.where, *extra).order_by(*seg.order)
+            steps.append(stmt)
+        return steps
+
+    def _walk(self, s: Session, spec: QueueSpec, actor: Actor, cursor: Cursor | None, limit: int,
+              *, forward: bool) -> list[int]:
+        if spec.sort == "number" and self._plain_search(spec.filter):
+            return self._walk_search(s, spec, cursor, limit, forward=forward)
+        if _walk_is_stable(spec.filter):
+            return self._walk_compiled(s, spec, actor, cursor, limit, forward=forward)
+        ids: list[int] = []
+        for stmt in self._walk_steps(s, spec, actor, cursor, forward=forward, bound=False):
+            if len(ids) >= limit:
+                break
+            ids.extend(s.connection().execute(stmt.limit(limit - len(ids))).scalars())
         return ids if forward else ids[::-1]
 
-    def _is_small(self, s: Session, spec: QueueSpec, actor: Actor, where: list[Any]) -> bool:
-        if s.get_bind().dialect.name != "sqlite" or not where:
+    def _walk_compiled(self, s: Session, spec: QueueSpec, actor: Actor, cursor: Cursor | None, limit: int,
+                       *, forward: bool) -> list[int]:
+        """The walk of a view whose SQL depends only on the view, the signed-in staff
+        member and where the cursor lies: compiled once, then run on the bare driver with
+        the cursor and limit as parameters. Building and compiling the statement for every
+        page was five times the query itself on a 25-row page."""
+        conn = s.connection()
+        dialect = conn.dialect
+        small = self._is_small(s, spec, actor)
+        where_cursor = None if cursor is None else (spec.sort in _NULLABLE and cursor.key is None)
+        key = (dialect.name, spec.filter, spec.sort, spec.descending, forward, small, where_cursor,
+               actor.staff_id)
+        plan = self._walk_plans.get(key)
+        if plan is None:
+            plan = [_CompiledWalk.of(stmt.limit(bindparam("page_limit", type_=Integer)), dialect)
+                    for stmt in self._walk_steps(s, spec, actor, cursor, forward=forward, bound=True)]
+            if len(self._walk_plans) > 500:
+                self._walk_plans.clear()
+            self._walk_plans[key] = plan
+        values: dict[str, Any] = {}
+        if cursor is not None:
+            values["cursor_id"] = cursor.id
+            values["cursor_key"] = cursor.key
+        ids: list[int] = []
+        # dbapi_connection is typed Optional (None only once invalidated); this one is in use.
+        raw = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            for step in plan:
+                if len(ids) >= limit:
+                    break
+                values["page_limit"] = limit - len(ids)
+                raw.execute(step.sql, step.params(values))
+                ids.extend(r[0] for r in raw.fetchall())
+        finally:
+            raw.close()
+        return ids if forward else ids[::-1]
+
+    def _is_small(self, s: Session, spec: QueueSpec, actor: Actor, where: list[Any] | None = None) -> bool:
+        """``where``: the view's conditions, made here only if the answer is not known."""
+        if s.get_bind().dialect.name != "sqlite" or spec.filter == QueueFilter() or where == []:
             return False  # PostgreSQL's planner weighs this itself, from its statistics
+        if spec.filter == _OPEN_ONLY and spec.sort in _OPEN_INDEXED:
+            # A partial index of open tickets in this very order: the walk reads exactly
+            # the page (0.02 ms), where sorting even 2,000 open rows takes 5 ms.
+            return False
         # A view's size changes slowly: the answer is kept for a few seconds, which
         # spares every page of a scroll this extra query.
         key = (spec.filter, actor.staff_id, SMALL_VIEW)
@@ -445,6 +505,8 @@ class QueueService:
         known = self._small_views.get(key)
         if known is not None and now - known[0] < SMALL_VIEW_TTL_S:
             return known[1]
+        if where is None:
+            where = self.conditions(s, spec.filter, actor)
         probe = select(Incident.id).where(*where).limit(SMALL_VIEW + 1).subquery()
         small = int(s.execute(select(func.count()).select_from(probe)).scalar_one()) <= SMALL_VIEW
         if len(self._small_views) > 200:
@@ -542,6 +604,51 @@ class QueueService:
 
 
 _ROW_SQL: dict[str, str] = {}
+
+
+def _walk_is_stable(f: QueueFilter) -> bool:
+    """Whether a view's walk SQL can be compiled once: no search (its ids come from a
+    query of their own), no condition on the current time (the SLA views) and no list
+    of values (an IN whose parameters SQLAlchemy expands per execution)."""
+    return not (f.search.strip() or f.breaching or f.at_risk or f.breached or f.finished_within_days is not None
+                or f.priorities or (f.statuses and tuple(f.statuses) != FINISHED))
+
+
+@dataclass(frozen=True)
+class _CompiledWalk:
+    """One step of a walk as the driver takes it: SQL text and how to fill its parameters."""
+
+    sql: str
+    fixed: dict[str, Any]
+    names: tuple[str, ...] | None        # positional drivers (SQLite): parameter order
+    processors: dict[str, Any]
+
+    @classmethod
+    def of(cls, stmt: Select, dialect: Any) -> _CompiledWalk:
+        compiled = stmt.compile(dialect=dialect)
+        processors = {name: bind.type._cached_bind_processor(dialect)
+                      for name, bind in compiled.binds.items()
+                      if name in ("cursor_key", "cursor_id", "page_limit")}
+        placeholders = dict.fromkeys(processors)
+        fixed = {name: value for name, value in compiled.construct_params(placeholders).items()
+                 if name not in processors}
+        # The view's own values (a team's name, a staff id) go through their types once.
+        for name in list(fixed):
+            proc = compiled.binds[name].type._cached_bind_processor(dialect)
+            if proc is not None:
+                fixed[name] = proc(fixed[name])
+        names = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
+        return cls(str(compiled), fixed, names, processors)
+
+    def params(self, values: dict[str, Any]) -> Any:
+        merged = dict(self.fixed)
+        for name, value in values.items():
+            if name in self.processors:
+                proc = self.processors[name]
+                merged[name] = proc(value) if proc is not None else value
+        if self.names is None:
+            return merged
+        return tuple(merged[n] for n in self.names)
 
 
 def _id_in_for(dialect: str) -> ColumnElement[bool]:

@@ -256,3 +256,42 @@ def test_estimate_is_the_servers_guess(filled: list[str], services: Services, ad
     assert estimate is not None and abs(estimate - N) <= N // 3
     # A search too: the planner answers without reading the matches.
     assert q.estimate(QueueSpec(QueueFilter(search="projector")), admin) is not None
+
+
+def test_compiled_walks_read_what_built_statements_read(filled: list[str], services: Services, admin: Actor,  # type: ignore[no-untyped-def]
+                                                        clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A view's walk is compiled once and run on the bare driver with the cursor bound;
+    every filter value (a team, a service, the signed-in staff member) must reach the SQL
+    as the statement built for each page would have it."""
+    import desk.queue.service as queue_module
+
+    filters = [QueueFilter(), QueueFilter(open_only=True), QueueFilter(assignee="me"),
+               QueueFilter(assignee="none", open_only=True), QueueFilter(service="Printing"),
+               QueueFilter(priorities=("P3", "P4")), QueueFilter(walk_in=True, open_only=True),
+               QueueFilter(team="Service Desk"), QueueFilter(assignee=admin.username)]
+
+    def walk_all(q: QueueService, spec: QueueSpec) -> tuple[list[int], list[int]]:
+        forward, cursor = [], None
+        while page := q.page_after(spec, admin, cursor, 3):
+            forward += [r.id for r in page]
+            cursor = Cursor.of(page[-1], spec.sort)
+        backward, cursor = [], None
+        while page := q.page_before(spec, admin, cursor, 4):
+            backward = [r.id for r in page] + backward
+            cursor = Cursor.of(page[0], spec.sort)
+        return forward, backward
+
+    compiled_q = QueueService(services.db, clock)
+    built_q = QueueService(services.db, clock)
+    seen_rows = 0
+    for f in filters:
+        for sort in SORTABLE:
+            spec = QueueSpec(f, sort, sort in ("sla", "updated"))
+            got = walk_all(compiled_q, spec)
+            with monkeypatch.context() as m:
+                m.setattr(queue_module, "_walk_is_stable", lambda _f: False)
+                want = walk_all(built_q, spec)
+            assert got == want, (f, sort)
+            assert got[0] == got[1]
+            seen_rows += len(got[0])
+    assert compiled_q._walk_plans and seen_rows > 0
