@@ -111,3 +111,51 @@ def test_a_rolled_back_savepoint_does_not_break_the_chain(database: Database) ->
         s.add(entry(3))
     verdict = verify_chain(database)
     assert verdict.ok, verdict.problem
+
+
+def test_ranges_side_by_side_say_what_one_walk_says(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big log is verified in ranges by worker processes (desk.common.audit_verify);
+    whatever was done to the log, the verdict is the single walk's, field for field."""
+    import desk.common.audit_verify as av
+
+    services = Services.over(database)
+    for _ in range(3):
+        _some_history(services)
+    monkeypatch.setattr(av, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(av, "RANGES_PER_WORKER", 3)  # six ranges over a few dozen entries
+
+    def both() -> audit_chain.Verdict:
+        single = verify_chain(database, workers=1)
+        ranged = verify_chain(database, workers=2)
+        assert ranged == single
+        return ranged
+
+    assert both().ok
+    head = both().head_seq
+    ranges = av._ranges(head, 6)
+    assert len(ranges) == 6 and ranges[0][0] == 1 and ranges[-1][1] == head
+    pg = database.dialect == "postgresql"
+    with database.engine.connect() as conn, conn.begin():
+        if pg:  # the superuser stepping round the append-only rules
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        else:
+            conn.execute(text("DROP TRIGGER audit_log_no_update"))
+            conn.execute(text("DROP TRIGGER audit_log_no_delete"))
+        # An edit in the third range, then (separately) the last entry of the second removed.
+        victim = ranges[2][0] + 1
+        conn.execute(text("UPDATE audit_log SET new_value = 'tampered' WHERE seq = :s"), {"s": victim})
+    bad = both()
+    assert not bad.ok and bad.first_bad_seq == victim and bad.entries == victim - 1
+    with database.engine.connect() as conn, conn.begin():
+        if pg:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text("DELETE FROM audit_log WHERE seq >= :s"), {"s": victim})
+    assert both().ok  # the log now simply ends earlier
+    boundary = av._ranges(victim - 1, 6)[1][1]  # the last entry of the second range
+    with database.engine.connect() as conn, conn.begin():
+        if pg:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text("DELETE FROM audit_log WHERE seq = :s"), {"s": boundary})
+    gone = both()
+    assert not gone.ok and gone.first_bad_seq == boundary + 1
+    assert gone.problem == f"entry {boundary} is missing: the chain jumps from {boundary - 1} to {boundary + 1}"
