@@ -55,6 +55,11 @@ def working_set(s: Session, scope: Scope) -> Iterator[Scope]:
         pick = select(*[c[n] for n in names]).where(
             *scope.filters(), c.opened_at < at(scope.end),
             or_(_latest_event(s) >= at(scope.start), _open_at(c, scope.start)),
+            # The same rows, said so the server can find them by index instead of reading
+            # every ticket of ten years: nothing happens to a ticket after it is closed
+            # (closed is final), so a row that matters was opened in the period or not
+            # closed before it began (ix_incidents_opened, ix_incidents_closed_at).
+            or_(c.opened_at >= at(scope.start), c.closed_at.is_(None), c.closed_at >= at(scope.start)),
         )
         s.execute(ROWS.insert().from_select(names, pick))
         if s.get_bind().dialect.name == "postgresql":
