@@ -414,7 +414,10 @@ class QueueService:
             return [Incident.id > cid if greater else Incident.id < cid]
         ckey = bindparam("cursor_key", type_=key.type) if bound else _bind(key, cur.key)
         pair, val = tuple_(key, Incident.id), tuple_(ckey, cid)
-        return [pair > val if greater else pair < val]
+        # The bare key bound says the same, for PostgreSQL's planner: it cannot estimate
+        # a row comparison and, for a count between two cursors, read the whole table
+        # (170 ms) instead of the few hundred index entries between them.
+        return [key >= ckey, pair > val] if greater else [key <= ckey, pair < val]
 
     def _walk_steps(self, s: Session, spec: QueueSpec, actor: Actor, cursor: Cursor | None, *,
                     forward: bool, bound: bool) -> list[Select]:
