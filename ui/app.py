@@ -1,7 +1,9 @@
-"""Start-up: check the system, log, open the database (signing in), show the main window.
+"""Start-up: check the system, log, show the main window's frame, then open the database
+(signing in) and attach the window to it (``ui.start``).
 
-This module wires everything (engine, services, settings) and passes it in through
-constructors; nothing else in ``ui`` reaches the database layer.
+Window first (issue 14): nothing here imports the database layer or the services before
+the frame is on screen; ``ui.opener`` imports them off the GUI thread, and ``ui.start``
+builds the one context over the services of the composition root.
 """
 from __future__ import annotations
 
@@ -76,8 +78,9 @@ def run(argv: list[str]) -> int:
     from ui import crash, screen_fit, startup_trace, wheel_guard
     from ui.fonts import use_font_chain
     from ui.main_window import MainWindow
-    from ui.opener import DeskOpener, OpenDesk
+    from ui.opener import DeskOpener
     from ui.settings import Settings
+    from ui.start import Start
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv[:1])
@@ -111,113 +114,23 @@ def run(argv: list[str]) -> int:
         return text if ok and text else None
 
     opener = DeskOpener(ask_password, secrets, window)
-    running: list[_Running] = []
-
-    def opened(desk: OpenDesk) -> None:
-        if not window.isVisible():   # closed while it opened
-            desk.db.dispose()
-            return
-        running.append(_attach(window, desk))
-        startup_trace.mark("attached")
-
-    def failed(message: str) -> None:
-        print(f"desk: {message}", file=sys.stderr)
-        window.opening.failed(message, _database_choices(database[0], secrets))
-
-    def retry(chosen: str | None) -> None:
-        if opener.busy():
-            return
-        database[0] = chosen
-        window.opening.opening()
-        opener.open(chosen)
-
-    database: list[str | None] = [_database_arg(argv)]
-    opener.opened.connect(opened)
-    opener.failed.connect(failed)
-    window.opening.retry_requested.connect(retry)
-    window.opening.quit_requested.connect(window.close)
-    if startup_trace.enabled():
-        _trace_start_up(app, window)
+    if startup_trace.enabled():   # first: its "opened" mark comes before the window is attached
+        _trace_start_up(app, window, opener)
+    start = Start(window, opener, _database_arg(argv), secrets)
     window.show()
     startup_trace.mark("frame")
     # The opening starts once the frame has been painted (the event loop's first round).
-    QTimer.singleShot(0, lambda: opener.open(database[0]))
+    QTimer.singleShot(0, start.begin)
     try:
         code = int(app.exec())
     finally:
-        opener.cancel_prompt()
-        for r in running:
-            r.stop()
-    if not running:   # the desk was never opened: say so in the exit status, as before
+        start.stop()
+    if not start.opened:   # the desk was never opened: say so in the exit status, as before
         return 2
     return code
 
 
-class _Running:
-    """What runs beside an attached window, stopped when it closes."""
-
-    def __init__(self, desk: Any, stops: list[Any], runner: Any) -> None:
-        self.desk, self.stops, self.runner = desk, stops, runner
-
-    def stop(self) -> None:
-        for part in self.stops:
-            part.stop()
-        self.runner.wait(3000)
-        self.desk.db.dispose()
-
-
-def _attach(window: Any, desk: Any) -> _Running:
-    """The desk is open: the context (the only place one is built), the window's parts,
-    live updates, mail delivery, the features and the SLA alert job. GUI thread."""
-    from ui.context import build_context
-    from ui.dialogs import Dialogs
-    from ui.features import install_features
-    from ui.live import LiveBridge
-    from ui.mail_delivery import MailDelivery
-    from ui.sla_watch import SlaWatch
-    from ui.tasks import TaskRunner
-
-    services, actor = desk.services, desk.actor
-    ctx = build_context(services, actor, TaskRunner(), window.settings, Dialogs(), desk.db.description, desk.site)
-    window.attach(ctx)
-    live = LiveBridge(services, window)
-    live.changed.connect(ctx.changes.publish)
-    live.state_changed.connect(window.on_live_state)
-    live.start()
-    mail = MailDelivery(services, parent=window, actor=actor)   # supervisors also read the mailbox
-    mail.state_changed.connect(window.on_mail_state)
-    mail.delivered.connect(window.on_mail_delivered)
-    ctx.changes.changed.connect(lambda _change: mail.send_now())   # a change may have queued mail
-    mail.start()
-    install_features(window, ctx)
-    # The SLA alert job: this workstation holds it or stands by (technicians and up).
-    watch = SlaWatch(services, actor, parent=window)
-    watch.state_changed.connect(window.on_sla_watch_state)
-    watch.recorded.connect(lambda _ids: window.notifications.poll())
-    watch.start()
-    return _Running(desk, [watch, mail, live], ctx.runner)
-
-
-def _database_choices(current: str | None, secrets: list[str]) -> list[tuple[str, str | None]]:
-    """What the opening page offers after a failure: the database just tried, then the
-    saved profiles (passwords masked in the words shown)."""
-    from desk import profiles
-    from desk.redaction import redact
-
-    choices: list[tuple[str, str | None]] = [(redact(current, secrets) if current else "the usual choice "
-                                              "(DESK_DATABASE_URL, the default profile or local SQLite)", current)]
-    try:
-        listed = profiles.list_profiles()
-    except Exception:  # an unreadable profiles file leaves the choice as it was
-        log.exception("the profiles could not be read")
-        listed = []
-    for p in listed:
-        if p.url != current:
-            choices.append((f"profile {p.name}: {redact(p.url, secrets)}", p.url))
-    return choices
-
-
-def _trace_start_up(app: Any, window: Any) -> None:
+def _trace_start_up(app: Any, window: Any, opener: Any) -> None:
     """The start-up benchmark's marks: shown (after the event loop's first round), the
     first rows of the view the window opens on (once it is attached), and the longest the
     GUI thread kept the event loop waiting in between."""
@@ -228,6 +141,7 @@ def _trace_start_up(app: Any, window: Any) -> None:
     QTimer.singleShot(0, lambda: startup_trace.mark("shown"))
     stall = startup_trace.StallMeter(app)
     seen: list[bool] = []
+    opener.opened.connect(lambda _desk: startup_trace.mark("opened", stall_ms=stall.lap()))
 
     def rows(*_args: object) -> None:
         if seen:
@@ -238,7 +152,8 @@ def _trace_start_up(app: Any, window: Any) -> None:
             QTimer.singleShot(0, window.close)
 
     def attached() -> None:
-        if window.attached and not seen:
+        startup_trace.mark("attached")
+        if not seen:
             window.area.model.loaded.connect(rows)
 
     window.attached_to_desk.connect(attached)

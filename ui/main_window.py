@@ -24,7 +24,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from desk.rules import labels
 from ui import settings as S
 from ui import theme
-from ui.actions import ACTIONS, MENUS, ActionSpec, refresh_icons, set_icon, tooltip
+from ui.actions import ACTIONS, ICON_PROPERTY, MENUS, ActionSpec, refresh_icons, tooltip
 from ui.errors import describe
 from ui.frame import NavigationPlaceholder, OpeningPage
 
@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
         self.area.back_to_view.connect(self._on_back_to_view)
         self.area.model.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
         self.problems.problem_opened.connect(self.open_problem)
+        QTimer.singleShot(0, self, lambda: refresh_icons(self.actions_by_key.values()))
         self.attached_to_desk.emit()
 
     @property
@@ -322,7 +323,10 @@ class MainWindow(QMainWindow):
     def _action(self, spec: ActionSpec, handler: Callable[[], object]) -> QAction:
         action = QAction(spec.text, self)
         if spec.icon:
-            set_icon(action, spec.icon)
+            # Drawn on the event loop's next round (attach): the icon font's first load is
+            # most of attach's time, and the window answers in between (issue 14). A tool
+            # button leaves the icon's room empty until then: nothing moves.
+            action.setProperty(ICON_PROPERTY, spec.icon)
         if (keys := spec.key_sequence()) is not None:
             action.setShortcut(keys)
         action.setToolTip(spec.tip or spec.plain_text)

@@ -3,8 +3,9 @@
 With ``DESK_STARTUP_TRACE=FILE`` the window appends one JSON line per mark — ``qt`` (the
 application object exists), ``shown`` (the window's frame has been shown and the event
 loop has run once), ``attached`` (the desk is open and the window's parts are in),
-``rows`` (the first view's rows are in, with ``stall_ms``: the longest the event loop
-waited for the GUI thread from the frame to the rows) — each with the wall-clock time, so
+``rows`` (the first view's rows are in); ``opened`` (the desk is open) and ``rows`` carry
+``stall_ms``, the longest the event loop waited for the GUI thread since the mark before
+(while the desk opened off the GUI thread; while the window was attached and filled) — each with the wall-clock time, so
 the benchmark can measure from just before it started the process, which of the heavy
 modules (``HEAVY``) were imported by then, and which of those a window-first start
 imports only after its frame shows (``AFTER_WINDOW``). With
@@ -64,7 +65,13 @@ class StallMeter:
         self.longest_ms = max(self.longest_ms, (now - self._last) * 1000 - self.INTERVAL_MS)
         self._last = now
 
-    def stop(self) -> float:
+    def lap(self) -> float:
+        """The longest wait since the meter started or the last lap; starts the next lap."""
         self._tick()
+        longest, self.longest_ms = self.longest_ms, 0.0
+        return round(longest, 1)
+
+    def stop(self) -> float:
+        longest = self.lap()
         self._timer.stop()
-        return round(self.longest_ms, 1)
+        return longest
