@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -95,8 +95,14 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         self._feature_on_toolbar = False
+        self._blank: QIcon | None = None
         for title in MENUS:
             self._menus[title] = self.menuBar().addMenu(title)
+        # The menus and the toolbar as they will be, greyed until the desk is open: nothing
+        # moves when it is (the icons come a round after attach, in the room kept for them).
+        self._build_actions()
+        for action in self.actions_by_key.values():
+            action.setEnabled(False)
 
         # The frame's stand-ins, replaced in place by attach: the splitter keeps their sizes.
         self.opening = OpeningPage(self)
@@ -169,7 +175,8 @@ class MainWindow(QMainWindow):
         self.status_user.setText(f"{ctx.actor.display_name} ({labels.roles(ctx.actor.roles)})")
         self.status_live.setText("live updates: starting…")
 
-        self._build_actions()
+        for action in self.actions_by_key.values():
+            action.setEnabled(True)
         self.views.view_chosen.connect(self._on_view_chosen)
         self.views.page_chosen.connect(lambda key: self._pages[key]())
         self.area.ticket_opened.connect(self.open_ticket)
@@ -281,11 +288,12 @@ class MainWindow(QMainWindow):
 
     # -- actions -------------------------------------------------------------------------
     def _handlers(self) -> dict[str, Callable[[], object]]:
-        """What each action of ``ui.actions.ACTIONS`` does here."""
+        """What each action of ``ui.actions.ACTIONS`` does here: built with the frame, so
+        each reaches the parts when triggered (the actions are enabled once attached)."""
         return {
             "new_incident": self.new_incident,
-            "search": self.area.focus_search,
-            "scan": self.area.scan.setFocus,
+            "search": lambda: self.area.focus_search(),
+            "scan": lambda: self.area.scan.setFocus(),
             "next_ticket": lambda: self.step(+1),
             "previous_ticket": lambda: self.step(-1),
             "open_selected": self.open_selected,
@@ -297,13 +305,13 @@ class MainWindow(QMainWindow):
             "save": lambda: self._on_record(lambda tab: tab.save()),
             "change_status": lambda: self._on_record(lambda tab: tab.change_status()),
             "close_tab": lambda: self.tabs.close_tab(self.tabs.currentIndex()),
-            "go_views": self.views.list.setFocus,
+            "go_views": lambda: self.views.list.setFocus(),
             "go_queue": self.show_queue,
             "go_ticket": self._focus_ticket,
             "split_view": lambda: self.set_split_view(not self.split_view),
             "refresh": self.refresh,
             "save_view": self.save_view_as,
-            "delete_view": self.views.delete_current,
+            "delete_view": lambda: self.views.delete_current(),
             "quit": self.close,
             "shortcuts": self.show_shortcuts,
         }
@@ -318,7 +326,7 @@ class MainWindow(QMainWindow):
             self.actions_by_key[spec.key] = self._action(spec, handlers[spec.key])
         split = self.actions_by_key["split_view"]
         split.setCheckable(True)
-        split.setChecked(self.split_view)
+        split.setChecked(bool(self.settings.get(S.SPLIT_VIEW)))
 
     def _action(self, spec: ActionSpec, handler: Callable[[], object]) -> QAction:
         action = QAction(spec.text, self)
@@ -327,6 +335,7 @@ class MainWindow(QMainWindow):
             # most of attach's time, and the window answers in between (issue 14). A tool
             # button leaves the icon's room empty until then: nothing moves.
             action.setProperty(ICON_PROPERTY, spec.icon)
+            action.setIcon(self._blank_icon())   # keeps the room: a button without an icon is lower
         if (keys := spec.key_sequence()) is not None:
             action.setShortcut(keys)
         action.setToolTip(spec.tip or spec.plain_text)
@@ -337,6 +346,13 @@ class MainWindow(QMainWindow):
         if spec.toolbar:
             self._add_to_toolbar(action)
         return action
+
+    def _blank_icon(self) -> QIcon:
+        if self._blank is None:
+            pixmap = QPixmap(self.toolbar.iconSize())
+            pixmap.fill(Qt.GlobalColor.transparent)
+            self._blank = QIcon(pixmap)
+        return self._blank
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -67,18 +67,19 @@ class DeskOpener(QObject):
         self._secrets = secrets
         self._answer: list[str | None] = []
         self._answered = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._busy = False
         self._asked.connect(self._on_asked)
 
     def busy(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        """An attempt is under way (false again once its result is on its way to the window)."""
+        return self._busy
 
     def open(self, database: str | None) -> None:
         """Start opening ``database`` (a URL; None: DESK_DATABASE_URL, the profile, local SQLite)."""
-        if self.busy():
+        if self._busy:
             raise RuntimeError("the desk is being opened already")
-        self._thread = threading.Thread(target=self._work, args=(database,), name="desk-open", daemon=True)
-        self._thread.start()
+        self._busy = True
+        threading.Thread(target=self._work, args=(database,), name="desk-open", daemon=True).start()
 
     def _work(self, database: str | None) -> None:
         try:
@@ -86,8 +87,10 @@ class DeskOpener(QObject):
         except Exception as exc:  # every failure is told in the window, which offers a retry
             if not is_expected(exc):
                 log.exception("opening the desk failed")
+            self._busy = False
             self.failed.emit(redact(describe(exc), self._secrets))
             return
+        self._busy = False
         self.opened.emit(opened)
 
     def _open(self, database: str | None) -> OpenDesk:
