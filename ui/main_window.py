@@ -15,7 +15,7 @@ puts it on the main toolbar too, after the table's own buttons), and
 ``window.add_panel(title, widget)`` to add a page among the open records
 (``window.show_panel`` brings it forward again; ``window.open_panel(key, title, make)`` for a
 feature's one page of its kind, kept when its tab closes), and ``window.register_page(key, name, show)``
-to list it in the navigation. ui/app.py calls the installers of ``ui.features`` after the
+to list it in the navigation. ui/start.py calls the installers of ``ui.features`` after the
 window is built.
 """
 from __future__ import annotations
