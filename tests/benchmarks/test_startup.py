@@ -12,6 +12,7 @@ beside the first.
 """
 from __future__ import annotations
 
+import compileall
 import json
 import os
 import statistics
@@ -63,6 +64,15 @@ def _floor() -> float:
     return (json.loads(out.strip().splitlines()[-1])["wall"] - t0) * 1000
 
 
+def _bytecode() -> str:
+    """The project's modules compiled, as on a user's machine after the first start: with
+    PYTHONDONTWRITEBYTECODE set (as here) every start would compile them all from source
+    (a third of a second on this machine), which a start-up figure should not count."""
+    root = Path(__file__).resolve().parents[2]
+    ok = all(compileall.compile_dir(str(root / package), quiet=1) for package in ("db", "desk", "ui"))
+    return "compiled" if ok else "NOT compiled"
+
+
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> str:
     given = os.environ.get("DESK_BENCH_SQLITE")
@@ -77,6 +87,7 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def test_start_up_to_window_and_first_rows(database: str, tmp_path: Path) -> None:
+    bytecode = _bytecode()
     load_before = os.getloadavg()[0]
     traced = [_desk(database, tmp_path) for _ in range(RUNS)]
     runs = [marks for marks, _stalls in traced]
@@ -101,5 +112,6 @@ def test_start_up_to_window_and_first_rows(database: str, tmp_path: Path) -> Non
     filling = [s["rows"] for _m, s in traced[1:]]
     print(f"  GUI thread's longest wait: while the desk opened, warm median {statistics.median(opening):5.0f} ms; "
           f"while attached and filled {statistics.median(filling):5.0f} ms")
-    print(f"  load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (2 cores shared)")
+    print(f"  load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (2 cores shared); "
+          f"the project's bytecode {bytecode}")
     assert all(s <= r for s, r in zip(shown, rows))
