@@ -356,8 +356,10 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            # Light <-> dark: the icons were drawn in the old text colour.
+        if event.type() == QEvent.Type.PaletteChange and self._attached:
+            # Light <-> dark: the icons were drawn in the old text colour. (The frame's are
+            # blank, and drawn once attached: before, qtawesome may be being imported by
+            # the opening thread.)
             refresh_icons(self.actions())
 
     def action(self, key: str) -> QAction:
