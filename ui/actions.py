@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import qtawesome
 from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence, QPalette
 
 Shortcut = str | QKeySequence.StandardKey | None
@@ -62,6 +61,10 @@ class ActionSpec:
 def icon(name: str) -> QIcon:
     """A qtawesome icon in the current palette's text colours (normal, disabled, and the
     highlighted text colour when selected), so it stays visible in a dark scheme too."""
+    # Imported with the first icon, not with this table: qtawesome (through qtpy) costs a
+    # quarter of a second, and the window's frame shows before any icon (issue 14).
+    import qtawesome
+
     palette = QGuiApplication.palette()
     return qtawesome.icon(
         name,

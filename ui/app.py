@@ -1,7 +1,9 @@
-"""Start-up: check the system, log, open the database (signing in), show the main window.
+"""Start-up: check the system, log, show the main window's frame, then open the database
+(signing in) and attach the window to it (``ui.start``).
 
-This module wires everything (engine, services, settings) and passes it in through
-constructors; nothing else in ``ui`` reaches the database layer.
+Window first (issue 14): nothing here imports the database layer or the services before
+the frame is on screen; ``ui.opener`` imports them off the GUI thread, and ``ui.start``
+builds the one context over the services of the composition root.
 """
 from __future__ import annotations
 
@@ -52,6 +54,11 @@ def setup_logging(debug: bool = False, secrets: list[str] | None = None) -> Path
 
 
 def run(argv: list[str]) -> int:
+    """Window first (issue 14): the frame of the main window is on screen before the
+    database layer and the services are imported; the desk is opened off the GUI thread
+    (``ui.opener``), then the window is attached to it, the features installed and the
+    view the user left filled. A desk that cannot be opened is told in the window, which
+    offers a retry (and another database)."""
     missing = missing_libraries()
     if missing:
         print(explain(missing), file=sys.stderr)
@@ -64,23 +71,16 @@ def run(argv: list[str]) -> int:
     if unreachable is not None:
         print(explain_display(unreachable), file=sys.stderr)
         return 1
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
-    from desk.bootstrap import Services
-    from desk.connection import choose, open_database
-    from desk.errors import DeskError
     from desk.redaction import redact
     from ui import crash, screen_fit, startup_trace, wheel_guard
-    from ui.context import build_context
-    from ui.dialogs import Dialogs
-    from ui.features import install_features
     from ui.fonts import use_font_chain
-    from ui.live import LiveBridge
-    from ui.mail_delivery import MailDelivery
     from ui.main_window import MainWindow
+    from ui.opener import DeskOpener
     from ui.settings import Settings
-    from ui.sla_watch import SlaWatch
-    from ui.tasks import TaskRunner
+    from ui.start import Start
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv[:1])
@@ -92,90 +92,71 @@ def run(argv: list[str]) -> int:
     use_font_chain(app)  # before any widget (each takes the application font when made); logged
     wheel_guard.install(app)  # before any widget: the wheel changes only a focused box
     screen_fit.install(app)   # every dialog fits the screen it opens on
-    window_ref: list[MainWindow] = []
+    window = MainWindow(settings=Settings())
 
     def unsaved() -> dict[str, str]:
         out: dict[str, str] = {}
-        for w in window_ref:
-            for panel in w.tabs.tickets():
+        if window.attached:
+            for panel in window.tabs.tickets():
                 if panel.is_dirty():
                     out[panel.number] = repr(panel.changes()) + "\n" + panel.timeline.draft()
         return out
 
     def tell(msg: str) -> None:
-        QMessageBox.critical(None, "Desk", redact(msg, secrets))
+        QMessageBox.critical(window, "Desk", redact(msg, secrets))
 
     crash.install(log_file, unsaved, tell)
 
     def ask_password(key: str) -> str | None:
         # Asked once; desk.connection stores it in the system keyring.
-        text, ok = QInputDialog.getText(None, "Sign in to Desk", f"Database password for {key}:",
+        text, ok = QInputDialog.getText(window, "Sign in to Desk", f"Database password for {key}:",
                                         QLineEdit.EchoMode.Password)
         return text if ok and text else None
 
-    target = choose(_database_arg(argv))
-    secrets.extend(p for p in (target.url.password,) if p)
-    try:
-        db = open_database(target, prompt=ask_password)
-        secrets.extend(p for p in (db.engine.url.password,) if p)
-        services = Services.over(db)
-        actor = services.staff.resolve_actor()
-    except DeskError as exc:
-        message = redact(str(exc), secrets)
-        QMessageBox.critical(None, "Desk cannot start", message)
-        print(f"desk: {message}", file=sys.stderr)
-        return 2
-    log.info("signed in as %s on %s", actor.username, db.description)
-    ctx = build_context(services, actor, TaskRunner(), Settings(), Dialogs(), db.description, services.site)
-    window = MainWindow(ctx)
-    window_ref.append(window)
-    live = LiveBridge(services, window)
-    live.changed.connect(ctx.changes.publish)
-    live.state_changed.connect(window.on_live_state)
-    live.start()
-    mail = MailDelivery(services, parent=window, actor=actor)   # supervisors also read the mailbox
-    mail.state_changed.connect(window.on_mail_state)
-    mail.delivered.connect(window.on_mail_delivered)
-    ctx.changes.changed.connect(lambda _change: mail.send_now())   # a change may have queued mail
-    mail.start()
-    install_features(window, ctx)
-    # The SLA alert job: this workstation holds it or stands by (technicians and up).
-    watch = SlaWatch(services, actor, parent=window)
-    watch.state_changed.connect(window.on_sla_watch_state)
-    watch.recorded.connect(lambda _ids: window.notifications.poll())
-    watch.start()
-    if startup_trace.enabled():
-        _trace_start_up(app, window)
+    opener = DeskOpener(ask_password, secrets, window)
+    if startup_trace.enabled():   # first: its "opened" mark comes before the window is attached
+        _trace_start_up(app, window, opener)
+    start = Start(window, opener, _database_arg(argv), secrets)
     window.show()
+    startup_trace.mark("frame")
+    # The opening starts once the frame has been painted (the event loop's first round).
+    QTimer.singleShot(0, start.begin)
     try:
-        return int(app.exec())
+        code = int(app.exec())
     finally:
-        watch.stop()
-        mail.stop()
-        live.stop()
-        ctx.runner.wait(3000)
-        db.dispose()
+        start.stop()
+    if not start.opened:   # the desk was never opened: say so in the exit status, as before
+        return 2
+    return code
 
 
-def _trace_start_up(app: Any, window: Any) -> None:
-    """The start-up benchmark's marks: shown (after the event loop's first round) and the
-    first rows of the view the window opens on."""
+def _trace_start_up(app: Any, window: Any, opener: Any) -> None:
+    """The start-up benchmark's marks: shown (after the event loop's first round), the
+    first rows of the view the window opens on (once it is attached), and the longest the
+    GUI thread kept the event loop waiting in between."""
     from PySide6.QtCore import QTimer
 
     from ui import startup_trace
 
     QTimer.singleShot(0, lambda: startup_trace.mark("shown"))
+    stall = startup_trace.StallMeter(app)
     seen: list[bool] = []
+    opener.opened.connect(lambda _desk: startup_trace.mark("opened", stall_ms=stall.lap()))
 
     def rows(*_args: object) -> None:
         if seen:
             return
         seen.append(True)
-        startup_trace.mark("rows")
+        startup_trace.mark("rows", stall_ms=stall.stop())
         if startup_trace.quit_after_rows():
             QTimer.singleShot(0, window.close)
 
-    window.area.model.loaded.connect(rows)
+    def attached() -> None:
+        startup_trace.mark("attached")
+        if not seen:
+            window.area.model.loaded.connect(rows)
+
+    window.attached_to_desk.connect(attached)
 
 
 def _database_arg(argv: list[str]) -> str | None:

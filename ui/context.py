@@ -1,4 +1,4 @@
-"""Everything a window needs, built once in ui/app.py and passed in through constructors.
+"""Everything a window needs, built once in ui/start.py and passed in through constructors.
 
 The services come from the composition root (desk.bootstrap); this adds what only the UI
 has: who is signed in, the task runner, settings and the dialog seam."""

@@ -2,7 +2,7 @@
 
 Changes arriving within a few milliseconds of each other (a burst of saves, a bulk
 edit) are merged into one ``Change`` per kind (incidents, problem records), so a view
-re-reads once. ``ui/app.py`` connects ``changed`` to the window's change hub, where
+re-reads once. ``ui/start.py`` connects ``changed`` to the window's change hub, where
 these meet the changes made here.
 """
 from __future__ import annotations

@@ -15,17 +15,17 @@ puts it on the main toolbar too, after the table's own buttons), and
 ``window.add_panel(title, widget)`` to add a page among the open records
 (``window.show_panel`` brings it forward again; ``window.open_panel(key, title, make)`` for a
 feature's one page of its kind, kept when its tab closes), and ``window.register_page(key, name, show)``
-to list it in the navigation. ui/app.py calls the installers of ``ui.features`` after the
+to list it in the navigation. ui/start.py calls the installers of ``ui.features`` after the
 window is built.
 """
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -40,30 +40,43 @@ from PySide6.QtWidgets import (
 from desk.rules import labels
 from ui import settings as S
 from ui import theme
-from ui.actions import ACTIONS, MENUS, ActionSpec, refresh_icons, set_icon, tooltip
-from ui.context import DeskContext
+from ui.actions import ACTIONS, ICON_PROPERTY, MENUS, ActionSpec, refresh_icons, tooltip
 from ui.errors import describe
-from ui.incidents.page import TicketPage
-from ui.problems.detail import ProblemDetailPanel
-from ui.problems.list_view import ProblemListView
-from ui.queue.area import QueueArea
-from ui.queue.model import QueueModel
-from ui.queue.view import QueueView
-from ui.queue.views_panel import PAGE_PREFIX, ViewEntry, ViewsPanel
-from ui.record_tab import RecordTab
-from ui.tabs import RecordTabs
+from ui.frame import NavigationPlaceholder, OpeningPage
+
+# The window's frame (this module, ui.opening, ui.actions, ui.settings) imports neither the
+# database layer nor the services: ui/app.py shows it before they are imported (issue 14).
+# The parts that read the desk come with ``attach`` (tests/ui/test_startup.py).
+if TYPE_CHECKING:
+    from ui.context import DeskContext
+    from ui.incidents.page import TicketPage
+    from ui.problems.detail import ProblemDetailPanel
+    from ui.queue.model import QueueModel
+    from ui.queue.view import QueueView
+    from ui.queue.views_panel import ViewEntry
+    from ui.record_tab import RecordTab
+    from ui.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
+    """Built in two steps: the frame (``MainWindow(settings=…)``: title, menus, the
+    navigation's place, the main area saying "Opening the desk…", the geometry the user
+    left), shown at once; then ``attach(ctx)`` once the desk is open, which puts in the
+    parts that read it. ``MainWindow(ctx)`` does both."""
 
-    def __init__(self, ctx: DeskContext) -> None:
+    attached_to_desk = Signal()     # attach is done: the parts that read the desk are in
+
+    def __init__(self, ctx: DeskContext | None = None, *, settings: Settings | None = None) -> None:
         super().__init__()
-        self.ctx = ctx
+        chosen = ctx.settings if ctx is not None else settings
+        if chosen is None:
+            raise TypeError("MainWindow needs a DeskContext, or the settings to show its frame with")
+        self.settings: Settings = chosen
         theme.follow_scheme()   # before the icons are drawn: they take the palette's colours
         self.setObjectName("MainWindow")
-        self.setWindowTitle(f"Desk — {ctx.actor.display_name}")
+        self.setWindowTitle("Desk")
         self.setAccessibleName("Desk main window")
         self._menus: dict[str, QMenu] = {}
         self.actions_by_key: dict[str, QAction] = {}
@@ -72,6 +85,7 @@ class MainWindow(QMainWindow):
         self._panels: dict[str, QWidget] = {}               # open_panel's, by key
         self._page_widgets: dict[str, QWidget] = {}         # what each navigation page shows
         self._queue_highlight: str | None = None            # the view highlighted before a page was
+        self._attached = False
         self.toolbar = QToolBar("Main toolbar", self)
         self.toolbar.setObjectName("MainToolbar")    # saveState() needs a name
         self.toolbar.setAccessibleName("Main toolbar")
@@ -81,37 +95,35 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         self._feature_on_toolbar = False
+        self._blank: QIcon | None = None
+        for title in MENUS:
+            self._menus[title] = self.menuBar().addMenu(title)
+        # The menus and the toolbar as they will be, greyed until the desk is open: nothing
+        # moves when it is (the icons come a round after attach, in the room kept for them).
+        self._build_actions()
+        for action in self.actions_by_key.values():
+            action.setEnabled(False)
 
-        self.views = ViewsPanel(ctx, self, initial=ctx.settings.get(S.LAST_VIEW))
-        self.area = QueueArea(ctx, self)
-        # The Problems view lists problem records, not incidents: its own table in the centre.
-        self.problems = ProblemListView(ctx, self)
+        # The frame's stand-ins, replaced in place by attach: the splitter keeps their sizes.
+        self.opening = OpeningPage(self)
         self.centre = QStackedWidget(self)
-        self.centre.addWidget(self.area)
-        self.centre.addWidget(self.problems)
-        self.tabs = RecordTabs(ctx, self)
-        self.tabs.count_changed.connect(lambda _n: self._arrange())
-        self.tabs.currentChanged.connect(lambda _i: self._sync_navigation())
-        # Open records are full pages in the queue's place (the queue is Ctrl+2 away), or,
-        # when the user prefers, beside it.
-        self.split_view = bool(ctx.settings.get(S.SPLIT_VIEW))
+        self.centre.addWidget(self.opening)
+        self.split_view = bool(self.settings.get(S.SPLIT_VIEW))
         self._records_in_front = False
-
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        for part in (self.views, self.centre, self.tabs):
+        records = QWidget(self)
+        records.setVisible(False)
+        for part in (NavigationPlaceholder(self.settings.get(S.LAST_VIEW), self), self.centre, records):
             self.splitter.addWidget(part)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([210, 820, 560])
         self.setCentralWidget(self.splitter)
 
         # Status bar: rows, connection, who, live-update state
         self.status_rows = QLabel("")
-        self.status_connection = QLabel(ctx.connection)
+        self.status_connection = QLabel("")
         self.status_connection.setAccessibleName("Connection")
-        self.status_user = QLabel(f"{ctx.actor.display_name} ({labels.roles(ctx.actor.roles)})")
+        self.status_user = QLabel("")
         self.status_user.setAccessibleName("Signed in as")
-        self.status_live = QLabel("live updates: starting…")
+        self.status_live = QLabel("")
         self.status_live.setAccessibleName("Live update state")
         self.status_mail = QLabel("")
         self.status_mail.setAccessibleName("E-mail delivery")
@@ -125,8 +137,46 @@ class MainWindow(QMainWindow):
         for w in (self.status_rows, self.status_mail, self.status_sla, self.status_connection, self.status_user,
                   self.status_live):
             self.statusBar().addPermanentWidget(w)
+        self._restore_state()
+        if ctx is not None:
+            self.attach(ctx)
 
-        self._build_actions()
+    def attach(self, ctx: DeskContext) -> None:
+        """The desk is open: put in the navigation, the queue, the Problems list and the
+        records' tabs in the frame's places, and the actions."""
+        from ui.problems.list_view import ProblemListView
+        from ui.queue.area import QueueArea
+        from ui.queue.views_panel import ViewsPanel
+        from ui.tabs import RecordTabs
+
+        if self._attached:
+            raise RuntimeError("the main window is attached to a desk already")
+        self._attached = True
+        self.ctx = ctx
+        self.setWindowTitle(f"Desk — {ctx.actor.display_name}")
+        self.views = ViewsPanel(ctx, self, initial=ctx.settings.get(S.LAST_VIEW))
+        self.area = QueueArea(ctx, self)
+        # The Problems view lists problem records, not incidents: its own table in the centre.
+        self.problems = ProblemListView(ctx, self)
+        self.centre.addWidget(self.area)
+        self.centre.addWidget(self.problems)
+        self.centre.setCurrentWidget(self.area)
+        self.tabs = RecordTabs(ctx, self)
+        self.tabs.count_changed.connect(lambda _n: self._arrange())
+        self.tabs.currentChanged.connect(lambda _i: self._sync_navigation())
+        for index, part in ((0, self.views), (2, self.tabs)):
+            stand_in = self.splitter.replaceWidget(index, part)
+            if stand_in is not None:
+                stand_in.deleteLater()
+        self._restore_splitter()   # again, for the parts: the records' stand-in was hidden, so it had no width
+        self._arrange()
+
+        self.status_connection.setText(ctx.connection)
+        self.status_user.setText(f"{ctx.actor.display_name} ({labels.roles(ctx.actor.roles)})")
+        self.status_live.setText("live updates: starting…")
+
+        for action in self.actions_by_key.values():
+            action.setEnabled(True)
         self.views.view_chosen.connect(self._on_view_chosen)
         self.views.page_chosen.connect(lambda key: self._pages[key]())
         self.area.ticket_opened.connect(self.open_ticket)
@@ -140,7 +190,13 @@ class MainWindow(QMainWindow):
         self.area.back_to_view.connect(self._on_back_to_view)
         self.area.model.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
         self.problems.problem_opened.connect(self.open_problem)
-        self._restore_state()
+        QTimer.singleShot(0, self, lambda: refresh_icons(self.actions_by_key.values()))
+        self.attached_to_desk.emit()
+
+    @property
+    def attached(self) -> bool:
+        """Whether the desk is open in this window (the frame alone shows "Opening the desk…")."""
+        return self._attached
 
     # The parts tests and features reach by their old names.
     @property
@@ -232,37 +288,36 @@ class MainWindow(QMainWindow):
 
     # -- actions -------------------------------------------------------------------------
     def _handlers(self) -> dict[str, Callable[[], object]]:
-        """What each action of ``ui.actions.ACTIONS`` does here."""
+        """What each action of ``ui.actions.ACTIONS`` does here: built with the frame, so
+        each reaches the parts when triggered (the actions are enabled once attached)."""
         return {
             "new_incident": self.new_incident,
-            "search": self.area.focus_search,
-            "scan": self.area.scan.setFocus,
+            "search": lambda: self.area.focus_search(),
+            "scan": lambda: self.area.scan.setFocus(),
             "next_ticket": lambda: self.step(+1),
             "previous_ticket": lambda: self.step(-1),
             "open_selected": self.open_selected,
-            "assign_to_me": lambda: self._on_ticket(TicketPage.assign_to_me),
-            "comment": lambda: self._on_ticket(TicketPage.comment),
-            "work_note": lambda: self._on_ticket(TicketPage.work_note),
-            "canned_reply": lambda: self._on_ticket(TicketPage.canned_reply),
+            "assign_to_me": lambda: self._on_ticket(lambda page: page.assign_to_me()),
+            "comment": lambda: self._on_ticket(lambda page: page.comment()),
+            "work_note": lambda: self._on_ticket(lambda page: page.work_note()),
+            "canned_reply": lambda: self._on_ticket(lambda page: page.canned_reply()),
             # Saving and changing status are record-tab operations: a problem tab does them too.
-            "save": lambda: self._on_record(RecordTab.save),
-            "change_status": lambda: self._on_record(RecordTab.change_status),
+            "save": lambda: self._on_record(lambda tab: tab.save()),
+            "change_status": lambda: self._on_record(lambda tab: tab.change_status()),
             "close_tab": lambda: self.tabs.close_tab(self.tabs.currentIndex()),
-            "go_views": self.views.list.setFocus,
+            "go_views": lambda: self.views.list.setFocus(),
             "go_queue": self.show_queue,
             "go_ticket": self._focus_ticket,
             "show_in_queue": self.show_in_queue,
             "split_view": lambda: self.set_split_view(not self.split_view),
             "refresh": self.refresh,
             "save_view": self.save_view_as,
-            "delete_view": self.views.delete_current,
+            "delete_view": lambda: self.views.delete_current(),
             "quit": self.close,
             "shortcuts": self.show_shortcuts,
         }
 
     def _build_actions(self) -> None:
-        for title in MENUS:
-            self._menus[title] = self.menuBar().addMenu(title)
         handlers = self._handlers()
         declared = {spec.key for spec in ACTIONS}
         if declared != set(handlers):
@@ -272,12 +327,16 @@ class MainWindow(QMainWindow):
             self.actions_by_key[spec.key] = self._action(spec, handlers[spec.key])
         split = self.actions_by_key["split_view"]
         split.setCheckable(True)
-        split.setChecked(self.split_view)
+        split.setChecked(bool(self.settings.get(S.SPLIT_VIEW)))
 
     def _action(self, spec: ActionSpec, handler: Callable[[], object]) -> QAction:
         action = QAction(spec.text, self)
         if spec.icon:
-            set_icon(action, spec.icon)
+            # Drawn on the event loop's next round (attach): the icon font's first load is
+            # most of attach's time, and the window answers in between (issue 14). A tool
+            # button leaves the icon's room empty until then: nothing moves.
+            action.setProperty(ICON_PROPERTY, spec.icon)
+            action.setIcon(self._blank_icon())   # keeps the room: a button without an icon is lower
         if (keys := spec.key_sequence()) is not None:
             action.setShortcut(keys)
         action.setToolTip(spec.tip or spec.plain_text)
@@ -289,10 +348,19 @@ class MainWindow(QMainWindow):
             self._add_to_toolbar(action)
         return action
 
+    def _blank_icon(self) -> QIcon:
+        if self._blank is None:
+            pixmap = QPixmap(self.toolbar.iconSize())
+            pixmap.fill(Qt.GlobalColor.transparent)
+            self._blank = QIcon(pixmap)
+        return self._blank
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            # Light <-> dark: the icons were drawn in the old text colour.
+        if event.type() == QEvent.Type.PaletteChange and self._attached:
+            # Light <-> dark: the icons were drawn in the old text colour. (The frame's are
+            # blank, and drawn once attached: before, qtawesome may be being imported by
+            # the opening thread.)
             refresh_icons(self.actions())
 
     def action(self, key: str) -> QAction:
@@ -335,6 +403,8 @@ class MainWindow(QMainWindow):
     def _sync_navigation(self) -> None:
         """The navigation shows where the user is: a feature's page when it fills the main
         area, else the view the queue shows (as it was when the page came forward)."""
+        from ui.queue.views_panel import PAGE_PREFIX
+
         front = self.tabs.currentWidget() if (self._records_in_front and not self.split_view) else None
         page = next((key for key, w in self._page_widgets.items() if w is front), None) if front is not None else None
         current = self.views.current_key()
@@ -447,6 +517,8 @@ class MainWindow(QMainWindow):
 
     def _on_record(self, operation: Callable[[RecordTab], None]) -> None:
         """Run a record-tab operation on the current ticket or problem tab."""
+        from ui.problems.detail import ProblemDetailPanel
+
         current = self.tabs.currentWidget()
         if isinstance(current, ProblemDetailPanel):
             operation(current)
@@ -456,6 +528,8 @@ class MainWindow(QMainWindow):
     def _on_ticket(self, operation: Callable[[TicketPage], None]) -> None:
         """Run a ticket operation on the current ticket tab (opening the queue's selection
         when no ticket tab is current)."""
+        from ui.problems.detail import ProblemDetailPanel
+
         if isinstance(self.tabs.currentWidget(), ProblemDetailPanel):
             self.statusBar().showMessage("That action is for incidents; this tab is a problem.", 5000)
             return
@@ -523,19 +597,27 @@ class MainWindow(QMainWindow):
         self.ctx.dialogs.error(self, "Desk", describe(exc))
 
     def _restore_state(self) -> None:
-        if self.ctx.settings.get(S.GEOMETRY).isEmpty():
+        if self.settings.get(S.GEOMETRY).isEmpty():
             self.resize(1500, 900)
-        S.restore_geometry(self.ctx.settings, self)
-        state = self.ctx.settings.get(S.SPLITTER)
+        S.restore_geometry(self.settings, self)
+        self._restore_splitter()
+
+    def _restore_splitter(self) -> None:
+        # The stretch is each part's own size policy: set again once the parts replace the stand-ins.
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([210, 820, 560])
+        state = self.settings.get(S.SPLITTER)
         if state and not state.isEmpty():
             self.splitter.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.tabs.before_quit(self.close):   # unsaved edits: Save, Discard or Cancel
+        if self._attached and not self.tabs.before_quit(self.close):   # unsaved edits: Save, Discard or Cancel
             event.ignore()
             return
-        S.save_geometry(self.ctx.settings, self)
-        self.ctx.settings.set(S.SPLITTER, self.splitter.saveState())
-        self.area.queue.save_layout()
-        self.ctx.settings.sync()
+        S.save_geometry(self.settings, self)
+        self.settings.set(S.SPLITTER, self.splitter.saveState())
+        if self._attached:
+            self.area.queue.save_layout()
+        self.settings.sync()
         super().closeEvent(event)

@@ -15,12 +15,17 @@ import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import DBAPIError
-
-from desk.cli.context import CliContext
 from desk.errors import DeskError, classify
-from desk.redaction import RedactingFilter, redact
+from desk.redaction import RedactingFilter, Secrets, redact
+
+if TYPE_CHECKING:
+    from desk.cli.context import CliContext
+
+# What a GUI start imports before its window is on screen is kept small (issue 14): the
+# commands' context (the database layer, SQLAlchemy, every service) is imported by a
+# command, and the window imports it itself once its frame shows.
 
 COMMAND_MODULES = [
     "desk.cli.db_cmd",
@@ -131,17 +136,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = parser.parse_args(argv)
         except SystemExit as exc:  # --help, or a usage error already printed: its exit code (2)
             return exc.code if isinstance(exc.code, int) else 2
+    if args.command is None:
+        # The window masks the passwords it learns in its own log handlers; the console
+        # handler masks any inside a URL or conninfo.
+        with _console_log(args, tuple):
+            return launch_gui(argv)
+    from desk.cli.context import CliContext
+
     ctx = CliContext(args)
-    with _console_log(args, ctx):
+    with _console_log(args, ctx.secrets):
         try:
-            if args.command is None:
-                return launch_gui(argv)
             return _run(args, ctx)
         finally:
             ctx.close()
 
 
 def _run(args: argparse.Namespace, ctx: CliContext) -> int:
+    from sqlalchemy.exc import DBAPIError
+
     def fail(message: str, code: int) -> int:
         # Errors may quote a connection URL: nothing printed may show a password.
         if args.debug:
@@ -192,7 +204,7 @@ class _OncePerCommand(logging.Filter):
 
 
 @contextmanager
-def _console_log(args: argparse.Namespace, ctx: CliContext) -> Iterator[None]:
+def _console_log(args: argparse.Namespace, secrets: Secrets) -> Iterator[None]:
     """Warnings on stderr while the command runs, each once, passwords masked.
 
     ``--quiet`` (global, or a command's own such as ``report sla --quiet`` for cron)
@@ -202,7 +214,7 @@ def _console_log(args: argparse.Namespace, ctx: CliContext) -> Iterator[None]:
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     quiet = getattr(args, "quiet", False)
     handler.setLevel(logging.DEBUG if args.debug else logging.ERROR if quiet else logging.WARNING)
-    handler.addFilter(RedactingFilter(ctx.secrets))
+    handler.addFilter(RedactingFilter(secrets))
     handler.addFilter(_OncePerCommand())
     root = logging.getLogger()
     previous = root.level

@@ -147,7 +147,7 @@ def test_dashboard_shows_and_refreshes(ctx: DeskContext, qtbot, clock) -> None: 
 def test_main_window_gets_reports_for_supervisors_only(ctx: DeskContext, window, services, admin) -> None:  # type: ignore[no-untyped-def]
     from ui import features
 
-    assert install in features.INSTALLERS  # ui/app.py runs it at start
+    assert install in features.INSTALLERS  # ui/start.py runs it at start
     install(window, ctx)
     titles = [a.text() for a in window.menu("&Reports").actions()]
     assert titles == ["&SLA report…", "Supervisor &dashboard"]
