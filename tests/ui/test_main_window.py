@@ -480,14 +480,16 @@ def test_start_up_with_worker_threads_restores_the_last_view_and_keeps_a_page_ch
         w.show()
         return w, runner
 
+    # Real worker threads on a machine the other test process shares: generous waits.
     w, runner = started("unassigned")
-    qtbot.waitUntil(lambda: w.views.current_key() == "unassigned" and w.queue_model.rowCount() > 0)
+    qtbot.waitUntil(lambda: w.views.current_key() == "unassigned" and w.queue_model.rowCount() > 0,
+                    timeout=20_000)
     assert runner.wait(10_000)
 
     w, runner = started("all_open")
     w.views.page_chosen.emit("dashboard")            # clicked before the views were read
     assert runner.wait(10_000)
-    qtbot.waitUntil(lambda: w.queue_model.rowCount() == len(tickets))   # the queue got its view...
+    qtbot.waitUntil(lambda: w.queue_model.rowCount() == len(tickets), timeout=20_000)   # the queue got its view...
     assert w.tabs.isVisible() and w.tabs.currentWidget().accessibleName() != "Open tickets"
     assert w.views.current_key() == "page:dashboard"                   # ...and the page stayed in front
     assert runner.wait(10_000)
