@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from PySide6.QtCore import Qt, Signal
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -73,6 +74,10 @@ class RecordTab(QScrollArea):
         self._writes_in_flight = 0      # our own writes not yet answered
         self._error_field: str | None = None
         self._missed: tuple[int | None] | None = None   # a change heard meanwhile (its version)
+        # What the reads for the record shown now are owned by: a tab reused for another
+        # record (ui.tabs keeps closed ticket pages to refill) drops this token, and the
+        # runner then drops every answer still coming for the record it showed before.
+        self.opening = QObject(self)
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName(f"{self.kind.capitalize()} {number}")
@@ -178,7 +183,46 @@ class RecordTab(QScrollArea):
             if shown is not None:
                 self._show_error(*shown)
 
-        self.ctx.runner.read(lambda: self._load(number), loaded, self._on_load_failed, owner=self)
+        self.ctx.runner.read(lambda: self._load(number), loaded, self._on_load_failed, owner=self.opening)
+
+    # -- reuse -------------------------------------------------------------------------
+    def reusable(self) -> bool:
+        """Whether the tab may be emptied and kept to show another record: none of its
+        writes is waiting for an answer (their callbacks would act on the next record)."""
+        return not self._writes_in_flight
+
+    def retire(self) -> None:
+        """Empty the tab of its record: every field, list, draft, error and pending answer
+        (the reads still under way are dropped), as a tab just made; ``show_record`` fills
+        it again."""
+        shiboken6.delete(self.opening)      # now, not later: an answer may be queued already
+        self.opening = QObject(self)
+        self.detail = None
+        self._missed = None
+        self._error_field = None
+        self.blocked_reasons = []
+        self.error.clear()
+        self.error.hide()
+        self.banner.clear()
+        self.banner.hide()
+        for w in self.fields.values():
+            w.setStyleSheet("")
+            w.setEnabled(True)
+        self._clear_status()
+        self._clear()
+        self.verticalScrollBar().setValue(0)
+        if (focused := self.focusWidget()) is not None:
+            focused.clearFocus()
+
+    def show_record(self, number: str) -> None:
+        """Show ``number`` in this (retired) tab: what a new tab for it would show."""
+        self.number = number
+        self.setAccessibleName(f"{self.kind.capitalize()} {number}")
+        self.header.setText(f"<b>{number}</b> loading…")
+        self.reload()
+
+    def _clear(self) -> None:
+        """The subclass's part of ``retire``: its own sections emptied."""
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self._show_error(describe(exc))
@@ -206,10 +250,7 @@ class RecordTab(QScrollArea):
 
     def _fill_status(self, options: Sequence[StatusMove], current: str) -> None:
         """A button for each legal move; the others, with why, under "Why not others?"."""
-        while (item := self.status_row.takeAt(0)) is not None:
-            if (w := item.widget()) is not None:
-                w.deleteLater()
-        self.status_buttons = {}
+        self._clear_status()
         blocked = []
         for opt in options:
             if not opt.allowed:
@@ -230,6 +271,12 @@ class RecordTab(QScrollArea):
         why.setStyleSheet("color:#555; text-decoration: underline dotted;")
         self.status_row.addWidget(why, (len(self.status_buttons) + 2) // 3 + 1, 0, 1, 3)
         self.blocked_reasons = blocked
+
+    def _clear_status(self) -> None:
+        while (item := self.status_row.takeAt(0)) is not None:
+            if (w := item.widget()) is not None:
+                w.deleteLater()
+        self.status_buttons = {}
 
     # -- writes --------------------------------------------------------------------------
     def run(self, op: WriteOp[Any], done: Callable[[Any], None] | None = None) -> None:
