@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.benchmarks.gui_bench import (
@@ -33,6 +34,8 @@ from tests.benchmarks.gui_bench import (
     over,
     percentile,
 )
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 OPENS = int(os.environ.get("DESK_BENCH_OPENS", "20"))
 IDLE_SECONDS = 1.5
@@ -66,6 +69,8 @@ def test_opening_tickets_in_a_row_keeps_the_gui_thread_ticking(qapp: Any, qtbot:
     beat.start()
     filled_ms: list[float] = []
     per_open: list[tuple[str, float, int]] = []
+    opening: list[float] = []                     # the gaps from each open to its page painted
+    closing: list[float] = []                     # the gaps from each close to the queue painted
     for number in numbers:
         before = len(beat.gaps)
         started = time.perf_counter()
@@ -74,22 +79,28 @@ def test_opening_tickets_in_a_row_keeps_the_gui_thread_ticking(qapp: Any, qtbot:
                         timeout=60_000)
         filled_ms.append((time.perf_counter() - started) * 1000)
         _settle(qtbot, 0.15)                      # the filled page is laid out and painted
+        mine = beat.gaps[before:]
+        opening += mine
+        per_open.append((number, max(mine, default=0.0), len(over(mine))))
+        before = len(beat.gaps)
         window.close_tab(window.tabs.indexOf(page))
         _settle(qtbot, 0.1)
-        mine = beat.gaps[before:]
-        per_open.append((number, max(mine, default=0.0), len(over(mine))))
+        closing += beat.gaps[before:]
     gaps = beat.stop()
     assert runner.wait(30_000)
 
-    stalls = over(gaps)
+    stalls = over(opening)
     idle_stalls = over(idle)
     print(f"\nopening {OPENS} tickets in a row (open, fill, close), heartbeat every 1 ms on the GUI thread; "
           f"{model.rowCount():,} rows in the view, database {url.rsplit('/', 1)[-1]}; {load_average()}")
     for number, longest, n in per_open:
         print(f"  {number}: longest gap {longest:5.1f} ms, {n} gap(s) > {STALL_TARGET_MS:.0f} ms")
-    print(f"gaps > {STALL_TARGET_MS:.0f} ms: {len(stalls)} in {len(gaps)} ticks "
+    print(f"opening, gaps > {STALL_TARGET_MS:.0f} ms: {len(stalls)} in {len(opening)} ticks "
           f"({', '.join(f'{g:.0f}' for g in sorted(stalls, reverse=True)[:12]) or 'none'}); "
-          f"longest {max(gaps):.1f} ms (target <= {STALL_TARGET_MS:.0f} ms; ratio {max(gaps) / STALL_TARGET_MS:.2f})")
+          f"longest {max(opening):.1f} ms (target <= {STALL_TARGET_MS:.0f} ms; "
+          f"ratio {max(opening) / STALL_TARGET_MS:.2f}; to the floor {max(opening) / max(idle):.1f}x)")
+    print(f"closing (the queue shown again), gaps > {STALL_TARGET_MS:.0f} ms: {len(over(closing))}, "
+          f"longest {max(closing):.1f} ms; all {len(gaps)} ticks: longest {max(gaps):.1f} ms")
     print(f"floor, idle in the same run ({IDLE_SECONDS:.1f} s): longest gap {max(idle):.1f} ms, "
           f"{len(idle_stalls)} gap(s) > {STALL_TARGET_MS:.0f} ms, median {statistics.median(idle):.2f} ms")
     print(f"open to filled: p50 {percentile(filled_ms, 50):.0f} ms, p99 {percentile(filled_ms, 99):.0f} ms, "
