@@ -70,6 +70,9 @@ class RecordTab(QScrollArea):
         self.detail: Any = None
         self.fields: dict[str, QWidget] = {}
         self.status_buttons: dict[str, QPushButton] = {}
+        self._move_buttons: list[QPushButton] = []    # made once, relabelled (_fill_status)
+        self._status_moves: list[Any] = []            # the move each shown button makes
+        self._why_not: QLabel | None = None
         self.blocked_reasons: list[str] = []
         self._writes_in_flight = 0      # our own writes not yet answered
         self._error_field: str | None = None
@@ -249,34 +252,53 @@ class RecordTab(QScrollArea):
         return bool(self.changes())
 
     def _fill_status(self, options: Sequence[StatusMove], current: str) -> None:
-        """A button for each legal move; the others, with why, under "Why not others?"."""
-        self._clear_status()
+        """A button for each legal move; the others, with why, under "Why not others?".
+
+        The buttons and the label are made once and relabelled on each fill (a new
+        ticket, a reload after a write): a button made anew is polished, laid out and
+        shown by Qt in a later turn of the event loop, milliseconds each on the GUI thread."""
+        self.status_buttons = {}
+        self._status_moves = []
         blocked = []
         for opt in options:
             if not opt.allowed:
                 blocked.append(f"{opt.label}: {opt.why_not}")
                 continue
-            b = QPushButton(f"→ {opt.label}")
+            n = len(self._status_moves)
+            if n == len(self._move_buttons):
+                b = QPushButton()
+                b.clicked.connect(lambda _=False, i=n: self.transition(self._status_moves[i]))
+                self.status_row.addWidget(b, n // 3, n % 3)
+                self._move_buttons.append(b)
+            b = self._move_buttons[n]
+            b.setText(f"→ {opt.label}")
             b.setAccessibleName(f"Move to {opt.label}")
             b.setToolTip(f"Move to {opt.label}" + self._move_hint(opt))
-            b.clicked.connect(lambda _=False, o=opt: self.transition(o))
-            n = len(self.status_buttons)
-            self.status_row.addWidget(b, n // 3, n % 3)
+            b.show()
+            self._status_moves.append(opt)
             self.status_buttons[opt.status] = b
+        for b in self._move_buttons[len(self._status_moves):]:
+            b.hide()
         text, tip = self._why_not_text(blocked, current)
-        why = QLabel(text)
+        why = self._why_not
+        if why is None:
+            why = self._why_not = QLabel()
+            why.setAccessibleName("Unavailable status changes")
+            why.setStyleSheet("color:#555; text-decoration: underline dotted;")
+        why.setText(text)
         why.setToolTip(tip)
-        why.setAccessibleName("Unavailable status changes")
         why.setAccessibleDescription("\n".join(blocked))
-        why.setStyleSheet("color:#555; text-decoration: underline dotted;")
         self.status_row.addWidget(why, (len(self.status_buttons) + 2) // 3 + 1, 0, 1, 3)
+        why.show()
         self.blocked_reasons = blocked
 
     def _clear_status(self) -> None:
-        while (item := self.status_row.takeAt(0)) is not None:
-            if (w := item.widget()) is not None:
-                w.deleteLater()
+        for b in self._move_buttons:
+            b.hide()
+        if self._why_not is not None:
+            self._why_not.hide()
         self.status_buttons = {}
+        self._status_moves = []
 
     # -- writes --------------------------------------------------------------------------
     def run(self, op: WriteOp[Any], done: Callable[[Any], None] | None = None) -> None:
