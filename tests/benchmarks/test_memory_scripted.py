@@ -175,11 +175,13 @@ def test_scripted_use_keeps_the_gui_process_within_its_memory(qapp: Any, qtbot: 
     end = samples[-1][2]
     steady = [(a, m) for _t, a, m in samples if a >= after_first_round]
     slope = _slope_per_100(steady)
+    late = _slope_per_100(steady[len(steady) // 2:])     # once the caches are full: a leak's own slope
     print(f"\nscripted use for {samples[-1][0] / 60:.1f} min ({MINUTES:g} set): {rounds} rounds, {actions} actions "
           f"(views, scrolls, searches, tickets opened and closed, dashboard, SLA report; left out: {', '.join(sorted(SKIP)) or 'none'}); {model.rowCount():,} rows "
           f"in the last view, database {url.rsplit('/', 1)[-1]}; {load_average()}")
     print("RSS samples (min: MB): " + ", ".join(f"{t / 60:.1f}: {m:.0f}" for t, _a, m in samples))
     print(f"RSS start (idle window, the floor) {idle_mb:.0f} MB, peak {peak:.0f} MB, end {end:.0f} MB "
           f"(target <= {TARGET_MB:.0f} MB; ratio {end / TARGET_MB:.2f}); growth after the first round "
-          f"{slope:+.2f} MB per 100 actions")
+          f"{slope:+.2f} MB per 100 actions, over the second half {late:+.2f} MB per 100 actions "
+          f"({actions / max(samples[-1][0] / 60, 1e-9):.0f} actions a minute)")
     assert rounds >= 1

@@ -32,6 +32,7 @@ class CannedReplies:
         ctx.runner.read(lambda: ctx.services.replies.available(ctx.actor), self._show, self._failed, owner=self.page.opening)
 
     def _show(self, replies: list[ReplyView]) -> None:
+        self.close()        # the last one goes: a page kept for reuse would gather menus
         menu = QMenu(self.page)
         menu.setAccessibleName("Canned replies")
         if not replies:

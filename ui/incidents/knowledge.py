@@ -66,10 +66,10 @@ class KnowledgeCard(QGroupBox):
         page is reused for another ticket, as if this one's tab had been deleted)."""
         self.label.clear()
         self.services, self.service = (), None
-        for window in (self.viewer, self.editor):
-            if window is not None:
-                window.close()
-                window.deleteLater()
+        # Every one opened (a second article opened keeps the first one's window open).
+        for window in self.findChildren(QDialog):
+            window.close()
+            window.deleteLater()
         self.viewer = self.editor = None
 
     def open_article(self, number: str) -> None:

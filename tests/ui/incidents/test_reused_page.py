@@ -132,3 +132,17 @@ def test_an_answer_for_the_ticket_before_is_dropped(window, ctx, tickets) -> Non
     assert page.detail is not None and page.detail.incident.number == tickets[3]
     assert tickets[3] in page.header.text() and tickets[4] not in page.header.text()
     assert page.form.f_title.text() == "Password reset loop"
+
+
+def test_the_article_windows_of_the_ticket_before_close_with_it(window, tickets, qtbot) -> None:  # type: ignore[no-untyped-def]
+    import shiboken6
+
+    tabs = window.tabs
+    page = window.open_ticket(tickets[1])
+    first, second = page.knowledge.new_article(), page.knowledge.new_article()   # two drafts open
+    assert first.isVisible() and second.isVisible()
+    tabs.close_tab(tabs.indexOf(page))
+    again = window.open_ticket(tickets[2])
+    assert again is page
+    qtbot.waitUntil(lambda: not shiboken6.isValid(first) and not shiboken6.isValid(second))
+    assert page.knowledge.editor is None and page.knowledge.viewer is None
