@@ -65,12 +65,15 @@ def test_opening_tickets_in_a_row_keeps_the_gui_thread_ticking(qapp: Any, qtbot:
     beat.start()
     _settle(qtbot, IDLE_SECONDS)
     idle = beat.stop()
+    beat_idle_cpu = list(beat.cpu_gaps)
 
     beat.start()
     filled_ms: list[float] = []
     per_open: list[tuple[str, float, int]] = []
     opening: list[float] = []                     # the gaps from each open to its page painted
+    opening_cpu: list[float] = []                 # the same, the GUI thread's time on a CPU
     closing: list[float] = []                     # the gaps from each close to the queue painted
+    closing_cpu: list[float] = []
     for number in numbers:
         before = len(beat.gaps)
         started = time.perf_counter()
@@ -81,27 +84,35 @@ def test_opening_tickets_in_a_row_keeps_the_gui_thread_ticking(qapp: Any, qtbot:
         _settle(qtbot, 0.15)                      # the filled page is laid out and painted
         mine = beat.gaps[before:]
         opening += mine
-        per_open.append((number, max(mine, default=0.0), len(over(mine))))
+        opening_cpu += beat.cpu_gaps[before:]
+        per_open.append((number, max(mine, default=0.0), max(beat.cpu_gaps[before:], default=0.0)))
         before = len(beat.gaps)
         window.close_tab(window.tabs.indexOf(page))
         _settle(qtbot, 0.1)
         closing += beat.gaps[before:]
+        closing_cpu += beat.cpu_gaps[before:]
     gaps = beat.stop()
     assert runner.wait(30_000)
 
-    stalls = over(opening)
+    stalls, cpu_stalls = over(opening), over(opening_cpu)
+    idle_cpu = beat_idle_cpu
     idle_stalls = over(idle)
     print(f"\nopening {OPENS} tickets in a row (open, fill, close), heartbeat every 1 ms on the GUI thread; "
           f"{model.rowCount():,} rows in the view, database {url.rsplit('/', 1)[-1]}; {load_average()}")
-    for number, longest, n in per_open:
-        print(f"  {number}: longest gap {longest:5.1f} ms, {n} gap(s) > {STALL_TARGET_MS:.0f} ms")
+    for number, longest, cpu in per_open:
+        print(f"  {number}: longest gap {longest:5.1f} ms on the clock, {cpu:5.1f} ms on a CPU")
     print(f"opening, gaps > {STALL_TARGET_MS:.0f} ms: {len(stalls)} in {len(opening)} ticks "
           f"({', '.join(f'{g:.0f}' for g in sorted(stalls, reverse=True)[:12]) or 'none'}); "
           f"longest {max(opening):.1f} ms (target <= {STALL_TARGET_MS:.0f} ms; "
           f"ratio {max(opening) / STALL_TARGET_MS:.2f}; to the floor {max(opening) / max(idle):.1f}x)")
+    print(f"opening, counted on a CPU (the GUI thread's own work): {len(cpu_stalls)} gap(s) > "
+          f"{STALL_TARGET_MS:.0f} ms ({', '.join(f'{g:.0f}' for g in sorted(cpu_stalls, reverse=True)[:12]) or 'none'}); "
+          f"longest {max(opening_cpu):.1f} ms (ratio to the target {max(opening_cpu) / STALL_TARGET_MS:.2f})")
     print(f"closing (the queue shown again), gaps > {STALL_TARGET_MS:.0f} ms: {len(over(closing))}, "
-          f"longest {max(closing):.1f} ms; all {len(gaps)} ticks: longest {max(gaps):.1f} ms")
-    print(f"floor, idle in the same run ({IDLE_SECONDS:.1f} s): longest gap {max(idle):.1f} ms, "
+          f"longest {max(closing):.1f} ms on the clock, {max(closing_cpu):.1f} ms on a CPU; "
+          f"all {len(gaps)} ticks: longest {max(gaps):.1f} ms")
+    print(f"floor, idle in the same run ({IDLE_SECONDS:.1f} s): longest gap {max(idle):.1f} ms "
+          f"({max(idle_cpu):.1f} ms on a CPU), "
           f"{len(idle_stalls)} gap(s) > {STALL_TARGET_MS:.0f} ms, median {statistics.median(idle):.2f} ms")
     print(f"open to filled: p50 {percentile(filled_ms, 50):.0f} ms, p99 {percentile(filled_ms, 99):.0f} ms, "
           f"max {max(filled_ms):.0f} ms (the read runs off the GUI thread; the heartbeat ticks meanwhile)")
