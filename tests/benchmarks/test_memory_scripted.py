@@ -65,15 +65,14 @@ def _action(window: Any, words: str) -> QAction:
 
 
 def test_scripted_use_keeps_the_gui_process_within_its_memory(qapp: Any, qtbot: QtBot, tmp_path: Path) -> None:
+    from db.engine import Database
+    from desk.bootstrap import Services
     from ui.context import build_context
     from ui.dialogs import ScriptedDialogs
     from ui.features import install_features
     from ui.main_window import MainWindow
     from ui.settings import Settings
     from ui.tasks import TaskRunner
-
-    from db.engine import Database
-    from desk.bootstrap import Services
 
     url = bench_url(tmp_path, tickets=20_000)
     db = Database.connect(url)
