@@ -28,6 +28,9 @@ R = TypeVar("R", bound=RecordTab)   # a record tab class: ticket or problem
 # the GUI thread (tens of milliseconds); refilling a page that exists is a few. Two: a
 # technician mostly opens one or two tickets at a time; more would only hold memory.
 POOL_SIZE = 2
+# A page is made ahead, in a quiet moment after a ticket opens, when none is kept: the next
+# ticket opened (a second tab, the next one stepped to) then finds one built and polished.
+SPARE_AFTER_MS = 400
 
 
 class RecordTabs(QTabWidget):
@@ -45,6 +48,7 @@ class RecordTabs(QTabWidget):
         self._saved_for_quit = False     # before_quit: every tab saved, the window may go
         self._kept: set[int] = set()     # panels closing only hides (keep): ids of their widgets
         self._pool: list[TicketPage] = []   # closed ticket pages, emptied, to reuse (POOL_SIZE)
+        self._spare_due = False             # a spare page is to be made (_make_spare)
         ctx.changes.changed.connect(self.on_change)
 
     def tabInserted(self, index: int) -> None:
@@ -64,8 +68,26 @@ class RecordTabs(QTabWidget):
             page = self._pool.pop()
             page.show_record(number)
             self.setCurrentIndex(self.addTab(page, number))
-            return page
-        return self._open(TicketPage, number, wire)
+        else:
+            page = self._open(TicketPage, number, wire)
+        if not self._pool and not self._spare_due:
+            self._spare_due = True
+            QTimer.singleShot(SPARE_AFTER_MS, self._make_spare)
+        return page
+
+    def _make_spare(self) -> None:
+        """One empty ticket page made and polished while nothing else happens (each step in
+        a turn of its own), kept in the pool for the next ticket opened."""
+        self._spare_due = False
+        if self._pool:
+            return
+        page = TicketPage(self.ctx, None, self)
+        page.hide()
+        page.open_problem_requested.connect(self.open_problem)
+        self._wire(page)
+        self._pool.append(page)
+        # Qt's first style polish of its widgets, otherwise paid when it is first shown.
+        QTimer.singleShot(0, page, page.ensurePolished)
 
     def open_problem(self, number: str) -> ProblemDetailPanel:
         return self._open(ProblemDetailPanel, number, lambda _tab: None)
@@ -78,10 +100,13 @@ class RecordTabs(QTabWidget):
                 return tab
         tab = cls(self.ctx, number, self)
         wire(tab)
-        tab.open_ticket_requested.connect(self.open_ticket)
-        tab.title_changed.connect(partial(self._set_title, tab))
+        self._wire(tab)
         self.setCurrentIndex(self.addTab(tab, number))
         return tab
+
+    def _wire(self, tab: RecordTab) -> None:
+        tab.open_ticket_requested.connect(self.open_ticket)
+        tab.title_changed.connect(partial(self._set_title, tab))
 
     def add_panel(self, title: str, widget: QWidget) -> int:
         index = self.addTab(widget, title)

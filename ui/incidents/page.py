@@ -59,12 +59,15 @@ class TicketPage(RecordTab):
     kind = "ticket"
     no_moves_message = "This ticket is final."
 
-    def __init__(self, ctx: DeskContext, number: str, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, number, parent)
+    def __init__(self, ctx: DeskContext, number: str | None, parent: QWidget | None = None) -> None:
+        """The page of ``number``; with None, an empty page made ahead of need (ui.tabs'
+        spare), which reads nothing until ``show_record`` gives it a ticket."""
+        super().__init__(ctx, number or "", parent)
         self.detail: TicketDetail | None = None
         self.incident_id: int | None = None
         self._build()
-        self.reload()
+        if number:
+            self.reload()
 
     @property
     def record_id(self) -> int | None:

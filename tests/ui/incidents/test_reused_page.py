@@ -146,3 +146,20 @@ def test_the_article_windows_of_the_ticket_before_close_with_it(window, tickets,
     assert again is page
     qtbot.waitUntil(lambda: not shiboken6.isValid(first) and not shiboken6.isValid(second))
     assert page.knowledge.editor is None and page.knowledge.viewer is None
+
+
+def test_a_spare_page_made_ahead_shows_the_second_ticket_opened(window, ctx, tickets, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from ui.tabs import SPARE_AFTER_MS
+
+    tabs = window.tabs
+    first = window.open_ticket(tickets[0])
+    qtbot.waitUntil(lambda: bool(tabs.pooled()), timeout=SPARE_AFTER_MS + 5000)
+    spare = tabs.pooled()[0]
+    assert spare.detail is None and spare.number == "" and tabs.indexOf(spare) < 0
+    second = window.open_ticket(tickets[3])          # the first stays open
+    assert second is spare and tabs.indexOf(first) >= 0 and tabs.currentWidget() is second
+    fresh = TicketPage(ctx, tickets[3])
+    qtbot.addWidget(fresh)
+    assert shown(second) == shown(fresh)
+    second.open_ticket_requested.emit(tickets[4])    # a link followed: wired as a new tab's is
+    assert tabs.current_ticket() is not None and tabs.current_ticket().number == tickets[4]
