@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from PySide6.QtCore import Qt, Signal
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -69,10 +70,17 @@ class RecordTab(QScrollArea):
         self.detail: Any = None
         self.fields: dict[str, QWidget] = {}
         self.status_buttons: dict[str, QPushButton] = {}
+        self._move_buttons: list[QPushButton] = []    # made once, relabelled (_fill_status)
+        self._status_moves: list[Any] = []            # the move each shown button makes
+        self._why_not: QLabel | None = None
         self.blocked_reasons: list[str] = []
         self._writes_in_flight = 0      # our own writes not yet answered
         self._error_field: str | None = None
         self._missed: tuple[int | None] | None = None   # a change heard meanwhile (its version)
+        # What the reads for the record shown now are owned by: a tab reused for another
+        # record (ui.tabs keeps closed ticket pages to refill) drops this token, and the
+        # runner then drops every answer still coming for the record it showed before.
+        self.opening = QObject(self)
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName(f"{self.kind.capitalize()} {number}")
@@ -178,7 +186,46 @@ class RecordTab(QScrollArea):
             if shown is not None:
                 self._show_error(*shown)
 
-        self.ctx.runner.read(lambda: self._load(number), loaded, self._on_load_failed, owner=self)
+        self.ctx.runner.read(lambda: self._load(number), loaded, self._on_load_failed, owner=self.opening)
+
+    # -- reuse -------------------------------------------------------------------------
+    def reusable(self) -> bool:
+        """Whether the tab may be emptied and kept to show another record: none of its
+        writes is waiting for an answer (their callbacks would act on the next record)."""
+        return not self._writes_in_flight
+
+    def retire(self) -> None:
+        """Empty the tab of its record: every field, list, draft, error and pending answer
+        (the reads still under way are dropped), as a tab just made; ``show_record`` fills
+        it again."""
+        shiboken6.delete(self.opening)      # now, not later: an answer may be queued already
+        self.opening = QObject(self)
+        self.detail = None
+        self._missed = None
+        self._error_field = None
+        self.blocked_reasons = []
+        self.error.clear()
+        self.error.hide()
+        self.banner.clear()
+        self.banner.hide()
+        for w in self.fields.values():
+            w.setStyleSheet("")
+            w.setEnabled(True)
+        self._clear_status()
+        self._clear()
+        self.verticalScrollBar().setValue(0)
+        if (focused := self.focusWidget()) is not None:
+            focused.clearFocus()
+
+    def show_record(self, number: str) -> None:
+        """Show ``number`` in this (retired) tab: what a new tab for it would show."""
+        self.number = number
+        self.setAccessibleName(f"{self.kind.capitalize()} {number}")
+        self.header.setText(f"<b>{number}</b> loading…")
+        self.reload()
+
+    def _clear(self) -> None:
+        """The subclass's part of ``retire``: its own sections emptied."""
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self._show_error(describe(exc))
@@ -205,31 +252,53 @@ class RecordTab(QScrollArea):
         return bool(self.changes())
 
     def _fill_status(self, options: Sequence[StatusMove], current: str) -> None:
-        """A button for each legal move; the others, with why, under "Why not others?"."""
-        while (item := self.status_row.takeAt(0)) is not None:
-            if (w := item.widget()) is not None:
-                w.deleteLater()
+        """A button for each legal move; the others, with why, under "Why not others?".
+
+        The buttons and the label are made once and relabelled on each fill (a new
+        ticket, a reload after a write): a button made anew is polished, laid out and
+        shown by Qt in a later turn of the event loop, milliseconds each on the GUI thread."""
         self.status_buttons = {}
+        self._status_moves = []
         blocked = []
         for opt in options:
             if not opt.allowed:
                 blocked.append(f"{opt.label}: {opt.why_not}")
                 continue
-            b = QPushButton(f"→ {opt.label}")
+            n = len(self._status_moves)
+            if n == len(self._move_buttons):
+                b = QPushButton()
+                b.clicked.connect(lambda _=False, i=n: self.transition(self._status_moves[i]))
+                self.status_row.addWidget(b, n // 3, n % 3)
+                self._move_buttons.append(b)
+            b = self._move_buttons[n]
+            b.setText(f"→ {opt.label}")
             b.setAccessibleName(f"Move to {opt.label}")
             b.setToolTip(f"Move to {opt.label}" + self._move_hint(opt))
-            b.clicked.connect(lambda _=False, o=opt: self.transition(o))
-            n = len(self.status_buttons)
-            self.status_row.addWidget(b, n // 3, n % 3)
+            b.show()
+            self._status_moves.append(opt)
             self.status_buttons[opt.status] = b
+        for b in self._move_buttons[len(self._status_moves):]:
+            b.hide()
         text, tip = self._why_not_text(blocked, current)
-        why = QLabel(text)
+        why = self._why_not
+        if why is None:
+            why = self._why_not = QLabel()
+            why.setAccessibleName("Unavailable status changes")
+            why.setStyleSheet("color:#555; text-decoration: underline dotted;")
+        why.setText(text)
         why.setToolTip(tip)
-        why.setAccessibleName("Unavailable status changes")
         why.setAccessibleDescription("\n".join(blocked))
-        why.setStyleSheet("color:#555; text-decoration: underline dotted;")
         self.status_row.addWidget(why, (len(self.status_buttons) + 2) // 3 + 1, 0, 1, 3)
+        why.show()
         self.blocked_reasons = blocked
+
+    def _clear_status(self) -> None:
+        for b in self._move_buttons:
+            b.hide()
+        if self._why_not is not None:
+            self._why_not.hide()
+        self.status_buttons = {}
+        self._status_moves = []
 
     # -- writes --------------------------------------------------------------------------
     def run(self, op: WriteOp[Any], done: Callable[[Any], None] | None = None) -> None:

@@ -23,6 +23,15 @@ from ui.record_tab import RecordTab
 
 R = TypeVar("R", bound=RecordTab)   # a record tab class: ticket or problem
 
+# Closed ticket pages kept, emptied, to show the next ticket opened: building a page's
+# widgets, and Qt's first polish and layout of them, is most of what opening one costs on
+# the GUI thread (tens of milliseconds); refilling a page that exists is a few. Two: a
+# technician mostly opens one or two tickets at a time; more would only hold memory.
+POOL_SIZE = 2
+# A page is made ahead, in a quiet moment after a ticket opens, when none is kept: the next
+# ticket opened (a second tab, the next one stepped to) then finds one built and polished.
+SPARE_AFTER_MS = 400
+
 
 class RecordTabs(QTabWidget):
     problem_opened = Signal(str)     # a problem tab was opened or shown
@@ -38,6 +47,8 @@ class RecordTabs(QTabWidget):
         self.setVisible(False)
         self._saved_for_quit = False     # before_quit: every tab saved, the window may go
         self._kept: set[int] = set()     # panels closing only hides (keep): ids of their widgets
+        self._pool: list[TicketPage] = []   # closed ticket pages, emptied, to reuse (POOL_SIZE)
+        self._spare_due = False             # a spare page is to be made (_make_spare)
         ctx.changes.changed.connect(self.on_change)
 
     def tabInserted(self, index: int) -> None:
@@ -53,7 +64,30 @@ class RecordTabs(QTabWidget):
         def wire(page: TicketPage) -> None:
             page.open_problem_requested.connect(self.open_problem)
 
-        return self._open(TicketPage, number, wire)
+        if self._pool and not any(t.number == number for t in self.tickets()):
+            page = self._pool.pop()
+            page.show_record(number)
+            self.setCurrentIndex(self.addTab(page, number))
+        else:
+            page = self._open(TicketPage, number, wire)
+        if not self._pool and not self._spare_due:
+            self._spare_due = True
+            QTimer.singleShot(SPARE_AFTER_MS, self._make_spare)
+        return page
+
+    def _make_spare(self) -> None:
+        """One empty ticket page made and polished while nothing else happens (each step in
+        a turn of its own), kept in the pool for the next ticket opened."""
+        self._spare_due = False
+        if self._pool:
+            return
+        page = TicketPage(self.ctx, None, self)
+        page.hide()
+        page.open_problem_requested.connect(self.open_problem)
+        self._wire(page)
+        self._pool.append(page)
+        # Qt's first style polish of its widgets, otherwise paid when it is first shown.
+        QTimer.singleShot(0, page, page.ensurePolished)
 
     def open_problem(self, number: str) -> ProblemDetailPanel:
         return self._open(ProblemDetailPanel, number, lambda _tab: None)
@@ -66,10 +100,13 @@ class RecordTabs(QTabWidget):
                 return tab
         tab = cls(self.ctx, number, self)
         wire(tab)
-        tab.open_ticket_requested.connect(self.open_ticket)
-        tab.title_changed.connect(lambda title, t=tab: self._set_title(t, title))
+        self._wire(tab)
         self.setCurrentIndex(self.addTab(tab, number))
         return tab
+
+    def _wire(self, tab: RecordTab) -> None:
+        tab.open_ticket_requested.connect(self.open_ticket)
+        tab.title_changed.connect(partial(self._set_title, tab))
 
     def add_panel(self, title: str, widget: QWidget) -> int:
         index = self.addTab(widget, title)
@@ -80,6 +117,10 @@ class RecordTabs(QTabWidget):
         """Closing ``widget``'s tab takes it out of the tabs without deleting it: a feature's
         one page (the Counter, the board) comes back as it was left."""
         self._kept.add(id(widget))
+
+    def pooled(self) -> list[TicketPage]:
+        """The closed ticket pages kept to reuse (none of them is a tab)."""
+        return list(self._pool)
 
     def _set_title(self, tab: QWidget, title: str) -> None:
         i = self.indexOf(tab)
@@ -110,6 +151,11 @@ class RecordTabs(QTabWidget):
             self.removeTab(i)
             if id(w) in self._kept:
                 w.hide()
+                return
+            if isinstance(w, TicketPage) and len(self._pool) < POOL_SIZE and w.reusable():
+                w.hide()
+                w.retire()
+                self._pool.append(w)
                 return
             if isinstance(w, QDialog) and not w.property("ended"):
                 # A dialog shown as a page (the SLA report) whose tab was closed: ended as

@@ -3,7 +3,8 @@ Save, Discard or Cancel; Save closes only once the save is stored."""
 from __future__ import annotations
 
 import pytest
-import shiboken6
+
+from tests.ui.closed_tabs import closed
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -19,12 +20,12 @@ def test_closing_a_tab_with_edits_offers_save_discard_cancel(window, tickets, se
     dialogs.answers.append("save")
     tabs.close_tab(tabs.indexOf(page))
     assert services.incidents.get(tickets[1]).title == "Printer jam, 2nd floor"
-    qtbot.waitUntil(lambda: not shiboken6.isValid(page))
+    qtbot.waitUntil(lambda: closed(tabs, page))
     other = window.open_ticket(tickets[2])
     other.form.f_title.setText("Never stored")
     dialogs.answers.append("discard")
     tabs.close_tab(tabs.indexOf(other))
-    qtbot.waitUntil(lambda: not shiboken6.isValid(other))
+    qtbot.waitUntil(lambda: closed(tabs, other))
     assert services.incidents.get(tickets[2]).title == "Eduroam drops in Davis"
     clean = window.open_ticket(tickets[3])
     asked = len(dialogs.asked)

@@ -52,6 +52,12 @@ class AssignmentSection(QGroupBox):
         _select_text(self.f_assignee, person, stored[1])
         self._loaded = stored
 
+    def clear(self) -> None:
+        """No ticket, no choice pending (the page is reused for another ticket)."""
+        self.f_team.clear()
+        self.f_assignee.clear()
+        self._loaded = None
+
     def is_pending(self) -> bool:
         """A team or person chosen here that differs from the ticket's and is not yet assigned."""
         return self._loaded is not None and (self.f_team.currentText(), self.f_assignee.currentText()) != self._loaded

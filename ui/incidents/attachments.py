@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+import shiboken6
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -58,6 +59,16 @@ class AttachmentsSection(QGroupBox):
         lay.addWidget(self.list)
         lay.addLayout(row)
         lay.addWidget(self.preview)
+        self._reads = QObject(self)       # owns the file reads for the ticket shown now
+
+    def reset(self, number: str) -> None:
+        """Empty, for ``number`` (the page is reused): a file still being read for the
+        ticket before is dropped when it arrives."""
+        shiboken6.delete(self._reads)
+        self._reads = QObject(self)
+        self.number = number
+        self.list.clear()
+        self.preview.clear()
 
     def fill(self, attachments: tuple[AttachmentInfo, ...]) -> None:
         self.list.clear()
@@ -84,7 +95,7 @@ class AttachmentsSection(QGroupBox):
             else:
                 self.failed.emit(describe(exc))
 
-        self.ctx.runner.read(lambda: self.ctx.details.attachment_data(att_id), then, failed, owner=self)
+        self.ctx.runner.read(lambda: self.ctx.details.attachment_data(att_id), then, failed, owner=self._reads)
 
     def save_current(self) -> None:
         def got(res: Content) -> None:

@@ -29,9 +29,10 @@ class CannedReplies:
 
     def open(self) -> None:
         ctx = self.page.ctx
-        ctx.runner.read(lambda: ctx.services.replies.available(ctx.actor), self._show, self._failed, owner=self.page)
+        ctx.runner.read(lambda: ctx.services.replies.available(ctx.actor), self._show, self._failed, owner=self.page.opening)
 
     def _show(self, replies: list[ReplyView]) -> None:
+        self.close()        # the last one goes: a page kept for reuse would gather menus
         menu = QMenu(self.page)
         menu.setAccessibleName("Canned replies")
         if not replies:
@@ -51,10 +52,17 @@ class CannedReplies:
         self.menu = menu
         menu.popup(self.box.mapToGlobal(QPoint(8, 8)))
 
+    def close(self) -> None:
+        """The menu of replies closed (the page is reused for another ticket)."""
+        if self.menu is not None:
+            self.menu.close()
+            self.menu.deleteLater()
+            self.menu = None
+
     def choose(self, reply_id: int) -> None:
         ctx, number = self.page.ctx, self.page.number
         ctx.runner.read(lambda: ctx.services.replies.fill(ctx.actor, reply_id, number), self._insert,
-                        self._failed, owner=self.page)
+                        self._failed, owner=self.page.opening)
 
     def _insert(self, text: str) -> None:
         cursor = self.box.textCursor()

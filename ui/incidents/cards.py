@@ -74,6 +74,11 @@ class LinksCard(QGroupBox):
         lay.addWidget(self.label)
         lay.addWidget(self.new_problem_button, 0, Qt.AlignmentFlag.AlignLeft)
 
+    def clear(self) -> None:
+        self.label.clear()
+        self.new_problem_button.setEnabled(True)
+        self.new_problem_button.setToolTip("")
+
     def fill(self, detail: TicketDetail, *, final: bool) -> None:
         inc = detail.incident
         self.label.setText(links_html(detail))

@@ -89,6 +89,15 @@ class TicketFields(QGroupBox):
                     i = w.findText(str(v))
                 w.setCurrentIndex(max(i, 0))
 
+    def clear(self) -> None:
+        """Empty, as before the first ticket (the page is reused for another)."""
+        self.f_service.clear()
+        for w in self.fields.values():
+            if isinstance(w, (QLineEdit, QPlainTextEdit)):
+                w.clear()
+        for box in self.choice_boxes.values():
+            box.setCurrentIndex(0)
+
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, w in self.fields.items():

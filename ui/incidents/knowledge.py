@@ -61,6 +61,17 @@ class KnowledgeCard(QGroupBox):
             f"<a href='{m.number}'>{m.number}</a> {esc(m.title)} <span style='color:#666'>"
             f"({'for users' if m.audience == 'users' else 'staff only'}; {m.matched_on})</span>" for m in matches))
 
+    def clear(self) -> None:
+        """No ticket: no matches, and the article windows this ticket opened closed (the
+        page is reused for another ticket, as if this one's tab had been deleted)."""
+        self.label.clear()
+        self.services, self.service = (), None
+        # Every one opened (a second article opened keeps the first one's window open).
+        for window in self.findChildren(QDialog):
+            window.close()
+            window.deleteLater()
+        self.viewer = self.editor = None
+
     def open_article(self, number: str) -> None:
         self.ctx.runner.read(lambda: self.ctx.services.knowledge.get(number), self._show,
                              lambda e: self.ctx.dialogs.error(self, "Knowledge article", describe(e)), owner=self)

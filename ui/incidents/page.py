@@ -59,12 +59,15 @@ class TicketPage(RecordTab):
     kind = "ticket"
     no_moves_message = "This ticket is final."
 
-    def __init__(self, ctx: DeskContext, number: str, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, number, parent)
+    def __init__(self, ctx: DeskContext, number: str | None, parent: QWidget | None = None) -> None:
+        """The page of ``number``; with None, an empty page made ahead of need (ui.tabs'
+        spare), which reads nothing until ``show_record`` gives it a ticket."""
+        super().__init__(ctx, number or "", parent)
         self.detail: TicketDetail | None = None
         self.incident_id: int | None = None
         self._build()
-        self.reload()
+        if number:
+            self.reload()
 
     @property
     def record_id(self) -> int | None:
@@ -148,7 +151,42 @@ class TicketPage(RecordTab):
         self.header.setText(f"<b>{self.number}</b>")
         self._show_error(describe(exc))
 
+    def _clear(self) -> None:
+        """Every section emptied for the page's reuse (``RecordTab.retire``)."""
+        self.incident_id = None
+        self.priority.clear()
+        # Emptied, not hidden, as on a page just made: showing a label again costs its
+        # layout and rich-text sizing anew on the fill (milliseconds on the GUI thread).
+        self.clocks.clear()
+        self.form.clear()
+        self.assignment.clear()
+        self.sla_card.label.clear()
+        self.caller_card.label.clear()
+        self.links.clear()
+        self.known.list.clear()
+        self.knowledge.clear()
+        self.tasks.reset(self.number)
+        self.attachments.reset(self.number)
+        self.timeline.clear()
+        self.canned.close()
+        self.move_panel.done()
+        self.side.verticalScrollBar().setValue(0)
+
+    def show_record(self, number: str) -> None:
+        self.tasks.reset(number)
+        self.attachments.reset(number)
+        super().show_record(number)
+
     def _on_loaded(self, loaded: TicketLoad) -> None:
+        # One relayout and one paint for the whole fill, not one per section changed.
+        self.setUpdatesEnabled(False)
+        try:
+            self._fill(loaded)
+        finally:
+            self.setUpdatesEnabled(True)
+        self.loaded.emit(loaded.detail.incident.number)
+
+    def _fill(self, loaded: TicketLoad) -> None:
         detail = loaded.detail
         self.detail = detail
         inc = detail.incident
@@ -182,7 +220,6 @@ class TicketPage(RecordTab):
         self.tasks.fill(detail)
         self.attachments.fill(detail.attachments)
         self.timeline.fill(detail)
-        self.loaded.emit(inc.number)
 
     def form_values(self) -> dict[str, Any]:
         return self.form.values()
@@ -246,7 +283,7 @@ class TicketPage(RecordTab):
             self.announce_written()
             self._catch_up()
 
-        self.ctx.runner.read(lambda: self._load(number), self._on_loaded_after_checklist, failed, owner=self)
+        self.ctx.runner.read(lambda: self._load(number), self._on_loaded_after_checklist, failed, owner=self.opening)
 
     def _on_loaded_after_checklist(self, loaded: TicketLoad) -> None:
         self._writes_in_flight -= 1

@@ -30,6 +30,20 @@ class TasksSection(QGroupBox):
         self.lay.addWidget(self.list)
         self.repair_checklist: RepairChecklistWidget | None = None
 
+    def reset(self, number: str) -> None:
+        """Empty, for ``number`` (the page is reused): a repair checklist of the ticket before
+        goes, with the answers it still waits for."""
+        self.number = number
+        self.list.blockSignals(True)
+        self.list.clear()
+        self.list.blockSignals(False)
+        if self.repair_checklist is not None:
+            self.lay.removeWidget(self.repair_checklist)
+            self.repair_checklist.deleteLater()
+            self.repair_checklist = None
+            self.list.show()
+            self.setTitle("Tasks")
+
     def fill(self, detail: TicketDetail) -> None:
         if detail.is_repair:
             self._show_repair_checklist()

@@ -68,6 +68,16 @@ class TimelineSection(QGroupBox):
     def draft(self) -> str:
         return self.comment_box.toPlainText()
 
+    def clear(self) -> None:
+        """No ticket, no draft, every kind shown again (the page is reused for another)."""
+        self.detail = None
+        self.list.clear()
+        self.comment_box.clear()
+        for box in self.filters.values():
+            box.blockSignals(True)
+            box.setChecked(True)
+            box.blockSignals(False)
+
     def fill(self, detail: TicketDetail) -> None:
         self.detail = detail
         self._refill()
