@@ -495,14 +495,15 @@ class QueueModel(QAbstractTableModel):
         self._pending_pages.clear()
 
     def soft_refresh(self) -> None:
-        """Re-count and re-read the rows we hold, keeping positions (after a reconnect)."""
+        """Re-read the rows we hold, keeping positions (after a reconnect), and the count:
+        capped here, exact in the background for a large view (it costs seconds there)."""
         gen, spec, actor, queue = self._generation, self.spec, self.ctx.actor, self.ctx.queue
         held = sorted(self._rows)
         first = held[0] if held else 0
-        span = min(len(held), MAX_CACHED_ROWS // 2) or self.page_size
+        span = min(max(len(held), self.page_size), MAX_CACHED_ROWS // 2)
 
         def work() -> tuple[int, list[QueueRow]]:
-            total = queue.count(spec, actor)
+            total = queue.count_upto(spec, actor, COUNT_CAP)
             rows = queue.page_at(spec, actor, first, span) if first else queue.first_page(spec, actor, span)
             return total, rows
 
@@ -516,8 +517,10 @@ class QueueModel(QAbstractTableModel):
             self._pending_pages.clear()
             self._store(first, rows)
             self.layoutChanged.emit()
-            if total != self.total:
+            if total <= COUNT_CAP and total != self.total:
                 self._resize(total)
+            elif total > COUNT_CAP:
+                self._count_exactly(gen)
             self.loaded.emit(self.total)
 
         self.ctx.runner.read(work, done, self._on_failed, owner=self)

@@ -12,7 +12,7 @@ from db.engine import Database
 from desk.actor import Actor
 from desk.bootstrap import Services
 from desk.incidents.service import NewIncident
-from desk.live.watcher import INCIDENT, PROBLEM, Change, PostgresWatcher, wait_until, watcher_for
+from desk.live.watcher import INCIDENT, PROBLEM, Change, PostgresWatcher, SqliteWatcher, wait_until, watcher_for
 
 
 class Recorder:
@@ -104,3 +104,51 @@ def test_postgres_listener_reconnects_and_asks_for_refresh(postgres_url: str) ->
     finally:
         watcher.stop()
         db.dispose()
+
+
+def test_sqlite_watcher_wakes_on_the_write_not_on_its_poll(sqlite_url: str, clock) -> None:  # type: ignore[no-untyped-def]
+    """With the poll and the safety poll both a minute long, only the file wake-up
+    (inotify) can bring another connection's change here within seconds."""
+    db = Database.connect(sqlite_url)
+    services = Services.over(db, clock)
+    admin = services.staff.resolve_actor()
+    rec = Recorder()
+    watcher = SqliteWatcher(db, services.queue, services.problem_list, rec.change, rec.states.append,
+                            interval=60, safety=60)
+    watcher.start()
+    try:
+        assert wait_until(lambda: any(s.startswith("live") for s in rec.states), 5)
+        other = Database.connect(sqlite_url)
+        try:
+            view = Services.over(other, clock).incidents.open(admin, NewIncident(title="Heard at once"))
+        finally:
+            other.dispose()
+        assert wait_until(lambda: view.id in rec.ids(), 10)
+        assert watcher.woken > 0
+    finally:
+        watcher.stop()
+        db.dispose()
+
+
+def test_a_burst_from_another_connection_is_reported_whole(database: Database, services: Services,
+                                                         admin: Actor, clock) -> None:  # type: ignore[no-untyped-def]
+    rec = Recorder()
+    watcher = watcher_for(database, services.queue, services.problem_list, rec.change, rec.states.append)
+    assert watcher is not None
+    watcher.start()
+    try:
+        assert wait_until(lambda: any(s.startswith("live") for s in rec.states), 5)
+        other = Database.connect(database.engine.url.render_as_string(hide_password=False))
+        try:
+            theirs = Services.over(other, clock).incidents
+            opened = [theirs.open(admin, NewIncident(title=f"Burst {i}")) for i in range(15)]
+            edited = [theirs.comment(admin, v.number, "seen") for v in opened[::3]]
+        finally:
+            other.dispose()
+        heard = lambda: {p for c in rec.changes for p in c.ids}  # noqa: E731
+        wanted = {(v.id, v.version) for v in opened[1::3] + opened[2::3]} | {(v.id, v.version) for v in edited}
+        # Every change is reported (a refresh would also do: the receiver re-reads all).
+        assert wait_until(lambda: wanted <= heard() or any(c.refresh for c in rec.changes), 10), \
+            wanted - heard()
+    finally:
+        watcher.stop()
