@@ -12,7 +12,15 @@ from db.engine import Database
 from desk.actor import Actor
 from desk.bootstrap import Services
 from desk.incidents.service import NewIncident
-from desk.live.watcher import INCIDENT, PROBLEM, Change, PostgresWatcher, SqliteWatcher, wait_until, watcher_for
+from desk.live.watcher import (
+    INCIDENT,
+    PROBLEM,
+    Change,
+    PostgresWatcher,
+    SqliteWatcher,
+    wait_until,
+    watcher_for,
+)
 
 
 class Recorder:
