@@ -19,7 +19,7 @@ from PySide6.QtGui import QBrush, QFont
 from desk.common.site import Site
 from desk.live.watcher import INCIDENT, Change
 from desk.queue.service import Cursor, QueueRow, sort_value
-from desk.queue.spec import COLUMNS, SORTABLE, QueueSpec
+from desk.queue.spec import COLUMNS, SORTABLE, QueueFilter, QueueSpec
 from desk.rules import labels
 from ui.context import DeskContext
 from ui.queue.cells import priority_colour, sla_cell
@@ -38,7 +38,7 @@ COUNT_CAP = 5000
 # After a live change that may have moved the total (a row the model does not hold), an
 # exact count follows after this long: a small view (<= COUNT_CAP) soon, a large one rarely.
 RECONCILE_SMALL_MS = 1000
-RECONCILE_LARGE_MS = 60_000
+RECONCILE_LARGE_MS = 300_000
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -372,6 +372,7 @@ class QueueModel(QAbstractTableModel):
         found = {row.id: (row, in_view) for row, in_view in result}
         # Holding every row of the view: a row not held was not in it.
         holds_all = self.count_exact and len(self._rows) == self.total
+        everything = self.spec.filter == QueueFilter()   # "All tickets": every ticket belongs
         uncertain = False
         touched: list[int] = []
         for iid in asked:
@@ -392,16 +393,21 @@ class QueueModel(QAbstractTableModel):
                 uncertain = uncertain or (not holds_all and row is not None and row.version > 1)
                 continue
             new = holds_all or row.version <= 1   # version 1: opened since anyone read it
+            # In a view of every ticket, a row that is not new was in it already.
+            moved = everything and not new
             at, exact = self._place(row)
             if exact:
                 # It sorts among the rows held (between two neighbours, first, or last):
                 # show it there. Not new: it may have come from a row we do not hold.
                 self._insert_row(at, row)
                 touched.append(iid)
-                uncertain = uncertain or not new
+                if moved and self.total - 1 not in self._rows:
+                    self._resize(self.total - 1)     # its old place, somewhere not held
+                else:
+                    uncertain = uncertain or not new
             elif new:
                 self._insert_row(at, None)       # in a stretch not held: read when scrolled to
-            else:
+            elif not moved:
                 uncertain = True                 # an edit of a row not held, or a newcomer
         if uncertain:
             self._reconcile_later()
@@ -436,7 +442,8 @@ class QueueModel(QAbstractTableModel):
 
     def _reconcile_later(self) -> None:
         """An exact count, later and rarely: soon for a small view (a count capped at
-        COUNT_CAP), once a minute at most for a large one (a million rows take seconds)."""
+        COUNT_CAP), every five minutes at most for a large one (ten million rows take a
+        second on PostgreSQL, on every workstation)."""
         if self._reconcile_timer is None:
             self._reconcile_timer = QTimer(self)
             self._reconcile_timer.setSingleShot(True)

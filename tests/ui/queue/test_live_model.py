@@ -123,3 +123,22 @@ def test_a_lone_change_goes_out_at_once_and_a_burst_is_merged(ctx, qtbot) -> Non
     assert 0 < bridge._timer.interval() <= BURST_MS
     qtbot.waitUntil(lambda: len(heard) == 2)
     assert dict(heard[1].ids) == {2: 2, 3: 1}
+
+
+def test_in_all_tickets_an_edit_far_down_moves_to_the_top_without_a_count(ctx, tickets, services: Services,
+                                                                          admin: Actor, clock) -> None:
+    spec = QueueSpec(QueueFilter(), "updated", True)
+    model = QueueModel(ctx, page_size=2)          # holds the first two of the five rows
+    model.set_spec(spec)
+    held_before = model.cached_count()
+    assert 0 < held_before < model.rowCount() == 5
+    last = services.queue.last_page(spec, admin, 1)[0]
+    clock.advance(minutes=5)
+    edited = services.incidents.comment(admin, last.number, "Back to the top")
+    with statements(services.db) as seen:
+        ctx.changes.publish(Change(ids=((edited.id, edited.version),)))
+    assert not [s for s in seen if "count(" in s and "from incidents" in s], seen
+    top = model.row_data(0)
+    assert top is not None and (top.id, top.version) == (edited.id, edited.version)
+    assert model.rowCount() == 5                  # it was in the view already: the total stays
+    assert model._reconcile_timer is None or not model._reconcile_timer.isActive()
