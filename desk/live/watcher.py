@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from db.engine import Database, sqlite_path
+from db.engine import SQLITE_BUSY_TIMEOUT_MS, Database, sqlite_path
 from desk.live.wakeup import open_wakeup
 from desk.problems.listing import ProblemListService
 from desk.queue.service import QueueService
@@ -87,10 +87,15 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 class _Tracker:
     """Rows of one table updated since the last one seen, told apart by version.
 
-    ``updated_at`` has one-second (or coarser, from a fake clock) resolution, so rows at
-    the mark are read again next time; their versions say whether they are news."""
+    ``updated_at`` is the writer's clock when its unit of work began, not when it
+    committed: a writer that waited for the lock commits a row stamped before rows
+    committed ahead of it. So each look goes back ``LOOKBACK`` before the newest stamp
+    seen (longer than a writer may wait for the lock), and the versions of the rows in
+    that stretch say which are news. (``updated_at`` also has one-second or coarser
+    resolution, from a fake clock, which the same look-back covers.)"""
 
     LIMIT = 2000
+    LOOKBACK = dt.timedelta(milliseconds=SQLITE_BUSY_TIMEOUT_MS + 5000)
 
     def __init__(self, kind: str, changed_since: ChangedSince, since: dt.datetime | None) -> None:
         self.kind = kind
@@ -100,18 +105,20 @@ class _Tracker:
 
     def poll(self) -> Change | None:
         since = self.since or _EPOCH
-        rows = self.changed_since(since, self.LIMIT)
+        start = since - self.LOOKBACK if self.since is not None else _EPOCH
+        rows = self.changed_since(start, self.LIMIT)
         if len(rows) >= self.LIMIT:
-            self.since = rows[-1][2]
+            self.since = max(since, rows[-1][2])
             self.seen.clear()
             return Change(refresh=True, kind=self.kind)
         fresh = [(i, v) for i, v, _u in rows if self.seen.get(i, (0, since))[0] != v]
         for i, v, u in rows:
             self.seen[i] = (v, u)
         if rows:
-            self.since = rows[-1][2]
-            # Rows updated before the new mark cannot be returned again: forget them.
-            self.seen = {i: vu for i, vu in self.seen.items() if vu[1] >= self.since}
+            self.since = max(since, rows[-1][2])
+            # Rows stamped before the next look's start cannot be returned again: forget them.
+            edge = self.since - self.LOOKBACK
+            self.seen = {i: vu for i, vu in self.seen.items() if vu[1] >= edge}
         return Change(ids=tuple(fresh), kind=self.kind) if fresh else None
 
 

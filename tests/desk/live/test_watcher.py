@@ -160,3 +160,27 @@ def test_a_burst_from_another_connection_is_reported_whole(database: Database, s
             wanted - heard()
     finally:
         watcher.stop()
+
+
+def test_a_commit_stamped_before_one_already_seen_is_still_reported() -> None:
+    """updated_at is the writer's clock when its work began: a writer that waited for the
+    lock commits a row stamped earlier than rows committed ahead of it."""
+    import datetime as dt
+
+    from desk.live.watcher import _Tracker
+
+    t0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    table: dict[int, tuple[int, dt.datetime]] = {}
+
+    def changed_since(since: dt.datetime, limit: int) -> list[tuple[int, int, dt.datetime]]:
+        rows = sorted(((i, v, u) for i, (v, u) in table.items() if u >= since), key=lambda r: (r[2], r[0]))
+        return rows[:limit]
+
+    tracker = _Tracker(INCIDENT, changed_since, t0)
+    table[1] = (2, t0 + dt.timedelta(seconds=3))
+    first = tracker.poll()
+    assert first is not None and first.ids == ((1, 2),)
+    table[2] = (5, t0 + dt.timedelta(seconds=1))        # committed later, stamped earlier
+    late = tracker.poll()
+    assert late is not None and late.ids == ((2, 5),)
+    assert tracker.poll() is None                       # nothing new: nothing reported twice
