@@ -82,6 +82,7 @@ class Watcher:
 
 ChangedSince = Callable[[dt.datetime, int], list[tuple[int, int, dt.datetime]]]
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_TICK = dt.timedelta(microseconds=1)
 
 
 class _Tracker:
@@ -101,14 +102,21 @@ class _Tracker:
         self.kind = kind
         self.changed_since = changed_since
         self.since = since
+        # Rows stamped before this were there when the watcher started (or were covered by
+        # a refresh): never looked at again. A demo or an import stamps thousands of rows
+        # with one instant; looking back over them would report "refresh" on every commit.
+        self.floor = since + _TICK if since is not None else _EPOCH
         self.seen: dict[int, tuple[int, dt.datetime]] = {}
 
     def poll(self) -> Change | None:
         since = self.since or _EPOCH
-        start = since - self.LOOKBACK if self.since is not None else _EPOCH
+        start = max(since - self.LOOKBACK, self.floor)
         rows = self.changed_since(start, self.LIMIT)
         if len(rows) >= self.LIMIT:
+            # More than one look can tell apart (a bulk edit): everything is re-read, and
+            # what was committed up to here needs no second look.
             self.since = max(since, rows[-1][2])
+            self.floor = rows[-1][2] + _TICK
             self.seen.clear()
             return Change(refresh=True, kind=self.kind)
         fresh = [(i, v) for i, v, _u in rows if self.seen.get(i, (0, since))[0] != v]
@@ -136,12 +144,14 @@ class SqliteWatcher(Watcher):
 
     # Re-checks after a hint (seconds after it): a commit whose WAL write woke us shows
     # in data_version once the writer has updated the WAL index, microseconds later
-    # unless the writer was preempted.
-    SETTLE = (0.0, 0.003, 0.015, 0.06)
+    # unless the writer was preempted in between (a busy machine: tens or hundreds of
+    # milliseconds; the fleet benchmark's p99 was the safety poll with re-checks only
+    # up to 60 ms). A few cheap PRAGMAs per hint.
+    SETTLE = (0.0, 0.003, 0.015, 0.06, 0.2, 0.5)
 
     def __init__(self, db: Database, queue: QueueService, problems: ProblemListService,
                  on_change: ChangeCallback, on_state: StateCallback, *, interval: float = 0.1,
-                 safety: float = 1.0, wakeup: bool = True) -> None:
+                 safety: float = 0.5, wakeup: bool = True) -> None:
         super().__init__(on_change, on_state)
         path = sqlite_path(db.engine.url)
         if path is None:

@@ -185,7 +185,9 @@ def _latencies(stations: list[dict[str, Any]], commits: list[tuple[int, int, flo
             else:
                 misses += 1
                 if len(examples) < 5:
-                    examples.append(f"ws{n:02d} ticket {iid} v{version}")
+                    end = max(t for _i, _v, t in commits)
+                    examples.append(f"ws{n:02d} ticket {iid} v{version} committed {end - at:.1f} s before "
+                                    f"the last; applied: {applied.get(iid, [])}")
     return out, misses, examples
 
 

@@ -184,3 +184,29 @@ def test_a_commit_stamped_before_one_already_seen_is_still_reported() -> None:
     late = tracker.poll()
     assert late is not None and late.ids == ((2, 5),)
     assert tracker.poll() is None                       # nothing new: nothing reported twice
+
+
+def test_rows_stamped_alike_by_a_bulk_load_do_not_make_every_look_a_refresh() -> None:
+    import datetime as dt
+
+    from desk.live.watcher import _Tracker
+
+    loaded = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    table: dict[int, tuple[int, dt.datetime]] = {i: (1, loaded) for i in range(1, 3001)}   # a demo
+
+    def changed_since(since: dt.datetime, limit: int) -> list[tuple[int, int, dt.datetime]]:
+        rows = sorted(((i, v, u) for i, (v, u) in table.items() if u >= since), key=lambda r: (r[2], r[0]))
+        return rows[:limit]
+
+    tracker = _Tracker(INCIDENT, changed_since, loaded)       # started after the load
+    assert tracker.poll() is None
+    table[3001] = (1, loaded + dt.timedelta(seconds=2))
+    heard = tracker.poll()
+    assert heard is not None and heard.ids == ((3001, 1),) and not heard.refresh
+    # A bulk edit after the start is one refresh, then changes are told apart again.
+    for i in range(1, 2501):
+        table[i] = (2, loaded + dt.timedelta(seconds=3))
+    assert [tracker.poll() for _ in range(3)][0] == Change(refresh=True)
+    table[7] = (3, loaded + dt.timedelta(seconds=4))
+    later = [c for c in (tracker.poll() for _ in range(3)) if c is not None]
+    assert later and later[-1].ids == ((7, 3),) and not any(c.refresh for c in later)
