@@ -176,18 +176,23 @@ def _latencies(stations: list[dict[str, Any]], commits: list[tuple[int, int, flo
     out: list[float] = []
     misses = 0
     examples: list[str] = []
+    first = min((t for _i, _v, t in commits), default=0.0)
+    slow: list[tuple[float, str]] = []
     for n, ws in enumerate(stations):
         applied = {int(k): v for k, v in ws["applied"].items()}
         for iid, version, at in commits:
             when = [t for v, t in applied.get(iid, ()) if v >= version]
             if when:
                 out.append((min(when) - at) * 1000)
+                slow.append((out[-1], f"ws{n:02d} #{iid} v{version} at +{at - first:.1f} s"))
             else:
                 misses += 1
                 if len(examples) < 5:
                     end = max(t for _i, _v, t in commits)
                     examples.append(f"ws{n:02d} ticket {iid} v{version} committed {end - at:.1f} s before "
                                     f"the last; applied: {applied.get(iid, [])}")
+    print("slowest (change, workstation) pairs:",
+          "; ".join(f"{ms:.0f} ms {what}" for ms, what in sorted(slow, reverse=True)[:6]))
     return out, misses, examples
 
 
