@@ -197,6 +197,7 @@ def writer(plan: Plan) -> None:
             refreshed = time.monotonic()
         number = rng.choice(top[:PAGE]) if top and rng.random() < 0.8 else None
         roll = rng.random()
+        before = 0
         try:
             if number is None or roll < 0.08:
                 view = inc.open(actor, NewIncident(title=f"Fleet benchmark {rng.randrange(10**6)}",
@@ -205,10 +206,12 @@ def writer(plan: Plan) -> None:
                 view = inc.comment(actor, number, "Looking at it.", internal=True)
             elif roll < 0.85:
                 current = inc.get(number)
+                before = current.version
                 view = inc.update(actor, number, current.version,
                                   {"title": f"{current.title.split(' #')[0]} #{rng.randrange(1000)}"})
             elif roll < 0.93:
                 current = inc.get(number)
+                before = current.version
                 urgency = rng.choice(["low", "medium", "high"])
                 view = inc.update(actor, number, current.version, {"urgency": urgency})
             else:
@@ -216,6 +219,9 @@ def writer(plan: Plan) -> None:
                                       resolution_note="Fixed by the fleet benchmark.")
         except DeskError as exc:        # a conflict with another writer, a refused move
             errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+            continue
+        if view.version == before:   # nothing changed (the urgency it had already): nothing to hear
+            errors["unchanged"] = errors.get("unchanged", 0) + 1
             continue
         commits.append((view.id, view.version, committing[0]))
     Path(plan.out).write_text(json.dumps({"commits": commits, "errors": errors}))
