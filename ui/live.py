@@ -1,18 +1,25 @@
 """Bridges a desk.live watcher (its own thread) into Qt signals on the GUI thread.
 
-Changes arriving within a few milliseconds of each other (a burst of saves, a bulk
-edit) are merged into one ``Change`` per kind (incidents, problem records), so a view
-re-reads once. ``ui/start.py`` connects ``changed`` to the window's change hub, where
+A change that arrives alone is passed on at the next turn of the event loop (no fixed
+delay: the watcher hears a PostgreSQL commit within a millisecond, and a view should
+show it as soon). Changes that keep coming (a burst of saves, a bulk edit, twenty
+colleagues at work) are passed on at most once every ``BURST_MS``, merged into one
+``Change`` per kind (incidents, problem records), so the views re-read once per burst
+rather than once per save. ``ui/start.py`` connects ``changed`` to the window's change hub, where
 these meet the changes made here.
 """
 from __future__ import annotations
+
+import time
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desk.bootstrap import Services
 from desk.live.watcher import INCIDENT, PROBLEM, Change, Watcher, watcher_for
 
-COALESCE_MS = 25
+# The shortest time between two flushes; a change arriving later than this after the
+# last flush goes out at the next turn of the event loop.
+BURST_MS = 20
 
 
 class LiveBridge(QObject):
@@ -26,7 +33,7 @@ class LiveBridge(QObject):
         self._refresh: dict[str, bool] = {INCIDENT: False, PROBLEM: False}
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(COALESCE_MS)
+        self._last_flush = 0.0         # time.monotonic() of the last flush
         self._timer.timeout.connect(self._flush)
         self._arrived.connect(self._collect)
         self.watcher: Watcher | None = watcher_for(services.db, services.queue, services.problem_list,
@@ -38,9 +45,13 @@ class LiveBridge(QObject):
         self._refresh[kind] = self._refresh[kind] or change.refresh
         self._pending[kind].update(dict(change.ids))
         if not self._timer.isActive():
-            self._timer.start()
+            # Changes already queued behind this one are collected before a 0 ms timer
+            # fires (Qt delivers posted events first), so even "at once" merges a burst.
+            since_ms = (time.monotonic() - self._last_flush) * 1000
+            self._timer.start(max(0, int(BURST_MS - since_ms + 0.999)))
 
     def _flush(self) -> None:
+        self._last_flush = time.monotonic()
         for kind in (INCIDENT, PROBLEM):
             pending, refresh = self._pending[kind], self._refresh[kind]
             if not pending and not refresh:

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from db.engine import Database, sqlite_path
+from db.engine import SQLITE_BUSY_TIMEOUT_MS, Database, sqlite_path
+from desk.live.wakeup import open_wakeup
 from desk.problems.listing import ProblemListService
 from desk.queue.service import QueueService
 
@@ -81,46 +82,76 @@ class Watcher:
 
 ChangedSince = Callable[[dt.datetime, int], list[tuple[int, int, dt.datetime]]]
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_TICK = dt.timedelta(microseconds=1)
 
 
 class _Tracker:
     """Rows of one table updated since the last one seen, told apart by version.
 
-    ``updated_at`` has one-second (or coarser, from a fake clock) resolution, so rows at
-    the mark are read again next time; their versions say whether they are news."""
+    ``updated_at`` is the writer's clock when its unit of work began, not when it
+    committed: a writer that waited for the lock commits a row stamped before rows
+    committed ahead of it. So each look goes back ``LOOKBACK`` before the newest stamp
+    seen (longer than a writer may wait for the lock), and the versions of the rows in
+    that stretch say which are news. (``updated_at`` also has one-second or coarser
+    resolution, from a fake clock, which the same look-back covers.)"""
 
     LIMIT = 2000
+    LOOKBACK = dt.timedelta(milliseconds=SQLITE_BUSY_TIMEOUT_MS + 5000)
 
     def __init__(self, kind: str, changed_since: ChangedSince, since: dt.datetime | None) -> None:
         self.kind = kind
         self.changed_since = changed_since
         self.since = since
+        # Rows stamped before this were there when the watcher started (or were covered by
+        # a refresh): never looked at again. A demo or an import stamps thousands of rows
+        # with one instant; looking back over them would report "refresh" on every commit.
+        self.floor = since + _TICK if since is not None else _EPOCH
         self.seen: dict[int, tuple[int, dt.datetime]] = {}
 
     def poll(self) -> Change | None:
         since = self.since or _EPOCH
-        rows = self.changed_since(since, self.LIMIT)
+        start = max(since - self.LOOKBACK, self.floor)
+        rows = self.changed_since(start, self.LIMIT)
         if len(rows) >= self.LIMIT:
-            self.since = rows[-1][2]
+            # More than one look can tell apart (a bulk edit): everything is re-read, and
+            # what was committed up to here needs no second look.
+            self.since = max(since, rows[-1][2])
+            self.floor = rows[-1][2] + _TICK
             self.seen.clear()
             return Change(refresh=True, kind=self.kind)
         fresh = [(i, v) for i, v, _u in rows if self.seen.get(i, (0, since))[0] != v]
         for i, v, u in rows:
             self.seen[i] = (v, u)
         if rows:
-            self.since = rows[-1][2]
-            # Rows updated before the new mark cannot be returned again: forget them.
-            self.seen = {i: vu for i, vu in self.seen.items() if vu[1] >= self.since}
+            self.since = max(since, rows[-1][2])
+            # Rows stamped before the next look's start cannot be returned again: forget them.
+            edge = self.since - self.LOOKBACK
+            self.seen = {i: vu for i, vu in self.seen.items() if vu[1] >= edge}
         return Change(ids=tuple(fresh), kind=self.kind) if fresh else None
 
 
 class SqliteWatcher(Watcher):
-    """Polls ``PRAGMA data_version`` on its own connection: it changes when any other
+    """Watches ``PRAGMA data_version`` on its own connection: it changes when any other
     connection (another process, or this app's pool) commits. Then re-reads incidents
-    and problems updated since the last one seen."""
+    and problems updated since the last one seen.
+
+    It wakes when the kernel says the database's files were written (``desk.live.wakeup``,
+    inotify), so a change arrives within milliseconds and an idle watcher sleeps; the
+    write is only a hint, ``data_version`` decides, re-checked a few times just after a
+    hint (the writer updates the WAL index a moment after its write) and every
+    ``safety`` seconds regardless. Without inotify it polls every ``interval`` seconds.
+    """
+
+    # Re-checks after a hint (seconds after it): a commit whose WAL write woke us shows
+    # in data_version once the writer has updated the WAL index, microseconds later
+    # unless the writer was preempted in between (a busy machine: tens or hundreds of
+    # milliseconds; the fleet benchmark's p99 was the safety poll with re-checks only
+    # up to 60 ms). A few cheap PRAGMAs per hint.
+    SETTLE = (0.0, 0.003, 0.015, 0.06, 0.2, 0.5)
 
     def __init__(self, db: Database, queue: QueueService, problems: ProblemListService,
-                 on_change: ChangeCallback, on_state: StateCallback, *, interval: float = 0.1) -> None:
+                 on_change: ChangeCallback, on_state: StateCallback, *, interval: float = 0.1,
+                 safety: float = 0.5, wakeup: bool = True) -> None:
         super().__init__(on_change, on_state)
         path = sqlite_path(db.engine.url)
         if path is None:
@@ -129,10 +160,14 @@ class SqliteWatcher(Watcher):
         self.queue = queue          # what changed since the last commit seen: incidents …
         self.problems = problems    # … and problem records
         self.interval = interval
+        self.safety = safety
+        self.wakeup = wakeup
+        self.woken = 0              # wake-ups by a file event (tests check the path is used)
         self._trackers: list[_Tracker] = []
 
     def _run(self) -> None:
         conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=5)
+        wake = open_wakeup(self.path) if self.wakeup else None
         try:
             self._trackers = [
                 _Tracker(INCIDENT, lambda since, limit: self.queue.changed_since(since, limit=limit),
@@ -142,13 +177,23 @@ class SqliteWatcher(Watcher):
             ]
             version = conn.execute("PRAGMA data_version").fetchone()[0]
             self.on_state("live (local file)")
-            while not self._stop.wait(self.interval):
+            settle: list[float] = []    # the re-checks still due after the last hint
+            while not self._stop.is_set():
+                if wake is None:
+                    if self._stop.wait(self.interval):
+                        break
+                else:
+                    if wake.wait(settle.pop(0) if settle else self.safety):
+                        self.woken += 1
+                        settle = [b - a for a, b in zip(self.SETTLE, self.SETTLE[1:], strict=False)]
                 now_version = conn.execute("PRAGMA data_version").fetchone()[0]
                 if now_version != version:
                     version = now_version
                     self._report_changes()
         finally:
             conn.close()
+            if wake is not None:
+                wake.close()
 
     def _report_changes(self) -> None:
         for tracker in self._trackers:

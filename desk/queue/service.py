@@ -24,8 +24,10 @@ from sqlalchemy import (
     Integer,
     Select,
     TextClause,
+    and_,
     any_,
     bindparam,
+    case,
     exists,
     false,
     func,
@@ -33,6 +35,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    true,
     tuple_,
     union,
 )
@@ -370,6 +373,19 @@ class QueueService:
                                              *self.conditions(s, spec.filter, actor))
             return set(s.execute(stmt).scalars())
 
+    def live_rows(self, spec: QueueSpec, actor: Actor, ids: Iterable[int]) -> list[tuple[QueueRow, bool]]:
+        """Current rows for ``ids``, each with whether it belongs to the view now: one
+        statement, whose cost depends on the number of ids, never on the view's size
+        (a live change re-reads only its rows; ids no longer present are missing)."""
+        wanted = list(ids)
+        if not wanted:
+            return []
+        with self.db.reading() as s:
+            where = self.conditions(s, spec.filter, actor)
+            in_view = case((and_(true(), *where), 1), else_=0).label("in_view")
+            stmt = _ROW_QUERY.add_columns(in_view).where(Incident.id.in_(wanted))
+            return [(_processed_to_row(r[:-1]), bool(r[-1])) for r in s.execute(stmt)]
+
     def position(self, spec: QueueSpec, actor: Actor, row: QueueRow) -> int:
         """How many rows of the view come before ``row`` (where a new row is inserted)."""
         with self.db.reading() as s:
@@ -706,6 +722,22 @@ def _raw_to_row_pg(r: Sequence[Any]) -> QueueRow:
     return QueueRow(iid, number, priority, title, caller, bool(vip), dept, service, status, team,
                     assignee, assignee_id, _pg_at(updated), _pg_at(opened), t(due), t(risk), t(breached),
                     t(paused), bool(major), version)
+
+
+def _utc(v: dt.datetime | None) -> dt.datetime | None:
+    if v is None:
+        return None
+    return v.replace(tzinfo=_UTC) if v.tzinfo is None else v.astimezone(_UTC)
+
+
+def _processed_to_row(r: Sequence[Any]) -> QueueRow:
+    """A QueueRow from a row SQLAlchemy has already converted (either engine)."""
+    (iid, number, priority, title, preferred, given, family, vip, dept, service, status, team,
+     assignee, assignee_id, updated, opened, due, risk, breached, paused, major, version) = r
+    caller = f"{preferred or given} {family}".strip() if family is not None else None
+    return QueueRow(iid, number, priority, title, caller, bool(vip), dept, service, status, team,
+                    assignee, assignee_id, _utc(updated), _utc(opened), _utc(due), _utc(risk),  # type: ignore[arg-type]
+                    _utc(breached), _utc(paused), bool(major), version)
 
 
 def _bind(column: Any, value: Any) -> Any:

@@ -57,8 +57,9 @@ def test_a_write_here_is_read_back_once_by_its_tab_and_once_by_the_queue(window,
     monkeypatch.setattr(ctx.details, "load", lambda number, actor=None: (loads.append(number),
                                                                           real_load(number, actor))[1])
     row_reads: list[list[int]] = []
-    real_rows = ctx.queue.rows
-    monkeypatch.setattr(ctx.queue, "rows", lambda ids: (row_reads.append(list(ids)), real_rows(ids))[1])
+    real_rows = ctx.queue.live_rows
+    monkeypatch.setattr(ctx.queue, "live_rows", lambda spec, actor, ids: (row_reads.append(list(ids)),
+                                                                          real_rows(spec, actor, ids))[1])
 
     page.timeline.comment_box.setPlainText("On my way to the library")
     page.comment()
@@ -204,8 +205,9 @@ def test_linking_from_a_problem_tab_tells_the_queue(window, ctx, services, admin
     p = services.problems.open(admin, title="Printers").number
     ptab = window.open_problem(p)
     row_reads: list[list[int]] = []
-    real_rows = ctx.queue.rows
-    monkeypatch.setattr(ctx.queue, "rows", lambda ids: (row_reads.append(list(ids)), real_rows(ids))[1])
+    real_rows = ctx.queue.live_rows
+    monkeypatch.setattr(ctx.queue, "live_rows", lambda spec, actor, ids: (row_reads.append(list(ids)),
+                                                                          real_rows(spec, actor, ids))[1])
     v_before = services.incidents.get(tickets[3]).version
     ptab.link_incident(tickets[3])
     assert services.incidents.get(tickets[3]).version > v_before   # the incident row changed
@@ -227,8 +229,9 @@ def test_an_attachment_is_read_back_once_by_the_queue(window, ctx, tickets, tmp_
     window.views.select("all_open")
     page = window.open_ticket(tickets[0])
     row_reads: list[list[int]] = []
-    real_rows = ctx.queue.rows
-    monkeypatch.setattr(ctx.queue, "rows", lambda ids: (row_reads.append(list(ids)), real_rows(ids))[1])
+    real_rows = ctx.queue.live_rows
+    monkeypatch.setattr(ctx.queue, "live_rows", lambda spec, actor, ids: (row_reads.append(list(ids)),
+                                                                          real_rows(spec, actor, ids))[1])
     f = tmp_path / "note.txt"
     f.write_text("hello")
     page.attach_file(str(f))

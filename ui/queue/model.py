@@ -13,14 +13,14 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QFont
 
 from desk.common.site import Site
 from desk.live.watcher import INCIDENT, Change
-from desk.queue.service import Cursor, QueueRow
+from desk.queue.service import Cursor, QueueRow, sort_value
 from desk.queue.skeleton import STRIDE, Skeleton
-from desk.queue.spec import COLUMNS, SORTABLE, QueueSpec
+from desk.queue.spec import COLUMNS, SORTABLE, QueueFilter, QueueSpec
 from desk.rules import labels
 from ui.context import DeskContext
 from ui.queue.cells import priority_colour, sla_cell
@@ -37,6 +37,10 @@ MAX_CACHED_ROWS = 6000
 # exact count follows in the background with its skeleton (desk.queue.skeleton), which
 # every jump into it then starts from.
 COUNT_CAP = 5000
+# After a live change that may have moved the total (a row the model does not hold), an
+# exact count follows after this long: a small view (<= COUNT_CAP) soon, a large one rarely.
+RECONCILE_SMALL_MS = 1000
+RECONCILE_LARGE_MS = 300_000
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -44,6 +48,7 @@ class QueueModel(QAbstractTableModel):
     loaded = Signal(int)            # total rows after a (re)load
     page_loaded = Signal(int, int)  # first, last row filled in
     failed = Signal(str)
+    changes_applied = Signal(object)  # {id: version} of a live change, once the model shows it
 
     def __init__(self, ctx: DeskContext, parent: Any = None, *, page_size: int = 200) -> None:
         super().__init__(parent)
@@ -62,6 +67,9 @@ class QueueModel(QAbstractTableModel):
         self._skeleton: Skeleton | None = None
         self._awaiting_skeleton: set[int] = set()
         self.skeleton_stride = STRIDE
+        self._live_pending: dict[int, int] = {}   # live changes waiting for the read in flight
+        self._live_busy = False
+        self._reconcile_timer: QTimer | None = None
         self._bold = QFont()
         self._bold.setBold(True)
         ctx.changes.changed.connect(self._on_hub_change)
@@ -398,50 +406,151 @@ class QueueModel(QAbstractTableModel):
             self.apply_change(change)
 
     def apply_change(self, change: Change) -> None:
+        """Bring the rows of a change up to date: one bounded read, whatever the view's size.
+
+        While that read runs, later changes wait and go together in the next one, so a
+        busy desk costs one read in flight per view, not one per save."""
         if change.refresh:
             self.soft_refresh()
             return
-        ids = [i for i, _v in change.ids]
-        if not ids:
+        for iid, version in change.ids:
+            self._live_pending[iid] = max(version, self._live_pending.get(iid, version))
+        if self._live_pending and not self._live_busy:
+            self._live_read()
+
+    def _live_read(self) -> None:
+        asked, self._live_pending = self._live_pending, {}
+        self._live_busy = True
+        gen, spec, actor, queue = self._generation, self.spec, self.ctx.actor, self.ctx.queue
+
+        def failed(exc: BaseException) -> None:
+            self._live_busy = False
+            self._on_failed(exc)
+
+        self.ctx.runner.read(lambda: queue.live_rows(spec, actor, list(asked)),
+                             lambda res: self._apply(gen, asked, res), failed, owner=self)
+
+    def _apply(self, gen: int, asked: dict[int, int], result: list[tuple[QueueRow, bool]]) -> None:
+        self._live_busy = False
+        if gen == self._generation:
+            self._merge(asked, result)
+            self.changes_applied.emit(asked)
+        if self._live_pending:
+            self._live_read()
+
+    def _merge(self, asked: dict[int, int], result: list[tuple[QueueRow, bool]]) -> None:
+        """Update, insert or remove each changed row. A row's old membership comes from the
+        rows held (the model holds every row it shows); the total moves by what changed,
+        and where that cannot be told (a row the model does not hold, and not new) an
+        exact count follows later in the background (``_reconcile_later``)."""
+        found = {row.id: (row, in_view) for row, in_view in result}
+        # Holding every row of the view: a row not held was not in it.
+        holds_all = self.count_exact and len(self._rows) == self.total
+        everything = self.spec.filter == QueueFilter()   # "All tickets": every ticket belongs
+        uncertain = False
+        touched: list[int] = []
+        for iid in asked:
+            row, in_view = found.get(iid, (None, False))
+            r = self._row_of.get(iid)
+            if r is not None:
+                if row is not None and in_view:
+                    # Updated in place: a row does not jump away under the cursor.
+                    self._rows[r] = row
+                    self._sla.pop(iid, None)
+                    self.dataChanged.emit(self.index(r, 0), self.index(r, len(COLUMN_KEYS) - 1))
+                    touched.append(iid)
+                else:
+                    self._remove_row(r)
+                continue
+            if row is None or not in_view:
+                # Not in the view now; it may have left it from a row we do not hold.
+                uncertain = uncertain or (not holds_all and row is not None and row.version > 1)
+                continue
+            new = holds_all or row.version <= 1   # version 1: opened since anyone read it
+            # In a view of every ticket, a row that is not new was in it already.
+            moved = everything and not new
+            at, exact = self._place(row)
+            if exact:
+                # It sorts among the rows held (between two neighbours, first, or last):
+                # show it there. Not new: it may have come from a row we do not hold.
+                self._insert_row(at, row)
+                touched.append(iid)
+                if moved and self.total - 1 not in self._rows:
+                    self._resize(self.total - 1)     # its old place, somewhere not held
+                else:
+                    uncertain = uncertain or not new
+            elif new:
+                self._insert_row(at, None)       # in a stretch not held: read when scrolled to
+            elif not moved:
+                uncertain = True                 # an edit of a row not held, or a newcomer
+        if uncertain:
+            self._reconcile_later()
+        self.refresh_sla(self._row_of[i] for i in touched if i in self._row_of)
+
+    def _before(self, a: QueueRow, b: QueueRow) -> bool:
+        """Whether ``a`` comes before ``b`` in the view (the SQL's order: NULL keys last
+        in either direction, ties and the NULL segment by id)."""
+        sort, desc = self.spec.sort, self.spec.descending
+        ka, kb = sort_value(a, sort), sort_value(b, sort)
+        if (ka is None) != (kb is None):
+            return kb is None
+        pa, pb = (a.id, b.id) if ka is None or ka == kb else (ka, kb)
+        return bool(pa > pb) if desc else bool(pa < pb)
+
+    def _place(self, row: QueueRow) -> tuple[int, bool]:
+        """Where ``row`` goes among the rows held (a binary search over them, no query),
+        and whether that spot is exact: right after the held row before it and right
+        before the next (or the view's first or last row)."""
+        held = sorted(self._rows)
+        lo, hi = 0, len(held)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._before(self._rows[held[mid]], row):
+                lo = mid + 1
+            else:
+                hi = mid
+        prev = held[lo - 1] if lo else -1
+        nxt = held[lo] if lo < len(held) else None
+        exact = nxt == prev + 1 if nxt is not None else prev + 1 == self.total
+        return prev + 1, exact
+
+    def _reconcile_later(self) -> None:
+        """An exact count, later and rarely: soon for a small view (a count capped at
+        COUNT_CAP), every five minutes at most for a large one (ten million rows take a
+        second on PostgreSQL, on every workstation)."""
+        if self._reconcile_timer is None:
+            self._reconcile_timer = QTimer(self)
+            self._reconcile_timer.setSingleShot(True)
+            self._reconcile_timer.timeout.connect(self._reconcile)
+        if not self._reconcile_timer.isActive():
+            self._reconcile_timer.start(RECONCILE_SMALL_MS if self.total <= COUNT_CAP else RECONCILE_LARGE_MS)
+
+    def _reconcile(self) -> None:
+        if self._live_busy or self._live_pending:
+            self._reconcile_later()   # a count taken now would miss what is still arriving
             return
         gen, spec, actor, queue = self._generation, self.spec, self.ctx.actor, self.ctx.queue
-        cached = {i for i in ids if i in self._row_of}
-
-        def work() -> tuple[list[QueueRow], set[int], int, dict[int, int]]:
-            rows = queue.rows(ids)
-            matching = queue.matching(spec, actor, ids)
-            total = queue.count(spec, actor)
-            positions = {r.id: queue.position(spec, actor, r) for r in rows
-                         if r.id in matching and r.id not in cached}
-            return rows, matching, total, positions
-
-        self.ctx.runner.read(work, lambda res: self._apply(gen, res), self._on_failed, owner=self)
-
-    def _apply(self, gen: int, result: tuple[list[QueueRow], set[int], int, dict[int, int]]) -> None:
-        if gen != self._generation:
+        if self.total > COUNT_CAP:
+            # A large view: its skeleton anew, which counts it exactly in the same scan
+            # and puts the jumps' anchors back where the rows are.
+            self._build_skeleton(gen)
             return
-        rows, matching, new_total, positions = result
-        by_id = {r.id: r for r in rows}
-        # Rows we show: update in place (they do not jump under the cursor) or remove.
-        for iid in list(by_id):
-            r = self._row_of.get(iid)
-            if r is None:
-                continue
-            if iid in matching:
-                self._rows[r] = by_id[iid]
-                self._sla.pop(iid, None)
-                self.dataChanged.emit(self.index(r, 0), self.index(r, len(COLUMN_KEYS) - 1))
-            else:
-                self._remove_row(r)
-        extra = new_total - self.total
-        newcomers = sorted(positions.items(), key=lambda kv: kv[1])
-        if extra == len(newcomers):
-            for iid, pos in newcomers:
-                self._insert_row(min(pos, self.total), by_id[iid])
-        elif extra != 0:
-            self.soft_refresh()
-            return
-        self.refresh_sla(self._row_of[i] for i in by_id if i in self._row_of)
+        capped = True
+
+        def work() -> int:
+            return queue.count_upto(spec, actor, COUNT_CAP)
+
+        def done(total: int) -> None:
+            if gen != self._generation:
+                return
+            if capped and total > COUNT_CAP:
+                self._reconcile_later()       # it grew past the cap: count it exactly, later
+                return
+            if total != self.total:
+                self._resize(total)
+                self.loaded.emit(self.total)
+
+        self.ctx.runner.read(work, done, self._on_failed, owner=self)
 
     def _remove_row(self, r: int) -> None:
         self.beginRemoveRows(QModelIndex(), r, r)
@@ -449,12 +558,14 @@ class QueueModel(QAbstractTableModel):
         self.total -= 1
         self.endRemoveRows()
 
-    def _insert_row(self, r: int, row: QueueRow) -> None:
+    def _insert_row(self, r: int, row: QueueRow | None) -> None:
+        """A row at ``r``; None: a row not read yet (``data()`` asks for its page)."""
         self.beginInsertRows(QModelIndex(), r, r)
         self._shift(r, +1)
         self.total += 1
-        self._rows[r] = row
-        self._row_of[row.id] = r
+        if row is not None:
+            self._rows[r] = row
+            self._row_of[row.id] = r
         self.endInsertRows()
 
     def _shift(self, at: int, delta: int) -> None:
@@ -472,35 +583,34 @@ class QueueModel(QAbstractTableModel):
         self._pending_pages.clear()
 
     def soft_refresh(self) -> None:
-        """Re-count and re-read the rows we hold, keeping positions (after a reconnect)."""
+        """Re-read the rows we hold, keeping positions (after a reconnect), and the count:
+        capped here, exact in the background for a large view (it costs seconds there)."""
         gen, spec, actor, queue = self._generation, self.spec, self.ctx.actor, self.ctx.queue
         held = sorted(self._rows)
         first = held[0] if held else 0
-        span = min(len(held), MAX_CACHED_ROWS // 2) or self.page_size
-        big, stride = self._skeleton is not None, self.skeleton_stride
+        span = min(max(len(held), self.page_size), MAX_CACHED_ROWS // 2)
+        # Where the held rows start, from the skeleton as it stands (it may have drifted
+        # while the connection was gone; a new one follows with the exact count).
+        anchor, skip = self._skeleton.seek(first) if self._skeleton is not None else (None, first)
 
-        def work() -> tuple[int, list[QueueRow], Skeleton | None]:
-            # A big view's skeleton may have drifted (a reconnect missed changes): a new
-            # one, which also counts it; a small view is simply counted.
-            skeleton = queue.skeleton(spec, actor, stride) if big else None
-            total = skeleton.total if skeleton is not None else queue.count(spec, actor)
-            anchor, skip = skeleton.seek(first) if skeleton is not None else (None, first)
-            return total, queue.page_from(spec, actor, anchor, skip, span), skeleton
+        def work() -> tuple[int, list[QueueRow]]:
+            total = queue.count_upto(spec, actor, COUNT_CAP)
+            return total, queue.page_from(spec, actor, anchor, skip, span)
 
-        def done(res: tuple[int, list[QueueRow], Skeleton | None]) -> None:
+        def done(res: tuple[int, list[QueueRow]]) -> None:
             if gen != self._generation:
                 return
-            total, rows, skeleton = res
+            total, rows = res
             self.layoutAboutToBeChanged.emit()
             self._rows.clear()
             self._row_of.clear()
             self._pending_pages.clear()
-            if skeleton is not None:
-                self._skeleton = skeleton
             self._store(first, rows)
             self.layoutChanged.emit()
-            if total != self.total:
+            if total <= COUNT_CAP and total != self.total:
                 self._resize(total)
+            elif total > COUNT_CAP:
+                self._build_skeleton(gen)
             self.loaded.emit(self.total)
 
         self.ctx.runner.read(work, done, self._on_failed, owner=self)
