@@ -82,16 +82,22 @@ class ReportService:
             }
 
     def write_sla_pdf(self, actor: Actor, params: ReportParams, out: Path, *,
-                      progress: Progress = _noop, cancelled: Cancelled = lambda: False) -> tuple[SlaReport, int]:
+                      progress: Progress = _noop, cancelled: Cancelled = lambda: False,
+                      own_process: bool = False) -> tuple[SlaReport, int]:
         """Gather and print the report to ``out``; returns the figures and the page count.
 
         Queries take the first 30 % of the progress bar, typesetting the rest.
+        ``own_process``: typeset in a child process (``desk.reports.pdf_process``), so a
+        long-running window does not keep the fonts and pages in its memory.
         """
-        from desk.reports.sla_pdf import build_sla_report
-
         report = self.sla_report(actor, params, progress=lambda f, m: progress(0.3 * f, m),
                                  cancelled=cancelled)
-        pages = build_sla_report(report, out, progress=lambda f, m: progress(0.3 + 0.7 * f, m),
-                                 cancelled=cancelled)
-        return report, pages
+        typeset = lambda f, m: progress(0.3 + 0.7 * f, m)  # noqa: E731
+        if own_process:
+            from desk.reports.pdf_process import build_in_child
+
+            return report, build_in_child(report, out, typeset, cancelled)
+        from desk.reports.sla_pdf import build_sla_report
+
+        return report, build_sla_report(report, out, progress=typeset, cancelled=cancelled)
 

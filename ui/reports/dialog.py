@@ -236,7 +236,7 @@ class SlaReportDialog(QDialog):
         self.status.setText("Counting…")
         self.job = self.ctx.runner.read_with_progress(
             lambda progress, cancelled: reports.write_sla_pdf(actor, params, out, progress=progress,
-                                                              cancelled=cancelled),
+                                                              cancelled=cancelled, own_process=True),
             lambda result: self._on_job_finished(result, out), self._on_job_failed, owner=self,
             on_progress=self._on_job_progressed, on_cancelled=self._on_job_cancelled)
 

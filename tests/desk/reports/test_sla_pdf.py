@@ -128,3 +128,29 @@ def test_bidi_controls_are_dropped_from_pdf_and_csv_like_on_slips(sqlite_loaded:
     with db.reading() as s:  # stored as typed; only what is shown is cleaned
         assert s.execute(select(Incident.title).where(Incident.number == breached)).scalar() == \
             f"Invoice {RLO}gnp.exe"
+
+
+def test_typeset_in_a_process_of_its_own(sqlite_loaded: tuple[Database, Actor], tmp_path: Path) -> None:
+    """What the window asks for: the same PDF, typeset in a child process (the fonts and
+    pages stay out of the window's memory); cancelling ends the child and leaves no file."""
+    db, actor = sqlite_loaded
+    params = ReportParams(sla_dataset.PERIOD_FROM, sla_dataset.PERIOD_TO, group_by=GroupBy.TEAM)
+    here, there = tmp_path / "here.pdf", tmp_path / "there.pdf"
+    reports = Services.over(db).reports
+    _, pages_here = reports.write_sla_pdf(actor, params, here)
+    steps: list[float] = []
+    _, pages_there = reports.write_sla_pdf(actor, params, there, progress=lambda f, _m: steps.append(f),
+                                           own_process=True)
+    assert pages_there == pages_here and _text(there)[1:] == _text(here)[1:]
+    assert steps and steps[-1] == 1.0 and steps == sorted(steps)
+    # Cancelled as soon as typesetting has begun: nothing is written, no temporary file stays.
+    gone = tmp_path / "gone.pdf"
+    began: list[float] = []
+    with pytest.raises(ReportCancelled):
+        reports.write_sla_pdf(actor, params, gone, progress=lambda f, _m: began.append(f),
+                              cancelled=lambda: any(f > 0.3 for f in began), own_process=True)
+    assert not gone.exists() and not list(tmp_path.glob(".desk-report-*"))
+    # A failure in the child comes back as an error naming it, not as a hang.
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(Exception, match="a-file"):
+        reports.write_sla_pdf(actor, params, tmp_path / "a-file" / "x.pdf", own_process=True)
