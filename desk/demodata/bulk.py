@@ -100,13 +100,14 @@ class Loader:
             current = self.conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {name}")).scalar_one()
             return int(current) + 1
         seq = self.conn.execute(text(f"SELECT pg_get_serial_sequence('{name}', 'id')")).scalar_one()
-        values = sorted(self.conn.execute(
-            text("SELECT nextval(:seq) FROM generate_series(1, :n)"), {"seq": seq, "n": count}
-        ).scalars())
-        if values[-1] - values[0] + 1 != count:
-            # Another workstation drew ids in between; a demo load is not worth racing for.
-            raise RuntimeError(f"{name}: ids taken concurrently; run the demo again when idle")
-        return int(values[0])
+        # An INSERT takes its table lock before it draws an id, so while this transaction
+        # holds a lock that excludes writers, nobody draws from the sequence in between
+        # (ten million nextval() calls would take longer than the move).
+        self.conn.exec_driver_sql(f"LOCK TABLE {name} IN SHARE ROW EXCLUSIVE MODE")
+        first = int(self.conn.execute(text("SELECT nextval(:seq)"), {"seq": seq}).scalar_one())
+        if count > 1:
+            self.conn.execute(text("SELECT setval(:seq, :last)"), {"seq": seq, "last": first + count - 1})
+        return first
 
 
 def drop_sqlite_fts_trigger(conn: Connection) -> str | None:
