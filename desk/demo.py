@@ -594,9 +594,9 @@ def add_incidents(db: Database, writer: Engine, ctx: DemoContext, cat: catalogue
         if slot.kind == "major":
             _, majors[slot.major] = chunks.major_ticket(
                 state, slot.major, slot.at, first_id + index, format_number("INC", first_number + index))
-    jobs = [chunks.Job(k, start, first_id + start, first_number,
-                       [sl.as_tuple() for sl in slots[start:start + CHUNK]], majors)
-            for k, start in enumerate(range(0, total, CHUNK))]
+    # Each job's slots are cut out only when it is sent: ten million slot tuples made up
+    # front would sit in the writer's memory (and in each forked worker's) for the run.
+    jobs = chunks.Jobs(slots, first_id, first_number, majors, CHUNK)
     del slots
     workers = GENERATOR_WORKERS if total >= PARALLEL_FROM else 1
     if db.dialect == "postgresql":
@@ -611,7 +611,7 @@ def _progress(ctx: DemoContext, done: int, started: float) -> None:
     ctx.progress(f"incidents: {done:,}/{ctx.tickets:,} ({rate:,.0f}/s)")
 
 
-def _write_postgresql(db: Database, writer: Engine, ctx: DemoContext, jobs: list[chunks.Job],
+def _write_postgresql(db: Database, writer: Engine, ctx: DemoContext, jobs: chunks.Jobs,
                       state: chunks.GenState, workers: int) -> None:
     db.engine.dispose()  # no pooled connection may cross the fork of the generators
     results = chunks.run(state, jobs, workers)
@@ -633,7 +633,7 @@ def _write_postgresql(db: Database, writer: Engine, ctx: DemoContext, jobs: list
     ctx.journal_rows += out.journal_rows
 
 
-def _write_sqlite(db: Database, writer: Engine, ctx: DemoContext, jobs: list[chunks.Job],
+def _write_sqlite(db: Database, writer: Engine, ctx: DemoContext, jobs: chunks.Jobs,
                   state: chunks.GenState, workers: int, first_id: int) -> None:
     with writer.begin() as conn:
         trigger_sql = drop_sqlite_fts_trigger(conn)
