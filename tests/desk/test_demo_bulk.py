@@ -12,7 +12,7 @@ from db import audit_chain
 from db.engine import Database
 from db.models import AuditEntry, Incident
 from desk import demo
-from desk.demoload import pg_bulk, writer
+from desk.demoload import encode, pg_bulk, writer
 from desk.sla import backfill
 
 NOW = dt.datetime(2026, 11, 2, 16, 30, tzinfo=dt.UTC)
@@ -131,5 +131,30 @@ def test_failed_copy_load_leaves_the_schema_as_it_was(postgres_url: str, small_c
             verdict = audit_chain.verify(s.connection())
         assert calls == 2 and disabled == 0
         assert verdict.ok, verdict.problem
+    finally:
+        db.dispose()
+
+
+def test_encoded_audit_tail_is_the_chains_own() -> None:
+    enc = encode.Encoder(sqlite=False)
+    for actor, old, new, reason in ((None, None, "new", None), (12, "in_progress", "pending_customer", "wait"),
+                                    (7, "Zoë\tß", "行\n2", "a\\b")):
+        _, tail = enc.audit(1_760_000_000, actor, 4321, "status", old, new, reason)
+        at = enc.stamps(1_760_000_000)[1]
+        assert tail == audit_chain.entry_tail(at, actor, None, "incident", 4321, "status", old, new, reason)
+
+
+@pytest.mark.postgres
+def test_copy_text_survives_tabs_newlines_and_backslashes(postgres_url: str) -> None:
+    db = Database.connect(postgres_url)
+    tricky = ["tab\there", "line\nbreak\r\n", "back\\slash \\N", "Zoë 行 \u202e", "", None]
+    try:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TEMP TABLE t (n integer, v text, b boolean)")
+            payload = "".join("\t".join(map(encode.copy_field, (i, v, i % 2 == 0))) + "\n"
+                              for i, v in enumerate(tricky))
+            pg_bulk.copy_rows(conn, "t", ("n", "v", "b"), payload)
+            back = conn.execute(text("SELECT v, b FROM t ORDER BY n")).all()
+        assert [tuple(r) for r in back] == [(v, i % 2 == 0) for i, v in enumerate(tricky)]
     finally:
         db.dispose()
