@@ -52,10 +52,26 @@ def _at_text(value: Any) -> str:
 def entry_hash(prev: str, seq: int, at: dt.datetime | str, actor_id: int | None, db_user: str | None,
                entity: str, entity_id: int, field: str, old_value: str | None, new_value: str | None,
                reason: str | None) -> str:
-    parts = (str(seq), _at_text(at), None if actor_id is None else str(actor_id), db_user, entity,
-             str(entity_id), field, old_value, new_value, reason)
-    body = prev + "|" + "".join("-" if p is None else f"{len(p)}:{p}" for p in parts)
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return link_hash(prev, seq, entry_tail(_at_text(at), actor_id, db_user, entity, entity_id, field,
+                                           old_value, new_value, reason))
+
+
+def entry_tail(at_text: str, actor_id: int | None, db_user: str | None, entity: str, entity_id: int,
+               field: str, old_value: str | None, new_value: str | None, reason: str | None) -> str:
+    """The encoded content after ``seq`` (``at`` already in the chain's text form).
+
+    It does not depend on the chain, so bulk generators compute it in worker processes
+    and leave only ``link_hash`` (one sha256) to the single writer that knows the head.
+    """
+    parts = (at_text, None if actor_id is None else str(actor_id), db_user, entity, str(entity_id), field,
+             old_value, new_value, reason)
+    return "".join("-" if p is None else f"{len(p)}:{p}" for p in parts)
+
+
+def link_hash(prev: str, seq: int, tail: str) -> str:
+    """The hash of the entry ``seq`` whose content encodes as ``tail`` (``entry_tail``)."""
+    s = str(seq)
+    return hashlib.sha256(f"{prev}|{len(s)}:{s}{tail}".encode()).hexdigest()
 
 
 def row_hash(prev: str, row: Any) -> str:

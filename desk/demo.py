@@ -12,24 +12,24 @@ records are told apart from real ones.
 Steps, in order (each a function below, so later features can add their own):
 departments → people → staff → VIP list → devices and loaners (walk-in counter) →
 problems → incidents (with audit history and journal) → search index, numbering,
-SLA backfill.
+SLA columns (measured as the tickets are generated).
 """
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-import importlib
-import importlib.util
 import itertools
 import logging
 import random
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, text
 
+from db import audit_chain
 from db.engine import WRITE_OPTION, Database
 from db.models import (
     AuditEntry,
@@ -53,17 +53,27 @@ from desk.demodata import population, texts
 from desk.demodata.bulk import Loader, drop_sqlite_fts_trigger, drop_sqlite_indexes, restore_sqlite_fts
 from desk.demodata.clockwork import DAY, HOUR, MINUTE, DeskHours
 from desk.demodata.names import NamePicker
-from desk.demodata.timeline import Priorities, Staffing, Ticket, TicketWriter, weighted
+from desk.demodata.timeline import Priorities, Staffing, TicketWriter, weighted
+from desk.demoload import chunks, pg_bulk
+from desk.demoload.chunks import CHUNK, Slot
+from desk.demoload.writer import ChainWriter
 from desk.errors import DeskError, PermissionDenied
 from desk.rules import lifecycle
 from desk.rules.permissions import require
 from desk.rules.priority import VipPolicyRef
+from desk.sla import catalogue
+from desk.sla.clock import to_epoch
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 
-CHUNK = 20_000          # incidents generated and inserted per batch
-TX_CHUNKS = 5           # batches per transaction (100 000 incidents)
+TX_CHUNKS = 5           # chunks per SQLite transaction (100 000 incidents)
+GENERATOR_WORKERS = 2   # processes generating incidents while this one writes
+PARALLEL_FROM = 2 * CHUNK  # fewer tickets than this are generated in this process
+BULK_TABLES = ("incidents", "audit_log", "journal_entries")  # PostgreSQL: prepared for COPY
+# … and in the setup step: each insert into these ran three trigger functions that ask
+# the catalogue who the session is (nothing to do for the schema owner): minutes at 120,000 people.
+PEOPLE_TABLES = ("people", "person_statuses", "affiliations")
 BIG_LOAD = 20_000       # from this many tickets, SQLite indexes are rebuilt after the load
 HISTORY_DAYS = 730      # tickets spread over the last two years
 DEMO_ID_BASE = 810_000_000  # university IDs of demo people (the feed uses 9001xxxxx)
@@ -128,6 +138,7 @@ class DemoContext:
     now: dt.datetime
     tickets: int
     progress: Progress
+    seed: int = 0
     services: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # name -> (id, team)
     teams: dict[str, int] = field(default_factory=dict)
     categories: dict[str, int] = field(default_factory=dict)
@@ -152,16 +163,18 @@ class DemoContext:
 
 
 def build_demo(db: Database, *, tickets: int, seed: int, progress: Progress,
-               now: dt.datetime | None = None, actor: Actor | None = None, force: bool = False) -> None:
+               now: dt.datetime | None = None, actor: Actor | None = None, force: bool = False,
+               sla_now: dt.datetime | None = None) -> None:
     """Fill ``db`` with a synthetic university and ``tickets`` incidents.
 
     ``actor`` runs the demo (default: whoever is at this workstation, who becomes the
     first admin of a new database); it needs the admin role. A database holding real
-    records (``real_records``) is refused unless ``force``.
+    records (``real_records``) is refused unless ``force``. The generated tickets' SLA
+    columns are measured as of ``sla_now`` (default: the wall clock, as a recompute would).
     """
     started = time.monotonic()
     now = (now or utc_now()).replace(microsecond=0)
-    ctx = DemoContext(random.Random(seed), now, tickets, progress)
+    ctx = DemoContext(random.Random(seed), now, tickets, progress, seed=seed)
     operator = actor if actor is not None else _operator_account(db)
     require(operator, "demo.load")
     with db.reading() as s:
@@ -182,7 +195,7 @@ def build_demo(db: Database, *, tickets: int, seed: int, progress: Progress,
         ctx.policy = current_vip_policy(s, now)
         ctx.hours = DeskHours(site.read(s, now).zone)
     writer = db.engine.execution_options(**{WRITE_OPTION: True})
-    with writer.begin() as conn:
+    with writer.begin() as conn, _bulk_ready(conn, PEOPLE_TABLES):
         _tune(conn)
         _load_reference(conn, ctx)
         loader = Loader(conn)
@@ -192,10 +205,13 @@ def build_demo(db: Database, *, tickets: int, seed: int, progress: Progress,
         add_vips(loader, ctx)
         add_devices_and_loaners(loader, ctx)
         add_problems(loader, ctx)
-    add_incidents(db, writer, ctx)
+    with db.reading() as s:
+        cat = catalogue.load(s)
+    add_incidents(db, writer, ctx, cat, to_epoch(sla_now or utc_now()))
     if first_load:
         give_operator_work(db, ctx, operator)
-    _recompute_sla(db, progress)
+    # The stored SLA columns of the generated tickets were measured by the generator
+    # (desk.demoload.sla_fill), with the engine's own functions; no backfill pass.
     from desk.counter.demo import add_repairs
 
     # Walk-in repairs through the counter's own services, on their own random stream,
@@ -212,6 +228,13 @@ def build_demo(db: Database, *, tickets: int, seed: int, progress: Progress,
         conn.exec_driver_sql("ANALYZE")
     progress(f"demo ready: {tickets:,} incidents, {ctx.audit_rows:,} audit rows, "
              f"{ctx.journal_rows:,} journal entries in {time.monotonic() - started:.0f} s")
+
+
+def _bulk_ready(conn: Connection, tables: tuple[str, ...]) -> AbstractContextManager[None]:
+    """PostgreSQL: ``tables`` prepared for COPY within this transaction (desk.demoload.pg_bulk)."""
+    if conn.dialect.name == "postgresql":
+        return pg_bulk.prepared_for_bulk(conn, tables)
+    return nullcontext()
 
 
 def _operator_account(db: Database) -> Actor:
@@ -249,11 +272,14 @@ def _tune(conn: Connection) -> None:
 
 
 def _load_reference(conn: Connection, ctx: DemoContext) -> None:
-    ctx.teams = {n: i for i, n in conn.execute(select(Team.id, Team.name))}
+    # In id order: the generator draws from lists built from these dicts, and a table's
+    # unordered scan order differs between engines (and after updates).
+    ctx.teams = {n: i for i, n in conn.execute(select(Team.id, Team.name).order_by(Team.id))}
     ctx.services = {n: (i, t) for i, n, t in conn.execute(select(Service.id, Service.name,
-                                                                 Service.default_team_id))}
-    ctx.categories = {n: i for i, n in conn.execute(select(Category.id, Category.name))}
-    ctx.departments = {n: i for i, n in conn.execute(select(Department.id, Department.name))}
+                                                                 Service.default_team_id).order_by(Service.id))}
+    ctx.categories = {n: i for i, n in conn.execute(select(Category.id, Category.name).order_by(Category.id))}
+    ctx.departments = {n: i for i, n in conn.execute(select(Department.id, Department.name)
+                                                     .order_by(Department.id))}
     if not ctx.teams or not ctx.services:
         raise RuntimeError("The database has no service catalogue; run `desk db upgrade` first.")
 
@@ -486,17 +512,6 @@ def add_problems(loader: Loader, ctx: DemoContext) -> None:
 
 
 # -- incidents ---------------------------------------------------------------------
-@dataclass
-class Slot:
-    """One incident to generate: when, and what kind."""
-
-    at: int
-    kind: str = "plain"             # plain | major | child
-    major: int = -1                 # index of the major incident (for majors and children)
-    service: str | None = None
-    problem: tuple[int, int] | None = None
-
-
 def _opening_times(ctx: DemoContext, count: int) -> list[int]:
     """Opening times over two years: weekdays, term time and a slow growth weigh in."""
     rng, hours = ctx.rng, ctx.desk_hours
@@ -561,166 +576,111 @@ def _plan_slots(ctx: DemoContext) -> tuple[list[Slot], int]:
     return slots, majors
 
 
-def add_incidents(db: Database, writer: Engine, ctx: DemoContext) -> None:
+def add_incidents(db: Database, writer: Engine, ctx: DemoContext, cat: catalogue.Catalogue,
+                  sla_as_of: int) -> None:
+    """Generate the incidents in worker processes (``desk.demoload.chunks``) and write
+    them here (``desk.demoload.writer``): PostgreSQL in one transaction with ``COPY`` and
+    the tables prepared for a bulk load (``desk.demoload.pg_bulk``), SQLite in
+    transactions of ``TX_CHUNKS`` chunks with its indexes rebuilt afterwards."""
     assert ctx.staffing is not None
     total = ctx.tickets
     if total == 0:
         return
-    rng = ctx.rng
     slots, _ = _plan_slots(ctx)
     with db.writing() as s:
         # Reserved up front, in its own transaction: numbers are never reused even if the
         # load stops half-way, and the sequence ends at the highest number used.
         first_number = reserve_block(s, "INC", total)
-    tickets = TicketWriter(rng, ctx.desk_hours, ctx.staffing, Priorities(ctx.policy), ctx.now_s)
-    svcs = [sv for sv in texts.SERVICES if sv.service in ctx.services]
-    svc_by_name = {sv.service: sv for sv in svcs}
-    svc_weights = tuple((sv, sv.weight) for sv in svcs)
-    callers = ctx.callers
-    vips = [c for c in callers if c.vip_from is not None]
-    # A heavy tail: some people call often (re-use a small "frequent callers" set).
-    frequent = callers[: max(1, len(callers) // 20)]
-    majors: dict[int, tuple[int, int, str, str, str]] = {}  # m -> id, resolve, code, note, service
-    trigger_sql: str | None = None
-    index_sql: list[str] = []
-    first_id: int | None = None
-    if db.dialect == "sqlite":
-        with writer.begin() as conn:
-            trigger_sql = drop_sqlite_fts_trigger(conn)
-            if total >= BIG_LOAD:
-                index_sql = drop_sqlite_indexes(conn, "incidents")
+    with writer.begin() as conn:
+        first_id = Loader(conn).reserve_ids("incidents", total)
+    state = chunks.GenState(
+        seed=ctx.seed, tickets=TicketWriter(ctx.rng, ctx.desk_hours, ctx.staffing, Priorities(ctx.policy),
+                                            ctx.now_s),
+        services=ctx.services, teams=ctx.teams, categories=ctx.categories, callers=ctx.callers, cat=cat,
+        sla_as_of=sla_as_of, sqlite=db.dialect == "sqlite")
+    # Children name their major incident's resolution, so the majors (a few dozen, each
+    # on its own random stream) are resolved before any chunk starts.
+    majors: dict[int, chunks.MajorInfo] = {}
+    for index, slot in enumerate(slots):
+        if slot.kind == "major":
+            _, majors[slot.major] = chunks.major_ticket(
+                state, slot.major, slot.at, first_id + index, format_number("INC", first_number + index))
+    # Each job's slots are cut out only when it is sent: ten million slot tuples made up
+    # front would sit in the writer's memory (and in each forked worker's) for the run.
+    jobs = chunks.Jobs(slots, first_id, first_number, majors, CHUNK)
+    del slots
+    workers = GENERATOR_WORKERS if total >= PARALLEL_FROM else 1
+    if db.dialect == "postgresql":
+        _write_postgresql(db, writer, ctx, jobs, state, workers)
+    else:
+        _write_sqlite(db, writer, ctx, jobs, state, workers, first_id)
+    _link_problems_to_majors(writer, ctx, majors)
+
+
+def _progress(ctx: DemoContext, done: int, started: float) -> None:
+    rate = done / max(time.monotonic() - started, 1e-6)
+    ctx.progress(f"incidents: {done:,}/{ctx.tickets:,} ({rate:,.0f}/s)")
+
+
+def _write_postgresql(db: Database, writer: Engine, ctx: DemoContext, jobs: chunks.Jobs,
+                      state: chunks.GenState, workers: int) -> None:
+    db.engine.dispose()  # no pooled connection may cross the fork of the generators
+    results = chunks.run(state, jobs, workers)
     started = time.monotonic()
     done = 0
+    with writer.begin() as conn:
+        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
+        with pg_bulk.prepared_for_bulk(conn, BULK_TABLES, ctx.progress):
+            # The sealers' lock for the whole load: live writers queue behind it, so the
+            # head read here stays the head (db.audit_chain.bulk_links does the same).
+            conn.exec_driver_sql(f"LOCK TABLE {audit_chain.SEAL_LOCK_TABLE} IN EXCLUSIVE MODE")
+            out = ChainWriter(conn, *audit_chain.head(conn))
+            for rows in results:
+                out.write(rows)
+                done += rows.tickets
+                _progress(ctx, done, started)
+        audit_chain.forget_head(conn.info)
+    ctx.audit_rows += out.audit_rows
+    ctx.journal_rows += out.journal_rows
+
+
+def _write_sqlite(db: Database, writer: Engine, ctx: DemoContext, jobs: chunks.Jobs,
+                  state: chunks.GenState, workers: int, first_id: int) -> None:
+    with writer.begin() as conn:
+        trigger_sql = drop_sqlite_fts_trigger(conn)
+        index_sql = drop_sqlite_indexes(conn, "incidents") if ctx.tickets >= BIG_LOAD else []
+    db.engine.dispose()  # no pooled connection may cross the fork of the generators
+    results = chunks.run(state, jobs, workers)
+    started = time.monotonic()
+    done = 0
+    expected_next = first_id
     try:
-        for tx_start in range(0, total, CHUNK * TX_CHUNKS):
+        for _ in range(0, len(jobs), TX_CHUNKS):
             with writer.begin() as conn:
                 _tune(conn)
-                loader = Loader(conn)
-                tx_slots = slots[tx_start: tx_start + CHUNK * TX_CHUNKS]
-                for c_start in range(0, len(tx_slots), CHUNK):
-                    chunk = tx_slots[c_start: c_start + CHUNK]
-                    base_id = loader.reserve_ids("incidents", len(chunk))
-                    if first_id is None:
-                        first_id = base_id
-                    inc_rows: list[dict[str, Any]] = []
-                    audit_rows: list[dict[str, Any]] = []
-                    journal_rows: list[dict[str, Any]] = []
-                    for j, slot in enumerate(chunk):
-                        index = tx_start + c_start + j
-                        number = format_number("INC", first_number + index)
-                        ticket = _one(ctx, tickets, slot, base_id + j, number, svc_weights, svc_by_name,
-                                      callers, frequent, vips, majors)
-                        _rows(loader, ticket, inc_rows, audit_rows, journal_rows)
-                    loader.insert("incidents", inc_rows)
-                    loader.insert("audit_log", audit_rows)
-                    loader.insert("journal_entries", journal_rows)
-                    ctx.audit_rows += len(audit_rows)
-                    ctx.journal_rows += len(journal_rows)
-                    done += len(chunk)
-                    rate = done / max(time.monotonic() - started, 1e-6)
-                    ctx.progress(f"incidents: {done:,}/{total:,} ({rate:,.0f}/s)")
-        _link_problems_to_majors(writer, ctx, majors)
+                highest = conn.execute(text("SELECT coalesce(max(id), 0) FROM incidents")).scalar_one()
+                if int(highest) >= expected_next:
+                    raise RuntimeError("incidents: ids taken concurrently; run the demo again when idle")
+                out = ChainWriter(conn, *audit_chain.head(conn))
+                for rows in itertools.islice(results, TX_CHUNKS):
+                    out.write(rows)
+                    done += rows.tickets
+                    expected_next += rows.tickets
+                    _progress(ctx, done, started)
+                audit_chain.forget_head(conn.info)
+                ctx.audit_rows += out.audit_rows
+                ctx.journal_rows += out.journal_rows
     finally:
-        if db.dialect == "sqlite":
-            with writer.begin() as conn:
-                if index_sql:
-                    ctx.progress(f"indexes: rebuilding {len(index_sql)} incident indexes")
-                    for statement in index_sql:
-                        conn.exec_driver_sql(statement)
-                if first_id is not None:
-                    ctx.progress("search index: rebuilding for the new incidents")
-                    restore_sqlite_fts(conn, trigger_sql, first_id)
-                elif trigger_sql is not None:
-                    conn.exec_driver_sql(trigger_sql)
-
-
-def _one(ctx: DemoContext, tickets: TicketWriter, slot: Slot, incident_id: int, number: str,
-         svc_weights: tuple[tuple[texts.ServiceTexts, int], ...],
-         svc_by_name: dict[str, texts.ServiceTexts], callers: list[population.Caller],
-         frequent: list[population.Caller], vips: list[population.Caller],
-         majors: dict[int, tuple[int, int, str, str, str]]) -> Ticket:
-    rng = ctx.rng
-    if slot.kind == "major":
-        svc = svc_by_name.get(rng.choice(["Wi-Fi & Network", "Email & Calendar", "Accounts & Passwords",
-                                          "Learning Management", "Research Computing"])) \
-            or next(iter(svc_by_name.values()))
-        title = texts.fill(rng.choice(svc.major_titles or (f"{svc.service} outage",)), rng)
-        service_id, service_team = ctx.services[svc.service]
-        ticket, resolve, code, note = tickets.major(
-            incident_id=incident_id, number=number, opened=slot.at, svc=svc, service_id=service_id,
-            service_team_id=service_team,
-            major_team_id=ctx.teams.get("Major Incident Team", next(iter(ctx.teams.values()))),
-            category_id=ctx.categories.get("Connectivity"), title=title,
-            description=f"Monitoring: {title}. Many users affected; calls rising at the desk.")
-        majors[slot.major] = (incident_id, resolve, code, f"Resolved with major incident {number}: {note}",
-                              svc.service)
-        return ticket
-    parent = None
-    if slot.kind == "child" and slot.major in majors:
-        m_id, m_resolve, m_code, m_note, m_service = majors[slot.major]
-        svc = svc_by_name[m_service]
-        parent = (m_id, m_resolve, m_code, m_note)
-    elif slot.service is not None:
-        svc = svc_by_name[slot.service]
-    else:
-        svc = weighted(rng, svc_weights)
-    channel = weighted(rng, svc.channels)
-    caller = None
-    vip = False
-    if channel != "monitoring":
-        r = rng.random()
-        if vips and r < 0.004:
-            person = rng.choice(vips)
-        elif r < 0.25:
-            person = rng.choice(frequent)
-        else:
-            person = rng.choice(callers)
-        day = dt.date(1970, 1, 1) + dt.timedelta(days=slot.at // DAY)
-        vip = person.vip_from is not None and slot.at >= person.vip_from and tickets.priorities.policy is not None \
-            and slot.at >= int(tickets.priorities.policy.published_at.timestamp())
-        caller = {"id": person.id, "given": person.given, "acting_status": person.acting_status(day),
-                  "department_id": person.department_id, "vip": vip}
-    if rng.random() < 0.01:
-        title = texts.fill(rng.choice(svc.titles), rng)
-        description = rng.choice(texts.FOREIGN)
-    else:
-        title = texts.fill(rng.choice(svc.titles), rng)
-        description = texts.fill(rng.choice(svc.descriptions), rng)
-    service_id, default_team = ctx.services[svc.service]
-    # A service without a default team goes to the Service Desk, as triage would.
-    team_id = default_team or ctx.teams.get("Service Desk") or min(ctx.teams.values())
-    category_id = ctx.categories.get(rng.choice(svc.categories))
-    return tickets.ordinary(
-        incident_id=incident_id, number=number, opened=slot.at, svc=svc, service_id=service_id,
-        team_id=team_id, category_id=category_id, channel=channel, caller=caller, vip=vip, title=title,
-        description=description, problem=slot.problem, parent=parent)
-
-
-def _rows(loader: Loader, ticket: Ticket, incidents: list[dict[str, Any]], audits: list[dict[str, Any]],
-          journal: list[dict[str, Any]]) -> None:
-    row = ticket.row
-    seen: dict[int, Any] = {}
-
-    def ts(at: int | None) -> Any:
-        # Several audit rows of one ticket share an instant; convert each instant once.
-        if at is None:
-            return None
-        value = seen.get(at)
-        if value is None:
-            value = seen[at] = loader.ts(at)
-        return value
-
-    for key in ("opened_at", "updated_at", "responded_at", "resolved_at", "closed_at", "next_update_due_at"):
-        row[key] = ts(row[key])
-    incidents.append(row)
-    iid = row["id"]
-    for at, actor, fld, old, new, reason in ticket.audits:
-        audits.append({"at": ts(at), "actor_id": actor, "db_user": None, "entity": "incident",
-                       "entity_id": iid, "field": fld, "old_value": old, "new_value": new, "reason": reason})
-    for at, author, kind, body in ticket.journal:
-        journal.append({"incident_id": iid, "problem_id": None, "kind": kind, "body": body,
-                        "author_id": author, "at": ts(at)})
-
+        with writer.begin() as conn:
+            if index_sql:
+                ctx.progress(f"indexes: rebuilding {len(index_sql)} incident indexes")
+                for statement in index_sql:
+                    conn.exec_driver_sql(statement)
+            if done:
+                ctx.progress("search index: rebuilding for the new incidents")
+                restore_sqlite_fts(conn, trigger_sql, first_id)
+            elif trigger_sql is not None:
+                conn.exec_driver_sql(trigger_sql)
 
 def _link_problems_to_majors(writer: Engine, ctx: DemoContext,
                              majors: dict[int, tuple[int, int, str, str, str]]) -> None:
@@ -739,14 +699,3 @@ def _audit(loader: Loader, at: int, actor: int | None, entity: str, entity_id: i
            old: str | None, new: str | None, reason: str | None = None) -> dict[str, Any]:
     return {"at": loader.ts(at), "actor_id": actor, "db_user": None, "entity": entity,
             "entity_id": entity_id, "field": fld, "old_value": old, "new_value": new, "reason": reason}
-
-
-def _recompute_sla(db: Database, progress: Progress) -> None:
-    """Let the SLA engine compute due times and breaches from the audit history."""
-    # Only "the module is not there yet" is tolerated; an error inside it must surface.
-    if importlib.util.find_spec("desk.sla.backfill") is None:
-        progress("SLA: engine not installed yet; due times will be computed when it is")
-        return
-    backfill = importlib.import_module("desk.sla.backfill")
-    progress("SLA: computing due times and breaches from the history")
-    backfill.recompute_all(db, progress)

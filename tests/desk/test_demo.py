@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import sys
-import types
 import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -223,21 +221,6 @@ def test_sqlite_timestamps_match_the_column_type(sqlite_url: str, few_demo_repai
             conn.execute(probe.insert(), {"at": opened})
             typed, = conn.execute(text("SELECT at FROM probe")).one()
         assert raw == typed
-    finally:
-        db.dispose()
-
-
-def test_sla_backfill_is_called_when_present(sqlite_url: str, monkeypatch: pytest.MonkeyPatch,
-                                             few_demo_repairs: None) -> None:
-    calls: list[Database] = []
-    fake = types.ModuleType("desk.sla.backfill")
-    fake.recompute_all = lambda db, progress: calls.append(db)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "desk.sla.backfill", fake)
-    monkeypatch.setattr(demo.importlib.util, "find_spec", lambda name: object())
-    db = Database.connect(sqlite_url)
-    try:
-        _build(db, tickets=20)
-        assert calls == [db]
     finally:
         db.dispose()
 
