@@ -25,7 +25,6 @@ from desk.redaction import redact
 from ui.errors import describe, is_expected
 
 if TYPE_CHECKING:
-    from db.engine import Database
     from desk.actor import Actor
     from desk.bootstrap import Services
     from desk.common.site import Site
@@ -44,8 +43,8 @@ PRELOAD = (
 
 @dataclass(frozen=True)
 class OpenDesk:
-    """What the window is built over: the database, the services, who is acting, the site."""
-    db: Database
+    """What the window is built over: the services (and through them the database), who
+    is acting, the site. The window reaches the database only through the services."""
     services: Services
     actor: Actor
     site: Site
@@ -111,7 +110,7 @@ class DeskOpener(QObject):
             db.dispose()
             raise
         log.info("signed in as %s on %s", actor.username, db.description)
-        return OpenDesk(db, services, actor, site)
+        return OpenDesk(services, actor, site)
 
     def _prompt(self, key: str) -> str | None:
         """desk.connection's password prompt, on the opening thread: asks on the GUI thread and waits."""

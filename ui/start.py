@@ -34,7 +34,7 @@ class Running:
         for part in reversed(self.stops):   # the last started stops first
             part.stop()
         self.runner.wait(3000)
-        self.desk.db.dispose()
+        self.desk.services.db.dispose()
 
 
 class Start(QObject):
@@ -73,7 +73,7 @@ class Start(QObject):
 
     def _on_opener_opened(self, desk: OpenDesk) -> None:
         if not self.window.isVisible():   # closed while the desk opened
-            desk.db.dispose()
+            desk.services.db.dispose()
             return
         self.running = attach(self.window, desk)
 
@@ -92,7 +92,7 @@ def attach(window: MainWindow, desk: OpenDesk) -> Running:
     from ui.tasks import TaskRunner
 
     services, actor = desk.services, desk.actor
-    ctx = build_context(services, actor, TaskRunner(), window.settings, Dialogs(), desk.db.description, desk.site)
+    ctx = build_context(services, actor, TaskRunner(), window.settings, Dialogs(), desk.services.db.description, desk.site)
     window.attach(ctx)
     running = Running(desk, ctx.runner)
 
