@@ -2,7 +2,6 @@
 (only its row) and its open problem tab, without F5, on both engines."""
 from __future__ import annotations
 
-
 import pytest
 
 from db.engine import Database
