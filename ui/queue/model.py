@@ -535,7 +535,6 @@ class QueueModel(QAbstractTableModel):
             # and puts the jumps' anchors back where the rows are.
             self._build_skeleton(gen)
             return
-        capped = True
 
         def work() -> int:
             return queue.count_upto(spec, actor, COUNT_CAP)
@@ -543,7 +542,7 @@ class QueueModel(QAbstractTableModel):
         def done(total: int) -> None:
             if gen != self._generation:
                 return
-            if capped and total > COUNT_CAP:
+            if total > COUNT_CAP:
                 self._reconcile_later()       # it grew past the cap: count it exactly, later
                 return
             if total != self.total:
