@@ -75,7 +75,17 @@ BULK_TABLES = ("incidents", "audit_log", "journal_entries")  # PostgreSQL: prepa
 # the catalogue who the session is (nothing to do for the schema owner): minutes at 120,000 people.
 PEOPLE_TABLES = ("people", "person_statuses", "affiliations")
 BIG_LOAD = 20_000       # from this many tickets, SQLite indexes are rebuilt after the load
-HISTORY_DAYS = 730      # tickets spread over the last two years
+# Tickets are spread over at least two years. A bigger demo gets a longer history rather
+# than a busier one: a million tickets a year is already a large university, so ten
+# million are ten years of it (the size a consortium's shared server holds), not two.
+MIN_HISTORY_DAYS = 730
+MAX_HISTORY_DAYS = 3650
+TICKETS_PER_YEAR = 1_000_000
+
+
+def history_days(tickets: int) -> int:
+    """How many days of history ``tickets`` demo incidents are spread over."""
+    return max(MIN_HISTORY_DAYS, min(MAX_HISTORY_DAYS, tickets * 365 // TICKETS_PER_YEAR))
 DEMO_ID_BASE = 810_000_000  # university IDs of demo people (the feed uses 9001xxxxx)
 DEMO_ID_LIKE = "81_______"  # … so every demo ID is nine digits starting 81
 DEMO_STAFF_REASON = "demo data"  # audit reason of the demo's staff accounts' "created" rows
@@ -157,6 +167,10 @@ class DemoContext:
         return int(self.now.timestamp())
 
     @property
+    def history_days(self) -> int:
+        return history_days(self.tickets)
+
+    @property
     def desk_hours(self) -> DeskHours:
         assert self.hours is not None, "build_demo reads the desk's zone before it writes tickets"
         return self.hours
@@ -180,7 +194,7 @@ def build_demo(db: Database, *, tickets: int, seed: int, progress: Progress,
     with db.reading() as s:
         if audit.server_writes_audit(s):
             raise PermissionDenied(
-                "desk demo writes two years of history in bulk (the audit log, number counters, past "
+                "desk demo writes years of history in bulk (the audit log, number counters, past "
                 "times), which only the schema owner may do on a shared server: run it with the login "
                 "that ran desk db upgrade.")
     found = real_records(db, operator)
@@ -306,7 +320,7 @@ def add_people(loader: Loader, ctx: DemoContext) -> None:
     first_id = loader.reserve_ids("people", count)
     pop = population.generate(ctx.rng, count, first_id, DEMO_ID_BASE + int(existing),
                               ctx.now.date(), sorted(ctx.departments.values()),
-                              loader.ts(ctx.now_s - HISTORY_DAYS * DAY))
+                              loader.ts(ctx.now_s - ctx.history_days * DAY))
     for st in pop.statuses:
         st["start_date"] = loader.day(st["start_date"])
         st["end_date"] = loader.day(st["end_date"])
@@ -323,7 +337,7 @@ def add_people(loader: Loader, ctx: DemoContext) -> None:
 def _staff_row(loader: Loader, ctx: DemoContext, sid: int, username: str, display: str) -> dict[str, Any]:
     return {"id": sid, "username": username, "db_login": None, "os_user": None, "display_name": display,
             "email": f"{username}@example.edu", "person_id": None, "active": True,
-            "created_at": loader.ts(ctx.now_s - HISTORY_DAYS * DAY - 30 * DAY), "version": 1}
+            "created_at": loader.ts(ctx.now_s - ctx.history_days * DAY - 30 * DAY), "version": 1}
 
 
 def add_staff(loader: Loader, ctx: DemoContext) -> None:
@@ -366,7 +380,7 @@ def add_staff(loader: Loader, ctx: DemoContext) -> None:
         ids[username] = sid
         rows.append(_staff_row(loader, ctx, sid, username, display))
         roles.append({"staff_id": sid, "role": role})
-        audits.append(_audit(loader, ctx.now_s - HISTORY_DAYS * DAY - 30 * DAY, None, "staff", sid,
+        audits.append(_audit(loader, ctx.now_s - ctx.history_days * DAY - 30 * DAY, None, "staff", sid,
                              "created", None, username, DEMO_STAFF_REASON))
     display_by_id: dict[int, str] = {}
     by_team: dict[int, list[int]] = {}
@@ -461,7 +475,7 @@ def add_problems(loader: Loader, ctx: DemoContext) -> None:
         # A quarter are recent, so even a small demo has problems under investigation and
         # known errors with workarounds to offer on new incidents.
         recent = i < max(2, count // 4)
-        opened = now - rng.randint(2 * DAY, (60 if recent else HISTORY_DAYS - 40) * DAY)
+        opened = now - rng.randint(2 * DAY, (60 if recent else MIN_HISTORY_DAYS - 40) * DAY)
         pid = first_id + i
         if svc.problems:
             title_t, cause, workaround = rng.choice(svc.problems)
@@ -513,19 +527,20 @@ def add_problems(loader: Loader, ctx: DemoContext) -> None:
 
 # -- incidents ---------------------------------------------------------------------
 def _opening_times(ctx: DemoContext, count: int) -> list[int]:
-    """Opening times over two years: weekdays, term time and a slow growth weigh in."""
+    """Opening times over the history: weekdays, term time and a slow growth weigh in."""
     rng, hours = ctx.rng, ctx.desk_hours
     now = ctx.now_s
-    start_day = now // DAY - HISTORY_DAYS + 1
+    days = ctx.history_days
+    start_day = now // DAY - days + 1
     cum: list[float] = []
     total = 0.0
-    for d in range(HISTORY_DAYS):
+    for d in range(days):
         day = start_day + d
         date = dt.date(1970, 1, 1) + dt.timedelta(days=day)
         weekday = (day + 3) % 7
         w = 1.0 if weekday < 5 else 0.25
         w *= {8: 1.6, 9: 1.4, 1: 1.3, 12: 0.6, 6: 0.7, 7: 0.7}.get(date.month, 1.0)
-        w *= 0.8 + 0.4 * d / HISTORY_DAYS
+        w *= 0.8 + 0.4 * d / days
         total += w
         cum.append(total)
     out = []
