@@ -29,8 +29,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, literal, not_, or_
+from sqlalchemy import ColumnElement, and_, literal, literal_column, not_, or_
 
+from db.models import views
 from db.types import UTCDateTime
 from desk.rules import lifecycle
 
@@ -70,12 +71,19 @@ def _at(now: dt.datetime) -> ColumnElement[Any]:
     return literal(now, UTCDateTime())
 
 
+def _status_in(c: Any, values: tuple[str, ...]) -> ColumnElement[bool]:
+    # The statuses as literals in the order of db.models.views: the spelling of the
+    # partial indexes behind the At risk view, which SQLite matches term by term and
+    # PostgreSQL proves only from constants.
+    return c.status.in_([literal_column(f"'{v}'") for v in values])
+
+
 def running_sql(c: Any, kind: Kind) -> ColumnElement[bool]:
     """The target's clock runs: response until answered (while open), resolution while
     New / Assigned / In progress (not Pending, not finished)."""
     if kind == "response":
-        return and_(c.responded_at.is_(None), c.status.in_(OPEN))
-    return c.status.in_(RUNNING)
+        return and_(c.responded_at.is_(None), _status_in(c, views.OPEN_STATUS_VALUES))
+    return _status_in(c, views.RUNNING_STATUS_VALUES)
 
 
 def met_sql(c: Any, kind: Kind) -> ColumnElement[bool]:
@@ -94,10 +102,12 @@ def breached_now_sql(c: Any, kind: Kind, now: dt.datetime) -> ColumnElement[bool
 
 
 def at_risk_now_sql(c: Any, kind: Kind, now: dt.datetime) -> ColumnElement[bool]:
+    # Running and unbreached first: on the incidents table these terms are the predicate
+    # of the target's partial index, and the at-risk bound then walks only that index.
     due, risk = c[f"{kind}_due_at"], c[f"{kind}_at_risk_at"]
     t = _at(now)
-    return and_(running_sql(c, kind), c[f"{kind}_breached_at"].is_(None), due.is_not(None),
-                risk.is_not(None), risk <= t, due >= t)
+    return and_(running_sql(c, kind), c[f"{kind}_breached_at"].is_(None), risk <= t, due >= t,
+                due.is_not(None), risk.is_not(None))
 
 
 def ticket_breached_now_sql(c: Any, now: dt.datetime) -> ColumnElement[bool]:
