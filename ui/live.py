@@ -33,7 +33,8 @@ class LiveBridge(QObject):
         self._refresh: dict[str, bool] = {INCIDENT: False, PROBLEM: False}
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._last_flush = 0.0         # time.monotonic() of the last flush
+        self._monotonic = time.monotonic   # a test's own clock replaces it
+        self._last_flush = 0.0         # self._monotonic() of the last flush
         self._timer.timeout.connect(self._flush)
         self._arrived.connect(self._collect)
         self.watcher: Watcher | None = watcher_for(services.db, services.queue, services.problem_list,
@@ -47,11 +48,11 @@ class LiveBridge(QObject):
         if not self._timer.isActive():
             # Changes already queued behind this one are collected before a 0 ms timer
             # fires (Qt delivers posted events first), so even "at once" merges a burst.
-            since_ms = (time.monotonic() - self._last_flush) * 1000
+            since_ms = (self._monotonic() - self._last_flush) * 1000
             self._timer.start(max(0, int(BURST_MS - since_ms + 0.999)))
 
     def _flush(self) -> None:
-        self._last_flush = time.monotonic()
+        self._last_flush = self._monotonic()
         for kind in (INCIDENT, PROBLEM):
             pending, refresh = self._pending[kind], self._refresh[kind]
             if not pending and not refresh:

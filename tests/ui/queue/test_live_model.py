@@ -112,12 +112,17 @@ def test_refresh_after_a_reconnect_rereads_what_no_notification_told(ctx, ticket
 
 def test_a_lone_change_goes_out_at_once_and_a_burst_is_merged(ctx, qtbot) -> None:
     bridge = LiveBridge(ctx.services)
+    # The bridge's own clock, stopped: on a loaded machine the burst window could pass
+    # between the flush and the next change, and "right after" would not be tested.
+    now = [1000.0]
+    bridge._monotonic = lambda: now[0]
     heard: list[Change] = []
     bridge.changed.connect(heard.append)
     bridge._collect(Change(ids=((1, 2),)))
     assert bridge._timer.interval() == 0          # no fixed coalescing delay for a change alone
     qtbot.waitUntil(lambda: len(heard) == 1)
     # Right after a flush, more changes wait for the burst window and go out together.
+    now[0] += 0.005
     bridge._collect(Change(ids=((2, 1),)))
     bridge._collect(Change(ids=((3, 1), (2, 2))))
     assert 0 < bridge._timer.interval() <= BURST_MS
