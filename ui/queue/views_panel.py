@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFocusEvent, QFont
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from desk.queue.spec import BUILTIN_VIEWS, QueueSpec
@@ -29,6 +29,25 @@ class ViewEntry:
 PAGE_PREFIX = "page:"
 
 
+class _NavigationList(QListWidget):
+    """A list whose current item changes only when someone chooses one.
+
+    Qt makes the first item current when a list with none gets keyboard focus. Here that
+    would open a page: at start-up the features' pages are listed before the views are
+    read, and focus landing on the list then opened the first page instead of the view
+    the user left (the start-up test saw it on a loaded machine)."""
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        none_before = self.currentItem() is None
+        self.blockSignals(True)
+        try:
+            super().focusInEvent(event)
+            if none_before and self.currentItem() is not None:
+                self.setCurrentRow(-1)
+        finally:
+            self.blockSignals(False)
+
+
 class ViewsPanel(QWidget):
     """The navigation: the queue's views with their counts, the user's saved views, then
     the pages features bring (major-incident board, dashboard, loaner pool)."""
@@ -45,7 +64,7 @@ class ViewsPanel(QWidget):
         self.entries: dict[str, ViewEntry] = {}
         self.pages: dict[str, str] = {}        # key -> name, in the order added
         self.counts: dict[str, int] = {}
-        self.list = QListWidget(self)
+        self.list = _NavigationList(self)
         self.list.setAccessibleName("Views")
         self.list.setAccessibleDescription("Saved views with the number of tickets in each")
         self.list.currentItemChanged.connect(self._on_list_current_changed)
