@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desk.counter.satisfaction import SatisfactionSummary
@@ -111,6 +113,29 @@ class BreachRow:
         if self.elapsed_s is None or self.target_s is None:
             return None
         return self.elapsed_s - self.target_s
+
+
+# The printed appendix lists at most this many breaches (about 230 pages); past it, a
+# year of a large desk would print thousands of pages nobody reads. The CSV export
+# (desk.reports.csv_export) always has every breach.
+APPENDIX_LIMIT = 10_000
+
+
+def _severity(b: BreachRow) -> tuple[int, int, dt.datetime]:
+    # Still running first (their time over is still growing), the oldest breach first;
+    # then the furthest over the target.
+    over = b.over_s
+    return (0, 0, b.breached_at) if over is None else (1, -over, b.breached_at)
+
+
+def printed_breaches(breaches: Sequence[BreachRow], limit: int | None = None) -> Sequence[BreachRow]:
+    """The breaches the PDF appendix lists: all of them, oldest first, when they fit in
+    ``limit`` rows (default ``APPENDIX_LIMIT``); otherwise the ``limit`` most severe,
+    most severe first."""
+    limit = APPENDIX_LIMIT if limit is None else limit
+    if len(breaches) <= limit:
+        return breaches
+    return heapq.nsmallest(limit, breaches, key=_severity)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ from desk.pdf.text import draw_text, fit, markup, plain, runs
 from desk.reports.charts import compliance_chart, opened_resolved_chart
 from desk.reports.errors import ReportCancelled
 from desk.reports.params import GroupBy
-from desk.reports.sla_data import AGEING_BUCKETS, BreachRow, ComplianceRow, SlaReport
+from desk.reports.sla_data import AGEING_BUCKETS, BreachRow, ComplianceRow, SlaReport, printed_breaches
 from desk.reports.styles import (
     ACCENT,
     BAD,
@@ -88,9 +88,10 @@ def build_sla_report(report: SlaReport, out: Path, *, progress: Progress | None 
     story += [PageBreak()] + _trends(report, st)
     story += _ageing(report, st)
     story += _satisfaction(report, st)
-    story += [PageBreak()] + _appendix(report.breaches, st, zone)
+    printed = printed_breaches(report.breaches)
+    story += [PageBreak()] + _appendix(report.breaches, printed, st, zone)
 
-    est_pages = 4 + appendix_pages(len(report.breaches))
+    est_pages = 4 + appendix_pages(len(printed))
     state = {"pages": 0}
 
     class Doc(BaseDocTemplate):
@@ -462,12 +463,19 @@ class BreachSheet(Flowable):
 _INK_RG = f"{fp_str(INK.red, INK.green, INK.blue)} rg"
 _BAD_RG = f"{fp_str(BAD.red, BAD.green, BAD.blue)} rg"
 
-def _appendix(breaches: Sequence[BreachRow], st: dict[str, Any], zone: Any) -> list[Flowable]:
-    out: list[Flowable] = [Paragraph(f"Appendix: breaches in the period ({fmt_int(len(breaches))})", st["h2"]),
-                           _p("Every response and resolution breach recorded in the period, oldest first. "
-                              "“open” means the ticket is not yet answered / resolved: its actual time is "
-                              "still running; “re-targeted”: breached, then a priority change gave it a "
-                              "target it met (the breach stays recorded).", st["small"]), Spacer(1, 2 * mm)]
+def _appendix(every: Sequence[BreachRow], breaches: Sequence[BreachRow], st: dict[str, Any],
+              zone: Any) -> list[Flowable]:
+    """``every`` breach of the period; ``breaches``: those printed (desk.reports.sla_data.printed_breaches)."""
+    if len(breaches) == len(every):
+        which = "Every response and resolution breach recorded in the period, oldest first. "
+    else:
+        which = (f"The period has {fmt_int(len(every))} response and resolution breaches; these are the "
+                 f"{fmt_int(len(breaches))} most severe: still open first (oldest breach first), then "
+                 "furthest over the target. Every breach is in the CSV export (breaches.csv). ")
+    out: list[Flowable] = [Paragraph(f"Appendix: breaches in the period ({fmt_int(len(every))})", st["h2"]),
+                           _p(which + "“open” means the ticket is not yet answered / resolved: its actual "
+                              "time is still running; “re-targeted”: breached, then a priority change gave "
+                              "it a target it met (the breach stays recorded).", st["small"]), Spacer(1, 2 * mm)]
     if not breaches:
         out.append(_p("No breaches were recorded in the period.", st["body"]))
         return out

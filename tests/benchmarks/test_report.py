@@ -45,6 +45,7 @@ def _probe(url: str, date_from: str, date_to: str, priorities: str, trace: bool)
     from db.enums import Priority, Role
     from desk.actor import Actor
     from desk.reports.params import ReportParams
+    from desk.reports.sla_data import printed_breaches
     from desk.reports.sla_pdf import appendix_pages, build_sla_report
 
     if trace:
@@ -63,7 +64,7 @@ def _probe(url: str, date_from: str, date_to: str, priorities: str, trace: bool)
     db.dispose()
     result = {
         "queries_s": t1 - t0, "pdf_s": t2 - t1, "total_s": t2 - t0, "pages": pages,
-        "appendix_pages": appendix_pages(len(report.breaches)), "breaches": len(report.breaches),
+        "appendix_pages": appendix_pages(len(printed_breaches(report.breaches))), "breaches": len(report.breaches),
         "opened": report.summary.counts.opened,
         "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }

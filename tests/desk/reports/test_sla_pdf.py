@@ -154,3 +154,32 @@ def test_typeset_in_a_process_of_its_own(sqlite_loaded: tuple[Database, Actor], 
     (tmp_path / "a-file").write_text("not a folder")
     with pytest.raises(Exception, match="a-file"):
         reports.write_sla_pdf(actor, params, tmp_path / "a-file" / "x.pdf", own_process=True)
+
+
+def test_a_long_appendix_prints_the_most_severe_breaches_and_points_to_the_csv(
+        sqlite_loaded: tuple[Database, Actor], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desk.reports import sla_data
+
+    db, actor = sqlite_loaded
+    params = ReportParams(sla_dataset.PERIOD_FROM, sla_dataset.PERIOD_TO)
+    report = Services.over(db).reports.sla_report(actor, params)
+    every = report.breaches
+    assert len(every) > 4
+    monkeypatch.setattr(sla_data, "APPENDIX_LIMIT", 4)
+    printed = sla_data.printed_breaches(every)
+    # Brute force: still running first by breach time, then the furthest over.
+    running = sorted((b for b in every if b.over_s is None), key=lambda b: b.breached_at)
+    done = sorted((b for b in every if b.over_s is not None), key=lambda b: (-(b.over_s or 0), b.breached_at))
+    assert list(printed) == (running + done)[:4]
+
+    from desk.reports.sla_pdf import build_sla_report
+
+    out = tmp_path / "sla.pdf"
+    build_sla_report(report, out)
+    text = _text(out)
+    start = next(i for i, t in enumerate(text) if "Appendix: breaches" in t)
+    appendix = " ".join(text[start:])
+    assert re.findall(r"INC-\d{6}", appendix) == [b.number for b in printed]
+    assert f"The period has {fmt_int(len(every))} response and resolution breaches" in appendix
+    assert "Every breach is in the CSV export (breaches.csv)" in appendix
+    assert sla_data.printed_breaches(every, limit=len(every)) is every   # all fit: all, oldest first
