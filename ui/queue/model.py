@@ -82,24 +82,46 @@ class QueueModel(QAbstractTableModel):
         gen = self._generation
         queue, actor, size = self.ctx.queue, self.ctx.actor, self.page_size
 
-        searching = bool(spec.filter.search.strip())
-
         def work() -> tuple[int, bool, list[QueueRow], int | None]:
-            # The first rows never wait for a large count: one row more than a page
-            # says whether there is more; a search (whose exact count visits every
-            # match) then shows "more than a page" and the planner's estimate, other
-            # views count up to a cap. Either way the exact count follows in the
-            # background, with the view's skeleton.
+            # The first rows never wait for a count: one row more than a page says
+            # whether there is more, and the rows are shown with "more than a page".
+            # A second read then gives a small view's count (up to a cap) or the
+            # planner's estimate (a search's exact count visits every match); the
+            # exact count of a big view follows in the background, with its skeleton.
             rows = queue.first_page(spec, actor, size + 1)
             if len(rows) <= size:
                 return len(rows), True, rows, None
-            if searching:
-                return size + 1, False, rows[:size], queue.estimate(spec, actor)
-            total = queue.count_upto(spec, actor, COUNT_CAP)
-            exact = total <= COUNT_CAP
-            return total, exact, rows[:size], None if exact else queue.estimate(spec, actor)
+            return size + 1, False, rows[:size], None
 
         self.ctx.runner.read(work, lambda res: self._on_loaded(gen, res), self._on_failed, owner=self)
+
+    def _count_first(self, gen: int) -> None:
+        """After the first rows of a view with more: its count up to a cap, else the
+        planner's estimate; then, for a big view, the skeleton with the exact count."""
+        spec, actor, queue = self.spec, self.ctx.actor, self.ctx.queue
+        searching = bool(spec.filter.search.strip())
+
+        def work() -> tuple[int | None, bool, int | None]:
+            if searching:
+                return None, False, queue.estimate(spec, actor)
+            total = queue.count_upto(spec, actor, COUNT_CAP)
+            exact = total <= COUNT_CAP
+            return total, exact, None if exact else queue.estimate(spec, actor)
+
+        def done(res: tuple[int | None, bool, int | None]) -> None:
+            if gen != self._generation or self.count_exact:
+                return
+            total, exact, estimate = res
+            if total is not None:
+                self._resize(total)              # exact, or "more than the cap"
+            self.count_exact = exact
+            if estimate is not None and estimate >= self.total:
+                self.count_estimate = estimate   # a guess below what is known is no help
+            self.loaded.emit(self.total)
+            if not self.count_exact:
+                self._build_skeleton(gen)
+
+        self.ctx.runner.read(work, done, self._on_failed, owner=self)
 
     def reload(self) -> None:
         self.set_spec(self.spec)
@@ -123,7 +145,7 @@ class QueueModel(QAbstractTableModel):
         self.loaded.emit(total)
         self.refresh_sla(range(min(len(rows), 60)))
         if not self.count_exact:
-            self._build_skeleton(gen)
+            self._count_first(gen)
 
     def _build_skeleton(self, gen: int) -> None:
         """Count a big view exactly and sample its skeleton, in one background scan;
