@@ -76,13 +76,13 @@ class QueueModel(QAbstractTableModel):
 
     # -- loading -----------------------------------------------------------------
     def set_spec(self, spec: QueueSpec) -> None:
-        """Show a new query: count and first page in one background read."""
+        """Show a new query: its first page in one background read, the count after it."""
         self.spec = spec
         self._generation += 1
         gen = self._generation
         queue, actor, size = self.ctx.queue, self.ctx.actor, self.page_size
 
-        def work() -> tuple[int, bool, list[QueueRow], int | None]:
+        def work() -> tuple[int, bool, list[QueueRow]]:
             # The first rows never wait for a count: one row more than a page says
             # whether there is more, and the rows are shown with "more than a page".
             # A second read then gives a small view's count (up to a cap) or the
@@ -90,8 +90,8 @@ class QueueModel(QAbstractTableModel):
             # exact count of a big view follows in the background, with its skeleton.
             rows = queue.first_page(spec, actor, size + 1)
             if len(rows) <= size:
-                return len(rows), True, rows, None
-            return size + 1, False, rows[:size], None
+                return len(rows), True, rows
+            return size + 1, False, rows[:size]
 
         self.ctx.runner.read(work, lambda res: self._on_loaded(gen, res), self._on_failed, owner=self)
 
@@ -126,10 +126,10 @@ class QueueModel(QAbstractTableModel):
     def reload(self) -> None:
         self.set_spec(self.spec)
 
-    def _on_loaded(self, gen: int, result: tuple[int, bool, list[QueueRow], int | None]) -> None:
+    def _on_loaded(self, gen: int, result: tuple[int, bool, list[QueueRow]]) -> None:
         if gen != self._generation:
             return
-        total, exact, rows, estimate = result
+        total, exact, rows = result
         self.beginResetModel()
         self.total = total
         self._rows.clear()
@@ -140,8 +140,7 @@ class QueueModel(QAbstractTableModel):
         self._store(0, rows)
         self.endResetModel()
         self.count_exact = exact
-        # A guess below what is already known to be there is no help.
-        self.count_estimate = estimate if estimate is not None and estimate >= total else None
+        self.count_estimate = None               # _count_first brings it, for a big view
         self.loaded.emit(total)
         self.refresh_sla(range(min(len(rows), 60)))
         if not self.count_exact:
