@@ -37,6 +37,10 @@ MAX_CACHED_ROWS = 6000
 # exact count follows in the background with its skeleton (desk.queue.skeleton), which
 # every jump into it then starts from.
 COUNT_CAP = 5000
+# The first read of a view fetches only this many rows (a tall screen's worth), not a
+# whole page: at ten million tickets on PostgreSQL a 200-row page is twice a 64-row one,
+# and the rows below the fold are read when they are scrolled to, after the count.
+FIRST_ROWS = 64
 # After a live change that may have moved the total (a row the model does not hold), an
 # exact count follows after this long: a small view (<= COUNT_CAP) soon, a large one rarely.
 RECONCILE_SMALL_MS = 1000
@@ -50,10 +54,12 @@ class QueueModel(QAbstractTableModel):
     failed = Signal(str)
     changes_applied = Signal(object)  # {id: version} of a live change, once the model shows it
 
-    def __init__(self, ctx: DeskContext, parent: Any = None, *, page_size: int = 200) -> None:
+    def __init__(self, ctx: DeskContext, parent: Any = None, *, page_size: int = 200,
+                 first_rows: int = FIRST_ROWS) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.page_size = page_size
+        self.first_rows = max(1, min(first_rows, page_size))
         self.spec = QueueSpec()
         self.total = 0
         self._rows: dict[int, QueueRow] = {}
@@ -80,11 +86,11 @@ class QueueModel(QAbstractTableModel):
         self.spec = spec
         self._generation += 1
         gen = self._generation
-        queue, actor, size = self.ctx.queue, self.ctx.actor, self.page_size
+        queue, actor, size = self.ctx.queue, self.ctx.actor, self.first_rows
 
         def work() -> tuple[int, bool, list[QueueRow]]:
-            # The first rows never wait for a count: one row more than a page says
-            # whether there is more, and the rows are shown with "more than a page".
+            # The first rows never wait for a count: one row more than a screenful says
+            # whether there is more, and the rows are shown with "more than these".
             # A second read then gives a small view's count (up to a cap) or the
             # planner's estimate (a search's exact count visits every match); the
             # exact count of a big view follows in the background, with its skeleton.
@@ -200,9 +206,17 @@ class QueueModel(QAbstractTableModel):
     def _request_page(self, page: int) -> None:
         if page in self._pending_pages or page < 0 or page * self.page_size >= self.total:
             return
-        self._pending_pages.add(page)
         first = page * self.page_size
         last = min(first + self.page_size, self.total) - 1
+        # Only the rows of the page not held: after the first rows of a view (fewer than
+        # a page) the rest of page 0 is walked from the last row shown.
+        while first <= last and first in self._rows:
+            first += 1
+        while last >= first and last in self._rows:
+            last -= 1
+        if first > last:
+            return
+        self._pending_pages.add(page)
         gen, spec, actor, queue, size = self._generation, self.spec, self.ctx.actor, self.ctx.queue, self.page_size
         before = self._rows.get(first - 1)
         after = self._rows.get(last + 1)

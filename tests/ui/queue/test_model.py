@@ -72,6 +72,33 @@ def test_large_counts_follow_the_first_rows(ctx, tickets, monkeypatch, qtmodelte
     assert totals == [1] and calls == ["skeleton", "skeleton"] and model.skeleton is None
 
 
+def test_first_rows_are_a_screenful_and_the_page_is_finished_from_them(ctx, tickets, services: Services,  # type: ignore[no-untyped-def]
+                                                                       admin, clock, monkeypatch) -> None:
+    """The first read asks for a screenful (fewer rows than a page); the rest of the page
+    is walked on from the last row shown, never read again from the start."""
+    _more_tickets(services, admin, clock, 10)
+    spec = QueueSpec(QueueFilter(open_only=True), "number")
+    expected = [r.number for r in ctx.queue.first_page(spec, admin, 1000)]
+    assert len(expected) == 15
+    reads: list[tuple[str, object, int]] = []
+    after, before = ctx.queue.page_after, ctx.queue.page_before
+    monkeypatch.setattr(ctx.queue, "page_after", lambda spec, actor, cursor, limit:
+                        reads.append(("after", cursor, limit)) or after(spec, actor, cursor, limit))
+    monkeypatch.setattr(ctx.queue, "page_before", lambda spec, actor, cursor, limit:
+                        reads.append(("before", cursor, limit)) or before(spec, actor, cursor, limit))
+    model = QueueModel(ctx, page_size=8, first_rows=3)
+    model.set_spec(spec)
+    assert reads[0] == ("after", None, 4)            # three rows and one to say "more"
+    assert model.rowCount() == 15 and [model.row_data(r).number for r in range(3)] == expected[:3]  # type: ignore[union-attr]
+    reads.clear()
+    model.data(model.index(5, 0))                      # below the first rows, still page 0
+    assert len(reads) == 1 and reads[0][0] == "after" and reads[0][1] is not None and reads[0][2] == 5
+    assert [model.row_data(r).number for r in range(8)] == expected[:8]  # type: ignore[union-attr]
+    for r in range(15):
+        model.data(model.index(r, 0))
+    assert _numbers(model) == expected
+
+
 def _more_tickets(services: Services, admin, clock, count: int) -> None:  # type: ignore[no-untyped-def]
     from tests import factories
 
