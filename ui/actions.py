@@ -7,7 +7,7 @@ handler without an action) fails when the window is built, not when someone pres
 key. Features that bring their own actions (counter, major incidents, reports) add them
 through ``MainWindow.register_tool`` in their installers. The main toolbar is built from
 the rows marked ``toolbar`` (and the features' actions registered with ``toolbar=True``);
-icons come from qtawesome's Material Design Icons set (``mdi6.*``), drawn in the
+icons are Material Design Icons shipped as SVG (``mdi6.*``, ``ui.icons``), drawn in the
 palette's text colour so they follow a light or dark scheme (Picard's
 ``ui/mainwindow/actions.py`` is the model).
 """
@@ -40,7 +40,7 @@ class ActionSpec:
     shortcut: Shortcut = None
     tip: str = ""
     separator_before: bool = False
-    icon: str | None = None      # a qtawesome name, e.g. "mdi6.magnify"
+    icon: str | None = None      # an icon name (ui.icons), e.g. "mdi6.magnify"
     toolbar: bool = False        # also on the main toolbar
 
     def key_sequence(self) -> QKeySequence | None:
@@ -59,23 +59,20 @@ class ActionSpec:
 
 
 def icon(name: str) -> QIcon:
-    """A qtawesome icon in the current palette's text colours (normal, disabled, and the
-    highlighted text colour when selected), so it stays visible in a dark scheme too."""
-    # Imported with the first icon, not with this table: qtawesome (through qtpy) costs a
-    # quarter of a second, and the window's frame shows before any icon (issue 14).
-    import qtawesome
+    """Icon ``name`` (``mdi6.…``) in the current palette's text colours (normal, disabled,
+    and the highlighted text colour when selected), so it stays visible in a dark scheme too."""
+    # Imported with the first icon, not with this table: QtSvg is not needed before the
+    # window's frame shows (issue 14).
+    from ui.icons import tinted
 
     palette = QGuiApplication.palette()
-    return qtawesome.icon(
-        name,
-        color=palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText),
-        color_disabled=palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText),
-        color_active=palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText),
-        color_selected=palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.HighlightedText),
-    )
+    text = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText)
+    return tinted(name, text, active=text,
+                  disabled=palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText),
+                  selected=palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.HighlightedText))
 
 
-ICON_PROPERTY = "deskIcon"     # the qtawesome name an action's icon is redrawn from
+ICON_PROPERTY = "deskIcon"     # the icon name an action's icon is redrawn from
 
 
 def set_icon(action: QAction, name: str) -> QAction:

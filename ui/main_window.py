@@ -359,7 +359,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and self._attached:
             # Light <-> dark: the icons were drawn in the old text colour. (The frame's are
-            # blank, and drawn once attached: before, qtawesome may be being imported by
+            # blank, and drawn once attached: before, ui.icons may be being imported by
             # the opening thread.)
             refresh_icons(self.actions())
 

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 # GUI thread finds it loaded: the services, then the window's parts and the features.
 PRELOAD = (
     "desk.bootstrap", "desk.connection",
-    "qtawesome", "ui.context", "ui.tasks", "ui.dialogs", "ui.queue.area", "ui.queue.views_panel",
+    "ui.icons", "ui.context", "ui.tasks", "ui.dialogs", "ui.queue.area", "ui.queue.views_panel",
     "ui.problems.list_view", "ui.problems.detail", "ui.tabs", "ui.incidents.page", "ui.live",
     "ui.mail_delivery", "ui.sla_watch", "ui.features",
 )

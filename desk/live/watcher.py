@@ -18,9 +18,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import psycopg
-from psycopg.conninfo import make_conninfo
-
 from db.engine import SQLITE_BUSY_TIMEOUT_MS, Database, sqlite_path
 from desk.live.wakeup import open_wakeup
 from desk.problems.listing import ProblemListService
@@ -216,11 +213,16 @@ class PostgresWatcher(Watcher):
             "host": url.host, "port": url.port, "user": url.username, "password": url.password,
             "dbname": url.database}
         params.update({k: v if isinstance(v, str) else v[-1] for k, v in url.query.items()})
+        # psycopg only here and in _run: on SQLite the process never loads it (11 MB).
+        from psycopg.conninfo import make_conninfo
+
         self.conninfo = make_conninfo("", **{k: v for k, v in params.items() if v is not None})
         self.server = f"{url.host or 'localhost'}"
         self.poll = poll
 
     def _run(self) -> None:
+        import psycopg
+
         backoff = 1.0
         first = True
         while not self._stop.is_set():

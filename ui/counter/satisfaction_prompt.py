@@ -6,7 +6,6 @@ counts it). Nothing here lets the counter member change it afterwards.
 """
 from __future__ import annotations
 
-import qtawesome
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -24,6 +23,7 @@ from desk.counter.satisfaction import SCORES
 from ui.counter.context import CounterContext
 from ui.counter.settings import CUSTOMER_SCREEN
 from ui.errors import describe
+from ui.icons import tinted
 
 FACES = {1: "mdi6.emoticon-sad-outline", 2: "mdi6.emoticon-neutral-outline", 3: "mdi6.emoticon-happy-outline"}
 COLOURS = {1: "#b3261e", 2: "#8a6d00", 3: "#1e7a3c"}
@@ -46,7 +46,7 @@ class SatisfactionPrompt(QDialog):
         self.buttons: dict[int, QToolButton] = {}
         for score in (1, 2, 3):
             b = QToolButton()
-            b.setIcon(qtawesome.icon(FACES[score], color=COLOURS[score]))   # coloured, and named below
+            b.setIcon(tinted(FACES[score], COLOURS[score]))   # coloured, and named below
             b.setIconSize(QSize(120, 120))
             b.setText(SCORES[score])
             b.setAccessibleName(SCORES[score])

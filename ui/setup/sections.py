@@ -21,7 +21,7 @@ from ui.context import DeskContext
 class Section:
     key: str
     title: str
-    icon: str          # a qtawesome name
+    icon: str          # an icon name (ui.icons), e.g. "mdi6.cog-outline"
     action: str        # the desk rule (desk.rules.permissions) that shows the section
     module: str        # ui.setup.<module>, which has make(ctx, parent)
     tip: str = ""
