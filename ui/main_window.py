@@ -452,8 +452,10 @@ class MainWindow(QMainWindow):
         if model.count_exact:
             text = labels.count(total, "ticket")
         elif model.count_estimate is not None:
-            # The server's estimate at once; the exact count replaces it when it is in.
-            text = f"≈ {labels.count(model.count_estimate, 'ticket')} (counting…)"
+            # The server's estimate at once; the exact count replaces it when it is in
+            # (a big view is counted when a jump needs its skeleton: ui.queue.model).
+            counting = " (counting…)" if model.counting else ""
+            text = f"≈ {labels.count(model.count_estimate, 'ticket')}{counting}"
         else:
             text = f"over {labels.count(total - 1, 'ticket')} (counting…)"
         self.status_rows.setText(text)

@@ -72,6 +72,8 @@ class QueueModel(QAbstractTableModel):
         self.count_estimate: int | None = None
         self._skeleton: Skeleton | None = None
         self._awaiting_skeleton: set[int] = set()
+        self._after_skeleton: list[Callable[[], None]] = []
+        self._skeleton_building: int | None = None   # the generation whose skeleton is being read
         self.skeleton_stride = STRIDE
         self._live_pending: dict[int, int] = {}   # live changes waiting for the read in flight
         self._live_busy = False
@@ -123,6 +125,15 @@ class QueueModel(QAbstractTableModel):
             self.count_exact = exact
             if estimate is not None and estimate >= self.total:
                 self.count_estimate = estimate   # a guess below what is known is no help
+            if not self.count_exact and not searching and self.count_estimate is not None:
+                # A big view with the server's estimate: the scrollbar takes its size,
+                # and the exact scan waits until a jump or "show ticket in queue" needs
+                # the skeleton. Built at every view switch, ten million rows are seconds
+                # of the server per workstation: fifty of them switching views would
+                # keep it busy with scans nobody looks at.
+                self._resize(self.count_estimate)
+                self.loaded.emit(self.total)
+                return
             self.loaded.emit(self.total)
             if not self.count_exact:
                 self._build_skeleton(gen)
@@ -143,6 +154,8 @@ class QueueModel(QAbstractTableModel):
         self._pending_pages.clear()
         self._skeleton = None
         self._awaiting_skeleton.clear()
+        self._after_skeleton.clear()
+        self._skeleton_building = None
         self._store(0, rows)
         self.endResetModel()
         self.count_exact = exact
@@ -156,10 +169,19 @@ class QueueModel(QAbstractTableModel):
         """Count a big view exactly and sample its skeleton, in one background scan;
         pages asked for meanwhile far from any loaded row wait for it."""
         spec, actor, queue = self.spec, self.ctx.actor, self.ctx.queue
+        if self._skeleton_building == gen:
+            return                                # one scan at a time serves every waiter
+        self._skeleton_building = gen
+
+        def failed(exc: BaseException) -> None:
+            if gen == self._generation:
+                self._skeleton_building = None
+            self._on_failed(exc)
 
         def done(skeleton: Skeleton) -> None:
             if gen != self._generation:
                 return
+            self._skeleton_building = None
             self._skeleton = skeleton
             self.count_exact = True
             self.count_estimate = None
@@ -169,13 +191,21 @@ class QueueModel(QAbstractTableModel):
             self._awaiting_skeleton.clear()
             for page in waiting:
                 self._request_page(page)
+            then, self._after_skeleton = self._after_skeleton, []
+            for step in then:
+                step()
 
         stride = self.skeleton_stride
-        self.ctx.runner.read(lambda: queue.skeleton(spec, actor, stride), done, self._on_failed, owner=self)
+        self.ctx.runner.read(lambda: queue.skeleton(spec, actor, stride), done, failed, owner=self)
 
     @property
     def skeleton(self) -> Skeleton | None:
         return self._skeleton
+
+    @property
+    def counting(self) -> bool:
+        """Whether the exact count (with the skeleton) is being read now."""
+        return self._skeleton_building == self._generation
 
     def _resize(self, total: int) -> None:
         if total > self.total:
@@ -220,12 +250,19 @@ class QueueModel(QAbstractTableModel):
         gen, spec, actor, queue, size = self._generation, self.spec, self.ctx.actor, self.ctx.queue, self.page_size
         before = self._rows.get(first - 1)
         after = self._rows.get(last + 1)
-        near_end = self.total - first <= 4 * size
+        # The end is only known where the count is exact (not "≈ N" or "over 5,000").
+        near_end = self.count_exact and self.total - first <= 4 * size
+        if not self.count_exact and self._skeleton is None and self.total - first <= 4 * size:
+            # Scrolling towards the end of an estimate (it may be short): count exactly
+            # before it is reached; this page walks on from its neighbour meanwhile.
+            self._build_skeleton(gen)
         if before is None and after is None and not near_end and self._skeleton is None \
                 and not self.count_exact:
-            # A jump into a big view before its skeleton is in: it follows when it is.
+            # A jump into a big view before its skeleton is in: it follows when it is
+            # (read now if nothing has asked for it yet).
             self._pending_pages.discard(page)
             self._awaiting_skeleton.add(page)
+            self._build_skeleton(gen)
             return
         # Where a jump starts, decided here: the skeleton moves under live changes on
         # this thread, so the worker gets the anchor, not the skeleton.
@@ -404,6 +441,11 @@ class QueueModel(QAbstractTableModel):
         None when the ticket is not in this view. Its row number comes from the
         skeleton plus a count bounded by the stride; the rows beside it are keyset
         walks from it, so even the middle of ten million rows answers at once."""
+        if self._skeleton is None and not self.count_exact:
+            # A rank in a big view starts from its skeleton: read it first (once).
+            self._after_skeleton.append(lambda: self.locate(number, done))
+            self._build_skeleton(self._generation)
+            return
         gen, spec, actor, queue, size = self._generation, self.spec, self.ctx.actor, self.ctx.queue, self.page_size
         skeleton = self._skeleton.copy() if self._skeleton is not None else None
 
@@ -567,8 +609,10 @@ class QueueModel(QAbstractTableModel):
         gen, spec, actor, queue = self._generation, self.spec, self.ctx.actor, self.ctx.queue
         if self.total > COUNT_CAP:
             # A large view: its skeleton anew, which counts it exactly in the same scan
-            # and puts the jumps' anchors back where the rows are.
-            self._build_skeleton(gen)
+            # and puts the jumps' anchors back where the rows are. One never read (a view
+            # shown by its estimate) waits for a jump to need it.
+            if self._skeleton is not None:
+                self._build_skeleton(gen)
             return
 
         def work() -> int:
@@ -643,7 +687,7 @@ class QueueModel(QAbstractTableModel):
             self.layoutChanged.emit()
             if total <= COUNT_CAP and total != self.total:
                 self._resize(total)
-            elif total > COUNT_CAP:
+            elif total > COUNT_CAP and (self._skeleton is not None or self.count_estimate is None):
                 self._build_skeleton(gen)
             self.loaded.emit(self.total)
 

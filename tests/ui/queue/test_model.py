@@ -2,6 +2,7 @@
 counts of large views."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from desk.bootstrap import Services
@@ -64,8 +65,23 @@ def test_large_counts_follow_the_first_rows(ctx, tickets, monkeypatch, qtmodelte
     model = QueueModel(ctx, page_size=1)
     model.loaded.connect(totals.append)
     totals.clear()
-    model.set_spec(QueueSpec(QueueFilter(open_only=True), "number"))
-    assert totals == [2, 4, 5] and model.rowCount() == 5
+    view = QueueSpec(QueueFilter(open_only=True), "number")
+    estimate = ctx.queue.estimate(view, ctx.actor)
+    model.set_spec(view)
+    if estimate is None or estimate < 4:
+        # No estimate (SQLite): the exact count follows at once, with the skeleton.
+        assert totals == [2, 4, 5] and model.rowCount() == 5 and calls == ["skeleton", "skeleton"]
+    else:
+        # The server's estimate gives the view its size; the scan that counts it exactly
+        # waits until a jump needs the skeleton, and then runs once for every waiter.
+        assert totals == [2, estimate] and model.rowCount() == estimate and not model.count_exact
+        assert calls == ["skeleton"] and model.skeleton is None and not model.counting
+        model.data(model.index(3, 0))                         # far from the rows held
+        assert calls == ["skeleton", "skeleton"] and model.count_exact and model.rowCount() == 5
+        assert model.row_data(3) is not None and model.row_data(3).number == tickets[3]  # type: ignore[union-attr]
+        for r in range(5):
+            model.data(model.index(r, 0))
+        assert _numbers(model) == tickets
     # Small views are exact at once and need no skeleton.
     totals.clear()
     model.set_spec(QueueSpec(QueueFilter(search="printer"), "number"))
@@ -99,6 +115,44 @@ def test_first_rows_are_a_screenful_and_the_page_is_finished_from_them(ctx, tick
     assert _numbers(model) == expected
 
 
+@pytest.mark.parametrize("estimate", [60, 30])
+def test_a_big_view_is_counted_when_a_jump_needs_it(ctx, tickets, services: Services, admin, clock,  # type: ignore[no-untyped-def]
+                                                    monkeypatch, estimate: int) -> None:
+    """With the server's estimate, a big view takes the estimate as its size and is not
+    scanned at the switch; the first far jump (or the approach to the estimate's end,
+    when the estimate is short) reads the skeleton once, and the rows land where a full
+    sort puts them."""
+    import ui.queue.model as qm
+
+    _more_tickets(services, admin, clock, 40)
+    monkeypatch.setattr(qm, "COUNT_CAP", 5)
+    monkeypatch.setattr(ctx.queue, "estimate", lambda spec, actor: estimate)
+    calls: list[str] = []
+    scan = ctx.queue.skeleton
+    monkeypatch.setattr(ctx.queue, "skeleton",
+                        lambda spec, actor, stride: calls.append("skeleton") or scan(spec, actor, stride))
+    spec = QueueSpec(QueueFilter(open_only=True), "opened", True)
+    expected = [r.number for r in ctx.queue.first_page(spec, admin, 1000)]
+    model = QueueModel(ctx, page_size=3, first_rows=2)
+    model.skeleton_stride = 4
+    model.set_spec(spec)
+    assert model.rowCount() == estimate and not model.count_exact and calls == []
+    if estimate > 45:
+        model.data(model.index(40, 0))                 # a jump: the skeleton, once, then the page
+    else:
+        for r in range(estimate):                       # scrolling down to the estimate's end
+            model.data(model.index(r, 0))
+    assert calls == ["skeleton"] and model.count_exact and model.rowCount() == 45
+    for r in range(45):
+        model.data(model.index(r, 0))
+    assert _numbers(model) == expected and calls == ["skeleton"]
+    # "Show ticket in queue" in a fresh big view reads the skeleton first, then ranks.
+    model.set_spec(spec)
+    found: list[int | None] = []
+    model.locate(expected[33], found.append)
+    assert found == [33] and calls == ["skeleton", "skeleton"]
+
+
 def _more_tickets(services: Services, admin, clock, count: int) -> None:  # type: ignore[no-untyped-def]
     from tests import factories
 
@@ -128,9 +182,14 @@ def test_jumps_seek_from_the_skeleton_without_offset(ctx, tickets, services: Ser
         model = QueueModel(ctx, page_size=3)
         model.skeleton_stride = 4
         model.set_spec(spec)
-        assert model.skeleton is not None and model.rowCount() == 45
+        estimated = ctx.queue.estimate(spec, admin)
+        if estimated is not None:
+            # PostgreSQL: the view is shown at its estimate until a jump needs the
+            # skeleton (test_a_big_view_is_counted_when_a_jump_needs_it); here, at once.
+            model.data(model.index(min(estimated, 45) - 1, 0))
         for r in (30, 13, 22, 7, 36, 1):   # far jumps, none beside a loaded page
             model.data(model.index(r, 0))
+            assert model.skeleton is not None and model.rowCount() == 45
             assert model.row_data(r).number == expected[r]  # type: ignore[union-attr]
         for r in range(45):
             model.data(model.index(r, 0))
