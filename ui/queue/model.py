@@ -252,9 +252,11 @@ class QueueModel(QAbstractTableModel):
         after = self._rows.get(last + 1)
         # The end is only known where the count is exact (not "≈ N" or "over 5,000").
         near_end = self.count_exact and self.total - first <= 4 * size
-        if not self.count_exact and self._skeleton is None and self.total - first <= 4 * size:
+        if not self.count_exact and self._skeleton is None and self.count_estimate is not None \
+                and self.total - first <= 4 * size:
             # Scrolling towards the end of an estimate (it may be short): count exactly
             # before it is reached; this page walks on from its neighbour meanwhile.
+            # (Before the estimate is in, the total is the first rows' "more than these".)
             self._build_skeleton(gen)
         if before is None and after is None and not near_end and self._skeleton is None \
                 and not self.count_exact:
