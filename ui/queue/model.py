@@ -176,6 +176,7 @@ class QueueModel(QAbstractTableModel):
         def failed(exc: BaseException) -> None:
             if gen == self._generation:
                 self._skeleton_building = None
+                self._after_skeleton.clear()     # a locate waiting for it: the error is said
             self._on_failed(exc)
 
         def done(skeleton: Skeleton) -> None:
