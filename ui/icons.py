@@ -58,7 +58,7 @@ class _TintedSvgEngine(QIconEngine):
         self._pixmaps: dict[tuple[int, int, int, float], QPixmap] = {}
 
     def _renderer(self, mode: QIcon.Mode) -> QSvgRenderer:
-        colour = self._colours.get(mode) or self._colours[QIcon.Mode.Normal]
+        colour = self._colours.get(mode, self._colours[QIcon.Mode.Normal])   # a mode not given: normal
         key = colour.rgba()
         found = self._renderers.get(key)
         if found is None:
