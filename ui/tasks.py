@@ -94,8 +94,18 @@ class Task:
     def _settle(self, result: Any, exc: BaseException | None) -> None:
         """On the GUI thread: the one place an outcome is handed to its callbacks."""
         self.running = False
-        for fn in self._on_settled:
+        settled, self._on_settled = self._on_settled, []
+        for fn in settled:
             fn()
+        try:
+            self._deliver(result, exc)
+        finally:
+            # A settled task is still held (a widget's last job, the pool's last runnable):
+            # it keeps no callbacks, so it keeps nothing they reach alive.
+            self._on_done = self._on_error = self._on_progress = self._on_cancelled = None
+            self._owner = None
+
+    def _deliver(self, result: Any, exc: BaseException | None) -> None:
         if self._owner_gone():
             return  # the widget that asked has gone; nobody wants this result
         if isinstance(exc, ReportCancelled):
@@ -145,11 +155,17 @@ class _Job(QRunnable):
         self.fn, self.relay, self.task = fn, relay, task
 
     def run(self) -> None:
+        fn, task = self.fn, self.task
+        # PySide keeps the pool's most recently started runnable referenced after it has run:
+        # a job that kept its function and task would keep what they reach (a closed report
+        # window and its figures, a ticket's page) alive until the pool starts another.
+        self.fn = self.task = None  # type: ignore[assignment]
         try:
-            result, exc = _call(self.task, self.fn)
+            result, exc = _call(task, fn)
         except BaseException as failure:  # noqa: BLE001 - handed to the GUI thread
             result, exc = None, failure
-        self.relay.finished.emit(self.task, result, exc)
+        del fn
+        self.relay.finished.emit(task, result, exc)
 
 
 class TaskRunner:

@@ -128,6 +128,100 @@ def rss_mb() -> float:
     return float("nan")
 
 
+def rss_parts_mb() -> dict[str, float]:
+    """Resident memory by kind (/proc/self/status): ``anon`` (heaps: Python, Qt, SQLite's
+    caches), ``file`` (mapped files: libraries, fonts) and ``shmem``."""
+    parts = {"RssAnon:": "anon", "RssFile:": "file", "RssShmem:": "shmem"}
+    out: dict[str, float] = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key = line.split(maxsplit=1)[0] if line else ""
+        if key in parts:
+            out[parts[key]] = int(line.split()[1]) / 1024
+    return out
+
+
+def heap_accounts_mb() -> dict[str, float]:
+    """Who holds the heap (glibc's mallinfo2 over every arena, SQLite's own counter):
+    ``malloc in use``, ``malloc free`` (held by the allocator but unused: fragmentation),
+    ``mmapped`` (large blocks), ``sqlite`` (what the SQLite library has allocated)."""
+    import ctypes
+    import ctypes.util
+
+    out: dict[str, float] = {}
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                    "fsmblks", "uordblks", "fordblks", "keepcost")]
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallinfo2.restype = MallInfo2
+        mi = libc.mallinfo2()
+        out.update({"malloc in use": mi.uordblks / 2**20, "malloc free": mi.fordblks / 2**20,
+                    "mmapped": mi.hblkhd / 2**20})
+    except (OSError, AttributeError):
+        pass
+    out.update(pymalloc_mb())
+    import _sqlite3
+
+    try:
+        lib = ctypes.CDLL(_sqlite3.__file__)    # the library the module was linked against
+        lib.sqlite3_memory_used.restype = ctypes.c_int64
+        out["sqlite"] = lib.sqlite3_memory_used() / 2**20
+    except (OSError, AttributeError):
+        pass
+    return out
+
+
+def pymalloc_mb() -> dict[str, float]:
+    """Python's own small-object allocator (its arenas are mapped outside malloc):
+    ``pymalloc arenas`` mapped, ``pymalloc in use`` by live objects."""
+    import re
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryFile("w+") as f:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        try:
+            os.dup2(f.fileno(), 2)
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        f.seek(0)
+        text = f.read()
+    out: dict[str, float] = {}
+    arenas = re.search(r"# arenas allocated current\s*=\s*([\d,]+)", text)
+    used = re.search(r"bytes in allocated blocks\s*=\s*([\d,]+)", text)
+    if arenas:
+        out["pymalloc arenas"] = int(arenas.group(1).replace(",", "")) * 2**20 / 2**20  # 1 MiB arenas
+    if used:
+        out["pymalloc in use"] = int(used.group(1).replace(",", "")) / 2**20
+    return out
+
+
+def top_types(count: int = 10) -> list[tuple[str, int]]:
+    """The most numerous kinds of Python object alive (gc-tracked), most first."""
+    import collections
+    import gc
+
+    return collections.Counter(type(o).__name__ for o in gc.get_objects()).most_common(count)
+
+
+def top_mappings_mb(count: int = 12) -> list[tuple[str, float]]:
+    """The mappings holding the most resident memory (/proc/self/smaps), biggest first:
+    what a file-backed part of the RSS is made of."""
+    sizes: dict[str, float] = {}
+    name = ""
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        head = line.split()
+        if head and "-" in head[0] and not head[0].endswith(":"):
+            name = head[5] if len(head) > 5 else "[anonymous]"
+        elif head and head[0] == "Rss:":
+            sizes[name] = sizes.get(name, 0.0) + int(head[1]) / 1024
+    return sorted(sizes.items(), key=lambda kv: -kv[1])[:count]
+
+
 def load_average() -> str:
     one, five, _fifteen = os.getloadavg()
     return f"load average {one:.1f} (5 min {five:.1f}) on {os.cpu_count()} cores"

@@ -30,7 +30,15 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from db.enums import Role
-from tests.benchmarks.gui_bench import bench_url, load_average, rss_mb
+from tests.benchmarks.gui_bench import (
+    bench_url,
+    heap_accounts_mb,
+    load_average,
+    rss_mb,
+    rss_parts_mb,
+    top_mappings_mb,
+    top_types,
+)
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -103,6 +111,8 @@ def test_scripted_use_keeps_the_gui_process_within_its_memory(qapp: Any, qtbot: 
     qtbot.wait(1000)
     settle()
     idle_mb = rss_mb()
+    idle_parts = rss_parts_mb()
+    idle_heap = heap_accounts_mb()
     actions = 0
     rounds = 0
     samples: list[tuple[float, int, float]] = []    # (seconds, actions done, RSS MB)
@@ -183,4 +193,12 @@ def test_scripted_use_keeps_the_gui_process_within_its_memory(qapp: Any, qtbot: 
           f"(target <= {TARGET_MB:.0f} MB; ratio {end / TARGET_MB:.2f}); growth after the first round "
           f"{slope:+.2f} MB per 100 actions, over the second half {late:+.2f} MB per 100 actions "
           f"({actions / max(samples[-1][0] / 60, 1e-9):.0f} actions a minute)")
+    parts = rss_parts_mb()
+    print("RSS by kind, idle → end (MB): " + ", ".join(
+        f"{k} {idle_parts.get(k, 0):.0f} → {v:.0f}" for k, v in parts.items()))
+    print("heap by holder, idle → end (MB): " + ", ".join(
+        f"{k} {idle_heap.get(k, 0):.0f} → {v:.0f}" for k, v in heap_accounts_mb().items()))
+    print("most numerous Python objects at the end: " + ", ".join(f"{t} {n:,}" for t, n in top_types()))
+    print("largest mappings at the end (MB): " + ", ".join(
+        f"{Path(n).name or n} {m:.0f}" for n, m in top_mappings_mb()))
     assert rounds >= 1

@@ -55,8 +55,13 @@ def _probe(url: str, date_from: str, date_to: str, priorities: str, trace: bool)
     params = ReportParams(dt.date.fromisoformat(date_from), dt.date.fromisoformat(date_to),
                           priorities=tuple(Priority(p) for p in priorities.split(",") if p))
     out = Path(os.environ.get("TMPDIR", "/tmp")) / f"desk-bench-report-{os.getpid()}.pdf"
+    steps: list[tuple[str, float]] = []     # (the step's word, when it began)
+
+    def step(_fraction: float, words: str) -> None:
+        steps.append((words.removeprefix("Counting ").rstrip("…"), time.perf_counter()))
+
     t0 = time.perf_counter()
-    report = Services.over(db).reports.sla_report(actor, params)
+    report = Services.over(db).reports.sla_report(actor, params, progress=step)
     t1 = time.perf_counter()
     pages = build_sla_report(report, out)
     t2 = time.perf_counter()
@@ -67,6 +72,9 @@ def _probe(url: str, date_from: str, date_to: str, priorities: str, trace: bool)
         "appendix_pages": appendix_pages(len(printed_breaches(report.breaches))), "breaches": len(report.breaches),
         "opened": report.summary.counts.opened,
         "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # Seconds per step of the queries (the first is the working set's copy).
+        "steps": {name: round(nxt - began, 3) for (name, began), (_n, nxt)
+                  in zip(steps, [*steps[1:], ("", t1)], strict=True)},
     }
     if trace:
         result["traced_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
@@ -120,7 +128,8 @@ def _line(name: str, r: dict[str, float]) -> str:
     return (f"  {name:<44} {r['total_s']:6.2f} s  (queries {r['queries_s']:5.2f} s, PDF {r['pdf_s']:6.2f} s)  "
             f"{r['opened']:>9,.0f} opened  {r['breaches']:>8,.0f} breaches  {r['pages']:>6,.0f} pages  "
             f"appendix ~{rate:4.0f} pages/s  peak RSS {r['maxrss_mb']:5.0f} MB"
-            + (f"  traced peak {r['traced_peak_mb']:5.0f} MB" if "traced_peak_mb" in r else ""))
+            + (f"  traced peak {r['traced_peak_mb']:5.0f} MB" if "traced_peak_mb" in r else "")
+            + "\n      steps (s): " + ", ".join(f"{k} {v:.2f}" for k, v in r.get("steps", {}).items()))
 
 
 @pytest.mark.parametrize("engine", list(ENGINES))

@@ -96,3 +96,33 @@ def test_sync_runner_raises_what_nobody_handles() -> None:
 
     with pytest.raises(ValueError, match="a bug"):
         SyncRunner().read(broken)
+
+
+class _Figures:
+    """Stands for what a job reads and what its window holds (a report's breaches)."""
+
+
+def test_a_finished_job_keeps_nothing_alive(qtbot: QtBot) -> None:
+    # PySide keeps the pool's last runnable referenced after it ran; the job and its task
+    # must then reach neither what the job's function closed over nor the callbacks' owner.
+    import gc
+    import weakref
+
+    runner = TaskRunner(readers=1)
+    read_by_job, window_state, results = _Figures(), _Figures(), []
+    gone = [weakref.ref(read_by_job), weakref.ref(window_state)]
+
+    def job(figures: _Figures = read_by_job) -> _Figures:
+        return figures
+
+    def on_done(result: _Figures, state: _Figures = window_state) -> None:
+        results.append(type(result).__name__)
+
+    task = runner.read(job, on_done)
+    progress_task = runner.read_with_progress(lambda progress, cancelled, f=read_by_job: f, on_done)
+    del read_by_job, window_state, job, on_done
+    qtbot.waitUntil(lambda: not task.running and not progress_task.running, timeout=5000)
+    assert results == ["_Figures", "_Figures"]
+    gc.collect()
+    assert [ref() for ref in gone] == [None, None]
+    assert runner.wait()
