@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from desk.rules import labels
+from ui import pyside_imports, theme
 from ui import settings as S
-from ui import theme
 from ui.actions import ACTIONS, ICON_PROPERTY, MENUS, ActionSpec, refresh_icons, tooltip
 from ui.errors import describe
 from ui.frame import NavigationPlaceholder, OpeningPage
@@ -70,6 +70,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, ctx: DeskContext | None = None, *, settings: Settings | None = None) -> None:
         super().__init__()
+        # The app did this at start; a window made elsewhere (tests, benchmarks) does it here.
+        pyside_imports.stop_caching_sources()
         chosen = ctx.settings if ctx is not None else settings
         if chosen is None:
             raise TypeError("MainWindow needs a DeskContext, or the settings to show its frame with")
