@@ -62,6 +62,10 @@ QUEUE_INDEXES = (
     Index("ix_incidents_open_updated", Incident.updated_at, Incident.id,
           sqlite_where=text(OPEN_STATUS_SQL), postgresql_where=text(OPEN_STATUS_SQL)),
     Index("ix_incidents_closed_at", Incident.closed_at, Incident.id),
+    # A report's backlog (desk.reports.working_set): tickets opened before a period and
+    # not closed before it began, found in the closed_at entries without reading those
+    # opened inside the period (2.9 s -> 0.34 s for a year at 10M on PostgreSQL).
+    Index("ix_incidents_closed_opened", Incident.closed_at, Incident.opened_at),
     # A jump into the middle of the whole history (OFFSET in id order) steps through
     # this narrow index instead of the wide table rows: 180 ms -> 9 ms at 1M on SQLite.
     Index("ix_incidents_id", Incident.id),

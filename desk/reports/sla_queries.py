@@ -33,7 +33,6 @@ from sqlalchemy.orm import Session
 
 from db.enums import IncidentStatus
 from db.models import Incident, Service, StaffAccount, Team, VipPolicy
-from db.types import UTCDateTime
 from desk.errors import InvalidInput
 from desk.reports.params import GroupBy, ReportParams, local_midnight
 from desk.reports.sla_data import (
@@ -365,7 +364,7 @@ def vip_usage(s: Session, scope: Scope) -> VipUsage:
     return VipUsage(in_force[0] if in_force else None, published, by_version)
 
 
-def breaches(s: Session, scope: Scope, chunk: int = 5000) -> tuple[BreachRow, ...]:
+def breaches(s: Session, scope: Scope) -> tuple[BreachRow, ...]:
     """Every response and resolution breach recorded in the period, oldest first."""
     I = scope.c
     svc = Service.__table__.c
@@ -384,13 +383,10 @@ def breaches(s: Session, scope: Scope, chunk: int = 5000) -> tuple[BreachRow, ..
         arm("resolution", I.resolution_breached_at, I.resolution_target_s, I.resolution_elapsed_s),
     ).subquery("b")
     stmt = select(u).order_by(u.c.breached_at, u.c.number, u.c.kind)
-    conv = UTCDateTime().process_result_value
-    dialect = s.get_bind().dialect
-    rows: list[BreachRow] = []
-    result = s.execute(stmt.execution_options(yield_per=chunk))
-    for r in result:
-        # conv() is typed Optional; breached_at is never NULL here (scope.inside filtered on it).
-        rows.append(BreachRow(r.number, r.title, r.service or "(no service)", _status(r.priority),
-                              r.kind, conv(r.breached_at, dialect), r.target, r.elapsed))  # type: ignore[arg-type]
-    return tuple(rows)
-
+    # Fetched at once and unpacked by position: a year at 10M tickets has 313,000
+    # breaches, and a server-side cursor's round trips, a driver call per row and named
+    # attribute lookups made up most of their time. breached_at comes back aware UTC
+    # (db.types.UTCDateTime, the working set's column type) and is never NULL here.
+    return tuple(
+        BreachRow(number, title, service or "(no service)", _status(priority), kind, breached, target, elapsed)
+        for number, title, service, priority, kind, breached, target, elapsed in s.execute(stmt).all())
