@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, func, or_, select, text, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateTableAs
 
 from db.types import UTCDateTime
 from desk.reports.sla_queries import INCIDENTS, Scope, _open_at
@@ -55,7 +56,6 @@ def working_set(s: Session, scope: Scope) -> Iterator[Scope]:
         # machine code took 0.7-0.8 s apiece at 10M tickets, more than it saved.
         s.execute(text("SET LOCAL jit = off"))
     s.execute(text("DROP TABLE IF EXISTS desk_report_rows"))
-    ROWS.create(s.connection())
     try:
         cols = [c[n] for n in names]
         # The rows that matter, in two parts each read by index instead of every ticket of
@@ -70,15 +70,22 @@ def working_set(s: Session, scope: Scope) -> Iterator[Scope]:
             or_(c.closed_at.is_(None), c.closed_at >= at(scope.start)),
             or_(_latest_event(s) >= at(scope.start), _open_at(c, scope.start)),
         )
+        rows = union_all(in_period, before)
         if postgres:
             # The planner takes "closed_at >= start" and "opened_at < start" as independent
             # and expects half a million rows where there are ninety thousand, then reads
             # the whole table (17 s of a 29 s report at 10M tickets; 2 s by the indexes).
             s.execute(text("SET LOCAL enable_seqscan = off"))
-        s.execute(ROWS.insert().from_select(names, union_all(in_period, before)))
-        if postgres:
+            # CREATE TABLE AS: the same columns and types as ROWS, without the primary
+            # key's index to maintain, and the part before the period read in parallel.
+            s.execute(CreateTableAs(rows, ROWS.name, temporary=True))
             s.execute(text("SET LOCAL enable_seqscan = on"))
-            s.execute(text("ANALYZE desk_report_rows"))  # temp tables get no autovacuum statistics
+            # Temp tables get no autovacuum statistics; without them the weekly and
+            # compliance counts took longer than the ANALYZE (0.3 s at 10M).
+            s.execute(text("ANALYZE desk_report_rows"))
+        else:
+            ROWS.create(s.connection())
+            s.execute(ROWS.insert().from_select(names, rows))
         yield dataclasses.replace(scope, src=ROWS, filtered=True)
     finally:
         s.execute(text("DROP TABLE IF EXISTS desk_report_rows"))
