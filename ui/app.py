@@ -75,13 +75,14 @@ def run(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
     from desk.redaction import redact
-    from ui import crash, pyside_imports, screen_fit, startup_trace, wheel_guard
+    from ui import crash, heap_trim, pyside_imports, screen_fit, startup_trace, wheel_guard
     from ui.fonts import use_font_chain
     from ui.main_window import MainWindow
     from ui.opener import DeskOpener
     from ui.settings import Settings
     from ui.start import Start
 
+    heap_trim.limit_arenas()   # before Qt and the workers start threads of their own
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv[:1])
     startup_trace.mark("qt")

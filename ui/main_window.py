@@ -38,12 +38,11 @@ from PySide6.QtWidgets import (
 )
 
 from desk.rules import labels
-from ui import pyside_imports, theme
+from ui import heap_trim, pyside_imports, theme
 from ui import settings as S
 from ui.actions import ACTIONS, ICON_PROPERTY, MENUS, ActionSpec, refresh_icons, tooltip
 from ui.errors import describe
 from ui.frame import NavigationPlaceholder, OpeningPage
-from ui.heap_trim import HeapTrimmer
 
 # The window's frame (this module, ui.opening, ui.actions, ui.settings) imports neither the
 # database layer nor the services: ui/app.py shows it before they are imported (issue 14).
@@ -73,7 +72,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         # The app did this at start; a window made elsewhere (tests, benchmarks) does it here.
         pyside_imports.stop_caching_sources()
-        self.heap_trimmer = HeapTrimmer(self)   # freed heap back to the system, now and then
+        heap_trim.limit_arenas()                # the app did this at start too, before any thread
+        self.heap_trimmer = heap_trim.HeapTrimmer(self)   # freed heap back to the system, now and then
         chosen = ctx.settings if ctx is not None else settings
         if chosen is None:
             raise TypeError("MainWindow needs a DeskContext, or the settings to show its frame with")

@@ -51,3 +51,9 @@ def test_glibc_gives_the_real_function() -> None:
     trim = _load_trim()
     assert trim is not None        # Desk's Linux machines run glibc
     assert trim(0) in (0, 1)
+
+
+def test_glibc_takes_the_arena_limit() -> None:
+    from ui.heap_trim import ARENAS, limit_arenas
+
+    assert limit_arenas(ARENAS)      # mallopt accepted it (the window calls it at start)
