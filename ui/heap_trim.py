@@ -3,7 +3,7 @@ handed back to the system now and then (glibc's ``mallopt`` and ``malloc_trim``)
 
 A window open all day reads thousands of pages, reports and tickets on worker threads.
 glibc keeps what they freed in its arenas for reuse, and frees it to the system only
-from the top of each heap: after an hour of scripted use at 1M tickets the allocator
+from the top of each heap: after six minutes of scripted use at 1M tickets the allocator
 held 30-45 MB it was not using (``tests/benchmarks/test_memory_scripted.py``, malloc
 free), and one ``malloc_trim(0)`` gave about 19 MB of it back. Nothing is lost by it:
 the pages are reused or faulted in again when needed.
