@@ -26,6 +26,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -38,18 +39,26 @@ ARENAS = 2
 _M_ARENA_MAX = -8   # mallopt's parameter number (malloc.h)
 
 
+def _libc(function: str) -> Any | None:
+    """``function`` of the C library already loaded in this process, or None (not glibc).
+    Looked up in the process's own symbols: ctypes.util.find_library would run ldconfig,
+    tens of milliseconds on the GUI thread."""
+    # Imported here: the window's frame is on screen before ctypes loads.
+    import ctypes
+
+    try:
+        return getattr(ctypes.CDLL(None), function)
+    except (OSError, AttributeError):   # musl, macOS, Windows: no such function
+        return None
+
+
 def limit_arenas(count: int = ARENAS) -> bool:
     """Let glibc make at most ``count`` malloc arenas from now on; True if it took it.
     Called before the worker threads start (an arena, once made, stays)."""
     import ctypes
-    import ctypes.util
 
-    name = ctypes.util.find_library("c")
-    if not name:
-        return False
-    try:
-        mallopt = ctypes.CDLL(name).mallopt
-    except (OSError, AttributeError):   # not glibc
+    mallopt = _libc("mallopt")
+    if mallopt is None:
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int
@@ -57,16 +66,10 @@ def limit_arenas(count: int = ARENAS) -> bool:
 
 
 def _load_trim() -> Callable[[int], int] | None:
-    # Imported here, at the first tick: the window's frame is on screen before ctypes loads.
     import ctypes
-    import ctypes.util
 
-    name = ctypes.util.find_library("c")
-    if not name:
-        return None
-    try:
-        trim = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):   # not glibc (musl, macOS, Windows)
+    trim = _libc("malloc_trim")
+    if trim is None:
         return None
     trim.argtypes = [ctypes.c_size_t]
     trim.restype = ctypes.c_int
