@@ -34,7 +34,7 @@ def test_the_guard_counts_only_queries_a_widget_runs_outside_a_job(_sql_guard: S
     finally:
         guard.uninstall()
     assert [v.statement.split()[-1] for v in violations if v.statement.startswith("SELECT")] == ["in_on_done"]
-    assert all(v.frames[0].startswith("ui/tasks.py:") and "_settle" in v.frames[0] for v in violations)
+    assert all(v.frames[0].startswith("ui/tasks.py:") and "_deliver" in v.frames[0] for v in violations)
     message = report("t", violations)
     assert "SELECT 41 + 1 AS in_on_done" in message and "issued by ui/tasks.py:" in message
 
