@@ -23,6 +23,7 @@ glibc it does nothing.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -43,12 +44,14 @@ def _libc(function: str) -> Any | None:
     """``function`` of the C library already loaded in this process, or None (not glibc).
     Looked up in the process's own symbols: ctypes.util.find_library would run ldconfig,
     tens of milliseconds on the GUI thread."""
+    if not sys.platform.startswith("linux"):
+        return None   # glibc's functions; and on Windows CDLL(None) is no library at all
     # Imported here: the window's frame is on screen before ctypes loads.
     import ctypes
 
     try:
         return getattr(ctypes.CDLL(None), function)
-    except (OSError, AttributeError):   # musl, macOS, Windows: no such function
+    except (OSError, AttributeError, TypeError):   # musl: no such function
         return None
 
 

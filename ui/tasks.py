@@ -95,9 +95,9 @@ class Task:
         """On the GUI thread: the one place an outcome is handed to its callbacks."""
         self.running = False
         settled, self._on_settled = self._on_settled, []
-        for fn in settled:
-            fn()
         try:
+            for fn in settled:
+                fn()
             self._deliver(result, exc)
         finally:
             # A settled task is still held (a widget's last job, the pool's last runnable):
