@@ -194,7 +194,7 @@ def pymalloc_mb() -> dict[str, float]:
     arenas = re.search(r"# arenas allocated current\s*=\s*([\d,]+)", text)
     used = re.search(r"bytes in allocated blocks\s*=\s*([\d,]+)", text)
     if arenas:
-        out["pymalloc arenas"] = int(arenas.group(1).replace(",", "")) * 2**20 / 2**20  # 1 MiB arenas
+        out["pymalloc arenas"] = float(int(arenas.group(1).replace(",", "")))  # 1 MiB each
     if used:
         out["pymalloc in use"] = int(used.group(1).replace(",", "")) / 2**20
     return out
