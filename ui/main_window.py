@@ -286,9 +286,16 @@ class MainWindow(QMainWindow):
         ``page``: the navigation entry it is (register_page's key), highlighted while it is in front."""
         if page is not None:
             self._page_widgets[page] = widget
+            # A panel that is not kept is deleted when its tab closes: forget it then, or
+            # its Python side (a report's figures, say) lives on in this dict.
+            widget.destroyed.connect(lambda _obj=None, key=page, w=widget: self._forget_page(key, w))
         index = self.tabs.add_panel(title, widget)
         self.show_records()
         return index
+
+    def _forget_page(self, key: str, widget: QWidget) -> None:
+        if self._page_widgets.get(key) is widget:
+            del self._page_widgets[key]
 
     # -- actions -------------------------------------------------------------------------
     def _handlers(self) -> dict[str, Callable[[], object]]:

@@ -11,6 +11,9 @@ first round's one-time costs: imports, caches filled once, the report's fonts).
     DESK_BENCH_SQLITE=/var/tmp/desk-1m.sqlite3 DESK_BENCH_SCRIPTED_MINUTES=60 \\
         make bench PYTEST_ARGS="-k memory_scripted"
 
+DESK_BENCH_TRACEMALLOC=25 also traces Python's allocations from the end of the first round
+and prints what grew, by line and by traceback (its RSS figures are then not the benchmark's).
+
 Without DESK_BENCH_SQLITE it builds a 20,000-ticket demo of its own; without
 DESK_BENCH_SCRIPTED_MINUTES it runs 3 minutes. The floor printed beside it: the same
 process's RSS with the window shown and idle, before the script starts.
@@ -20,6 +23,7 @@ from __future__ import annotations
 import gc
 import os
 import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +54,10 @@ VIEWS = ("all_open", "my_open", "at_risk", "breached", "pending", "unassigned", 
 # part of the script holds on to memory.
 SKIP = set(filter(None, os.environ.get("DESK_BENCH_SCRIPTED_SKIP", "").split(",")))
 SEARCHES = ("printer", "wifi", "laptop", "password", "eduroam", "vpn")
+# Frames kept per allocation when tracing Python's allocations from the end of the first
+# round (0: no tracing). Tracing costs time and memory of its own, so the RSS figures of a
+# traced run are not the benchmark's; its use is the list of what grew, and where.
+TRACE_FRAMES = int(os.environ.get("DESK_BENCH_TRACEMALLOC", "0"))
 
 
 def _slope_per_100(points: list[tuple[int, float]]) -> float:
@@ -115,6 +123,7 @@ def test_scripted_use_keeps_the_gui_process_within_its_memory(qapp: Any, qtbot: 
     idle_heap = heap_accounts_mb()
     actions = 0
     rounds = 0
+    traced_from: tracemalloc.Snapshot | None = None
     samples: list[tuple[float, int, float]] = []    # (seconds, actions done, RSS MB)
     started = last_sample = time.monotonic()
     samples.append((0.0, 0, idle_mb))
@@ -171,6 +180,9 @@ def test_scripted_use_keeps_the_gui_process_within_its_memory(qapp: Any, qtbot: 
         if rounds == 1:
             gc.collect()
             after_first_round = actions
+            if TRACE_FRAMES:
+                tracemalloc.start(TRACE_FRAMES)
+                traced_from = tracemalloc.take_snapshot()
         now = time.monotonic()
         if now - last_sample >= SAMPLE_SECONDS:
             gc.collect()
@@ -202,3 +214,23 @@ def test_scripted_use_keeps_the_gui_process_within_its_memory(qapp: Any, qtbot: 
     print("largest mappings at the end (MB): " + ", ".join(
         f"{Path(n).name or n} {m:.0f}" for n, m in top_mappings_mb()))
     assert rounds >= 1
+    if traced_from is not None:
+        _print_growth(traced_from, tracemalloc.take_snapshot())
+        tracemalloc.stop()
+
+
+def _print_growth(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, top: int = 12) -> None:
+    """What Python allocated since the first round and still holds, by allocating traceback."""
+    ignore = [tracemalloc.Filter(False, tracemalloc.__file__)]
+    diffs = after.filter_traces(ignore).compare_to(before.filter_traces(ignore), "traceback")
+    grown = [d for d in diffs if d.size_diff > 0]
+    print(f"Python allocations held since the first round: {sum(d.size_diff for d in grown) / 2**20:+.1f} MB "
+          f"in {sum(d.count_diff for d in grown):+,} blocks; the largest:")
+    by_line = [d for d in after.filter_traces(ignore).compare_to(before.filter_traces(ignore), "lineno")
+               if d.size_diff > 0]
+    print("  by line: " + "; ".join(f"{d.traceback[0].filename.rsplit('/', 2)[-1]}:{d.traceback[0].lineno} "
+                                    f"{d.size_diff / 2**20:+.2f} MB" for d in by_line[:top]))
+    for d in grown[:top]:
+        print(f"  {d.size_diff / 2**20:+.2f} MB in {d.count_diff:+,} blocks, allocated at:")
+        for line in d.traceback.format(most_recent_first=True)[:2 * 8]:
+            print(f"      {line.strip()}")

@@ -36,6 +36,9 @@ def install(window: Any, ctx: DeskContext) -> None:
         dialog.setWindowFlags(Qt.WindowType.Widget)    # a page, not a window of its own
         dialog.finished.connect(lambda _result: window.tabs.close_tab(window.tabs.indexOf(dialog)))
         state["report"] = dialog
+        # Closing the tab deletes the page; this name must not keep its Python side (the
+        # last report's figures and breach list) alive for the rest of the day.
+        dialog.destroyed.connect(lambda _obj=None: state.pop("report", None))
         window.add_panel("SLA report", dialog, page="sla_report")
 
     def open_dashboard() -> None:

@@ -188,3 +188,25 @@ def test_the_dashboard_shows_walk_up_satisfaction(ctx: DeskContext, qtbot, admin
             for r in range(dash.satisfaction.rowCount())}
     assert rows["All pickups"] == ["2", "1 (50%)", "100 / 100", "1"]
     assert f"Counter: {admin.display_name}" in rows and any(k.startswith("Week of ") for k in rows)
+
+
+def test_a_closed_report_page_keeps_nothing_alive(ctx: DeskContext, window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    # The menu's opener remembers its page to bring it forward; once the tab is closed it
+    # must forget it, or the last report (its breach list too) stays for the whole day.
+    import gc
+    import weakref
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    install(window, ctx)
+    window.menu("&Reports").actions()[0].trigger()
+    page = window.tabs.currentWidget()
+    assert isinstance(page, SlaReportDialog)
+    gone = weakref.ref(page)
+    window.close_tab(window.tabs.indexOf(page))
+    del page
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    assert gone() is None
+    window.menu("&Reports").actions()[0].trigger()          # and it opens again afresh
+    assert isinstance(window.tabs.currentWidget(), SlaReportDialog)
