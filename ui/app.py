@@ -83,6 +83,9 @@ def run(argv: list[str]) -> int:
     from ui.start import Start
 
     heap_trim.limit_arenas()   # before Qt and the workers start threads of their own
+    from desk.sla import holiday_table
+
+    holiday_table.compute_in_child(True)   # the holidays package's 16 MB stay out of the window
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv[:1])
     startup_trace.mark("qt")

@@ -3,7 +3,7 @@
 A calendar says, in its own time zone's wall-clock time, when the desk works:
 weekly hours (several intervals a day, e.g. around a lunch break), date ranges with
 their own weekly hours (summer hours, exam weeks), public holidays from the
-``holidays`` package and university closures (whole or part days).
+``holidays`` package (``desk.sla.holiday_table``) and university closures (whole or part days).
 
 Working time is the set of real instants whose local wall-clock time falls inside a
 working interval of that local date. This one definition settles the daylight-saving
@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays as holidays_lib
-
 from desk.errors import InvalidInput
+from desk.sla.holiday_table import HolidayTable
 
 DAY_S = 86_400
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -88,14 +87,10 @@ class CalendarSpec:
         return ZoneInfo(self.time_zone)
 
     @cached_property
-    def _holidays(self) -> holidays_lib.HolidayBase | None:
+    def _holidays(self) -> HolidayTable | None:
         if not self.holiday_country:
             return None
-        try:
-            return holidays_lib.country_holidays(self.holiday_country, subdiv=self.holiday_subdivision)
-        except NotImplementedError:
-            raise InvalidInput(f"The holidays package has no country {self.holiday_country!r} "
-                               f"(subdivision {self.holiday_subdivision!r}).", "holidays") from None
+        return HolidayTable(self.holiday_country, self.holiday_subdivision)
 
     @cached_property
     def _weekly(self) -> dict[int, list[tuple[int, int]]]:
@@ -129,10 +124,7 @@ class CalendarSpec:
         if day in self.extra_holidays:
             return "Holiday"
         h = self._holidays
-        if h is None:
-            return None
-        name = h.get(day)
-        return str(name) if name else None
+        return None if h is None else h.name(day)
 
     def hours_on(self, day: dt.date) -> tuple[list[tuple[int, int]], str | None]:
         """The weekly hours that apply on ``day`` and the period name giving them, if any."""

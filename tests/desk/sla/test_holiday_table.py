@@ -1,0 +1,78 @@
+"""Public holidays as a table of dates (desk.sla.holiday_table): the same dates as the
+holidays package, read in this process or in a child, and the package kept out of a
+process that asks for the child."""
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import holidays
+import pytest
+
+from desk.errors import InvalidInput
+from desk.sla import holiday_table
+from desk.sla.holiday_table import HolidayTable, holiday_dates
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def in_child():  # type: ignore[no-untyped-def]
+    holiday_table.compute_in_child(True)
+    yield
+    holiday_table.compute_in_child(False)
+
+
+@pytest.mark.parametrize(("country", "region"), [("US", "NC"), ("GB", "ENG"), ("DE", "BY"), ("JP", None)])
+def test_every_day_is_named_as_the_package_names_it(country: str, region: str | None) -> None:
+    package = holidays.country_holidays(country, subdiv=region)
+    table = HolidayTable(country, region)
+    day, end = dt.date(2010, 1, 1), dt.date(2032, 1, 1)
+    named = 0
+    while day < end:
+        expected = package.get(day)
+        assert table.name(day) == (str(expected) if expected else None), day
+        named += expected is not None
+        day += dt.timedelta(days=1)
+    assert named > 22 * 5          # the comparison saw holidays, not only ordinary days
+
+
+def test_a_child_reads_the_same_dates(in_child: None) -> None:
+    years = range(2024, 2028)
+    got = holiday_dates("US", "NC", years)
+    holiday_table.compute_in_child(False)
+    assert got == holiday_dates("US", "NC", years)
+    assert got[dt.date(2026, 12, 25)] == "Christmas Day"
+
+
+@pytest.mark.parametrize("child", [False, True])
+def test_an_unknown_country_is_refused_by_name(child: bool) -> None:
+    holiday_table.compute_in_child(child)
+    try:
+        with pytest.raises(InvalidInput, match="'XX'") as caught:
+            HolidayTable("XX", None).name(dt.date(2026, 1, 1))
+        assert caught.value.field == "holidays"
+    finally:
+        holiday_table.compute_in_child(False)
+
+
+def test_the_window_s_process_never_imports_the_package() -> None:
+    code = ("import datetime, sys; from desk.sla import holiday_table as h; h.compute_in_child(True); "
+            "from desk.sla.calendar import CalendarSpec, WeeklyHours; "
+            "spec = CalendarSpec('Desk', 'America/New_York', (WeeklyHours(0, 32400, 61200),), holiday_country='US'); "
+            "print(spec.holiday_name(datetime.date(2026, 12, 25)), spec.holiday_name(datetime.date(2016, 7, 4)), "
+            "'holidays' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                         timeout=120)
+    assert out.stdout.strip() == "Christmas Day Independence Day False"
+
+
+def test_a_table_travels_to_another_process() -> None:
+    table = HolidayTable("US", "NC")
+    table.name(dt.date(2026, 7, 4))
+    copy = pickle.loads(pickle.dumps(table))
+    assert copy.name(dt.date(2026, 7, 4)) == "Independence Day"
+    assert copy.name(dt.date(2040, 7, 4)) == "Independence Day"    # reads on, with a lock of its own
