@@ -140,6 +140,10 @@ class TicketPage(RecordTab):
     def _load(self, number: str) -> TicketLoad:
         """Off the GUI thread: the ticket, then its SLA replayed from its history."""
         detail = self.ctx.details.load(number, self.ctx.actor)
+        if detail.is_repair:
+            # The counter's checklist replaces the task list of a repair: its modules are
+            # imported here the first time (about 30 ms), not on the GUI thread when it fills.
+            import ui.counter.checklist_widget  # noqa: F401
         try:
             sla = self.ctx.sla.incident_sla(detail.incident.number, self.ctx.clock())
         except DeskError as exc:
