@@ -12,11 +12,14 @@ read.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import multiprocessing
 import threading
 from collections.abc import Iterable
 
 from desk.errors import DeskError, InvalidInput
+
+log = logging.getLogger(__name__)
 
 YEARS_BEFORE = 12   # a year first asked for is read with the history before it …
 YEARS_AFTER = 3     # … and the next few years (due times reach past year's end)
@@ -39,9 +42,13 @@ def holiday_dates(country: str, subdivision: str | None, years: Iterable[int]) -
     years = sorted(set(years))
     if not _in_child:
         return _from_package(country, subdivision, years)
-    ctx = multiprocessing.get_context("spawn")   # not fork: the window holds threads and connections
-    with ctx.Pool(1) as pool:
-        kind, value = pool.apply(_in_package, (country, subdivision, years))
+    try:
+        ctx = multiprocessing.get_context("spawn")   # not fork: the window holds threads and connections
+        with ctx.Pool(1) as pool:
+            kind, value = pool.apply(_in_package, (country, subdivision, years))
+    except Exception:  # no child (limits, a sandbox): the dates matter more than 16 MB
+        log.warning("reading holidays in a child process failed; reading them here", exc_info=True)
+        return _from_package(country, subdivision, years)
     if kind == "error":
         raise InvalidInput(str(value), "holidays")
     if kind != "dates":

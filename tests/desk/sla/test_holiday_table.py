@@ -7,6 +7,7 @@ import datetime as dt
 import pickle
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import holidays
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
-def in_child():  # type: ignore[no-untyped-def]
+def in_child() -> Iterator[None]:
     holiday_table.compute_in_child(True)
     yield
     holiday_table.compute_in_child(False)
@@ -76,3 +77,14 @@ def test_a_table_travels_to_another_process() -> None:
     copy = pickle.loads(pickle.dumps(table))
     assert copy.name(dt.date(2026, 7, 4)) == "Independence Day"
     assert copy.name(dt.date(2040, 7, 4)) == "Independence Day"    # reads on, with a lock of its own
+
+
+def test_without_a_child_the_dates_are_read_here(in_child: None, monkeypatch: pytest.MonkeyPatch,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    class NoChildren:
+        def Pool(self, *_args: object) -> object:  # multiprocessing's name
+            raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(holiday_table.multiprocessing, "get_context", lambda _method: NoChildren())
+    assert holiday_dates("US", None, [2026])[dt.date(2026, 7, 4)] == "Independence Day"
+    assert "reading them here" in caplog.text
