@@ -11,8 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import holidays as holidays_lib
-
 from db.engine import Database
 from db.enums import Priority
 from desk.actor import Actor
@@ -187,6 +185,8 @@ def holidays_change(country: str | None, subdivision: str | None = None) -> tupl
     if sub and not code:
         raise InvalidInput("A region needs its country.", "holidays")
     if code:
+        import holidays as holidays_lib  # 16 MB: only when a calendar's holidays are set
+
         try:
             holidays_lib.country_holidays(code, subdiv=sub)
         except NotImplementedError:
@@ -213,6 +213,8 @@ def holiday_countries() -> list[tuple[str, str]]:
 
 def holiday_regions(country: str) -> list[tuple[str, str]]:
     """(code, name) of a country's subdivisions (states, provinces) in the holidays package."""
+    import holidays as holidays_lib
+
     try:
         h = holidays_lib.country_holidays(country)
     except NotImplementedError:

@@ -21,7 +21,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from desk.errors import InvalidInput
-from desk.sla.holiday_table import HolidayTable
+from desk.sla.holiday_table import HolidayTable, holiday_table
 
 DAY_S = 86_400
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -90,7 +90,7 @@ class CalendarSpec:
     def _holidays(self) -> HolidayTable | None:
         if not self.holiday_country:
             return None
-        return HolidayTable(self.holiday_country, self.holiday_subdivision)
+        return holiday_table(self.holiday_country, self.holiday_subdivision)
 
     @cached_property
     def _weekly(self) -> dict[int, list[tuple[int, int]]]:

@@ -14,15 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import multiprocessing
+import sys
 import threading
 from collections.abc import Iterable
+from typing import Any
 
-from desk.errors import DeskError, InvalidInput
+from desk.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 
 YEARS_BEFORE = 12   # a year first asked for is read with the history before it …
 YEARS_AFTER = 3     # … and the next few years (due times reach past year's end)
+CHILD_TIMEOUT_S = 60.0   # a fresh interpreter and the package take about a second
 
 _in_child = False
 
@@ -34,27 +37,68 @@ def compute_in_child(enabled: bool) -> None:
     _in_child = enabled
 
 
+class _ChildFailed(Exception):
+    """The child gave no answer: it could not start, died, or took too long."""
+
+
 def holiday_dates(country: str, subdivision: str | None, years: Iterable[int]) -> dict[dt.date, str]:
     """The package's holidays of ``country`` (region ``subdivision``) in ``years``: date → name
     (several holidays on one date in one name, as the package joins them).
 
     Raises InvalidInput for a country or region the package does not know."""
     years = sorted(set(years))
-    if not _in_child:
+    # Once something in this process has imported the package (Set-up's list of
+    # countries), a child would only cost a second and save nothing.
+    if not _in_child or "holidays" in sys.modules:
         return _from_package(country, subdivision, years)
     try:
-        ctx = multiprocessing.get_context("spawn")   # not fork: the window holds threads and connections
-        with ctx.Pool(1) as pool:
-            kind, value = pool.apply(_in_package, (country, subdivision, years))
-    except Exception:  # no child (limits, a sandbox): the dates matter more than 16 MB
-        log.warning("reading holidays in a child process failed; reading them here", exc_info=True)
+        kind, value = _ask_child(country, subdivision, years)
+    except _ChildFailed as exc:  # no child (limits, a sandbox), or it died: the dates matter more than 16 MB
+        log.warning("reading holidays in a child process failed (%s); reading them here", exc)
         return _from_package(country, subdivision, years)
     if kind == "error":
         raise InvalidInput(str(value), "holidays")
-    if kind != "dates":
-        raise DeskError(f"Public holidays could not be read: {value}")
+    if kind != "dates":   # the package failed in a way of its own: let this process say how
+        log.warning("the holidays child failed (%s); reading them here", value)
+        return _from_package(country, subdivision, years)
     assert isinstance(value, dict)
     return {dt.date.fromisoformat(day): name for day, name in value.items()}
+
+
+def _ask_child(country: str, subdivision: str | None, years: list[int]) -> tuple[str, object]:
+    """One short-lived child, one answer down a pipe. A child that dies closes its end
+    (EOF here); one that hangs is killed after CHILD_TIMEOUT_S: the caller never waits
+    for ever, and never holds a table's lock for ever."""
+    ctx = multiprocessing.get_context("spawn")   # not fork: the window holds threads and connections
+    try:
+        ours, theirs = ctx.Pipe(duplex=False)
+        child = ctx.Process(target=_child_main, args=(theirs, country, subdivision, years),
+                            name="desk-holidays", daemon=True)
+        child.start()
+    except Exception as exc:  # noqa: BLE001 - whatever stops a process starting
+        raise _ChildFailed(f"no child process: {exc}") from None
+    theirs.close()      # only the child's copy stays open, so its death reads as EOF
+    try:
+        if not ours.poll(CHILD_TIMEOUT_S):
+            raise _ChildFailed(f"no answer in {CHILD_TIMEOUT_S:.0f} s")
+        try:
+            answer: tuple[str, object] = ours.recv()
+        except (EOFError, OSError):
+            raise _ChildFailed(f"the child ended without an answer (exit code {child.exitcode})") from None
+        return answer
+    finally:
+        ours.close()
+        child.join(5)
+        if child.is_alive():
+            child.kill()
+            child.join(5)
+
+
+def _child_main(conn: Any, country: str, subdivision: str | None, years: list[int]) -> None:
+    try:
+        conn.send(_in_package(country, subdivision, years))
+    finally:
+        conn.close()
 
 
 def _from_package(country: str, subdivision: str | None, years: list[int]) -> dict[dt.date, str]:
@@ -78,6 +122,20 @@ def _in_package(country: str, subdivision: str | None, years: list[int]) -> tupl
         return "failed", f"{type(exc).__name__}: {exc}"
 
 
+_tables: dict[tuple[str, str | None], HolidayTable] = {}
+_tables_lock = threading.Lock()
+
+
+def holiday_table(country: str, subdivision: str | None) -> HolidayTable:
+    """The one table of a country and region in this process. Calendars are rebuilt
+    whenever a supervisor changes one; the dates (and a refusal) are read once."""
+    with _tables_lock:
+        table = _tables.get((country, subdivision))
+        if table is None:
+            table = _tables[(country, subdivision)] = HolidayTable(country, subdivision)
+        return table
+
+
 class HolidayTable:
     """The holidays of one country and region, read a block of years at a time."""
 
@@ -85,6 +143,7 @@ class HolidayTable:
         self.country, self.subdivision = country, subdivision
         self._names: dict[dt.date, str] = {}
         self._years: set[int] = set()
+        self._refused: str | None = None   # the package does not know this country: said once, kept
         self._lock = threading.Lock()    # one calendar is shared by the worker threads
 
     def __getstate__(self) -> dict[str, object]:
@@ -101,10 +160,16 @@ class HolidayTable:
 
     def _read_around(self, year: int) -> None:
         with self._lock:
+            if self._refused is not None:
+                raise InvalidInput(self._refused, "holidays")
             if year in self._years:
                 return
             wanted = [y for y in range(year - YEARS_BEFORE, year + YEARS_AFTER + 1)
                       if y not in self._years and dt.MINYEAR <= y <= dt.MAXYEAR]
-            names = holiday_dates(self.country, self.subdivision, wanted)
+            try:
+                names = holiday_dates(self.country, self.subdivision, wanted)
+            except InvalidInput as exc:
+                self._refused = str(exc)
+                raise
             self._names.update(names)
             self._years.update(wanted)

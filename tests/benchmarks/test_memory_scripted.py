@@ -81,7 +81,8 @@ def _action(window: Any, words: str) -> QAction:
     raise AssertionError(f"no action {words!r} in the window")
 
 
-def test_scripted_use_keeps_the_gui_process_within_its_memory(qapp: Any, qtbot: QtBot, tmp_path: Path) -> None:
+def test_scripted_use_keeps_the_gui_process_within_its_memory(qapp: Any, qtbot: QtBot, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     from db.engine import Database
     from desk.bootstrap import Services
     from desk.sla import holiday_table
@@ -93,7 +94,8 @@ def test_scripted_use_keeps_the_gui_process_within_its_memory(qapp: Any, qtbot: 
     from ui.tasks import TaskRunner
 
     url = bench_url(tmp_path, tickets=20_000)
-    holiday_table.compute_in_child(True)            # as ui/app.py sets it for the window's process
+    # As ui/app.py sets it for the window's process; undone after, for the tests beside it.
+    monkeypatch.setattr(holiday_table, "_in_child", True)
     db = Database.connect(url)
     services = Services.over(db)
     staff = services.staff.list()

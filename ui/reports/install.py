@@ -38,7 +38,9 @@ def install(window: Any, ctx: DeskContext) -> None:
         state["report"] = dialog
         # Closing the tab deletes the page; this name must not keep its Python side (the
         # last report's figures and breach list) alive for the rest of the day.
-        dialog.destroyed.connect(lambda _obj=None: state.pop("report", None))
+        # Only if it is still this page: a report reopened before the old page's deferred
+        # delete must not be forgotten when the old one finally goes.
+        dialog.destroyed.connect(lambda _obj=None: state.pop("report") if state.get("report") is dialog else None)
         window.add_panel("SLA report", dialog, page="sla_report")
 
     def open_dashboard() -> None:

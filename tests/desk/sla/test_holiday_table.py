@@ -4,9 +4,12 @@ process that asks for the child."""
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import pickle
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,9 +85,66 @@ def test_a_table_travels_to_another_process() -> None:
 def test_without_a_child_the_dates_are_read_here(in_child: None, monkeypatch: pytest.MonkeyPatch,
                                                  caplog: pytest.LogCaptureFixture) -> None:
     class NoChildren:
-        def Pool(self, *_args: object) -> object:  # multiprocessing's name
+        def Pipe(self, *_args: object, **_kwargs: object) -> object:  # multiprocessing's name
             raise OSError("Resource temporarily unavailable")
 
     monkeypatch.setattr(holiday_table.multiprocessing, "get_context", lambda _method: NoChildren())
+    monkeypatch.delitem(sys.modules, "holidays")
     assert holiday_dates("US", None, [2026])[dt.date(2026, 7, 4)] == "Independence Day"
     assert "reading them here" in caplog.text
+
+
+def _die(conn: object, *_args: object) -> None:
+    os._exit(3)
+
+
+def _hang(conn: object, *_args: object) -> None:
+    time.sleep(600)
+
+
+@pytest.mark.parametrize(("child_main", "said"), [(_die, "exit code 3"), (_hang, "no answer in 2 s")])
+def test_a_child_that_dies_or_hangs_is_not_waited_for(in_child: None, monkeypatch: pytest.MonkeyPatch,
+                                                      caplog: pytest.LogCaptureFixture,
+                                                      child_main: object, said: str) -> None:
+    # A spawned child runs the target it is given by name: these stand in for a child the
+    # kernel kills (out of memory) and one stuck in the package.
+    monkeypatch.setattr(holiday_table, "_child_main", child_main)
+    monkeypatch.setattr(holiday_table, "CHILD_TIMEOUT_S", 2.0)
+    monkeypatch.delitem(sys.modules, "holidays")
+    started = time.monotonic()
+    assert holiday_dates("US", None, [2026])[dt.date(2026, 7, 4)] == "Independence Day"
+    assert time.monotonic() - started < 30
+    assert said in caplog.text and "reading them here" in caplog.text
+    assert not [c for c in multiprocessing.active_children() if c.name == "desk-holidays"]
+
+
+def test_once_the_package_is_here_no_child_is_asked(in_child: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_child(*_args: object) -> tuple[str, object]:
+        raise AssertionError("a child was started though the package is already imported")
+
+    monkeypatch.setattr(holiday_table, "_ask_child", no_child)
+    assert "holidays" in sys.modules        # this module imported it
+    assert holiday_dates("US", None, [2026])[dt.date(2026, 12, 25)] == "Christmas Day"
+
+
+def test_calendars_share_one_table_and_a_refusal_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from desk.sla.calendar import CalendarSpec, WeeklyHours
+
+    reads: list[tuple[str, tuple[int, ...]]] = []
+    real = holiday_table.holiday_dates
+
+    def counted(country: str, subdivision: str | None, years: list[int]) -> dict[dt.date, str]:
+        reads.append((country, tuple(years)))
+        return real(country, subdivision, years)
+
+    monkeypatch.setattr(holiday_table, "holiday_dates", counted)
+    monkeypatch.setattr(holiday_table, "_tables", {})
+    hours = (WeeklyHours(0, 32400, 61200),)
+    for name in ("Desk", "Desk, edited"):    # a supervisor's change builds the calendar again
+        spec = CalendarSpec(name, "America/New_York", hours, holiday_country="CA", holiday_subdivision="ON")
+        assert spec.holiday_name(dt.date(2026, 7, 1)) == "Canada Day"
+    assert len(reads) == 1
+    for _ in range(3):
+        with pytest.raises(InvalidInput, match="'XX'"):
+            holiday_table.holiday_table("XX", None).name(dt.date(2026, 1, 1))
+    assert [r for r in reads if r[0] == "XX"] == [("XX", reads[-1][1])]

@@ -210,3 +210,19 @@ def test_a_closed_report_page_keeps_nothing_alive(ctx: DeskContext, window, qtbo
     assert gone() is None
     window.menu("&Reports").actions()[0].trigger()          # and it opens again afresh
     assert isinstance(window.tabs.currentWidget(), SlaReportDialog)
+
+
+def test_a_report_reopened_before_the_old_page_is_deleted_stays_one_tab(ctx: DeskContext, window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    # The old page's deferred delete arrives after the new one is open: it must not make the
+    # opener forget the new page, or the next Ctrl+Shift+R opens a second report tab.
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    install(window, ctx)
+    trigger = window.menu("&Reports").actions()[0].trigger
+    trigger()
+    window.close_tab(window.tabs.indexOf(window.tabs.currentWidget()))
+    trigger()                                                # before the old page is deleted
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    trigger()
+    pages = [window.tabs.widget(i) for i in range(window.tabs.count())]
+    assert sum(isinstance(p, SlaReportDialog) for p in pages) == 1
