@@ -115,6 +115,8 @@ _SORT_COLUMNS: dict[str, Any] = {
     "status": Incident.status,
 }
 _NULLABLE = {"sla"}
+# Sort keys with a handful of values, whose walks read the cursor's key apart (_after_split).
+_FEW_KEYS = {"priority", "status"}
 # Sorts with a partial index over open tickets (migration 0002's ix_incidents_open_*).
 _OPEN_INDEXED = {"number", "priority", "sla", "updated"}
 _OPEN_ONLY = QueueFilter(open_only=True)
@@ -437,13 +439,14 @@ class QueueService:
 
     def _walk_steps(self, s: Session, spec: QueueSpec, actor: Actor, cursor: Cursor | None, *,
                     forward: bool, bound: bool) -> list[Select]:
-        """The statements of a walk, one per segment it reads, in order (each limited)."""
+        """The statements of a walk in order (each limited): one per segment it reads, and
+        for a key of few values, the rest of the cursor's key before the keys after it."""
         where = self.conditions(s, spec.filter, actor)
         segments = self._segments(spec, forward=forward, sort_rows=self._is_small(s, spec, actor, where))
         started = cursor is None
         steps: list[Select] = []
         for seg in segments:
-            extra: list[Any] = []
+            pieces: list[list[Any]] = [[]]
             if not started:
                 assert cursor is not None
                 cursor_in_null = spec.sort in _NULLABLE and cursor.key is None
@@ -452,12 +455,28 @@ class QueueService:
                     # one side of it: behind the walk (skip) or ahead (take from its start).
                     if seg.is_null != forward:
                         continue
+                elif spec.sort in _FEW_KEYS and cursor.key is not None:
+                    pieces = self._after_split(spec, cursor, forward=forward, bound=bound)
                 else:
-                    extra = self._after(spec, cursor, forward=forward, bound=bound)
+                    pieces = [self._after(spec, cursor, forward=forward, bound=bound)]
                 started = True
-            stmt = select(Incident.id).where(*where, *seg.where, *extra).order_by(*seg.order)
-            steps.append(stmt)
+            steps += [select(Incident.id).where(*where, *seg.where, *piece).order_by(*seg.order)
+                      for piece in pieces]
         return steps
+
+    def _after_split(self, spec: QueueSpec, cur: Cursor, *, forward: bool, bound: bool) -> list[list[Any]]:
+        """Rows after ``cur`` in walking direction as two index ranges, read in turn: the
+        rest of its key (key = k, id after i), then the keys after it. SQLite bounds an
+        index scan by the first column of a row comparison only, so with five priorities
+        (key, id) > (k, i) walked up to a fifth of the table to reach the cursor (30 ms
+        for a page after a ticket in the middle of 1M)."""
+        key = _SORT_COLUMNS[spec.sort]
+        greater = spec.descending != forward
+        cid: Any = bindparam("cursor_id", type_=Integer) if bound else cur.id
+        ckey = bindparam("cursor_key", type_=key.type) if bound else _bind(key, cur.key)
+        if greater:
+            return [[key == ckey, Incident.id > cid], [key > ckey]]
+        return [[key == ckey, Incident.id < cid], [key < ckey]]
 
     def _walk(self, s: Session, spec: QueueSpec, actor: Actor, cursor: Cursor | None, limit: int,
               *, forward: bool) -> list[int]:
@@ -556,7 +575,7 @@ class QueueService:
         row_in_null = spec.sort in _NULLABLE and cur.key is None
         for seg in self._segments(spec, forward=True):
             if seg.is_null == row_in_null:
-                out.append((seg.where, self._after(spec, cur, forward=False)))
+                out += [(seg.where, piece) for piece in self._pieces(spec, None, cur, in_null=seg.is_null)]
                 break
             out.append((seg.where, []))
         return out
@@ -564,7 +583,7 @@ class QueueService:
     def _between_conditions(self, spec: QueueSpec, lo: Cursor | None,
                             hi: Cursor) -> list[tuple[list[Any], list[Any]]]:
         """Conditions that together select the rows after ``lo`` (None: from the start)
-        and before ``hi`` in view order, one pair per segment that can hold such rows."""
+        and before ``hi`` in view order: disjoint pieces, each one range of an index."""
         nullable = spec.sort in _NULLABLE
         hi_null = nullable and hi.key is None
         lo_null = nullable and lo is not None and lo.key is None
@@ -574,13 +593,41 @@ class QueueService:
                 break  # hi lies in the first segment; nothing of this one is before it
             if lo_null and not seg.is_null:
                 continue  # lo lies in the NULL segment; the first one is wholly before it
-            cmp: list[Any] = []
-            if lo is not None and lo_null == seg.is_null:
-                cmp += self._after(spec, lo, forward=True)
-            if hi_null == seg.is_null:
-                cmp += self._after(spec, hi, forward=False)
-            out.append((seg.where, cmp))
+            seg_lo = lo if lo is not None and lo_null == seg.is_null else None
+            seg_hi = hi if hi_null == seg.is_null else None
+            out += [(seg.where, piece) for piece in self._pieces(spec, seg_lo, seg_hi, in_null=seg.is_null)]
         return out
+
+    def _pieces(self, spec: QueueSpec, lo: Cursor | None, hi: Cursor | None, *,
+                in_null: bool) -> list[list[Any]]:
+        """The rows of one segment strictly after ``lo`` and before ``hi`` in view order
+        (None: that side unbounded), as disjoint conditions of which each is one range of
+        the (key, id) index: the same key with an id range, or a range of keys.
+
+        A row comparison (key, id) > (k, i) says it in one condition, but with five
+        priorities neither engine bounds its index scan by it: a count of the few hundred
+        rows between two skeleton anchors read a fifth of the table (106 ms at 1M)."""
+        key = _SORT_COLUMNS[spec.sort]
+        low, high = (hi, lo) if spec.descending else (lo, hi)    # in the index's (ascending) order
+        if spec.sort == "number" or in_null:
+            ids: list[Any] = []
+            if low is not None:
+                ids.append(Incident.id > low.id)
+            if high is not None:
+                ids.append(Incident.id < high.id)
+            return [ids]
+        if low is not None and high is not None and low.key == high.key:
+            return [[key == _bind(key, low.key), Incident.id > low.id, Incident.id < high.id]]
+        pieces: list[list[Any]] = []
+        keys: list[Any] = []
+        if low is not None:
+            pieces.append([key == _bind(key, low.key), Incident.id > low.id])
+            keys.append(key > _bind(key, low.key))
+        if high is not None:
+            pieces.append([key == _bind(key, high.key), Incident.id < high.id])
+            keys.append(key < _bind(key, high.key))
+        pieces.append(keys)
+        return pieces
 
     def _rows(self, s: Session, ids: list[int], *, keep_order: bool = True) -> list[QueueRow]:
         if not ids:

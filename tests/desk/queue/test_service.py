@@ -109,7 +109,7 @@ def _check_walks(q: QueueService, admin: Actor, sort: str, descending: bool) -> 
             assert skip < stride
             assert [r.id for r in q.page_from(spec, admin, anchor, skip, 4)] == expected[offset:offset + 4]
             assert q.rank(spec, admin, rows[expected[offset]], skeleton) == offset
-    for pos in (0, 5, N - 1):
+    for pos in range(N):
         assert q.position(spec, admin, rows[expected[pos]]) == pos
 
 
