@@ -453,14 +453,7 @@ class QueueModel(QAbstractTableModel):
         skeleton = self._skeleton.copy() if self._skeleton is not None else None
 
         def work() -> tuple[int, list[QueueRow]] | None:
-            row = queue.row_by_number(number)
-            if row is None or not queue.matching(spec, actor, [row.id]):
-                return None
-            at = queue.rank(spec, actor, row, skeleton)
-            cur = Cursor.of(row, spec.sort)
-            before = queue.page_before(spec, actor, cur, size // 2)
-            after = queue.page_after(spec, actor, cur, size // 2)
-            return at - len(before), [*before, row, *after]
+            return queue.around(spec, actor, number, skeleton, size // 2)
 
         def loaded(res: tuple[int, list[QueueRow]] | None) -> None:
             if gen != self._generation or res is None:

@@ -113,6 +113,29 @@ def _check_walks(q: QueueService, admin: Actor, sort: str, descending: bool) -> 
         assert q.position(spec, admin, rows[expected[pos]]) == pos
 
 
+def test_around_a_ticket_is_its_place_in_the_full_order(filled: list[str], services: Services,  # type: ignore[no-untyped-def]
+                                                        admin: Actor, clock) -> None:
+    # "Show ticket in queue": the rows either side of a ticket and the first one's
+    # position, in one read, against the full order; with a skeleton and without.
+    q = QueueService(services.db, clock)
+    for sort in SORTABLE:
+        for descending in (False, True):
+            spec = QueueSpec(QueueFilter(), sort, descending)
+            expected = _expected(q, spec, admin)
+            number_of = {r.id: r.number for r in q.first_page(spec, admin, N)}
+            for skeleton in (None, q.skeleton(spec, admin, 3)):
+                for at in (0, 1, N // 2, N - 2, N - 1):
+                    got = q.around(spec, admin, number_of[expected[at]], skeleton, 2)
+                    assert got is not None
+                    first, rows = got
+                    assert first == max(at - 2, 0)
+                    assert [r.id for r in rows] == expected[first:at + 3], (sort, descending, at)
+    mine = QueueSpec(QueueFilter(assignee=admin.username), "priority")
+    assert q.around(mine, admin, filled[1], None, 2) is None      # a ticket outside the view
+    assert q.around(mine, admin, "INC-999999", None, 2) is None   # and one that does not exist
+    assert q.around(mine, admin, filled[0].lower(), None, 2) == (0, q.first_page(mine, admin, 5))
+
+
 def test_filters_of_builtin_views(filled: list[str], services: Services, admin: Actor, clock) -> None:  # type: ignore[no-untyped-def]
     q = QueueService(services.db, clock)
     counts = q.counts({v.key: v.spec for v in BUILTIN_VIEWS}, admin)
