@@ -93,6 +93,9 @@ class DeskOpener(QObject):
         self.opened.emit(opened)
 
     def _open(self, database: str | None) -> OpenDesk:
+        from ui import heap_trim
+
+        heap_trim.limit_sqlite_heap()   # before any connection fills its caches
         for name in PRELOAD:
             importlib.import_module(name)
         from desk.bootstrap import Services

@@ -86,6 +86,7 @@ def test_scripted_use_keeps_the_gui_process_within_its_memory(qapp: Any, qtbot: 
     from db.engine import Database
     from desk.bootstrap import Services
     from desk.sla import holiday_table
+    from ui import heap_trim
     from ui.context import build_context
     from ui.dialogs import ScriptedDialogs
     from ui.features import install_features
@@ -96,6 +97,7 @@ def test_scripted_use_keeps_the_gui_process_within_its_memory(qapp: Any, qtbot: 
     url = bench_url(tmp_path, tickets=20_000)
     # As ui/app.py sets it for the window's process; undone after, for the tests beside it.
     monkeypatch.setattr(holiday_table, "_in_child", True)
+    heap_trim.limit_sqlite_heap()                   # as ui/opener.py does before it connects
     db = Database.connect(url)
     services = Services.over(db)
     staff = services.staff.list()

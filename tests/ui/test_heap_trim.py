@@ -57,3 +57,40 @@ def test_glibc_takes_the_arena_limit() -> None:
     from ui.heap_trim import ARENAS, limit_arenas
 
     assert limit_arenas(ARENAS)      # mallopt accepted it (the window calls it at start)
+
+
+def test_sqlite_keeps_every_connection_s_memory_under_the_limit(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The limit is the library's, for the whole process: a child runs it, so the rest of
+    # the suite keeps SQLite's defaults. Two connections read a 24 MB table through
+    # caches that would each hold all of it; together they stay near the limit.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = f"""
+import ctypes, sqlite3, sys, _sqlite3
+from ui.heap_trim import limit_sqlite_heap
+if sys.argv[1] == "limited":
+    assert limit_sqlite_heap(2 << 20) == 2 << 20
+path = {str(tmp_path / "big.sqlite3")!r}
+with sqlite3.connect(path) as c:
+    c.execute("CREATE TABLE IF NOT EXISTS t (x BLOB)")
+    if not c.execute("SELECT count(*) FROM t").fetchone()[0]:
+        c.executemany("INSERT INTO t VALUES (randomblob(1000))", [()] * 24_000)
+readers = [sqlite3.connect(path) for _ in range(2)]
+for r in readers:
+    r.execute("PRAGMA cache_size = -64000")
+    assert r.execute("SELECT sum(length(x)) FROM t").fetchone()[0] == 24_000_000
+lib = ctypes.CDLL(_sqlite3.__file__)
+lib.sqlite3_memory_used.restype = ctypes.c_int64
+print(lib.sqlite3_memory_used())
+"""
+    root = Path(__file__).resolve().parents[2]
+    used = {}
+    for mode in ("unlimited", "limited"):
+        out = subprocess.run([sys.executable, "-c", code, mode], capture_output=True, text=True, cwd=root,
+                             timeout=120)
+        assert out.returncode == 0, out.stderr
+        used[mode] = int(out.stdout.split()[-1])
+    assert used["unlimited"] > 40 << 20          # both caches filled: the test can tell
+    assert used["limited"] < 4 << 20, used
