@@ -175,10 +175,13 @@ def test_scripted_use_keeps_the_gui_process_within_its_memory(qapp: Any, qtbot: 
         if "report" not in SKIP:
             report.trigger()
             settle()
-            dialog = window.tabs.currentWidget()
+            dialog: Any = window.tabs.currentWidget()
             if rounds % 4 == 0:                                  # the PDF built now and then
                 dialog.generate()
-                qtbot.waitUntil(lambda d=dialog: d.job is not None and not d.job.running, timeout=300_000)
+                def built(d: Any = dialog) -> bool:
+                    return d.job is not None and not d.job.running
+
+                qtbot.waitUntil(built, timeout=300_000)
                 settle()
                 actions += 1
             window.close_tab(window.tabs.indexOf(dialog))

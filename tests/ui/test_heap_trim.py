@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from PySide6.QtCore import QObject
 from pytestqt.qtbot import QtBot
@@ -59,13 +60,12 @@ def test_glibc_takes_the_arena_limit() -> None:
     assert limit_arenas(ARENAS)      # mallopt accepted it (the window calls it at start)
 
 
-def test_sqlite_keeps_every_connection_s_memory_under_the_limit(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_sqlite_keeps_every_connection_s_memory_under_the_limit(tmp_path: Path) -> None:
     # The limit is the library's, for the whole process: a child runs it, so the rest of
     # the suite keeps SQLite's defaults. Two connections read a 24 MB table through
     # caches that would each hold all of it; together they stay near the limit.
     import subprocess
     import sys
-    from pathlib import Path
 
     code = f"""
 import ctypes, sqlite3, sys, _sqlite3
@@ -86,7 +86,7 @@ lib.sqlite3_memory_used.restype = ctypes.c_int64
 print(lib.sqlite3_memory_used())
 """
     root = Path(__file__).resolve().parents[2]
-    used = {}
+    used: dict[str, int] = {}
     for mode in ("unlimited", "limited"):
         out = subprocess.run([sys.executable, "-c", code, mode], capture_output=True, text=True, cwd=root,
                              timeout=120)
