@@ -290,13 +290,13 @@ class QueueService:
 
     def page_after(self, spec: QueueSpec, actor: Actor, cursor: Cursor | None, limit: int) -> list[QueueRow]:
         """Up to ``limit`` rows following ``cursor`` (from the start if None), in view order."""
-        with self.db.reading() as s:
+        with self.db.quick_reading() as s:
             ids = self._walk(s, spec, actor, cursor, limit, forward=True)
             return self._rows(s, ids)
 
     def page_before(self, spec: QueueSpec, actor: Actor, cursor: Cursor | None, limit: int) -> list[QueueRow]:
         """Up to ``limit`` rows preceding ``cursor`` (the end if None), in view order."""
-        with self.db.reading() as s:
+        with self.db.quick_reading() as s:
             ids = self._walk(s, spec, actor, cursor, limit, forward=False)
             return self._rows(s, ids)
 
@@ -332,7 +332,7 @@ class QueueService:
         """``limit`` rows starting ``skip`` rows after ``anchor`` (None: the view's start):
         a seek from a skeleton anchor. ``skip`` is below the stride, so the walk reads
         fewer than stride + limit ids of the index and only the page's rows."""
-        with self.db.reading() as s:
+        with self.db.quick_reading() as s:
             cursor = None if anchor is None else Cursor(anchor.key, anchor.id)
             ids = self._walk(s, spec, actor, cursor, max(skip, 0) + limit, forward=True)
             return self._rows(s, ids[max(skip, 0):])
@@ -362,7 +362,7 @@ class QueueService:
         up to ``each_side`` rows either side of the ticket's, in view order; None when the
         ticket is not in the view. One unit of work: on a shared server each read of its
         own cost a transaction's round trips (five of them were 24 ms at 1M)."""
-        with self.db.reading() as s:
+        with self.db.quick_reading() as s:
             iid = s.execute(select(Incident.id).where(Incident.number == number.strip().upper())).scalar()
             if iid is None:
                 return None
@@ -380,14 +380,14 @@ class QueueService:
 
     def row_by_number(self, number: str) -> QueueRow | None:
         """The queue row of ticket ``number`` (INC-…), whatever view it is in."""
-        with self.db.reading() as s:
+        with self.db.quick_reading() as s:
             iid = s.execute(select(Incident.id).where(Incident.number == number.strip().upper())).scalar()
             got = self._rows(s, [int(iid)]) if iid is not None else []
             return got[0] if got else None
 
     def rows(self, ids: Iterable[int]) -> list[QueueRow]:
         """Current rows for these ids (any order); ids no longer present are missing."""
-        with self.db.reading() as s:
+        with self.db.quick_reading() as s:
             return self._rows(s, list(ids), keep_order=False)
 
     def matching(self, spec: QueueSpec, actor: Actor, ids: Iterable[int]) -> set[int]:
@@ -395,7 +395,7 @@ class QueueService:
         wanted = list(ids)
         if not wanted:
             return set()
-        with self.db.reading() as s:
+        with self.db.quick_reading() as s:
             stmt = select(Incident.id).where(Incident.id.in_(wanted),
                                              *self.conditions(s, spec.filter, actor))
             return set(s.execute(stmt).scalars())
@@ -407,7 +407,7 @@ class QueueService:
         wanted = list(ids)
         if not wanted:
             return []
-        with self.db.reading() as s:
+        with self.db.quick_reading() as s:
             where = self.conditions(s, spec.filter, actor)
             in_view = case((and_(true(), *where), 1), else_=0).label("in_view")
             stmt = _ROW_QUERY.add_columns(in_view).where(Incident.id.in_(wanted))

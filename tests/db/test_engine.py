@@ -66,3 +66,26 @@ def test_schema_older_or_newer_is_refused(db_url: str) -> None:
             migrate.check_schema(engine, how_to_upgrade="desk db upgrade")
     finally:
         engine.dispose()
+
+
+def test_a_quick_read_is_one_snapshot_per_statement_and_still_reads(db_url: str) -> None:
+    # PostgreSQL: no BEGIN/COMMIT, so each statement is its own transaction (now() moves
+    # between them; inside a transaction it is the transaction's start). SQLite: a
+    # transaction as always, its one snapshot included.
+    import time
+
+    db = Database.connect(db_url)
+    try:
+        with db.quick_reading() as s:
+            if db.dialect == "postgresql":
+                first = s.execute(text("SELECT now()")).scalar_one()
+                time.sleep(0.01)
+                assert s.execute(text("SELECT now()")).scalar_one() > first
+            assert s.execute(text("SELECT count(*) FROM incidents")).scalar_one() >= 0
+        with db.reading() as s:                 # the pooled connection is back to transactions
+            if db.dialect == "postgresql":
+                first = s.execute(text("SELECT now()")).scalar_one()
+                time.sleep(0.01)
+                assert s.execute(text("SELECT now()")).scalar_one() == first
+    finally:
+        db.dispose()
