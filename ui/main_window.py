@@ -284,10 +284,11 @@ class MainWindow(QMainWindow):
     def add_panel(self, title: str, widget: QWidget, *, page: str | None = None) -> int:
         """Add a feature's widget as a page among the open records, in front; returns its index.
         ``page``: the navigation entry it is (register_page's key), highlighted while it is in front."""
-        if page is not None:
+        if page is not None and self._page_widgets.get(page) is not widget:
             self._page_widgets[page] = widget
             # A panel that is not kept is deleted when its tab closes: forget it then, or
-            # its Python side (a report's figures, say) lives on in this dict.
+            # its Python side (a report's figures, say) lives on in this dict. (A kept
+            # panel shown again is connected once, not once per showing.)
             widget.destroyed.connect(lambda _obj=None, key=page, w=widget: self._forget_page(key, w))
         index = self.tabs.add_panel(title, widget)
         self.show_records()
