@@ -84,13 +84,17 @@ def limit_sqlite_heap(nbytes: int = SQLITE_HEAP_BYTES) -> int:
     soft_heap_limit). Not on the GUI thread: it imports sqlite3."""
     import sqlite3
 
-    probe = sqlite3.connect(":memory:")
     try:
-        probe.execute(f"PRAGMA soft_heap_limit = {int(nbytes)}")
-        row = probe.execute("PRAGMA soft_heap_limit").fetchone()
-        return int(row[0]) if row else 0
-    finally:
-        probe.close()
+        probe = sqlite3.connect(":memory:")
+        try:
+            probe.execute(f"PRAGMA soft_heap_limit = {int(nbytes)}")
+            row = probe.execute("PRAGMA soft_heap_limit").fetchone()
+            return int(row[0]) if row else 0
+        finally:
+            probe.close()
+    except sqlite3.Error:   # an old or odd library: the desk opens all the same, with SQLite's own caches
+        log.debug("SQLite's soft heap limit could not be set", exc_info=True)
+        return 0
 
 
 def _load_trim() -> Callable[[int], int] | None:

@@ -128,6 +128,12 @@ def window_only(argv: Sequence[str]) -> argparse.Namespace | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):
+        # A bundled build: the window's short-lived children (desk.sla.holiday_table)
+        # start this same executable, which must run the child's work, not a window.
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = window_only(argv)
     if args is None:

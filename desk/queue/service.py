@@ -360,8 +360,10 @@ class QueueService:
                each_side: int) -> tuple[int, list[QueueRow]] | None:
         """Show ticket ``number`` in the view: the position of the first row returned and
         up to ``each_side`` rows either side of the ticket's, in view order; None when the
-        ticket is not in the view. One unit of work: on a shared server each read of its
-        own cost a transaction's round trips (five of them were 24 ms at 1M)."""
+        ticket is not in the view. One read: on a shared server each read of its own cost a
+        session and round trips (five of them were 24 ms at 1M). On PostgreSQL its
+        statements see their own snapshots, as any page's do: a ticket changed meanwhile
+        may shift the rows by one, and the next live change puts them right."""
         with self.db.quick_reading() as s:
             iid = s.execute(select(Incident.id).where(Incident.number == number.strip().upper())).scalar()
             if iid is None:

@@ -67,15 +67,21 @@ def holiday_dates(country: str, subdivision: str | None, years: Iterable[int]) -
 
 def _ask_child(country: str, subdivision: str | None, years: list[int]) -> tuple[str, object]:
     """One short-lived child, one answer down a pipe. A child that dies closes its end
-    (EOF here); one that hangs is killed after CHILD_TIMEOUT_S: the caller never waits
-    for ever, and never holds a table's lock for ever."""
+    (EOF here); one that gives no answer within CHILD_TIMEOUT_S is killed. The answer is
+    one small message, written once the dates are known, so a child that started it
+    finishes it."""
     ctx = multiprocessing.get_context("spawn")   # not fork: the window holds threads and connections
     try:
         ours, theirs = ctx.Pipe(duplex=False)
+    except Exception as exc:  # noqa: BLE001 - out of descriptors, a sandbox
+        raise _ChildFailed(f"no pipe: {exc}") from None
+    try:
         child = ctx.Process(target=_child_main, args=(theirs, country, subdivision, years),
                             name="desk-holidays", daemon=True)
         child.start()
     except Exception as exc:  # noqa: BLE001 - whatever stops a process starting
+        ours.close()
+        theirs.close()
         raise _ChildFailed(f"no child process: {exc}") from None
     theirs.close()      # only the child's copy stays open, so its death reads as EOF
     try:
@@ -84,6 +90,7 @@ def _ask_child(country: str, subdivision: str | None, years: list[int]) -> tuple
         try:
             answer: tuple[str, object] = ours.recv()
         except (EOFError, OSError):
+            child.join(5)   # reaped, so its exit code is known
             raise _ChildFailed(f"the child ended without an answer (exit code {child.exitcode})") from None
         return answer
     finally:

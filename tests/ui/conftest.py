@@ -27,6 +27,29 @@ def _sql_guard() -> Iterator[SqlGuard]:
     _guard.uninstall()
 
 
+@pytest.fixture(autouse=True)
+def _sqlite_heap_as_it_was() -> Iterator[None]:
+    """The window's opener caps SQLite's memory for the whole process (ui.heap_trim); a
+    test that opens a desk must not leave the rest of the suite's process capped."""
+    import sqlite3
+
+    def limit() -> int:
+        probe = sqlite3.connect(":memory:")
+        try:
+            return int(probe.execute("PRAGMA soft_heap_limit").fetchone()[0])
+        finally:
+            probe.close()
+
+    before = limit()
+    yield
+    if limit() != before:
+        probe = sqlite3.connect(":memory:")
+        try:
+            probe.execute(f"PRAGMA soft_heap_limit = {before}")
+        finally:
+            probe.close()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
     # Armed from the fixtures on: a widget built by a fixture (the main window) counts too.

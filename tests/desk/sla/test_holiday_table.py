@@ -24,7 +24,10 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
-def in_child() -> Iterator[None]:
+def in_child(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # This module imported the package, and a process that has it asks no child: out of
+    # sys.modules for the test (put back after), so the child is really asked.
+    monkeypatch.delitem(sys.modules, "holidays")
     holiday_table.compute_in_child(True)
     yield
     holiday_table.compute_in_child(False)
@@ -44,16 +47,27 @@ def test_every_day_is_named_as_the_package_names_it(country: str, region: str | 
     assert named > 22 * 5          # the comparison saw holidays, not only ordinary days
 
 
-def test_a_child_reads_the_same_dates(in_child: None) -> None:
+def test_a_child_reads_the_same_dates(in_child: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    real = holiday_table._ask_child
+
+    def spy(country: str, subdivision: str | None, years: list[int]) -> tuple[str, object]:
+        asked.append(country)
+        return real(country, subdivision, years)
+
+    monkeypatch.setattr(holiday_table, "_ask_child", spy)
     years = range(2024, 2028)
     got = holiday_dates("US", "NC", years)
+    assert asked == ["US"]                       # the child answered, not this process
     holiday_table.compute_in_child(False)
     assert got == holiday_dates("US", "NC", years)
     assert got[dt.date(2026, 12, 25)] == "Christmas Day"
 
 
 @pytest.mark.parametrize("child", [False, True])
-def test_an_unknown_country_is_refused_by_name(child: bool) -> None:
+def test_an_unknown_country_is_refused_by_name(child: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if child:
+        monkeypatch.delitem(sys.modules, "holidays")     # see in_child
     holiday_table.compute_in_child(child)
     try:
         with pytest.raises(InvalidInput, match="'XX'") as caught:
@@ -89,7 +103,6 @@ def test_without_a_child_the_dates_are_read_here(in_child: None, monkeypatch: py
             raise OSError("Resource temporarily unavailable")
 
     monkeypatch.setattr(holiday_table.multiprocessing, "get_context", lambda _method: NoChildren())
-    monkeypatch.delitem(sys.modules, "holidays")
     assert holiday_dates("US", None, [2026])[dt.date(2026, 7, 4)] == "Independence Day"
     assert "reading them here" in caplog.text
 
@@ -110,7 +123,6 @@ def test_a_child_that_dies_or_hangs_is_not_waited_for(in_child: None, monkeypatc
     # kernel kills (out of memory) and one stuck in the package.
     monkeypatch.setattr(holiday_table, "_child_main", child_main)
     monkeypatch.setattr(holiday_table, "CHILD_TIMEOUT_S", 2.0)
-    monkeypatch.delitem(sys.modules, "holidays")
     started = time.monotonic()
     assert holiday_dates("US", None, [2026])[dt.date(2026, 7, 4)] == "Independence Day"
     assert time.monotonic() - started < 30
@@ -123,7 +135,7 @@ def test_once_the_package_is_here_no_child_is_asked(in_child: None, monkeypatch:
         raise AssertionError("a child was started though the package is already imported")
 
     monkeypatch.setattr(holiday_table, "_ask_child", no_child)
-    assert "holidays" in sys.modules        # this module imported it
+    monkeypatch.setitem(sys.modules, "holidays", holidays)     # as Set-up's list of countries loads it
     assert holiday_dates("US", None, [2026])[dt.date(2026, 12, 25)] == "Christmas Day"
 
 
