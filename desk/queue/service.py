@@ -365,14 +365,9 @@ class QueueService:
         statements see their own snapshots, as any page's do: a ticket changed meanwhile
         may shift the rows by one, and the next live change puts them right."""
         with self.db.quick_reading() as s:
-            iid = s.execute(select(Incident.id).where(Incident.number == number.strip().upper())).scalar()
-            if iid is None:
+            row = self._row_by_number(s, number)
+            if row is None or not self._matching(s, spec, actor, [row.id]):
                 return None
-            found = self._rows(s, [int(iid)])
-            if not found or not s.execute(select(Incident.id).where(
-                    Incident.id == found[0].id, *self.conditions(s, spec.filter, actor))).first():
-                return None
-            row = found[0]
             at = self._rank(s, spec, actor, row, skeleton)
             cur = Cursor.of(row, spec.sort)
             before = self._walk(s, spec, actor, cur, each_side, forward=False)
@@ -383,9 +378,12 @@ class QueueService:
     def row_by_number(self, number: str) -> QueueRow | None:
         """The queue row of ticket ``number`` (INC-…), whatever view it is in."""
         with self.db.quick_reading() as s:
-            iid = s.execute(select(Incident.id).where(Incident.number == number.strip().upper())).scalar()
-            got = self._rows(s, [int(iid)]) if iid is not None else []
-            return got[0] if got else None
+            return self._row_by_number(s, number)
+
+    def _row_by_number(self, s: Session, number: str) -> QueueRow | None:
+        iid = s.execute(select(Incident.id).where(Incident.number == number.strip().upper())).scalar()
+        got = self._rows(s, [int(iid)]) if iid is not None else []
+        return got[0] if got else None
 
     def rows(self, ids: Iterable[int]) -> list[QueueRow]:
         """Current rows for these ids (any order); ids no longer present are missing."""
@@ -398,9 +396,11 @@ class QueueService:
         if not wanted:
             return set()
         with self.db.quick_reading() as s:
-            stmt = select(Incident.id).where(Incident.id.in_(wanted),
-                                             *self.conditions(s, spec.filter, actor))
-            return set(s.execute(stmt).scalars())
+            return self._matching(s, spec, actor, wanted)
+
+    def _matching(self, s: Session, spec: QueueSpec, actor: Actor, wanted: list[int]) -> set[int]:
+        stmt = select(Incident.id).where(Incident.id.in_(wanted), *self.conditions(s, spec.filter, actor))
+        return set(s.execute(stmt).scalars())
 
     def live_rows(self, spec: QueueSpec, actor: Actor, ids: Iterable[int]) -> list[tuple[QueueRow, bool]]:
         """Current rows for ``ids``, each with whether it belongs to the view now: one
