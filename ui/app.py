@@ -75,7 +75,7 @@ def run(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
     from desk.redaction import redact
-    from ui import crash, heap_trim, pyside_imports, screen_fit, startup_trace, wheel_guard
+    from ui import crash, heap_trim, pyside_imports, startup_trace
     from ui.fonts import use_font_chain
     from ui.main_window import MainWindow
     from ui.opener import DeskOpener
@@ -94,8 +94,6 @@ def run(argv: list[str]) -> int:
     secrets: list[str] = []  # the database password once known, masked in the log and dialogs
     log_file = setup_logging("--debug" in argv, secrets)
     use_font_chain(app)  # before any widget (each takes the application font when made); logged
-    wheel_guard.install(app)  # before any widget: the wheel changes only a focused box
-    screen_fit.install(app)   # every dialog fits the screen it opens on
     pyside_imports.stop_caching_sources()  # lazy imports from here on keep no copy of their source
     window = MainWindow(settings=Settings())
 

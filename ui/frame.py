@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.queue.spec import BUILTIN_VIEWS
+from ui.wheel_guard import ComboBox
 
 OPENING = "Opening the desk…"
 
@@ -52,7 +52,7 @@ class OpeningPage(QWidget):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setAccessibleName("Start-up state")
         self.status.setEnabled(False)       # the quiet, greyed text of a state, not a message
-        self.database = QComboBox(self)
+        self.database = ComboBox(self)
         self.database.setEditable(True)     # a URL of one's own, besides the saved profiles
         self.database.setAccessibleName("Database to open")
         self.database.setMinimumWidth(420)

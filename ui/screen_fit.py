@@ -4,7 +4,10 @@ Every dialog of the app is kept inside the available part of its screen (without
 panels and docks) when it is shown: a dialog whose content asks for more is shrunk to
 fit and moved fully on screen, so no button ends up off the edge (the merge dialog was
 1,642 px wide on a 1,600 px screen). The dialogs themselves wrap long text, so what they
-ask for is small to begin with; this is the guarantee for whatever content comes.
+ask for is small to begin with; this is the guarantee for whatever content comes. The
+app's dialogs are ``Dialog`` and ``Wizard`` from here (``tests/ui/test_screen_fit.py``
+holds ``ui`` to it); this was an application-wide event filter once, which cost every
+event of every widget a call into Python (see ``ui.wheel_guard``).
 
 File dialogs start in the Documents folder (QStandardPaths), not in whatever directory
 Desk was started from.
@@ -13,9 +16,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, QStandardPaths
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtCore import QRect, QSize, QStandardPaths
+from PySide6.QtGui import QGuiApplication, QShowEvent
+from PySide6.QtWidgets import QDialog, QWidget, QWizard
 
 # Room kept for the window manager's title bar and frame, which the widget's size excludes.
 FRAME = QSize(16, 48)
@@ -41,24 +44,22 @@ def fit(widget: QWidget, area: QRect | None = None) -> None:
         widget.move(max(x, area.left()), max(y, area.top()))
 
 
-class ScreenFit(QObject):
-    """An application-wide event filter: every dialog fits its screen when shown."""
+class Dialog(QDialog):
+    """A dialog that fits its screen whenever it is shown as a window."""
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show and isinstance(watched, QDialog) and watched.isWindow():
-            fit(watched)
-        return False
-
-
-_installed: list[ScreenFit] = []   # kept alive for the application's lifetime
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.isWindow():
+            fit(self)
+        super().showEvent(event)
 
 
-def install(app: QApplication) -> ScreenFit:
-    """Install the filter on ``app`` once (again: the same filter)."""
-    if not _installed:
-        _installed.append(ScreenFit(app))
-        app.installEventFilter(_installed[0])
-    return _installed[0]
+class Wizard(QWizard):
+    """A wizard that fits its screen whenever it is shown as a window."""
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.isWindow():
+            fit(self)
+        super().showEvent(event)
 
 
 def documents_dir() -> Path:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -29,6 +27,8 @@ from desk.rules import choices, labels
 from ui import combos
 from ui.counter.context import CounterContext
 from ui.errors import describe
+from ui.screen_fit import Dialog
+from ui.wheel_guard import ComboBox
 
 # No channel of its own: a ticket opened from the model takes the channel it is opened
 # with (phone when none is given).
@@ -49,7 +49,7 @@ def parse_tasks(text: str) -> tuple[TaskTemplate, ...]:
     return tuple(out)
 
 
-class IncidentModelEditor(QDialog):
+class IncidentModelEditor(Dialog):
     def __init__(self, cc: CounterContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.cc = cc
@@ -64,15 +64,15 @@ class IncidentModelEditor(QDialog):
         self.new_btn.clicked.connect(self.new_model)
         self.name = QLineEdit()
         self.label = QLineEdit()
-        self.service = QComboBox()
-        self.category = QComboBox()
+        self.service = ComboBox()
+        self.category = ComboBox()
         self.category.setEditable(True)
-        self.impact = QComboBox()
+        self.impact = ComboBox()
         combos.fill(self.impact, labels.options(choices.IMPACTS, labels.impact))
-        self.urgency = QComboBox()
+        self.urgency = ComboBox()
         combos.fill(self.urgency, labels.options(choices.URGENCIES, labels.urgency))
         self.priority = QLabel("")
-        self.channel = QComboBox()
+        self.channel = ComboBox()
         combos.fill(self.channel, (NO_CHANNEL, *labels.options(choices.CHANNELS, labels.channel)))
         self.required = {f: QCheckBox(labels.field(f)) for f in REQUIRABLE}
         self.sla = QLineEdit()

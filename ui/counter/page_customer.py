@@ -6,7 +6,6 @@ from html import escape
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,6 +25,7 @@ from ui.counter.context import CounterContext
 from ui.counter.page_base import IntakePage
 from ui.counter.state import IntakeState
 from ui.errors import describe
+from ui.wheel_guard import ComboBox
 
 NO_DEPARTMENT = "— none —"
 
@@ -64,9 +64,9 @@ class CustomerPage(IntakePage):
         self.card.setWordWrap(True)
         self.card.setTextFormat(Qt.TextFormat.RichText)
         self.card.setAccessibleName("Chosen customer")
-        self.status = QComboBox()
+        self.status = ComboBox()
         self.status.setAccessibleName("Acting as status")
-        self.department = QComboBox()
+        self.department = ComboBox()
         self.department.setAccessibleName("Acting for department")
         self.new_btn = QPushButton("&New person…")
         self.new_box = self._new_person_box()

@@ -12,8 +12,6 @@ from html import escape
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -32,6 +30,7 @@ from ui.counter.context import CounterContext
 from ui.counter.page_base import IntakePage
 from ui.counter.state import IntakeState
 from ui.errors import describe
+from ui.wheel_guard import ComboBox, DateEdit
 
 OS_CHOICES = ("Windows 11", "Windows 10", "macOS", "Ubuntu", "ChromeOS", "Other Linux")
 
@@ -45,14 +44,14 @@ class DevicePage(IntakePage):
         self.serial = QLineEdit()
         self.make = QLineEdit()
         self.model = QLineEdit()
-        self.os = QComboBox()
+        self.os = ComboBox()
         self.os.setEditable(True)
         self.os.addItems(OS_CHOICES)
         self.os.setCurrentText("")
         # A warranty on record, with its end date; whether it still runs is said beside it
         # (a warranty that ended in August must not read "under warranty" today).
         self.has_warranty = QCheckBox("Warranty until")
-        self.warranty = QDateEdit()
+        self.warranty = DateEdit()
         self.warranty.setCalendarPopup(True)
         self.warranty.setDisplayFormat("yyyy-MM-dd")
         self.warranty.setDate(QDate.currentDate().addYears(1))

@@ -7,8 +7,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QComboBox,
-    QDateEdit,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -29,6 +27,7 @@ from ui.counter.page_base import IntakePage
 from ui.counter.settings import LOAN_DAYS
 from ui.counter.state import IntakeState
 from ui.errors import describe
+from ui.wheel_guard import ComboBox, DateEdit
 
 CATEGORIES = ("Hardware", "Software", "Damage", "Performance", "Data", "Connectivity")
 
@@ -42,7 +41,7 @@ class ProblemPage(IntakePage):
         self.symptoms.setPlaceholderText("In the customer's words: what happens, since when, what they tried.")
         self.symptoms.setAccessibleName("Reported problem")
         self.symptoms.setMaximumHeight(110)
-        self.category = QComboBox()
+        self.category = ComboBox()
         self.category.addItems(CATEGORIES)
         self.category.setAccessibleName("Category")
         self.conditions = {name: QCheckBox(name) for name in CONDITION_ITEMS}
@@ -190,9 +189,9 @@ class LoanerPage(IntakePage):
         self.none = QRadioButton("&No loaner")
         self.lend = QRadioButton("&Lend a loaner:")
         self.none.setChecked(True)
-        self.loaners = QComboBox()
+        self.loaners = ComboBox()
         self.loaners.setAccessibleName("Available loaner")
-        self.due = QDateEdit()
+        self.due = DateEdit()
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("ddd yyyy-MM-dd")
         self.due.setAccessibleName("Loaner due back")

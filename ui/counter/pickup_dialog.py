@@ -7,8 +7,6 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
-    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,9 +25,11 @@ from ui.counter import operations as ops
 from ui.counter.context import CounterContext
 from ui.counter.signature_pad import SignaturePad
 from ui.errors import describe
+from ui.screen_fit import Dialog
+from ui.wheel_guard import ComboBox
 
 
-class PickupDialog(QDialog):
+class PickupDialog(Dialog):
     picked_up = Signal(object)  # RepairView
 
     def __init__(self, cc: CounterContext, parent: QWidget | None = None) -> None:
@@ -45,7 +45,7 @@ class PickupDialog(QDialog):
         self.info = QLabel("")
         self.info.setWordWrap(True)
         self.info.setTextFormat(Qt.TextFormat.RichText)
-        self.id_kind = QComboBox()
+        self.id_kind = ComboBox()
         self.id_kind.addItems(["— choose —", *ID_KINDS])
         self.id_kind.setAccessibleName("Identification checked")
         self.accessories_box = QGroupBox("Accessories handed back (from the intake list)")

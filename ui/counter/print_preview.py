@@ -12,7 +12,6 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QKeySequence, QPainter, QPixmap, QResizeEvent, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -29,8 +28,9 @@ from desk.printing.jobs import KINDS
 from ui.counter.context import CounterContext
 from ui.counter.settings import LABEL_PRINTER, SLIP_PRINTER
 from ui.errors import describe
-from ui.screen_fit import in_documents
+from ui.screen_fit import Dialog, in_documents
 from ui.settings import Setting
+from ui.wheel_guard import ComboBox
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ class PdfPage(QWidget):
         self.pages_area.setWidget(body)
         self.pages_area.setWidgetResizable(True)
         self.pages_area.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.zoom_box = QComboBox()
+        self.zoom_box = ComboBox()
         self.zoom_box.setAccessibleName("Zoom")
         self.zoom_box.addItem("Fit width", FIT_WIDTH)
         self.zoom_box.addItem("Whole page", FIT_PAGE)
@@ -259,7 +259,7 @@ class PdfPage(QWidget):
         return True
 
 
-class PrintPreviewDialog(QDialog):
+class PrintPreviewDialog(Dialog):
     def __init__(self, cc: CounterContext, jobs: list[tuple[str, str, bytes]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Print — {jobs[0][1]}" if jobs else "Print")

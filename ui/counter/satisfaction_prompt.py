@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,12 +23,13 @@ from ui.counter.context import CounterContext
 from ui.counter.settings import CUSTOMER_SCREEN
 from ui.errors import describe
 from ui.icons import tinted
+from ui.screen_fit import Dialog
 
 FACES = {1: "mdi6.emoticon-sad-outline", 2: "mdi6.emoticon-neutral-outline", 3: "mdi6.emoticon-happy-outline"}
 COLOURS = {1: "#b3261e", 2: "#8a6d00", 3: "#1e7a3c"}
 
 
-class SatisfactionPrompt(QDialog):
+class SatisfactionPrompt(Dialog):
     recorded = Signal(object)     # the score, or None (skipped)
 
     def __init__(self, cc: CounterContext, number: str, first_name: str, parent: QWidget | None = None) -> None:

@@ -18,12 +18,13 @@ from ui.counter.page_device import DevicePage
 from ui.counter.page_problem import DataPage, LoanerPage, ProblemPage
 from ui.counter.page_review import ReviewPage
 from ui.counter.state import IntakeState
+from ui.screen_fit import Wizard
 
 log = logging.getLogger(__name__)
 AUTOSAVE_MS = 1500
 
 
-class IntakeWizard(QWizard):
+class IntakeWizard(Wizard):
     intake_completed = Signal(object)  # IntakeResult
 
     def __init__(self, cc: CounterContext, parent: QWidget | None = None, *, drafts: DraftStore | None = None,

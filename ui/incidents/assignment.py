@@ -5,6 +5,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QLabel, QPushButton, QWidget
 
 from desk.workstation.detail import TicketDetail
+from ui.wheel_guard import ComboBox
 
 
 class AssignmentSection(QGroupBox):
@@ -14,9 +15,9 @@ class AssignmentSection(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Assignment", parent)
         grid = QGridLayout(self)
-        self.f_team = QComboBox()
+        self.f_team = ComboBox()
         self.f_team.setAccessibleName("Team")
-        self.f_assignee = QComboBox()
+        self.f_assignee = ComboBox()
         self.f_assignee.setAccessibleName("Assignee")
         self.assign_button = QPushButton("Assign")
         self.assign_button.clicked.connect(

@@ -6,7 +6,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QDialogButtonBox,
     QGridLayout,
     QLabel,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.rules import labels
+from ui.screen_fit import Dialog
 
 ConflictField = tuple[str, Any, Any, Any]  # field, as loaded, mine, theirs
 
@@ -37,7 +37,7 @@ def _choice(words: str) -> QRadioButton:
     return button
 
 
-class ConflictDialog(QDialog):
+class ConflictDialog(Dialog):
     """Result: ``merged`` (dict of chosen values), or ``keep_theirs`` True, or rejected."""
 
     def __init__(self, parent: QWidget | None, number: str, fields: list[ConflictField]) -> None:

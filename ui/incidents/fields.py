@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desk.rules import choices, labels
 from ui import combos
+from ui.wheel_guard import ComboBox
 
 # Combos of the rules' choices: the words shown, the stored value carried (ui.combos).
 CHOICES = {
@@ -40,11 +41,11 @@ class TicketFields(QGroupBox):
         self.f_description.setMaximumHeight(110)
         self.f_caller = QLineEdit()
         self.f_caller.setPlaceholderText("university ID")
-        self.f_service = QComboBox()
+        self.f_service = ComboBox()
         self.f_category = QLineEdit()
-        self.f_impact = QComboBox()
-        self.f_urgency = QComboBox()
-        self.f_channel = QComboBox()
+        self.f_impact = ComboBox()
+        self.f_urgency = ComboBox()
+        self.f_channel = ComboBox()
         self.fields: dict[str, QWidget] = {
             "title": self.f_title, "description": self.f_description, "caller_university_id": self.f_caller,
             "service": self.f_service, "category": self.f_category, "impact": self.f_impact,

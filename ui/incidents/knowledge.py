@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -28,7 +27,8 @@ from desk.rules.permissions import may
 from ui.context import DeskContext
 from ui.errors import describe
 from ui.record_tab import esc
-from ui.screen_fit import in_documents
+from ui.screen_fit import Dialog, in_documents
+from ui.wheel_guard import ComboBox
 
 
 class KnowledgeCard(QGroupBox):
@@ -92,7 +92,7 @@ class KnowledgeCard(QGroupBox):
         return self.editor
 
 
-class ArticleViewer(QDialog):
+class ArticleViewer(Dialog):
     """One article to read (its Markdown shown as formatted text; no link is followed)."""
 
     edit_requested = Signal()
@@ -154,7 +154,7 @@ class ArticleViewer(QDialog):
         return target
 
 
-class ArticleEditor(QDialog):
+class ArticleEditor(Dialog):
     """Write an article or a new version of one: Markdown on the left, what it looks like
     on the right. A save that fails (someone saved meanwhile, a field refused) keeps the
     text and says why."""
@@ -168,11 +168,11 @@ class ArticleEditor(QDialog):
         self.setObjectName("ArticleEditor")
         self.title = QLineEdit(article.title if article else "")
         self.title.setAccessibleName("Title")
-        self.audience = QComboBox()
+        self.audience = ComboBox()
         for value, words in AUDIENCES.items():
             self.audience.addItem(words, value)
         self.audience.setCurrentIndex(max(self.audience.findData(article.audience if article else "staff"), 0))
-        self.service = QComboBox()
+        self.service = ComboBox()
         self.service.addItem("— no service —", "")
         for name in services:
             self.service.addItem(name, name)

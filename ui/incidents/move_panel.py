@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from desk.rules import labels
 from desk.workstation.detail import TransitionOption
 from ui import combos
+from ui.wheel_guard import ComboBox
 
 
 class MovePanel(QGroupBox):
@@ -36,7 +36,7 @@ class MovePanel(QGroupBox):
         self.reason.setTabChangesFocus(True)
         self.reason.setMaximumHeight(90)
         self.reason.setAccessibleName("Reason")
-        self.code = QComboBox()
+        self.code = ComboBox()
         self.code.setAccessibleName("Resolution code")
         self.note = QPlainTextEdit()
         self.note.setTabChangesFocus(True)

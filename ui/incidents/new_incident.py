@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -19,6 +17,8 @@ from desk.rules import choices, labels
 from ui import combos
 from ui.context import DeskContext
 from ui.field_errors import FieldErrors
+from ui.screen_fit import Dialog
+from ui.wheel_guard import ComboBox
 
 SERVICES_HINT = "Service (leave empty if unknown)"
 
@@ -29,7 +29,7 @@ def _default(name: str) -> str:
     return str(getattr(default, "value", default))
 
 
-class NewIncidentDialog(QDialog):
+class NewIncidentDialog(Dialog):
     created = Signal(str)
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
@@ -45,17 +45,17 @@ class NewIncidentDialog(QDialog):
         self.description.setAccessibleName("Description")
         self.caller = QLineEdit()
         self.caller.setAccessibleName("Caller university ID")
-        self.service = QComboBox()
+        self.service = ComboBox()
         self.service.setEditable(True)
         self.service.setAccessibleName(SERVICES_HINT)
         # The choices and their defaults are the core's (NewIncident); the words are desk's labels.
-        self.impact = QComboBox()
+        self.impact = ComboBox()
         combos.fill(self.impact, labels.options(choices.IMPACTS, labels.impact), _default("impact"))
         self.impact.setAccessibleName("Impact")
-        self.urgency = QComboBox()
+        self.urgency = ComboBox()
         combos.fill(self.urgency, labels.options(choices.URGENCIES, labels.urgency), _default("urgency"))
         self.urgency.setAccessibleName("Urgency")
-        self.channel = QComboBox()
+        self.channel = ComboBox()
         combos.fill(self.channel, labels.options(choices.CHANNELS, labels.channel), _default("channel"))
         self.channel.setAccessibleName("Channel")
         self.error = QLabel()

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -37,6 +36,7 @@ from ui.major import operations as ops
 from ui.major.common import cell, fill, local, selected_column, table
 from ui.operations import WriteOp
 from ui.screen_fit import in_documents
+from ui.wheel_guard import SpinBox
 
 OVERDUE_STYLE = "color: white; background: #b00020; padding: 3px 6px; font-weight: bold;"
 DUE_STYLE = "color: #1b2a4a; background: #e8eef8; padding: 3px 6px;"
@@ -99,7 +99,7 @@ class MajorIncidentPanel(QWidget):
         self.update_text.setPlaceholderText("Update sent to users and stakeholders…")
         self.update_text.setAccessibleName("New update")
         self.update_text.setMaximumHeight(70)
-        self.next_minutes = QSpinBox(self)
+        self.next_minutes = SpinBox(self)
         self.next_minutes.setRange(5, 24 * 60)
         self.next_minutes.setSingleStep(5)
         self.next_minutes.setValue(30)

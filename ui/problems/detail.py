@@ -34,6 +34,7 @@ from ui.context import DeskContext
 from ui.operations import WriteOp
 from ui.problems import operations as ops
 from ui.record_tab import RecordTab, esc
+from ui.wheel_guard import ComboBox
 
 FIELD_LABELS = {key: labels.field(key) for key in EDITABLE_FIELDS}
 NUMBER_ROLE = Qt.ItemDataRole.UserRole
@@ -80,10 +81,10 @@ class ProblemDetailPanel(RecordTab):
         self.f_title = QLineEdit()
         self.f_description = QPlainTextEdit()
         self.f_description.setMaximumHeight(100)
-        self.f_service = QComboBox()
+        self.f_service = ComboBox()
         self.f_category = QLineEdit()
-        self.f_team = QComboBox()
-        self.f_assignee = QComboBox()
+        self.f_team = ComboBox()
+        self.f_assignee = ComboBox()
         self.f_root_cause = QPlainTextEdit()
         self.f_root_cause.setMaximumHeight(90)
         self.f_root_cause.setPlaceholderText("What causes the incidents (required for a known error)")

@@ -8,7 +8,6 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,6 +24,7 @@ from ui.context import DeskContext
 from ui.errors import describe
 from ui.problems import operations as ops
 from ui.problems.model import COLUMN_KEYS, ProblemTableModel
+from ui.wheel_guard import ComboBox
 
 SCOPES = (("open", "Open problems"), ("known_error", "Known errors"), ("all", "All problems"))
 
@@ -52,7 +52,7 @@ class ProblemListView(QWidget):
         self._incidents_changed = QTimer(self, singleShot=True, interval=800)
         self._incidents_changed.timeout.connect(self.model.soft_refresh)
         ctx.changes.changed.connect(self._on_change)
-        self.scope = QComboBox()
+        self.scope = ComboBox()
         self.scope.setAccessibleName("Which problems")
         for key, label in SCOPES:
             self.scope.addItem(label, key)

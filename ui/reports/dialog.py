@@ -14,8 +14,6 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
-    QDateEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -46,8 +44,9 @@ from desk.rules import labels
 from ui.context import DeskContext
 from ui.errors import describe
 from ui.reports.preview import PdfPreview, print_pdf
-from ui.screen_fit import in_documents
+from ui.screen_fit import Dialog, in_documents
 from ui.tasks import Task
+from ui.wheel_guard import ComboBox, DateEdit
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +72,7 @@ def _checked(w: QListWidget) -> list[Any]:
             if w.item(i).checkState() == Qt.CheckState.Checked]
 
 
-class SlaReportDialog(QDialog):
+class SlaReportDialog(Dialog):
     report_ready = Signal(int)  # pages
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
@@ -88,13 +87,13 @@ class SlaReportDialog(QDialog):
         self._closing = False
         self.pdf_path: Path | None = None
 
-        self.preset = QComboBox(self)
+        self.preset = ComboBox(self)
         self.preset.setAccessibleName("Period")
         for text, p in PRESETS:
             self.preset.addItem(text, p)
-        self.date_from = QDateEdit(self)
+        self.date_from = DateEdit(self)
         self.date_from.setCalendarPopup(True)
-        self.date_to = QDateEdit(self)
+        self.date_to = DateEdit(self)
         self.date_to.setCalendarPopup(True)
         for w, name in ((self.date_from, "From"), (self.date_to, "To")):
             w.setDisplayFormat("yyyy-MM-dd")
@@ -108,7 +107,7 @@ class SlaReportDialog(QDialog):
         for box in self.priority_boxes.values():
             pl.addWidget(box)
         self.channels = _checklist(self, "Channels", [(labels.channel(c), c) for c in Channel])
-        self.group_by = QComboBox(self)
+        self.group_by = ComboBox(self)
         self.group_by.setAccessibleName("Group by")
         for text, g in GROUPS:
             self.group_by.addItem(text, g)

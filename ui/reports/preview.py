@@ -14,12 +14,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from desk.reports.errors import ReportCancelled
+from ui.wheel_guard import SpinBox
 
 
 def render_page(pdf: pdfium.PdfDocument, index: int, dpi: float) -> QImage:
@@ -42,7 +42,7 @@ class PdfPreview(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Report preview")
         self._pdf: pdfium.PdfDocument | None = None
-        self.page = QSpinBox(self)
+        self.page = SpinBox(self)
         self.page.setAccessibleName("Page")
         self.page.setMinimum(1)
         self.page.valueChanged.connect(self._show)

@@ -16,9 +16,6 @@ from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
-    QDateEdit,
-    QDateTimeEdit,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -45,6 +42,7 @@ from ui.context import DeskContext
 from ui.errors import describe
 from ui.setup import operations as ops
 from ui.setup.slas import whatif_words
+from ui.wheel_guard import ComboBox, DateEdit, DateTimeEdit
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -127,7 +125,7 @@ class CalendarsSection(QWidget):
         self.tabs.addTab(self.versions, "Versions")
 
         self.later = QCheckBox("Changes take effect &later, from")
-        self.effective = QDateTimeEdit()
+        self.effective = DateTimeEdit()
         self.effective.setCalendarPopup(True)
         self.effective.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.effective.setEnabled(False)
@@ -202,8 +200,8 @@ class CalendarsSection(QWidget):
         self.periods = _table(("Period", "From", "To", "Hours"))
         self.period_name = QLineEdit()
         self.period_name.setPlaceholderText("e.g. Summer 2027, Exam week")
-        self.period_start = QDateEdit()
-        self.period_end = QDateEdit()
+        self.period_start = DateEdit()
+        self.period_end = DateEdit()
         for d in (self.period_start, self.period_end):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
@@ -222,10 +220,10 @@ class CalendarsSection(QWidget):
 
     def _holidays_tab(self) -> QWidget:
         w = QWidget()
-        self.country = QComboBox()
+        self.country = ComboBox()
         combos.fill(self.country, [NO_HOLIDAYS, *((f"{name} ({code})", code)
                                                   for code, name in changes.holiday_countries())])
-        self.region = QComboBox()
+        self.region = ComboBox()
         self.country.currentIndexChanged.connect(lambda _i: self._fill_regions(None))
         save = QPushButton("Save holidays…")
         save.clicked.connect(self.save_holidays)
@@ -245,8 +243,8 @@ class CalendarsSection(QWidget):
         self.closure_name.setPlaceholderText("e.g. Snow day, Winter break")
         self.whole_days = QCheckBox("Whole days")
         self.whole_days.setChecked(True)
-        self.closure_start = QDateTimeEdit()
-        self.closure_end = QDateTimeEdit()
+        self.closure_start = DateTimeEdit()
+        self.closure_end = DateTimeEdit()
         for d in (self.closure_start, self.closure_end):
             d.setCalendarPopup(True)
             d.setDateTime(QDateTime(QDate.currentDate(), QTime(0, 0)))

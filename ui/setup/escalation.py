@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -34,6 +33,7 @@ from desk.rules.permissions import may
 from ui import combos
 from ui.context import DeskContext
 from ui.errors import describe
+from ui.wheel_guard import ComboBox
 
 SWITCHES = (
     ("at_risk_notify_assignee", "Tell the assignee"),
@@ -78,10 +78,10 @@ class EscalationSection(QWidget):
         self.table.itemSelectionChanged.connect(self._on_row)
 
         # The editor: scope, then what happens at risk and on breach.
-        self.service = QComboBox(self)
+        self.service = ComboBox(self)
         self.service.setObjectName("escalation_service")
         self.service.setAccessibleName("Service")
-        self.priority = QComboBox(self)
+        self.priority = ComboBox(self)
         self.priority.setObjectName("escalation_priority")
         self.priority.setAccessibleName("Priority")
         combos.fill(self.priority, [("Any priority", ANY), *[(f"P{n}", f"P{n}") for n in range(1, 6)]])
@@ -90,7 +90,7 @@ class EscalationSection(QWidget):
             box = QCheckBox(words, self)
             box.setObjectName(f"escalation_{key}")
             self.boxes[key] = box
-        self.reassign = QComboBox(self)
+        self.reassign = ComboBox(self)
         self.reassign.setObjectName("escalation_reassign")
         self.reassign.setAccessibleName("On breach, reassign to")
         self.applies = QLabel("")
@@ -135,9 +135,9 @@ class EscalationSection(QWidget):
         el.addStretch(1)      # the groups sit together at the top, not spread over the height
 
         # Team leads (admins: teams are theirs, on the server too).
-        self.lead_team = QComboBox(self)
+        self.lead_team = ComboBox(self)
         self.lead_team.setObjectName("lead_team")
-        self.lead_who = QComboBox(self)
+        self.lead_who = ComboBox(self)
         self.lead_who.setObjectName("lead_who")
         self.lead_set = QPushButton("Set &lead", self)
         self.lead_set.setObjectName("lead_set")

@@ -11,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,6 +32,7 @@ from desk.mail.templates import Template
 from ui import combos
 from ui.context import DeskContext
 from ui.errors import describe
+from ui.wheel_guard import ComboBox
 
 
 class MailSection(QWidget):
@@ -47,7 +47,7 @@ class MailSection(QWidget):
         self.status = QLabel("Reading…")
         self.status.setObjectName("mail_status")
         self.status.setWordWrap(True)
-        self.service = QComboBox(self)
+        self.service = ComboBox(self)
         self.service.setObjectName("mail_service")
         self.service.setAccessibleName("Service")
         self.table = QTableWidget(0, 3, self)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -30,6 +29,7 @@ from ui.context import DeskContext
 from ui.counter.context import CounterContext
 from ui.counter.model_editor import IncidentModelEditor
 from ui.errors import describe
+from ui.wheel_guard import ComboBox, SpinBox
 
 DEFAULT = "All services (default)"
 COLUMNS = ("surge_threshold", "surge_window_minutes", "update_interval_minutes")
@@ -62,7 +62,7 @@ class RulesTable(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.service = QComboBox()
+        self.service = ComboBox()
         self.service.setAccessibleName("Service for a rule of its own")
         self.add_btn = QPushButton("Give this service its own rule")
         self.add_btn.clicked.connect(self.add_service_rule)
@@ -100,7 +100,7 @@ class RulesTable(QWidget):
             name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(r, 0, name)
             for c, column in enumerate(COLUMNS, start=1):
-                box = QSpinBox()
+                box = SpinBox()
                 # No limits of its own beyond "a number": MajorIncidentService says what is too small.
                 box.setRange(0, 1_000_000)
                 box.setValue(getattr(rule, column))

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -30,6 +29,7 @@ from ui import combos
 from ui.context import DeskContext
 from ui.field_errors import FieldErrors
 from ui.setup import operations as ops
+from ui.wheel_guard import ComboBox
 
 NO_TEAM = ("(no default team)", "")
 COLUMNS = ("Service", "SLA", "Default team", "Open tickets", "State", "Categories")
@@ -72,8 +72,8 @@ class ServicesSection(QWidget):
         self.description = QPlainTextEdit()
         self.description.setMaximumHeight(80)
         self.description.setPlaceholderText("What the service is, for staff choosing it on a ticket")
-        self.sla = QComboBox()
-        self.team = QComboBox()
+        self.sla = ComboBox()
+        self.team = ComboBox()
         self.state = QLabel()
         self.general = QLabel()
         self.general.setWordWrap(True)

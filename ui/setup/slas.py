@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -43,6 +41,7 @@ from ui import combos, theme
 from ui.context import DeskContext
 from ui.errors import describe
 from ui.setup import operations as ops
+from ui.wheel_guard import ComboBox, DateTimeEdit, SpinBox
 
 SAME_CALENDAR = ("the SLA's calendar", "")
 
@@ -84,8 +83,8 @@ class SlasSection(QWidget):
         # New SLA
         self.new_name = QLineEdit()
         self.new_name.setPlaceholderText("e.g. Research computing")
-        self.copy_from = QComboBox()
-        self.new_calendar = QComboBox()
+        self.copy_from = ComboBox()
+        self.new_calendar = ComboBox()
         self.create_btn = QPushButton("&Create SLA")
         self.create_btn.clicked.connect(self.create_sla)
         self.new_error = self._error_label("name error")
@@ -117,7 +116,7 @@ class SlasSection(QWidget):
             self.response[prio].setAccessibleName(f"{prio} response")
             self.resolution[prio] = QLineEdit()
             self.resolution[prio].setAccessibleName(f"{prio} resolution")
-            self.calendar[prio] = QComboBox()
+            self.calendar[prio] = ComboBox()
             grid.addWidget(self.response[prio], row, 1)
             grid.addWidget(self.resolution[prio], row, 2)
             grid.addWidget(self.calendar[prio], row, 3)
@@ -126,12 +125,12 @@ class SlasSection(QWidget):
             for kind in ("response", "resolution", "calendar"):
                 self.field_errors[f"{prio}:{kind}"] = err
             row += 2
-        self.at_risk = QSpinBox()
+        self.at_risk = SpinBox()
         self.at_risk.setRange(1, 100)
         self.at_risk.setSuffix(" % of the target used")
         self.at_risk_error = self._error_label("at risk error")
         self.later = QCheckBox("Take effect &later, from")
-        self.effective = QDateTimeEdit()
+        self.effective = DateTimeEdit()
         self.effective.setCalendarPopup(True)
         self.effective.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.effective.setEnabled(False)
@@ -161,7 +160,7 @@ class SlasSection(QWidget):
         # Services using it, and assigning it
         self.services_label = QLabel()
         self.services_label.setWordWrap(True)
-        self.assign_service = QComboBox()
+        self.assign_service = ComboBox()
         self.assign_btn = QPushButton("Use this SLA for the service")
         self.assign_btn.clicked.connect(self.assign)
         assign_box = QGroupBox("Services")

@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -37,6 +36,7 @@ from ui.context import DeskContext
 from ui.errors import describe
 from ui.field_errors import FieldErrors
 from ui.screen_fit import in_documents
+from ui.wheel_guard import ComboBox
 
 LEVEL_WORDS = {n: levels_words(n).capitalize() for n in POLICY_LEVELS}
 
@@ -73,7 +73,7 @@ class VipSection(QWidget):
         self.text = QPlainTextEdit()
         self.text.setAccessibleName("Policy text")
         self.text.setPlaceholderText("The policy as staff and users will read it.")
-        self.levels = QComboBox()
+        self.levels = ComboBox()
         self.levels.setAccessibleName("Urgency levels raised")
         for n in POLICY_LEVELS:
             self.levels.addItem(LEVEL_WORDS[n], n)
