@@ -1,8 +1,10 @@
 """Entry point of the `desk` console script.
 
 With no sub-command it opens the window. The window lives in the ``ui`` package,
-which depends on ``desk``; to keep dependencies pointing down, the GUI registers
-itself under the ``desk.gui`` entry-point group and is looked up here by name.
+which depends on ``desk``; to keep dependencies pointing down, the window is handed in
+by the caller: the installed ``desk`` command is ``ui.launch:main``, which passes it. Run
+without one (``python -c "from desk.cli.main import main; main()"``), the GUI is looked
+up under the ``desk.gui`` entry-point group, which costs importlib.metadata's 30 ms.
 """
 from __future__ import annotations
 
@@ -12,9 +14,8 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
 from desk.errors import DeskError, classify
@@ -93,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def launch_gui(argv: Sequence[str]) -> int:
+    from importlib.metadata import entry_points
+
     found = entry_points(group="desk.gui")
     gui = next(iter(found), None)
     if gui is None:
@@ -127,7 +130,8 @@ def window_only(argv: Sequence[str]) -> argparse.Namespace | None:
     return args
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, gui: Callable[[list[str]], int] | None = None) -> int:
+    """Run ``desk`` with ``argv``; ``gui`` opens the window (else the ``desk.gui`` entry point)."""
     if getattr(sys, "frozen", False):
         # A bundled build: the window's short-lived children (desk.sla.holiday_table)
         # start this same executable, which must run the child's work, not a window.
@@ -146,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The window masks the passwords it learns in its own log handlers; the console
         # handler masks any inside a URL or conninfo.
         with _console_log(args, tuple):
-            return launch_gui(argv)
+            return gui(argv) if gui is not None else launch_gui(argv)
     from desk.cli.context import CliContext
 
     ctx = CliContext(args)

@@ -46,6 +46,17 @@ FIRST_ROWS = 64
 RECONCILE_SMALL_MS = 1000
 RECONCILE_LARGE_MS = 300_000
 _Index = QModelIndex | QPersistentModelIndex
+_SLA = COLUMN_KEYS.index("sla")
+_PRIORITY = COLUMN_KEYS.index("priority")
+_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_R = Qt.ItemDataRole
+_DISPLAY, _TOOLTIP, _FONT, _FOREGROUND, _BACKGROUND, _ACCESSIBLE = (
+    int(_R.DisplayRole), int(_R.ToolTipRole), int(_R.FontRole), int(_R.ForegroundRole),
+    int(_R.BackgroundRole), int(_R.AccessibleTextRole))
+# Roles no queue cell has, asked for every cell painted: answered first, with nothing.
+_PLAIN_ROLES = frozenset(int(r) for r in (_R.DecorationRole, _R.TextAlignmentRole, _R.CheckStateRole,
+                                          _R.EditRole, _R.StatusTipRole, _R.WhatsThisRole, _R.SizeHintRole))
 
 
 class QueueModel(QAbstractTableModel):
@@ -80,6 +91,9 @@ class QueueModel(QAbstractTableModel):
         self._reconcile_timer: QTimer | None = None
         self._bold = QFont()
         self._bold.setBold(True)
+        # Per incident id: (the row object, its texts) and (row, SLA snapshot, second, cell).
+        self._text_of: dict[int, tuple[QueueRow, tuple[str, ...]]] = {}
+        self._sla_of: dict[int, tuple[QueueRow, Any, int, Any]] = {}
         ctx.changes.changed.connect(self._on_hub_change)
 
     # -- loading -----------------------------------------------------------------
@@ -325,34 +339,40 @@ class QueueModel(QAbstractTableModel):
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _CELL_FLAGS if index.isValid() else _NO_FLAGS
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < self.total):
-            return None
+    # The view asks for seven or eight roles of every cell it paints, a few hundred cells
+    # each time the queue is shown again: so data() answers from each row's texts, made
+    # once per row (its dates formatted, its labels looked up), and from its SLA cell, made
+    # once per row and second; only the roles a column really has go further.
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
         row = self._rows.get(index.row())
         if row is None:
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == _DISPLAY and index.isValid() and 0 <= index.row() < self.total:
                 self._request_page(index.row() // self.page_size)
                 return "…" if index.column() == 0 else None
             return None
-        key = COLUMN_KEYS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, key)
+        col = index.column()
+        if role == _DISPLAY:
+            return self._sla_cell(row).text if col == _SLA else self._texts(row)[col]
+        if role in _PLAIN_ROLES:
+            return None
+        if role == _BACKGROUND:
+            return QBrush(major_row_background()) if row.is_major else None  # light or dark, as now
+        if role == _FONT:
+            return self._bold if col == _PRIORITY and row.priority in ("P1", "P2") else None
+        if role == _FOREGROUND:
+            return self._sla_cell(row).brush if col == _SLA else None
+        if role == CHIP_ROLE:
+            if col == _SLA:
+                return self._sla_cell(row).colour
+            return priority_colour(row.priority) if col == _PRIORITY else None
         if role == ID_ROLE:
             return row.id
         if role == ROW_ROLE:
             return row
-        if role == Qt.ItemDataRole.ForegroundRole and key == "sla":
-            return self._sla_cell(row).brush
-        if role == CHIP_ROLE:
-            if key == "sla":
-                return self._sla_cell(row).colour
-            if key == "priority":
-                return priority_colour(row.priority)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        key = COLUMN_KEYS[col]
+        if role == _TOOLTIP:
             if key == "sla":
                 return self._sla_cell(row).tooltip
             if key == "caller" and row.caller_vip:
@@ -361,21 +381,28 @@ class QueueModel(QAbstractTableModel):
                 return row.title
             if key == "priority":
                 return labels.priority(row.priority)     # "P3 Medium": the chip says only "P3"
-        if role == Qt.ItemDataRole.FontRole and key == "priority" and row.priority in ("P1", "P2"):
-            return self._bold
-        if role == Qt.ItemDataRole.BackgroundRole and row.is_major:
-            return QBrush(major_row_background())
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{COLUMNS[key]}: {self._display(row, key)}"
+        if role == _ACCESSIBLE:
+            text = self._sla_cell(row).text if col == _SLA else self._texts(row)[col]
+            return f"{COLUMNS[key]}: {text}"
         return None
+
+    def _texts(self, row: QueueRow) -> tuple[str, ...]:
+        """The display text of every column of ``row`` but the SLA's (which moves with the
+        clock), made once for this row object: a changed row is a new object."""
+        held = self._text_of.get(row.id)
+        if held is not None and held[0] is row:
+            return held[1]
+        texts = tuple("" if key == "sla" else self._display(row, key) for key in COLUMN_KEYS)
+        if len(self._text_of) > 2 * MAX_CACHED_ROWS:
+            self._text_of = {i: t for i, t in self._text_of.items() if i in self._row_of}
+        self._text_of[row.id] = (row, texts)
+        return texts
 
     def _display(self, row: QueueRow, key: str) -> str:
         if key == "number":
             return row.number
         if key == "priority":
             return row.priority
-        if key == "sla":
-            return self._sla_cell(row).text
         if key == "title":
             return row.title
         if key == "caller":
@@ -397,7 +424,19 @@ class QueueModel(QAbstractTableModel):
         return ""
 
     def _sla_cell(self, row: QueueRow) -> Any:
-        return sla_cell(row, self._sla.get(row.id), self.ctx.clock(), self.ctx.site)
+        """The SLA cell of ``row`` now, to the second: one paint asks for it four times a
+        row (text, colour, chip, accessible text), the clock only once."""
+        now = self.ctx.clock()
+        second = int(now.timestamp())
+        snapshot = self._sla.get(row.id)
+        held = self._sla_of.get(row.id)
+        if held is not None and held[0] is row and held[1] is snapshot and held[2] == second:
+            return held[3]
+        cell = sla_cell(row, snapshot, now, self.ctx.site)
+        if len(self._sla_of) > 2 * MAX_CACHED_ROWS:
+            self._sla_of = {i: c for i, c in self._sla_of.items() if i in self._row_of}
+        self._sla_of[row.id] = (row, snapshot, second, cell)
+        return cell
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMN_KEYS[column] if 0 <= column < len(COLUMN_KEYS) else None
