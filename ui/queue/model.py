@@ -386,6 +386,15 @@ class QueueModel(QAbstractTableModel):
             return f"{COLUMNS[key]}: {text}"
         return None
 
+    def cell_stamp(self, row: QueueRow, column: int) -> Any:
+        """What a cell shows besides its row (a kept cell is drawn again while both are the
+        same, ``ui.queue.cell_cache``): the SLA cell's words and state, which move with the
+        clock; nothing for the other columns."""
+        if column == _SLA:
+            cell = self._sla_cell(row)
+            return cell.text, cell.state
+        return None
+
     def _texts(self, row: QueueRow) -> tuple[str, ...]:
         """The display text of every column of ``row`` but the SLA's (which moves with the
         clock), made once for this row object: a changed row is a new object."""

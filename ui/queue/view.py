@@ -3,7 +3,7 @@ run, with no saved layout, sized to the first page's content), rows opened with 
 priority and SLA drawn as chips, and the SLA column re-ticked while visible."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
@@ -11,6 +11,7 @@ from desk.queue.service import QueueRow
 from desk.queue.spec import COLUMNS, DEFAULT_COLUMNS, SORTABLE
 from ui import settings as S
 from ui.context import DeskContext
+from ui.queue.cell_cache import CachedCellDelegate, CellPixmaps
 from ui.queue.chips import ChipDelegate, chip_width
 from ui.queue.model import COLUMN_KEYS, QueueModel
 
@@ -52,7 +53,11 @@ class QueueView(QTableView):
         header.sortIndicatorChanged.connect(self._on_header_sort_indicator_changed)
         self._layout_timer.timeout.connect(self.save_layout)
         self._selected_id: int | None = None
-        self.chips = ChipDelegate(self)
+        # Every cell is painted once and kept (ui.queue.cell_cache): the queue shown again
+        # after a ticket's tab closes is drawn from the kept cells, well inside a frame.
+        self.cells = CellPixmaps()
+        self.setItemDelegate(CachedCellDelegate(model, self.cells, self))
+        self.chips = ChipDelegate(model, self.cells, self)
         for key in ("priority", "sla"):
             self.setItemDelegateForColumn(COLUMN_KEYS.index(key), self.chips)
         self._fit_pending = False     # True until a first run's columns are sized to content
@@ -67,6 +72,14 @@ class QueueView(QTableView):
         self._tick.setInterval(max(1, ctx.settings.get(S.SLA_TICK_SECONDS)) * 1000)
         self._tick.timeout.connect(self.tick_sla)
         self._tick.start()
+
+    def changeEvent(self, event: QEvent) -> None:
+        # A kept cell was painted with the old palette, font or style (a light/dark switch).
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange, QEvent.Type.StyleChange) \
+                and hasattr(self, "chips"):     # (not while the view is still being made)
+            self.cells.clear()
+            self.chips.forget_fonts()
+        super().changeEvent(event)
 
     # -- layout ----------------------------------------------------------------
     def _restore_layout(self) -> None:
