@@ -12,7 +12,8 @@ A kept cell is drawn again only while everything it shows is the same:
 - the cell's size, device pixel ratio and state (selected, focused, active window, hover,
   alternate row). A change of palette, font or style empties the store (``clear``).
 
-The store is bounded by the bytes of its pixmaps: a few screens' worth, oldest dropped first.
+The store is bounded by the bytes of its pixmaps, oldest dropped first: two screens of the
+view's viewport (``fit_to``), 6.5 MB for a 1,162 x 699 queue, so a screenful is always kept.
 """
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 _Index = QModelIndex | QPersistentModelIndex
 
-# Enough for three screens of 40 rows by 1,600 px (4 bytes a pixel, 22 px rows).
-BUDGET_BYTES = 8 * 1024 * 1024
+SCREENS = 2                          # screens of the viewport the store keeps
+MIN_BUDGET_BYTES = 2 * 1024 * 1024   # until the view has a size
 _S = QStyle.StateFlag
 # The parts of a cell's state that change how it is painted.
 _STATE = (_S.State_Selected | _S.State_HasFocus | _S.State_Active | _S.State_Enabled | _S.State_MouseOver).value
@@ -42,12 +43,19 @@ class RowSource(Protocol):
 class CellPixmaps:
     """Painted cells by (incident id, column), within a budget of bytes."""
 
-    def __init__(self, budget: int = BUDGET_BYTES) -> None:
+    def __init__(self, budget: int = MIN_BUDGET_BYTES) -> None:
         self.budget = budget
         self.bytes = 0
         self.hits = self.misses = 0
         # (id, column) -> (row object, (stamp, shape), pixmap, bytes); oldest first
         self._cells: dict[tuple[int, int], tuple[Any, tuple[Any, ...], QPixmap, int]] = {}
+
+    def fit_to(self, width: int, height: int, ratio: float) -> None:
+        """Keep ``SCREENS`` screens of a ``width`` x ``height`` viewport (device-independent
+        pixels at ``ratio``): at least one whole screen, so showing it again is all kept."""
+        self.budget = max(MIN_BUDGET_BYTES, int(SCREENS * width * height * ratio * ratio * 4))
+        if self.bytes > self.budget:
+            self._drop_to(self.budget * 3 // 4)
 
     def __len__(self) -> int:
         return len(self._cells)
@@ -68,12 +76,13 @@ class CellPixmaps:
         self._cells[key] = (row, shape, pixmap, size)
         self.bytes += size
         if self.bytes > self.budget:
-            # Drop the oldest quarter of the budget at once, not one cell per paint.
-            goal = self.budget * 3 // 4
-            for k in list(self._cells):
-                if self.bytes <= goal:
-                    break
-                self.bytes -= self._cells.pop(k)[3]
+            self._drop_to(self.budget * 3 // 4)   # a quarter at once, not one cell per paint
+
+    def _drop_to(self, goal: int) -> None:
+        for k in list(self._cells):
+            if self.bytes <= goal:
+                break
+            self.bytes -= self._cells.pop(k)[3]
 
     def clear(self) -> None:
         self._cells.clear()

@@ -4,7 +4,7 @@ priority and SLA drawn as chips, and the SLA column re-ticked while visible."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetrics, QKeyEvent
+from PySide6.QtGui import QFontMetrics, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from desk.queue.service import QueueRow
@@ -72,6 +72,11 @@ class QueueView(QTableView):
         self._tick.setInterval(max(1, ctx.settings.get(S.SLA_TICK_SECONDS)) * 1000)
         self._tick.timeout.connect(self.tick_sla)
         self._tick.start()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        viewport = self.viewport()
+        self.cells.fit_to(viewport.width(), viewport.height(), viewport.devicePixelRatioF())
 
     def changeEvent(self, event: QEvent) -> None:
         # A kept cell was painted with the old palette, font or style (a light/dark switch).
