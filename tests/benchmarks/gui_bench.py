@@ -43,25 +43,43 @@ def bench_url(tmp_path: Path, tickets: int) -> str:
 
 def bench_window(url: str, tmp_path: Path, qtbot: Any) -> tuple[Any, Any, Database]:
     """The real main window over ``url`` as a technician, shown at 1400×900, its views arrived;
-    returns (window, runner, database)."""
-    from ui.context import build_context
-    from ui.dialogs import ScriptedDialogs
-    from ui.main_window import MainWindow
-    from ui.settings import Settings
-    from ui.tasks import TaskRunner
+    returns (window, runner, database).
 
+    Made as ``ui.app`` makes it, so a benchmark measures what a user gets: the application
+    font with its chain of fallback families, then the window attached by ``ui.start`` —
+    the features installed, and live updates, mail delivery and the SLA alert job running
+    on their threads beside the GUI thread. They are stopped when the test ends."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.fonts import use_font_chain
+    from ui.main_window import MainWindow
+    from ui.opener import OpenDesk
+    from ui.settings import Settings
+    from ui.start import attach
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    use_font_chain(app)
     db = Database.connect(url)
     services = Services.over(db)
     staff = [a for a in services.staff.list() if Role.TECHNICIAN in a.roles] or services.staff.list()
-    runner = TaskRunner()
-    ctx = build_context(services, staff[0], runner, Settings(tmp_path / "desk.ini"),
-                        ScriptedDialogs(["discard"] * 100_000), db.description, services.site)
-    window = MainWindow(ctx)
+    window = MainWindow(settings=Settings(tmp_path / "desk.ini"))
     qtbot.addWidget(window)
     window.resize(1400, 900)
     window.show()
+    running = attach(window, OpenDesk(services, staff[0], services.site))
+    _RUNNING.append(running)
     qtbot.waitUntil(lambda: window.views.current_key() is not None, timeout=60_000)
-    return window, runner, db
+    return window, window.ctx.runner, db
+
+
+_RUNNING: list[Any] = []    # what attach() started, stopped by stop_benched()
+
+
+def stop_benched() -> None:
+    """Stop the threads the benchmarked windows started (live updates, mail, the SLA job)."""
+    while _RUNNING:
+        _RUNNING.pop().stop()
 
 
 def _on_cpu_ns() -> int:

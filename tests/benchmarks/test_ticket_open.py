@@ -33,12 +33,19 @@ from tests.benchmarks.gui_bench import (
     load_average,
     over,
     percentile,
+    stop_benched,
 )
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 OPENS = int(os.environ.get("DESK_BENCH_OPENS", "20"))
 IDLE_SECONDS = 1.5
+
+
+@pytest.fixture(autouse=True)
+def _stop_window_threads() -> Any:
+    yield
+    stop_benched()
 
 
 def _settle(qtbot: QtBot, seconds: float) -> None:
@@ -69,7 +76,7 @@ def test_opening_tickets_in_a_row_keeps_the_gui_thread_ticking(qapp: Any, qtbot:
 
     beat.start()
     filled_ms: list[float] = []
-    per_open: list[tuple[str, float, int]] = []
+    per_open: list[tuple[str, float, float]] = []
     opening: list[float] = []                     # the gaps from each open to its page painted
     opening_cpu: list[float] = []                 # the same, the GUI thread's time on a CPU
     closing: list[float] = []                     # the gaps from each close to the queue painted

@@ -13,7 +13,8 @@ A kept cell is drawn again only while everything it shows is the same:
   alternate row). A change of palette, font or style empties the store (``clear``).
 
 The store is bounded by the bytes of its pixmaps, oldest dropped first: two screens of the
-view's viewport (``fit_to``), 6.5 MB for a 1,162 x 699 queue, so a screenful is always kept.
+largest the view's viewport has been (``fit_to``), 6.5 MB for a 1,162 x 699 queue, so a
+screenful is always kept.
 """
 from __future__ import annotations
 
@@ -52,10 +53,10 @@ class CellPixmaps:
 
     def fit_to(self, width: int, height: int, ratio: float) -> None:
         """Keep ``SCREENS`` screens of a ``width`` x ``height`` viewport (device-independent
-        pixels at ``ratio``): at least one whole screen, so showing it again is all kept."""
-        self.budget = max(MIN_BUDGET_BYTES, int(SCREENS * width * height * ratio * ratio * 4))
-        if self.bytes > self.budget:
-            self._drop_to(self.budget * 3 // 4)
+        pixels at ``ratio``): at least one whole screen, so showing it again is all kept.
+        The budget only grows: a view being shown again is resized small for a moment on
+        the way, and shrinking the budget then would drop the very cells about to be drawn."""
+        self.budget = max(self.budget, int(SCREENS * width * height * ratio * ratio * 4))
 
     def __len__(self) -> int:
         return len(self._cells)

@@ -153,4 +153,9 @@ def test_the_view_keeps_two_screens_of_cells(ctx, tickets, qtbot) -> None:  # ty
     view.resize(2400, 1400)
     qtbot.waitUntil(lambda: view.viewport().width() > 2000)
     assert view.cells.budget >= 2 * 2000 * 1300 * 4
+    kept = len(view.cells)
+    large = view.cells.budget
+    view.resize(200, 100)                       # on the way to being shown again, say
+    qtbot.waitUntil(lambda: view.viewport().width() < 300)
+    assert view.cells.budget == large and len(view.cells) == kept
 
