@@ -169,6 +169,8 @@ class _Job(QRunnable):
 
 
 class TaskRunner:
+    inline = False  # answers in a later turn of the event loop, on the GUI thread
+
     def __init__(self, readers: int = 3) -> None:
         self._relay = _Relay()
         self._reads = QThreadPool()
@@ -208,6 +210,8 @@ class TaskRunner:
 
 class SyncRunner:
     """Runs work inline on the calling thread, delivering by TaskRunner's rules: deterministic tests."""
+
+    inline = True   # answers before read() returns: no turn of the event loop in between
 
     def read(self, fn: Callable[[], Any], on_done: Done | None = None, on_error: Failed | None = None,
              owner: QObject | None = None) -> Task:

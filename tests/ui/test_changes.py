@@ -112,6 +112,10 @@ class Deferred:
     def __init__(self, real):  # type: ignore[no-untyped-def]
         self.real, self.pending = real, []
 
+    @property
+    def inline(self) -> bool:    # reads answer as the real runner's do
+        return bool(self.real.inline)
+
     def read(self, *a, **k):  # type: ignore[no-untyped-def]
         return self.real.read(*a, **k)
 
