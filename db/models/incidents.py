@@ -95,7 +95,8 @@ class Incident(Base):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         Index("ix_incidents_status_priority", "status", "priority", "id"),
-        Index("ix_incidents_team_status", "team_id", "status"),
+        # "My team" in due order from the index alone (migration 0021).
+        Index("ix_incidents_team_status_due", "team_id", "status", "resolution_due_at", "id"),
         Index("ix_incidents_assignee_status", "assignee_id", "status"),
         Index("ix_incidents_resolution_due", "resolution_due_at", "id"),
         Index("ix_incidents_resolution_at_risk", "resolution_at_risk_at"),
