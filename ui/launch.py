@@ -7,6 +7,7 @@ Nothing Qt is imported here: ``desk db upgrade`` and the other commands never lo
 """
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 
@@ -20,3 +21,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desk.cli.main import main as desk_main
 
     return desk_main(argv, gui=_window)
+
+
+if __name__ == "__main__":   # python -m ui.launch, as the installed command
+    sys.exit(main())

@@ -48,7 +48,8 @@ def bench_window(url: str, tmp_path: Path, qtbot: Any) -> tuple[Any, Any, Databa
     Made as ``ui.app`` makes it, so a benchmark measures what a user gets: the application
     font with its chain of fallback families, then the window attached by ``ui.start`` —
     the features installed, and live updates, mail delivery and the SLA alert job running
-    on their threads beside the GUI thread. They are stopped when the test ends."""
+    on their threads beside the GUI thread. They are stopped before the window is closed
+    at the test's end (or by ``stop_benched``)."""
     from PySide6.QtWidgets import QApplication
 
     from ui.fonts import use_font_chain
@@ -64,11 +65,13 @@ def bench_window(url: str, tmp_path: Path, qtbot: Any) -> tuple[Any, Any, Databa
     services = Services.over(db)
     staff = [a for a in services.staff.list() if Role.TECHNICIAN in a.roles] or services.staff.list()
     window = MainWindow(settings=Settings(tmp_path / "desk.ini"))
-    qtbot.addWidget(window)
     window.resize(1400, 900)
     window.show()
     running = attach(window, OpenDesk(services, staff[0], services.site))
     _RUNNING.append(running)
+    # Stopped while the window still exists, as ui.app stops them: their threads emit on
+    # objects the window owns.
+    qtbot.addWidget(window, before_close_func=lambda _w: stop_benched())
     qtbot.waitUntil(lambda: window.views.current_key() is not None, timeout=60_000)
     return window, window.ctx.runner, db
 

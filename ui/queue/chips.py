@@ -60,7 +60,8 @@ class ChipDelegate(CachedCellDelegate):
         if not isinstance(fill, QColor):
             fill = opt.palette.color(opt.palette.ColorRole.Mid)
         bold = index.data(FONT)
-        font = bold if isinstance(bold, QFont) else opt.font
+        # The model's bold says only "bold": the rest (family, size) is the view's font.
+        font = bold.resolve(opt.font) if isinstance(bold, QFont) else opt.font
         key = font.key()
         metrics = self._metrics.get(key)
         if metrics is None:
