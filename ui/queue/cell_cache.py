@@ -12,9 +12,9 @@ A kept cell is drawn again only while everything it shows is the same:
 - the cell's size, device pixel ratio and state (selected, focused, active window, hover,
   alternate row). A change of palette, font or style empties the store (``clear``).
 
-The store is bounded by the bytes of its pixmaps, oldest dropped first: two screens of the
-largest the view's viewport has been (``fit_to``), 6.5 MB for a 1,162 x 699 queue, so a
-screenful is always kept.
+The store is bounded by the bytes of its pixmaps, oldest dropped first: one and a half
+screens of the largest the view's viewport has been (``fit_to``), 4.9 MB for a 1,162 x 699
+queue, so a screenful is always kept (and the window's hour of use stays under 250 MB).
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 _Index = QModelIndex | QPersistentModelIndex
 
-SCREENS = 2                          # screens of the viewport the store keeps
+SCREENS = 1.5                        # screens of the viewport the store keeps
 MIN_BUDGET_BYTES = 2 * 1024 * 1024   # until the view has a size
 _S = QStyle.StateFlag
 # The parts of a cell's state that change how it is painted.

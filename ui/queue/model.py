@@ -33,6 +33,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 CHIP_ROLE = Qt.ItemDataRole.UserRole + 3   # QColor of the priority / SLA chip (ui.queue.chips)
 MAX_CACHED_ROWS = 6000
+SLA_CELLS_KEPT = 1000   # SLA cells of rows painted lately (each is asked for four times a paint)
 # A view shows its first rows after counting at most this many tickets; a larger view's
 # exact count follows in the background with its skeleton (desk.queue.skeleton), which
 # every jump into it then starts from.
@@ -91,8 +92,7 @@ class QueueModel(QAbstractTableModel):
         self._reconcile_timer: QTimer | None = None
         self._bold = QFont()
         self._bold.setBold(True)
-        # Per incident id: (the row object, its texts) and (row, SLA snapshot, second, cell).
-        self._text_of: dict[int, tuple[QueueRow, tuple[str, ...]]] = {}
+        # Per incident id: (row, SLA snapshot, second, cell) of the rows painted lately.
         self._sla_of: dict[int, tuple[QueueRow, Any, int, Any]] = {}
         ctx.changes.changed.connect(self._on_hub_change)
 
@@ -341,10 +341,9 @@ class QueueModel(QAbstractTableModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         return _CELL_FLAGS if index.isValid() else _NO_FLAGS
 
-    # The view asks for seven or eight roles of every cell it paints, a few hundred cells
-    # each time the queue is shown again: so data() answers from each row's texts, made
-    # once per row (its dates formatted, its labels looked up), and from its SLA cell, made
-    # once per row and second; only the roles a column really has go further.
+    # A cell rendered (ui.queue.cell_cache keeps it) asks for seven or eight roles: data()
+    # answers the roles no cell has first, the SLA cell once per row and second, and only
+    # the roles a column really has go further.
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
         row = self._rows.get(index.row())
         if row is None:
@@ -354,7 +353,7 @@ class QueueModel(QAbstractTableModel):
             return None
         col = index.column()
         if role == _DISPLAY:
-            return self._sla_cell(row).text if col == _SLA else self._texts(row)[col]
+            return self._sla_cell(row).text if col == _SLA else self._display(row, COLUMN_KEYS[col])
         if role in _PLAIN_ROLES:
             return None
         if role == _BACKGROUND:
@@ -382,7 +381,7 @@ class QueueModel(QAbstractTableModel):
             if key == "priority":
                 return labels.priority(row.priority)     # "P3 Medium": the chip says only "P3"
         if role == _ACCESSIBLE:
-            text = self._sla_cell(row).text if col == _SLA else self._texts(row)[col]
+            text = self._sla_cell(row).text if col == _SLA else self._display(row, key)
             return f"{COLUMNS[key]}: {text}"
         return None
 
@@ -394,18 +393,6 @@ class QueueModel(QAbstractTableModel):
             cell = self._sla_cell(row)
             return cell.text, cell.state
         return None
-
-    def _texts(self, row: QueueRow) -> tuple[str, ...]:
-        """The display text of every column of ``row`` but the SLA's (which moves with the
-        clock), made once for this row object: a changed row is a new object."""
-        held = self._text_of.get(row.id)
-        if held is not None and held[0] is row:
-            return held[1]
-        texts = tuple("" if key == "sla" else self._display(row, key) for key in COLUMN_KEYS)
-        if len(self._text_of) > 2 * MAX_CACHED_ROWS:
-            self._text_of = {i: t for i, t in self._text_of.items() if i in self._row_of}
-        self._text_of[row.id] = (row, texts)
-        return texts
 
     def _display(self, row: QueueRow, key: str) -> str:
         if key == "number":
@@ -442,8 +429,8 @@ class QueueModel(QAbstractTableModel):
         if held is not None and held[0] is row and held[1] is snapshot and held[2] == second:
             return held[3]
         cell = sla_cell(row, snapshot, now, self.ctx.site)
-        if len(self._sla_of) > 2 * MAX_CACHED_ROWS:
-            self._sla_of = {i: c for i, c in self._sla_of.items() if i in self._row_of}
+        if len(self._sla_of) > SLA_CELLS_KEPT:   # a few screens: the rest are made again when painted
+            self._sla_of.clear()
         self._sla_of[row.id] = (row, snapshot, second, cell)
         return cell
 

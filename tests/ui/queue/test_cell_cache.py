@@ -145,14 +145,14 @@ def test_the_store_keeps_to_its_budget_dropping_the_oldest() -> None:
     assert 7 <= len(store) <= 10
 
 
-def test_the_view_keeps_two_screens_of_cells(ctx, tickets, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_view_keeps_a_screen_and_a_half_of_cells(ctx, tickets, qtbot) -> None:  # type: ignore[no-untyped-def]
     view = _view(ctx, qtbot)
     viewport = view.viewport()
     screen = viewport.width() * viewport.height() * viewport.devicePixelRatioF() ** 2 * 4
-    assert view.cells.budget == max(int(2 * screen), 2 * 1024 * 1024)
+    assert view.cells.budget == max(int(1.5 * screen), 2 * 1024 * 1024)
     view.resize(2400, 1400)
     qtbot.waitUntil(lambda: view.viewport().width() > 2000)
-    assert view.cells.budget >= 2 * 2000 * 1300 * 4
+    assert view.cells.budget >= 1.5 * 2000 * 1300 * 4
     kept = len(view.cells)
     large = view.cells.budget
     view.resize(200, 100)                       # on the way to being shown again, say
