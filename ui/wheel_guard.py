@@ -15,8 +15,7 @@ of 300 widgets).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QWheelEvent
@@ -33,18 +32,22 @@ from PySide6.QtWidgets import (
 )
 
 
-def _guard(box: QWidget) -> None:
-    box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+class _WheelOnlyWithFocus:
+    """What every box here adds to its Qt class (listed first among its bases)."""
 
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        cast(QWidget, self).setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-def _wheel(box: QWidget, event: QWheelEvent, own: Callable[[QWheelEvent], None]) -> None:
-    """The box's own wheel handling while it has focus (its line edit, an editable combo's
-    or a spin box's, is its focus proxy, which ``hasFocus`` counts); otherwise the wheel
-    goes to the scroll area around the box."""
-    if box.hasFocus():
-        own(event)
-    else:
-        _scroll_around(box, event)
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """The box's own wheel handling while it has focus (its line edit, an editable
+        combo's or a spin box's, is its focus proxy, which ``hasFocus`` counts); otherwise
+        the wheel goes to the scroll area around the box."""
+        box = cast(QWidget, self)
+        if box.hasFocus():
+            super().wheelEvent(event)  # type: ignore[misc]
+        else:
+            _scroll_around(box, event)
 
 
 def _scroll_around(box: QWidget, event: QWheelEvent) -> None:
@@ -72,70 +75,28 @@ def _scroll_area(widget: QWidget) -> QAbstractScrollArea | None:
     return None
 
 
-class ComboBox(QComboBox):
+class ComboBox(_WheelOnlyWithFocus, QComboBox):
     """A combo box the wheel changes only while it has focus."""
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        _guard(self)
 
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        _wheel(self, event, super().wheelEvent)
-
-
-class SpinBox(QSpinBox):
+class SpinBox(_WheelOnlyWithFocus, QSpinBox):
     """A spin box the wheel changes only while it has focus."""
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        _guard(self)
 
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        _wheel(self, event, super().wheelEvent)
-
-
-class DoubleSpinBox(QDoubleSpinBox):
+class DoubleSpinBox(_WheelOnlyWithFocus, QDoubleSpinBox):
     """A decimal spin box the wheel changes only while it has focus."""
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        _guard(self)
 
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        _wheel(self, event, super().wheelEvent)
-
-
-class DateEdit(QDateEdit):
+class DateEdit(_WheelOnlyWithFocus, QDateEdit):
     """A date edit the wheel changes only while it has focus."""
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        _guard(self)
 
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        _wheel(self, event, super().wheelEvent)
-
-
-class DateTimeEdit(QDateTimeEdit):
+class DateTimeEdit(_WheelOnlyWithFocus, QDateTimeEdit):
     """A date-and-time edit the wheel changes only while it has focus."""
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        _guard(self)
 
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        _wheel(self, event, super().wheelEvent)
-
-
-class TimeEdit(QTimeEdit):
+class TimeEdit(_WheelOnlyWithFocus, QTimeEdit):
     """A time edit the wheel changes only while it has focus."""
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        _guard(self)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        _wheel(self, event, super().wheelEvent)
 
 
 # The Qt classes each guarded one stands for (the source test checks ``ui`` makes none bare).

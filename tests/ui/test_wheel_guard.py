@@ -103,6 +103,10 @@ def test_every_box_of_choice_in_ui_is_a_guarded_one() -> None:
     assert len(list(UI.rglob("*.py"))) > 50       # the scan really saw the package
 
 
-def test_each_guarded_class_stands_for_its_qt_class() -> None:
+def test_each_guarded_class_stands_for_its_qt_class(qapp) -> None:  # type: ignore[no-untyped-def]
+    from PySide6 import QtWidgets
+
     for qt_name, cls in wheel_guard.GUARDED.items():
-        assert cls.__mro__[1].__name__ == qt_name
+        assert issubclass(cls, getattr(QtWidgets, qt_name)), qt_name
+        box = cls()
+        assert box.focusPolicy() == Qt.FocusPolicy.StrongFocus, qt_name

@@ -6,10 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QColor, QImage, QPalette, QPixmap
 
-from desk.queue.spec import QueueFilter, QueueSpec
+from tests.ui.queue.test_view import _view as shown_queue
 from ui.queue.cell_cache import CachedCellDelegate, CellPixmaps
 from ui.queue.chips import ChipDelegate
-from ui.queue.model import COLUMN_KEYS, QueueModel
+from ui.queue.model import COLUMN_KEYS
 from ui.queue.view import QueueView
 
 
@@ -22,12 +22,9 @@ class _ChipsInPlace(ChipDelegate):
 
 
 def _view(ctx, qtbot) -> QueueView:  # type: ignore[no-untyped-def]
-    model = QueueModel(ctx)
-    view = QueueView(ctx, model)
-    qtbot.addWidget(view)
-    view.resize(1400, 300)
-    view.show()
-    model.set_spec(QueueSpec(QueueFilter(open_only=True), "number"))
+    """test_view's queue, its first rows in and its columns settled."""
+    view = shown_queue(ctx, qtbot)
+    model = view.queue_model
     qtbot.waitUntil(lambda: model.rowCount() >= 5 and model.row_data(4) is not None)
     qtbot.wait(50)                              # the first run's columns fitted, scroll bars settled
     return view
