@@ -14,7 +14,8 @@ A kept cell is drawn again only while everything it shows is the same:
 
 The store is bounded by the bytes of its pixmaps, oldest dropped first: one and a half
 screens of the largest the view's viewport has been (``fit_to``), 4.9 MB for a 1,162 x 699
-queue, so a screenful is always kept (and the window's hour of use stays under 250 MB).
+queue, so a screenful is always kept; two screens and a per-row text cache beside them
+cost the benchmark's hour of use 8 MB more (README, the GUI process's memory).
 """
 from __future__ import annotations
 
