@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         # The app did this at start; a window made elsewhere (tests, benchmarks) does it here.
         pyside_imports.stop_caching_sources()
         heap_trim.limit_arenas()                # the app did this at start too, before any thread
+        heap_trim.limit_pixmap_cache()
         self.heap_trimmer = heap_trim.HeapTrimmer(self)   # freed heap back to the system, now and then
         chosen = ctx.settings if ctx is not None else settings
         if chosen is None:

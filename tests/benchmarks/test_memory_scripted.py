@@ -182,6 +182,7 @@ def test_scripted_use_keeps_the_gui_process_within_its_memory(qapp: Any, qtbot: 
                     return d.job is not None and not d.job.running
 
                 qtbot.waitUntil(built, timeout=300_000)
+                del built                                        # its default held the page (5 MB at 1M)
                 settle()
                 actions += 1
             window.close_tab(window.tabs.indexOf(dialog))

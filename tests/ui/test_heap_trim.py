@@ -94,3 +94,28 @@ print(lib.sqlite3_memory_used())
         used[mode] = int(out.stdout.split()[-1])
     assert used["unlimited"] > 40 << 20          # both caches filled: the test can tell
     assert used["limited"] < 4 << 20, used
+
+
+def test_the_window_keeps_qt_s_pixmap_cache_to_its_share(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtGui import QPixmap, QPixmapCache
+
+    from ui.heap_trim import PIXMAP_CACHE_KB
+    from ui.main_window import MainWindow
+    from ui.settings import Settings
+
+    before = QPixmapCache.cacheLimit()
+    try:
+        QPixmapCache.setCacheLimit(10 * 1024)          # Qt's own default
+        window = MainWindow(settings=Settings(tmp_path / "desk.ini"))
+        qtbot.addWidget(window)
+        assert QPixmapCache.cacheLimit() == PIXMAP_CACHE_KB
+        # What the style puts in past the limit pushes the oldest out: 6 MB in, the
+        # first of it gone, the last kept.
+        side = 512                                      # 512 x 512 x 4 bytes: 1 MB each
+        for k in range(6):
+            QPixmapCache.insert(f"desk-test-{k}", QPixmap(side, side))
+        assert not QPixmapCache.find("desk-test-0", QPixmap())
+        assert QPixmapCache.find("desk-test-5", QPixmap())
+    finally:
+        QPixmapCache.clear()
+        QPixmapCache.setCacheLimit(before)
