@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,7 @@ def run(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
     from desk.redaction import redact
-    from ui import crash, heap_trim, pyside_imports, startup_trace
+    from ui import collector, crash, heap_trim, pyside_imports, startup_trace
     from ui.fonts import use_font_chain
     from ui.main_window import MainWindow
     from ui.opener import DeskOpener
@@ -117,9 +118,15 @@ def run(argv: list[str]) -> int:
         return text if ok and text else None
 
     opener = DeskOpener(ask_password, secrets, window)
+    traced_started = None
     if startup_trace.enabled():   # first: its "opened" mark comes before the window is attached
-        _trace_start_up(app, window, opener)
+        traced_started = _trace_start_up(app, window, opener)
     start = Start(window, opener, _database_arg(argv), secrets)
+    # The collector was paused for the start (ui.launch): frozen and on once running.
+    start.started.connect(collector.start_done)
+    opener.failed.connect(lambda _message: collector.resume())
+    if traced_started is not None:
+        start.started.connect(traced_started)
     window.show()
     startup_trace.mark("frame")
     # The opening starts once the frame has been painted (the event loop's first round).
@@ -133,33 +140,43 @@ def run(argv: list[str]) -> int:
     return code
 
 
-def _trace_start_up(app: Any, window: Any, opener: Any) -> None:
+def _trace_start_up(app: Any, window: Any, opener: Any) -> Callable[[], None]:
     """The start-up benchmark's marks: shown (after the event loop's first round), the
     first rows of the view the window opens on (once it is attached), and the longest the
-    GUI thread kept the event loop waiting in between."""
+    GUI thread kept the event loop waiting in between; returned, the one to call when
+    the start is done (``started``). With DESK_STARTUP_TRACE_QUIT the window closes once
+    both the rows and the end of the start are marked."""
     from PySide6.QtCore import QTimer
 
     from ui import startup_trace
 
     QTimer.singleShot(0, lambda: startup_trace.mark("shown"))
     stall = startup_trace.StallMeter(app)
-    seen: list[bool] = []
+    seen: set[str] = set()
     opener.opened.connect(lambda _desk: startup_trace.mark("opened", stall_ms=stall.lap()))
 
-    def rows(*_args: object) -> None:
-        if seen:
-            return
-        seen.append(True)
-        startup_trace.mark("rows", stall_ms=stall.stop())
-        if startup_trace.quit_after_rows():
+    def reached(event: str) -> None:
+        seen.add(event)
+        # Each mark carries the longest wait since the one before; the meter stops at the last.
+        done = seen >= {"rows", "started"}
+        startup_trace.mark(event, stall_ms=stall.stop() if done else stall.lap())
+        if done and startup_trace.quit_after_rows():
             QTimer.singleShot(0, window.close)
+
+    def rows(*_args: object) -> None:
+        if "rows" not in seen:
+            reached("rows")
 
     def attached() -> None:
         startup_trace.mark("attached")
-        if not seen:
+        if "rows" not in seen:
             window.area.model.loaded.connect(rows)
 
+    def started() -> None:
+        reached("started")
+
     window.attached_to_desk.connect(attached)
+    return started
 
 
 def _database_arg(argv: list[str]) -> str | None:

@@ -12,6 +12,9 @@ from collections.abc import Sequence
 
 
 def _window(argv: list[str]) -> int:
+    from ui import collector
+
+    collector.pause()   # the window's imports run without full collections (ui.collector)
     from ui.app import run
 
     return run(argv)

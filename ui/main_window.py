@@ -195,7 +195,8 @@ class MainWindow(QMainWindow):
         self.area.back_to_view.connect(self._on_back_to_view)
         self.area.model.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
         self.problems.problem_opened.connect(self.open_problem)
-        QTimer.singleShot(0, self, lambda: refresh_icons(self.actions_by_key.values()))
+        # A timer's round of its own (not a zero-delay call, which Qt would deliver in this one).
+        QTimer.singleShot(1, self, lambda: refresh_icons(self.actions_by_key.values()))
         self.attached_to_desk.emit()
 
     @property

@@ -98,6 +98,10 @@ class DeskOpener(QObject):
         heap_trim.limit_sqlite_heap()   # before any connection fills its caches
         for name in PRELOAD:
             importlib.import_module(name)
+        from ui import icons, pyside_imports
+
+        icons.read_all()   # the window's icons are drawn on the GUI thread: no file read there
+        pyside_imports.warm_enums()   # nor Qt's enum types made there
         from desk.bootstrap import Services
         from desk.connection import choose, open_database
 

@@ -45,3 +45,34 @@ def stop_caching_sources() -> bool:
     feature._mod_uses_pyside = _mod_uses_pyside  # type: ignore[attr-defined]
     linecache.clearcache()
     return True
+
+
+# The Qt classes whose enums the window's first turns use (the queue's table and header,
+# the records' tabs, the splitter, the icons' SVG reader, signal lookups).
+WARMED = (("PySide6.QtWidgets", ("QAbstractItemView", "QTableView", "QHeaderView", "QTabWidget", "QTabBar",
+                                 "QStackedWidget", "QSplitter", "QFrame", "QLineEdit", "QToolBar",
+                                 "QAbstractSlider", "QDialogButtonBox", "QSizePolicy", "QBoxLayout",
+                                 # made along with the table's: PySide makes a class's subclasses' too
+                                 "QRhiWidget", "QMdiArea", "QMdiSubWindow", "QLCDNumber", "QGraphicsView",
+                                 "QDockWidget", "QFontDialog", "QColorDialog", "QFontComboBox",
+                                 "QCalendarWidget", "QSlider", "QRubberBand")),
+          ("PySide6.QtCore", ("QMetaMethod", "QXmlStreamReader", "QItemSelectionModel")))
+
+
+def warm_enums() -> int:
+    """Have PySide make the Python enum types of the ``WARMED`` classes now; returns how
+    many classes were looked at. PySide makes a class's enums (Python ``enum`` classes,
+    built by Python code) the first time the class is used, along with those of related
+    classes: 33 of them, 16 ms, in the turn that attached the window. Called on the
+    thread that opens the desk, so that turn finds them made."""
+    import importlib
+
+    count = 0
+    for module_name, names in WARMED:
+        module = importlib.import_module(module_name)
+        for name in names:
+            cls = getattr(module, name)
+            for attribute in list(vars(cls)):
+                getattr(cls, attribute, None)
+            count += 1
+    return count

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from desk.redaction import redact
 from ui.opener import DeskOpener, OpenDesk
@@ -38,6 +39,8 @@ class Running:
 
 
 class Start(QObject):
+    started = Signal()   # attached, the features installed and the parts beside it running
+
     def __init__(self, window: MainWindow, opener: DeskOpener, database: str | None, secrets: list[str]) -> None:
         """``database``: the URL given (--database), or None for the usual choice;
         ``secrets``: the passwords masked in what the window shows."""
@@ -75,18 +78,19 @@ class Start(QObject):
         if not self.window.isVisible():   # closed while the desk opened
             desk.services.db.dispose()
             return
-        self.running = attach(self.window, desk)
+        self.running = attach(self.window, desk, then=self.started.emit)
 
     def _on_opener_failed(self, message: str) -> None:
         print(f"desk: {message}", file=sys.stderr)
         self.window.opening.failed(message, database_choices(self.database, self.secrets))
 
 
-def attach(window: MainWindow, desk: OpenDesk) -> Running:
+def attach(window: MainWindow, desk: OpenDesk, then: Callable[[], None] | None = None) -> Running:
     """The desk is open: the context (the only place one is built) and the window's parts
     now, so the view's rows are asked for at once; then, each on a round of the event loop
     of its own (the window repaints and answers in between), the features, and live
-    updates, mail delivery and the SLA alert job. GUI thread."""
+    updates, mail delivery and the SLA alert job (``in_turns``); ``then`` after those.
+    GUI thread."""
     from ui.context import build_context
     from ui.dialogs import Dialogs
     from ui.tasks import TaskRunner
@@ -96,27 +100,33 @@ def attach(window: MainWindow, desk: OpenDesk) -> Running:
     window.attach(ctx)
     running = Running(desk, ctx.runner)
 
-    def features() -> None:
-        from ui.features import install_features
+    def feature(install: Callable[[MainWindow, Any], object]) -> Callable[[], None]:
+        def step() -> None:
+            window.features.append(install(window, ctx))
+        return step
 
-        install_features(window, ctx)
-
-    def background() -> None:
+    def live() -> None:
         from ui.live import LiveBridge
+
+        bridge = LiveBridge(services, window)
+        bridge.changed.connect(ctx.changes.publish)
+        bridge.state_changed.connect(window.on_live_state)
+        bridge.start()
+        running.stops.append(bridge)
+
+    def mail() -> None:
         from ui.mail_delivery import MailDelivery
+
+        delivery = MailDelivery(services, parent=window, actor=actor)   # supervisors also read the mailbox
+        delivery.state_changed.connect(window.on_mail_state)
+        delivery.delivered.connect(window.on_mail_delivered)
+        ctx.changes.changed.connect(lambda _change: delivery.send_now())   # a change may have queued mail
+        delivery.start()
+        running.stops.append(delivery)
+
+    def sla_watch() -> None:
         from ui.sla_watch import SlaWatch
 
-        live = LiveBridge(services, window)
-        live.changed.connect(ctx.changes.publish)
-        live.state_changed.connect(window.on_live_state)
-        live.start()
-        running.stops.append(live)
-        mail = MailDelivery(services, parent=window, actor=actor)   # supervisors also read the mailbox
-        mail.state_changed.connect(window.on_mail_state)
-        mail.delivered.connect(window.on_mail_delivered)
-        ctx.changes.changed.connect(lambda _change: mail.send_now())   # a change may have queued mail
-        mail.start()
-        running.stops.append(mail)
         # The SLA alert job: this workstation holds it or stands by (technicians and up).
         watch = SlaWatch(services, actor, parent=window)
         watch.state_changed.connect(window.on_sla_watch_state)
@@ -124,9 +134,29 @@ def attach(window: MainWindow, desk: OpenDesk) -> Running:
         watch.start()
         running.stops.append(watch)
 
-    QTimer.singleShot(0, window, features)
-    QTimer.singleShot(0, window, background)
+    from ui.features import INSTALLERS
+
+    in_turns(window, [*(feature(install) for install in INSTALLERS), live, mail, sla_watch,
+                      *([then] if then is not None else [])])
     return running
+
+
+def in_turns(owner: QObject, steps: list[Callable[[], None]]) -> None:
+    """Run ``steps`` in order, each on a round of the event loop of its own, from a timer:
+    the window repaints and answers between two of them. (Calls queued with a zero delay
+    would not do: Qt delivers the ones queued while it delivers others in the same round,
+    so the whole start ran as one 200 ms stretch without a repaint.) A step that fails
+    does not stop the ones after it; none runs once ``owner`` is gone."""
+    pending = list(steps)
+
+    def next_step() -> None:
+        step = pending.pop(0)
+        if pending:
+            QTimer.singleShot(1, owner, next_step)   # first: a failing step stops nothing
+        step()
+
+    if pending:
+        QTimer.singleShot(1, owner, next_step)
 
 
 def database_choices(current: str | None, secrets: list[str]) -> list[tuple[str, str | None]]:

@@ -3,17 +3,21 @@
 With ``DESK_STARTUP_TRACE=FILE`` the window appends one JSON line per mark — ``qt`` (the
 application object exists), ``shown`` (the window's frame has been shown and the event
 loop has run once), ``attached`` (the desk is open and the window's parts are in),
-``rows`` (the first view's rows are in); ``opened`` (the desk is open) and ``rows`` carry
+``rows`` (the first view's rows are in), ``started`` (the features and the parts beside
+the window are running); ``opened`` (the desk is open), ``rows`` and ``started`` carry
 ``stall_ms``, the longest the event loop waited for the GUI thread since the mark before
-(while the desk opened off the GUI thread; while the window was attached and filled) — each with the wall-clock time, so
-the benchmark can measure from just before it started the process, which of the heavy
+(while the desk opened off the GUI thread; while the window was attached, filled and
+its parts started) — each with the wall-clock time, so
+the benchmark can measure from just before it started the process, the cycle
+collector's state (``ui.collector``), which of the heavy
 modules (``HEAVY``) were imported by then, and which of those a window-first start
 imports only after its frame shows (``AFTER_WINDOW``). With
-``DESK_STARTUP_TRACE_QUIT=1`` the window closes after ``rows``. Without the variable
+``DESK_STARTUP_TRACE_QUIT=1`` the window closes after both ``rows`` and ``started``. Without the variable
 nothing is written.
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -34,7 +38,10 @@ def mark(event: str, **extra: object) -> None:
     if not path:
         return
     line = {"event": event, "wall": time.time(), "heavy": [m for m in HEAVY if m in sys.modules],
-            "after_window": [m for m in AFTER_WINDOW if m in sys.modules], **extra}
+            "after_window": [m for m in AFTER_WINDOW if m in sys.modules],
+            # The cycle collector (ui.collector): on or off, objects frozen, full collections so far.
+            "gc": {"enabled": gc.isenabled(), "frozen": gc.get_freeze_count(),
+                   "full_collections": gc.get_stats()[2]["collections"]}, **extra}
     with open(path, "a", encoding="utf-8") as f:
         f.write(json.dumps(line) + "\n")
 

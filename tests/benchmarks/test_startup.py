@@ -92,7 +92,7 @@ def test_start_up_to_window_and_first_rows(database: str, tmp_path: Path) -> Non
     traced = [_desk(database, tmp_path) for _ in range(RUNS)]
     runs = [marks for marks, _stalls in traced]
     floors = [_floor() for _ in range(3)]
-    for key in ("qt", "shown", "opened", "rows"):
+    for key in ("qt", "shown", "opened", "rows", "started"):
         assert all(key in r for r in runs), f"no '{key}' mark: the trace hook in ui/app.py is gone"
     shown = [r["shown"] for r in runs]
     rows = [r["rows"] for r in runs]
@@ -109,9 +109,10 @@ def test_start_up_to_window_and_first_rows(database: str, tmp_path: Path) -> Non
     print(f"  floor (bare PySide6 window)      median {floor:7.0f} ms   ratio {warm_shown / floor:.1f}x")
     # How long the window could not repaint or answer, at most, in each stretch (a 5 ms timer's lateness).
     opening = [s["opened"] for _m, s in traced[1:]]
-    filling = [s["rows"] for _m, s in traced[1:]]
+    filling = [max(s["rows"], s["started"]) for _m, s in traced[1:]]
     print(f"  GUI thread's longest wait: while the desk opened, warm median {statistics.median(opening):5.0f} ms; "
-          f"while attached and filled {statistics.median(filling):5.0f} ms")
+          f"while attached, filled and its parts started {statistics.median(filling):5.0f} ms "
+          f"(target <= 16 ms for any action)")
     print(f"  load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (2 cores shared); "
           f"the project's bytecode {bytecode}")
     assert all(s <= r for s, r in zip(shown, rows))

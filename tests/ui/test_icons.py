@@ -78,3 +78,19 @@ def test_icons_load_no_icon_font_library() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"}, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+def test_read_all_leaves_the_gui_thread_no_file_to_read(qapp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from desk import resources
+    from ui import icons
+
+    icons.svg_text.cache_clear()
+    shipped = sorted(resources.path(*icons.FOLDER).glob("*.svg"))
+    assert icons.read_all() == len(shipped) > 40
+
+    def no_file(*_args: object, **_kwargs: object) -> str:
+        raise AssertionError("an icon file was read after read_all")
+
+    monkeypatch.setattr(Path, "read_text", no_file)
+    for file in shipped:
+        assert not icons.tinted(f"{icons.PREFIX}{file.stem}", "#000000").isNull()

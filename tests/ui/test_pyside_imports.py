@@ -51,3 +51,42 @@ def test_tracebacks_still_show_source_lines(module_dir: Path) -> None:
     except ValueError:
         text = traceback.format_exc()
     assert "raise ValueError('shown with its line')" in text
+
+
+WARM_CHECK = """
+import enum, sys, threading
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from ui import pyside_imports
+if sys.argv[1] == "warm":
+    worker = threading.Thread(target=pyside_imports.warm_enums)   # as ui.opener does
+    worker.start()
+    worker.join()
+made = []
+original = enum.EnumType.__new__
+def counted(metacls, cls, bases, classdict, **kw):
+    made.append(cls)
+    return original(metacls, cls, bases, classdict, **kw)
+enum.EnumType.__new__ = counted
+from PySide6.QtCore import QMetaMethod
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+view = QTableView()
+view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+QMetaMethod.Access
+print(len(made))
+"""
+
+
+@pytest.mark.parametrize("warmed", [False, True])
+def test_qt_s_enum_types_are_made_off_the_gui_thread_once_warmed(warmed: bool) -> None:
+    import os
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", WARM_CHECK, "warm" if warmed else "cold"], capture_output=True,
+                          text=True, timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    made = int(done.stdout.strip().splitlines()[-1])
+    # Cold, the table makes a few dozen enum types on the thread that uses it; warmed, none.
+    assert (made == 0) if warmed else (made > 10), made

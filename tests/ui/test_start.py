@@ -66,6 +66,8 @@ def test_a_desk_that_cannot_be_opened_is_told_in_the_window_and_a_retry_opens_an
     asked: list[str] = []
     opener = DeskOpener(lambda key: asked.append(key) or None, secrets, window)  # type: ignore[func-returns-value]
     start = Start(window, opener, "postgresql://nobody:s3cret-pw@127.0.0.1:1/desk", secrets)
+    started: list[bool] = []
+    start.started.connect(lambda: started.append(True))
     try:
         start.begin()
         qtbot.waitUntil(lambda: window.opening.controls.isVisibleTo(window), timeout=20000)
@@ -81,7 +83,9 @@ def test_a_desk_that_cannot_be_opened_is_told_in_the_window_and_a_retry_opens_an
         qtbot.waitUntil(lambda: window.attached, timeout=20000)
         assert start.opened and window.centre.currentWidget() is window.area
         qtbot.waitUntil(lambda: window.views.current_key() is not None, timeout=10000)
-        qtbot.waitUntil(lambda: len(window.features) == 5, timeout=10000)   # installed a round later
+        qtbot.waitUntil(lambda: len(window.features) == 5, timeout=10000)   # installed in later rounds
+        qtbot.waitUntil(lambda: started == [True], timeout=10000)            # and the parts beside it
+        assert start.running is not None and len(start.running.stops) == 3  # live, mail, the SLA job
     finally:
         window.close()
         start.stop()

@@ -2,7 +2,8 @@
 database layer (SQLAlchemy, db.*) and the services (desk.bootstrap) are imported, and the
 modules a start does not need at all — the printing stack (ReportLab, also once used to
 find the window's fonts), the PDF preview (pdfium), the migration tool (Alembic) and the
-charts (QtCharts) — are imported when first used, not even by the time the rows are in."""
+charts (QtCharts) — are imported when first used, not even by the time the rows are in;
+and Python's cycle collector stays out of the start (``ui.collector``)."""
 from __future__ import annotations
 
 import json
@@ -23,13 +24,19 @@ def test_the_window_shows_before_the_database_layer_and_fills_without_printing_o
                           text=True)
     assert done.returncode == 0, done.stderr
     marks = {d["event"]: d for d in map(json.loads, trace.read_text(encoding="utf-8").splitlines())}
-    assert set(marks) >= {"qt", "frame", "shown", "opened", "attached", "rows"}
+    assert set(marks) >= {"qt", "frame", "shown", "opened", "attached", "rows", "started"}
     assert marks["frame"]["after_window"] == marks["shown"]["after_window"] == [], \
         f"imported before the window showed: {marks['shown']['after_window']}"
     # The trace does see them once they are imported: the check above can fail.
     assert {"sqlalchemy", "db.models", "desk.bootstrap"} <= set(marks["opened"]["after_window"])
     assert marks["rows"]["heavy"] == [], f"imported before the first rows were in: {marks['rows']['heavy']}"
     assert marks["shown"]["wall"] <= marks["opened"]["wall"] <= marks["attached"]["wall"] <= marks["rows"]["wall"]
+    assert marks["attached"]["wall"] <= marks["started"]["wall"]
+    # The cycle collector (ui.collector): off for the start, no full collection in it; then
+    # on again, with what the start made frozen out of later collections.
+    assert [marks[e]["gc"]["enabled"] for e in ("qt", "shown", "opened", "attached")] == [False] * 4
+    assert marks["attached"]["gc"]["full_collections"] == 0
+    assert marks["started"]["gc"]["enabled"] and marks["started"]["gc"]["frozen"] > 50_000
 
 
 def test_the_window_s_frame_modules_import_no_database_layer() -> None:

@@ -1,0 +1,43 @@
+"""Python's cycle collector and the window's start: off while the start imports, then kept
+off the objects the start made.
+
+A full collection walks every object the collector tracks, in C, holding the
+interpreter's lock: with the window's modules loaded (Qt's bindings, SQLAlchemy, the
+services, about 120,000 objects) one takes about 100 ms on this 2-core machine. During
+the start it came every few thousand new objects, on whichever thread was importing;
+on the thread that opens the desk it still held the lock the GUI thread needed, so the
+window could not repaint for 65-85 ms (``tests/benchmarks/test_startup.py``, the GUI
+thread's longest wait while the desk opened).
+
+So the window's process starts with the collector off (``pause``): the imports free
+their garbage by reference counting, and the cycles they leave are few. Once the window
+is attached and its parts started, ``start_done`` moves every object alive to the
+permanent generation (``gc.freeze``), which later collections skip, and turns the
+collector on again: a full collection then walks only what the work since made. A desk
+that cannot be opened turns it on again too (``resume``): the window may stay on its
+opening page for long.
+
+Only the app's process does this (``ui.launch``, ``ui.app``); windows made in tests and
+benchmarks leave the test process's collector as it was.
+"""
+from __future__ import annotations
+
+import gc
+
+
+def pause() -> None:
+    """The start begins: no collections until ``start_done`` or ``resume``."""
+    gc.disable()
+
+
+def start_done() -> int:
+    """The window is attached and running: what the start made is kept out of later
+    collections, and the collector is on. Returns the number of objects frozen."""
+    gc.freeze()
+    gc.enable()
+    return gc.get_freeze_count()
+
+
+def resume() -> None:
+    """The desk could not be opened: collect as usual while the window waits."""
+    gc.enable()
