@@ -78,6 +78,12 @@ def _status_in(c: Any, values: tuple[str, ...]) -> ColumnElement[bool]:
     return c.status.in_([literal_column(f"'{v}'") for v in values])
 
 
+def open_sql(c: Any) -> ColumnElement[bool]:
+    """The ticket is open (not yet resolved), spelt as the open views' partial indexes
+    are: a list of bound values instead made SQLite scan every ticket at 1M (1.2 s)."""
+    return _status_in(c, views.OPEN_STATUS_VALUES)
+
+
 def running_sql(c: Any, kind: Kind) -> ColumnElement[bool]:
     """The target's clock runs: response until answered (while open), resolution while
     New / Assigned / In progress (not Pending, not finished)."""
