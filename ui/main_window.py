@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from ui.context import DeskContext
     from ui.incidents.page import TicketPage
     from ui.problems.detail import ProblemDetailPanel
+    from ui.problems.list_view import ProblemListView
     from ui.queue.model import QueueModel
     from ui.queue.view import QueueView
     from ui.queue.views_panel import ViewEntry
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self._page_widgets: dict[str, QWidget] = {}         # what each navigation page shows
         self._queue_highlight: str | None = None            # the view highlighted before a page was
         self._attached = False
+        self._problems: ProblemListView | None = None   # made when first shown (problems)
         self.toolbar = QToolBar("Main toolbar", self)
         self.toolbar.setObjectName("MainToolbar")    # saveState() needs a name
         self.toolbar.setAccessibleName("Main toolbar")
@@ -149,7 +151,6 @@ class MainWindow(QMainWindow):
     def attach(self, ctx: DeskContext) -> None:
         """The desk is open: put in the navigation, the queue, the Problems list and the
         records' tabs in the frame's places, and the actions."""
-        from ui.problems.list_view import ProblemListView
         from ui.queue.area import QueueArea
         from ui.queue.views_panel import ViewsPanel
         from ui.tabs import RecordTabs
@@ -161,10 +162,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Desk — {ctx.actor.display_name}")
         self.views = ViewsPanel(ctx, self, initial=ctx.settings.get(S.LAST_VIEW))
         self.area = QueueArea(ctx, self)
-        # The Problems view lists problem records, not incidents: its own table in the centre.
-        self.problems = ProblemListView(ctx, self)
         self.centre.addWidget(self.area)
-        self.centre.addWidget(self.problems)
         self.centre.setCurrentWidget(self.area)
         self.tabs = RecordTabs(ctx, self)
         self.tabs.count_changed.connect(lambda _n: self._arrange())
@@ -194,7 +192,6 @@ class MainWindow(QMainWindow):
         self.area.left_view.connect(self._on_left_view)
         self.area.back_to_view.connect(self._on_back_to_view)
         self.area.model.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
-        self.problems.problem_opened.connect(self.open_problem)
         # A timer's round of its own (not a zero-delay call, which Qt would deliver in this one).
         QTimer.singleShot(1, self, lambda: refresh_icons(self.actions_by_key.values()))
         self.attached_to_desk.emit()
@@ -474,8 +471,21 @@ class MainWindow(QMainWindow):
             text = f"over {labels.count(total - 1, 'ticket')} (counting…)"
         self.status_rows.setText(text)
 
+    @property
+    def problems(self) -> ProblemListView:
+        """The Problems view: problem records, not incidents, in a table of its own in the
+        centre. Made when first shown, not in the turn that attaches the window (it reads
+        its first page when made)."""
+        if self._problems is None:
+            from ui.problems.list_view import ProblemListView
+
+            self._problems = ProblemListView(self.ctx, self)
+            self.centre.addWidget(self._problems)
+            self._problems.problem_opened.connect(self.open_problem)
+        return self._problems
+
     def problems_shown(self) -> bool:
-        return self.centre.currentWidget() is self.problems
+        return self._problems is not None and self.centre.currentWidget() is self._problems
 
     def step(self, delta: int) -> None:
         if self.problems_shown():

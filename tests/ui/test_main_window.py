@@ -538,3 +538,15 @@ def test_show_in_queue_selects_the_tickets_row_or_says_it_is_not_there(window, t
     assert model.row_of(panel.incident_id) is None
     window.show_in_queue(tickets[3])
     assert window.statusBar().currentMessage() == f"{tickets[3]} is not in “All open”."
+
+
+def test_the_problems_list_is_made_and_read_when_first_shown(window, services, admin, qtbot) -> None:  # type: ignore[no-untyped-def]
+    services.problems.open(admin, title="Lecture capture drops audio")
+    assert window._problems is None and not window.problems_shown()   # not in the attach turn
+    window.views.select("problems")
+    assert window.problems_shown() and window.centre.currentWidget() is window.problems
+    qtbot.waitUntil(lambda: any(r.title == "Lecture capture drops audio" for r in window.problems.model.rows))
+    made = window.problems
+    window.views.select("all_open")
+    window.views.select("problems")
+    assert window.problems is made                                    # made once
