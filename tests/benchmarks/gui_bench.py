@@ -48,10 +48,12 @@ def bench_window(url: str, tmp_path: Path, qtbot: Any) -> tuple[Any, Any, Databa
     Made as ``ui.app`` makes it, so a benchmark measures what a user gets: the application
     font with its chain of fallback families, then the window attached by ``ui.start`` —
     the features installed, and live updates, mail delivery and the SLA alert job running
-    on their threads beside the GUI thread. They are stopped before the window is closed
+    on their threads beside the GUI thread, Python's collector kept off what the start
+    made; returned once all that is done. They are stopped before the window is closed
     at the test's end (or by ``stop_benched``)."""
     from PySide6.QtWidgets import QApplication
 
+    from ui import collector
     from ui.fonts import use_font_chain
     from ui.main_window import MainWindow
     from ui.opener import OpenDesk
@@ -67,12 +69,16 @@ def bench_window(url: str, tmp_path: Path, qtbot: Any) -> tuple[Any, Any, Databa
     window = MainWindow(settings=Settings(tmp_path / "desk.ini"))
     window.resize(1400, 900)
     window.show()
-    running = attach(window, OpenDesk(services, staff[0], services.site))
+    started: list[int] = []
+    # As ui.app does once the start is done: the start's objects frozen out of later
+    # collections (ui.collector), so a full collection walks only what the work made.
+    running = attach(window, OpenDesk(services, staff[0], services.site),
+                     then=lambda: started.append(collector.start_done()))
     _RUNNING.append(running)
     # Stopped while the window still exists, as ui.app stops them: their threads emit on
     # objects the window owns.
     qtbot.addWidget(window, before_close_func=lambda _w: stop_benched())
-    qtbot.waitUntil(lambda: window.views.current_key() is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: window.views.current_key() is not None and bool(started), timeout=60_000)
     return window, window.ctx.runner, db
 
 
