@@ -15,6 +15,12 @@ threads (the GUI, three readers, a writer, the live watcher) share two
 (``limit_arenas``): in a six-minute scripted run at 1M, 41 MB held unused became
 15 MB, and the window ended at 257 MB instead of 278 MB.
 
+Blocks of 512 KB and more are mapped apart from the arenas and unmapped when freed
+(``MMAP_THRESHOLD_BYTES``, set with the arena limit). glibc's own threshold starts at
+128 KB but rises with every large block freed, up to 32 MB; past that, image buffers
+(a report page shown, a screenful of pixels) are cut from the arenas, and the holes
+they leave there are what the trim cannot always give back.
+
 SQLite's allocations are capped the same way (``limit_sqlite_heap``): each pooled
 connection keeps its own page cache (2 MB) and prepared statements, and over an hour
 at 1M the library's memory grew by 17 MB. Its soft heap limit is one for the whole
@@ -54,7 +60,9 @@ WORK_CPU_S = 0.5   # CPU seconds since the last trim that count as work done
 ARENAS = 2
 PIXMAP_CACHE_KB = 3 * 1024
 SQLITE_HEAP_BYTES = 4 << 20   # all connections together; a queue page needs a few dozen pages
-_M_ARENA_MAX = -8   # mallopt's parameter number (malloc.h)
+_M_ARENA_MAX = -8   # mallopt's parameter numbers (malloc.h)
+_M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD_BYTES = 512 * 1024   # blocks from this size are mapped apart and unmapped when freed
 
 
 def _libc(function: str) -> Any | None:
@@ -82,6 +90,10 @@ def limit_arenas(count: int = ARENAS) -> bool:
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int
+    # A fixed threshold for blocks of their own: glibc's own rises (up to 32 MB) with each
+    # large block freed, after which the big buffers (a report page's image, a screenful
+    # of pixels) are cut from the arenas, and what they leave there stays with the process.
+    mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
     return bool(mallopt(_M_ARENA_MAX, count))
 
 

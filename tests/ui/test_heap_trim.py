@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QObject
 from pytestqt.qtbot import QtBot
 
@@ -119,3 +120,38 @@ def test_the_window_keeps_qt_s_pixmap_cache_to_its_share(qtbot: QtBot, tmp_path:
     finally:
         QPixmapCache.clear()
         QPixmapCache.setCacheLimit(before)
+
+
+MAPPED_CHECK = """
+import ctypes, sys
+libc = ctypes.CDLL(None)
+libc.malloc.restype = ctypes.c_void_p
+libc.malloc.argtypes = [ctypes.c_size_t]
+libc.free.argtypes = [ctypes.c_void_p]
+class Info(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                "fsmblks", "uordblks", "fordblks", "keepcost")]
+libc.mallinfo2.restype = Info
+if sys.argv[1] == "limited":
+    from ui.heap_trim import limit_arenas
+    limit_arenas()
+libc.free(libc.malloc(8 << 20))   # glibc raises its own threshold past a freed 8 MB block
+before = libc.mallinfo2().hblkhd
+block = libc.malloc(1 << 20)
+print(libc.mallinfo2().hblkhd - before)
+libc.free(block)
+"""
+
+
+@pytest.mark.parametrize("limited", [False, True])
+def test_large_blocks_are_mapped_apart_once_the_window_set_its_threshold(limited: bool) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", MAPPED_CHECK, "limited" if limited else "glibc"],
+                          capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    mapped = int(done.stdout.strip())
+    # glibc's own threshold has risen past 1 MB, so the block comes from the arena; with
+    # the window's fixed threshold it is a mapping of its own, unmapped when freed.
+    assert (mapped >= 1 << 20) if limited else (mapped == 0), mapped
