@@ -17,8 +17,12 @@ collector on again: a full collection then walks only what the work since made. 
 that cannot be opened turns it on again too (``resume``): the window may stay on its
 opening page for long.
 
-Only the app's process does this (``ui.launch``, ``ui.app``); windows made in tests and
-benchmarks leave the test process's collector as it was.
+The app's process does this (``ui.launch`` pauses, ``ui.app`` ends the pause; a start
+through ``ui.app.run`` alone skips the pause and still freezes). Windows made in tests
+leave the test process's collector as it was; the benchmarks' window
+(``tests/benchmarks/gui_bench.py``) freezes as the app does, so what it measures is what
+a user gets. The cost: cycles already garbage when the start ends are frozen with the
+rest and never freed (the start's imports and the opening leave few).
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The features that hook themselves into the main window, imported directly: a feature
-that fails to import or install stops the start with its error, never disappears
-quietly. Each installer takes the window and the DeskContext and returns its feature's
+that fails to import stops the start with its error, and one that fails to install
+reports it (``ui.crash``) while the others are installed; none disappears quietly. Each installer takes the window and the DeskContext and returns its feature's
 tools, which the window keeps (alive, and reachable from tests)."""
 from __future__ import annotations
 

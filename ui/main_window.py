@@ -149,8 +149,8 @@ class MainWindow(QMainWindow):
             self.attach(ctx)
 
     def attach(self, ctx: DeskContext) -> None:
-        """The desk is open: put in the navigation, the queue, the Problems list and the
-        records' tabs in the frame's places, and the actions."""
+        """The desk is open: put in the navigation, the queue and the records' tabs in the
+        frame's places, and the actions (the Problems list comes when first shown)."""
         from ui.queue.area import QueueArea
         from ui.queue.views_panel import ViewsPanel
         from ui.tabs import RecordTabs

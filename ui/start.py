@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desk.redaction import redact
+from ui import collector
 from ui.opener import DeskOpener, OpenDesk
 
 if TYPE_CHECKING:
@@ -30,8 +31,10 @@ class Running:
         self.desk = desk
         self.runner = runner
         self.stops: list[Any] = []
+        self.stopped = False      # the start's steps not yet run are not run (in_turns)
 
     def stop(self) -> None:
+        self.stopped = True
         for part in reversed(self.stops):   # the last started stops first
             part.stop()
         self.runner.wait(3000)
@@ -39,7 +42,7 @@ class Running:
 
 
 class Start(QObject):
-    started = Signal()   # attached, the features installed and the parts beside it running
+    started = Signal()   # attached, and each feature and part beside it given its turn
 
     def __init__(self, window: MainWindow, opener: DeskOpener, database: str | None, secrets: list[str]) -> None:
         """``database``: the URL given (--database), or None for the usual choice;
@@ -78,7 +81,11 @@ class Start(QObject):
         if not self.window.isVisible():   # closed while the desk opened
             desk.services.db.dispose()
             return
-        self.running = attach(self.window, desk, then=self.started.emit)
+        try:
+            self.running = attach(self.window, desk, then=self.started.emit)
+        except BaseException:
+            collector.resume()   # no "started" will come: collect as usual from here
+            raise
 
     def _on_opener_failed(self, message: str) -> None:
         print(f"desk: {message}", file=sys.stderr)
@@ -137,19 +144,24 @@ def attach(window: MainWindow, desk: OpenDesk, then: Callable[[], None] | None =
     from ui.features import INSTALLERS
 
     in_turns(window, [*(feature(install) for install in INSTALLERS), live, mail, sla_watch,
-                      *([then] if then is not None else [])])
+                      *([then] if then is not None else [])], until=lambda: running.stopped)
     return running
 
 
-def in_turns(owner: QObject, steps: list[Callable[[], None]]) -> None:
+def in_turns(owner: QObject, steps: list[Callable[[], None]],
+             until: Callable[[], bool] = lambda: False) -> None:
     """Run ``steps`` in order, each on a round of the event loop of its own, from a timer:
     the window repaints and answers between two of them. (Calls queued with a zero delay
     would not do: Qt delivers the ones queued while it delivers others in the same round,
-    so the whole start ran as one 200 ms stretch without a repaint.) A step that fails
-    does not stop the ones after it; none runs once ``owner`` is gone."""
+    so the whole start ran as one 200-260 ms stretch without a repaint.) A step that fails
+    does not stop the ones after it; none runs once ``owner`` is deleted or ``until()``
+    is true (what was started has been stopped)."""
     pending = list(steps)
 
     def next_step() -> None:
+        if until():
+            pending.clear()
+            return
         step = pending.pop(0)
         if pending:
             QTimer.singleShot(1, owner, next_step)   # first: a failing step stops nothing

@@ -105,3 +105,71 @@ def test_the_opening_thread_s_password_question_is_asked_on_the_gui_thread(qtbot
     qtbot.waitUntil(lambda: bool(answers), timeout=5000)
     worker.join(5)
     assert answers == ["pw-for-desk@db"] and where == [threading.main_thread()]
+
+
+def test_the_start_s_steps_take_a_round_each_and_one_failing_stops_none(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QObject, QTimer
+
+    from ui.start import in_turns
+
+    owner = QObject()
+    done: list[str] = []
+
+    def first() -> None:
+        done.append("first")
+        # Queued now with a zero delay: delivered before the next step, so the loop went round.
+        QTimer.singleShot(0, lambda: done.append("between"))
+
+    def failing() -> None:
+        done.append("failing")
+        raise RuntimeError("a feature that cannot install")
+
+    with qtbot.capture_exceptions() as raised:
+        in_turns(owner, [first, failing, lambda: done.append("last")])
+        assert done == []                                   # nothing in the caller's turn
+        qtbot.waitUntil(lambda: "last" in done, timeout=3000)
+    assert done == ["first", "between", "failing", "last"]
+    assert [str(e[1]) for e in raised] == ["a feature that cannot install"]
+
+
+def test_the_start_s_steps_not_yet_run_are_dropped_once_stopped(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QObject
+
+    from ui.start import in_turns
+
+    owner = QObject()
+    done: list[int] = []
+    stopped = [False]
+
+    def step(n: int) -> None:
+        done.append(n)
+        if n == 1:
+            stopped[0] = True                               # as Running.stop() does
+
+    in_turns(owner, [lambda: step(1), lambda: step(2), lambda: step(3)], until=lambda: stopped[0])
+    qtbot.waitUntil(lambda: done == [1], timeout=3000)
+    qtbot.wait(50)
+    assert done == [1]
+
+
+def test_a_start_whose_attach_fails_turns_the_collector_back_on(tmp_path: Path, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    import ui.start
+
+    window = MainWindow(settings=Settings(tmp_path / "desk.ini"))
+    qtbot.addWidget(window)
+    window.show()
+    start = Start(window, DeskOpener(lambda _key: None, [], window), None, [])
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("the window could not be attached")
+
+    monkeypatch.setattr(ui.start, "attach", broken)
+    gc.disable()                                       # as ui.launch leaves it for the start
+    try:
+        with pytest.raises(RuntimeError):
+            start._on_opener_opened(object())          # type: ignore[arg-type]
+        assert gc.isenabled()
+    finally:
+        gc.enable()
