@@ -81,7 +81,8 @@ def _libc(function: str) -> Any | None:
 
 
 def limit_arenas(count: int = ARENAS) -> bool:
-    """Let glibc make at most ``count`` malloc arenas from now on; True if it took it.
+    """Let glibc make at most ``count`` malloc arenas from now on, and map blocks of
+    ``MMAP_THRESHOLD_BYTES`` and more apart from them; True if it took the arena limit.
     Called before the worker threads start (an arena, once made, stays)."""
     import ctypes
 
